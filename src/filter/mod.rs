@@ -1,0 +1,1 @@
+//! The `responseSchema` allow-list filter (§4).

@@ -1,0 +1,1 @@
+//! The replay harness: case files, replay, diffs, bless and the leak check.

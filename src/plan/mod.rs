@@ -1,0 +1,1 @@
+//! Executing the JSONPaths of an endpoint: the compiled one-walk plan and the naive per-path oracle.

@@ -1,0 +1,1 @@
+//! The rules format (§1): model, loading with locations, and checks.

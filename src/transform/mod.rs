@@ -1,0 +1,1 @@
+//! The value functions of the transform kinds (§2).
