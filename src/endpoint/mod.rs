@@ -1,1 +1,10 @@
-//! Endpoint selection and request allow-listing (§5): path templates, `pathRegex`, query and method allow-lists, parameter schemas.
+//! Endpoint selection and request allow-listing (§5): path templates, `pathRegex`, query and
+//! method allow-lists, parameter schemas.
+
+pub mod query;
+pub mod template;
+pub mod url;
+
+pub use query::{QueryParam, parse_query};
+pub use template::{template_parameters, template_regex};
+pub use url::RequestUrl;

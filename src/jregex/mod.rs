@@ -145,3 +145,70 @@ impl Regex {
         }))
     }
 }
+
+impl Regex {
+    /// Java `replaceAll` with a literal replacement.
+    pub fn replace_all(&self, text: &str, replacement: &str) -> Result<String, MatchError> {
+        let mut out = String::with_capacity(text.len());
+        let mut last = 0;
+        let mut pos = 0;
+        while pos <= text.len() {
+            let Some(m) = self.find_at(text, pos)? else {
+                break;
+            };
+            out.push_str(&text[last..m.start()]);
+            out.push_str(replacement);
+            last = m.end();
+            pos = if m.end() == m.start() {
+                next_char(text, m.end())
+            } else {
+                m.end()
+            };
+        }
+        out.push_str(&text[last..]);
+        Ok(out)
+    }
+
+    /// Java `String.split(regex)`.
+    pub fn split<'t>(&self, text: &'t str) -> Result<Vec<&'t str>, MatchError> {
+        let mut parts = Vec::new();
+        let mut last = 0;
+        let mut pos = 0;
+        while pos <= text.len() {
+            let Some(m) = self.find_at(text, pos)? else {
+                break;
+            };
+            if m.end() == 0 {
+                pos = next_char(text, 0);
+                continue;
+            }
+            parts.push(&text[last..m.start()]);
+            last = m.end();
+            pos = if m.end() == m.start() {
+                next_char(text, m.end())
+            } else {
+                m.end()
+            };
+        }
+        parts.push(&text[last..]);
+        while parts.len() > 1 && parts.last().is_some_and(|p| p.is_empty()) {
+            parts.pop();
+        }
+        if parts.len() == 1 && parts[0].is_empty() && !text.is_empty() {
+            parts.clear();
+        }
+        Ok(parts)
+    }
+}
+
+fn next_char(text: &str, at: usize) -> usize {
+    text[at..]
+        .chars()
+        .next()
+        .map_or(at + 1, |c| at + c.len_utf8())
+}
+
+/// Java `Pattern.quote`: a pattern matching `literal` exactly.
+pub fn quote(literal: &str) -> String {
+    fancy_regex::escape(literal).into_owned()
+}

@@ -1,1 +1,117 @@
-//! The value functions of the transform kinds (§2).
+//! The value functions of the transform kinds (§2): what each kind does to one selected value.
+//!
+//! Which values are selected, and in what order, is the plan's business (`crate::plan`); this
+//! module only maps one value to its replacement, or fails the response as the proxy would.
+
+pub mod filter_token;
+pub mod redact_except;
+pub mod redact_regex;
+pub mod text_digest;
+
+use std::borrow::Cow;
+
+use crate::jregex::MatchError;
+use crate::json::Value;
+
+/// Why a transform could not map a value. Every variant fails the whole response, as the
+/// proxy's exception would, except [`TransformError::InnerPathNotFound`], which only stops the
+/// current path (§2.10).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TransformError {
+    /// The value has a type the kind rejects (§2.12 "FATAL").
+    #[error("{kind} cannot transform a {found} value")]
+    InvalidInput {
+        kind: &'static str,
+        found: &'static str,
+    },
+    /// A regex of the transform exceeded its backtracking budget.
+    #[error("a regex of {kind} could not be evaluated: {source}")]
+    Regex {
+        kind: &'static str,
+        source: MatchError,
+    },
+    /// The JSON inside a string value (textDigest `isJsonEscaped`) is not valid JSON.
+    #[error("{kind}: the string value is not valid JSON ({reason})")]
+    InnerJson { kind: &'static str, reason: String },
+    /// textDigest's `jsonPathToProcessWhenEscaped` matched nothing in the inner document.
+    #[error("textDigest: `jsonPathToProcessWhenEscaped` matched nothing in the value")]
+    InnerPathNotFound,
+    /// Pseudonymization failed (a missing secret, a capture group that did not take part).
+    #[error("{kind}: {reason}")]
+    Pseudonym { kind: &'static str, reason: String },
+}
+
+impl TransformError {
+    pub(crate) fn regex(kind: &'static str) -> impl Fn(MatchError) -> TransformError {
+        move |source| TransformError::Regex { kind, source }
+    }
+}
+
+/// Java `StringUtils.isBlank` as the proxy uses it: empty, or only characters <= U+0020.
+pub fn is_blank(s: &str) -> bool {
+    s.chars().all(|c| c <= '\u{20}')
+}
+
+/// Java `String.trim()`: strips characters <= U+0020 at both ends.
+pub fn java_trim(s: &str) -> &str {
+    s.trim_matches(|c: char| c <= '\u{20}')
+}
+
+/// Length in UTF-16 code units, as Java's `String.length()`.
+pub fn java_len(s: &str) -> usize {
+    s.chars().map(char::len_utf16).sum()
+}
+
+/// The common input rule of the string-only kinds (§2.0): non-strings become null, null stays
+/// null, a blank string is returned unchanged; anything else goes to `f`.
+pub(crate) fn string_only(
+    v: Value<'_>,
+    f: impl FnOnce(&str) -> Result<Value<'static>, TransformError>,
+) -> Result<Value<'_>, TransformError> {
+    match v {
+        Value::String(s) if is_blank(&s) => Ok(Value::String(s)),
+        Value::String(s) => f(&s),
+        _ => Ok(Value::Null),
+    }
+}
+
+/// An owned string value.
+pub(crate) fn text(s: impl Into<String>) -> Value<'static> {
+    Value::String(Cow::Owned(s.into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blank_means_only_characters_up_to_space() {
+        assert!(is_blank(""));
+        assert!(is_blank(" \t\n\u{1}"));
+        assert!(!is_blank("\u{a0}"));
+        assert!(!is_blank(" x "));
+    }
+
+    #[test]
+    fn java_trim_strips_control_characters_too() {
+        assert_eq!(java_trim("\u{1} a b \n"), "a b");
+        assert_eq!(java_trim("\u{a0}a"), "\u{a0}a");
+    }
+
+    #[test]
+    fn java_len_counts_utf16_units() {
+        assert_eq!(java_len("aé😀"), 4);
+    }
+
+    #[test]
+    fn string_only_nulls_non_strings_and_keeps_blanks() {
+        let upper = |s: &str| Ok(text(s.to_uppercase()));
+        assert_eq!(string_only(Value::Int(1), upper), Ok(Value::Null));
+        assert_eq!(string_only(Value::Bool(true), upper), Ok(Value::Null));
+        assert_eq!(string_only(Value::Null, upper), Ok(Value::Null));
+        assert_eq!(string_only(Value::Array(vec![]), upper), Ok(Value::Null));
+        assert_eq!(string_only(text("  "), upper), Ok(text("  ")));
+        assert_eq!(string_only(text("ab"), upper), Ok(text("AB")));
+    }
+}
