@@ -126,12 +126,11 @@ impl<'a> Map<'a> {
 
     /// Builds a map from members whose keys are already known to be unique.
     pub fn from_unique(entries: Vec<(Cow<'a, str>, Value<'a>)>) -> Self {
-        debug_assert!(
-            entries
-                .iter()
-                .enumerate()
-                .all(|(i, (k, _))| entries[..i].iter().all(|(k2, _)| k2 != k))
-        );
+        // A set, not pairwise comparison: parsed objects may have many thousands of keys.
+        debug_assert!({
+            let mut seen = std::collections::HashSet::with_capacity(entries.len());
+            entries.iter().all(|(k, _)| seen.insert(k.as_ref()))
+        });
         Map { entries }
     }
 
