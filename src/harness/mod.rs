@@ -1,1 +1,3 @@
 //! The replay harness: case files, replay, diffs, bless and the leak check.
+
+pub mod diff;

@@ -1,7 +1,9 @@
 //! `textDigest` (§2.10, §2.13): a string reduced to its length, word count and keyword counts.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
+
+use crate::json::{Map, Value, to_compact_string};
 
 use super::{java_len, java_trim};
 
@@ -89,50 +91,29 @@ fn is_java_space(c: char) -> bool {
 }
 
 impl Digest {
-    /// The digest as compact JSON text (Jackson, sorted members).
-    pub fn to_json(&self) -> String {
-        let mut out = String::from("{");
+    /// The digest as a JSON object with sorted members (the proxy builds it as a `TreeMap`).
+    pub fn to_value(&self) -> Value<'static> {
+        let mut m = Map::with_capacity(3);
         if !self.keywords.is_empty() {
-            out.push_str("\"keywords\":{");
-            for (i, (k, n)) in self.keywords.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                push_json_string(&mut out, &k.0);
-                out.push(':');
-                out.push_str(&n.to_string());
-            }
-            out.push_str("},");
+            let kw = self
+                .keywords
+                .iter()
+                .map(|(k, n)| (Cow::Owned(k.0.clone()), Value::Int(*n as i64)))
+                .collect();
+            m.push_unique(Cow::Borrowed("keywords"), Value::Object(kw));
         }
-        let _ = write!(
-            out,
-            "\"length\":{},\"word_count\":{}}}",
-            self.length, self.word_count
+        m.push_unique(Cow::Borrowed("length"), Value::Int(self.length as i64));
+        m.push_unique(
+            Cow::Borrowed("word_count"),
+            Value::Int(self.word_count as i64),
         );
-        out
+        Value::Object(m)
     }
-}
 
-/// Jackson's string escaping (§7.2). Keywords only ever hold `[a-z0-9_]` after matching, but
-/// the function is exact for any text.
-fn push_json_string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{8}' => out.push_str("\\b"),
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            '\u{c}' => out.push_str("\\f"),
-            '\r' => out.push_str("\\r"),
-            c if c < '\u{20}' => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
+    /// The digest as compact JSON text (Jackson, §7.2).
+    pub fn to_json(&self) -> String {
+        to_compact_string(&self.to_value())
     }
-    out.push('"');
 }
 
 #[cfg(test)]

@@ -1,0 +1,293 @@
+//! Differences between an expected and an actual document: a structural list of changes at JSON
+//! Pointers, and a unified diff of the two files.
+
+use std::fmt::Write as _;
+
+use crate::json::Value;
+
+/// One difference at a place in the document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    /// RFC 6901 JSON Pointer of the place.
+    pub pointer: String,
+    pub kind: ChangeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ChangeKind {
+    /// Present in both, with different values (scalars, or different types).
+    Changed { expected: String, actual: String },
+    /// Expected but missing from the actual output.
+    Missing { expected: String },
+    /// In the actual output but not expected.
+    Added { actual: String },
+    /// Same members, different order.
+    Reordered {
+        expected: Vec<String>,
+        actual: Vec<String>,
+    },
+}
+
+/// The differences between two documents, in document order.
+pub fn structural_diff(expected: &Value, actual: &Value) -> Vec<Change> {
+    let mut changes = Vec::new();
+    let mut pointer = String::new();
+    diff_into(expected, actual, &mut pointer, &mut changes);
+    changes
+}
+
+fn diff_into(expected: &Value, actual: &Value, pointer: &mut String, out: &mut Vec<Change>) {
+    match (expected, actual) {
+        (Value::Object(e), Value::Object(a)) => {
+            for (k, ev) in e.iter() {
+                let len = pointer.len();
+                push_token(pointer, k);
+                match a.get(k) {
+                    Some(av) => diff_into(ev, av, pointer, out),
+                    None => out.push(Change {
+                        pointer: pointer.clone(),
+                        kind: ChangeKind::Missing {
+                            expected: summarize(ev),
+                        },
+                    }),
+                }
+                pointer.truncate(len);
+            }
+            for (k, av) in a.iter() {
+                if !e.contains_key(k) {
+                    let len = pointer.len();
+                    push_token(pointer, k);
+                    out.push(Change {
+                        pointer: pointer.clone(),
+                        kind: ChangeKind::Added {
+                            actual: summarize(av),
+                        },
+                    });
+                    pointer.truncate(len);
+                }
+            }
+            let common_e: Vec<&str> = e.keys().filter(|k| a.contains_key(k)).collect();
+            let common_a: Vec<&str> = a.keys().filter(|k| e.contains_key(k)).collect();
+            if common_e != common_a {
+                out.push(Change {
+                    pointer: display_pointer(pointer),
+                    kind: ChangeKind::Reordered {
+                        expected: common_e.into_iter().map(str::to_owned).collect(),
+                        actual: common_a.into_iter().map(str::to_owned).collect(),
+                    },
+                });
+            }
+        }
+        (Value::Array(e), Value::Array(a)) => {
+            for (i, (ev, av)) in e.iter().zip(a).enumerate() {
+                let len = pointer.len();
+                push_token(pointer, &i.to_string());
+                diff_into(ev, av, pointer, out);
+                pointer.truncate(len);
+            }
+            for (i, ev) in e.iter().enumerate().skip(a.len()) {
+                out.push(Change {
+                    pointer: format!("{pointer}/{i}"),
+                    kind: ChangeKind::Missing {
+                        expected: summarize(ev),
+                    },
+                });
+            }
+            for (i, av) in a.iter().enumerate().skip(e.len()) {
+                out.push(Change {
+                    pointer: format!("{pointer}/{i}"),
+                    kind: ChangeKind::Added {
+                        actual: summarize(av),
+                    },
+                });
+            }
+        }
+        _ => {
+            if !same_scalar(expected, actual) {
+                out.push(Change {
+                    pointer: display_pointer(pointer),
+                    kind: ChangeKind::Changed {
+                        expected: summarize(expected),
+                        actual: summarize(actual),
+                    },
+                });
+            }
+        }
+    }
+}
+
+/// Scalars compare by type and value; doubles bit for bit (the files differ for `0.0` and
+/// `-0.0`), and an integer never equals a double (`1` vs `1.0`).
+fn same_scalar(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Double(x), Value::Double(y)) => x.to_bits() == y.to_bits(),
+        _ => a == b,
+    }
+}
+
+fn display_pointer(pointer: &str) -> String {
+    if pointer.is_empty() {
+        "/".to_owned()
+    } else {
+        pointer.to_owned()
+    }
+}
+
+/// Appends one reference token, escaped as RFC 6901 requires.
+pub fn push_token(pointer: &mut String, token: &str) {
+    pointer.push('/');
+    for c in token.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
+        }
+    }
+}
+
+/// A short rendering of a value for a change line: scalars as compact JSON (long strings
+/// shortened), containers by their size.
+pub fn summarize(v: &Value) -> String {
+    const MAX: usize = 80;
+    match v {
+        Value::Object(m) => format!("{{…{} members}}", m.len()),
+        Value::Array(a) => format!("[…{} elements]", a.len()),
+        _ => {
+            let text = crate::json::to_compact_string(v);
+            if text.chars().count() > MAX {
+                let cut: String = text.chars().take(MAX).collect();
+                format!("{cut}… ({} characters)", text.chars().count())
+            } else {
+                text
+            }
+        }
+    }
+}
+
+/// Renders changes one per line, at most `limit` of them, then how many more there are.
+pub fn render_changes(changes: &[Change], limit: usize) -> String {
+    let mut out = String::new();
+    for c in changes.iter().take(limit) {
+        let _ = match &c.kind {
+            ChangeKind::Changed { expected, actual } => {
+                writeln!(out, "  {}: expected {expected}, got {actual}", c.pointer)
+            }
+            ChangeKind::Missing { expected } => {
+                writeln!(out, "  {}: missing (expected {expected})", c.pointer)
+            }
+            ChangeKind::Added { actual } => {
+                writeln!(out, "  {}: unexpected {actual}", c.pointer)
+            }
+            ChangeKind::Reordered { expected, actual } => writeln!(
+                out,
+                "  {}: members in a different order (expected {}, got {})",
+                c.pointer,
+                shorten_list(expected),
+                shorten_list(actual)
+            ),
+        };
+    }
+    if changes.len() > limit {
+        let _ = writeln!(out, "  … and {} more", changes.len() - limit);
+    }
+    out
+}
+
+fn shorten_list(keys: &[String]) -> String {
+    const MAX: usize = 6;
+    let shown: Vec<&str> = keys.iter().take(MAX).map(String::as_str).collect();
+    if keys.len() > MAX {
+        format!("{}, … {} more", shown.join(", "), keys.len() - MAX)
+    } else {
+        shown.join(", ")
+    }
+}
+
+/// A unified diff of two texts, with file headers and three lines of context.
+pub fn unified_diff(
+    expected: &str,
+    actual: &str,
+    expected_name: &str,
+    actual_name: &str,
+) -> String {
+    similar::TextDiff::from_lines(expected, actual)
+        .unified_diff()
+        .context_radius(3)
+        .header(expected_name, actual_name)
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn v(j: &serde_json::Value) -> Value<'static> {
+        Value::from(j)
+    }
+
+    #[test]
+    fn changed_scalar_is_reported_at_its_pointer() {
+        let c = structural_diff(
+            &v(&json!({"users":[{"email":"t~a"}]})),
+            &v(&json!({"users":[{"email":"t~b"}]})),
+        );
+        assert_eq!(
+            c,
+            [Change {
+                pointer: "/users/0/email".into(),
+                kind: ChangeKind::Changed {
+                    expected: "\"t~a\"".into(),
+                    actual: "\"t~b\"".into()
+                }
+            }]
+        );
+    }
+
+    #[test]
+    fn missing_and_added_members_are_reported() {
+        let c = structural_diff(&v(&json!({"a":1,"b":2})), &v(&json!({"a":1,"c":3})));
+        assert_eq!(c.len(), 2);
+        assert_eq!(c[0].pointer, "/b");
+        assert!(matches!(c[0].kind, ChangeKind::Missing { .. }));
+        assert_eq!(c[1].pointer, "/c");
+        assert!(matches!(c[1].kind, ChangeKind::Added { .. }));
+    }
+
+    #[test]
+    fn member_order_matters() {
+        let c = structural_diff(&v(&json!({"a":1,"b":2})), &v(&json!({"b":2,"a":1})));
+        assert!(matches!(c[0].kind, ChangeKind::Reordered { .. }));
+    }
+
+    #[test]
+    fn integer_and_double_differ() {
+        let c = structural_diff(&Value::Int(1), &Value::Double(1.0));
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].pointer, "/");
+    }
+
+    #[test]
+    fn pointer_tokens_are_escaped() {
+        let c = structural_diff(&v(&json!({"a/b~":1})), &v(&json!({"a/b~":2})));
+        assert_eq!(c[0].pointer, "/a~1b~0");
+    }
+
+    #[test]
+    fn rendering_shortens_long_lists() {
+        let e = v(&json!([1, 2, 3, 4, 5]));
+        let a = v(&json!([9, 9, 9, 9, 9]));
+        let text = render_changes(&structural_diff(&e, &a), 2);
+        assert_eq!(
+            text,
+            "  /0: expected 1, got 9\n  /1: expected 2, got 9\n  … and 3 more\n"
+        );
+    }
+
+    #[test]
+    fn unified_diff_has_headers_and_hunks() {
+        let d = unified_diff("a\nb\n", "a\nc\n", "expected", "actual");
+        assert!(d.starts_with("--- expected\n+++ actual\n"), "{d}");
+        assert!(d.contains("-b\n+c\n"), "{d}");
+    }
+}
