@@ -22,6 +22,38 @@ pub(crate) fn emit(node: &Node, groups: usize) -> String {
     out
 }
 
+/// Emits `node` for a whole-input match (Java `matches()`): the result is anchored at both
+/// ends. A `$` with nothing after it can then only match at the very end, so it becomes `\z`,
+/// which keeps the usual `^...$` patterns inside the linear-time engine.
+pub(crate) fn emit_full(node: &Node, groups: usize) -> String {
+    let tail = end_anchored(node);
+    let mut out = String::from(r"\A(?:");
+    Emitter { groups }.node(&tail, &mut out);
+    out.push_str(r")\z");
+    out
+}
+
+/// `node` with every `$`/`\Z` in tail position (nothing can consume after it) replaced by
+/// the end-of-input assertion, which is equivalent when the match must end at the end.
+fn end_anchored(node: &Node) -> Node {
+    match node {
+        Node::Assert(Assertion::Dollar { .. }) => Node::Assert(Assertion::End),
+        Node::Concat(items) => {
+            let mut items = items.clone();
+            if let Some(last) = items.last_mut() {
+                *last = end_anchored(last);
+            }
+            Node::Concat(items)
+        }
+        Node::Alt(alts) => Node::Alt(alts.iter().map(end_anchored).collect()),
+        Node::Group(
+            kind @ (GroupKind::Capture { .. } | GroupKind::NonCapture | GroupKind::Atomic),
+            inner,
+        ) => Node::Group(kind.clone(), Box::new(end_anchored(inner))),
+        other => other.clone(),
+    }
+}
+
 struct Emitter {
     groups: usize,
 }

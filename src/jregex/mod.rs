@@ -146,7 +146,7 @@ impl Regex {
         let parsed = parse::parse(pattern, flags)?;
         let body = emit::emit(&parsed.node, parsed.groups);
         let find = build(&body)?;
-        let full = build(&format!(r"\A(?:{body})\z"))?;
+        let full = build(&emit::emit_full(&parsed.node, parsed.groups))?;
         Ok(Regex {
             source: pattern.to_owned(),
             find,
@@ -308,3 +308,6 @@ pub fn quote(literal: &str) -> String {
     out.push_str(r"\E");
     out
 }
+
+#[cfg(test)]
+mod tests;
