@@ -172,9 +172,15 @@ impl Emitter {
         if kind == RepeatKind::Possessive {
             out.push_str("(?>");
         }
-        out.push_str("(?:");
-        self.node(node, out);
-        out.push(')');
+        if matches!(node, Node::LineBreak) {
+            // Java repeats a single-node atom without backtracking into an iteration, so a
+            // repeated `\R` never gives back the `\n` of a `\r\n`.
+            out.push_str(r"(?>\x{D}\x{A}|[\x{A}-\x{D}\x{85}\x{2028}\x{2029}])");
+        } else {
+            out.push_str("(?:");
+            self.node(node, out);
+            out.push(')');
+        }
         let _ = match (min, max) {
             (0, None) => write!(out, "*"),
             (1, None) => write!(out, "+"),

@@ -174,6 +174,25 @@ fn graph_users_regex_captures_the_user_id() {
     assert_eq!(group(&m, 1, text), Some("ab_c-1"));
 }
 
+const SALESFORCE_ACCOUNTS: &str =
+    r"^/services/data/v(\d+\.\d+)/query[?]q=SELECT.*FROM(%20|\+)*Account(%20|\+|\b).*";
+
+#[test]
+fn salesforce_query_regex_matches_account_queries() {
+    let text = "/services/data/v57.0/query?q=SELECT%20Id%20FROM%20Account";
+    let m = re_ci(SALESFORCE_ACCOUNTS)
+        .full_match(text)
+        .expect("match")
+        .expect("some");
+    assert_eq!(group(&m, 1, text), Some("57.0"));
+}
+
+#[test]
+fn salesforce_query_regex_needs_a_word_boundary_after_the_object() {
+    let text = "/services/data/v57.0/query?q=SELECT+Id+FROM+Accounts";
+    assert!(!full(&re_ci(SALESFORCE_ACCOUNTS), text));
+}
+
 #[test]
 fn header_name_filter_matches_ignoring_case() {
     let r = re_ci(r"^(From|To|Cc|Bcc)$");
@@ -316,6 +335,16 @@ fn variable_length_lookbehind_of_a_single_character_compiles() {
 #[test]
 fn line_break_escape_matches_crlf_as_one() {
     assert!(full(&re(r"a\Rb"), "a\r\nb"));
+}
+
+#[test]
+fn line_break_escape_backtracks_to_a_lone_carriage_return() {
+    assert!(full(&re(r"a\R\n"), "a\r\n"));
+}
+
+#[test]
+fn repeated_line_break_escape_does_not_split_crlf() {
+    assert!(!full(&re(r"\R{2}"), "\r\n"));
 }
 
 // --- quantifiers, groups, back references -----------------------------------------------------
