@@ -18,7 +18,11 @@ const WORD_RIGHT: &str = r"[0-9A-Za-z_]|(?<=[\p{L}\p{Nd}]\p{Mn}*)\p{Mn}";
 /// Emits `node`; `groups` is the number of capture groups in the whole pattern.
 pub(crate) fn emit(node: &Node, groups: usize) -> String {
     let mut out = String::new();
-    Emitter { groups }.node(node, &mut out);
+    Emitter {
+        groups,
+        guard: false,
+    }
+    .node(node, &mut out);
     out
 }
 
@@ -28,7 +32,11 @@ pub(crate) fn emit(node: &Node, groups: usize) -> String {
 pub(crate) fn emit_full(node: &Node, groups: usize) -> String {
     let tail = end_anchored(node);
     let mut out = String::from(r"\A(?:");
-    Emitter { groups }.node(&tail, &mut out);
+    Emitter {
+        groups,
+        guard: false,
+    }
+    .node(&tail, &mut out);
     out.push_str(r")\z");
     out
 }
@@ -56,6 +64,9 @@ fn end_anchored(node: &Node) -> Node {
 
 struct Emitter {
     groups: usize,
+    /// Set while emitting the body of a quantifier: a quantifier met before any other
+    /// construct (groups aside) is guarded, see [`Emitter::repeat`].
+    guard: bool,
 }
 
 fn push_char(c: u32, out: &mut String) {
@@ -88,7 +99,8 @@ fn push_set(set: &CharSet, out: &mut String) {
 }
 
 impl Emitter {
-    fn node(&self, node: &Node, out: &mut String) {
+    fn node(&mut self, node: &Node, out: &mut String) {
+        let guard = std::mem::take(&mut self.guard);
         match node {
             Node::Empty => {}
             Node::Set(set) => push_set(set, out),
@@ -120,6 +132,9 @@ impl Emitter {
                     GroupKind::LookBehind { negated: false } => out.push_str("(?<="),
                     GroupKind::LookBehind { negated: true } => out.push_str("(?<!"),
                 }
+                // The guard passes through plain groups only.
+                self.guard =
+                    guard && matches!(kind, GroupKind::Capture { .. } | GroupKind::NonCapture);
                 self.node(inner, out);
                 out.push(')');
             }
@@ -128,7 +143,21 @@ impl Emitter {
                 min,
                 max,
                 kind,
-            } => self.repeat(node, *min, *max, *kind, out),
+            } => {
+                if guard {
+                    out.push_str("(?:");
+                }
+                self.repeat(node, *min, *max, *kind, out);
+                if guard {
+                    // A branch that never matches hides this quantifier from fancy-regex's
+                    // nested-repeat folding, which is wrong when the two quantifiers differ in
+                    // greediness (it turns `(?:(?:x+?)+)?` into one lazy repeat and
+                    // `(?>(x+?)*)` into `(?>(x+?)?)`).
+                    out.push('|');
+                    out.push_str(NEVER);
+                    out.push(')');
+                }
+            }
             Node::Assert(a) => assertion(*a, out),
             Node::Backref {
                 group,
@@ -149,7 +178,14 @@ impl Emitter {
         }
     }
 
-    fn repeat(&self, node: &Node, min: u32, max: Option<u32>, kind: RepeatKind, out: &mut String) {
+    fn repeat(
+        &mut self,
+        node: &Node,
+        min: u32,
+        max: Option<u32>,
+        kind: RepeatKind,
+        out: &mut String,
+    ) {
         if node.is_zero_width() {
             // fancy-regex refuses to repeat an assertion. Repeating one is the same as
             // trying it once (it cannot advance), or optionally when the minimum is zero.
@@ -172,7 +208,20 @@ impl Emitter {
         if kind == RepeatKind::Possessive {
             out.push_str("(?>");
         }
-        if matches!(node, Node::LineBreak) {
+        self.guard = true;
+        if matches!(
+            node,
+            Node::Set(_)
+                | Node::Alt(_)
+                | Node::Backref { .. }
+                | Node::Group(
+                    GroupKind::Capture { .. } | GroupKind::NonCapture | GroupKind::Atomic,
+                    _
+                )
+        ) {
+            // Already a single atom: no extra group, which keeps the nesting shallow.
+            self.node(node, out);
+        } else if matches!(node, Node::LineBreak) {
             // Java repeats a single-node atom without backtracking into an iteration, so a
             // repeated `\R` never gives back the `\n` of a `\r\n`.
             out.push_str(r"(?>\x{D}\x{A}|[\x{A}-\x{D}\x{85}\x{2028}\x{2029}])");
@@ -181,6 +230,7 @@ impl Emitter {
             self.node(node, out);
             out.push(')');
         }
+        self.guard = false;
         let _ = match (min, max) {
             (0, None) => write!(out, "*"),
             (1, None) => write!(out, "+"),

@@ -106,9 +106,16 @@ fn build(pattern: &str) -> Result<fancy_regex::Regex, RegexError> {
     fancy_regex::RegexBuilder::new(pattern)
         .backtrack_limit(BACKTRACK_LIMIT)
         .build()
-        .map_err(|e| RegexError {
-            offset: 0,
-            message: format!("pattern cannot be compiled (too large or too complex): {e}"),
+        .map_err(|e| {
+            // Positions inside the translated pattern mean nothing to the rule author.
+            let detail = match e {
+                fancy_regex::Error::ParseError(_, kind) => kind.to_string(),
+                other => other.to_string(),
+            };
+            RegexError {
+                offset: 0,
+                message: format!("pattern cannot be compiled (too large or too complex): {detail}"),
+            }
         })
 }
 

@@ -14,9 +14,11 @@ const DOTALL: u32 = 0x20;
 const UNICODE_CASE: u32 = 0x40;
 const UNICODE_CHARACTER_CLASS: u32 = 0x100;
 
-/// Deepest nesting of groups and classes accepted; deeper patterns are rejected rather than
-/// risking the stack.
-const MAX_DEPTH: usize = 200;
+/// Deepest nesting of groups and classes accepted. fancy-regex refuses patterns nested more
+/// than 64 deep, and the translation can double the depth (a quantified group inside a
+/// quantified group gets a guard group) and adds a few more levels, so the limit
+/// here leaves room for them and reports the problem at the offending group instead.
+pub(crate) const MAX_DEPTH: usize = 28;
 
 /// The parse result: the tree, the number of capture groups and the group names.
 #[derive(Debug)]

@@ -360,6 +360,24 @@ fn atomic_group_does_not_give_back() {
 }
 
 #[test]
+fn possessive_star_over_a_group_with_a_lazy_body_takes_every_iteration() {
+    assert!(full(&re("(?:(x+?))*+"), "xxx"));
+}
+
+#[test]
+fn atomic_group_ending_in_a_starred_lazy_group_takes_every_iteration() {
+    assert!(full(&re("(?>a(x+?)*)y"), "axxxy"));
+}
+
+#[test]
+fn greedy_repeat_of_a_lazy_repeat_takes_every_iteration() {
+    assert_eq!(
+        spans(&re("(?:(?:x+?)+)?"), "xxy"),
+        vec![(0, 2), (2, 2), (3, 3)]
+    );
+}
+
+#[test]
 fn lazy_quantifier_prefers_fewer() {
     assert_eq!(spans(&re("a+?"), "aa"), vec![(0, 1), (1, 2)]);
 }
@@ -648,9 +666,18 @@ fn overlong_pattern_is_rejected() {
 }
 
 #[test]
-fn deep_nesting_is_rejected() {
+fn deep_nesting_is_rejected_at_the_group() {
     let pattern = format!("{}a{}", "(".repeat(300), ")".repeat(300));
-    assert!(err(&pattern).message.contains("deep"));
+    let e = err(&pattern);
+    assert!(e.message.contains("deep"), "{}", e.message);
+    assert_eq!(e.offset, parse::MAX_DEPTH);
+}
+
+#[test]
+fn nested_quantified_groups_within_the_depth_limit_compile() {
+    let depth = parse::MAX_DEPTH;
+    let pattern = format!("{}a{}", "(".repeat(depth), ")*".repeat(depth));
+    assert!(full(&re(&pattern), "aa"));
 }
 
 // --- bounded backtracking ---------------------------------------------------------------------
