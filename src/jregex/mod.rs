@@ -4,7 +4,12 @@
 //! The Java pattern is parsed by a port of `Pattern`'s own parser and re-emitted with every
 //! character spelled out, so Rust's flags and class meanings never leak in. Not supported (each
 //! is a `RegexError` at the construct): `\G`, `\X`, `\b{g}`, `\N{name}`, Unicode blocks
-//! (`\p{InGreek}`), a few `\p{java..}` names and the inline flag `c` (CANON_EQ).
+//! (`\p{InGreek}`), `\p{javaMirrored}` and the Java identifier properties, and the inline flag
+//! `c` (CANON_EQ). Known differences from Java: a group repeated while its body matches the
+//! empty string may report other capture spans (Java's loop stops at the first empty
+//! iteration); `UNICODE_CASE` folding follows Unicode simple case folding rather than
+//! `toLowerCase(toUpperCase(c))` (they differ for a few letters such as `ß`/`ẞ`); and a search
+//! that advances past an empty match steps over a whole character, never half a surrogate pair.
 
 mod ast;
 mod charset;
