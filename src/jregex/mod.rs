@@ -1,5 +1,20 @@
 //! Java-dialect regular expressions (`java.util.regex` syntax and matching rules), compiled to
-//! `fancy-regex` with bounded backtracking.
+//! `fancy-regex` with bounded backtracking (§5.1-5.3, §2.4-2.8, §6.3 item 9).
+//!
+//! The Java pattern is parsed by a port of `Pattern`'s own parser and re-emitted with every
+//! character spelled out, so Rust's flags and class meanings never leak in. Not supported (each
+//! is a `RegexError` at the construct): `\G`, `\X`, `\b{g}`, `\N{name}`, Unicode blocks
+//! (`\p{InGreek}`), `\p{javaMirrored}` and the Java identifier properties, and the inline flag
+//! `c` (CANON_EQ). Known differences from Java: a group repeated while its body matches the
+//! empty string may report other capture spans (Java's loop stops at the first empty
+//! iteration); `UNICODE_CASE` folding follows Unicode simple case folding rather than
+//! `toLowerCase(toUpperCase(c))` (they differ for a few letters such as `ß`/`ẞ`); and a search
+//! that advances past an empty match steps over a whole character, never half a surrogate pair.
+
+mod ast;
+mod charset;
+mod emit;
+mod parse;
 
 use std::fmt;
 
@@ -27,7 +42,9 @@ pub struct Flags {
 /// problem is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegexError {
+    /// Byte offset into the pattern as written.
     pub offset: usize,
+    /// What is wrong, phrased for a rules diagnostic (for example "unclosed group").
     pub message: String,
 }
 
@@ -42,6 +59,7 @@ impl std::error::Error for RegexError {}
 /// A match that could not be decided: the backtracking budget ran out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MatchError {
+    /// Says that the backtracking limit was exceeded; callers add which rule.
     pub message: String,
 }
 
@@ -72,6 +90,13 @@ impl Match {
     }
 }
 
+/// Backtracking steps allowed per search. Real rules stay far below it; a hostile pattern
+/// hits it quickly and gets a `MatchError` instead of hanging the tool.
+pub const BACKTRACK_LIMIT: usize = 1_000_000;
+
+/// Longest pattern accepted, in bytes.
+pub const MAX_PATTERN_LEN: usize = 64 * 1024;
+
 /// A compiled Java regex.
 #[derive(Debug, Clone)]
 pub struct Regex {
@@ -79,25 +104,67 @@ pub struct Regex {
     find: fancy_regex::Regex,
     full: fancy_regex::Regex,
     groups: usize,
+    names: Vec<(String, usize)>,
+}
+
+fn build(pattern: &str) -> Result<fancy_regex::Regex, RegexError> {
+    fancy_regex::RegexBuilder::new(pattern)
+        .backtrack_limit(BACKTRACK_LIMIT)
+        .build()
+        .map_err(|e| {
+            // Positions inside the translated pattern mean nothing to the rule author.
+            let detail = match e {
+                fancy_regex::Error::ParseError(_, kind) => kind.to_string(),
+                other => other.to_string(),
+            };
+            RegexError {
+                offset: 0,
+                message: format!("pattern cannot be compiled (too large or too complex): {detail}"),
+            }
+        })
+}
+
+fn match_error(e: &fancy_regex::Error) -> MatchError {
+    let message = match e {
+        fancy_regex::Error::RuntimeError(fancy_regex::RuntimeError::BacktrackLimitExceeded) => {
+            format!("regex backtracking limit ({BACKTRACK_LIMIT} steps) exceeded")
+        }
+        other => format!("regex match failed: {other}"),
+    };
+    MatchError { message }
+}
+
+fn to_match(c: &fancy_regex::Captures<'_, str>) -> Match {
+    Match {
+        groups: (0..c.len())
+            .map(|i| c.get(i).map(|m| (m.start(), m.end())))
+            .collect(),
+    }
 }
 
 impl Regex {
-    /// Compiles `pattern` with Java syntax and semantics.
-    // Placeholder translation: passes the pattern through unchanged.
+    /// Compiles `pattern` with Java syntax and semantics; errors carry the byte offset of the
+    /// offending construct.
     pub fn new(pattern: &str, flags: Flags) -> Result<Regex, RegexError> {
-        let prefix = if flags.case_insensitive { "(?i)" } else { "" };
-        let err = |e: fancy_regex::Error| RegexError {
-            offset: 0,
-            message: e.to_string(),
-        };
-        let find = fancy_regex::Regex::new(&format!("{prefix}{pattern}")).map_err(err)?;
-        let full = fancy_regex::Regex::new(&format!("{prefix}^(?:{pattern})$")).map_err(err)?;
-        let groups = find.captures_len() - 1;
+        if pattern.len() > MAX_PATTERN_LEN {
+            return Err(RegexError {
+                offset: MAX_PATTERN_LEN,
+                message: format!(
+                    "pattern is too long ({} bytes; the limit is {MAX_PATTERN_LEN})",
+                    pattern.len()
+                ),
+            });
+        }
+        let parsed = parse::parse(pattern, flags)?;
+        let body = emit::emit(&parsed.node, parsed.groups);
+        let find = build(&body)?;
+        let full = build(&emit::emit_full(&parsed.node, parsed.groups))?;
         Ok(Regex {
             source: pattern.to_owned(),
             find,
             full,
-            groups,
+            groups: parsed.groups,
+            names: parsed.names,
         })
     }
 
@@ -111,104 +178,148 @@ impl Regex {
         self.groups
     }
 
+    /// The number of the group declared as `(?<name>...)`.
+    pub fn group_index(&self, name: &str) -> Option<usize> {
+        self.names.iter().find(|(n, _)| n == name).map(|&(_, i)| i)
+    }
+
     /// Java `Matcher.matches()`: the whole text must match.
     pub fn is_full_match(&self, text: &str) -> Result<bool, MatchError> {
-        self.full.is_match(text).map_err(|e| MatchError {
-            message: e.to_string(),
-        })
+        self.full.is_match(text).map_err(|e| match_error(&e))
     }
 
     /// Java `Matcher.matches()` with the groups of the match.
     pub fn full_match(&self, text: &str) -> Result<Option<Match>, MatchError> {
-        let caps = self.full.captures(text).map_err(|e| MatchError {
-            message: e.to_string(),
-        })?;
-        Ok(caps.map(|c| Match {
-            groups: (0..c.len())
-                .map(|i| c.get(i).map(|m| (m.start(), m.end())))
-                .collect(),
-        }))
+        let caps = self.full.captures(text).map_err(|e| match_error(&e))?;
+        Ok(caps.as_ref().map(to_match))
     }
 
-    /// Java `Matcher.find()` starting at byte offset `start`.
+    /// Java `Matcher.find()` starting at byte offset `start`: the leftmost match at or after
+    /// `start`, with the text before `start` still visible to `^`, `\b` and look-behinds.
     pub fn find_at(&self, text: &str, start: usize) -> Result<Option<Match>, MatchError> {
+        let Some(start) = (start..=text.len()).find(|&i| text.is_char_boundary(i)) else {
+            return Ok(None);
+        };
         let caps = self
             .find
             .captures_from_pos(text, start)
-            .map_err(|e| MatchError {
-                message: e.to_string(),
-            })?;
-        Ok(caps.map(|c| Match {
-            groups: (0..c.len())
-                .map(|i| c.get(i).map(|m| (m.start(), m.end())))
-                .collect(),
-        }))
+            .map_err(|e| match_error(&e))?;
+        Ok(caps.as_ref().map(to_match))
     }
-}
 
-impl Regex {
-    /// Java `replaceAll` with a literal replacement.
+    /// Java `Matcher.find()` from the start: whether the pattern occurs anywhere in `text`.
+    pub fn is_match(&self, text: &str) -> Result<bool, MatchError> {
+        Ok(self.find_at(text, 0)?.is_some())
+    }
+
+    /// Successive matches as Java's `while (m.find())` loop yields them: each search starts
+    /// where the previous match ended, or one character later after an empty match.
+    pub fn find_iter<'r, 't>(&'r self, text: &'t str) -> FindIter<'r, 't> {
+        FindIter {
+            regex: self,
+            text,
+            next: Some(0),
+        }
+    }
+
+    /// Java `Matcher.replaceAll` with a literal replacement (one without `$` or `\`).
     pub fn replace_all(&self, text: &str, replacement: &str) -> Result<String, MatchError> {
         let mut out = String::with_capacity(text.len());
-        let mut last = 0;
-        let mut pos = 0;
-        while pos <= text.len() {
-            let Some(m) = self.find_at(text, pos)? else {
-                break;
-            };
-            out.push_str(&text[last..m.start()]);
+        let mut copied = 0;
+        for m in self.find_iter(text) {
+            let m = m?;
+            out.push_str(&text[copied..m.start()]);
             out.push_str(replacement);
-            last = m.end();
-            pos = if m.end() == m.start() {
-                next_char(text, m.end())
-            } else {
-                m.end()
-            };
+            copied = m.end();
         }
-        out.push_str(&text[last..]);
+        out.push_str(&text[copied..]);
         Ok(out)
     }
 
-    /// Java `String.split(regex)`.
+    /// Java `String.split(regex)` (limit 0): trailing empty strings are removed, a zero-width
+    /// match at the very beginning never yields a leading empty string, no match gives
+    /// `[text]`, and the empty input gives `[""]`.
     pub fn split<'t>(&self, text: &'t str) -> Result<Vec<&'t str>, MatchError> {
-        let mut parts = Vec::new();
-        let mut last = 0;
-        let mut pos = 0;
-        while pos <= text.len() {
-            let Some(m) = self.find_at(text, pos)? else {
+        self.split_limit(text, 0)
+    }
+
+    /// Java `String.split(regex, limit)`: with `limit > 0` at most `limit` pieces (the last
+    /// holds the rest); with `limit < 0` trailing empty strings are kept.
+    pub fn split_limit<'t>(&self, text: &'t str, limit: i32) -> Result<Vec<&'t str>, MatchError> {
+        let mut pieces = Vec::new();
+        let mut index = 0;
+        let limited = limit > 0;
+        for m in self.find_iter(text) {
+            let m = m?;
+            if limited && pieces.len() >= (limit - 1) as usize {
                 break;
-            };
-            if m.end() == 0 {
-                pos = next_char(text, 0);
+            }
+            if index == 0 && m.start() == 0 && m.end() == 0 {
                 continue;
             }
-            parts.push(&text[last..m.start()]);
-            last = m.end();
-            pos = if m.end() == m.start() {
-                next_char(text, m.end())
-            } else {
-                m.end()
-            };
+            pieces.push(&text[index..m.start()]);
+            index = m.end();
         }
-        parts.push(&text[last..]);
-        while parts.len() > 1 && parts.last().is_some_and(|p| p.is_empty()) {
-            parts.pop();
+        if index == 0 {
+            return Ok(vec![text]);
         }
-        if parts.len() == 1 && parts[0].is_empty() && !text.is_empty() {
-            parts.clear();
+        pieces.push(&text[index..]);
+        if limit == 0 {
+            while pieces.last().is_some_and(|p| p.is_empty()) {
+                pieces.pop();
+            }
         }
-        Ok(parts)
+        Ok(pieces)
     }
 }
 
-fn next_char(text: &str, at: usize) -> usize {
-    text[at..]
-        .chars()
-        .next()
-        .map_or(at + 1, |c| at + c.len_utf8())
+/// Iterator over the matches of [`Regex::find_iter`]. Stops after the first error.
+#[derive(Debug)]
+pub struct FindIter<'r, 't> {
+    regex: &'r Regex,
+    text: &'t str,
+    /// Where the next search starts; `None` once exhausted.
+    next: Option<usize>,
 }
 
-/// Java `Pattern.quote`: a pattern matching `literal` exactly.
-pub fn quote(literal: &str) -> String {
-    fancy_regex::escape(literal).into_owned()
+impl Iterator for FindIter<'_, '_> {
+    type Item = Result<Match, MatchError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let from = self.next?;
+        match self.regex.find_at(self.text, from) {
+            Ok(Some(m)) => {
+                let (start, end) = (m.start(), m.end());
+                self.next = if end == start {
+                    // Java retries one character later (a UTF-16 unit there; a whole
+                    // character here, since a Rust string cannot be split inside one).
+                    self.text[end..].chars().next().map(|c| end + c.len_utf8())
+                } else {
+                    Some(end)
+                };
+                Some(Ok(m))
+            }
+            Ok(None) => {
+                self.next = None;
+                None
+            }
+            Err(e) => {
+                self.next = None;
+                Some(Err(e))
+            }
+        }
+    }
 }
+
+/// Java `Pattern.quote`: a pattern that matches `literal` exactly.
+pub fn quote(literal: &str) -> String {
+    let mut out = String::with_capacity(literal.len() + 4);
+    out.push_str(r"\Q");
+    // A `\E` inside the text would end the quote: close it, add an escaped `\E`, reopen.
+    out.push_str(&literal.replace(r"\E", r"\E\\E\Q"));
+    out.push_str(r"\E");
+    out
+}
+
+#[cfg(test)]
+mod tests;

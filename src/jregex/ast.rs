@@ -1,0 +1,215 @@
+//! The parsed form of a Java regex, with every flag already applied: case folding is baked
+//! into character sets and each anchor knows its line mode.
+
+use super::charset::CharSet;
+
+#[derive(Debug, Clone)]
+pub(crate) enum Node {
+    /// Matches the empty string.
+    Empty,
+    /// One character from the set.
+    Set(CharSet),
+    Concat(Vec<Node>),
+    /// Alternatives in priority order.
+    Alt(Vec<Node>),
+    Group(GroupKind, Box<Node>),
+    Repeat {
+        node: Box<Node>,
+        min: u32,
+        /// `None` is unbounded.
+        max: Option<u32>,
+        kind: RepeatKind,
+    },
+    Assert(Assertion),
+    /// `\n` or `\k<name>`; `case_insensitive` compares with case folding.
+    Backref {
+        group: usize,
+        case_insensitive: bool,
+    },
+    /// `\R`: `\r\n` or one vertical whitespace character, with backtracking into `\r`.
+    LineBreak,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum GroupKind {
+    /// Numbered by the position of its `(`; `name` for `(?<name>...)`.
+    Capture {
+        name: Option<String>,
+    },
+    NonCapture,
+    Atomic,
+    LookAhead {
+        negated: bool,
+    },
+    LookBehind {
+        negated: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RepeatKind {
+    Greedy,
+    Lazy,
+    Possessive,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Assertion {
+    /// `^` without MULTILINE, `\A`.
+    Begin,
+    /// `\z`.
+    End,
+    /// `$` and `\Z`: end of input or before a final line terminator; with `multiline`, before
+    /// any line terminator. `unix`: only `\n` is a line terminator.
+    Dollar { multiline: bool, unix: bool },
+    /// `^` with MULTILINE: start of input or after a line terminator, never at the end of input.
+    Caret { unix: bool },
+    /// `\b` (or `\B` when `negated`); `unicode` uses the Unicode word class.
+    WordBoundary { negated: bool, unicode: bool },
+}
+
+/// Java's `TreeInfo`: lengths in characters, computed with Java's 32-bit wrap-around so that the
+/// same look-behinds are rejected.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Study {
+    pub(crate) min: i32,
+    pub(crate) max: i32,
+    pub(crate) max_valid: bool,
+    pub(crate) deterministic: bool,
+}
+
+impl Study {
+    const START: Study = Study {
+        min: 0,
+        max: 0,
+        max_valid: true,
+        deterministic: true,
+    };
+}
+
+/// Java's `MAX_REPS`.
+const MAX_REPS: i32 = i32::MAX;
+
+impl Node {
+    /// Studies `self` as Java studies a look-behind body, to decide whether the look-behind
+    /// has "an obvious maximum length".
+    pub(crate) fn study(&self) -> Study {
+        let mut info = Study::START;
+        self.study_into(&mut info);
+        info
+    }
+
+    fn study_into(&self, info: &mut Study) {
+        match self {
+            Node::Empty | Node::Assert(_) => {}
+            Node::Set(_) => {
+                info.min = info.min.wrapping_add(1);
+                info.max = info.max.wrapping_add(1);
+            }
+            Node::LineBreak => {
+                info.min = info.min.wrapping_add(1);
+                info.max = info.max.wrapping_add(2);
+            }
+            Node::Backref { .. } => {
+                info.max_valid = false;
+                info.deterministic = false;
+            }
+            Node::Concat(nodes) => {
+                for n in nodes {
+                    n.study_into(info);
+                }
+            }
+            Node::Alt(alts) => {
+                let (mut min2, mut max2, mut valid) = (i32::MAX, -1_i32, info.max_valid);
+                for a in alts {
+                    let s = a.study();
+                    min2 = min2.min(s.min);
+                    max2 = max2.max(s.max);
+                    valid &= s.max_valid;
+                }
+                info.min = info.min.wrapping_add(min2);
+                info.max = info.max.wrapping_add(max2);
+                info.max_valid = valid;
+                info.deterministic = false;
+            }
+            Node::Group(kind, inner) => match kind {
+                // Look-arounds do not consume; Java studies only what follows them.
+                GroupKind::LookAhead { .. } | GroupKind::LookBehind { .. } => {}
+                _ => inner.study_into(info),
+            },
+            Node::Repeat {
+                node,
+                min,
+                max,
+                kind,
+            } => study_repeat(node, *min, *max, *kind, info),
+        }
+    }
+
+    /// Whether the node always matches the empty string without consuming (a pure
+    /// assertion), in which case repeating it is pointless and fancy-regex refuses to.
+    pub(crate) fn is_zero_width(&self) -> bool {
+        match self {
+            Node::Empty
+            | Node::Assert(_)
+            | Node::Group(GroupKind::LookAhead { .. } | GroupKind::LookBehind { .. }, _) => true,
+            Node::Group(_, inner) => inner.is_zero_width(),
+            Node::Concat(nodes) => nodes.iter().all(Node::is_zero_width),
+            Node::Alt(alts) => alts.iter().all(Node::is_zero_width),
+            Node::Repeat { node, .. } => node.is_zero_width(),
+            Node::Set(_) | Node::Backref { .. } | Node::LineBreak => false,
+        }
+    }
+}
+
+fn is_single_char(node: &Node) -> bool {
+    matches!(node, Node::Set(_))
+}
+
+fn study_repeat(node: &Node, min: u32, max: Option<u32>, kind: RepeatKind, info: &mut Study) {
+    let cmin = min as i32;
+    let cmax = max.map_or(MAX_REPS, |m| m as i32);
+    if kind == RepeatKind::Greedy && max.is_none() && min <= 1 && is_single_char(node) {
+        // Java's CharPropertyGreedy (`x*`, `x+`): the maximum wraps but stays "valid".
+        info.min = info.min.wrapping_add(cmin);
+        if info.max_valid {
+            info.max = info.max.wrapping_add(MAX_REPS);
+        }
+        info.deterministic = false;
+        return;
+    }
+    if min == 0 && max == Some(1) {
+        // Java's Ques: the minimum is unchanged.
+        let min_before = info.min;
+        node.study_into(info);
+        info.min = min_before;
+        if kind != RepeatKind::Possessive {
+            info.deterministic = false;
+        }
+        return;
+    }
+    let is_group = matches!(node, Node::Group(..));
+    if is_group && kind != RepeatKind::Possessive && !node.study().deterministic {
+        // Java's Loop for a non-deterministic group: never a valid maximum.
+        info.max_valid = false;
+        info.deterministic = false;
+        return;
+    }
+    // Java's Curly and GroupCurly.
+    let (min_l, max_l, max_v, detm) = (info.min, info.max, info.max_valid, info.deterministic);
+    let inner = node.study();
+    let mut temp = inner.min.wrapping_mul(cmin).wrapping_add(min_l);
+    if temp < min_l {
+        temp = 0x0FFF_FFFF;
+    }
+    info.min = temp;
+    if max_v && inner.max_valid {
+        let temp = inner.max.wrapping_mul(cmax).wrapping_add(max_l);
+        info.max = temp;
+        info.max_valid = temp >= max_l;
+    } else {
+        info.max = inner.max;
+        info.max_valid = false;
+    }
+    info.deterministic = inner.deterministic && cmin == cmax && detm;
+}
