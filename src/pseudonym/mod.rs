@@ -2,6 +2,8 @@
 //!
 //! Build a [`Pseudonymizer`] from [`Secrets`] and the two settings, then ask it for pseudonyms.
 
+#[cfg(test)]
+mod compat_tests;
 mod config;
 mod email;
 #[cfg(test)]
