@@ -33,7 +33,7 @@ fn read_json(path: &Path) -> serde_json::Value {
 }
 
 /// Every string and integer leaf, the way `pseudonymize` receives it.
-fn leaves<'a>(value: &'a serde_json::Value, out: &mut Vec<(bool, String)>) {
+fn leaves(value: &serde_json::Value, out: &mut Vec<(bool, String)>) {
     match value {
         serde_json::Value::String(s) => out.push((false, s.clone())),
         serde_json::Value::Number(n) if n.is_i64() || n.is_u64() => out.push((true, n.to_string())),
