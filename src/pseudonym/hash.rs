@@ -30,18 +30,18 @@ pub(crate) fn hash_email(
 ) -> Hash32 {
     let local = local.as_bytes();
     let local = memchr::memchr(b'+', local).map_or(local, |plus| &local[..plus]);
-    let drop_dots = canonicalization == EmailCanonicalization::IgnoreDots;
 
     let mut feed = LowerCaseFeed::new();
-    for &b in local {
-        if !(drop_dots && b == b'.') {
-            feed.push(b);
+    match canonicalization {
+        EmailCanonicalization::Strict => feed.extend(local),
+        EmailCanonicalization::IgnoreDots => {
+            for run in local.split(|&b| b == b'.') {
+                feed.extend(run);
+            }
         }
     }
-    feed.push(b'@');
-    for &b in domain.as_bytes() {
-        feed.push(b);
-    }
+    feed.extend(b"@");
+    feed.extend(domain.as_bytes());
     let mut hasher = feed.finish();
     hasher.update(salt);
     hasher.finalize().into()
@@ -63,13 +63,21 @@ impl LowerCaseFeed {
         }
     }
 
-    fn push(&mut self, b: u8) {
-        if self.len == self.buf.len() {
-            self.hasher.update(self.buf);
-            self.len = 0;
+    /// Appends `bytes` lower-cased, a buffer-full at a time.
+    fn extend(&mut self, mut bytes: &[u8]) {
+        while !bytes.is_empty() {
+            if self.len == self.buf.len() {
+                self.hasher.update(self.buf);
+                self.len = 0;
+            }
+            let n = bytes.len().min(self.buf.len() - self.len);
+            let (head, rest) = bytes.split_at(n);
+            let dst = &mut self.buf[self.len..self.len + n];
+            dst.copy_from_slice(head);
+            dst.make_ascii_lowercase();
+            self.len += n;
+            bytes = rest;
         }
-        self.buf[self.len] = b.to_ascii_lowercase();
-        self.len += 1;
     }
 
     fn finish(mut self) -> Sha256 {

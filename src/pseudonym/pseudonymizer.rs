@@ -769,4 +769,47 @@ mod tests {
         fn assert_send_sync<T: Send + Sync + Clone>() {}
         assert_send_sync::<Pseudonymizer>();
     }
+
+    #[test]
+    #[ignore = "timing; run with `cargo test --release --lib timing -- --ignored --nocapture`"]
+    fn timing_per_call() {
+        use std::hint::black_box;
+        use std::time::Instant;
+
+        let p = golden();
+        let started = Instant::now();
+        p.url_safe_token(text("x"), true).expect("derives the key");
+        eprintln!("key derivation: {:?}", started.elapsed());
+
+        let cases = [
+            ("email", text("alice.smith@example.com"), false),
+            ("email, reversible", text("alice.smith@example.com"), true),
+            ("id", text("z8yAAAAA8bbbQ"), false),
+            ("id, reversible", text("z8yAAAAA8bbbQ"), true),
+            ("number, reversible", number("111111111"), true),
+            (
+                "email with display name",
+                text("\"Alice Ex\" <Al.Ice+tag@Acme.COM>"),
+                false,
+            ),
+            (
+                "text with @ and spaces",
+                text("ping  me at  alice@acme.com  today"),
+                false,
+            ),
+        ];
+        for (name, input, reversible) in cases {
+            let rounds: u32 = 200_000;
+            let started = Instant::now();
+            for _ in 0..rounds {
+                black_box(
+                    p.url_safe_token(black_box(input), reversible)
+                        .expect("pseudonym"),
+                );
+            }
+            let per_call = started.elapsed() / rounds;
+            eprintln!("{name}: {} ns per call", per_call.as_nanos());
+            assert!(per_call.as_micros() < 100, "{name}: {per_call:?}");
+        }
+    }
 }
