@@ -92,7 +92,6 @@ enum PersonalSource<'a> {
 }
 
 /// The compiled grammar of §3.2. Build it once ([`EmailGrammar::shared`]) and share it.
-#[derive(Debug)]
 pub struct EmailGrammar {
     /// `\A(?:mailbox)\z`.
     mailbox: Regex,
@@ -106,6 +105,13 @@ pub struct EmailGrammar {
     comment: Regex,
     /// `\A(?:quotedStringWOCFWS)\z`.
     quoted_string: Regex,
+}
+
+/// The patterns are long; printing them helps no one.
+impl std::fmt::Debug for EmailGrammar {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmailGrammar").finish_non_exhaustive()
+    }
 }
 
 /// Capture-group numbers inside `mailbox`, as listed in §3.2.

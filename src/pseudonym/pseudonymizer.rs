@@ -136,6 +136,24 @@ impl Pseudonymizer {
         })
     }
 
+    /// The identities of the addresses of an email header (§2.3), in order, or `None` if the
+    /// header is not a valid address list. Each address is reformatted
+    /// ([`super::Mailbox::to_header_string`]) and pseudonymized again as text, never with
+    /// reversible or original.
+    pub fn email_header_identities(
+        &self,
+        header: &str,
+    ) -> Result<Option<Vec<PseudonymizedIdentity>>, PseudonymError> {
+        let Some(addresses) = self.grammar.parse_address_list(header) else {
+            return Ok(None);
+        };
+        addresses
+            .iter()
+            .map(|a| self.pseudonymize(PseudonymInput::Text(&a.to_header_string()), false, false))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some)
+    }
+
     /// The `URL_SAFE_TOKEN` encoding of a value (§2.2) in one allocation; equal to
     /// `pseudonymize(input, include_reversible, false)?.url_safe_token()`.
     pub fn url_safe_token(
@@ -554,19 +572,44 @@ mod tests {
 
     #[test]
     fn email_header_example_of_2_3() {
-        let p = golden();
-        let addresses = p
-            .email_grammar()
-            .parse_address_list("Alice <alice@acme.com>, \"Bob\" <bob@acme.com>")
-            .expect("pseudonym");
-        let tokens: Vec<String> = addresses
+        let tokens: Vec<String> = golden()
+            .email_header_identities("Alice <alice@acme.com>, \"Bob\" <bob@acme.com>")
+            .expect("pseudonym")
+            .expect("a valid address list")
             .iter()
-            .map(|a| token(&p, text(&a.to_header_string()), false))
+            .map(PseudonymizedIdentity::url_safe_token)
             .collect();
         assert_eq!(
             tokens.join(","),
             "t~UFdK0TvVTvZ23c6QslyCy0o2MSq2DRtDjEXfTPJyyMk@acme.com,\
              t~-U7WKf4bQgfCSqtg28kpp672BXIc8kZN6Gmtg2iKn14@acme.com"
+        );
+    }
+
+    #[test]
+    fn email_header_identities_use_the_reparsed_address() {
+        // `" alice"@x.co` keeps a leading space in its local part; written back to a header it
+        // reparses as `alice@x.co`, as in the proxy.
+        let p = golden();
+        let header = p
+            .email_header_identities("\" alice\"@acme.com")
+            .expect("pseudonym")
+            .expect("a valid address list");
+        let direct = p
+            .pseudonymize(text("\" alice\"@acme.com"), false, false)
+            .expect("pseudonym");
+        assert_eq!(
+            header[0].hash,
+            "UFdK0TvVTvZ23c6QslyCy0o2MSq2DRtDjEXfTPJyyMk"
+        );
+        assert_ne!(direct.hash, header[0].hash);
+    }
+
+    #[test]
+    fn invalid_email_header_has_no_identities() {
+        assert_eq!(
+            golden().email_header_identities("a@acme.com,,b@acme.com"),
+            Ok(None)
         );
     }
 
