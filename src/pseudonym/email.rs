@@ -292,15 +292,14 @@ impl EmailGrammar {
             PersonalSource::Phrase(phrase) => phrase,
             PersonalSource::Cfws(cfws) => {
                 let comment = self.comment.find(cfws)?.as_str();
-                // A comment always starts with `(` and ends with `)`.
-                comment.get(1..comment.len() - 1)?
+                comment.strip_prefix('(')?.strip_suffix(')')?
             }
         };
         let trimmed = java_trim(raw);
         if !self.quoted_string.is_match(trimmed) {
             return Some(trimmed.to_owned());
         }
-        let inner = trimmed.get(1..trimmed.len() - 1)?;
+        let inner = trimmed.strip_prefix('"')?.strip_suffix('"')?;
         Some(java_trim(&unescape_quoted(inner)).to_owned())
     }
 }
