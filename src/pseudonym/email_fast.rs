@@ -1,0 +1,152 @@
+//! Deciding "is this an email?" (§3.2) without the full grammar for the common shapes: most
+//! candidate values either have no `@` or are a plain `local@domain.tld`.
+
+/// What the fast check could decide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Fast<'a> {
+    /// Certainly not a mailbox.
+    NotEmail,
+    /// Certainly a mailbox of the plain `dotAtomText@domainName` shape, with these parts and no
+    /// personal name.
+    Plain { local: &'a str, domain: &'a str },
+    /// Needs the full grammar.
+    Undecided,
+}
+
+/// Decides the easy cases of "`s` fully matches `mailbox`".
+///
+/// Why this is exact:
+/// - every branch of `mailbox` contains a literal `@` outside any quoted string or comment, so a
+///   string without `@` never matches;
+/// - if `s` has no `(`, no `"`, no `<` and no space or tab, it contains no comment, no quoted
+///   string, no angle address and no folding whitespace (fwsp needs at least one space or tab),
+///   hence no CFWS either. `mailbox` then reduces to its addr-spec branch with a dot-atom local
+///   part and no CFWS: exactly `dotAtomText@domainName`, which is checked by hand below.
+pub(crate) fn classify(s: &str) -> Fast<'_> {
+    let bytes = s.as_bytes();
+    let Some(at) = memchr::memchr(b'@', bytes) else {
+        return Fast::NotEmail;
+    };
+    if bytes
+        .iter()
+        .any(|&b| matches!(b, b'(' | b'"' | b'<' | b' ' | b'\t'))
+    {
+        return Fast::Undecided;
+    }
+    let (local, domain) = (&s[..at], &s[at + 1..]);
+    if is_dot_atom_text(local.as_bytes()) && is_domain_name(domain.as_bytes()) {
+        Fast::Plain { local, domain }
+    } else {
+        Fast::NotEmail
+    }
+}
+
+/// `atext` of §3.2: `[a-zA-Z0-9!#-'*+\-/=?^-`{-~]`.
+pub(crate) fn is_atext(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'!' | b'#'..=b'\'' | b'*' | b'+' | b'-' | b'/' | b'=' | b'?'
+        )
+        || matches!(b, b'^'..=b'`' | b'{'..=b'~')
+}
+
+/// `dotAtomText = atext+(?:\.atext+)*`: non-empty atext runs separated by single dots.
+fn is_dot_atom_text(s: &[u8]) -> bool {
+    !s.is_empty()
+        && s.split(|&b| b == b'.')
+            .all(|run| !run.is_empty() && run.iter().all(|&b| is_atext(b)))
+}
+
+/// `domainName = rfcLabel(?:\.rfcLabel)*\.[a-zA-Z]{2,26}`. Labels cannot contain dots, so the
+/// split at dots is the only way the pattern can match.
+fn is_domain_name(s: &[u8]) -> bool {
+    let Some(last_dot) = memchr::memrchr(b'.', s) else {
+        return false;
+    };
+    let tld = &s[last_dot + 1..];
+    (2..=26).contains(&tld.len())
+        && tld.iter().all(u8::is_ascii_alphabetic)
+        && s[..last_dot].split(|&b| b == b'.').all(is_rfc_label)
+}
+
+/// `rfcLabel = [a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?`.
+fn is_rfc_label(label: &[u8]) -> bool {
+    match (label.first(), label.last()) {
+        (Some(first), Some(last)) => {
+            label.len() <= 63
+                && first.is_ascii_alphanumeric()
+                && last.is_ascii_alphanumeric()
+                && label
+                    .iter()
+                    .all(|&b| b.is_ascii_alphanumeric() || b == b'-')
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn string_without_at_is_not_an_email() {
+        assert_eq!(classify("Alice (alice) \"x\" <y>"), Fast::NotEmail);
+    }
+
+    #[test]
+    fn plain_address_is_split_at_the_at_sign() {
+        assert_eq!(
+            classify("Al.Ice+tag@Acme.COM"),
+            Fast::Plain {
+                local: "Al.Ice+tag",
+                domain: "Acme.COM"
+            }
+        );
+    }
+
+    #[test]
+    fn plain_shape_with_bad_tld_is_not_an_email() {
+        assert_eq!(classify("user@acme.c0m"), Fast::NotEmail);
+        assert_eq!(classify("a@b.c"), Fast::NotEmail);
+        assert_eq!(classify(&format!("a@b.{}", "x".repeat(27))), Fast::NotEmail);
+    }
+
+    #[test]
+    fn plain_shape_with_bad_local_is_not_an_email() {
+        assert_eq!(classify("alice.@acme.com"), Fast::NotEmail);
+        assert_eq!(classify("a..b@acme.com"), Fast::NotEmail);
+        assert_eq!(classify("üser@acme.com"), Fast::NotEmail);
+    }
+
+    #[test]
+    fn labels_longer_than_63_are_rejected() {
+        let ok = format!("a@{}.com", "b".repeat(63));
+        let too_long = format!("a@{}.com", "b".repeat(64));
+        assert!(matches!(classify(&ok), Fast::Plain { .. }));
+        assert_eq!(classify(&too_long), Fast::NotEmail);
+    }
+
+    #[test]
+    fn labels_must_not_start_or_end_with_hyphen() {
+        assert_eq!(classify("a@-acme.com"), Fast::NotEmail);
+        assert_eq!(classify("a@acme-.com"), Fast::NotEmail);
+        assert!(matches!(
+            classify("a@xn--bcher-kva.com"),
+            Fast::Plain { .. }
+        ));
+    }
+
+    #[test]
+    fn quotes_spaces_comments_and_angles_go_to_the_grammar() {
+        for s in [
+            "\"a\"@b.co",
+            " a@b.co",
+            "a@b.co (x)",
+            "<a@b.co>",
+            "a@b.co\t",
+        ] {
+            assert_eq!(classify(s), Fast::Undecided, "{s:?}");
+        }
+    }
+}
