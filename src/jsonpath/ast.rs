@@ -2,6 +2,7 @@
 //! Jayway's tokens (§6.2) so that evaluation and the plan compiler can follow Jayway's model.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use super::decimal::Decimal;
 use crate::jregex::{self, Regex, RegexError};
@@ -158,13 +159,14 @@ pub struct RegexLiteral {
     /// The text between the slashes, as written (a `\/` stays `\/`, which Java reads as `/`).
     pub pattern: String,
     pub flags: jregex::Flags,
-    pub regex: Regex,
+    /// Shared, so that copies of the tree (and plans built from it) compile it once.
+    pub regex: Arc<Regex>,
 }
 
 impl RegexLiteral {
     pub fn new(pattern: impl Into<String>, flags: jregex::Flags) -> Result<Self, RegexError> {
         let pattern = pattern.into();
-        let regex = Regex::new(&pattern, flags)?;
+        let regex = Arc::new(Regex::new(&pattern, flags)?);
         Ok(RegexLiteral {
             pattern,
             flags,
@@ -310,10 +312,10 @@ impl Filter {
                 other => flat.push(other),
             }
         }
-        if flat.len() == 1 {
-            if let Some(only) = flat.pop() {
-                return only;
-            }
+        if flat.len() == 1
+            && let Some(only) = flat.pop()
+        {
+            return only;
         }
         if or {
             Filter::Or(flat)

@@ -170,7 +170,7 @@ mod tests {
     use super::*;
 
     fn d(s: &str) -> Decimal {
-        Decimal::parse(s).unwrap()
+        Decimal::parse(s).expect("test number is valid")
     }
 
     #[test]

@@ -115,3 +115,80 @@ fn syntax_in_name(name: &str) -> Option<String> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jsonpath::parse;
+
+    fn kinds(text: &str) -> Vec<(LintKind, std::ops::Range<usize>)> {
+        lints(&parse(text).expect("test path parses"))
+            .into_iter()
+            .map(|l| (l.kind, l.span))
+            .collect()
+    }
+
+    #[test]
+    fn a_name_listed_twice() {
+        assert_eq!(
+            kinds("$.a['b','c','b']"),
+            vec![(LintKind::DuplicateName, 3..16)]
+        );
+    }
+
+    #[test]
+    fn wildcard_inside_a_quoted_name() {
+        let found =
+            lints(&parse("$..['requested_reviewers[*]','owner'].login").expect("test path parses"));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].kind, LintKind::SyntaxInQuotedName);
+        assert_eq!(found[0].span, 1..37);
+        assert_eq!(
+            found[0].help.as_deref(),
+            Some(
+                "to select the elements of `requested_reviewers`, write `['requested_reviewers'][*]` as its own step"
+            )
+        );
+    }
+
+    #[test]
+    fn dotted_identifiers_inside_a_quoted_name() {
+        assert_eq!(
+            kinds("$['user.email']"),
+            vec![(LintKind::SyntaxInQuotedName, 1..15)]
+        );
+    }
+
+    #[test]
+    fn real_dotted_member_names_are_not_flagged() {
+        assert!(kinds("$..['@odata.type']").is_empty());
+        assert!(kinds("$..['calendar@odata.associationLink']").is_empty());
+        assert!(kinds("$['1.5']").is_empty());
+    }
+
+    #[test]
+    fn leaf_filter_directly_on_the_root() {
+        assert_eq!(
+            kinds("$[?(@.system!=true)]"),
+            vec![(LintKind::LeafFilterOnRoot, 1..20)]
+        );
+        assert!(kinds("$[?(@.system!=true)].body").is_empty());
+        assert!(kinds("$.a[?(@.system!=true)]").is_empty());
+    }
+
+    #[test]
+    fn the_root_alone() {
+        assert_eq!(kinds("$"), vec![(LintKind::RootOnly, 0..1)]);
+    }
+
+    #[test]
+    fn ordinary_paths_have_no_findings() {
+        for text in [
+            "$.users[*]['email','phone_number']",
+            "$..from..[?(@.applicationIdentityType != \"bot\")].id",
+            "$.payload.headers[?(@.name =~ /^(From|To|Cc|Bcc)$/i)].value",
+        ] {
+            assert!(kinds(text).is_empty(), "{text}");
+        }
+    }
+}

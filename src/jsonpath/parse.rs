@@ -27,27 +27,25 @@ pub fn parse(text: &str) -> Result<JsonPath, PathError> {
     // Jayway trims spaces around the path before compiling it.
     p.skip_spaces();
     if p.at_end() {
-        return Err(p
-            .error(0, "empty path")
-            .help("a path starts at the document root, for example `$.name`"));
+        return Err(
+            error(0, "empty path").help("a path starts at the document root, for example `$.name`")
+        );
     }
     match p.peek() {
         Some(b'$') => p.pos += 1,
         Some(b'@') => {
-            return Err(p
-                .error(p.pos, "a rule path starts with `$`, not `@`")
+            return Err(error(p.pos, "a rule path starts with `$`, not `@`")
                 .help("`@` is the value under test inside a filter `[?(…)]`"));
         }
         _ => {
-            return Err(p
-                .error(p.pos, "a path starts with `$`")
+            return Err(error(p.pos, "a path starts with `$`")
                 .help("start the path at the document root, for example `$.name` or `$..name`"));
         }
     }
     let steps = p.steps(Context::Rule)?;
     p.skip_spaces();
     if let Some(c) = p.peek_char() {
-        return Err(p.unexpected(c, p.pos));
+        return Err(unexpected(c, p.pos));
     }
     Ok(JsonPath { steps })
 }
@@ -82,19 +80,19 @@ impl From<Error> for PathError {
     }
 }
 
+fn error(offset: usize, message: impl Into<String>) -> Error {
+    Error(PathError {
+        offset,
+        message: message.into(),
+        help: None,
+    })
+}
+
+fn unexpected(c: char, at: usize) -> PathError {
+    error(at, format!("unexpected `{c}`")).0
+}
+
 impl<'t> Parser<'t> {
-    fn error(&self, offset: usize, message: impl Into<String>) -> Error {
-        Error(PathError {
-            offset,
-            message: message.into(),
-            help: None,
-        })
-    }
-
-    fn unexpected(&self, c: char, at: usize) -> PathError {
-        self.error(at, format!("unexpected `{c}`")).0
-    }
-
     fn peek(&self) -> Option<u8> {
         self.text.as_bytes().get(self.pos).copied()
     }
@@ -128,21 +126,19 @@ impl<'t> Parser<'t> {
                 self.pos += 1;
                 Ok(())
             }
-            None => Err(self
-                .error(
-                    opened_at,
-                    format!("unclosed {what}: expected `{}`", char::from(byte)),
-                )
-                .0),
-            Some(c) => Err(self
-                .error(
-                    self.pos,
-                    format!(
-                        "expected `{}` to close the {what} at offset {opened_at}, found `{c}`",
-                        char::from(byte)
-                    ),
-                )
-                .0),
+            None => Err(error(
+                opened_at,
+                format!("unclosed {what}: expected `{}`", char::from(byte)),
+            )
+            .0),
+            Some(c) => Err(error(
+                self.pos,
+                format!(
+                    "expected `{}` to close the {what} at offset {opened_at}, found `{c}`",
+                    char::from(byte)
+                ),
+            )
+            .0),
         }
     }
 
@@ -157,20 +153,21 @@ impl<'t> Parser<'t> {
                     if self.rest().trim_start_matches(' ').is_empty()
                         || (ctx == Context::Filter && self.at_path_end())
                     {
-                        return Err(self
-                            .error(start, "`..` must be followed by a name, `*` or a bracket")
-                            .help("write for example `..name` or `..[*]`"));
+                        return Err(error(
+                            start,
+                            "`..` must be followed by a name, `*` or a bracket",
+                        )
+                        .help("write for example `..name` or `..[*]`"));
                     }
                     if self.peek() == Some(b'.') {
-                        return Err(self.unexpected('.', self.pos));
+                        return Err(unexpected('.', self.pos));
                     }
                     StepKind::Descendant(self.after_dot(ctx, start)?)
                 }
                 Some(b'.') => {
                     self.pos += 1;
                     if self.rest().trim_start_matches(' ').is_empty() {
-                        return Err(self
-                            .error(start, "a path must not end with `.`")
+                        return Err(error(start, "a path must not end with `.`")
                             .help("remove the `.` or add a name after it"));
                     }
                     StepKind::Child(self.after_dot(ctx, start)?)
@@ -183,9 +180,10 @@ impl<'t> Parser<'t> {
                 span: start..self.pos,
             };
             if ctx == Context::Filter && matches!(step.selector(), Selector::Filter(_)) {
-                return Err(self
-                    .error(start, "a filter inside a filter path is not supported")
-                    .help(UNSUPPORTED_HELP));
+                return Err(
+                    error(start, "a filter inside a filter path is not supported")
+                        .help(UNSUPPORTED_HELP),
+                );
             }
             steps.push(step);
         }
@@ -219,47 +217,44 @@ impl<'t> Parser<'t> {
         while let Some(c) = self.peek_char() {
             match c {
                 '.' | '[' | '(' => break,
-                ' ' if ctx == Context::Filter => break,
-                ')' | '=' | '!' | '<' | '>' | '~' if ctx == Context::Filter => break,
+                ' ' | ')' | '=' | '!' | '<' | '>' | '~' if ctx == Context::Filter => break,
                 ' ' => {
                     if self.rest().trim_start_matches(' ').is_empty() {
                         break;
                     }
-                    return Err(self
-                        .error(self.pos, "a name after `.` cannot contain a space")
-                        .help(format!(
+                    return Err(
+                        error(self.pos, "a name after `.` cannot contain a space").help(format!(
                             "use brackets for such a name: `['{}']`",
                             self.name_with_spaces(start)
-                        )));
+                        )),
+                    );
                 }
                 '&' | '|' if ctx == Context::Filter => {
-                    return Err(self
-                        .error(self.pos, format!("`{c}` directly after a path"))
+                    return Err(error(self.pos, format!("`{c}` directly after a path"))
                         .help(format!("put a space before `{c}{c}`")));
                 }
                 ']' | ')' | '\'' | '"' | ',' | '*' | '?' | '\t' | '\n' | '\r' => {
-                    return Err(self
-                        .error(self.pos, format!("`{c}` cannot appear in a name after `.`"))
-                        .help(
-                            "use brackets for names with special characters, for example `['a*b']`",
-                        ));
+                    return Err(error(
+                        self.pos,
+                        format!("`{c}` cannot appear in a name after `.`"),
+                    )
+                    .help(
+                        "use brackets for names with special characters, for example `['a*b']`",
+                    ));
                 }
                 _ => self.pos += c.len_utf8(),
             }
         }
         let name = &self.text[start..self.pos];
         if self.peek() == Some(b'(') {
-            return Err(self
-                .error(
-                    start,
-                    format!("functions such as `{name}()` are not supported by psoxy-rules"),
-                )
-                .help("a rule path selects values; remove the function call"));
+            return Err(error(
+                start,
+                format!("functions such as `{name}()` are not supported by psoxy-rules"),
+            )
+            .help("a rule path selects values; remove the function call"));
         }
         if name.is_empty() {
-            return Err(self
-                .error(step_start, "expected a name, `*` or `[` after `.`")
-                .0);
+            return Err(error(step_start, "expected a name, `*` or `[` after `.`").0);
         }
         Ok(Selector::Name(name.to_owned()))
     }
@@ -288,18 +283,17 @@ impl<'t> Parser<'t> {
             Some(b'?') => return self.filter_bracket(open, ctx),
             Some(b'0'..=b'9' | b'-' | b':') => return self.indexes_or_slice(open),
             Some(b']') => {
-                return Err(self.error(open, "empty brackets").help(
+                return Err(error(open, "empty brackets").help(
                     "write a quoted name `['a']`, `[*]`, an index `[0]` or a filter `[?(…)]`",
                 ));
             }
-            None => return Err(self.error(open, "unclosed `[`").0),
+            None => return Err(error(open, "unclosed `[`").0),
             Some(_) => {
-                return Err(self
-                    .error(
-                        self.pos,
-                        "expected a quoted name, `*`, an index or a filter `?(…)`",
-                    )
-                    .help("names in brackets are quoted: `['name']`"));
+                return Err(error(
+                    self.pos,
+                    "expected a quoted name, `*`, an index or a filter `?(…)`",
+                )
+                .help("names in brackets are quoted: `['name']`"));
             }
         };
         self.skip_spaces();
@@ -315,18 +309,16 @@ impl<'t> Parser<'t> {
             match self.peek() {
                 Some(q) if q == quote => {}
                 Some(b'\'' | b'"') => {
-                    return Err(self
-                        .error(start, "the names of one bracket must use the same quotes")
-                        .0);
+                    return Err(
+                        error(start, "the names of one bracket must use the same quotes").0,
+                    );
                 }
-                Some(b']') => return Err(self.error(start, "empty name after `,`").0),
-                _ => return Err(self.error(start, "expected a quoted name").0),
+                Some(b']') => return Err(error(start, "empty name after `,`").0),
+                _ => return Err(error(start, "expected a quoted name").0),
             }
             let name = self.quoted(quote)?;
             if name.is_empty() {
-                return Err(self
-                    .error(start, "empty name")
-                    .help("a name has at least one character"));
+                return Err(error(start, "empty name").help("a name has at least one character"));
             }
             names.push(name);
             self.skip_spaces();
@@ -360,24 +352,22 @@ impl<'t> Parser<'t> {
             } else if b == quote {
                 let body = &self.text[body_start..self.pos];
                 self.pos += 1;
-                return unescape(body)
-                    .map_err(|(at, message)| self.error(body_start + at, message).0);
+                return unescape(body).map_err(|(at, message)| error(body_start + at, message).0);
             }
             self.pos += 1;
         }
-        Err(self
-            .error(
-                open,
-                format!("unclosed quote: expected `{}`", char::from(quote)),
-            )
-            .0)
+        Err(error(
+            open,
+            format!("unclosed quote: expected `{}`", char::from(quote)),
+        )
+        .0)
     }
 
     /// `[0]`, `[0, 2]`, `[-1]`, `[1:3]`, `[:2]`, `[-2:]`; `self.pos` is after `[` and spaces.
     fn indexes_or_slice(&mut self, open: usize) -> Result<Selector, PathError> {
         let body_start = self.pos;
         let Some(len) = self.rest().find(']') else {
-            return Err(self.error(open, "unclosed `[`").0);
+            return Err(error(open, "unclosed `[`").0);
         };
         let body = &self.text[body_start..body_start + len];
         self.pos = body_start + len + 1;
@@ -385,25 +375,23 @@ impl<'t> Parser<'t> {
         if trimmed.contains(':') {
             let parts: Vec<&str> = trimmed.split(':').collect();
             if parts.len() != 2 {
-                return Err(self
-                    .error(
-                        body_start,
-                        "a slice has a start and an end only, `[start:end]`",
-                    )
-                    .help(UNSUPPORTED_HELP));
+                return Err(error(
+                    body_start,
+                    "a slice has a start and an end only, `[start:end]`",
+                )
+                .help(UNSUPPORTED_HELP));
             }
             let bound = |text: &str, at: usize| -> Result<Option<i64>, PathError> {
                 if text.is_empty() {
                     Ok(None)
                 } else {
-                    self.index(text, at).map(Some)
+                    Self::index(text, at).map(Some)
                 }
             };
             let start = bound(parts[0], body_start)?;
             let end = bound(parts[1], body_start + parts[0].len() + 1)?;
             if start.is_none() && end.is_none() {
-                return Err(self
-                    .error(open, "a slice needs a start or an end")
+                return Err(error(open, "a slice needs a start or an end")
                     .help("use `[*]` to select every element"));
             }
             Ok(Selector::Slice { start, end })
@@ -412,7 +400,7 @@ impl<'t> Parser<'t> {
             let mut at = body_start;
             for part in trimmed.split(',') {
                 let lead = part.len() - part.trim_start_matches(' ').len();
-                indexes.push(self.index(part.trim_matches(' '), at + lead)?);
+                indexes.push(Self::index(part.trim_matches(' '), at + lead)?);
                 at += part.len() + 1;
             }
             Ok(Selector::Indexes(indexes))
@@ -420,16 +408,15 @@ impl<'t> Parser<'t> {
     }
 
     /// An array index as Jayway reads it: a Java `int`.
-    fn index(&self, text: &str, at: usize) -> Result<i64, PathError> {
+    fn index(text: &str, at: usize) -> Result<i64, PathError> {
         let digits = text.strip_prefix('-').unwrap_or(text);
         if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(self
-                .error(at, "expected an integer index")
+            return Err(error(at, "expected an integer index")
                 .help("indexes are integers: `[0]`, `[-1]`, `[0,2]`, `[1:3]`"));
         }
         match text.parse::<i32>() {
             Ok(i) => Ok(i64::from(i)),
-            Err(_) => Err(self.error(at, "index out of range").0),
+            Err(_) => Err(error(at, "index out of range").0),
         }
     }
 
@@ -441,13 +428,13 @@ impl<'t> Parser<'t> {
         match self.peek() {
             Some(b'(') => {}
             Some(b']') => {
-                return Err(self
-                    .error(open, "`[?]` placeholders are not supported by psoxy-rules")
-                    .help("write the condition in the path: `[?(@.a == 'x')]`"));
+                return Err(
+                    error(open, "`[?]` placeholders are not supported by psoxy-rules")
+                        .help("write the condition in the path: `[?(@.a == 'x')]`"),
+                );
             }
             _ => {
-                return Err(self
-                    .error(question, "a filter is written `[?(…)]`, with parentheses")
+                return Err(error(question, "a filter is written `[?(…)]`, with parentheses")
                     .help(format!(
                         "write `[?({})]`; the RFC 9535 form without parentheses is not Jayway syntax",
                         self.rest().split(']').next().unwrap_or("").trim()
@@ -455,9 +442,10 @@ impl<'t> Parser<'t> {
             }
         }
         if ctx == Context::Filter {
-            return Err(self
-                .error(open, "a filter inside a filter path is not supported")
-                .help(UNSUPPORTED_HELP));
+            return Err(
+                error(open, "a filter inside a filter path is not supported")
+                    .help(UNSUPPORTED_HELP),
+            );
         }
         let paren = self.pos;
         self.pos += 1;
@@ -478,9 +466,7 @@ impl<'t> Parser<'t> {
                 self.pos += 2;
                 operands.push(self.and()?);
             } else if self.peek() == Some(b'|') {
-                return Err(self
-                    .error(self.pos, "`|` is not an operator")
-                    .help("use `||`"));
+                return Err(error(self.pos, "`|` is not an operator").help("use `||`"));
             } else {
                 return Ok(Filter::or(operands));
             }
@@ -495,9 +481,7 @@ impl<'t> Parser<'t> {
                 self.pos += 2;
                 operands.push(self.unary()?);
             } else if self.peek() == Some(b'&') {
-                return Err(self
-                    .error(self.pos, "`&` is not an operator")
-                    .help("use `&&`"));
+                return Err(error(self.pos, "`&` is not an operator").help("use `&&`"));
             } else {
                 return Ok(Filter::and(operands));
             }
@@ -519,15 +503,15 @@ impl<'t> Parser<'t> {
                         self.skip_spaces();
                         if self.at_operator() {
                             // Jayway would silently drop the `!` here.
-                            return Err(self
-                                .error(bang, "`!` negates a parenthesised expression")
+                            return Err(error(bang, "`!` negates a parenthesised expression")
                                 .help("write `!(… == …)`"));
                         }
                         Ok(Filter::Not(Box::new(Filter::Exists(path))))
                     }
-                    _ => Err(self
-                        .error(bang, "`!` must be followed by `(` or a path")
-                        .help("write `!(…)`")),
+                    _ => {
+                        Err(error(bang, "`!` must be followed by `(` or a path")
+                            .help("write `!(…)`"))
+                    }
                 }
             }
             Some(b'(') => {
@@ -535,7 +519,7 @@ impl<'t> Parser<'t> {
                 self.pos += 1;
                 self.depth += 1;
                 if self.depth > MAX_FILTER_DEPTH {
-                    return Err(self.error(paren, "filter nested too deeply").0);
+                    return Err(error(paren, "filter nested too deeply").0);
                 }
                 let inner = self.or()?;
                 self.depth -= 1;
@@ -563,12 +547,11 @@ impl<'t> Parser<'t> {
         if !self.at_operator() {
             return match left {
                 Operand::Path(path) => Ok(Filter::Exists(path)),
-                _ => Err(self
-                    .error(
-                        self.pos,
-                        "expected an operator such as `==` after the value",
-                    )
-                    .0),
+                _ => Err(error(
+                    self.pos,
+                    "expected an operator such as `==` after the value",
+                )
+                .0),
             };
         }
         let op_at = self.pos;
@@ -578,34 +561,29 @@ impl<'t> Parser<'t> {
         let right = self.operand()?;
         let is_regex = |o: &Operand| matches!(o, Operand::Regex(_));
         match op {
-            CompareOp::Matches => {
-                if is_regex(&left) == is_regex(&right) {
-                    return Err(self
-                        .error(
-                            op_at,
-                            "`=~` needs a regex literal `/…/` on exactly one side",
-                        )
-                        .help("write for example `@.name =~ /^a.*$/i`"));
-                }
+            CompareOp::Matches if is_regex(&left) == is_regex(&right) => {
+                return Err(error(
+                    op_at,
+                    "`=~` needs a regex literal `/…/` on exactly one side",
+                )
+                .help("write for example `@.name =~ /^a.*$/i`"));
             }
+            CompareOp::Matches => {}
             _ if is_regex(&left) || is_regex(&right) => {
                 let at = if is_regex(&left) { left_at } else { right_at };
-                return Err(self
-                    .error(at, "a regex literal can only be compared with `=~`")
-                    .0);
+                return Err(error(at, "a regex literal can only be compared with `=~`").0);
             }
-            CompareOp::In | CompareOp::Nin => {
-                if !matches!(right, Operand::List(_) | Operand::Path(_)) {
-                    return Err(self
-                        .error(
-                            right_at,
-                            format!(
-                                "`{}` needs a list `[…]` or a path on its right",
-                                op.as_str()
-                            ),
-                        )
-                        .help("write for example `@.name in ['a','b']`"));
-                }
+            CompareOp::In | CompareOp::Nin
+                if !matches!(right, Operand::List(_) | Operand::Path(_)) =>
+            {
+                return Err(error(
+                    right_at,
+                    format!(
+                        "`{}` needs a list `[…]` or a path on its right",
+                        op.as_str()
+                    ),
+                )
+                .help("write for example `@.name in ['a','b']`"));
             }
             _ => {}
         }
@@ -634,20 +612,19 @@ impl<'t> Parser<'t> {
             "=~" => CompareOp::Matches,
             "in" => CompareOp::In,
             "nin" => CompareOp::Nin,
-            "=" => return Err(self.error(start, "`=` is not an operator").help("use `==`")),
+            "=" => return Err(error(start, "`=` is not an operator").help("use `==`")),
             "===" | "!==" | "size" | "empty" | "subsetof" | "anyof" | "noneof" | "contains"
             | "all" | "exists" | "type" | "matches" => {
-                return Err(self
-                    .error(
-                        start,
-                        format!("the filter operator `{text}` is not supported by psoxy-rules"),
-                    )
-                    .help("use one of == != < <= > >= =~ in nin"));
+                return Err(error(
+                    start,
+                    format!("the filter operator `{text}` is not supported by psoxy-rules"),
+                )
+                .help("use one of == != < <= > >= =~ in nin"));
             }
             _ => {
-                return Err(self
-                    .error(start, format!("unknown operator `{text}`"))
-                    .help("use one of == != < <= > >= =~ in nin, with `&&` and `||` between comparisons"));
+                return Err(error(start, format!("unknown operator `{text}`")).help(
+                    "use one of == != < <= > >= =~ in nin, with `&&` and `||` between comparisons",
+                ));
             }
         };
         Ok(op)
@@ -678,13 +655,12 @@ impl<'t> Parser<'t> {
                 self.expect(b']', "list `[`", start)?;
                 Ok(Operand::List(items))
             }
-            Some(b'{') => Err(self
-                .error(
-                    start,
-                    "JSON object literals are not supported by psoxy-rules",
-                )
-                .help(UNSUPPORTED_HELP)),
-            None => Err(self.error(start, "unexpected end of the filter").0),
+            Some(b'{') => Err(error(
+                start,
+                "JSON object literals are not supported by psoxy-rules",
+            )
+            .help(UNSUPPORTED_HELP)),
+            None => Err(error(start, "unexpected end of the filter").0),
             Some(_) => Ok(Operand::Literal(self.literal()?)),
         }
     }
@@ -706,20 +682,18 @@ impl<'t> Parser<'t> {
                     "false" => Literal::Bool(false),
                     "null" => Literal::Null,
                     _ => {
-                        return Err(self
-                            .error(start, format!("unknown value `{word}`"))
+                        return Err(error(start, format!("unknown value `{word}`"))
                             .help("strings are quoted: `'text'`; paths start with `@` or `$`"));
                     }
                 };
                 self.pos += len;
                 Ok(lit)
             }
-            _ => Err(self
-                .error(
-                    start,
-                    "expected a value: a path, a quoted string, a number, true, false or null",
-                )
-                .0),
+            _ => Err(error(
+                start,
+                "expected a value: a path, a quoted string, a number, true, false or null",
+            )
+            .0),
         }
     }
 
@@ -757,8 +731,7 @@ impl<'t> Parser<'t> {
                 self.pos = p;
                 Ok(Literal::Number(n))
             }
-            None => Err(self
-                .error(start, "invalid number")
+            None => Err(error(start, "invalid number")
                 .help("numbers are written like `12`, `-3.5` or `1e6`")),
         }
     }
@@ -772,12 +745,10 @@ impl<'t> Parser<'t> {
         };
         let at = self.pos;
         self.pos += 1;
-        if let Some(b) = self.peek() {
-            if b.is_ascii_alphanumeric() || b == b'_' {
-                return Err(self
-                    .error(at, "expected `.` or `[` after the path root")
-                    .help("write `@.name`"));
-            }
+        if let Some(b) = self.peek()
+            && (b.is_ascii_alphanumeric() || b == b'_')
+        {
+            return Err(error(at, "expected `.` or `[` after the path root").help("write `@.name`"));
         }
         let steps = self.steps(Context::Filter)?;
         Ok(FilterPath { root, steps })
@@ -793,8 +764,7 @@ impl<'t> Parser<'t> {
         loop {
             match bytes.get(p) {
                 None => {
-                    return Err(self
-                        .error(open, "unclosed regex: expected `/`")
+                    return Err(error(open, "unclosed regex: expected `/`")
                         .help("a `/` inside the pattern is written `\\/`"));
                 }
                 Some(_) if escaped => escaped = false,
@@ -817,8 +787,7 @@ impl<'t> Parser<'t> {
                 b'd' => &mut flags.unix_lines,
                 b'U' => &mut flags.unicode_character_class,
                 b if b.is_ascii_alphanumeric() => {
-                    return Err(self
-                        .error(p, format!("unknown regex flag `{}`", char::from(b)))
+                    return Err(error(p, format!("unknown regex flag `{}`", char::from(b)))
                         .help("the flags are i, m, s, u, x, d and U"));
                 }
                 _ => break,
@@ -829,8 +798,7 @@ impl<'t> Parser<'t> {
         self.pos = p;
         RegexLiteral::new(pattern, flags).map_err(|e| {
             let offset = body_start + e.offset.min(pattern.len());
-            self.error(offset, format!("invalid regex: {}", e.message))
-                .0
+            error(offset, format!("invalid regex: {}", e.message)).0
         })
     }
 }
@@ -858,10 +826,10 @@ pub(crate) fn unescape(s: &str) -> Result<String, (usize, String)> {
             out.push('\\');
             break;
         };
-        if e != 'u' {
-            if let Some((h_at, _)) = pending_high.take() {
-                return Err((h_at, "unpaired surrogate in `\\u` escape".to_owned()));
-            }
+        if e != 'u'
+            && let Some((h_at, _)) = pending_high.take()
+        {
+            return Err((h_at, "unpaired surrogate in `\\u` escape".to_owned()));
         }
         match e {
             'b' => out.push('\u{8}'),
@@ -918,7 +886,7 @@ mod tests {
     /// The selectors of a path, with `true` for descendant steps.
     fn shape(text: &str) -> Vec<(bool, Selector)> {
         parse(text)
-            .unwrap()
+            .expect("test path parses")
             .steps
             .into_iter()
             .map(|s| (s.is_descendant(), s.selector().clone()))
@@ -1165,7 +1133,8 @@ mod tests {
 
     #[test]
     fn filter_with_regex() {
-        let p = parse("$.payload.headers[?(@.name =~ /^(From|To|Cc|Bcc)$/i)].value").unwrap();
+        let p = parse("$.payload.headers[?(@.name =~ /^(From|To|Cc|Bcc)$/i)].value")
+            .expect("test path parses");
         let Selector::Filter(Filter::Compare {
             op,
             right: Operand::Regex(r),
@@ -1181,7 +1150,7 @@ mod tests {
 
     #[test]
     fn filter_with_negation() {
-        let p = parse("$.l[?(!(@.name =~ /^actor|room_id$/i))]").unwrap();
+        let p = parse("$.l[?(!(@.name =~ /^actor|room_id$/i))]").expect("test path parses");
         assert!(matches!(
             p.steps[1].selector(),
             Selector::Filter(Filter::Not(_))
@@ -1191,13 +1160,14 @@ mod tests {
 
     #[test]
     fn filter_with_or() {
-        let p = parse("$[?(@.a =~ /x/i || @.b == 'user')]").unwrap();
+        let p = parse("$[?(@.a =~ /x/i || @.b == 'user')]").expect("test path parses");
         assert!(matches!(p.steps[0].selector(), Selector::Filter(Filter::Or(v)) if v.len() == 2));
     }
 
     #[test]
     fn filter_with_in_list() {
-        let p = parse("$.l[?(@.name in ['organizer_email','identifier'])]").unwrap();
+        let p =
+            parse("$.l[?(@.name in ['organizer_email','identifier'])]").expect("test path parses");
         let Selector::Filter(Filter::Compare {
             op,
             right: Operand::List(items),
@@ -1265,7 +1235,7 @@ mod tests {
 
     #[test]
     fn surrounding_spaces_are_trimmed_and_spans_stay_in_the_text() {
-        let p = parse("  $.a ").unwrap();
+        let p = parse("  $.a ").expect("test path parses");
         assert_eq!(p.to_string(), "$.a");
         assert_eq!(p.steps[0].span, 3..5);
     }
@@ -1273,7 +1243,7 @@ mod tests {
     #[test]
     fn spans_cover_each_step() {
         let text = "$.a..['b','c'][?(@.d == 1)][0]";
-        let p = parse(text).unwrap();
+        let p = parse(text).expect("test path parses");
         let spans: Vec<&str> = p.steps.iter().map(|s| &text[s.span.clone()]).collect();
         assert_eq!(spans, [".a", "..['b','c']", "[?(@.d == 1)]", "[0]"]);
     }
@@ -1385,7 +1355,7 @@ mod tests {
     #[test]
     fn rfc_9535_filter_without_parentheses_is_rejected_with_help() {
         let e = assert_rejected("$[?@.a]", 2, "with parentheses");
-        assert!(e.help.unwrap().contains("`[?(@.a)]`"));
+        assert!(e.help.expect("has help").contains("`[?(@.a)]`"));
     }
 
     #[test]
@@ -1435,8 +1405,14 @@ mod tests {
 
     #[test]
     fn unescape_resolves_java_escapes() {
-        assert_eq!(unescape(r"a\'b\\c\n\u0041\x").unwrap(), "a'b\\c\nAx");
-        assert_eq!(unescape(r"\ud83d\ude00").unwrap(), "\u{1f600}");
+        assert_eq!(
+            unescape(r"a\'b\\c\n\u0041\x").expect("valid escapes"),
+            "a'b\\c\nAx"
+        );
+        assert_eq!(
+            unescape(r"\ud83d\ude00").expect("valid escapes"),
+            "\u{1f600}"
+        );
         assert!(unescape(r"\ud83d").is_err());
         assert!(unescape(r"\u12").is_err());
     }
@@ -1465,7 +1441,7 @@ mod tests {
                 };
                 let path_text = quoted.replace("\\\"", "\"").replace("\\\\", "\\");
                 let p = parse(&path_text).unwrap_or_else(|e| panic!("{path_text}: {e}"));
-                let again = parse(&p.to_string()).unwrap();
+                let again = parse(&p.to_string()).expect("test path parses");
                 assert_eq!(again.without_spans(), p.without_spans(), "{path_text}");
                 count += 1;
             }

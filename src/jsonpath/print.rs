@@ -219,3 +219,242 @@ fn write_regex(f: &mut fmt::Formatter<'_>, r: &RegexLiteral) -> fmt::Result {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::jregex::Flags;
+    use crate::jsonpath::{CompareOp, NumberLiteral, parse};
+
+    fn canon(text: &str) -> String {
+        parse(text).expect("test path parses").to_string()
+    }
+
+    #[test]
+    fn plain_names_print_after_a_dot() {
+        assert_eq!(canon("$['a_b-1']"), "$.a_b-1");
+        assert_eq!(canon("$..['_x']"), "$.._x");
+    }
+
+    #[test]
+    fn other_names_print_in_brackets_with_escapes() {
+        assert_eq!(canon("$['a b']"), "$['a b']");
+        assert_eq!(canon("$['0']"), "$['0']");
+        assert_eq!(canon("$.@odata"), "$['@odata']");
+        assert_eq!(canon("$[\"it's\"]"), r"$['it\'s']");
+        assert_eq!(canon(r"$['a\\b']"), r"$['a\\b']");
+        assert_eq!(canon("$..['@odata.type']"), "$..['@odata.type']");
+    }
+
+    #[test]
+    fn unions_print_without_spaces() {
+        assert_eq!(
+            canon("$..actor['email_address', 'user_id']"),
+            "$..actor['email_address','user_id']"
+        );
+        assert_eq!(canon("$..['a', 'b']"), "$..['a','b']");
+    }
+
+    #[test]
+    fn wildcards_print_in_brackets() {
+        assert_eq!(canon("$.*"), "$[*]");
+        assert_eq!(canon("$..*"), "$..[*]");
+        assert_eq!(canon("$.a.[*]"), "$.a[*]");
+    }
+
+    #[test]
+    fn indexes_and_slices() {
+        assert_eq!(canon("$[0, 2]"), "$[0,2]");
+        assert_eq!(canon("$..[-1]"), "$..[-1]");
+        assert_eq!(canon("$[1:3]"), "$[1:3]");
+        assert_eq!(canon("$[:2]"), "$[:2]");
+        assert_eq!(canon("$[-2:]"), "$[-2:]");
+    }
+
+    #[test]
+    fn filters_print_with_single_spaces_and_minimal_parentheses() {
+        assert_eq!(
+            canon("$[?(@.a=='x'&&!(@.b=~/re/i)||@.c in ['a', 'b'])]"),
+            "$[?(@.a == 'x' && !(@.b =~ /re/i) || @.c in ['a','b'])]"
+        );
+        assert_eq!(
+            canon("$..[?(@.t != \"b\\\"ot\")]"),
+            r#"$..[?(@.t != 'b"ot')]"#
+        );
+        assert_eq!(canon("$[?(@.s == 'it\\'s')]"), r"$[?(@.s == 'it\'s')]");
+    }
+
+    #[test]
+    fn regex_flags_print_in_a_fixed_order() {
+        assert_eq!(canon("$[?(@.a =~ /x/Usmid)]"), "$[?(@.a =~ /x/dimsU)]");
+    }
+
+    #[test]
+    fn hand_built_or_inside_or_keeps_its_shape() {
+        let e = |n: &str| {
+            Filter::Exists(FilterPath {
+                root: PathRoot::Current,
+                steps: vec![Step {
+                    kind: StepKind::Child(Selector::Name(n.into())),
+                    span: 0..0,
+                }],
+            })
+        };
+        let f = Filter::Or(vec![Filter::Or(vec![e("a"), e("b")]), e("c")]);
+        assert_eq!(f.to_string(), "(@.a || @.b) || @.c");
+    }
+
+    // Round trips over generated trees.
+
+    fn name() -> impl Strategy<Value = String> {
+        prop_oneof!["[a-zA-Z_][a-zA-Z0-9_-]{0,5}", "[ -~]{1,6}", "\\PC{1,4}",]
+    }
+
+    fn plain_selector() -> impl Strategy<Value = Selector> {
+        prop_oneof![
+            name().prop_map(Selector::Name),
+            prop::collection::vec(name(), 2..4).prop_map(Selector::Names),
+            Just(Selector::Wildcard),
+            prop::collection::vec(-20i64..20, 1..4).prop_map(Selector::Indexes),
+            (prop::option::of(-9i64..9), prop::option::of(-9i64..9))
+                .prop_filter("a slice has a bound", |(s, e)| s.is_some() || e.is_some())
+                .prop_map(|(start, end)| Selector::Slice { start, end }),
+        ]
+    }
+
+    fn step(selector: impl Strategy<Value = Selector>) -> impl Strategy<Value = Step> {
+        (any::<bool>(), selector).prop_map(|(descendant, sel)| Step {
+            kind: if descendant {
+                StepKind::Descendant(sel)
+            } else {
+                StepKind::Child(sel)
+            },
+            span: 0..0,
+        })
+    }
+
+    fn filter_path() -> impl Strategy<Value = FilterPath> {
+        (
+            any::<bool>(),
+            prop::collection::vec(step(plain_selector()), 0..3),
+        )
+            .prop_map(|(doc, steps)| FilterPath {
+                root: if doc {
+                    PathRoot::Document
+                } else {
+                    PathRoot::Current
+                },
+                steps,
+            })
+    }
+
+    fn literal() -> impl Strategy<Value = Literal> {
+        prop_oneof![
+            "\\PC{0,6}".prop_map(Literal::String),
+            "-?[0-9]{1,4}(\\.[0-9]{1,3})?([eE]-?[0-9]{1,2})?"
+                .prop_filter_map("a number", |t| NumberLiteral::new(t).map(Literal::Number)),
+            any::<bool>().prop_map(Literal::Bool),
+            Just(Literal::Null),
+        ]
+    }
+
+    fn regex() -> impl Strategy<Value = RegexLiteral> {
+        let patterns =
+            prop::sample::select(vec!["^a$", "x.*", "(From|To)", "[a-z]+", r"\d{2}", r"a\/b"]);
+        (patterns, any::<(bool, bool, bool)>()).prop_map(|(p, (i, m, s))| {
+            let flags = Flags {
+                case_insensitive: i,
+                multiline: m,
+                dotall: s,
+                ..Flags::default()
+            };
+            RegexLiteral::new(p, flags).expect("test pattern compiles")
+        })
+    }
+
+    /// An operand that is not a regex.
+    fn value_operand() -> impl Strategy<Value = Operand> {
+        prop_oneof![
+            filter_path().prop_map(Operand::Path),
+            literal().prop_map(Operand::Literal),
+            prop::collection::vec(literal(), 0..3).prop_map(Operand::List),
+        ]
+    }
+
+    /// A comparison the parser accepts: `=~` with a regex on exactly one side, `in` with a
+    /// list or path on the right, regexes nowhere else.
+    fn comparison() -> impl Strategy<Value = Filter> {
+        let ordinary = prop::sample::select(vec![
+            CompareOp::Eq,
+            CompareOp::Ne,
+            CompareOp::Lt,
+            CompareOp::Le,
+            CompareOp::Gt,
+            CompareOp::Ge,
+        ]);
+        let list_or_path = prop_oneof![
+            filter_path().prop_map(Operand::Path),
+            prop::collection::vec(literal(), 0..3).prop_map(Operand::List),
+        ];
+        prop_oneof![
+            (value_operand(), ordinary, value_operand())
+                .prop_map(|(left, op, right)| Filter::Compare { left, op, right }),
+            (value_operand(), regex(), any::<bool>()).prop_map(|(v, r, regex_left)| {
+                let (left, right) = if regex_left {
+                    (Operand::Regex(r), v)
+                } else {
+                    (v, Operand::Regex(r))
+                };
+                Filter::Compare {
+                    left,
+                    op: CompareOp::Matches,
+                    right,
+                }
+            }),
+            (value_operand(), any::<bool>(), list_or_path).prop_map(|(left, nin, right)| {
+                Filter::Compare {
+                    left,
+                    op: if nin { CompareOp::Nin } else { CompareOp::In },
+                    right,
+                }
+            }),
+            filter_path().prop_map(Filter::Exists),
+        ]
+    }
+
+    fn filter() -> impl Strategy<Value = Filter> {
+        comparison().prop_recursive(3, 12, 3, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 2..4).prop_map(Filter::or),
+                prop::collection::vec(inner.clone(), 2..4).prop_map(Filter::and),
+                inner.prop_map(|f| Filter::Not(Box::new(f))),
+            ]
+        })
+    }
+
+    fn path() -> impl Strategy<Value = JsonPath> {
+        let selector = prop_oneof![
+            4 => plain_selector(),
+            1 => filter().prop_map(Selector::Filter),
+        ];
+        prop::collection::vec(step(selector), 0..5).prop_map(|steps| JsonPath { steps })
+    }
+
+    proptest! {
+        #[test]
+        fn printed_paths_parse_back_to_the_same_tree(p in path()) {
+            let text = p.to_string();
+            let parsed = parse(&text).map_err(|e| TestCaseError::fail(format!("{text}: {e}")))?;
+            prop_assert_eq!(parsed.without_spans(), p, "{}", text);
+        }
+
+        #[test]
+        fn printing_is_idempotent(p in path()) {
+            let once = p.to_string();
+            let twice = parse(&once).map_err(|e| TestCaseError::fail(format!("{once}: {e}")))?.to_string();
+            prop_assert_eq!(twice, once);
+        }
+    }
+}

@@ -270,7 +270,7 @@ impl<'v, 'a> Walker<'_, '_, 'v, 'a> {
             },
             Kind::Indexes(indexes) => {
                 let Value::Array(items) = model else {
-                    return self.not_an(token);
+                    return Self::not_an(token);
                 };
                 for &index in indexes {
                     if let Some(i) = effective_index(index, items.len()) {
@@ -281,7 +281,7 @@ impl<'v, 'a> Walker<'_, '_, 'v, 'a> {
             }
             Kind::Slice(start, end) => {
                 let Value::Array(items) = model else {
-                    return self.not_an(token);
+                    return Self::not_an(token);
                 };
                 for i in slice_range(start, end, items.len()) {
                     self.hit_at(t, Seg::Index(i), &items[i])?;
@@ -315,7 +315,7 @@ impl<'v, 'a> Walker<'_, '_, 'v, 'a> {
     }
 
     /// A name or index token met a value of the wrong kind.
-    fn not_an(&self, token: Token<'_>) -> Result<(), Stop> {
+    fn not_an(token: Token<'_>) -> Result<(), Stop> {
         if token.upstream_definite {
             Err(Stop::NotFound)
         } else {
@@ -326,7 +326,7 @@ impl<'v, 'a> Walker<'_, '_, 'v, 'a> {
     fn property(&mut self, t: usize, names: &[String], model: &'v Value<'a>) -> Result<(), Stop> {
         let token = self.tokens[t];
         let Value::Object(map) = model else {
-            return self.not_an(token);
+            return Self::not_an(token);
         };
         if names.len() > 1 && token.leaf {
             // The merge case: one result holding every listed member that exists (§6.3.2).
@@ -338,8 +338,11 @@ impl<'v, 'a> Walker<'_, '_, 'v, 'a> {
                             members.push((k, v));
                         }
                     }
-                    None if self.require_properties => return Err(Stop::NotFound),
-                    None => {}
+                    None => {
+                        if self.require_properties {
+                            return Err(Stop::NotFound);
+                        }
+                    }
                 }
             }
             let mut location = self.location();
@@ -351,17 +354,16 @@ impl<'v, 'a> Walker<'_, '_, 'v, 'a> {
             return Ok(());
         }
         for name in names {
-            match map.entries().iter().find(|(k, _)| k == name) {
-                Some((k, v)) => self.hit_at(t, Seg::Key(k), v)?,
-                None => {
-                    let fails = if token.leaf {
-                        self.require_properties
-                    } else {
-                        (token.upstream_definite && token.definite) || self.require_properties
-                    };
-                    if fails {
-                        return Err(Stop::NotFound);
-                    }
+            if let Some((k, v)) = map.entries().iter().find(|(k, _)| k == name) {
+                self.hit_at(t, Seg::Key(k), v)?;
+            } else {
+                let fails = if token.leaf {
+                    self.require_properties
+                } else {
+                    (token.upstream_definite && token.definite) || self.require_properties
+                };
+                if fails {
+                    return Err(Stop::NotFound);
                 }
             }
         }

@@ -202,7 +202,7 @@ fn apply<'a, E>(
         match (last, &mut update) {
             (Segment::Key(key), Update::Map(f)) => {
                 if let Some(slot) = parent.as_object_mut().and_then(|m| m.get_mut(key)) {
-                    map_slot(slot, f)?;
+                    map_slot(slot, *f)?;
                     detach(rest, &location);
                 }
             }
@@ -214,16 +214,16 @@ fn apply<'a, E>(
             }
             (Segment::Index(index), Update::Map(f)) => {
                 if let Some(slot) = parent.as_array_mut().and_then(|a| a.get_mut(*index)) {
-                    map_slot(slot, f)?;
+                    map_slot(slot, *f)?;
                     detach(rest, &location);
                 }
             }
             (Segment::Index(index), Update::Delete) => {
-                if let Some(items) = parent.as_array_mut() {
-                    if *index < items.len() {
-                        items.remove(*index);
-                        shift(rest, parent_path, *index);
-                    }
+                if let Some(items) = parent.as_array_mut()
+                    && *index < items.len()
+                {
+                    items.remove(*index);
+                    shift(rest, parent_path, *index);
                 }
             }
             (Segment::Keys(keys), update) => {
@@ -246,7 +246,7 @@ fn apply<'a, E>(
                     match update {
                         Update::Map(f) => {
                             if let Some(slot) = m.get_mut(key) {
-                                map_slot(slot, f)?;
+                                map_slot(slot, *f)?;
                                 detach(rest, &member);
                             }
                         }
@@ -265,7 +265,7 @@ fn apply<'a, E>(
 
 fn map_slot<'a, E>(
     slot: &mut Value<'a>,
-    f: &mut &mut dyn FnMut(Value<'a>) -> Result<Value<'a>, E>,
+    f: &mut dyn FnMut(Value<'a>) -> Result<Value<'a>, E>,
 ) -> Result<(), EvalError<E>> {
     let old = std::mem::replace(slot, Value::Null);
     *slot = f(old).map_err(EvalError::Transform)?;
@@ -316,13 +316,13 @@ fn shift(pending: &mut [Option<Location>], array: &[Segment], removed: usize) {
 /// the text of its accessor (key, index, `a&&b` for several keys, `$` for the root),
 /// descending in Java `String` order.
 fn jayway_order(a: &Location, b: &Location) -> Ordering {
-    match (a.segments.last(), b.segments.last()) {
-        (Some(Segment::Index(i)), Some(Segment::Index(j))) => j.cmp(i),
-        _ => {
-            let (x, y) = (accessor(a), accessor(b));
-            y.encode_utf16().cmp(x.encode_utf16())
-        }
+    if let (Some(Segment::Index(i)), Some(Segment::Index(j))) =
+        (a.segments.last(), b.segments.last())
+    {
+        return j.cmp(i);
     }
+    let (x, y) = (accessor(a), accessor(b));
+    y.encode_utf16().cmp(x.encode_utf16())
 }
 
 fn accessor(l: &Location) -> Cow<'_, str> {
@@ -650,6 +650,108 @@ mod tests {
             Value::Object(m) => serde_json::Value::Object(
                 m.iter().map(|(k, v)| (k.to_string(), to_json(v))).collect(),
             ),
+        }
+    }
+
+    fn doc(v: &serde_json::Value) -> Value<'static> {
+        Value::from(v)
+    }
+
+    #[test]
+    fn value_function_error_stops_and_is_returned() {
+        let path = parse("$.l[*]").expect("test path parses");
+        let mut d = doc(&serde_json::json!({"l": ["a", 1, "b"]}));
+        let mut seen = Vec::new();
+        let result = map_path(&path, &mut d, &mut |v| {
+            seen.push(v.clone());
+            match v {
+                Value::String(_) => Ok(Value::Null),
+                _ => Err("not a string"),
+            }
+        });
+        assert_eq!(result, Err(EvalError::Transform("not a string")));
+        // Elements are visited by descending index: "b", then 1, where it stops.
+        assert_eq!(seen, vec![Value::string("b"), Value::Int(1)]);
+    }
+
+    #[test]
+    fn fatal_messages_do_not_quote_the_document() {
+        let path = parse("$.a[?(@.x == 'y')]").expect("test path parses");
+        let mut d = doc(&serde_json::json!({"a": "secret-value"}));
+        let Err(EvalError::Fatal { message }) = delete_path(&path, &mut d) else {
+            panic!("expected a fatal error");
+        };
+        assert!(!message.contains("secret"), "{message}");
+        assert!(message.contains("string"), "{message}");
+    }
+
+    #[test]
+    fn widen_keeps_the_error() {
+        let e: EvalError<String> = EvalError::<Infallible>::NotFound.widen();
+        assert_eq!(e, EvalError::NotFound);
+    }
+
+    #[test]
+    fn borrowed_strings_survive_a_map() {
+        let text = String::from("kept");
+        let mut d = Value::Array(vec![
+            Value::String(Cow::Borrowed(&text)),
+            Value::string("x"),
+        ]);
+        map_path(
+            &parse("$[1]").expect("test path parses"),
+            &mut d,
+            &mut |_| Ok::<_, Infallible>(Value::Null),
+        )
+        .expect("map succeeds");
+        assert_eq!(
+            d,
+            Value::Array(vec![Value::String(Cow::Borrowed("kept")), Value::Null])
+        );
+    }
+
+    fn loc(segments: &[Segment]) -> Location {
+        Location {
+            segments: segments.to_vec(),
+        }
+    }
+
+    #[test]
+    fn jayway_order_puts_higher_indexes_and_later_keys_first() {
+        let mut v = vec![
+            loc(&[Segment::Index(2)]),
+            loc(&[Segment::Index(10)]),
+            loc(&[Segment::Index(9)]),
+        ];
+        sort_like_jayway(&mut v);
+        assert_eq!(
+            v,
+            vec![
+                loc(&[Segment::Index(10)]),
+                loc(&[Segment::Index(9)]),
+                loc(&[Segment::Index(2)])
+            ]
+        );
+        let key = |k: &str| loc(&[Segment::Key(k.into())]);
+        let mut v = vec![key("a"), key("c"), key("b"), key("c")];
+        sort_like_jayway(&mut v);
+        assert_eq!(v, vec![key("c"), key("c"), key("b"), key("a")]);
+    }
+
+    #[test]
+    fn mixed_references_sort_without_panicking_at_any_length() {
+        for n in [5, 31, 32, 100] {
+            let mut v: Vec<Location> = (0..n)
+                .map(|i| {
+                    if i % 3 == 0 {
+                        loc(&[Segment::Key(format!("{}", i % 7))])
+                    } else {
+                        loc(&[Segment::Index(i)])
+                    }
+                })
+                .collect();
+            sort_like_jayway(&mut v);
+            assert_eq!(v.len(), n);
         }
     }
 
