@@ -1,8 +1,6 @@
 //! The hand-written parser of the rules' path dialect: Jayway 2.9.0 syntax (§6.2), byte spans
-//! on every step, and an offset (plus a fix, where one is known) on every error.
-//!
-//! Where Jayway would accept a form but read it surprisingly (a `]` inside a dot-name, `!` in
-//! front of a comparison, an RFC 9535 filter), the form is rejected rather than guessed.
+//! on every step, an offset and, where known, a fix on every error. Forms Jayway reads
+//! surprisingly (`]` in a dot-name, `!` before a comparison) are rejected, not guessed.
 
 use super::PathError;
 use super::ast::{

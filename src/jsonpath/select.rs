@@ -36,6 +36,23 @@ impl Location {
         self.segments.is_empty()
     }
 
+    /// The last object member on the way, and the segments before it: where an augment puts
+    /// its key (§2.13). For `$['a'][0]` that is member `a` of the root. `None` when no single
+    /// member is named (the root, an array at the root, a multi-name leaf).
+    pub fn last_member(&self) -> Option<(&[Segment], &str)> {
+        if let Some(Segment::Keys(_)) = self.segments.last() {
+            return None;
+        }
+        let at = self
+            .segments
+            .iter()
+            .rposition(|s| matches!(s, Segment::Key(_)))?;
+        match &self.segments[at] {
+            Segment::Key(k) => Some((&self.segments[..at], k)),
+            _ => None,
+        }
+    }
+
     /// Whether `self` lies strictly inside the value at `other`.
     pub fn is_inside(&self, other: &Location) -> bool {
         self.segments.len() > other.segments.len()
@@ -478,5 +495,25 @@ mod tests {
         };
         assert_eq!(loc.to_string(), "$['a'][0]['b', 'c']");
         assert_eq!(Location::root().to_string(), "$");
+    }
+
+    #[test]
+    fn last_member_skips_trailing_indexes() {
+        let loc = Location {
+            segments: vec![
+                Segment::Key("a".into()),
+                Segment::Index(0),
+                Segment::Key("b".into()),
+                Segment::Index(2),
+            ],
+        };
+        let (parent, key) = loc.last_member().expect("has a member");
+        assert_eq!(key, "b");
+        assert_eq!(parent, &[Segment::Key("a".into()), Segment::Index(0)]);
+        assert_eq!(Location::root().last_member(), None);
+        let multi = Location {
+            segments: vec![Segment::Keys(vec!["x".into(), "y".into()])],
+        };
+        assert_eq!(multi.last_member(), None);
     }
 }
