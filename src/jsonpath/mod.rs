@@ -1,7 +1,24 @@
 //! The JSONPath dialect of the rules: Jayway JsonPath 2.9.0 syntax (§6.2), parsed by hand with
-//! byte spans, printed in a canonical form.
+//! byte spans, printed in a canonical form, and evaluated with Jayway's selection rules (§6.3).
+
+pub mod ast;
+pub mod decimal;
+pub mod filter;
+mod lint;
+mod parse;
+mod print;
+mod select;
 
 use std::fmt;
+
+pub use ast::{
+    CompareOp, Filter, FilterPath, JsonPath, Literal, NumberLiteral, Operand, PathRoot,
+    RegexLiteral, Selector, Step, StepKind,
+};
+pub use lint::{LintKind, PathLint, lints};
+pub use parse::parse;
+pub(crate) use select::{Found, Stop, select};
+pub use select::{Location, Segment, Selected};
 
 /// A path that does not parse, with the byte offset into the path text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,31 +37,3 @@ impl fmt::Display for PathError {
 }
 
 impl std::error::Error for PathError {}
-
-/// A parsed path. (Placeholder until the parser lands: keeps the text.)
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct JsonPath {
-    text: String,
-}
-
-impl fmt::Display for JsonPath {
-    /// The canonical form.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
-    }
-}
-
-/// Parses a path of the rules' dialect.
-pub fn parse(text: &str) -> Result<JsonPath, PathError> {
-    if text.starts_with('$') {
-        Ok(JsonPath {
-            text: text.to_owned(),
-        })
-    } else {
-        Err(PathError {
-            offset: 0,
-            message: "a path starts with `$`".to_owned(),
-            help: None,
-        })
-    }
-}

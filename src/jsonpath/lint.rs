@@ -1,0 +1,194 @@
+//! Paths that parse but are probably not what was meant, or that fail at request time.
+
+use std::ops::Range;
+
+use super::ast::{JsonPath, Selector, StepKind};
+
+/// A suspicious path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathLint {
+    pub kind: LintKind,
+    /// Bytes of the path text the finding is about.
+    pub span: Range<usize>,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LintKind {
+    /// `['a','a']`: a name listed twice in one bracket.
+    DuplicateName,
+    /// `['a[*]']`, `['a.b']`: path syntax inside a quoted name, which is matched literally.
+    SyntaxInQuotedName,
+    /// `$[?(…)]` as the whole path: on a root object it selects the document itself, and
+    /// mapping or deleting that fails the response (§6.3.11).
+    LeafFilterOnRoot,
+    /// `$` alone: mapping or deleting the document root fails the response (§6.3.11).
+    RootOnly,
+}
+
+/// The findings for one parsed path, in step order.
+pub fn lints(path: &JsonPath) -> Vec<PathLint> {
+    let mut out = Vec::new();
+    if path.steps.is_empty() {
+        out.push(PathLint {
+            kind: LintKind::RootOnly,
+            span: 0..1,
+            message:
+                "`$` selects the whole document; transforming or redacting it fails every response"
+                    .to_owned(),
+            help: Some(
+                "select the members to transform, for example `$.name` or `$..email`".to_owned(),
+            ),
+        });
+    }
+    for (i, step) in path.steps.iter().enumerate() {
+        let names: &[String] = match step.selector() {
+            Selector::Name(n) => std::slice::from_ref(n),
+            Selector::Names(ns) => ns,
+            _ => &[],
+        };
+        for (j, name) in names.iter().enumerate() {
+            if names[..j].contains(name) {
+                out.push(PathLint {
+                    kind: LintKind::DuplicateName,
+                    span: step.span.clone(),
+                    message: format!("the name `{name}` is listed twice"),
+                    help: Some("remove the repeated name".to_owned()),
+                });
+            }
+            if let Some(help) = syntax_in_name(name) {
+                out.push(PathLint {
+                    kind: LintKind::SyntaxInQuotedName,
+                    span: step.span.clone(),
+                    message: format!(
+                        "`{name}` is matched as one literal member name, not as a path"
+                    ),
+                    help: Some(help),
+                });
+            }
+        }
+        if i == 0
+            && path.steps.len() == 1
+            && matches!(step.kind, StepKind::Child(Selector::Filter(_)))
+        {
+            out.push(PathLint {
+                kind: LintKind::LeafFilterOnRoot,
+                span: step.span.clone(),
+                message:
+                    "when the document is an object, this filter selects the document itself, \
+                          and transforming or redacting it fails the response"
+                        .to_owned(),
+                help: Some(
+                    "select members after the filter, for example `$[?(…)].name`".to_owned(),
+                ),
+            });
+        }
+    }
+    out
+}
+
+/// Why a quoted name looks like it holds path syntax, with a fix.
+fn syntax_in_name(name: &str) -> Option<String> {
+    if name.contains("[*]") {
+        let base = name.replace("[*]", "");
+        return Some(format!(
+            "to select the elements of `{base}`, write `['{base}'][*]` as its own step"
+        ));
+    }
+    // A dotted run of plain identifiers, such as `user.email`. Names with `@` (Microsoft
+    // Graph's `@odata.type`) are real member names and left alone.
+    let parts: Vec<&str> = name.split('.').collect();
+    let plain = |p: &str| {
+        let mut b = p.bytes();
+        b.next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == b'_')
+            && b.all(|c| c.is_ascii_alphanumeric() || c == b'_')
+    };
+    if parts.len() > 1 && parts.iter().all(|p| plain(p)) {
+        return Some(format!(
+            "if `{}` is meant as nested members, write `.{}`",
+            name,
+            parts.join(".")
+        ));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jsonpath::parse;
+
+    fn kinds(text: &str) -> Vec<(LintKind, std::ops::Range<usize>)> {
+        lints(&parse(text).expect("test path parses"))
+            .into_iter()
+            .map(|l| (l.kind, l.span))
+            .collect()
+    }
+
+    #[test]
+    fn a_name_listed_twice() {
+        assert_eq!(
+            kinds("$.a['b','c','b']"),
+            vec![(LintKind::DuplicateName, 3..16)]
+        );
+    }
+
+    #[test]
+    fn wildcard_inside_a_quoted_name() {
+        let found =
+            lints(&parse("$..['requested_reviewers[*]','owner'].login").expect("test path parses"));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].kind, LintKind::SyntaxInQuotedName);
+        assert_eq!(found[0].span, 1..37);
+        assert_eq!(
+            found[0].help.as_deref(),
+            Some(
+                "to select the elements of `requested_reviewers`, write `['requested_reviewers'][*]` as its own step"
+            )
+        );
+    }
+
+    #[test]
+    fn dotted_identifiers_inside_a_quoted_name() {
+        assert_eq!(
+            kinds("$['user.email']"),
+            vec![(LintKind::SyntaxInQuotedName, 1..15)]
+        );
+    }
+
+    #[test]
+    fn real_dotted_member_names_are_not_flagged() {
+        assert!(kinds("$..['@odata.type']").is_empty());
+        assert!(kinds("$..['calendar@odata.associationLink']").is_empty());
+        assert!(kinds("$['1.5']").is_empty());
+    }
+
+    #[test]
+    fn leaf_filter_directly_on_the_root() {
+        assert_eq!(
+            kinds("$[?(@.system!=true)]"),
+            vec![(LintKind::LeafFilterOnRoot, 1..20)]
+        );
+        assert!(kinds("$[?(@.system!=true)].body").is_empty());
+        assert!(kinds("$.a[?(@.system!=true)]").is_empty());
+    }
+
+    #[test]
+    fn the_root_alone() {
+        assert_eq!(kinds("$"), vec![(LintKind::RootOnly, 0..1)]);
+    }
+
+    #[test]
+    fn ordinary_paths_have_no_findings() {
+        for text in [
+            "$.users[*]['email','phone_number']",
+            "$..from..[?(@.applicationIdentityType != \"bot\")].id",
+            "$.payload.headers[?(@.name =~ /^(From|To|Cc|Bcc)$/i)].value",
+        ] {
+            assert!(kinds(text).is_empty(), "{text}");
+        }
+    }
+}
