@@ -159,15 +159,9 @@ fn number_decimal(v: &Value<'_>) -> Option<Decimal> {
     match v {
         Value::Int(i) => Decimal::parse(&i.to_string()),
         Value::BigInt(s) => Decimal::parse(s),
-        Value::Double(d) => Decimal::parse(&java_double_text(*d)),
+        Value::Double(d) => Decimal::parse(&crate::json::java_double_to_string(*d)),
         _ => None,
     }
-}
-
-/// Java's `Double.toString`. Stands in for the JSON module's Java number formatter, which
-/// replaces it; the two agree on ordinary values but not yet on exponent forms.
-fn java_double_text(x: f64) -> String {
-    format!("{x:?}")
 }
 
 /// A list-literal element as the permissive JSON reader of Jayway's `JsonNode` parses it:

@@ -405,9 +405,11 @@ impl<'v, 'a> Walker<'_, '_, 'v, 'a> {
                 }
             }
             Value::Array(items) => {
-                // For a non-leaf token Jayway evaluates the array branch through state kept
-                // on the compiled path (§6.5); evaluated statelessly it contributes nothing.
-                if self.tokens[t].leaf && self.scan_accepts(t, model) {
+                // A non-leaf token reaches the array's elements here too. Jayway routes that
+                // through state kept on the compiled path (§6.5), which drops or keeps
+                // results depending on earlier documents; evaluated statelessly the token
+                // simply applies to the array, as it does for a leaf token.
+                if self.scan_accepts(t, model) {
                     self.eval(t, model)?;
                 }
                 for (i, v) in items.iter().enumerate() {
