@@ -209,7 +209,10 @@ fn excerpt(text: &str, span: Range<usize>) -> Option<(String, Range<usize>)> {
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     let line = text[line_start..line_end].trim_end_matches('\r');
-    let end = span.end.clamp(start, line_start + line.len());
+    let mut end = span.end.clamp(start, line_start + line.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
     let mut range = (start - line_start)..(end - line_start);
     if range.is_empty() {
         // Point at one character (or just past the end of the line).

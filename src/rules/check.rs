@@ -20,8 +20,8 @@ use crate::jsonpath::{self, JsonPath};
 /// Parts of the document whose structure has errors; their semantics are not checked.
 #[derive(Debug, Default)]
 pub(crate) struct Skip {
-    /// Start offsets of endpoint nodes.
-    pub endpoints: BTreeSet<usize>,
+    /// Malformed keys, as the start offset of their mapping and the key.
+    pub broken: BTreeSet<(usize, String)>,
     /// Top-level definition names.
     pub definitions: BTreeSet<String>,
     /// The top-level `definitions` itself is malformed.
@@ -74,6 +74,12 @@ impl Checker<'_> {
         self.diags.push(d);
     }
 
+    /// Whether one of `keys` of the mapping at `span` is malformed (and so absent from the model).
+    fn broken_any(&self, span: Span, keys: &[&str]) -> bool {
+        keys.iter()
+            .any(|k| self.skip.broken.contains(&(span.start, (*k).to_owned())))
+    }
+
     /// The first line of a node's span, for pointing at a mapping or list.
     fn head(&self, span: Span) -> Span {
         first_line(self.text(), span)
@@ -121,11 +127,18 @@ impl Checker<'_> {
         }
         let mut checked = Vec::new();
         for endpoint in &rules.endpoints {
-            if self.skip.endpoints.contains(&endpoint.span.start) {
-                continue;
-            }
             let pieces = self.endpoint(endpoint);
-            checked.push((endpoint, pieces));
+            let selection_keys = [
+                "pathTemplate",
+                "pathRegex",
+                "allowedMethods",
+                "allowedQueryParams",
+                "pathParameterSchemas",
+                "queryParamSchemas",
+            ];
+            if !self.broken_any(endpoint.span, &selection_keys) {
+                checked.push((endpoint, pieces));
+            }
         }
         self.shadowing(&checked);
     }
@@ -134,7 +147,8 @@ impl Checker<'_> {
     fn endpoint(&mut self, endpoint: &Located<Endpoint>) -> Option<Vec<Piece>> {
         let blank = |s: &Option<Located<String>>| s.as_ref().is_none_or(|s| s.trim().is_empty());
         let mut pieces = None;
-        if blank(&endpoint.path_template) && blank(&endpoint.path_regex) {
+        let matcher_malformed = self.broken_any(endpoint.span, &["pathTemplate", "pathRegex"]);
+        if blank(&endpoint.path_template) && blank(&endpoint.path_regex) && !matcher_malformed {
             self.push(
                 Code::NoPathMatcher,
                 self.head(endpoint.span),
@@ -168,7 +182,9 @@ impl Checker<'_> {
             };
             self.regex(regex, flags);
         }
-        if let Some(schemas) = &endpoint.path_parameter_schemas {
+        if let Some(schemas) = &endpoint.path_parameter_schemas
+            && !matcher_malformed
+        {
             for (name, schema) in schemas {
                 match (&pieces, blank(&endpoint.path_regex)) {
                     (Some(pieces), true)
@@ -405,7 +421,7 @@ impl Checker<'_> {
                 Some("sanitized output of this endpoint will lack its properties".into()),
             );
         }
-        if augment.json_paths.is_empty() {
+        if augment.json_paths.is_empty() && !self.broken_any(augment.span, &["jsonPaths"]) {
             self.push(
                 Code::NoJsonPaths,
                 augment.kind_span,
@@ -435,7 +451,14 @@ impl Checker<'_> {
 
     fn transform(&mut self, transform: &Located<Transform>) {
         let at = transform.kind_span;
-        if transform.json_paths.is_empty() {
+        let broken = |keys: &[&str]| self.broken_any(transform.span, keys);
+        let (paths_broken, encoding_broken, regex_broken, digest_broken) = (
+            broken(&["jsonPaths"]),
+            broken(&["encoding", "includeOriginal", "includeReversible"]),
+            broken(&["regex"]),
+            broken(&["isJsonEscaped", "jsonPathToProcessWhenEscaped"]),
+        );
+        if transform.json_paths.is_empty() && !paths_broken {
             self.push(
                 Code::NoJsonPaths,
                 at,
@@ -478,6 +501,7 @@ impl Checker<'_> {
                     self.regex(r, none);
                 }
             }
+            TransformKind::Pseudonymize(_) if encoding_broken => {}
             TransformKind::Pseudonymize(o) => {
                 if o.include_original && o.encoding == Encoding::UrlSafeToken {
                     self.push(
@@ -517,6 +541,7 @@ impl Checker<'_> {
                     Some(r) => {
                         self.regex(r, none);
                     }
+                    None if regex_broken => {}
                     None => self.push(
                         Code::MissingRegex,
                         at,
@@ -555,6 +580,7 @@ impl Checker<'_> {
                     );
                 }
             }
+            TransformKind::TextDigest(_) if digest_broken => {}
             TransformKind::TextDigest(o) => {
                 let inner = o
                     .json_path_to_process_when_escaped
@@ -635,6 +661,15 @@ impl Checker<'_> {
                     "add `type: {}`",
                     if key == "items" { "array" } else { "object" }
                 )),
+            );
+        }
+        if let Some(required) = &filter.required {
+            self.push(
+                Code::NoEffect,
+                required.span,
+                "`required` has no effect: the filter keeps listed members when present and never \
+                 requires them",
+                None,
             );
         }
         if let Some(defs) = &filter.definitions {

@@ -64,11 +64,12 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> LoadResult {
         Err(e) => {
             let at = e.valid_up_to();
             let lossy = String::from_utf8_lossy(bytes);
-            let bad = e.error_len().unwrap_or(1);
+            // In the lossy text the bad bytes are one U+FFFD at the same offset.
+            let replacement = '\u{FFFD}'.len_utf8();
             Err(vec![
                 Code::NotUtf8
                     .diag(format!("byte 0x{:02X} is not UTF-8", bytes[at]))
-                    .at(Location::in_source(name, &lossy, at..at + bad.min(3)))
+                    .at(Location::in_source(name, &lossy, at..at + replacement))
                     .with_help("save the file as UTF-8"),
             ])
         }
@@ -114,8 +115,8 @@ pub fn load_str(name: &str, text: &str) -> LoadResult {
 
     let structural = schema::validate(&root, text);
     let mut skip = Skip::default();
-    for (pointer, _) in &structural {
-        skip.add(&root, pointer);
+    for (pointer, problem) in &structural {
+        skip.add(&root, pointer, problem.code);
     }
     let strict = structural.is_empty() && !diags.iter().any(Diagnostic::is_error);
     diags.extend(structural.into_iter().map(|(_, p)| to_diag(p)));
@@ -245,6 +246,30 @@ impl<T: FromNode> FromNode for BTreeMap<String, T> {
     }
 }
 
+/// A mapping of names to values located from their key (`properties`, `definitions`,
+/// parameter schemas), so findings about an entry point at its name.
+struct Named<T>(BTreeMap<String, Located<T>>);
+
+impl<T: FromNode> FromNode for Named<T> {
+    fn from_node(node: &Node, cx: &mut Cx<'_>) -> Option<Self> {
+        let Some(entries) = node.as_map() else {
+            return cx.fail(node, "a mapping");
+        };
+        let mut out = BTreeMap::new();
+        for e in entries {
+            match T::from_node(&e.value, cx) {
+                Some(v) => {
+                    let span = Span::new(e.key_span.start, e.value.span.end.max(e.key_span.end));
+                    out.insert(e.key.clone(), Located::new(v, span));
+                }
+                None if cx.strict => return None,
+                None => {}
+            }
+        }
+        Some(Named(out))
+    }
+}
+
 impl<T: FromNode> FromNode for Box<T> {
     fn from_node(node: &Node, cx: &mut Cx<'_>) -> Option<Self> {
         T::from_node(node, cx).map(Box::new)
@@ -358,6 +383,13 @@ impl<'n> Fields<'n> {
         Option::<T>::from_node(&entry.value, cx).flatten()
     }
 
+    /// A value located at its key (for keys reported as having no effect).
+    fn keyed<T: FromNode>(&mut self, key: &str, cx: &mut Cx<'_>) -> Option<Located<T>> {
+        let entry = self.entry(key)?;
+        let value = Option::<T>::from_node(&entry.value, cx).flatten()?;
+        Some(Located::new(value, entry.key_span))
+    }
+
     /// An accepted-and-ignored key, located at the key.
     fn ignored(&mut self, key: &str) -> Option<Located<Ignored>> {
         self.entry(key).map(|e| Located::new(Ignored, e.key_span))
@@ -379,7 +411,7 @@ fn rules_from(root: &Node, cx: &mut Cx<'_>, source: &Arc<SourceFile>) -> Option<
         endpoints: f.get("endpoints", cx).unwrap_or_default(),
         allow_all_endpoints: f.get("allowAllEndpoints", cx).unwrap_or_default(),
         allowed_request_headers: f.get("allowedRequestHeaders", cx).unwrap_or_default(),
-        definitions: f.opt("definitions", cx),
+        definitions: f.opt::<Named<_>>("definitions", cx).map(|n| n.0),
         default_scope_id_for_source: f.ignored("defaultScopeIdForSource"),
         source: Arc::clone(source),
     };
@@ -393,9 +425,9 @@ impl FromNode for Endpoint {
         let endpoint = Endpoint {
             path_template: f.opt("pathTemplate", cx),
             path_regex: f.opt("pathRegex", cx),
-            path_parameter_schemas: f.opt("pathParameterSchemas", cx),
+            path_parameter_schemas: f.opt::<Named<_>>("pathParameterSchemas", cx).map(|n| n.0),
             allowed_query_params: f.opt("allowedQueryParams", cx),
-            query_param_schemas: f.opt("queryParamSchemas", cx),
+            query_param_schemas: f.opt::<Named<_>>("queryParamSchemas", cx).map(|n| n.0),
             allowed_methods: f.opt("allowedMethods", cx),
             allowed_request_headers: f.opt("allowedRequestHeaders", cx),
             allowed_request_headers_to_forward: f.ignored("allowedRequestHeadersToForward"),
@@ -485,7 +517,7 @@ impl FromNode for Transform {
             kind,
             json_paths: f.get("jsonPaths", cx).unwrap_or_default(),
             apply_only_when: f.opt("applyOnlyWhen", cx),
-            fields: f.opt("fields", cx),
+            fields: f.keyed("fields", cx),
             kind_span,
         };
         f.finish(cx)?;
@@ -514,7 +546,7 @@ impl FromNode for Augment {
             kind,
             json_paths: f.get("jsonPaths", cx).unwrap_or_default(),
             inner_json_path: f.opt("innerJsonPath", cx),
-            output_schema: f.opt("outputSchema", cx),
+            output_schema: f.keyed("outputSchema", cx),
             kind_span,
         };
         f.finish(cx)?;
@@ -529,9 +561,11 @@ impl FromNode for SchemaFilter {
             schema_type: f.opt("type", cx),
             reference: f.opt("$ref", cx),
             format: f.opt("format", cx),
-            properties: f.opt("properties", cx),
+            properties: f.opt::<Named<_>>("properties", cx).map(|n| n.0),
             items: f.opt("items", cx),
-            definitions: f.opt("definitions", cx),
+            definitions: f
+                .opt::<Located<Named<_>>>("definitions", cx)
+                .map(|d| Located::new(d.value.0, d.span)),
             any_of: f.opt("anyOf", cx),
             if_schema: f.alias(["if", "_if"], cx),
             then_schema: f.alias(["then", "_then"], cx),
@@ -578,27 +612,48 @@ impl FromNode for QueryParameterSchema {
     }
 }
 
-/// Endpoint starts and definition names whose structure has errors: the semantic checks skip
-/// them, so one mistake is not reported twice.
+/// Keys whose values have structural errors the model cannot represent (a wrong type, a bad
+/// kind): the conversion drops them, and the semantic checks that would read their absence skip
+/// them, so one mistake is not reported twice. Unknown keys need no skipping.
 impl Skip {
-    fn add(&mut self, root: &Node, pointer: &str) {
-        let mut segs = pointer.split('/').skip(1);
-        match (segs.next(), segs.next()) {
-            (Some("endpoints"), Some(i)) => {
-                if let (Some(NodeKind::Seq(items)), Ok(i)) = (
-                    root.get("endpoints").map(|e| &e.value.kind),
-                    i.parse::<usize>(),
-                ) && let Some(item) = items.get(i)
-                {
-                    self.endpoints.insert(item.span.start);
+    fn add(&mut self, root: &Node, pointer: &str, code: Code) {
+        if matches!(code, Code::UnknownKey | Code::UnexpectedTag) {
+            return;
+        }
+        let segs: Vec<String> = pointer
+            .split('/')
+            .skip(1)
+            .map(|s| s.replace("~1", "/").replace("~0", "~"))
+            .collect();
+        if let [first, rest @ ..] = segs.as_slice()
+            && first == "definitions"
+        {
+            match rest.first() {
+                Some(name) => self.definitions.insert(name.clone()),
+                None => {
+                    self.all_definitions = true;
+                    true
                 }
-            }
-            (Some("definitions"), Some(name)) => {
-                self.definitions
-                    .insert(name.replace("~1", "/").replace("~0", "~"));
-            }
-            (Some("definitions"), None) => self.all_definitions = true,
-            _ => {}
+            };
+        }
+        let mut node = root;
+        for seg in &segs {
+            node = match &node.kind {
+                NodeKind::Map(_) => {
+                    self.broken.insert((node.span.start, seg.clone()));
+                    match node.get(seg) {
+                        Some(e) => &e.value,
+                        None => return,
+                    }
+                }
+                NodeKind::Seq(items) => {
+                    match seg.parse::<usize>().ok().and_then(|i| items.get(i)) {
+                        Some(item) => item,
+                        None => return,
+                    }
+                }
+                NodeKind::Scalar(_) => return,
+            };
         }
     }
 }

@@ -123,8 +123,9 @@ impl JsonSchema for Ignored {
 
 /// A transform: a kind with its options, applied to what `jsonPaths` select (§2).
 ///
-/// In YAML the kind is the tag (`- !<pseudonymize>`); in JSON it is `"method"`.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+/// In YAML the kind is the tag (`- !<pseudonymize>`); in JSON it is `"method"`. Equality ignores
+/// spans.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[schemars(transform = super::schema::tagged_union)]
 pub struct Transform {
@@ -139,10 +140,20 @@ pub struct Transform {
     pub apply_only_when: Option<Located<String>>,
     /// Deprecated field names of bulk files; no effect on REST responses.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    // Located at its key, which is what a finding about it points at.
     pub fields: Option<Located<Vec<String>>>,
     /// Where the kind is written: the tag, or the `method` value.
     #[serde(skip)]
     pub kind_span: super::span::Span,
+}
+
+impl PartialEq for Transform {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind
+            && self.json_paths == other.json_paths
+            && self.apply_only_when == other.apply_only_when
+            && self.fields == other.fields
+    }
 }
 
 /// The kind of a transform and its options (§1.4, §1.5).
@@ -357,8 +368,9 @@ pub struct TextDigestOptions {
 
 /// An augment: a computed property added next to each selected value (§2.13).
 ///
-/// In YAML the kind is the tag (`- !<textDigest>`); in JSON it is `"method"`.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+/// In YAML the kind is the tag (`- !<textDigest>`); in JSON it is `"method"`. Equality ignores
+/// spans.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[schemars(transform = super::schema::tagged_union)]
 pub struct Augment {
@@ -372,10 +384,20 @@ pub struct Augment {
     pub inner_json_path: Option<Located<String>>,
     /// Accepted but unused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    // Located at its key, which is what a finding about it points at.
     pub output_schema: Option<Located<SchemaFilter>>,
     /// Where the kind is written: the tag, or the `method` value.
     #[serde(skip)]
     pub kind_span: super::span::Span,
+}
+
+impl PartialEq for Augment {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind
+            && self.json_paths == other.json_paths
+            && self.inner_json_path == other.inner_json_path
+            && self.output_schema == other.output_schema
+    }
 }
 
 /// The kind of an augment and its options.

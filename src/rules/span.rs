@@ -51,7 +51,8 @@ impl From<Range<usize>> for Span {
 /// A value and the span of the text it was read from.
 ///
 /// The span is the value's own node: a scalar's span covers its quotes, a mapping's span starts at
-/// its tag or first key. Equality and ordering look at the value only, so rules read from different
+/// its tag or first key. A value in a mapping of names (`properties`, `definitions`, parameter
+/// schemas) is located from its name, and a key reported as having no effect at the key. Equality and ordering look at the value only, so rules read from different
 /// files (or a YAML and a JSON spelling of the same rules) compare equal. In the JSON Schema a
 /// `Located<T>` is exactly `T`.
 #[derive(Debug, Clone, Default)]
