@@ -628,13 +628,11 @@ impl Skip {
         if let [first, rest @ ..] = segs.as_slice()
             && first == "definitions"
         {
-            match rest.first() {
-                Some(name) => self.definitions.insert(name.clone()),
-                None => {
-                    self.all_definitions = true;
-                    true
-                }
-            };
+            if let Some(name) = rest.first() {
+                self.definitions.insert(name.clone());
+            } else {
+                self.all_definitions = true;
+            }
         }
         let mut node = root;
         for seg in &segs {
