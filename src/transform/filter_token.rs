@@ -9,7 +9,7 @@ const KIND: &str = "filterTokenByRegex";
 /// Splits with Java `String.split(delimiter)`, keeps tokens fully matching any filter, joins them
 /// with a space and trims; nothing kept gives null.
 pub fn apply<'a>(
-    v: Value<'a>,
+    v: &Value<'a>,
     delimiter: &Regex,
     filters: &[Regex],
 ) -> Result<Value<'a>, TransformError> {
@@ -47,7 +47,7 @@ mod tests {
     #[test]
     fn keeps_matching_tokens_in_order() {
         let out = apply(
-            text("join https://acme.zoom.us/j/1 or https://x.com/ Transferred"),
+            &text("join https://acme.zoom.us/j/1 or https://x.com/ Transferred"),
             &re("\\s+"),
             &[re("https://[^.]+\\.zoom\\.us/.*"), re("Transferred")],
         );
@@ -56,7 +56,7 @@ mod tests {
 
     #[test]
     fn nothing_kept_gives_null() {
-        let out = apply(text("nothing"), &re("\\s+"), &[re("https://.*")]);
+        let out = apply(&text("nothing"), &re("\\s+"), &[re("https://.*")]);
         assert_eq!(out, Ok(Value::Null));
     }
 }

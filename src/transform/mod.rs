@@ -4,6 +4,7 @@
 //! module only maps one value to its replacement, or fails the response as the proxy would.
 
 pub mod filter_token;
+pub mod pseudonymize;
 pub mod redact_except;
 pub mod redact_regex;
 pub mod text_digest;
@@ -65,13 +66,13 @@ pub fn java_len(s: &str) -> usize {
 
 /// The common input rule of the string-only kinds (§2.0): non-strings become null, null stays
 /// null, a blank string is returned unchanged; anything else goes to `f`.
-pub(crate) fn string_only(
-    v: Value<'_>,
+pub(crate) fn string_only<'a>(
+    v: &Value<'a>,
     f: impl FnOnce(&str) -> Result<Value<'static>, TransformError>,
-) -> Result<Value<'_>, TransformError> {
+) -> Result<Value<'a>, TransformError> {
     match v {
-        Value::String(s) if is_blank(&s) => Ok(Value::String(s)),
-        Value::String(s) => f(&s),
+        Value::String(s) if is_blank(s) => Ok(Value::String(s.clone())),
+        Value::String(s) => f(s),
         _ => Ok(Value::Null),
     }
 }
@@ -107,11 +108,11 @@ mod tests {
     #[test]
     fn string_only_nulls_non_strings_and_keeps_blanks() {
         let upper = |s: &str| Ok(text(s.to_uppercase()));
-        assert_eq!(string_only(Value::Int(1), upper), Ok(Value::Null));
-        assert_eq!(string_only(Value::Bool(true), upper), Ok(Value::Null));
-        assert_eq!(string_only(Value::Null, upper), Ok(Value::Null));
-        assert_eq!(string_only(Value::Array(vec![]), upper), Ok(Value::Null));
-        assert_eq!(string_only(text("  "), upper), Ok(text("  ")));
-        assert_eq!(string_only(text("ab"), upper), Ok(text("AB")));
+        assert_eq!(string_only(&Value::Int(1), upper), Ok(Value::Null));
+        assert_eq!(string_only(&Value::Bool(true), upper), Ok(Value::Null));
+        assert_eq!(string_only(&Value::Null, upper), Ok(Value::Null));
+        assert_eq!(string_only(&Value::Array(vec![]), upper), Ok(Value::Null));
+        assert_eq!(string_only(&text("  "), upper), Ok(text("  ")));
+        assert_eq!(string_only(&text("ab"), upper), Ok(text("AB")));
     }
 }

@@ -24,7 +24,7 @@ pub fn exception_pattern(exception: &str) -> Result<Regex, RegexError> {
 
 /// `redactExceptPhrases` with patterns from [`phrase_pattern`]: the first occurrence of each
 /// phrase, as written in the input, joined with `,` in phrase order; none gives `""`.
-pub fn phrases<'a>(v: Value<'a>, patterns: &[Regex]) -> Result<Value<'a>, TransformError> {
+pub fn phrases<'a>(v: &Value<'a>, patterns: &[Regex]) -> Result<Value<'a>, TransformError> {
     string_only(v, |s| {
         let mut found = Vec::new();
         for p in patterns {
@@ -42,7 +42,7 @@ pub fn phrases<'a>(v: Value<'a>, patterns: &[Regex]) -> Result<Value<'a>, Transf
 /// `redactExceptSubstringsMatchingRegexes` with patterns from [`exception_pattern`]: the
 /// longest group 1 among the exceptions that match the whole string (first listed wins ties);
 /// none gives `""`.
-pub fn substrings<'a>(v: Value<'a>, patterns: &[Regex]) -> Result<Value<'a>, TransformError> {
+pub fn substrings<'a>(v: &Value<'a>, patterns: &[Regex]) -> Result<Value<'a>, TransformError> {
     string_only(v, |s| {
         let mut best: Option<&str> = None;
         for p in patterns {
@@ -73,14 +73,14 @@ mod tests {
     #[test]
     fn phrases_keep_input_case_in_phrase_order() {
         let pats = phrase_patterns(&["Focus Time", "1:1", "OOO", "no mtg"]);
-        let out = phrases(text("My focus time: and 1:1 with OOO"), &pats);
+        let out = phrases(&text("My focus time: and 1:1 with OOO"), &pats);
         assert_eq!(out, Ok(text("focus time,1:1,OOO")));
     }
 
     #[test]
     fn phrases_respect_word_boundaries() {
         let pats = phrase_patterns(&["Focus Time"]);
-        assert_eq!(phrases(text("focus timer"), &pats), Ok(text("")));
+        assert_eq!(phrases(&text("focus timer"), &pats), Ok(text("")));
     }
 
     #[test]
@@ -89,12 +89,12 @@ mod tests {
             exception_pattern("a+").expect("compiles"),
             exception_pattern("b+").expect("compiles"),
         ];
-        assert_eq!(substrings(text("xaabbbx"), &pats), Ok(text("bbb")));
+        assert_eq!(substrings(&text("xaabbbx"), &pats), Ok(text("bbb")));
     }
 
     #[test]
     fn substrings_never_match_multiline_text() {
         let pats = vec![exception_pattern("a").expect("compiles")];
-        assert_eq!(substrings(text("a\nb"), &pats), Ok(text("")));
+        assert_eq!(substrings(&text("a\nb"), &pats), Ok(text("")));
     }
 }

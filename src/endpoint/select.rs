@@ -1,0 +1,352 @@
+//! Choosing the endpoint that allows a request (§5.4–5.6), and saying why none does.
+
+use std::fmt;
+
+use super::params::{ParamError, validate};
+use super::query::{QueryParam, parse_query};
+use super::template::template_regex;
+use super::url::RequestUrl;
+use crate::jregex::{Flags, Regex, RegexError};
+use crate::rules::{Endpoint, Located};
+
+/// An endpoint's request matcher: compiled once, tried in file order.
+#[derive(Debug, Clone)]
+pub struct Matcher {
+    regex: Regex,
+    /// `pathRegex` sees path+query; a template sees the path only (§5.3, §5.2).
+    has_path_regex: bool,
+    has_template: bool,
+    /// Lower-cased allowed query parameter names; `None` allows any.
+    allowed_query: Option<Vec<String>>,
+    /// Upper-cased allowed methods; `None` allows any.
+    allowed_methods: Option<Vec<String>>,
+}
+
+/// Why an endpoint does not allow a request. Messages name parameters, never their values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mismatch {
+    Path,
+    PathParameter {
+        name: String,
+        error: ParamError,
+    },
+    QueryParameterNotAllowed {
+        name: String,
+    },
+    QueryParameterMissing {
+        name: String,
+    },
+    QueryParameter {
+        name: String,
+        error: ParamError,
+    },
+    Method {
+        method: String,
+        allowed: Vec<String>,
+    },
+}
+
+impl Mismatch {
+    /// Whether the path matched and something else (query, method) did not.
+    pub fn path_matched(&self) -> bool {
+        !matches!(self, Mismatch::Path | Mismatch::PathParameter { .. })
+    }
+}
+
+impl fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Mismatch::Path => f.write_str("the path does not match"),
+            Mismatch::PathParameter { name, error } => {
+                write!(f, "path parameter `{name}` {error}")
+            }
+            Mismatch::QueryParameterNotAllowed { name } => {
+                write!(f, "query parameter `{name}` is not in `allowedQueryParams`")
+            }
+            Mismatch::QueryParameterMissing { name } => {
+                write!(f, "required query parameter `{name}` is missing")
+            }
+            Mismatch::QueryParameter { name, error } => {
+                write!(f, "query parameter `{name}` {error}")
+            }
+            Mismatch::Method { method, allowed } => write!(
+                f,
+                "method {method} is not in `allowedMethods` ({})",
+                allowed.join(", ")
+            ),
+        }
+    }
+}
+
+impl Matcher {
+    /// Compiles an endpoint's matcher. `pathRegex` wins over `pathTemplate` when both are set;
+    /// both compile with Java's CASE_INSENSITIVE (§5.1).
+    pub fn new(endpoint: &Endpoint) -> Result<Matcher, MatcherError> {
+        let flags = Flags {
+            case_insensitive: true,
+            ..Flags::default()
+        };
+        let (source, pattern) = match (&endpoint.path_regex, &endpoint.path_template) {
+            (Some(r), _) => (r, r.as_str().to_owned()),
+            (None, Some(t)) => (t, template_regex(t.as_str())),
+            (None, None) => return Err(MatcherError::NoPath),
+        };
+        let regex = Regex::new(&pattern, flags).map_err(|error| MatcherError::Regex {
+            pattern: source.clone(),
+            error,
+        })?;
+        Ok(Matcher {
+            regex,
+            has_path_regex: endpoint.path_regex.is_some(),
+            has_template: endpoint.path_template.is_some(),
+            allowed_query: endpoint
+                .allowed_query_params
+                .as_ref()
+                .map(|l| l.iter().map(|n| n.to_lowercase()).collect()),
+            allowed_methods: endpoint
+                .allowed_methods
+                .as_ref()
+                .map(|l| l.iter().map(|m| m.to_uppercase()).collect()),
+        })
+    }
+
+    /// Whether the endpoint allows `method url`, checking path, path parameters, query
+    /// parameters and method, in that order (§5.6).
+    pub fn check(
+        &self,
+        endpoint: &Endpoint,
+        method: &str,
+        url: &RequestUrl,
+    ) -> Result<(), CheckError> {
+        let file = url.file();
+        let path_match = if self.has_path_regex {
+            self.full_match(&file)?
+                .or(if self.has_template {
+                    self.full_match(&url.path)?
+                } else {
+                    None
+                })
+                .map(|m| (m, if self.has_template { &url.path } else { &file }))
+        } else {
+            self.full_match(&url.path)?.map(|m| (m, &url.path))
+        };
+        let Some((groups, text)) = path_match else {
+            return Err(Mismatch::Path.into());
+        };
+        if self.has_template
+            && let Some(schemas) = &endpoint.path_parameter_schemas
+        {
+            for (name, schema) in schemas {
+                let value = self
+                    .regex
+                    .group_index(name)
+                    .and_then(|i| groups.group(i))
+                    .map(|(s, e)| &text[s..e]);
+                let Some(value) = value else {
+                    return Err(Mismatch::PathParameter {
+                        name: name.clone(),
+                        error: ParamError::NotInTemplate,
+                    }
+                    .into());
+                };
+                validate(schema, Some(value)).map_err(|error| {
+                    CheckError::from(Mismatch::PathParameter {
+                        name: name.clone(),
+                        error,
+                    })
+                })?;
+            }
+        }
+        let params: Vec<QueryParam> = url.query.as_deref().map(parse_query).unwrap_or_default();
+        if let Some(allowed) = &self.allowed_query {
+            if let Some(p) = params
+                .iter()
+                .find(|p| !allowed.contains(&p.name.to_lowercase()))
+            {
+                return Err(Mismatch::QueryParameterNotAllowed {
+                    name: p.name.clone(),
+                }
+                .into());
+            }
+        }
+        if let Some(schemas) = &endpoint.query_param_schemas {
+            for (name, schema) in schemas {
+                let values: Vec<&str> = params
+                    .iter()
+                    .filter(|p| p.name.eq_ignore_ascii_case(name))
+                    .filter_map(|p| p.value.as_deref())
+                    .collect();
+                if schema.required == Some(true) && values.is_empty() {
+                    return Err(Mismatch::QueryParameterMissing { name: name.clone() }.into());
+                }
+                let checks = schema.as_parameter_schema();
+                for v in values {
+                    validate(&checks, Some(v)).map_err(|error| {
+                        CheckError::from(Mismatch::QueryParameter {
+                            name: name.clone(),
+                            error,
+                        })
+                    })?;
+                }
+            }
+        }
+        if let Some(allowed) = &self.allowed_methods
+            && !allowed.contains(&method.to_uppercase())
+        {
+            return Err(Mismatch::Method {
+                method: method.to_uppercase(),
+                allowed: allowed.clone(),
+            }
+            .into());
+        }
+        Ok(())
+    }
+
+    fn full_match(&self, text: &str) -> Result<Option<crate::jregex::Match>, CheckError> {
+        self.regex
+            .full_match(text)
+            .map_err(|e| CheckError::Regex(e.to_string()))
+    }
+}
+
+/// An endpoint that cannot be used at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum MatcherError {
+    #[error("the endpoint has neither `pathTemplate` nor `pathRegex`")]
+    NoPath,
+    #[error("`{pattern}` does not compile as a Java regex: {error}")]
+    Regex {
+        pattern: Located<String>,
+        error: RegexError,
+    },
+}
+
+/// Why a check could not decide, or that it decided "no".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckError {
+    Mismatch(Mismatch),
+    /// A regex ran out of its backtracking budget, or a parameter schema is unusable.
+    Regex(String),
+    Param(ParamError),
+}
+
+impl From<Mismatch> for CheckError {
+    fn from(m: Mismatch) -> Self {
+        match m {
+            Mismatch::PathParameter {
+                error: e @ ParamError::UnknownFormat(_),
+                ..
+            }
+            | Mismatch::QueryParameter {
+                error: e @ ParamError::UnknownFormat(_),
+                ..
+            } => CheckError::Param(e),
+            m => CheckError::Mismatch(m),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::load_str;
+
+    fn endpoint(yaml: &str) -> Endpoint {
+        let text = format!("endpoints:\n  - {}\n", yaml.replace('\n', "\n    "));
+        match load_str("t.yaml", &text) {
+            Ok((rules, _)) => rules.endpoints[0].value.clone(),
+            Err(d) => panic!("{d:?}\n{text}"),
+        }
+    }
+
+    fn check(e: &Endpoint, method: &str, url: &str) -> Result<(), CheckError> {
+        let m = Matcher::new(e).expect("matcher compiles");
+        m.check(e, method, &RequestUrl::parse(url).expect("url parses"))
+    }
+
+    #[test]
+    fn template_matches_raw_path_ignoring_case_and_query() {
+        let e = endpoint("pathTemplate: \"/v2/users/{userId}/meetings\"");
+        assert_eq!(
+            check(&e, "GET", "https://h/V2/Users/a%2Fb/meetings?x=1"),
+            Ok(())
+        );
+        assert_eq!(
+            check(&e, "GET", "/v2/users/a/b/meetings"),
+            Err(CheckError::Mismatch(Mismatch::Path))
+        );
+    }
+
+    #[test]
+    fn path_regex_sees_the_query() {
+        let e = endpoint("pathRegex: \"^/v2/users$\"");
+        assert_eq!(check(&e, "GET", "/v2/users"), Ok(()));
+        assert_eq!(
+            check(&e, "GET", "/v2/users?page_size=3"),
+            Err(CheckError::Mismatch(Mismatch::Path))
+        );
+    }
+
+    #[test]
+    fn query_names_are_decoded_and_compared_ignoring_case() {
+        let e = endpoint("pathTemplate: \"/x\"\nallowedQueryParams:\n  - \"$select\"");
+        assert_eq!(check(&e, "GET", "/x?%24SELECT=a"), Ok(()));
+        assert_eq!(
+            check(&e, "GET", "/x?$top=5"),
+            Err(CheckError::Mismatch(Mismatch::QueryParameterNotAllowed {
+                name: "$top".into()
+            }))
+        );
+    }
+
+    #[test]
+    fn empty_allow_list_refuses_any_query_parameter() {
+        let e = endpoint("pathTemplate: \"/x\"\nallowedQueryParams: []");
+        assert_eq!(check(&e, "GET", "/x"), Ok(()));
+        assert!(check(&e, "GET", "/x?a").is_err());
+    }
+
+    #[test]
+    fn methods_are_compared_upper_cased() {
+        let e = endpoint("pathTemplate: \"/x\"\nallowedMethods:\n  - \"get\"");
+        assert_eq!(check(&e, "Get", "/x"), Ok(()));
+        assert_eq!(
+            check(&e, "POST", "/x"),
+            Err(CheckError::Mismatch(Mismatch::Method {
+                method: "POST".into(),
+                allowed: vec!["GET".into()]
+            }))
+        );
+    }
+
+    #[test]
+    fn path_parameter_schema_validates_the_raw_segment() {
+        let e = endpoint(
+            "pathTemplate: \"/users/{id}\"\npathParameterSchemas:\n  id:\n    type: \"integer\"",
+        );
+        assert_eq!(check(&e, "GET", "/users/42"), Ok(()));
+        assert!(matches!(
+            check(&e, "GET", "/users/abc"),
+            Err(CheckError::Mismatch(Mismatch::PathParameter { .. }))
+        ));
+    }
+
+    #[test]
+    fn required_query_parameter_must_be_present() {
+        let e = endpoint(
+            "pathTemplate: \"/x\"\nqueryParamSchemas:\n  since:\n    required: true\n    pattern: \"[0-9]+\"",
+        );
+        assert_eq!(check(&e, "GET", "/x?since=12"), Ok(()));
+        assert_eq!(
+            check(&e, "GET", "/x"),
+            Err(CheckError::Mismatch(Mismatch::QueryParameterMissing {
+                name: "since".into()
+            }))
+        );
+        assert!(matches!(
+            check(&e, "GET", "/x?SINCE=ab"),
+            Err(CheckError::Mismatch(Mismatch::QueryParameter { .. }))
+        ));
+    }
+}

@@ -1,0 +1,242 @@
+use super::*;
+use crate::json::{parse_value, to_compact_string};
+use crate::rules::{Rules, load_str};
+
+/// Rules with one endpoint whose `responseSchema` is `schema` (YAML), plus `definitions`.
+fn rules(schema: &str, definitions: &str) -> Rules {
+    let indented: String = schema.lines().map(|l| format!("      {l}\n")).collect();
+    let defs = if definitions.is_empty() {
+        String::new()
+    } else {
+        let d: String = definitions.lines().map(|l| format!("  {l}\n")).collect();
+        format!("definitions:\n{d}")
+    };
+    let text =
+        format!("endpoints:\n  - pathTemplate: \"/x\"\n    responseSchema:\n{indented}{defs}");
+    match load_str("test.yaml", &text) {
+        Ok((rules, _)) => rules,
+        Err(diags) => panic!("test rules do not load: {diags:?}\n{text}"),
+    }
+}
+
+fn run(schema: &str, definitions: &str, doc: &str) -> Result<String, FilterError> {
+    let r = rules(schema, definitions);
+    let root = SchemaRoot::new(r.definitions.as_ref());
+    let endpoint = &r.endpoints[0];
+    let schema = &endpoint
+        .response_schema
+        .as_ref()
+        .expect("endpoint has a schema")
+        .value;
+    let value = parse_value(doc).expect("test document parses");
+    root.filter(value, schema).map(|v| to_compact_string(&v))
+}
+
+const USER: &str =
+    "type: \"object\"\nproperties:\n  id:\n    type: \"string\"\n  age:\n    type: \"integer\"\n";
+
+#[test]
+fn unlisted_members_are_dropped_and_input_order_kept() {
+    let out = run(USER, "", r#"{"name":"n","age":3,"id":"a"}"#);
+    assert_eq!(out.as_deref(), Ok(r#"{"age":3,"id":"a"}"#));
+}
+
+#[test]
+fn type_mismatch_in_object_keeps_key_with_null() {
+    let out = run(USER, "", r#"{"id":5,"age":"x"}"#);
+    assert_eq!(out.as_deref(), Ok(r#"{"id":null,"age":null}"#));
+}
+
+#[test]
+fn type_mismatch_in_array_removes_element() {
+    let schema = "type: \"array\"\nitems:\n  type: \"string\"\n";
+    let out = run(schema, "", r#"["a",1,null,"b",{"x":1}]"#);
+    assert_eq!(out.as_deref(), Ok(r#"["a","b"]"#));
+}
+
+#[test]
+fn top_level_mismatch_nulls_the_document() {
+    let out = run(USER, "", r#"[{"id":"a"}]"#);
+    assert_eq!(out.as_deref(), Ok("null"));
+}
+
+#[test]
+fn boolean_null_becomes_false() {
+    let schema =
+        "type: \"object\"\nproperties:\n  b:\n    type: \"boolean\"\n  c:\n    type: \"boolean\"\n";
+    let out = run(schema, "", r#"{"b":null,"c":"true"}"#);
+    assert_eq!(out.as_deref(), Ok(r#"{"b":false,"c":null}"#));
+}
+
+#[test]
+fn integer_conversions_follow_jackson() {
+    let schema = "type: \"array\"\nitems:\n  type: \"integer\"\n";
+    let out = run(
+        schema,
+        "",
+        r#"[1, 1.5, -1.5, 2.0, 3000000000, 4.5e9, 1e20, 12345678901234567890, "5", true]"#,
+    );
+    assert_eq!(out.as_deref(), Ok("[1,1,-1,2,3000000000,4500000000]"));
+}
+
+#[test]
+fn number_keeps_the_java_type() {
+    let schema = "type: \"array\"\nitems:\n  type: \"number\"\n";
+    let out = run(schema, "", r#"[1, 1.10, 1e3, 12345678901234567890, "1"]"#);
+    assert_eq!(out.as_deref(), Ok("[1,1.1,1000.0,12345678901234567890]"));
+}
+
+#[test]
+fn refs_resolve_in_root_definitions() {
+    let schema = "type: \"object\"\nproperties:\n  u:\n    $ref: \"#/definitions/User\"\n";
+    let out = run(
+        schema,
+        &format!("User:\n{}", indent(USER)),
+        r#"{"u":{"id":"a","x":1}}"#,
+    );
+    assert_eq!(out.as_deref(), Ok(r#"{"u":{"id":"a"}}"#));
+}
+
+#[test]
+fn ref_siblings_are_ignored() {
+    let schema = "$ref: \"#/definitions/User\"\ntype: \"string\"\n";
+    let out = run(schema, &format!("User:\n{}", indent(USER)), r#"{"id":"a"}"#);
+    assert_eq!(out.as_deref(), Ok(r#"{"id":"a"}"#));
+}
+
+/// A bare `$ref` schema, built directly: the loader already refuses these refs.
+fn ref_schema(target: &str) -> SchemaFilter {
+    SchemaFilter {
+        reference: Some(Located::unlocated(target.to_owned())),
+        ..SchemaFilter::default()
+    }
+}
+
+#[test]
+fn ref_without_definitions_is_fatal() {
+    let out = SchemaRoot::new(None).filter(Value::Null, &ref_schema("#/definitions/User"));
+    assert_eq!(
+        out,
+        Err(FilterError::NoDefinitions("#/definitions/User".into()))
+    );
+}
+
+#[test]
+fn ref_to_missing_definition_is_fatal() {
+    let r = rules(USER, &format!("User:\n{}", indent(USER)));
+    let out = SchemaRoot::new(r.definitions.as_ref())
+        .filter(Value::Null, &ref_schema("#/definitions/Nope"));
+    assert_eq!(
+        out,
+        Err(FilterError::MissingDefinition("#/definitions/Nope".into()))
+    );
+}
+
+#[test]
+fn ref_of_another_form_is_fatal() {
+    let out = SchemaRoot::new(None).filter(Value::Null, &ref_schema("other.json#/x"));
+    assert_eq!(
+        out,
+        Err(FilterError::UnsupportedRef("other.json#/x".into()))
+    );
+}
+
+#[test]
+fn ref_to_root_nulls_containers_and_keeps_scalars() {
+    let schema = "type: \"array\"\nitems:\n  $ref: \"#\"\n";
+    let out = run(
+        schema,
+        &format!("User:\n{}", indent(USER)),
+        r#"[{"a":1},"s",2]"#,
+    );
+    assert_eq!(out.as_deref(), Ok(r#"["s",2]"#));
+}
+
+#[test]
+fn augment_keys_are_copied_verbatim() {
+    let out = run(USER, "", r#"{"+c:textDigest":{"length":1},"id":"a"}"#);
+    assert_eq!(
+        out.as_deref(),
+        Ok(r#"{"+c:textDigest":{"length":1},"id":"a"}"#)
+    );
+}
+
+#[test]
+fn properties_without_type_make_containers_null() {
+    let schema = "properties:\n  id:\n    type: \"string\"\n";
+    assert_eq!(run(schema, "", r#"{"id":"a"}"#).as_deref(), Ok("null"));
+    assert_eq!(run(schema, "", r#""a""#).as_deref(), Ok(r#""a""#));
+}
+
+#[test]
+fn untyped_big_integer_is_fatal() {
+    let schema = "type: \"array\"\nitems:\n  format: \"x\"\n";
+    assert_eq!(
+        run(schema, "", "[12345678901234567890]"),
+        Err(FilterError::UntypedBigInteger)
+    );
+}
+
+#[test]
+fn format_is_ignored() {
+    let schema =
+        "type: \"object\"\nproperties:\n  t:\n    type: \"string\"\n    format: \"date-time\"\n";
+    let out = run(schema, "", r#"{"t":"not a date"}"#);
+    assert_eq!(out.as_deref(), Ok(r#"{"t":"not a date"}"#));
+}
+
+#[test]
+fn any_of_takes_the_first_candidate_that_matches() {
+    let schema = "type: \"object\"\nproperties:\n  k:\n    anyOf:\n      - type: \"string\"\n        const: \"a\"\n      - type: \"integer\"\n";
+    assert_eq!(
+        run(schema, "", r#"{"k":"a"}"#).as_deref(),
+        Ok(r#"{"k":""}"#)
+    );
+    assert_eq!(run(schema, "", r#"{"k":7}"#).as_deref(), Ok(r#"{"k":7}"#));
+}
+
+#[test]
+fn unmatched_const_makes_the_object_not_matched() {
+    let schema = "type: \"object\"\nproperties:\n  k:\n    type: \"string\"\n    const: \"a\"\n";
+    assert_eq!(run(schema, "", r#"{"k":"b"}"#).as_deref(), Ok("null"));
+}
+
+#[test]
+fn if_then_else_applies_then_when_a_condition_matches() {
+    let schema = "type: \"object\"\nif:\n  properties:\n    kind:\n      type: \"string\"\n      const: \"user\"\nelse:\n  properties:\n    kind:\n      type: \"string\"\n      const: \"bot\"\nthen:\n  properties:\n    kind:\n      type: \"string\"\n    id:\n      type: \"string\"\n";
+    assert_eq!(
+        run(schema, "", r#"{"kind":"user","id":"u","x":1}"#).as_deref(),
+        Ok(r#"{"kind":"user","id":"u"}"#)
+    );
+    assert_eq!(
+        run(schema, "", r#"{"kind":"bot","id":"b"}"#).as_deref(),
+        Ok(r#"{"kind":"bot","id":"b"}"#)
+    );
+    assert_eq!(
+        run(schema, "", r#"{"kind":"other"}"#).as_deref(),
+        Ok("null")
+    );
+}
+
+#[test]
+fn condition_on_missing_member_is_fatal() {
+    let schema = "type: \"object\"\nif:\n  properties:\n    kind:\n      type: \"string\"\n      const: \"user\"\nthen:\n  properties:\n    id:\n      type: \"string\"\n";
+    assert_eq!(
+        run(schema, "", r#"{"id":"u"}"#),
+        Err(FilterError::MissingConditionMember("kind".into()))
+    );
+}
+
+#[test]
+fn unknown_type_is_fatal_when_reached() {
+    let schema = "type: \"object\"\nproperties:\n  a:\n    type: \"date\"\n";
+    assert_eq!(run(schema, "", r#"{"b":1}"#).as_deref(), Ok("{}"));
+    assert_eq!(
+        run(schema, "", r#"{"a":1}"#),
+        Err(FilterError::UnknownType("date".into()))
+    );
+}
+
+fn indent(s: &str) -> String {
+    s.lines().map(|l| format!("  {l}\n")).collect()
+}
