@@ -756,6 +756,11 @@ impl Checker<'_> {
     /// template endpoint whose sample path (each parameter replaced by `1`) an earlier endpoint
     /// accepts with at least the same methods and query parameters, and repeated `pathRegex`es.
     fn shadowing(&mut self, endpoints: &[(&Located<Endpoint>, Option<Vec<Piece>>)]) {
+        // The comparison is quadratic; rules files have at most a few hundred endpoints, and a
+        // file with thousands is not worth the time.
+        if endpoints.len() > MAX_SHADOWING_ENDPOINTS {
+            return;
+        }
         let ci = Flags {
             case_insensitive: true,
             ..Flags::default()
@@ -769,6 +774,7 @@ impl Checker<'_> {
                     .and_then(|r| Regex::new(r, ci).ok())
             })
             .collect();
+        let accepts: Vec<Accepts> = endpoints.iter().map(|(e, _)| Accepts::of(e)).collect();
         for (j, (later, later_pieces)) in endpoints.iter().enumerate() {
             let later_regex = later.path_regex.as_ref().filter(|r| !r.trim().is_empty());
             let sample = match (later_regex, later_pieces) {
@@ -776,7 +782,7 @@ impl Checker<'_> {
                 _ => None,
             };
             for (i, (earlier, earlier_pieces)) in endpoints[..j].iter().enumerate() {
-                if !covers(earlier, later) {
+                if !accepts[i].covers(&accepts[j]) {
                     continue;
                 }
                 let earlier_regex = earlier.path_regex.as_ref().filter(|r| !r.trim().is_empty());
@@ -819,40 +825,46 @@ impl Checker<'_> {
     }
 }
 
-/// Whether `earlier` accepts every method and query parameter `later` accepts, and validates
-/// nothing that could make it not match.
-fn covers(earlier: &Endpoint, later: &Endpoint) -> bool {
-    let upper = |v: &Option<Vec<String>>| {
-        v.as_ref().map(|v| {
-            v.iter()
-                .map(|s| s.to_ascii_uppercase())
-                .collect::<BTreeSet<_>>()
-        })
-    };
-    let lower = |v: &Option<Vec<String>>| {
-        v.as_ref().map(|v| {
-            v.iter()
-                .map(|s| s.to_ascii_lowercase())
-                .collect::<BTreeSet<_>>()
-        })
-    };
-    let subset =
-        |later: Option<BTreeSet<String>>, earlier: Option<BTreeSet<String>>| match (later, earlier)
-        {
+/// Files with more endpoints are not checked for shadowing.
+const MAX_SHADOWING_ENDPOINTS: usize = 2000;
+
+/// What an endpoint accepts besides its path: the sets of methods (upper case) and query
+/// parameter names (lower case), `None` meaning any, and whether it validates parameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Accepts {
+    methods: Option<BTreeSet<String>>,
+    query: Option<BTreeSet<String>>,
+    validates: bool,
+}
+
+impl Accepts {
+    fn of(endpoint: &Endpoint) -> Accepts {
+        let set = |v: &Option<Vec<String>>, f: fn(&str) -> String| {
+            v.as_ref()
+                .map(|v| v.iter().map(|s| f(s)).collect::<BTreeSet<_>>())
+        };
+        Accepts {
+            methods: set(&endpoint.allowed_methods, str::to_ascii_uppercase),
+            query: set(&endpoint.allowed_query_params, str::to_ascii_lowercase),
+            validates: endpoint.path_parameter_schemas.is_some()
+                || endpoint.query_param_schemas.is_some(),
+        }
+    }
+
+    /// Whether `self` (an earlier endpoint) accepts every method and query parameter `later`
+    /// accepts, and validates nothing that could make it not match.
+    fn covers(&self, later: &Accepts) -> bool {
+        let subset = |later: &Option<BTreeSet<String>>, earlier: &Option<BTreeSet<String>>| match (
+            later, earlier,
+        ) {
             (_, None) => true,
             (None, Some(_)) => false,
-            (Some(l), Some(e)) => l.is_subset(&e),
+            (Some(l), Some(e)) => l.is_subset(e),
         };
-    earlier.path_parameter_schemas.is_none()
-        && earlier.query_param_schemas.is_none()
-        && subset(
-            upper(&later.allowed_methods),
-            upper(&earlier.allowed_methods),
-        )
-        && subset(
-            lower(&later.allowed_query_params),
-            lower(&earlier.allowed_query_params),
-        )
+        !self.validates
+            && subset(&later.methods, &self.methods)
+            && subset(&later.query, &self.query)
+    }
 }
 
 fn sample_path(pieces: &[Piece]) -> String {
@@ -950,12 +962,22 @@ mod tests {
             allowed_methods: Some(vec!["GET".into()]),
             ..Endpoint::default()
         };
-        let later = Endpoint {
+        let later = Accepts::of(&Endpoint {
             allowed_methods: Some(vec!["get".into()]),
             ..Endpoint::default()
-        };
-        assert!(covers(&earlier, &later));
+        });
+        assert!(Accepts::of(&earlier).covers(&later));
         earlier.allowed_methods = Some(vec!["POST".into()]);
-        assert!(!covers(&earlier, &later));
+        assert!(!Accepts::of(&earlier).covers(&later));
+    }
+
+    #[test]
+    fn an_endpoint_allowing_any_query_is_not_covered_by_a_restricted_one() {
+        let earlier = Accepts::of(&Endpoint {
+            allowed_query_params: Some(vec!["page".into()]),
+            ..Endpoint::default()
+        });
+        assert!(!earlier.covers(&Accepts::of(&Endpoint::default())));
+        assert!(Accepts::of(&Endpoint::default()).covers(&earlier));
     }
 }

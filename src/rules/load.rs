@@ -132,6 +132,19 @@ pub fn load_str(name: &str, text: &str) -> LoadResult {
         diags.extend(check::check(rules, &skip));
     }
     sort(&mut diags);
+    if diags.len() > schema::MAX_FINDINGS {
+        diags.truncate(schema::MAX_FINDINGS);
+        diags.push(
+            Code::TooManyFindings
+                .diag(format!(
+                    "more than {} findings; the rest are not shown",
+                    schema::MAX_FINDINGS
+                ))
+                .at(Location::File {
+                    file: name.to_owned(),
+                }),
+        );
+    }
     match rules {
         Some(rules) if !diags.iter().any(Diagnostic::is_error) => Ok((rules, diags)),
         _ => Err(diags),

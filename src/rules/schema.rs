@@ -254,6 +254,9 @@ pub(crate) fn validate(root: &Node, text: &str) -> Vec<(String, Problem)> {
     for _ in 0..4 {
         leaves.clear();
         for error in validator.iter_errors(&instance) {
+            if leaves.len() > MAX_FINDINGS {
+                break;
+            }
             flatten(&error, &mut leaves);
         }
         if !coerce(&mut instance, root, &leaves) {
@@ -266,6 +269,9 @@ pub(crate) fn validate(root: &Node, text: &str) -> Vec<(String, Problem)> {
         schema: &compiled.schema,
     };
     for leaf in &leaves {
+        if out.len() > MAX_FINDINGS {
+            break;
+        }
         out.extend(
             cx.explain(leaf)
                 .into_iter()
@@ -274,6 +280,10 @@ pub(crate) fn validate(root: &Node, text: &str) -> Vec<(String, Problem)> {
     }
     out
 }
+
+/// Findings reported per file at most; a file with more is not worth reading further. One more
+/// is collected, to know there are more.
+pub(crate) const MAX_FINDINGS: usize = 500;
 
 /// A validation error reduced to what explaining it needs.
 #[derive(Debug)]
@@ -329,7 +339,7 @@ fn segs(location: &jsonschema::paths::Location) -> Vec<Seg> {
 fn flatten(error: &ValidationError<'_>, out: &mut Vec<Leaf>) {
     let path = segs(error.instance_path());
     let evaluation = segs(error.evaluation_path());
-    let instance = error.instance().clone().into_owned();
+    let instance = summary(error.instance());
     let kind = match error.kind() {
         ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context }
             if context.iter().all(|b| {
@@ -418,6 +428,22 @@ fn flatten(error: &ValidationError<'_>, out: &mut Vec<Leaf>) {
     });
 }
 
+/// What explaining needs of an instance: scalars whole, an object's `method` only, no array
+/// elements (an instance can be the whole document).
+fn summary(v: &Value) -> Value {
+    match v {
+        Value::Array(_) => Value::Array(Vec::new()),
+        Value::Object(o) => {
+            let mut m = Map::new();
+            if let Some(method) = o.get("method") {
+                m.insert("method".into(), summary(method));
+            }
+            Value::Object(m)
+        }
+        scalar => scalar.clone(),
+    }
+}
+
 fn type_list(kind: &jsonschema::error::TypeKind) -> Vec<JsonType> {
     match kind {
         jsonschema::error::TypeKind::Single(t) => vec![*t],
@@ -503,6 +529,7 @@ impl Explain<'_> {
         match &leaf.kind {
             LeafKind::Unexpected(keys) => keys
                 .iter()
+                .take(MAX_FINDINGS + 1)
                 .map(|key| {
                     let entry = node.and_then(|n| n.get(key));
                     let span = entry.map_or(head, |e| e.key_span);
