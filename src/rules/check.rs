@@ -98,6 +98,14 @@ impl Checker<'_> {
         span_in_scalar(text, s.span, style, &s.value, offset.min(s.value.len()))
     }
 
+    /// The source span of bytes `start..end` of a located string (one line at most).
+    fn span_of(&self, s: &Located<String>, start: usize, end: usize) -> Span {
+        let first = self.span_in(s, start);
+        let last = self.span_in(s, end.saturating_sub(1).max(start));
+        let joined = Span::new(first.start, last.end.max(first.end));
+        first_line(self.text(), joined)
+    }
+
     fn top_level(&mut self) {
         let rules = self.rules;
         if *rules.allow_all_endpoints {
@@ -299,7 +307,7 @@ impl Checker<'_> {
             if !valid {
                 self.push(
                     Code::TemplateParamName,
-                    self.span_in(template, i),
+                    self.span_of(template, i, i + close + 1),
                     format!(
                         "`{{{inner}}}` is not a parameter and stays literal text, so the \
                          template does not match real paths"
@@ -310,7 +318,7 @@ impl Checker<'_> {
             } else if names.contains(&name) {
                 self.push(
                     Code::TemplateDuplicateParam,
-                    self.span_in(template, i),
+                    self.span_of(template, i, i + close + 1),
                     format!("the parameter `{name}` appears twice"),
                     Some("name each parameter differently".into()),
                 );
