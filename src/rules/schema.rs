@@ -631,7 +631,7 @@ impl Explain<'_> {
                     .filter(|t| **t != JsonType::Null)
                     .map(|t| type_name(*t).to_owned())
                     .collect();
-                vec![problem(
+                let mut p = problem(
                     Code::WrongType,
                     span,
                     format!(
@@ -640,7 +640,11 @@ impl Explain<'_> {
                         alternatives(&wanted),
                         value_kind(&leaf.instance)
                     ),
-                )]
+                );
+                if expected == &[JsonType::Boolean] {
+                    p.help = Some("write `true` or `false`".into());
+                }
+                vec![p]
             }
             LeafKind::Enum(options) => {
                 let span = node.map_or(head, |n| first_line(self.text, n.span));
