@@ -150,6 +150,158 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// How findings are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// `FILE:LINE:COL: error[CODE]: message`, a source excerpt and a `help:` line.
+    #[default]
+    Human,
+    /// One JSON array of all findings.
+    Json,
+    /// GitHub Actions workflow commands (`::error file=…,line=…,col=…,title=CODE::message`).
+    Github,
+}
+
+/// Renders one finding for people. `source` is the text of the file the finding is in; without
+/// it (or for a finding without a source place) only the header and help lines are printed.
+pub fn render_human(d: &Diagnostic, source: Option<&str>) -> String {
+    use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+
+    let mut out = d.to_string();
+    out.push('\n');
+    let excerpt = match (&d.location, source) {
+        (Some(Location::Source { line, span, .. }), Some(text)) => {
+            excerpt(text, span.clone()).map(|(lines, range)| (lines, range, *line))
+        }
+        _ => None,
+    };
+    let level = match d.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    };
+    let mut group = Group::with_level(level.clone());
+    let mut has_elements = false;
+    if let Some((lines, range, line)) = &excerpt {
+        group = group.element(
+            Snippet::source(lines.as_str())
+                .line_start(*line as usize)
+                .annotation(AnnotationKind::Primary.span(range.clone())),
+        );
+        has_elements = true;
+    }
+    if let Some(help) = &d.help {
+        group = group.element(Level::HELP.message(help.as_str()));
+        has_elements = true;
+    }
+    if has_elements {
+        out.push_str(&Renderer::plain().render(&[group]));
+        out.push('\n');
+    }
+    out
+}
+
+/// Bytes of a long line shown before and after the annotated span.
+const EXCERPT_CONTEXT: usize = 60;
+
+/// The source line holding `span` (clipped to that line, and to a window around the span when the
+/// line is long), and the span within it.
+fn excerpt(text: &str, span: Range<usize>) -> Option<(String, Range<usize>)> {
+    let start = span.start.min(text.len());
+    if !text.is_char_boundary(start) {
+        return None;
+    }
+    let mut line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let mut line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    if text[line_start..line_end].ends_with('\r') {
+        line_end -= 1;
+    }
+    let mut end = span.end.clamp(start, line_end.max(start));
+    end = end.min(start + 2 * EXCERPT_CONTEXT);
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    let (mut prefix, mut suffix) = ("", "");
+    if start - line_start > EXCERPT_CONTEXT {
+        line_start = start - EXCERPT_CONTEXT;
+        while !text.is_char_boundary(line_start) {
+            line_start += 1;
+        }
+        prefix = "...";
+    }
+    if line_end > end + EXCERPT_CONTEXT {
+        line_end = end + EXCERPT_CONTEXT;
+        while !text.is_char_boundary(line_end) {
+            line_end += 1;
+        }
+        suffix = "...";
+    }
+    let line = format!("{prefix}{}{suffix}", &text[line_start..line_end]);
+    let offset = prefix.len();
+    let mut range = (start - line_start + offset)..(end - line_start + offset);
+    if range.is_empty() {
+        // Point at one character (or just past the end of the line).
+        let width = line[range.start..].chars().next().map_or(0, char::len_utf8);
+        range.end = range.start + width;
+    }
+    Some((line, range))
+}
+
+/// Renders findings as one JSON array (`code`, `severity`, `message`, `location`, `help`).
+pub fn render_json(diags: &[Diagnostic]) -> String {
+    let mut text = serde_json::to_string_pretty(diags).unwrap_or_else(|_| "[]".to_owned());
+    text.push('\n');
+    text
+}
+
+/// Renders one finding as a GitHub Actions workflow command, which the runner shows as an
+/// annotation on the file.
+pub fn render_github(d: &Diagnostic) -> String {
+    let command = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let mut props = Vec::new();
+    match &d.location {
+        Some(Location::Source {
+            file, line, column, ..
+        }) => {
+            props.push(format!("file={}", escape_property(file)));
+            props.push(format!("line={line}"));
+            props.push(format!("col={column}"));
+        }
+        Some(
+            Location::Pointer {
+                file: Some(file), ..
+            }
+            | Location::File { file },
+        ) => props.push(format!("file={}", escape_property(file))),
+        _ => {}
+    }
+    props.push(format!("title={}", escape_property(d.code)));
+    let mut message = d.message.clone();
+    if let Some(Location::Pointer { pointer, .. }) = &d.location {
+        message = format!("{message} (at {pointer})");
+    }
+    if let Some(help) = &d.help {
+        message = format!("{message}\nhelp: {help}");
+    }
+    format!(
+        "::{command} {}::{}\n",
+        props.join(","),
+        escape_data(&message)
+    )
+}
+
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,6 +313,55 @@ mod tests {
         assert_eq!(line_col(text, 3), (2, 1));
         // 'é' is two bytes but one column.
         assert_eq!(line_col(text, 6), (2, 3));
+    }
+
+    fn sample() -> Diagnostic {
+        Diagnostic::error("R012", "unknown key `methods`")
+            .at(Location::in_source(
+                "zoom.yaml",
+                "a: 1\nb:\n  methods: [GET]\n",
+                10..17,
+            ))
+            .with_help("did you mean `allowedMethods`?")
+    }
+
+    #[test]
+    fn human_form_has_header_excerpt_and_help() {
+        let text = "a: 1\nb:\n  methods: [GET]\n";
+        let out = render_human(&sample(), Some(text));
+        assert_eq!(
+            out,
+            "zoom.yaml:3:3: error[R012]: unknown key `methods`\n  |\n3 |   methods: [GET]\n  |   ^^^^^^^\n  |\n  = help: did you mean `allowedMethods`?\n"
+        );
+    }
+
+    #[test]
+    fn human_form_without_source_keeps_header_and_help() {
+        let out = render_human(&sample(), None);
+        assert_eq!(
+            out,
+            "zoom.yaml:3:3: error[R012]: unknown key `methods`\n = help: did you mean `allowedMethods`?\n"
+        );
+    }
+
+    #[test]
+    fn github_form_escapes_properties_and_message() {
+        let d = Diagnostic::warning("R039", "50% done\nnext").at(Location::File {
+            file: "a,b:c.yaml".into(),
+        });
+        assert_eq!(
+            render_github(&d),
+            "::warning file=a%2Cb%3Ac.yaml,title=R039::50%25 done%0Anext\n"
+        );
+    }
+
+    #[test]
+    fn json_form_lists_location_without_span() {
+        let out = render_json(&[sample()]);
+        let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+        assert_eq!(v[0]["code"], "R012");
+        assert_eq!(v[0]["location"]["line"], 3);
+        assert!(v[0]["location"].get("span").is_none());
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Validate, compile and apply Psoxy REST pseudonymization rules, byte for byte as the proxy does.
 
+pub mod cli;
 pub mod diag;
 pub mod endpoint;
 pub mod filter;

@@ -1,0 +1,178 @@
+//! The command line: `validate`, `schema` and `compile`, with findings printed for people, as
+//! JSON, or as GitHub annotations.
+
+use std::fmt::Write as _;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::diag::{self, Diagnostic, Format};
+use crate::rules;
+
+/// Validate, compile and apply Psoxy REST pseudonymization rules.
+#[derive(Debug, Parser)]
+#[command(name = "psoxy-rules", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check rules files and print every finding (exit 2 when any is an error).
+    Validate {
+        /// Rules files (YAML or JSON).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+        format: FormatArg,
+    },
+    /// Print the JSON Schema of the rules format.
+    Schema,
+    /// Check a rules file, then print what each endpoint does.
+    Compile {
+        /// A rules file (YAML or JSON).
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+        format: FormatArg,
+    },
+}
+
+/// How findings are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// `FILE:LINE:COL: error[CODE]: message` with a source excerpt.
+    Human,
+    /// A JSON array of findings.
+    Json,
+    /// GitHub Actions annotations.
+    Github,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Human => Format::Human,
+            FormatArg::Json => Format::Json,
+            FormatArg::Github => Format::Github,
+        }
+    }
+}
+
+/// The outcome of a command, as the process exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Success (warnings allowed).
+    Ok = 0,
+    /// The input has errors.
+    Invalid = 2,
+}
+
+/// Runs `cli`, writing results to `out` and diagnostics of `compile` to `err`.
+pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Status> {
+    match cli.command {
+        Command::Validate { files, format } => validate(&files, format.into(), out),
+        Command::Schema => {
+            out.write_all(rules::schema::json_schema_text().as_bytes())?;
+            Ok(Status::Ok)
+        }
+        Command::Compile { file, format } => compile(&file, format.into(), out, err),
+    }
+}
+
+fn validate(files: &[PathBuf], format: Format, out: &mut dyn Write) -> anyhow::Result<Status> {
+    let mut all = Vec::new();
+    let mut text = String::new();
+    for file in files {
+        let findings = match rules::load(file) {
+            Ok((_, warnings)) => warnings,
+            Err(findings) => findings,
+        };
+        if format == Format::Human {
+            text.push_str(&render_human(file, &findings));
+        }
+        all.extend(findings);
+    }
+    let errors = all.iter().filter(|d| d.is_error()).count();
+    let warnings = all.len() - errors;
+    match format {
+        Format::Human => {
+            let _ = writeln!(
+                text,
+                "{} file{} checked: {errors} error{}, {warnings} warning{}",
+                files.len(),
+                plural(files.len()),
+                plural(errors),
+                plural(warnings),
+            );
+            out.write_all(text.as_bytes())?;
+        }
+        Format::Json => out.write_all(diag::render_json(&all).as_bytes())?,
+        Format::Github => {
+            for d in &all {
+                out.write_all(diag::render_github(d).as_bytes())?;
+            }
+        }
+    }
+    Ok(if errors > 0 {
+        Status::Invalid
+    } else {
+        Status::Ok
+    })
+}
+
+fn compile(
+    file: &Path,
+    format: Format,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<Status> {
+    let (loaded, findings) = match rules::load(file) {
+        Ok((rules, warnings)) => (Some(rules), warnings),
+        Err(findings) => (None, findings),
+    };
+    let rendered = match format {
+        Format::Human => render_human(file, &findings),
+        Format::Json => diag::render_json(&findings),
+        Format::Github => findings.iter().map(diag::render_github).collect(),
+    };
+    if !findings.is_empty() || format == Format::Json {
+        err.write_all(rendered.as_bytes())?;
+    }
+    let Some(rules) = loaded else {
+        return Ok(Status::Invalid);
+    };
+    out.write_all(rules::summary::render(&rules).as_bytes())
+        .context("writing the summary")?;
+    Ok(Status::Ok)
+}
+
+/// Findings of one file, rendered with excerpts of its text.
+fn render_human(file: &Path, findings: &[Diagnostic]) -> String {
+    if findings.is_empty() {
+        return String::new();
+    }
+    let text = source_text(file);
+    let mut out = String::new();
+    for d in findings {
+        out.push_str(&diag::render_human(d, text.as_deref()));
+        out.push('\n');
+    }
+    out
+}
+
+/// The file's text for excerpts, if it is small enough to have been read.
+fn source_text(file: &Path) -> Option<String> {
+    let size = std::fs::metadata(file).ok()?.len();
+    if size > rules::MAX_FILE_BYTES {
+        return None;
+    }
+    let bytes = std::fs::read(file).ok()?;
+    Some(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

@@ -1,0 +1,991 @@
+//! Semantic checks of loaded rules: what the proxy rejects at load time (§1.10) and what it would
+//! only discover at request time (paths, regexes, `$ref`s), plus keys without effect and
+//! endpoints that can never be selected.
+
+use std::collections::BTreeSet;
+
+use super::codes::Code;
+use super::model::{
+    Augment, AugmentKind, Encoding, Endpoint, ParameterSchema, QueryParameterSchema, Rules,
+    SchemaFilter, Transform, TransformKind,
+};
+use super::scalar::span_in_scalar;
+use super::schema::{list, suggest};
+use super::span::{Located, SourceFile, Span};
+use super::yaml::{Style, first_line};
+use crate::diag::Diagnostic;
+use crate::jregex::{Flags, Regex};
+use crate::jsonpath::{self, JsonPath};
+
+/// Parts of the document whose structure has errors; their semantics are not checked.
+#[derive(Debug, Default)]
+pub(crate) struct Skip {
+    /// Malformed keys, as the start offset of their mapping and the key.
+    pub broken: BTreeSet<(usize, String)>,
+    /// Top-level definition names.
+    pub definitions: BTreeSet<String>,
+    /// The top-level `definitions` itself is malformed.
+    pub all_definitions: bool,
+}
+
+/// Checks `rules`; returns the findings in no particular order.
+pub(crate) fn check(rules: &Rules, skip: &Skip) -> Vec<Diagnostic> {
+    let mut c = Checker {
+        rules,
+        source: &rules.source,
+        skip,
+        diags: Vec::new(),
+    };
+    c.top_level();
+    c.diags
+}
+
+struct Checker<'r> {
+    rules: &'r Rules,
+    source: &'r SourceFile,
+    skip: &'r Skip,
+    diags: Vec<Diagnostic>,
+}
+
+/// Where a filter schema sits, which decides how the filter reads it (§4.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FilterRole {
+    /// A schema applied to a value.
+    Value,
+    /// An `if`/`else` condition or a `then` branch: no type check applies.
+    Conditional,
+}
+
+/// A template split into literal text and parameters (§5.2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Piece {
+    Literal(String),
+    Param { name: String, optional: bool },
+}
+
+impl Checker<'_> {
+    fn text(&self) -> &str {
+        self.source.text()
+    }
+
+    fn push(&mut self, code: Code, span: Span, message: impl Into<String>, help: Option<String>) {
+        let mut d = code.diag(message).at(self.source.location(span));
+        d.help = help;
+        self.diags.push(d);
+    }
+
+    /// Whether one of `keys` of the mapping at `span` is malformed (and so absent from the model).
+    fn broken_any(&self, span: Span, keys: &[&str]) -> bool {
+        keys.iter()
+            .any(|k| self.skip.broken.contains(&(span.start, (*k).to_owned())))
+    }
+
+    /// The first line of a node's span, for pointing at a mapping or list.
+    fn head(&self, span: Span) -> Span {
+        first_line(self.text(), span)
+    }
+
+    /// The source span of byte `offset` of a located string.
+    fn span_in(&self, s: &Located<String>, offset: usize) -> Span {
+        let text = self.text();
+        let style = match text.as_bytes().get(s.span.start) {
+            Some(b'"') => Style::DoubleQuoted,
+            Some(b'\'') => Style::SingleQuoted,
+            Some(b'|') => Style::Literal,
+            Some(b'>') => Style::Folded,
+            _ => Style::Plain,
+        };
+        span_in_scalar(text, s.span, style, &s.value, offset.min(s.value.len()))
+    }
+
+    /// The source span of bytes `start..end` of a located string (one line at most).
+    fn span_of(&self, s: &Located<String>, start: usize, end: usize) -> Span {
+        let first = self.span_in(s, start);
+        let last = self.span_in(s, end.saturating_sub(1).max(start));
+        let joined = Span::new(first.start, last.end.max(first.end));
+        first_line(self.text(), joined)
+    }
+
+    fn top_level(&mut self) {
+        let rules = self.rules;
+        if *rules.allow_all_endpoints {
+            self.push(
+                Code::AllowAllEndpoints,
+                rules.allow_all_endpoints.span,
+                "`allowAllEndpoints: true` passes responses of unmatched URLs through unchanged",
+                Some("list every endpoint instead; this key is deprecated".into()),
+            );
+        }
+        if let Some(ignored) = &rules.default_scope_id_for_source {
+            self.push(
+                Code::NoEffect,
+                ignored.span,
+                "`defaultScopeIdForSource` is legacy and ignored",
+                Some("remove it".into()),
+            );
+        }
+        if let Some(defs) = &rules.definitions
+            && !self.skip.all_definitions
+        {
+            for (name, def) in defs {
+                if !self.skip.definitions.contains(name) {
+                    self.filter(def, FilterRole::Value);
+                }
+            }
+        }
+        let mut checked = Vec::new();
+        for endpoint in &rules.endpoints {
+            let pieces = self.endpoint(endpoint);
+            let selection_keys = [
+                "pathTemplate",
+                "pathRegex",
+                "allowedMethods",
+                "allowedQueryParams",
+                "pathParameterSchemas",
+                "queryParamSchemas",
+            ];
+            if !self.broken_any(endpoint.span, &selection_keys) {
+                checked.push((endpoint, pieces));
+            }
+        }
+        self.shadowing(&checked);
+    }
+
+    /// Checks one endpoint; returns its template pieces when it has a well-formed template.
+    fn endpoint(&mut self, endpoint: &Located<Endpoint>) -> Option<Vec<Piece>> {
+        let blank = |s: &Option<Located<String>>| s.as_ref().is_none_or(|s| s.trim().is_empty());
+        let mut pieces = None;
+        let matcher_malformed = self.broken_any(endpoint.span, &["pathTemplate", "pathRegex"]);
+        if blank(&endpoint.path_template) && blank(&endpoint.path_regex) && !matcher_malformed {
+            self.push(
+                Code::NoPathMatcher,
+                self.head(endpoint.span),
+                "this endpoint has neither `pathTemplate` nor `pathRegex`",
+                Some("add `pathTemplate: /path/{param}` or a `pathRegex`".into()),
+            );
+        }
+        if let Some(template) = endpoint
+            .path_template
+            .as_ref()
+            .filter(|t| !t.trim().is_empty())
+        {
+            pieces = self.template(template);
+            if !blank(&endpoint.path_regex) {
+                self.push(
+                    Code::NoEffect,
+                    template.span,
+                    "`pathTemplate` is not used when `pathRegex` is set",
+                    Some("keep one of the two".into()),
+                );
+            }
+        }
+        if let Some(regex) = endpoint
+            .path_regex
+            .as_ref()
+            .filter(|r| !r.trim().is_empty())
+        {
+            let flags = Flags {
+                case_insensitive: true,
+                ..Flags::default()
+            };
+            self.regex(regex, flags);
+        }
+        if let Some(schemas) = &endpoint.path_parameter_schemas
+            && !matcher_malformed
+        {
+            for (name, schema) in schemas {
+                match (&pieces, blank(&endpoint.path_regex)) {
+                    (Some(pieces), true)
+                        if !pieces
+                            .iter()
+                            .any(|p| matches!(p, Piece::Param { name: n, .. } if n == name)) =>
+                    {
+                        self.push(
+                            Code::UnusedParamSchema,
+                            self.head(schema.span),
+                            format!(
+                                "`pathTemplate` has no parameter `{{{name}}}`, so this endpoint \
+                                 never matches"
+                            ),
+                            Some("name a template parameter, or remove this schema".to_owned()),
+                        );
+                    }
+                    (None, true) => {
+                        self.push(
+                            Code::NoEffect,
+                            self.head(schema.span),
+                            "path parameter schemas apply only to `pathTemplate` endpoints",
+                            None,
+                        );
+                    }
+                    _ => {}
+                }
+                self.parameter_schema(schema);
+            }
+        }
+        if let Some(schemas) = &endpoint.query_param_schemas {
+            for schema in schemas.values() {
+                self.query_parameter_schema(schema);
+            }
+        }
+        if let Some(ignored) = &endpoint.allowed_request_headers_to_forward {
+            self.push(
+                Code::NoEffect,
+                ignored.span,
+                "`allowedRequestHeadersToForward` is dropped when rules are read from a file",
+                Some("use `allowedRequestHeaders`".into()),
+            );
+        }
+        if let Some(schema) = &endpoint.response_schema {
+            self.filter(schema, FilterRole::Value);
+        }
+        for augment in &endpoint.augments {
+            self.augment(augment);
+        }
+        for transform in &endpoint.transforms {
+            self.transform(transform);
+        }
+        pieces
+    }
+
+    /// Splits a template into pieces, reporting unbalanced braces, parameter names that stay
+    /// literal (§5.2) and repeated parameters.
+    fn template(&mut self, template: &Located<String>) -> Option<Vec<Piece>> {
+        if !template.starts_with('/') {
+            self.push(
+                Code::TemplateNoSlash,
+                template.span,
+                "`pathTemplate` does not start with `/`, and request paths always do",
+                Some(format!("write `/{}`", template.as_str())),
+            );
+        }
+        let s = template.as_str();
+        let mut pieces = Vec::new();
+        let mut literal = String::new();
+        let mut names: Vec<&str> = Vec::new();
+        let mut ok = true;
+        let mut i = 0;
+        while i < s.len() {
+            let rest = &s[i..];
+            if rest.starts_with('}') {
+                self.push(
+                    Code::TemplateBraces,
+                    self.span_in(template, i),
+                    "`}` without a matching `{`",
+                    None,
+                );
+                ok = false;
+                i += 1;
+                continue;
+            }
+            if !rest.starts_with('{') {
+                let c = rest.chars().next().map_or(1, char::len_utf8);
+                literal.push_str(&rest[..c]);
+                i += c;
+                continue;
+            }
+            let close = rest[1..].find(['{', '}']).map(|j| j + 1);
+            let Some(close) = close.filter(|&j| rest.as_bytes()[j] == b'}') else {
+                self.push(
+                    Code::TemplateBraces,
+                    self.span_in(template, i),
+                    "`{` without a matching `}`",
+                    Some("a parameter is written `{name}`".into()),
+                );
+                ok = false;
+                literal.push('{');
+                i += 1;
+                continue;
+            };
+            let inner = &rest[1..close];
+            let (name, optional) = match inner.strip_suffix('?') {
+                Some(n) => (n, true),
+                None => (inner, false),
+            };
+            let valid = name.starts_with(|c: char| c.is_ascii_alphabetic())
+                && name.chars().all(|c| c.is_ascii_alphanumeric());
+            if !valid {
+                self.push(
+                    Code::TemplateParamName,
+                    self.span_of(template, i, i + close + 1),
+                    format!(
+                        "`{{{inner}}}` is not a parameter and stays literal text, so the \
+                         template does not match real paths"
+                    ),
+                    Some("parameter names are a letter followed by letters and digits".into()),
+                );
+                literal.push_str(&rest[..=close]);
+            } else if names.contains(&name) {
+                self.push(
+                    Code::TemplateDuplicateParam,
+                    self.span_of(template, i, i + close + 1),
+                    format!("the parameter `{name}` appears twice"),
+                    Some("name each parameter differently".into()),
+                );
+                ok = false;
+            } else {
+                names.push(name);
+                if !literal.is_empty() {
+                    pieces.push(Piece::Literal(std::mem::take(&mut literal)));
+                }
+                pieces.push(Piece::Param {
+                    name: name.to_owned(),
+                    optional,
+                });
+            }
+            i += close + 1;
+        }
+        if !literal.is_empty() {
+            pieces.push(Piece::Literal(literal));
+        }
+        ok.then_some(pieces)
+    }
+
+    /// Compiles a Java-dialect regex, reporting where it fails; returns it when it compiles.
+    fn regex(&mut self, pattern: &Located<String>, flags: Flags) -> Option<Regex> {
+        match Regex::new(pattern, flags) {
+            Ok(re) => Some(re),
+            Err(e) => {
+                self.push(
+                    Code::InvalidRegex,
+                    self.span_in(pattern, e.offset),
+                    format!("invalid regex: {}", e.message),
+                    None,
+                );
+                None
+            }
+        }
+    }
+
+    /// Parses a JSONPath, reporting where it fails.
+    fn path(&mut self, path: &Located<String>) -> Option<JsonPath> {
+        match jsonpath::parse(path) {
+            Ok(parsed) => {
+                self.lint_path(&parsed, path);
+                Some(parsed)
+            }
+            Err(e) => {
+                self.push(
+                    Code::PathSyntax,
+                    self.span_in(path, e.offset),
+                    format!("invalid JSONPath: {}", e.message),
+                    e.help,
+                );
+                None
+            }
+        }
+    }
+
+    /// The single place where lints of valid paths are reported: wire `jsonpath::lints(parsed)`
+    /// here, each lint located with `self.span_in(path, lint_offset)`.
+    #[allow(clippy::unused_self)] // the lint call site, empty until path lints exist
+    fn lint_path(&mut self, _parsed: &JsonPath, _path: &Located<String>) {}
+
+    fn parameter_schema(&mut self, schema: &Located<ParameterSchema>) {
+        self.parameter_checks(schema.format.as_ref(), schema.pattern.as_ref());
+        for sub in schema.any_of.iter().flatten() {
+            self.parameter_schema(sub);
+        }
+    }
+
+    fn query_parameter_schema(&mut self, schema: &Located<QueryParameterSchema>) {
+        self.parameter_checks(schema.format.as_ref(), schema.pattern.as_ref());
+        for sub in schema.any_of.iter().flatten() {
+            self.parameter_schema(sub);
+        }
+    }
+
+    fn parameter_checks(
+        &mut self,
+        format: Option<&Located<String>>,
+        pattern: Option<&Located<String>>,
+    ) {
+        if let Some(format) = format {
+            // Compared ignoring case and `-`/`_` (§5.5); anything else fails at request time.
+            let normal = format.to_ascii_lowercase().replace('_', "-");
+            if normal != "reversible-pseudonym" && normal != "pseudonym" {
+                self.push(
+                    Code::InvalidParamFormat,
+                    format.span,
+                    format!(
+                        "unknown parameter format `{}`; the proxy fails on it at request time",
+                        format.as_str()
+                    ),
+                    Some("use `reversible-pseudonym` or `pseudonym`".into()),
+                );
+            }
+        }
+        if let Some(pattern) = pattern {
+            self.regex(pattern, Flags::default());
+        }
+    }
+
+    fn augment(&mut self, augment: &Located<Augment>) {
+        if let AugmentKind::SentenceMetadata(_) = augment.kind {
+            self.push(
+                Code::SentenceMetadata,
+                augment.kind_span,
+                "`sentenceMetadata` needs NLP models; psoxy-rules does not apply it",
+                Some("sanitized output of this endpoint will lack its properties".into()),
+            );
+        }
+        if augment.json_paths.is_empty() && !self.broken_any(augment.span, &["jsonPaths"]) {
+            self.push(
+                Code::NoJsonPaths,
+                augment.kind_span,
+                "this augment has no `jsonPaths`, so it does nothing",
+                None,
+            );
+        }
+        for path in &augment.json_paths {
+            self.path(path);
+        }
+        if let Some(inner) = augment
+            .inner_json_path
+            .as_ref()
+            .filter(|p| !p.trim().is_empty())
+        {
+            self.path(inner);
+        }
+        if let Some(schema) = &augment.output_schema {
+            self.push(
+                Code::NoEffect,
+                self.head(schema.span),
+                "`outputSchema` is accepted but not used",
+                None,
+            );
+        }
+    }
+
+    fn transform(&mut self, transform: &Located<Transform>) {
+        let at = transform.kind_span;
+        let broken = |keys: &[&str]| self.broken_any(transform.span, keys);
+        let (paths_broken, encoding_broken, regex_broken, digest_broken) = (
+            broken(&["jsonPaths"]),
+            broken(&["encoding", "includeOriginal", "includeReversible"]),
+            broken(&["regex"]),
+            broken(&["isJsonEscaped", "jsonPathToProcessWhenEscaped"]),
+        );
+        if transform.json_paths.is_empty() && !paths_broken {
+            self.push(
+                Code::NoJsonPaths,
+                at,
+                "this transform has no `jsonPaths`, so it does nothing",
+                None,
+            );
+        }
+        for path in &transform.json_paths {
+            self.path(path);
+        }
+        if let Some(guard) = &transform.apply_only_when {
+            if guard.trim().is_empty() {
+                self.push(
+                    Code::NoEffect,
+                    guard.span,
+                    "a blank `applyOnlyWhen` has no effect",
+                    None,
+                );
+            } else {
+                self.path(guard);
+            }
+        }
+        if let Some(fields) = &transform.fields {
+            self.push(
+                Code::NoEffect,
+                self.head(fields.span),
+                "`fields` has no effect on REST responses",
+                Some("select values with `jsonPaths`".into()),
+            );
+        }
+        let none = Flags::default();
+        match &transform.kind {
+            TransformKind::RedactRegexMatches(o) => {
+                for r in &o.redactions {
+                    self.regex(r, none);
+                }
+            }
+            TransformKind::RedactExceptSubstringsMatchingRegexes(o) => {
+                for r in &o.exceptions {
+                    self.regex(r, none);
+                }
+            }
+            TransformKind::Pseudonymize(_) if encoding_broken => {}
+            TransformKind::Pseudonymize(o) => {
+                if o.include_original && o.encoding == Encoding::UrlSafeToken {
+                    self.push(
+                        Code::IncludeOriginalInToken,
+                        at,
+                        "`includeOriginal: true` with the `URL_SAFE_TOKEN` encoding (the default) \
+                         is rejected by the proxy",
+                        Some("use `encoding: JSON`, or remove `includeOriginal`".into()),
+                    );
+                }
+                if o.encoding == Encoding::UrlSafeHashOnly {
+                    for (set, key) in [
+                        (o.include_reversible, "includeReversible"),
+                        (o.include_original, "includeOriginal"),
+                    ] {
+                        if set {
+                            self.push(
+                                Code::NoEffect,
+                                at,
+                                format!("`{key}` has no effect with `URL_SAFE_HASH_ONLY`"),
+                                None,
+                            );
+                        }
+                    }
+                }
+                if let Some(r) = &o.only_if_regex {
+                    self.push(
+                        Code::NoEffect,
+                        r.span,
+                        "`onlyIfRegex` is accepted but never used",
+                        Some("remove it; every selected value is pseudonymized".into()),
+                    );
+                }
+            }
+            TransformKind::PseudonymizeRegexMatches(o) => {
+                match o.regex.as_ref().filter(|r| !r.is_empty()) {
+                    Some(r) => {
+                        self.regex(r, none);
+                    }
+                    None if regex_broken => {}
+                    None => self.push(
+                        Code::MissingRegex,
+                        at,
+                        "`pseudonymizeRegexMatches` needs a `regex`; without one the proxy fails \
+                         at request time",
+                        Some("add `regex:` with a group 1 around the part to pseudonymize".into()),
+                    ),
+                }
+                if let Some(ignored) = &o.include_original {
+                    self.push(
+                        Code::NoEffect,
+                        ignored.span,
+                        "`includeOriginal` is ignored by `pseudonymizeRegexMatches`",
+                        None,
+                    );
+                }
+            }
+            TransformKind::FilterTokenByRegex(o) => {
+                if let Some(d) = &o.delimiter {
+                    self.regex(d, none);
+                }
+                for r in &o.filters {
+                    self.regex(r, none);
+                }
+            }
+            TransformKind::Tokenize(o) => {
+                if let Some(r) = &o.regex
+                    && let Some(re) = self.regex(r, none)
+                    && re.group_count() == 0
+                {
+                    self.push(
+                        Code::TokenizeWithoutGroup,
+                        r.span,
+                        "a `tokenize` regex needs a group 1, the part to tokenize",
+                        Some("put parentheses around the part to tokenize".into()),
+                    );
+                }
+            }
+            TransformKind::TextDigest(_) if digest_broken => {}
+            TransformKind::TextDigest(o) => {
+                let inner = o
+                    .json_path_to_process_when_escaped
+                    .as_ref()
+                    .filter(|p| !p.trim().is_empty());
+                match (o.is_json_escaped, inner) {
+                    (true, Some(p)) => {
+                        self.path(p);
+                    }
+                    (true, None) => self.push(
+                        Code::NoEffect,
+                        at,
+                        "`isJsonEscaped` has no effect without `jsonPathToProcessWhenEscaped`",
+                        None,
+                    ),
+                    (false, Some(p)) => self.push(
+                        Code::NoEffect,
+                        p.span,
+                        "`jsonPathToProcessWhenEscaped` has no effect without \
+                         `isJsonEscaped: true`",
+                        None,
+                    ),
+                    (false, None) => {}
+                }
+            }
+            TransformKind::Redact
+            | TransformKind::RedactExceptPhrases(_)
+            | TransformKind::PseudonymizeEmailHeader(_)
+            | TransformKind::HashIp
+            | TransformKind::EncryptIp => {}
+        }
+    }
+
+    fn filter(&mut self, filter: &Located<SchemaFilter>, role: FilterRole) {
+        if let Some(reference) = &filter.reference {
+            self.reference(reference);
+        }
+        if let (Some(Err(name)), Some(at)) = (filter.schema_type(), &filter.schema_type) {
+            let known: Vec<String> = [
+                "string", "integer", "number", "boolean", "object", "array", "null",
+            ]
+            .map(str::to_owned)
+            .to_vec();
+            self.push(
+                Code::UnknownSchemaType,
+                at.span,
+                format!(
+                    "`type: {name}` is not a JSON type; the proxy fails on responses that reach \
+                     this schema"
+                ),
+                Some(suggest(name, &known).map_or_else(
+                    || format!("use one of {}", list(&known)),
+                    |s| format!("did you mean `{s}`?"),
+                )),
+            );
+        }
+        let untyped = filter.schema_type.is_none()
+            && filter.reference.is_none()
+            && filter.any_of.as_ref().is_none_or(Vec::is_empty)
+            && filter.if_schema.is_none();
+        if untyped
+            && role == FilterRole::Value
+            && let Some((key, span)) = filter
+                .properties
+                .as_ref()
+                .and_then(|p| p.values().next())
+                .map(|p| ("properties", p.span))
+                .or_else(|| filter.items.as_ref().map(|i| ("items", i.span)))
+        {
+            self.push(
+                Code::UntypedContainer,
+                self.head(span),
+                format!(
+                    "`{key}` without `type` is ignored: the filter turns objects and arrays \
+                         into null"
+                ),
+                Some(format!(
+                    "add `type: {}`",
+                    if key == "items" { "array" } else { "object" }
+                )),
+            );
+        }
+        if let Some(required) = &filter.required {
+            self.push(
+                Code::NoEffect,
+                required.span,
+                "`required` has no effect: the filter keeps listed members when present and never \
+                 requires them",
+                None,
+            );
+        }
+        if let Some(defs) = &filter.definitions {
+            self.push(
+                Code::NestedDefinitions,
+                self.head(defs.span),
+                "`definitions` inside a schema are never used: `$ref` resolves only in the \
+                 top-level `definitions`",
+                Some("move these definitions to the top level".into()),
+            );
+        }
+        for sub in filter.properties.iter().flat_map(|p| p.values()) {
+            self.filter(sub, FilterRole::Value);
+        }
+        if let Some(items) = &filter.items {
+            self.filter(items, FilterRole::Value);
+        }
+        for sub in filter.any_of.iter().flatten() {
+            self.filter(sub, FilterRole::Value);
+        }
+        for sub in [&filter.if_schema, &filter.then_schema, &filter.else_schema]
+            .into_iter()
+            .flatten()
+        {
+            self.filter(sub, FilterRole::Conditional);
+        }
+    }
+
+    /// `$ref` resolves only as `#/definitions/NAME` in the top-level definitions (§4.1, §4.2).
+    fn reference(&mut self, reference: &Located<String>) {
+        let r = reference.as_str();
+        if r == "#" {
+            self.push(
+                Code::RootRef,
+                reference.span,
+                "`$ref: \"#\"` refers to the definitions only, so objects and arrays become null",
+                Some("refer to a definition: `#/definitions/NAME`".into()),
+            );
+            return;
+        }
+        let Some(name) = r.strip_prefix("#/definitions/") else {
+            self.push(
+                Code::UnsupportedRef,
+                reference.span,
+                format!("`{r}` is not a reference the proxy resolves"),
+                Some("refer to a top-level definition: `#/definitions/NAME`".into()),
+            );
+            return;
+        };
+        let Some(defs) = &self.rules.definitions else {
+            if !self.skip.all_definitions {
+                self.push(
+                    Code::UnresolvedRef,
+                    reference.span,
+                    format!(
+                        "`{r}` refers to a definition, but there is no top-level `definitions`"
+                    ),
+                    Some(format!(
+                        "add `definitions:` with `{name}:` at the top level"
+                    )),
+                );
+            }
+            return;
+        };
+        if defs.contains_key(name)
+            || self.skip.definitions.contains(name)
+            || self.skip.all_definitions
+        {
+            return;
+        }
+        let known: Vec<String> = defs.keys().cloned().collect();
+        self.push(
+            Code::UnresolvedRef,
+            reference.span,
+            format!("there is no definition `{name}`"),
+            Some(suggest(name, &known).map_or_else(
+                || format!("the definitions are {}", list(&known)),
+                |s| format!("did you mean `{s}`?"),
+            )),
+        );
+    }
+
+    /// Warns about endpoints the first-match selection never reaches for some requests: a
+    /// template endpoint whose sample path (each parameter replaced by `1`) an earlier endpoint
+    /// accepts with at least the same methods and query parameters, and repeated `pathRegex`es.
+    fn shadowing(&mut self, endpoints: &[(&Located<Endpoint>, Option<Vec<Piece>>)]) {
+        // The comparison is quadratic; rules files have at most a few hundred endpoints, and a
+        // file with thousands is not worth the time.
+        if endpoints.len() > MAX_SHADOWING_ENDPOINTS {
+            return;
+        }
+        let ci = Flags {
+            case_insensitive: true,
+            ..Flags::default()
+        };
+        let compiled: Vec<Option<Regex>> = endpoints
+            .iter()
+            .map(|(e, _)| {
+                e.path_regex
+                    .as_ref()
+                    .filter(|r| !r.trim().is_empty())
+                    .and_then(|r| Regex::new(r, ci).ok())
+            })
+            .collect();
+        let accepts: Vec<Accepts> = endpoints.iter().map(|(e, _)| Accepts::of(e)).collect();
+        for (j, (later, later_pieces)) in endpoints.iter().enumerate() {
+            let later_regex = later.path_regex.as_ref().filter(|r| !r.trim().is_empty());
+            let sample = match (later_regex, later_pieces) {
+                (None, Some(pieces)) => Some(sample_path(pieces)),
+                _ => None,
+            };
+            for (i, (earlier, earlier_pieces)) in endpoints[..j].iter().enumerate() {
+                if !accepts[i].covers(&accepts[j]) {
+                    continue;
+                }
+                let earlier_regex = earlier.path_regex.as_ref().filter(|r| !r.trim().is_empty());
+                let shadowed = match (&sample, later_regex) {
+                    (Some(sample), _) => match (&compiled[i], earlier_regex, earlier_pieces) {
+                        (Some(re), _, _) => re.is_full_match(sample).unwrap_or(false),
+                        (None, None, Some(pieces)) => template_matches(pieces, sample),
+                        _ => false,
+                    },
+                    (None, Some(regex)) => earlier_regex.is_some_and(|r| r.value == regex.value),
+                    (None, None) => false,
+                };
+                if !shadowed {
+                    continue;
+                }
+                let (line, _) = crate::diag::line_col(self.text(), earlier.span.start);
+                let (span, request) = match (&sample, later_regex) {
+                    (Some(sample), _) => (
+                        later.path_template.as_ref().map_or(later.span, |t| t.span),
+                        format!("a request for `{sample}`"),
+                    ),
+                    (None, Some(regex)) => (regex.span, "every request it matches".to_owned()),
+                    (None, None) => (later.span, String::new()),
+                };
+                self.push(
+                    Code::ShadowedEndpoint,
+                    self.head(span),
+                    format!(
+                        "{request} is taken by the earlier endpoint at line {line}; the first \
+                         matching endpoint wins"
+                    ),
+                    Some(
+                        "move the more specific endpoint first, or make the earlier one narrower"
+                            .into(),
+                    ),
+                );
+                break;
+            }
+        }
+    }
+}
+
+/// Files with more endpoints are not checked for shadowing.
+const MAX_SHADOWING_ENDPOINTS: usize = 2000;
+
+/// What an endpoint accepts besides its path: the sets of methods (upper case) and query
+/// parameter names (lower case), `None` meaning any, and whether it validates parameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Accepts {
+    methods: Option<BTreeSet<String>>,
+    query: Option<BTreeSet<String>>,
+    validates: bool,
+}
+
+impl Accepts {
+    fn of(endpoint: &Endpoint) -> Accepts {
+        let set = |v: &Option<Vec<String>>, f: fn(&str) -> String| {
+            v.as_ref()
+                .map(|v| v.iter().map(|s| f(s)).collect::<BTreeSet<_>>())
+        };
+        Accepts {
+            methods: set(&endpoint.allowed_methods, str::to_ascii_uppercase),
+            query: set(&endpoint.allowed_query_params, str::to_ascii_lowercase),
+            validates: endpoint.path_parameter_schemas.is_some()
+                || endpoint.query_param_schemas.is_some(),
+        }
+    }
+
+    /// Whether `self` (an earlier endpoint) accepts every method and query parameter `later`
+    /// accepts, and validates nothing that could make it not match.
+    fn covers(&self, later: &Accepts) -> bool {
+        let subset = |later: &Option<BTreeSet<String>>, earlier: &Option<BTreeSet<String>>| match (
+            later, earlier,
+        ) {
+            (_, None) => true,
+            (None, Some(_)) => false,
+            (Some(l), Some(e)) => l.is_subset(e),
+        };
+        !self.validates
+            && subset(&later.methods, &self.methods)
+            && subset(&later.query, &self.query)
+    }
+}
+
+fn sample_path(pieces: &[Piece]) -> String {
+    pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Literal(s) => s.as_str(),
+            Piece::Param { .. } => "1",
+        })
+        .collect()
+}
+
+/// Whether a template matches `path` as its regex would (§5.2): literals ignoring ASCII case,
+/// `{p}` one or more characters other than `/`, `{p?}` zero or more.
+fn template_matches(pieces: &[Piece], path: &str) -> bool {
+    match pieces.split_first() {
+        None => path.is_empty(),
+        Some((Piece::Literal(lit), rest)) => {
+            path.get(..lit.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(lit))
+                && template_matches(rest, &path[lit.len()..])
+        }
+        Some((Piece::Param { optional, .. }, rest)) => {
+            let segment_end = path.find('/').unwrap_or(path.len());
+            let min = usize::from(!*optional);
+            (min..=segment_end)
+                .rev()
+                .filter(|&n| path.is_char_boundary(n))
+                .any(|n| template_matches(rest, &path[n..]))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pieces(template: &str) -> Vec<Piece> {
+        let rules = Rules::default();
+        let mut c = Checker {
+            rules: &rules,
+            source: &rules.source,
+            skip: &Skip::default(),
+            diags: Vec::new(),
+        };
+        c.template(&Located::unlocated(template.to_owned()))
+            .expect("well-formed")
+    }
+
+    #[test]
+    fn template_pieces_split_parameters_from_text() {
+        assert_eq!(
+            pieces("/v2/users/{userId}/x{opt?}"),
+            vec![
+                Piece::Literal("/v2/users/".into()),
+                Piece::Param {
+                    name: "userId".into(),
+                    optional: false
+                },
+                Piece::Literal("/x".into()),
+                Piece::Param {
+                    name: "opt".into(),
+                    optional: true
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn invalid_parameter_name_stays_literal() {
+        assert_eq!(
+            pieces("/orgs/{org_id}"),
+            vec![Piece::Literal("/orgs/{org_id}".into())]
+        );
+    }
+
+    #[test]
+    fn template_matching_is_per_segment_and_ascii_case_insensitive() {
+        let p = pieces("/v2/Users/{userId}/meetings");
+        assert!(template_matches(&p, "/v2/users/abc/meetings"));
+        assert!(!template_matches(&p, "/v2/users/a/b/meetings"));
+        assert!(!template_matches(&p, "/v2/users//meetings"));
+        let optional = pieces("/a/{x?}");
+        assert!(template_matches(&optional, "/a/"));
+    }
+
+    #[test]
+    fn sample_path_replaces_parameters() {
+        assert_eq!(sample_path(&pieces("/a/{b}/c")), "/a/1/c");
+    }
+
+    #[test]
+    fn covers_needs_a_superset_of_methods() {
+        let mut earlier = Endpoint {
+            allowed_methods: Some(vec!["GET".into()]),
+            ..Endpoint::default()
+        };
+        let later = Accepts::of(&Endpoint {
+            allowed_methods: Some(vec!["get".into()]),
+            ..Endpoint::default()
+        });
+        assert!(Accepts::of(&earlier).covers(&later));
+        earlier.allowed_methods = Some(vec!["POST".into()]);
+        assert!(!Accepts::of(&earlier).covers(&later));
+    }
+
+    #[test]
+    fn an_endpoint_allowing_any_query_is_not_covered_by_a_restricted_one() {
+        let earlier = Accepts::of(&Endpoint {
+            allowed_query_params: Some(vec!["page".into()]),
+            ..Endpoint::default()
+        });
+        assert!(!earlier.covers(&Accepts::of(&Endpoint::default())));
+        assert!(Accepts::of(&Endpoint::default()).covers(&earlier));
+    }
+}

@@ -1,0 +1,222 @@
+//! The stable codes of rules findings. A code, once assigned, keeps its meaning; retired codes are
+//! not reused. `R0xx` are problems of the rules file, `P0xx` problems inside a JSONPath.
+
+use crate::diag::{Diagnostic, Severity};
+
+macro_rules! codes {
+    ($( $(#[$doc:meta])* $name:ident = $code:literal, $severity:ident; )*) => {
+        /// A finding of the rules phase. Each code has a fixed severity.
+        ///
+        /// | code | severity | meaning |
+        /// |---|---|---|
+        /// | R001 | error | the file cannot be read |
+        /// | R002 | error | the file is larger than the size cap (16 MiB) |
+        /// | R003 | error | the file is not UTF-8 |
+        /// | R004 | error | YAML (or JSON) syntax error |
+        /// | R005 | error | a tab used as indentation |
+        /// | R006 | error | a key repeated in one mapping |
+        /// | R007 | error | aliases expand beyond the node budget (alias bomb) |
+        /// | R008 | error | nesting deeper than the depth cap |
+        /// | R009 | error | the file holds no document |
+        /// | R010 | error | the document is not a mapping |
+        /// | R011 | error | more than one YAML document |
+        /// | R012 | error | unknown key |
+        /// | R013 | error | a value of the wrong type |
+        /// | R014 | error | a required key is missing |
+        /// | R015 | error | unknown transform or augment kind |
+        /// | R016 | error | a transform or augment without a kind |
+        /// | R017 | error | the YAML tag and the `method` key name different kinds |
+        /// | R018 | error | a value outside the accepted set (e.g. `encoding`) |
+        /// | R019 | error | `null` where a boolean is required |
+        /// | R020 | error | a YAML tag where none is meaningful, or an unsupported tag |
+        /// | R021 | error | a mapping key that is not a string |
+        /// | R029 | error | a value the loader could not read although the schema accepts it |
+        /// | R030 | error | an endpoint without `pathTemplate` or `pathRegex` |
+        /// | R031 | error | unbalanced braces in `pathTemplate` |
+        /// | R032 | warning | a template parameter name that stays literal text |
+        /// | R033 | warning | a `pathTemplate` that does not start with `/` |
+        /// | R034 | error | a template parameter used twice |
+        /// | R035 | error | a regular expression that does not compile (Java syntax) |
+        /// | R036 | error | a `tokenize` regex without a group 1 |
+        /// | R037 | error | `pseudonymizeRegexMatches` without `regex` |
+        /// | R038 | error | `includeOriginal` with the `URL_SAFE_TOKEN` encoding |
+        /// | R039 | warning | a key that is accepted but has no effect |
+        /// | R040 | error | a `$ref` that does not resolve in the top-level `definitions` |
+        /// | R041 | warning | `$ref: "#"`, which turns containers into null |
+        /// | R042 | error | a `$ref` of a form other than `#/definitions/NAME` |
+        /// | R043 | warning | `definitions` nested in a schema, which refs never reach |
+        /// | R044 | warning | an endpoint shadowed by an earlier one |
+        /// | R045 | warning | a `sentenceMetadata` augment, which psoxy-rules cannot apply |
+        /// | R046 | warning | a path parameter schema for a parameter the template lacks |
+        /// | R047 | error | a parameter schema `format` other than a pseudonym format |
+        /// | R048 | warning | `allowAllEndpoints: true` |
+        /// | R049 | warning | a transform or augment without `jsonPaths` |
+        /// | R050 | warning | `properties` or `items` without `type`, which the filter ignores |
+        /// | R051 | warning | a filter `type` that is not a JSON type, which fails when reached |
+        /// | R052 | error | more findings than are reported for one file |
+        /// | P001 | error | a JSONPath that does not parse |
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum Code {
+            $( $(#[$doc])* $name, )*
+        }
+
+        impl Code {
+            /// Every code, in table order.
+            pub const ALL: &'static [Code] = &[$(Code::$name),*];
+
+            /// The code as printed, e.g. `R012`.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$name => $code,)*
+                }
+            }
+
+            pub const fn severity(self) -> Severity {
+                match self {
+                    $(Code::$name => Severity::$severity,)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    /// The file cannot be read.
+    Unreadable = "R001", Error;
+    /// The file is larger than the size cap.
+    TooLarge = "R002", Error;
+    /// The file is not UTF-8.
+    NotUtf8 = "R003", Error;
+    /// YAML (or JSON) syntax error.
+    Syntax = "R004", Error;
+    /// A tab used as indentation.
+    TabIndent = "R005", Error;
+    /// A key repeated in one mapping.
+    DuplicateKey = "R006", Error;
+    /// Aliases expand beyond the node budget.
+    AliasBudget = "R007", Error;
+    /// Nesting deeper than the depth cap.
+    TooDeep = "R008", Error;
+    /// The file holds no document.
+    Empty = "R009", Error;
+    /// The document is not a mapping.
+    RootNotMapping = "R010", Error;
+    /// More than one YAML document.
+    MultipleDocuments = "R011", Error;
+    /// Unknown key.
+    UnknownKey = "R012", Error;
+    /// A value of the wrong type.
+    WrongType = "R013", Error;
+    /// A required key is missing.
+    MissingKey = "R014", Error;
+    /// Unknown transform or augment kind.
+    UnknownKind = "R015", Error;
+    /// A transform or augment without a kind.
+    MissingKind = "R016", Error;
+    /// The YAML tag and the `method` key name different kinds.
+    KindConflict = "R017", Error;
+    /// A value outside the accepted set.
+    InvalidValue = "R018", Error;
+    /// `null` where a boolean is required.
+    NullBoolean = "R019", Error;
+    /// A YAML tag where none is meaningful, or an unsupported tag.
+    UnexpectedTag = "R020", Error;
+    /// A mapping key that is not a string.
+    InvalidKey = "R021", Error;
+    /// A value the loader could not read although the schema accepts it.
+    Internal = "R029", Error;
+    /// An endpoint without `pathTemplate` or `pathRegex`.
+    NoPathMatcher = "R030", Error;
+    /// Unbalanced braces in `pathTemplate`.
+    TemplateBraces = "R031", Error;
+    /// A template parameter name that stays literal text.
+    TemplateParamName = "R032", Warning;
+    /// A `pathTemplate` that does not start with `/`.
+    TemplateNoSlash = "R033", Warning;
+    /// A template parameter used twice.
+    TemplateDuplicateParam = "R034", Error;
+    /// A regular expression that does not compile.
+    InvalidRegex = "R035", Error;
+    /// A `tokenize` regex without a group 1.
+    TokenizeWithoutGroup = "R036", Error;
+    /// `pseudonymizeRegexMatches` without `regex`.
+    MissingRegex = "R037", Error;
+    /// `includeOriginal` with the `URL_SAFE_TOKEN` encoding.
+    IncludeOriginalInToken = "R038", Error;
+    /// A key that is accepted but has no effect.
+    NoEffect = "R039", Warning;
+    /// A `$ref` that does not resolve in the top-level `definitions`.
+    UnresolvedRef = "R040", Error;
+    /// `$ref: "#"`.
+    RootRef = "R041", Warning;
+    /// A `$ref` of an unsupported form.
+    UnsupportedRef = "R042", Error;
+    /// `definitions` nested in a schema.
+    NestedDefinitions = "R043", Warning;
+    /// An endpoint shadowed by an earlier one.
+    ShadowedEndpoint = "R044", Warning;
+    /// A `sentenceMetadata` augment.
+    SentenceMetadata = "R045", Warning;
+    /// A path parameter schema for a parameter the template lacks.
+    UnusedParamSchema = "R046", Warning;
+    /// A parameter schema `format` other than a pseudonym format.
+    InvalidParamFormat = "R047", Error;
+    /// `allowAllEndpoints: true`.
+    AllowAllEndpoints = "R048", Warning;
+    /// A transform or augment without `jsonPaths`.
+    NoJsonPaths = "R049", Warning;
+    /// `properties` or `items` without `type`.
+    UntypedContainer = "R050", Warning;
+    /// A filter `type` that is not a JSON type.
+    UnknownSchemaType = "R051", Warning;
+    /// More findings than are reported for one file.
+    TooManyFindings = "R052", Error;
+    /// A JSONPath that does not parse.
+    PathSyntax = "P001", Error;
+}
+
+impl Code {
+    /// A finding with this code and its severity.
+    pub fn diag(self, message: impl Into<String>) -> Diagnostic {
+        let d = Diagnostic::error(self.as_str(), message);
+        Diagnostic {
+            severity: self.severity(),
+            ..d
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_well_formed() {
+        let mut seen = std::collections::BTreeSet::new();
+        for code in Code::ALL {
+            let s = code.as_str();
+            assert!(seen.insert(s), "{s} assigned twice");
+            assert_eq!(s.len(), 4);
+            assert!(s.starts_with('R') || s.starts_with('P'));
+            assert!(s[1..].bytes().all(|b| b.is_ascii_digit()));
+        }
+    }
+
+    #[test]
+    fn documented_table_lists_every_code_with_its_severity() {
+        let table = include_str!("codes.rs");
+        for code in Code::ALL {
+            let severity = code.severity().to_string();
+            let row = format!("/// | {} | {severity} |", code.as_str());
+            assert!(table.contains(&row), "table row missing: {row}");
+        }
+    }
+
+    #[test]
+    fn diag_carries_the_code_severity() {
+        assert!(!Code::NoEffect.diag("x").is_error());
+        assert!(Code::UnknownKey.diag("x").is_error());
+        assert_eq!(Code::UnknownKey.diag("x").code, "R012");
+    }
+}

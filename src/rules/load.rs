@@ -1,0 +1,859 @@
+//! Loading a rules file: size and encoding checks, the YAML tree, the schema check, the typed model
+//! with spans, and the semantic checks; every finding of every step is collected.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use super::check::{self, Skip};
+use super::codes::Code;
+use super::model::{
+    Augment, AugmentKind, Encoding, Endpoint, FilterTokenByRegexOptions, Ignored, ParameterSchema,
+    ParameterType, PseudonymizeEmailHeaderOptions, PseudonymizeOptions,
+    PseudonymizeRegexMatchesOptions, QueryParameterSchema, RedactExceptPhrasesOptions,
+    RedactExceptSubstringsOptions, RedactRegexMatchesOptions, RequestBody, Rules, SchemaFilter,
+    SentenceMetadataOptions, TextDigestAugmentOptions, TextDigestOptions, TokenizeOptions,
+    Transform, TransformKind,
+};
+use super::schema;
+use super::span::{Located, SourceFile, Span};
+use super::yaml::{self, Entry, Node, NodeKind, Problem, Resolved};
+use crate::diag::{Diagnostic, Location};
+
+/// Files larger than this are refused before parsing.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Loaded rules and their warnings, or every finding when any is an error.
+pub type LoadResult = Result<(Rules, Vec<Diagnostic>), Vec<Diagnostic>>;
+
+/// Reads and checks the rules file at `path`.
+pub fn load(path: &Path) -> LoadResult {
+    let name = path.display().to_string();
+    let unreadable = |e: &std::io::Error| {
+        vec![
+            Code::Unreadable
+                .diag(format!("cannot read the file: {e}"))
+                .at(Location::File { file: name.clone() }),
+        ]
+    };
+    let size = std::fs::metadata(path).map_err(|e| unreadable(&e))?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(vec![too_large(&name, size)]);
+    }
+    let bytes = std::fs::read(path).map_err(|e| unreadable(&e))?;
+    load_bytes(&name, &bytes)
+}
+
+fn too_large(name: &str, size: u64) -> Diagnostic {
+    Code::TooLarge
+        .diag(format!(
+            "the file is {size} bytes; rules files are refused above {MAX_FILE_BYTES} bytes"
+        ))
+        .at(Location::File {
+            file: name.to_owned(),
+        })
+}
+
+/// Checks `bytes`, the contents of the file `name`.
+pub fn load_bytes(name: &str, bytes: &[u8]) -> LoadResult {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(vec![too_large(name, bytes.len() as u64)]);
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => load_str(name, text),
+        Err(e) => {
+            let at = e.valid_up_to();
+            let lossy = String::from_utf8_lossy(bytes);
+            // In the lossy text the bad bytes are one U+FFFD at the same offset.
+            let replacement = '\u{FFFD}'.len_utf8();
+            Err(vec![
+                Code::NotUtf8
+                    .diag(format!("byte 0x{:02X} is not UTF-8", bytes[at]))
+                    .at(Location::in_source(name, &lossy, at..at + replacement))
+                    .with_help("save the file as UTF-8"),
+            ])
+        }
+    }
+}
+
+/// Checks `text`, the contents of the file `name` (YAML or JSON).
+pub fn load_str(name: &str, text: &str) -> LoadResult {
+    if text.len() as u64 > MAX_FILE_BYTES {
+        return Err(vec![too_large(name, text.len() as u64)]);
+    }
+    let source = Arc::new(SourceFile::new(name, text));
+    let to_diag = |p: Problem| {
+        let mut d = p.code.diag(p.message).at(source.location(p.span));
+        d.help = p.help;
+        d
+    };
+    let (root, tree_problems) = yaml::parse(text);
+    let mut diags: Vec<Diagnostic> = tree_problems.into_iter().map(to_diag).collect();
+    let Some(root) = root else {
+        return Err(diags);
+    };
+    if root.as_map().is_none() {
+        let what = match &root.kind {
+            NodeKind::Seq(_) => "a list",
+            NodeKind::Scalar(s) if s.resolve(root.tag.as_ref()) == Resolved::Null => "empty",
+            NodeKind::Scalar(_) => "a single value",
+            NodeKind::Map(_) => "a mapping",
+        };
+        let code = if what == "empty" {
+            Code::Empty
+        } else {
+            Code::RootNotMapping
+        };
+        diags.push(to_diag(Problem {
+            code,
+            span: root.head_span(text),
+            message: format!("the document is {what}; rules are a mapping"),
+            help: Some("a rules file is a mapping with at least `endpoints:`".into()),
+        }));
+        return Err(diags);
+    }
+
+    let structural = schema::validate(&root, text);
+    let mut skip = Skip::default();
+    for (pointer, problem) in &structural {
+        skip.add(&root, pointer, problem.code);
+    }
+    let strict = structural.is_empty() && !diags.iter().any(Diagnostic::is_error);
+    diags.extend(structural.into_iter().map(|(_, p)| to_diag(p)));
+
+    let mut cx = Cx {
+        text,
+        strict,
+        problems: Vec::new(),
+    };
+    let rules = rules_from(&root, &mut cx, &source);
+    diags.extend(cx.problems.into_iter().map(to_diag));
+    if let Some(rules) = &rules {
+        diags.extend(check::check(rules, &skip));
+    }
+    sort(&mut diags);
+    if diags.len() > schema::MAX_FINDINGS {
+        diags.truncate(schema::MAX_FINDINGS);
+        diags.push(
+            Code::TooManyFindings
+                .diag(format!(
+                    "more than {} findings; the rest are not shown",
+                    schema::MAX_FINDINGS
+                ))
+                .at(Location::File {
+                    file: name.to_owned(),
+                }),
+        );
+    }
+    match rules {
+        Some(rules) if !diags.iter().any(Diagnostic::is_error) => Ok((rules, diags)),
+        _ => Err(diags),
+    }
+}
+
+/// Orders findings by place, then code, keeping the order of equal ones.
+fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by_key(|d| {
+        let place = match &d.location {
+            Some(Location::Source { span, .. }) => span.start,
+            _ => 0,
+        };
+        (place, d.code)
+    });
+}
+
+/// Conversion state. In strict mode (the schema accepted the document) a value that cannot be
+/// read is an internal error; otherwise it is dropped, since its problem was already reported.
+struct Cx<'t> {
+    text: &'t str,
+    strict: bool,
+    problems: Vec<Problem>,
+}
+
+impl Cx<'_> {
+    fn fail<T>(&mut self, node: &Node, what: &str) -> Option<T> {
+        if self.strict {
+            self.problems.push(Problem {
+                code: Code::Internal,
+                span: node.head_span(self.text),
+                message: format!("cannot read {what} here although the schema accepts it"),
+                help: None,
+            });
+        }
+        None
+    }
+}
+
+trait FromNode: Sized {
+    fn from_node(node: &Node, cx: &mut Cx<'_>) -> Option<Self>;
+}
+
+impl FromNode for String {
+    fn from_node(node: &Node, cx: &mut Cx<'_>) -> Option<Self> {
+        match &node.kind {
+            // Jackson reads any scalar as its text where a string is expected.
+            NodeKind::Scalar(s) if s.resolve(node.tag.as_ref()) != Resolved::Null => {
+                Some(s.text.clone())
+            }
+            _ => cx.fail(node, "a string"),
+        }
+    }
+}
+
+impl FromNode for bool {
+    fn from_node(node: &Node, cx: &mut Cx<'_>) -> Option<Self> {
+        if let NodeKind::Scalar(s) = &node.kind {
+            match s.resolve(node.tag.as_ref()) {
+                Resolved::Bool(b) => return Some(b),
+                Resolved::Str("true" | "True" | "TRUE") => return Some(true),
+                Resolved::Str("false" | "False" | "FALSE") => return Some(false),
+                _ => {}
+            }
+        }
+        cx.fail(node, "a boolean")
+    }
+}
+
+impl<T: FromNode> FromNode for Option<T> {
+    fn from_node(node: &Node, cx: &mut Cx<'_>) -> Option<Self> {
+        if is_null(node) {
+            return Some(None);
+        }
+        T::from_node(node, cx).map(Some)
+    }
+}
+
+impl<T: FromNode> FromNode for Vec<T> {
+    fn from_node(node: &Node, cx: &mut Cx<'_>) -> Option<Self> {
+        let NodeKind::Seq(items) = &node.kind else {
+            return cx.fail(node, "a list");
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            match T::from_node(item, cx) {
+                Some(v) => out.push(v),
+                None if cx.strict => return None,
+                None => {}
+            }
+        }
+        Some(out)
+    }
+}
+
+impl<T: FromNode> FromNode for BTreeMap<String, T> {
+    fn from_node(node: &Node, cx: &mut Cx<'_>) -> Option<Self> {
+        let Some(entries) = node.as_map() else {
+            return cx.fail(node, "a mapping");
+        };
+        let mut out = BTreeMap::new();
+        for e in entries {
+            match T::from_node(&e.value, cx) {
+                Some(v) => {
+                    out.insert(e.key.clone(), v);
+                }
+                None if cx.strict => return None,
+                None => {}
+            }
+        }
+        Some(out)
+    }
+}
+
+/// A mapping of names to values located from their key (`properties`, `definitions`,
+/// parameter schemas), so findings about an entry point at its name.
+struct Named<T>(BTreeMap<String, Located<T>>);
+
+impl<T: FromNode> FromNode for Named<T> {
+    fn from_node(node: &Node, cx: &mut Cx<'_>) -> Option<Self> {
+        let Some(entries) = node.as_map() else {
+            return cx.fail(node, "a mapping");
+        };
+        let mut out = BTreeMap::new();
+        for e in entries {
+            match T::from_node(&e.value, cx) {
+                Some(v) => {
+                    let span = Span::new(e.key_span.start, e.value.span.end.max(e.key_span.end));
+                    out.insert(e.key.clone(), Located::new(v, span));
+                }
+                None if cx.strict => return None,
+                None => {}
+            }
+        }
+        Some(Named(out))
+    }
+}
+
+impl<T: FromNode> FromNode for Box<T> {
+    fn from_node(node: &Node, cx: &mut Cx<'_>) -> Option<Self> {
+        T::from_node(node, cx).map(Box::new)
+    }
+}
+
+impl<T: FromNode> FromNode for Located<T> {
+    fn from_node(node: &Node, cx: &mut Cx<'_>) -> Option<Self> {
+        T::from_node(node, cx).map(|v| Located::new(v, node.span))
+    }
+}
+
+impl FromNode for RequestBody {
+    fn from_node(node: &Node, cx: &mut Cx<'_>) -> Option<Self> {
+        let mut ignored = Vec::new();
+        let value = schema::project(node, &mut ignored);
+        if value.is_object() {
+            Some(RequestBody(value))
+        } else {
+            cx.fail(node, "a request body")
+        }
+    }
+}
+
+fn is_null(node: &Node) -> bool {
+    matches!(&node.kind, NodeKind::Scalar(s) if s.resolve(node.tag.as_ref()) == Resolved::Null)
+}
+
+/// Enums read from their exact spelling.
+macro_rules! from_name {
+    ($ty:ty, $what:literal, $($name:literal => $variant:expr),* $(,)?) => {
+        impl FromNode for $ty {
+            fn from_node(node: &Node, cx: &mut Cx<'_>) -> Option<Self> {
+                if let NodeKind::Scalar(s) = &node.kind {
+                    match s.text.as_str() {
+                        $($name => return Some($variant),)*
+                        _ => {}
+                    }
+                }
+                cx.fail(node, $what)
+            }
+        }
+    };
+}
+
+from_name!(Encoding, "an encoding",
+    "JSON" => Encoding::Json,
+    "URL_SAFE_TOKEN" => Encoding::UrlSafeToken,
+    "URL_SAFE_HASH_ONLY" => Encoding::UrlSafeHashOnly,
+);
+
+from_name!(ParameterType, "a parameter type",
+    "string" => ParameterType::String,
+    "integer" => ParameterType::Integer,
+    "number" => ParameterType::Number,
+);
+
+/// The keys of one mapping, read one by one; keys left unread are reported at the end.
+struct Fields<'n> {
+    node: &'n Node,
+    entries: &'n [Entry],
+    used: Vec<bool>,
+}
+
+impl<'n> Fields<'n> {
+    fn new(node: &'n Node, cx: &mut Cx<'_>) -> Option<Fields<'n>> {
+        let Some(entries) = node.as_map() else {
+            return cx.fail(node, "a mapping");
+        };
+        Some(Fields {
+            node,
+            entries,
+            used: vec![false; entries.len()],
+        })
+    }
+
+    fn entry(&mut self, key: &str) -> Option<&'n Entry> {
+        let i = self.entries.iter().position(|e| e.key == key)?;
+        self.used[i] = true;
+        Some(&self.entries[i])
+    }
+
+    /// The value of `key`: `None` when absent; a value that cannot be read counts as absent
+    /// (after the failure is reported).
+    fn get<T: FromNode>(&mut self, key: &str, cx: &mut Cx<'_>) -> Option<T> {
+        let entry = self.entry(key)?;
+        T::from_node(&entry.value, cx)
+    }
+
+    /// Like [`Fields::get`], `null` also counting as absent.
+    fn opt<T: FromNode>(&mut self, key: &str, cx: &mut Cx<'_>) -> Option<T> {
+        self.get::<Option<T>>(key, cx).flatten()
+    }
+
+    /// The first present key of `keys` (a keyword and its alias).
+    fn alias<T: FromNode>(&mut self, keys: [&str; 2], cx: &mut Cx<'_>) -> Option<T> {
+        let first = self.entry(keys[0]);
+        let second = self.entry(keys[1]);
+        if let (Some(_), Some(e)) = (first, second) {
+            cx.problems.push(Problem {
+                code: Code::DuplicateKey,
+                span: e.key_span,
+                message: format!(
+                    "`{}` repeats `{}`, of which it is an alias",
+                    keys[1], keys[0]
+                ),
+                help: Some(format!("keep only `{}`", keys[0])),
+            });
+        }
+        let entry = first.or(second)?;
+        Option::<T>::from_node(&entry.value, cx).flatten()
+    }
+
+    /// A value located at its key (for keys reported as having no effect).
+    fn keyed<T: FromNode>(&mut self, key: &str, cx: &mut Cx<'_>) -> Option<Located<T>> {
+        let entry = self.entry(key)?;
+        let value = Option::<T>::from_node(&entry.value, cx).flatten()?;
+        Some(Located::new(value, entry.key_span))
+    }
+
+    /// An accepted-and-ignored key, located at the key.
+    fn ignored(&mut self, key: &str) -> Option<Located<Ignored>> {
+        self.entry(key).map(|e| Located::new(Ignored, e.key_span))
+    }
+
+    fn finish(self, cx: &mut Cx<'_>) -> Option<()> {
+        for (entry, used) in self.entries.iter().zip(&self.used) {
+            if !used && cx.strict {
+                return cx.fail(self.node, &format!("the key `{}`", entry.key));
+            }
+        }
+        Some(())
+    }
+}
+
+fn rules_from(root: &Node, cx: &mut Cx<'_>, source: &Arc<SourceFile>) -> Option<Rules> {
+    let mut f = Fields::new(root, cx)?;
+    let rules = Rules {
+        endpoints: f.get("endpoints", cx).unwrap_or_default(),
+        allow_all_endpoints: f.get("allowAllEndpoints", cx).unwrap_or_default(),
+        allowed_request_headers: f.get("allowedRequestHeaders", cx).unwrap_or_default(),
+        definitions: f.opt::<Named<_>>("definitions", cx).map(|n| n.0),
+        default_scope_id_for_source: f.ignored("defaultScopeIdForSource"),
+        source: Arc::clone(source),
+    };
+    f.finish(cx)?;
+    Some(rules)
+}
+
+impl FromNode for Endpoint {
+    fn from_node(node: &Node, cx: &mut Cx<'_>) -> Option<Self> {
+        let mut f = Fields::new(node, cx)?;
+        let endpoint = Endpoint {
+            path_template: f.opt("pathTemplate", cx),
+            path_regex: f.opt("pathRegex", cx),
+            path_parameter_schemas: f.opt::<Named<_>>("pathParameterSchemas", cx).map(|n| n.0),
+            allowed_query_params: f.opt("allowedQueryParams", cx),
+            query_param_schemas: f.opt::<Named<_>>("queryParamSchemas", cx).map(|n| n.0),
+            allowed_methods: f.opt("allowedMethods", cx),
+            allowed_request_headers: f.opt("allowedRequestHeaders", cx),
+            allowed_request_headers_to_forward: f.ignored("allowedRequestHeadersToForward"),
+            request_body: f.opt("requestBody", cx),
+            response_schema: f.opt("responseSchema", cx),
+            augments: f.get("augments", cx).unwrap_or_default(),
+            transforms: f.get("transforms", cx).unwrap_or_default(),
+        };
+        f.finish(cx)?;
+        Some(endpoint)
+    }
+}
+
+/// The kind of a transform or augment: its tag, or its `method` value, and where that is.
+fn kind_of<'n>(node: &'n Node, f: &mut Fields<'n>) -> Option<(&'n str, Span)> {
+    let method = f.entry("method");
+    if let Some(tag) = &node.tag
+        && let Some(name) = node.local_tag()
+    {
+        return Some((name, tag.span));
+    }
+    let entry = method?;
+    match &entry.value.kind {
+        NodeKind::Scalar(s) => Some((s.text.as_str(), entry.value.span)),
+        _ => None,
+    }
+}
+
+impl FromNode for Transform {
+    fn from_node(node: &Node, cx: &mut Cx<'_>) -> Option<Self> {
+        let mut f = Fields::new(node, cx)?;
+        let Some((name, kind_span)) = kind_of(node, &mut f) else {
+            return cx.fail(node, "a transform kind");
+        };
+        let kind = match name {
+            "redact" => TransformKind::Redact,
+            "redactRegexMatches" => TransformKind::RedactRegexMatches(RedactRegexMatchesOptions {
+                redactions: f.get("redactions", cx).unwrap_or_default(),
+            }),
+            "redactExceptPhrases" => {
+                TransformKind::RedactExceptPhrases(RedactExceptPhrasesOptions {
+                    allowed_phrases: f.get("allowedPhrases", cx).unwrap_or_default(),
+                })
+            }
+            "redactExceptSubstringsMatchingRegexes" => {
+                TransformKind::RedactExceptSubstringsMatchingRegexes(
+                    RedactExceptSubstringsOptions {
+                        exceptions: f.get("exceptions", cx).unwrap_or_default(),
+                    },
+                )
+            }
+            "pseudonymize" => TransformKind::Pseudonymize(PseudonymizeOptions {
+                encoding: f.get("encoding", cx).unwrap_or_default(),
+                include_reversible: f.get("includeReversible", cx).unwrap_or_default(),
+                include_original: f.get("includeOriginal", cx).unwrap_or_default(),
+                only_if_regex: f.opt("onlyIfRegex", cx),
+            }),
+            "pseudonymizeEmailHeader" => {
+                TransformKind::PseudonymizeEmailHeader(PseudonymizeEmailHeaderOptions {
+                    encoding: f.get("encoding", cx).unwrap_or_default(),
+                })
+            }
+            "pseudonymizeRegexMatches" => {
+                TransformKind::PseudonymizeRegexMatches(PseudonymizeRegexMatchesOptions {
+                    regex: f.opt("regex", cx),
+                    include_reversible: f.get("includeReversible", cx).unwrap_or_default(),
+                    include_original: f.ignored("includeOriginal"),
+                })
+            }
+            "filterTokenByRegex" => TransformKind::FilterTokenByRegex(FilterTokenByRegexOptions {
+                delimiter: f.opt("delimiter", cx),
+                filters: f.get("filters", cx).unwrap_or_default(),
+            }),
+            "tokenize" => TransformKind::Tokenize(TokenizeOptions {
+                regex: f.opt("regex", cx),
+            }),
+            "textDigest" => TransformKind::TextDigest(TextDigestOptions {
+                keywords: f.get("keywords", cx).unwrap_or_default(),
+                is_json_escaped: f.get("isJsonEscaped", cx).unwrap_or_default(),
+                json_path_to_process_when_escaped: f.opt("jsonPathToProcessWhenEscaped", cx),
+            }),
+            "hashIp" => TransformKind::HashIp,
+            "encryptIp" => TransformKind::EncryptIp,
+            _ => return cx.fail(node, "a transform kind"),
+        };
+        let transform = Transform {
+            kind,
+            json_paths: f.get("jsonPaths", cx).unwrap_or_default(),
+            apply_only_when: f.opt("applyOnlyWhen", cx),
+            fields: f.keyed("fields", cx),
+            kind_span,
+        };
+        f.finish(cx)?;
+        Some(transform)
+    }
+}
+
+impl FromNode for Augment {
+    fn from_node(node: &Node, cx: &mut Cx<'_>) -> Option<Self> {
+        let mut f = Fields::new(node, cx)?;
+        let Some((name, kind_span)) = kind_of(node, &mut f) else {
+            return cx.fail(node, "an augment kind");
+        };
+        let kind = match name {
+            "textDigest" => AugmentKind::TextDigest(TextDigestAugmentOptions {
+                keywords: f.get("keywords", cx).unwrap_or_default(),
+            }),
+            "sentenceMetadata" => AugmentKind::SentenceMetadata(SentenceMetadataOptions {
+                taxonomy: f.opt("taxonomy", cx),
+                hedge_words: f.opt("hedgeWords", cx),
+                constraint_words: f.opt("constraintWords", cx),
+            }),
+            _ => return cx.fail(node, "an augment kind"),
+        };
+        let augment = Augment {
+            kind,
+            json_paths: f.get("jsonPaths", cx).unwrap_or_default(),
+            inner_json_path: f.opt("innerJsonPath", cx),
+            output_schema: f.keyed("outputSchema", cx),
+            kind_span,
+        };
+        f.finish(cx)?;
+        Some(augment)
+    }
+}
+
+impl FromNode for SchemaFilter {
+    fn from_node(node: &Node, cx: &mut Cx<'_>) -> Option<Self> {
+        let mut f = Fields::new(node, cx)?;
+        let filter = SchemaFilter {
+            schema_type: f.opt("type", cx),
+            reference: f.opt("$ref", cx),
+            format: f.opt("format", cx),
+            properties: f.opt::<Named<_>>("properties", cx).map(|n| n.0),
+            items: f.opt("items", cx),
+            definitions: f
+                .opt::<Located<Named<_>>>("definitions", cx)
+                .map(|d| Located::new(d.value.0, d.span)),
+            any_of: f.opt("anyOf", cx),
+            if_schema: f.alias(["if", "_if"], cx),
+            then_schema: f.alias(["then", "_then"], cx),
+            else_schema: f.alias(["else", "_else"], cx),
+            constant: f.alias(["const", "constant"], cx),
+            title: f.ignored("title"),
+            required: f.ignored("required"),
+            additional_properties: f.ignored("additionalProperties"),
+            schema: f.ignored("$schema"),
+        };
+        f.finish(cx)?;
+        Some(filter)
+    }
+}
+
+impl FromNode for ParameterSchema {
+    fn from_node(node: &Node, cx: &mut Cx<'_>) -> Option<Self> {
+        let mut f = Fields::new(node, cx)?;
+        let schema = ParameterSchema {
+            value_type: f.opt("type", cx),
+            format: f.opt("format", cx),
+            pattern: f.opt("pattern", cx),
+            enum_values: f.opt("enum", cx),
+            any_of: f.opt("anyOf", cx),
+        };
+        f.finish(cx)?;
+        Some(schema)
+    }
+}
+
+impl FromNode for QueryParameterSchema {
+    fn from_node(node: &Node, cx: &mut Cx<'_>) -> Option<Self> {
+        let mut f = Fields::new(node, cx)?;
+        let schema = QueryParameterSchema {
+            value_type: f.opt("type", cx),
+            format: f.opt("format", cx),
+            pattern: f.opt("pattern", cx),
+            enum_values: f.opt("enum", cx),
+            any_of: f.opt("anyOf", cx),
+            required: f.opt("required", cx),
+        };
+        f.finish(cx)?;
+        Some(schema)
+    }
+}
+
+/// Keys whose values have structural errors the model cannot represent (a wrong type, a bad
+/// kind): the conversion drops them, and the semantic checks that would read their absence skip
+/// them, so one mistake is not reported twice. Unknown keys need no skipping.
+impl Skip {
+    fn add(&mut self, root: &Node, pointer: &str, code: Code) {
+        if matches!(code, Code::UnknownKey | Code::UnexpectedTag) {
+            return;
+        }
+        let segs: Vec<String> = pointer
+            .split('/')
+            .skip(1)
+            .map(|s| s.replace("~1", "/").replace("~0", "~"))
+            .collect();
+        if let [first, rest @ ..] = segs.as_slice()
+            && first == "definitions"
+        {
+            if let Some(name) = rest.first() {
+                self.definitions.insert(name.clone());
+            } else {
+                self.all_definitions = true;
+            }
+        }
+        let mut node = root;
+        for seg in &segs {
+            node = match &node.kind {
+                NodeKind::Map(_) => {
+                    self.broken.insert((node.span.start, seg.clone()));
+                    match node.get(seg) {
+                        Some(e) => &e.value,
+                        None => return,
+                    }
+                }
+                NodeKind::Seq(items) => {
+                    match seg.parse::<usize>().ok().and_then(|i| items.get(i)) {
+                        Some(item) => item,
+                        None => return,
+                    }
+                }
+                NodeKind::Scalar(_) => return,
+            };
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::model::DEFAULT_DELIMITER;
+
+    fn ok(text: &str) -> (Rules, Vec<Diagnostic>) {
+        match load_str("rules.yaml", text) {
+            Ok(loaded) => loaded,
+            Err(findings) => panic!("{findings:#?}"),
+        }
+    }
+
+    fn codes(text: &str) -> Vec<&'static str> {
+        let findings = match load_str("rules.yaml", text) {
+            Ok((_, warnings)) => warnings,
+            Err(findings) => findings,
+        };
+        findings.iter().map(|d| d.code).collect()
+    }
+
+    const TAGGED: &str = "endpoints:\n  - pathTemplate: \"/v1/users\"\n    transforms:\n      - !<pseudonymize>\n        jsonPaths:\n          - \"$..email\"\n        includeReversible: true\n      - !redact\n        jsonPaths: [\"$..name\"]\n";
+
+    #[test]
+    fn tag_short_tag_and_method_key_read_the_same() {
+        let json = r#"{"endpoints": [{"pathTemplate": "/v1/users", "transforms": [
+            {"method": "pseudonymize", "jsonPaths": ["$..email"], "includeReversible": true},
+            {"jsonPaths": ["$..name"], "method": "redact"}]}]}"#;
+        let (yaml_rules, _) = ok(TAGGED);
+        let (json_rules, _) = ok(json);
+        assert_eq!(yaml_rules.endpoints, json_rules.endpoints);
+        assert_eq!(yaml_rules.endpoints[0].transforms.len(), 2);
+    }
+
+    #[test]
+    fn defaults_of_section_1_5_apply() {
+        let (rules, _) = ok(
+            "endpoints:\n  - pathTemplate: /a\n    transforms:\n      - !<pseudonymize>\n        jsonPaths: [$.a]\n      - !<filterTokenByRegex>\n        jsonPaths: [$.b]\n",
+        );
+        let t = &rules.endpoints[0].transforms;
+        let TransformKind::Pseudonymize(p) = &t[0].kind else {
+            panic!("not pseudonymize")
+        };
+        assert_eq!(p.encoding, Encoding::UrlSafeToken);
+        assert!(!p.include_reversible && !p.include_original);
+        let TransformKind::FilterTokenByRegex(f) = &t[1].kind else {
+            panic!("not filterTokenByRegex")
+        };
+        assert_eq!(f.delimiter(), DEFAULT_DELIMITER);
+        assert!(f.filters.is_empty());
+    }
+
+    #[test]
+    fn strings_and_kinds_carry_their_spans() {
+        let (rules, _) = ok(TAGGED);
+        let t = &rules.endpoints[0].transforms[0];
+        assert_eq!(&TAGGED[t.json_paths[0].span.range()], "\"$..email\"");
+        assert_eq!(&TAGGED[t.kind_span.range()], "!<pseudonymize>");
+        assert_eq!(&TAGGED[t.span.range()][..15], "!<pseudonymize>");
+        let template = rules.endpoints[0].path_template.as_ref().expect("template");
+        assert_eq!(
+            rules.source.location(template.span).to_string(),
+            "rules.yaml:2:19"
+        );
+    }
+
+    #[test]
+    fn named_entries_are_located_from_their_name() {
+        let text = "endpoints: []\ndefinitions:\n  User:\n    type: object\n";
+        let (rules, _) = ok(text);
+        let defs = rules.definitions.expect("definitions");
+        assert_eq!(&text[defs["User"].span.range()][..5], "User:");
+    }
+
+    #[test]
+    fn warnings_alone_load() {
+        let (rules, warnings) = ok("allowAllEndpoints: true\nendpoints: []\n");
+        assert!(*rules.allow_all_endpoints);
+        assert_eq!(
+            warnings.iter().map(|d| d.code).collect::<Vec<_>>(),
+            ["R048"]
+        );
+    }
+
+    #[test]
+    fn plain_scalars_read_as_strings_where_strings_are_expected() {
+        let (rules, _) =
+            ok("endpoints:\n  - pathTemplate: /a\n    allowedQueryParams: [123, true]\n");
+        assert_eq!(
+            rules.endpoints[0].allowed_query_params.as_deref(),
+            Some(&["123".to_owned(), "true".to_owned()][..])
+        );
+    }
+
+    #[test]
+    fn column_points_into_a_string_through_escapes() {
+        let text = "endpoints:\n  - pathTemplate: \"/v1/\\u0075sers/{id\"\n";
+        let findings = load_str("rules.yaml", text).expect_err("unbalanced");
+        let d = findings.iter().find(|d| d.code == "R031").expect("R031");
+        let Some(Location::Source { span, .. }) = &d.location else {
+            panic!("no source location")
+        };
+        assert_eq!(&text[span.clone()], "{");
+    }
+
+    #[test]
+    fn column_points_into_a_string_continued_on_the_next_line() {
+        let text = "endpoints:\n  - pathTemplate: \"/v1/users/\\\n      {id\"\n";
+        let findings = load_str("rules.yaml", text).expect_err("unbalanced");
+        let d = findings.iter().find(|d| d.code == "R031").expect("R031");
+        assert_eq!(
+            d.location.as_ref().map(ToString::to_string).as_deref(),
+            Some("rules.yaml:3:7")
+        );
+    }
+
+    #[test]
+    fn malformed_definition_is_not_also_an_unresolved_ref() {
+        let text = "endpoints:\n  - pathTemplate: /a\n    responseSchema:\n      $ref: \"#/definitions/User\"\ndefinitions:\n  User: [1]\n";
+        assert_eq!(codes(text), ["R013"]);
+    }
+
+    #[test]
+    fn malformed_path_template_is_not_also_a_missing_matcher() {
+        assert_eq!(codes("endpoints:\n  - pathTemplate: [a]\n"), ["R013"]);
+    }
+
+    #[test]
+    fn include_original_with_json_encoding_is_accepted() {
+        let text = "endpoints:\n  - pathTemplate: /a\n    transforms:\n      - !<pseudonymize>\n        jsonPaths: [$.a]\n        encoding: JSON\n        includeOriginal: true\n";
+        assert!(codes(text).is_empty());
+    }
+
+    #[test]
+    fn tokenize_regex_with_a_group_is_accepted() {
+        let text = "endpoints:\n  - pathTemplate: /a\n    transforms:\n      - !<tokenize>\n        jsonPaths: [$.a]\n        regex: \"^x/([a-z]+)$\"\n";
+        assert!(codes(text).is_empty());
+    }
+
+    #[test]
+    fn endpoints_for_different_methods_do_not_shadow() {
+        let text = "endpoints:\n  - pathTemplate: /a/{id}\n    allowedMethods: [GET]\n  - pathTemplate: /a/me\n    allowedMethods: [POST]\n";
+        assert!(codes(text).is_empty());
+    }
+
+    #[test]
+    fn repeated_path_regex_is_shadowed() {
+        let text = "endpoints:\n  - pathRegex: \"^/a$\"\n  - pathRegex: \"^/a$\"\n";
+        assert_eq!(codes(text), ["R044"]);
+    }
+
+    #[test]
+    fn specific_endpoint_before_generic_is_not_shadowed() {
+        let text = "endpoints:\n  - pathTemplate: /a/me\n  - pathTemplate: /a/{id}\n";
+        assert!(codes(text).is_empty());
+    }
+
+    #[test]
+    fn ref_to_a_missing_definition_suggests_a_close_name() {
+        let text = "endpoints:\n  - pathTemplate: /a\n    responseSchema:\n      $ref: \"#/definitions/Usr\"\ndefinitions:\n  User:\n    type: object\n";
+        let findings = load_str("rules.yaml", text).expect_err("unresolved");
+        assert_eq!(findings[0].code, "R040");
+        assert_eq!(findings[0].help.as_deref(), Some("did you mean `User`?"));
+    }
+
+    #[test]
+    fn non_utf8_bytes_are_located() {
+        let findings = load_bytes(
+            "rules.yaml",
+            b"endpoints:\n  - pathTemplate: \"/caf\xe9\"\n",
+        )
+        .expect_err("not utf-8");
+        assert_eq!(findings[0].code, "R003");
+        assert_eq!(
+            findings[0]
+                .location
+                .as_ref()
+                .map(ToString::to_string)
+                .as_deref(),
+            Some("rules.yaml:2:24")
+        );
+    }
+
+    #[test]
+    fn root_null_is_an_empty_file() {
+        assert_eq!(codes("---\n"), ["R009"]);
+        assert_eq!(codes("~\n"), ["R009"]);
+    }
+}

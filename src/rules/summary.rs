@@ -1,0 +1,180 @@
+//! The readable per-endpoint summary printed by `compile`: matcher, allow-lists, and each augment
+//! and transform with its options and its paths in canonical form.
+
+use std::fmt::Write as _;
+
+use super::model::{AugmentKind, Endpoint, Rules, Transform, TransformKind};
+use super::span::Located;
+use crate::jsonpath;
+
+/// The summary of `rules`, one block per endpoint.
+pub fn render(rules: &Rules) -> String {
+    let mut out = String::new();
+    let name = rules.source.name();
+    let n = rules.endpoints.len();
+    let _ = writeln!(out, "{name}: {n} endpoint{}", if n == 1 { "" } else { "s" });
+    if *rules.allow_all_endpoints {
+        out.push_str("allowAllEndpoints: unmatched responses pass through unchanged\n");
+    }
+    if let Some(defs) = &rules.definitions {
+        let names: Vec<&str> = defs.keys().map(String::as_str).collect();
+        let _ = writeln!(out, "definitions: {}", names.join(", "));
+    }
+    for (i, endpoint) in rules.endpoints.iter().enumerate() {
+        out.push('\n');
+        endpoint_block(&mut out, rules, i + 1, endpoint);
+    }
+    out
+}
+
+fn endpoint_block(out: &mut String, rules: &Rules, number: usize, endpoint: &Located<Endpoint>) {
+    let (line, _) = crate::diag::line_col(rules.source.text(), endpoint.span.start);
+    let _ = writeln!(out, "endpoint {number} (line {line})");
+    match (&endpoint.path_regex, &endpoint.path_template) {
+        (Some(regex), _) if !regex.trim().is_empty() => {
+            let _ = writeln!(out, "  match      regex {}", regex.as_str());
+        }
+        (_, Some(template)) => {
+            let _ = writeln!(out, "  match      template {}", template.as_str());
+        }
+        _ => out.push_str("  match      nothing\n"),
+    }
+    let _ = writeln!(
+        out,
+        "  methods    {}",
+        allow_list(endpoint.allowed_methods.as_deref(), "any")
+    );
+    let _ = writeln!(
+        out,
+        "  query      {}",
+        allow_list(endpoint.allowed_query_params.as_deref(), "any")
+    );
+    for (name, _) in endpoint.path_parameter_schemas.iter().flatten() {
+        let _ = writeln!(out, "  path param {name}: validated");
+    }
+    for (name, schema) in endpoint.query_param_schemas.iter().flatten() {
+        let required = if schema.required == Some(true) {
+            ", required"
+        } else {
+            ""
+        };
+        let _ = writeln!(out, "  query param {name}: validated{required}");
+    }
+    if endpoint.response_schema.is_some() {
+        out.push_str("  filter     responseSchema\n");
+    }
+    for augment in &endpoint.augments {
+        let options = match &augment.kind {
+            AugmentKind::TextDigest(o) => keywords(&o.keywords),
+            AugmentKind::SentenceMetadata(_) => " (not applied)".to_owned(),
+        };
+        let _ = writeln!(out, "  augment    {}{options}", augment.kind.name());
+        if let Some(inner) = &augment.inner_json_path {
+            let _ = writeln!(out, "               inner {}", canonical(inner));
+        }
+        paths(out, &augment.json_paths);
+    }
+    for (i, transform) in endpoint.transforms.iter().enumerate() {
+        transform_block(out, i + 1, transform);
+    }
+}
+
+fn transform_block(out: &mut String, number: usize, transform: &Transform) {
+    let options = options(&transform.kind);
+    let _ = writeln!(
+        out,
+        "  transform {number} {}{}",
+        transform.kind.name(),
+        if options.is_empty() {
+            String::new()
+        } else {
+            format!("  {}", options.join(" "))
+        }
+    );
+    if let Some(guard) = &transform.apply_only_when
+        && !guard.trim().is_empty()
+    {
+        let _ = writeln!(out, "               when {}", canonical(guard));
+    }
+    paths(out, &transform.json_paths);
+}
+
+/// Every option of a kind, defaults included, as `name=value`.
+fn options(kind: &TransformKind) -> Vec<String> {
+    let regexes = |list: &[Located<String>]| {
+        let items: Vec<&str> = list.iter().map(super::span::Located::as_str).collect();
+        format!("[{}]", items.join(", "))
+    };
+    match kind {
+        TransformKind::Redact | TransformKind::HashIp | TransformKind::EncryptIp => Vec::new(),
+        TransformKind::RedactRegexMatches(o) => {
+            vec![format!("redactions={}", regexes(&o.redactions))]
+        }
+        TransformKind::RedactExceptPhrases(o) => {
+            vec![format!("allowedPhrases=[{}]", o.allowed_phrases.join(", "))]
+        }
+        TransformKind::RedactExceptSubstringsMatchingRegexes(o) => {
+            vec![format!("exceptions={}", regexes(&o.exceptions))]
+        }
+        TransformKind::Pseudonymize(o) => vec![
+            format!("encoding={}", o.encoding.name()),
+            format!("includeReversible={}", o.include_reversible),
+            format!("includeOriginal={}", o.include_original),
+        ],
+        TransformKind::PseudonymizeEmailHeader(o) => {
+            vec![format!("encoding={}", o.encoding.name())]
+        }
+        TransformKind::PseudonymizeRegexMatches(o) => vec![
+            format!(
+                "regex={}",
+                o.regex.as_ref().map_or("(none)", |r| r.as_str())
+            ),
+            format!("includeReversible={}", o.include_reversible),
+        ],
+        TransformKind::FilterTokenByRegex(o) => vec![
+            format!("delimiter={}", o.delimiter()),
+            format!("filters={}", regexes(&o.filters)),
+        ],
+        TransformKind::Tokenize(o) => vec![format!(
+            "regex={}",
+            o.regex.as_ref().map_or("(whole value)", |r| r.as_str())
+        )],
+        TransformKind::TextDigest(o) => {
+            let mut v = vec![
+                format!("keywords=[{}]", o.keywords.join(", ")),
+                format!("isJsonEscaped={}", o.is_json_escaped),
+            ];
+            if let Some(p) = &o.json_path_to_process_when_escaped {
+                v.push(format!("jsonPathToProcessWhenEscaped={}", canonical(p)));
+            }
+            v
+        }
+    }
+}
+
+fn keywords(words: &[String]) -> String {
+    if words.is_empty() {
+        String::new()
+    } else {
+        format!("  keywords=[{}]", words.join(", "))
+    }
+}
+
+fn allow_list(items: Option<&[String]>, absent: &str) -> String {
+    match items {
+        None => absent.to_owned(),
+        Some([]) => "none".to_owned(),
+        Some(items) => items.join(", "),
+    }
+}
+
+fn paths(out: &mut String, paths: &[Located<String>]) {
+    for path in paths {
+        let _ = writeln!(out, "               {}", canonical(path));
+    }
+}
+
+/// A path in the canonical form of the parser, or as written if it does not parse.
+fn canonical(path: &Located<String>) -> String {
+    jsonpath::parse(path).map_or_else(|_| path.value.clone(), |p| p.to_string())
+}

@@ -1,0 +1,749 @@
+//! Rules text (YAML, or JSON, which is read as YAML) to a tree of nodes with byte spans and tags.
+//! Hostile input is refused here: nesting depth, alias expansion, tabs in indentation, duplicate
+//! keys and a second document are all located findings.
+
+use std::collections::HashMap;
+
+use serde_saphyr::granit_parser::{
+    self as granit, ErrorKind, Event, Marker, Parser, ScanError, StructureStyle,
+};
+
+use super::codes::Code;
+use super::span::Span;
+
+/// Deepest nesting of mappings and sequences accepted. Real rules nest about 30 levels deep.
+pub(crate) const MAX_DEPTH: usize = 128;
+
+/// Nodes that aliases may add in total by expansion; an alias bomb exceeds it at once.
+pub(crate) const ALIAS_EXPANSION_BUDGET: usize = 100_000;
+
+/// A node of the document.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Node {
+    pub kind: NodeKind,
+    /// The node's text, starting at its tag when it has one.
+    pub span: Span,
+    pub tag: Option<Tag>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum NodeKind {
+    Scalar(Scalar),
+    Seq(Vec<Node>),
+    Map(Vec<Entry>),
+}
+
+/// A scalar as written: its decoded text and its style (quoting decides its type).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Scalar {
+    pub text: String,
+    pub style: Style,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Style {
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    Literal,
+    Folded,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Entry {
+    pub key: String,
+    pub key_span: Span,
+    pub value: Node,
+}
+
+/// A YAML tag on a node.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Tag {
+    pub kind: TagKind,
+    /// The tag token, e.g. `!<pseudonymize>`.
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum TagKind {
+    /// A YAML core-schema tag such as `!!str`; the suffix.
+    Core(String),
+    /// A local tag, `!<name>` or `!name`: a transform or augment kind (§1.4).
+    Local(String),
+    /// Any other tag, as written.
+    Other(String),
+}
+
+/// The value of a scalar under the YAML 1.2 core schema.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Resolved<'a> {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(&'a str),
+}
+
+impl Scalar {
+    /// The scalar's value: quoted and block scalars are strings; plain scalars follow the YAML 1.2
+    /// core schema (`null`, `true`, `12`, `1.5`, ...), the typing Jackson's YAML reader applies.
+    pub fn resolve(&self, tag: Option<&Tag>) -> Resolved<'_> {
+        match tag.map(|t| &t.kind) {
+            Some(TagKind::Core(suffix)) if suffix == "str" => return Resolved::Str(&self.text),
+            _ => {}
+        }
+        if self.style != Style::Plain {
+            return Resolved::Str(&self.text);
+        }
+        resolve_plain(&self.text)
+    }
+}
+
+fn resolve_plain(text: &str) -> Resolved<'_> {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Resolved::Null,
+        "true" | "True" | "TRUE" => return Resolved::Bool(true),
+        "false" | "False" | "FALSE" => return Resolved::Bool(false),
+        _ => {}
+    }
+    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if !unsigned.is_empty() && unsigned.bytes().all(|b| b.is_ascii_digit()) {
+        if let Ok(i) = text.parse::<i64>() {
+            return Resolved::Int(i);
+        }
+        return text
+            .parse::<f64>()
+            .map_or(Resolved::Str(text), Resolved::Float);
+    }
+    if let Some(hex) = text.strip_prefix("0x")
+        && let Ok(i) = i64::from_str_radix(hex, 16)
+    {
+        return Resolved::Int(i);
+    }
+    if let Some(oct) = text.strip_prefix("0o")
+        && let Ok(i) = i64::from_str_radix(oct, 8)
+    {
+        return Resolved::Int(i);
+    }
+    match unsigned {
+        ".inf" | ".Inf" | ".INF" => {
+            let sign = if text.starts_with('-') { -1.0 } else { 1.0 };
+            return Resolved::Float(sign * f64::INFINITY);
+        }
+        ".nan" | ".NaN" | ".NAN" if unsigned.len() == text.len() => {
+            return Resolved::Float(f64::NAN);
+        }
+        _ => {}
+    }
+    if is_core_float(unsigned)
+        && let Ok(f) = text.parse::<f64>()
+    {
+        return Resolved::Float(f);
+    }
+    Resolved::Str(text)
+}
+
+/// `(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?` (the sign is already stripped).
+fn is_core_float(s: &str) -> bool {
+    let (mantissa, exponent) = match s.find(['e', 'E']) {
+        Some(i) => (&s[..i], Some(&s[i + 1..])),
+        None => (s, None),
+    };
+    let (int, frac) = match mantissa.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (mantissa, None),
+    };
+    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = match frac {
+        Some(f) => digits(int) && digits(f) && !(int.is_empty() && f.is_empty()),
+        None => !int.is_empty() && digits(int),
+    };
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['-', '+']).unwrap_or(e);
+        !e.is_empty() && digits(e)
+    });
+    mantissa_ok && exponent_ok
+}
+
+impl Node {
+    pub fn as_map(&self) -> Option<&[Entry]> {
+        match &self.kind {
+            NodeKind::Map(entries) => Some(entries),
+            _ => None,
+        }
+    }
+
+    /// The value of `key` in a mapping node (the first one, should the key be repeated).
+    pub fn get(&self, key: &str) -> Option<&Entry> {
+        self.as_map()?.iter().find(|e| e.key == key)
+    }
+
+    /// The kind named by a local tag, without its `!`.
+    pub fn local_tag(&self) -> Option<&str> {
+        match &self.tag {
+            Some(Tag {
+                kind: TagKind::Local(name),
+                ..
+            }) => Some(name),
+            _ => None,
+        }
+    }
+
+    /// The span of the first line of this node, for pointing at a whole mapping without quoting it.
+    pub fn head_span(&self, text: &str) -> Span {
+        first_line(text, self.span)
+    }
+
+    /// Counts this node and its descendants.
+    fn size(&self) -> usize {
+        1 + match &self.kind {
+            NodeKind::Scalar(_) => 0,
+            NodeKind::Seq(items) => items.iter().map(Node::size).sum(),
+            NodeKind::Map(entries) => entries.iter().map(|e| e.value.size()).sum(),
+        }
+    }
+}
+
+/// The part of `span` on its first line (never empty unless `span` is).
+pub(crate) fn first_line(text: &str, span: Span) -> Span {
+    let start = span.start.min(text.len());
+    let end = span.end.min(text.len()).max(start);
+    let line_end = text
+        .get(start..end)
+        .and_then(|t| t.find(['\n', '\r']))
+        .map_or(end, |i| start + i);
+    Span::new(start, line_end.max(start))
+}
+
+/// A problem found while reading the tree.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Problem {
+    pub code: Code,
+    pub span: Span,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl Problem {
+    fn new(code: Code, span: Span, message: impl Into<String>) -> Problem {
+        Problem {
+            code,
+            span,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    fn help(mut self, help: impl Into<String>) -> Problem {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// Reads the single document of `text`. Returns the root (or `None` for a file without a
+/// document) and the problems found; a problem that stops reading is the last one.
+pub(crate) fn parse(text: &str) -> (Option<Node>, Vec<Problem>) {
+    let options = granit::options! {
+        // Our own depth cap (`MAX_DEPTH`) triggers first; these stop the parser itself.
+        flow_nesting_limit: MAX_DEPTH * 2,
+        block_nesting_limit: MAX_DEPTH * 2,
+    };
+    let mut reader = Reader {
+        text,
+        parser: Parser::new_from_str_with_options(text, options),
+        anchors: HashMap::new(),
+        expanded: 0,
+        problems: Vec::new(),
+    };
+    let root = reader.document();
+    (root, reader.problems)
+}
+
+struct Reader<'t> {
+    text: &'t str,
+    parser: Parser<'t, granit::StrInput<'t>>,
+    anchors: HashMap<usize, Node>,
+    expanded: usize,
+    problems: Vec<Problem>,
+}
+
+/// Reading stopped; the reason is the last problem.
+struct Stop;
+
+fn offset(m: Marker) -> usize {
+    m.byte_offset().unwrap_or(m.index())
+}
+
+fn span_of(s: &granit::Span) -> Span {
+    Span::new(offset(s.start), offset(s.end))
+}
+
+impl<'t> Reader<'t> {
+    fn next(&mut self) -> Result<(Event<'t>, granit::Span), Stop> {
+        match self.parser.next_event() {
+            Some(Ok(ev)) => Ok(ev),
+            Some(Err(e)) => Err(self.scan_error(&e)),
+            None => {
+                let end = self.text.len();
+                self.problems.push(Problem::new(
+                    Code::Syntax,
+                    Span::new(end, end),
+                    "unexpected end of input",
+                ));
+                Err(Stop)
+            }
+        }
+    }
+
+    fn scan_error(&mut self, e: &ScanError) -> Stop {
+        let at = offset(*e.marker()).min(self.text.len());
+        let len = self
+            .text
+            .get(at..)
+            .and_then(|t| t.chars().next())
+            .map_or(0, char::len_utf8);
+        let span = Span::new(at, at + len);
+        let kind = e.kind();
+        let problem = match kind {
+            ErrorKind::TabInBlockIndentation
+            | ErrorKind::TabInIndentation
+            | ErrorKind::TabNotAllowed
+            | ErrorKind::TabAtBlockScalarStart
+            | ErrorKind::TabInPlainScalar => Problem::new(
+                Code::TabIndent,
+                self.tab_near(at).unwrap_or(span),
+                format!("a tab where YAML needs spaces: {kind}"),
+            )
+            .help("indent with spaces; YAML does not allow tabs in indentation"),
+            ErrorKind::RecursionLimitExceeded => Problem::new(
+                Code::TooDeep,
+                span,
+                format!("nesting deeper than {MAX_DEPTH} levels"),
+            ),
+            ErrorKind::UnknownAnchor => Problem::new(
+                Code::Syntax,
+                span,
+                "an alias (`*name`) refers to no anchor (`&name`) defined before it",
+            ),
+            _ => Problem::new(Code::Syntax, span, format!("YAML syntax: {kind}")),
+        };
+        self.problems.push(problem);
+        Stop
+    }
+
+    /// The first tab in the indentation of the line holding `at` (the parser reports the
+    /// position after it).
+    fn tab_near(&self, at: usize) -> Option<Span> {
+        let line_start = self.text.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
+        let indent = self.text[line_start..]
+            .find(|c: char| c != ' ' && c != '\t')
+            .map_or(self.text.len(), |i| line_start + i);
+        let tab = self
+            .text
+            .get(line_start..indent.max(at).min(self.text.len()))?
+            .find('\t')?;
+        Some(Span::new(line_start + tab, line_start + tab + 1))
+    }
+
+    fn document(&mut self) -> Option<Node> {
+        // StreamStart, then DocumentStart or StreamEnd.
+        loop {
+            match self.next() {
+                Err(Stop) => return None,
+                Ok((Event::StreamStart, _)) => {}
+                Ok((Event::StreamEnd, s)) => {
+                    self.problems.push(
+                        Problem::new(
+                            Code::Empty,
+                            Span::new(offset(s.start), offset(s.start)),
+                            "the file holds no rules document",
+                        )
+                        .help("a rules file is a mapping with at least `endpoints:`"),
+                    );
+                    return None;
+                }
+                Ok((Event::DocumentStart(..), _)) => break,
+                Ok((_, s)) => {
+                    self.problems.push(Problem::new(
+                        Code::Syntax,
+                        span_of(&s),
+                        "unexpected YAML event before the document",
+                    ));
+                    return None;
+                }
+            }
+        }
+        let Ok(root) = self.node_from_next(0) else {
+            return None;
+        };
+        // DocumentEnd, then StreamEnd; a second DocumentStart is a second document.
+        loop {
+            match self.next() {
+                Err(Stop) => return None,
+                Ok((Event::DocumentEnd, _)) => {}
+                Ok((Event::StreamEnd, _)) => break,
+                Ok((Event::DocumentStart(..), s)) => {
+                    self.problems.push(
+                        Problem::new(
+                            Code::MultipleDocuments,
+                            first_line(self.text, span_of(&s)),
+                            "a second YAML document; a rules file holds one",
+                        )
+                        .help("remove the `---` line and what follows, or move it to its own file"),
+                    );
+                    return None;
+                }
+                Ok((_, s)) => {
+                    self.problems.push(Problem::new(
+                        Code::Syntax,
+                        span_of(&s),
+                        "unexpected YAML event after the document",
+                    ));
+                    return None;
+                }
+            }
+        }
+        Some(root)
+    }
+
+    fn node_from_next(&mut self, depth: usize) -> Result<Node, Stop> {
+        let (event, span) = self.next()?;
+        self.node(event, &span, depth)
+    }
+
+    fn tag(tag: Option<&granit::Tag>, span: &granit::Span) -> Option<Tag> {
+        let tag = tag?;
+        let tag_span = span.tag_span().map_or_else(
+            || {
+                let start = span.tag_start().map_or(offset(span.start), offset);
+                Span::new(start, start + 1)
+            },
+            |s| span_of(&s),
+        );
+        let kind = if tag.is_yaml_core_schema() {
+            TagKind::Core(tag.suffix().to_owned())
+        } else if matches!(tag.handle(), "" | "!") {
+            // Jackson strips the leading `!` of a local tag, so `!x` and `!<x>` name `x` (§1.4).
+            let name = tag.suffix();
+            TagKind::Local(name.strip_prefix('!').unwrap_or(name).to_owned())
+        } else {
+            TagKind::Other(tag.original())
+        };
+        Some(Tag {
+            kind,
+            span: tag_span,
+        })
+    }
+
+    fn node(&mut self, event: Event<'t>, span: &granit::Span, depth: usize) -> Result<Node, Stop> {
+        match event {
+            Event::Scalar(text, style, anchor, tag) => {
+                let tag = Self::tag(tag.as_deref(), span);
+                let style = match style {
+                    granit::ScalarStyle::Plain => Style::Plain,
+                    granit::ScalarStyle::SingleQuoted => Style::SingleQuoted,
+                    granit::ScalarStyle::DoubleQuoted => Style::DoubleQuoted,
+                    granit::ScalarStyle::Literal => Style::Literal,
+                    granit::ScalarStyle::Folded => Style::Folded,
+                };
+                let mut node_span = span_of(span);
+                if let Some(t) = &tag {
+                    node_span.start = node_span.start.min(t.span.start);
+                }
+                let node = Node {
+                    kind: NodeKind::Scalar(Scalar {
+                        text: text.into_owned(),
+                        style,
+                    }),
+                    span: node_span,
+                    tag,
+                };
+                self.anchor(anchor, &node);
+                Ok(node)
+            }
+            Event::SequenceStart(style, anchor, tag) => {
+                let tag = Self::tag(tag.as_deref(), span);
+                let start = self.enter(span, tag.as_ref(), depth)?;
+                let mut items = Vec::new();
+                let end = loop {
+                    let (ev, s) = self.next()?;
+                    if let Event::SequenceEnd = ev {
+                        break Self::end_of(style, &s, items.last().map(|n: &Node| n.span.end));
+                    }
+                    items.push(self.node(ev, &s, depth + 1)?);
+                };
+                let node = Node {
+                    kind: NodeKind::Seq(items),
+                    span: Span::new(start, end.max(start)),
+                    tag,
+                };
+                self.anchor(anchor, &node);
+                Ok(node)
+            }
+            Event::MappingStart(style, anchor, tag) => {
+                let tag = Self::tag(tag.as_deref(), span);
+                let start = self.enter(span, tag.as_ref(), depth)?;
+                let mut entries: Vec<Entry> = Vec::new();
+                let mut seen: HashMap<String, Span> = HashMap::new();
+                let end = loop {
+                    let (ev, s) = self.next()?;
+                    if let Event::MappingEnd = ev {
+                        break Self::end_of(style, &s, entries.last().map(|e| e.value.span.end));
+                    }
+                    let key_node = self.node(ev, &s, depth + 1)?;
+                    let value = self.node_from_next(depth + 1)?;
+                    let Some((key, key_span)) = self.key(&key_node) else {
+                        continue;
+                    };
+                    if let Some(first) = seen.get(&key) {
+                        let (line, col) = crate::diag::line_col(self.text, first.start);
+                        self.problems.push(
+                            Problem::new(
+                                Code::DuplicateKey,
+                                key_span,
+                                format!("duplicate key `{key}`; it first appears at {line}:{col}"),
+                            )
+                            .help("keep one of the two; the proxy would silently use the last"),
+                        );
+                        continue;
+                    }
+                    seen.insert(key.clone(), key_span);
+                    entries.push(Entry {
+                        key,
+                        key_span,
+                        value,
+                    });
+                };
+                let node = Node {
+                    kind: NodeKind::Map(entries),
+                    span: Span::new(start, end.max(start)),
+                    tag,
+                };
+                self.anchor(anchor, &node);
+                Ok(node)
+            }
+            Event::Alias(id) => {
+                let alias_span = span_of(span);
+                let Some(target) = self.anchors.get(&id) else {
+                    self.problems.push(Problem::new(
+                        Code::Syntax,
+                        alias_span,
+                        "an alias refers to no anchor defined before it",
+                    ));
+                    return Err(Stop);
+                };
+                let size = target.size();
+                self.expanded += size;
+                if self.expanded > ALIAS_EXPANSION_BUDGET {
+                    self.problems.push(
+                        Problem::new(
+                            Code::AliasBudget,
+                            alias_span,
+                            format!(
+                                "aliases expand to more than {ALIAS_EXPANSION_BUDGET} nodes; \
+                                 the file is refused as an alias bomb"
+                            ),
+                        )
+                        .help("write the repeated parts out, or use fewer nested aliases"),
+                    );
+                    return Err(Stop);
+                }
+                Ok(target.clone())
+            }
+            _ => {
+                self.problems.push(Problem::new(
+                    Code::Syntax,
+                    span_of(span),
+                    "unexpected YAML event where a value belongs",
+                ));
+                Err(Stop)
+            }
+        }
+    }
+
+    /// Checks the depth cap on entering a collection; returns the node's start.
+    fn enter(
+        &mut self,
+        span: &granit::Span,
+        tag: Option<&Tag>,
+        depth: usize,
+    ) -> Result<usize, Stop> {
+        let start = offset(span.start);
+        if depth >= MAX_DEPTH {
+            let at = Span::new(start, start + 1);
+            self.problems.push(
+                Problem::new(
+                    Code::TooDeep,
+                    first_line(self.text, at),
+                    format!("nesting deeper than {MAX_DEPTH} levels"),
+                )
+                .help("rules files nest far less; check for a generated or hostile file"),
+            );
+            return Err(Stop);
+        }
+        Ok(tag.map_or(start, |t| t.span.start.min(start)))
+    }
+
+    /// The end of a collection: the closing bracket of a flow collection, or the end of the last
+    /// child of a block collection (a block end event sits at the next token, past blank lines).
+    fn end_of(style: StructureStyle, end: &granit::Span, last: Option<usize>) -> usize {
+        match style {
+            StructureStyle::Flow => offset(end.end),
+            StructureStyle::Block => last.unwrap_or_else(|| offset(end.start)),
+        }
+    }
+
+    fn key(&mut self, key: &Node) -> Option<(String, Span)> {
+        if let NodeKind::Scalar(s) = &key.kind {
+            Some((s.text.clone(), key.span))
+        } else {
+            self.problems.push(Problem::new(
+                Code::InvalidKey,
+                first_line(self.text, key.span),
+                "a mapping key must be a plain string, not a sequence or mapping",
+            ));
+            None
+        }
+    }
+
+    fn anchor(&mut self, anchor: usize, node: &Node) {
+        if anchor != 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn root(text: &str) -> Node {
+        let (node, problems) = parse(text);
+        assert!(problems.is_empty(), "{problems:?}");
+        node.expect("a document")
+    }
+
+    fn only_problem(text: &str) -> Problem {
+        let (_, problems) = parse(text);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        problems.into_iter().next().expect("one problem")
+    }
+
+    #[test]
+    fn verbatim_and_short_local_tags_name_the_same_kind() {
+        let node = root("- !<pseudonymize>\n  a: 1\n- !pseudonymize\n  a: 1\n");
+        let NodeKind::Seq(items) = &node.kind else {
+            panic!("not a sequence")
+        };
+        assert_eq!(items[0].local_tag(), Some("pseudonymize"));
+        assert_eq!(items[1].local_tag(), Some("pseudonymize"));
+    }
+
+    #[test]
+    fn tagged_mapping_span_starts_at_the_tag() {
+        let text = "t:\n  - !<redact>\n    jsonPaths: []\n";
+        let node = root(text);
+        let NodeKind::Seq(items) = &node.get("t").expect("t").value.kind else {
+            panic!("not a sequence")
+        };
+        let item = &items[0];
+        assert_eq!(&text[item.span.range()][..10], "!<redact>\n");
+        assert_eq!(
+            &text[item.tag.as_ref().expect("tag").span.range()],
+            "!<redact>"
+        );
+    }
+
+    #[test]
+    fn scalar_spans_include_quotes() {
+        let text = "a: \"x\\ty\"\n";
+        let node = root(text);
+        let a = &node.get("a").expect("a").value;
+        assert_eq!(&text[a.span.range()], "\"x\\ty\"");
+    }
+
+    #[test]
+    fn duplicate_key_names_the_first_occurrence() {
+        let p = only_problem("a: 1\nb: 2\na: 3\n");
+        assert_eq!(p.code, Code::DuplicateKey);
+        assert_eq!(p.span, Span::new(10, 11));
+        assert!(p.message.contains("1:1"), "{}", p.message);
+    }
+
+    #[test]
+    fn tab_indentation_is_located() {
+        let p = only_problem("a:\n\tb: 1\n");
+        assert_eq!(p.code, Code::TabIndent);
+        assert_eq!(p.span.start, 3);
+    }
+
+    #[test]
+    fn json_indented_with_tabs_reads() {
+        let node = root("{\n\t\"a\": [\n\t\t1\n\t]\n}\n");
+        assert!(node.get("a").is_some());
+    }
+
+    #[test]
+    fn empty_file_has_no_document() {
+        let (node, problems) = parse("# only a comment\n");
+        assert!(node.is_none());
+        assert_eq!(problems[0].code, Code::Empty);
+    }
+
+    #[test]
+    fn second_document_is_refused() {
+        let p = only_problem("a: 1\n---\nb: 2\n");
+        assert_eq!(p.code, Code::MultipleDocuments);
+        assert_eq!(p.span, Span::new(5, 8));
+    }
+
+    #[test]
+    fn alias_bomb_is_refused_within_budget() {
+        let mut lines = vec!["a0: &a0 [x, x, x, x, x, x, x, x, x, x]".to_owned()];
+        for i in 1..12 {
+            let refs = vec![format!("*a{}", i - 1); 10].join(", ");
+            lines.push(format!("a{i}: &a{i} [{refs}]"));
+        }
+        let text = lines.join("\n");
+        let (node, problems) = parse(&text);
+        assert!(node.is_none());
+        assert_eq!(problems.last().map(|p| p.code), Some(Code::AliasBudget));
+    }
+
+    #[test]
+    fn small_aliases_expand() {
+        let node = root("a: &x [1, 2]\nb: *x\n");
+        assert_eq!(
+            node.get("a").map(|e| &e.value.kind),
+            node.get("b").map(|e| &e.value.kind)
+        );
+    }
+
+    #[test]
+    fn nesting_beyond_the_cap_is_refused() {
+        let text = format!("{}{}", "[".repeat(MAX_DEPTH + 5), "]".repeat(MAX_DEPTH + 5));
+        let (_, problems) = parse(&text);
+        assert_eq!(problems.last().map(|p| p.code), Some(Code::TooDeep));
+    }
+
+    #[test]
+    fn plain_scalars_follow_the_core_schema() {
+        let s = |t: &str| Scalar {
+            text: t.to_owned(),
+            style: Style::Plain,
+        };
+        assert_eq!(s("").resolve(None), Resolved::Null);
+        assert_eq!(s("~").resolve(None), Resolved::Null);
+        assert_eq!(s("True").resolve(None), Resolved::Bool(true));
+        assert_eq!(s("-12").resolve(None), Resolved::Int(-12));
+        assert_eq!(s("0x1f").resolve(None), Resolved::Int(31));
+        assert_eq!(s("1.5e3").resolve(None), Resolved::Float(1500.0));
+        assert_eq!(s("yes").resolve(None), Resolved::Str("yes"));
+        assert_eq!(s("1.2.3").resolve(None), Resolved::Str("1.2.3"));
+        let quoted = Scalar {
+            text: "true".to_owned(),
+            style: Style::DoubleQuoted,
+        };
+        assert_eq!(quoted.resolve(None), Resolved::Str("true"));
+    }
+}

@@ -1,0 +1,325 @@
+//! The `validate`, `schema` and `compile` commands on real, malformed and hostile rules files.
+
+use std::path::{Path, PathBuf};
+
+use clap::Parser as _;
+use psoxy_rules::cli::{self, Cli, Status};
+use psoxy_rules::rules;
+
+/// Runs the command line `args`; returns the status, stdout and stderr.
+fn run(args: &[&str]) -> (Status, String, String) {
+    let cli = Cli::try_parse_from(std::iter::once("psoxy-rules").chain(args.iter().copied()))
+        .expect("arguments parse");
+    let mut out = Vec::new();
+    let mut err = Vec::new();
+    let status = cli::run(cli, &mut out, &mut err).expect("command runs");
+    (
+        status,
+        String::from_utf8(out).expect("utf-8 stdout"),
+        String::from_utf8(err).expect("utf-8 stderr"),
+    )
+}
+
+fn package_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The reference rules files, read from the shared compatibility cases when present.
+fn compat_rules() -> Vec<PathBuf> {
+    let dir = package_root().join("../shared/compat/psoxy");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path().join("rules.yaml"))
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn reference_rules_files_are_valid() {
+    let files = compat_rules();
+    if files.is_empty() {
+        eprintln!("skipped: ../shared/compat/psoxy is absent");
+        return;
+    }
+    for file in files {
+        let name = file.display().to_string();
+        let (status, out, _) = run(&["validate", &name]);
+        assert_eq!(status, Status::Ok, "{out}");
+        assert!(!out.contains("error["), "{out}");
+    }
+}
+
+#[test]
+fn example_zoom_rules_are_valid() {
+    let file = package_root().join("example-rules/zoom/zoom.yaml");
+    if !file.is_file() {
+        eprintln!("skipped: example-rules/zoom/zoom.yaml is absent");
+        return;
+    }
+    let (status, out, _) = run(&["validate", &file.display().to_string()]);
+    assert_eq!(status, Status::Ok, "{out}");
+}
+
+/// Each malformed file, the code it must produce and where (line:column).
+const INVALID: &[(&str, &str, u32, u32)] = &[
+    ("empty.yaml", "R009", 1, 1),
+    ("comments-only.yaml", "R009", 3, 1),
+    ("not-utf8.yaml", "R003", 3, 24),
+    ("syntax-error.yaml", "R004", 3, 19),
+    ("tab-indent.yaml", "R005", 4, 1),
+    ("duplicate-key.yaml", "R006", 6, 5),
+    ("alias-bomb.yaml", "R007", 6, 36),
+    ("deep-nesting.yaml", "R008", 2, 139),
+    ("root-list.yaml", "R010", 2, 1),
+    ("root-scalar.yaml", "R010", 1, 5),
+    ("two-documents.yaml", "R011", 4, 1),
+    ("unknown-endpoint-key.yaml", "R012", 4, 5),
+    ("unknown-top-level-key.yaml", "R012", 2, 1),
+    ("unknown-transform-option.yaml", "R012", 8, 9),
+    ("unknown-schema-keyword.yaml", "R012", 9, 11),
+    ("wrong-type.yaml", "R013", 4, 25),
+    ("unknown-kind.yaml", "R015", 5, 9),
+    ("missing-kind.yaml", "R016", 5, 9),
+    ("kind-conflict.yaml", "R017", 5, 9),
+    ("invalid-encoding.yaml", "R018", 8, 19),
+    ("null-boolean.yaml", "R019", 8, 28),
+    ("tag-on-endpoint.yaml", "R020", 3, 5),
+    ("complex-key.yaml", "R021", 4, 7),
+    ("no-path.yaml", "R030", 3, 5),
+    ("template-braces.yaml", "R031", 3, 30),
+    ("template-param-name.yaml", "R032", 3, 29),
+    ("template-no-slash.yaml", "R033", 3, 19),
+    ("template-duplicate-param.yaml", "R034", 3, 35),
+    ("invalid-path-regex.yaml", "R035", 3, 17),
+    ("invalid-transform-regex.yaml", "R035", 9, 14),
+    ("tokenize-no-group.yaml", "R036", 8, 16),
+    ("missing-regex.yaml", "R037", 5, 9),
+    ("include-original-token.yaml", "R038", 5, 9),
+    ("ignored-keys.yaml", "R039", 2, 1),
+    ("unresolved-ref.yaml", "R040", 5, 13),
+    ("ref-without-definitions.yaml", "R040", 8, 17),
+    ("root-ref.yaml", "R041", 5, 13),
+    ("unsupported-ref.yaml", "R042", 5, 13),
+    ("nested-definitions.yaml", "R043", 10, 9),
+    ("shadowed-endpoint.yaml", "R044", 8, 19),
+    ("sentence-metadata.yaml", "R045", 5, 9),
+    ("unused-param-schema.yaml", "R046", 5, 7),
+    ("param-format.yaml", "R047", 7, 17),
+    ("allow-all.yaml", "R048", 2, 20),
+    ("no-json-paths.yaml", "R049", 5, 9),
+    ("untyped-container.yaml", "R050", 6, 9),
+    ("unknown-schema-type.yaml", "R051", 5, 13),
+    ("bad-jsonpath.yaml", "P001", 8, 14),
+    ("bad-apply-only-when.yaml", "P001", 8, 25),
+    ("json-form.json", "R015", 7, 21),
+    ("many-errors.yaml", "R031", 3, 30),
+];
+
+fn invalid(name: &str) -> String {
+    format!("tests/fixtures/invalid/{name}")
+}
+
+#[test]
+fn every_invalid_fixture_is_listed() {
+    let mut on_disk: Vec<String> = std::fs::read_dir(package_root().join("tests/fixtures/invalid"))
+        .expect("fixtures")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    on_disk.sort();
+    let mut listed: Vec<String> = INVALID.iter().map(|(f, ..)| (*f).to_owned()).collect();
+    listed.sort();
+    assert_eq!(on_disk, listed);
+}
+
+#[test]
+fn malformed_files_report_the_expected_code_and_place() {
+    for (file, code, line, column) in INVALID {
+        let findings = match rules::load(Path::new(&invalid(file))) {
+            Ok((_, warnings)) => warnings,
+            Err(findings) => findings,
+        };
+        let expected = format!("{}:{line}:{column}", invalid(file));
+        assert!(
+            findings.iter().any(|d| d.code == *code
+                && d.location.as_ref().map(ToString::to_string) == Some(expected.clone())),
+            "{file}: expected {code} at {expected}, got:\n{}",
+            findings
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+    }
+}
+
+#[test]
+fn malformed_files_render_as_snapshotted() {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("snapshots/invalid");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| {
+        for (file, code, ..) in INVALID {
+            let (status, out, _) = run(&["validate", &invalid(file)]);
+            let has_error = !code.is_empty() && out.contains("error[");
+            assert_eq!(status == Status::Invalid, has_error, "{file}");
+            insta::assert_snapshot!(*file, out);
+        }
+    });
+}
+
+#[test]
+fn file_over_the_size_cap_is_refused_before_parsing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("huge.yaml");
+    let size = usize::try_from(rules::MAX_FILE_BYTES).expect("fits") + 1;
+    std::fs::write(&path, "#".repeat(size)).expect("write");
+    let findings = rules::load(&path).expect_err("refused");
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0].code, "R002");
+}
+
+#[test]
+fn unreadable_file_is_a_finding() {
+    let (status, out, _) = run(&["validate", "tests/fixtures/does-not-exist.yaml"]);
+    assert_eq!(status, Status::Invalid);
+    assert!(
+        out.starts_with("tests/fixtures/does-not-exist.yaml: error[R001]"),
+        "{out}"
+    );
+}
+
+#[test]
+fn findings_of_several_files_are_all_printed() {
+    let (status, out, _) = run(&[
+        "validate",
+        &invalid("unknown-kind.yaml"),
+        &invalid("allow-all.yaml"),
+    ]);
+    assert_eq!(status, Status::Invalid);
+    assert!(out.contains("error[R015]"), "{out}");
+    assert!(out.contains("warning[R048]"), "{out}");
+    assert!(
+        out.ends_with("2 files checked: 1 error, 1 warning\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn json_format_lists_findings() {
+    let (status, out, _) = run(&["validate", "--format", "json", &invalid("many-errors.yaml")]);
+    assert_eq!(status, Status::Invalid);
+    insta::assert_snapshot!("validate_json", out);
+}
+
+#[test]
+fn github_format_prints_annotations() {
+    let (status, out, _) = run(&[
+        "validate",
+        "--format",
+        "github",
+        &invalid("many-errors.yaml"),
+    ]);
+    assert_eq!(status, Status::Invalid);
+    insta::assert_snapshot!("validate_github", out);
+}
+
+#[test]
+fn valid_file_exits_zero_with_warnings() {
+    let (status, out, _) = run(&["validate", "tests/fixtures/valid/every-key.yaml"]);
+    assert_eq!(status, Status::Ok);
+    assert!(out.contains("warning[R039]"), "{out}");
+    assert!(!out.contains("error["), "{out}");
+}
+
+#[test]
+fn committed_schema_is_current() {
+    let committed = std::fs::read_to_string(package_root().join("schema/rules.schema.json"))
+        .unwrap_or_default();
+    assert!(
+        committed == rules::schema::json_schema_text(),
+        "schema/rules.schema.json is stale; refresh it with \
+         `cargo run -- schema > schema/rules.schema.json`"
+    );
+}
+
+#[test]
+fn schema_command_prints_the_schema() {
+    let (status, out, _) = run(&["schema"]);
+    assert_eq!(status, Status::Ok);
+    assert_eq!(out, rules::schema::json_schema_text());
+}
+
+#[test]
+fn compile_summarizes_every_endpoint() {
+    let (status, out, err) = run(&["compile", "tests/fixtures/valid/every-key.yaml"]);
+    assert_eq!(status, Status::Ok, "{err}");
+    insta::assert_snapshot!("compile_every_key", out);
+}
+
+#[test]
+fn compile_refuses_invalid_rules_with_their_findings() {
+    let (status, out, err) = run(&["compile", &invalid("unknown-kind.yaml")]);
+    assert_eq!(status, Status::Invalid);
+    assert!(out.is_empty());
+    assert!(err.contains("error[R015]"), "{err}");
+}
+
+#[test]
+fn loaded_rules_serialize_to_json_that_loads_to_the_same_rules() {
+    let (yaml_rules, _) =
+        rules::load(Path::new("tests/fixtures/valid/every-key.yaml")).expect("valid");
+    let json = serde_json::to_string_pretty(&yaml_rules).expect("serializes");
+    let schema = rules::schema::json_schema();
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let value: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert!(validator.is_valid(&value), "{json}");
+    let (json_rules, _) = rules::load_str("every-key.json", &json).expect("json form loads");
+    assert_eq!(
+        json_rules,
+        yaml_rules_without_source(&yaml_rules, &json_rules)
+    );
+}
+
+/// `yaml` with the source of `json`, so the comparison looks at the rules alone.
+fn yaml_rules_without_source(yaml: &rules::Rules, json: &rules::Rules) -> rules::Rules {
+    rules::Rules {
+        source: json.source.clone(),
+        ..yaml.clone()
+    }
+}
+
+/// How an editor sees a YAML rules file: tags dropped, so transforms have no `method`.
+fn editor_view(path: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(path).expect("readable");
+    serde_saphyr::from_str(&text).expect("YAML reads")
+}
+
+#[test]
+fn published_schema_accepts_tagged_yaml_as_an_editor_sees_it() {
+    let schema = rules::schema::json_schema();
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let mut files = compat_rules();
+    files.push(package_root().join("tests/fixtures/valid/every-key.yaml"));
+    for file in files {
+        let view = editor_view(&file);
+        let errors: Vec<String> = validator
+            .iter_errors(&view)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", file.display());
+    }
+}
+
+#[test]
+fn published_schema_flags_an_unknown_key_in_a_tagged_item() {
+    let schema = rules::schema::json_schema();
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let view = editor_view(Path::new(&invalid("unknown-transform-option.yaml")));
+    assert!(!validator.is_valid(&view));
+}
