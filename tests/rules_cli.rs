@@ -116,6 +116,8 @@ const INVALID: &[(&str, &str, u32, u32)] = &[
     ("unknown-schema-type.yaml", "R051", 5, 13),
     ("bad-jsonpath.yaml", "P001", 8, 14),
     ("bad-apply-only-when.yaml", "P001", 8, 25),
+    ("suspicious-paths.yaml", "P002", 7, 24),
+    ("template-invalid-java-regex.yaml", "R035", 3, 19),
     ("json-form.json", "R015", 7, 21),
     ("many-errors.yaml", "R031", 3, 30),
 ];

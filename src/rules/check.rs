@@ -338,6 +338,35 @@ impl Checker<'_> {
         if !literal.is_empty() {
             pieces.push(Piece::Literal(literal));
         }
+        if ok {
+            // The proxy compiles the template as a Java regex at request time (§5.2); text it
+            // leaves unescaped (`{x_y}`, `|`, `\`) can make that fail.
+            let regex = crate::endpoint::template_regex(s);
+            if let Err(e) = Regex::new(
+                &regex,
+                Flags {
+                    case_insensitive: true,
+                    ..Flags::default()
+                },
+            ) {
+                self.push(
+                    Code::InvalidRegex,
+                    template.span,
+                    format!(
+                        "the proxy turns this template into the regex `{regex}`, which does not \
+                         compile: {}",
+                        e.message
+                    ),
+                    Some(
+                        "outside parameters, `{`, `}`, `|` and `\\` are regex syntax in a \
+                         template; parameter names are a letter followed by letters and digits. \
+                         Or write the endpoint with `pathRegex`"
+                            .into(),
+                    ),
+                );
+                return None;
+            }
+        }
         ok.then_some(pieces)
     }
 
@@ -357,11 +386,12 @@ impl Checker<'_> {
         }
     }
 
-    /// Parses a JSONPath, reporting where it fails.
-    fn path(&mut self, path: &Located<String>) -> Option<JsonPath> {
+    /// Parses a JSONPath, reporting where it fails. `updates`: the path selects values to
+    /// transform (a transform's `jsonPaths`), not values to read.
+    fn path(&mut self, path: &Located<String>, updates: bool) -> Option<JsonPath> {
         match jsonpath::parse(path) {
             Ok(parsed) => {
-                self.lint_path(&parsed, path);
+                self.lint_path(&parsed, path, updates);
                 Some(parsed)
             }
             Err(e) => {
@@ -376,10 +406,21 @@ impl Checker<'_> {
         }
     }
 
-    /// The single place where lints of valid paths are reported: wire `jsonpath::lints(parsed)`
-    /// here, each lint located with `self.span_in(path, lint_offset)`.
-    #[allow(clippy::unused_self)] // the lint call site, empty until path lints exist
-    fn lint_path(&mut self, _parsed: &JsonPath, _path: &Located<String>) {}
+    /// Reports the lints of a valid path; those about updating the root only for `updates`.
+    fn lint_path(&mut self, parsed: &JsonPath, path: &Located<String>, updates: bool) {
+        for lint in jsonpath::lints(parsed) {
+            let about_updates = matches!(
+                lint.kind,
+                jsonpath::LintKind::RootOnly | jsonpath::LintKind::LeafFilterOnRoot
+            );
+            if about_updates && !updates {
+                continue;
+            }
+            let start = self.span_in(path, lint.span.start);
+            let end = self.span_in(path, lint.span.end.max(lint.span.start + 1) - 1);
+            self.push(Code::PathLint, start.to(end), lint.message, lint.help);
+        }
+    }
 
     fn parameter_schema(&mut self, schema: &Located<ParameterSchema>) {
         self.parameter_checks(schema.format.as_ref(), schema.pattern.as_ref());
@@ -438,14 +479,14 @@ impl Checker<'_> {
             );
         }
         for path in &augment.json_paths {
-            self.path(path);
+            self.path(path, false);
         }
         if let Some(inner) = augment
             .inner_json_path
             .as_ref()
             .filter(|p| !p.trim().is_empty())
         {
-            self.path(inner);
+            self.path(inner, false);
         }
         if let Some(schema) = &augment.output_schema {
             self.push(
@@ -475,7 +516,7 @@ impl Checker<'_> {
             );
         }
         for path in &transform.json_paths {
-            self.path(path);
+            self.path(path, true);
         }
         if let Some(guard) = &transform.apply_only_when {
             if guard.trim().is_empty() {
@@ -486,7 +527,7 @@ impl Checker<'_> {
                     None,
                 );
             } else {
-                self.path(guard);
+                self.path(guard, false);
             }
         }
         if let Some(fields) = &transform.fields {
@@ -596,7 +637,7 @@ impl Checker<'_> {
                     .filter(|p| !p.trim().is_empty());
                 match (o.is_json_escaped, inner) {
                     (true, Some(p)) => {
-                        self.path(p);
+                        self.path(p, false);
                     }
                     (true, None) => self.push(
                         Code::NoEffect,

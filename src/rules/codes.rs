@@ -55,6 +55,7 @@ macro_rules! codes {
         /// | R051 | warning | a filter `type` that is not a JSON type, which fails when reached |
         /// | R052 | error | more findings than are reported for one file |
         /// | P001 | error | a JSONPath that does not parse |
+        /// | P002 | warning | a JSONPath that parses but is probably not what was meant, or fails at request time |
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum Code {
@@ -174,6 +175,8 @@ codes! {
     TooManyFindings = "R052", Error;
     /// A JSONPath that does not parse.
     PathSyntax = "P001", Error;
+    /// A JSONPath that parses but is suspicious.
+    PathLint = "P002", Warning;
 }
 
 impl Code {
