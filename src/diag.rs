@@ -200,26 +200,50 @@ pub fn render_human(d: &Diagnostic, source: Option<&str>) -> String {
     out
 }
 
-/// The source lines holding `span` (clipped to its first line), and the span within them.
+/// Bytes of a long line shown before and after the annotated span.
+const EXCERPT_CONTEXT: usize = 60;
+
+/// The source line holding `span` (clipped to that line, and to a window around the span when the
+/// line is long), and the span within it.
 fn excerpt(text: &str, span: Range<usize>) -> Option<(String, Range<usize>)> {
     let start = span.start.min(text.len());
     if !text.is_char_boundary(start) {
         return None;
     }
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    let line = text[line_start..line_end].trim_end_matches('\r');
-    let mut end = span.end.clamp(start, line_start + line.len());
+    let mut line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let mut line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    if text[line_start..line_end].ends_with('\r') {
+        line_end -= 1;
+    }
+    let mut end = span.end.clamp(start, line_end.max(start));
+    end = end.min(start + 2 * EXCERPT_CONTEXT);
     while !text.is_char_boundary(end) {
         end += 1;
     }
-    let mut range = (start - line_start)..(end - line_start);
+    let (mut prefix, mut suffix) = ("", "");
+    if start - line_start > EXCERPT_CONTEXT {
+        line_start = start - EXCERPT_CONTEXT;
+        while !text.is_char_boundary(line_start) {
+            line_start += 1;
+        }
+        prefix = "...";
+    }
+    if line_end > end + EXCERPT_CONTEXT {
+        line_end = end + EXCERPT_CONTEXT;
+        while !text.is_char_boundary(line_end) {
+            line_end += 1;
+        }
+        suffix = "...";
+    }
+    let line = format!("{prefix}{}{suffix}", &text[line_start..line_end]);
+    let offset = prefix.len();
+    let mut range = (start - line_start + offset)..(end - line_start + offset);
     if range.is_empty() {
         // Point at one character (or just past the end of the line).
         let width = line[range.start..].chars().next().map_or(0, char::len_utf8);
         range.end = range.start + width;
     }
-    Some((line.to_owned(), range))
+    Some((line, range))
 }
 
 /// Renders findings as one JSON array (`code`, `severity`, `message`, `location`, `help`).

@@ -116,6 +116,8 @@ const INVALID: &[(&str, &str, u32, u32)] = &[
     ("unknown-schema-type.yaml", "R051", 5, 13),
     ("bad-jsonpath.yaml", "P001", 8, 14),
     ("bad-apply-only-when.yaml", "P001", 8, 25),
+    ("suspicious-paths.yaml", "P002", 7, 24),
+    ("template-invalid-java-regex.yaml", "R035", 3, 19),
     ("json-form.json", "R015", 7, 21),
     ("many-errors.yaml", "R031", 3, 30),
 ];
@@ -292,4 +294,34 @@ fn yaml_rules_without_source(yaml: &rules::Rules, json: &rules::Rules) -> rules:
         source: json.source.clone(),
         ..yaml.clone()
     }
+}
+
+/// How an editor sees a YAML rules file: tags dropped, so transforms have no `method`.
+fn editor_view(path: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(path).expect("readable");
+    serde_saphyr::from_str(&text).expect("YAML reads")
+}
+
+#[test]
+fn published_schema_accepts_tagged_yaml_as_an_editor_sees_it() {
+    let schema = rules::schema::json_schema();
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let mut files = compat_rules();
+    files.push(package_root().join("tests/fixtures/valid/every-key.yaml"));
+    for file in files {
+        let view = editor_view(&file);
+        let errors: Vec<String> = validator
+            .iter_errors(&view)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", file.display());
+    }
+}
+
+#[test]
+fn published_schema_flags_an_unknown_key_in_a_tagged_item() {
+    let schema = rules::schema::json_schema();
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let view = editor_view(Path::new(&invalid("unknown-transform-option.yaml")));
+    assert!(!validator.is_valid(&view));
 }

@@ -98,6 +98,14 @@ impl Checker<'_> {
         span_in_scalar(text, s.span, style, &s.value, offset.min(s.value.len()))
     }
 
+    /// The source span of bytes `start..end` of a located string (one line at most).
+    fn span_of(&self, s: &Located<String>, start: usize, end: usize) -> Span {
+        let first = self.span_in(s, start);
+        let last = self.span_in(s, end.saturating_sub(1).max(start));
+        let joined = Span::new(first.start, last.end.max(first.end));
+        first_line(self.text(), joined)
+    }
+
     fn top_level(&mut self) {
         let rules = self.rules;
         if *rules.allow_all_endpoints {
@@ -299,7 +307,7 @@ impl Checker<'_> {
             if !valid {
                 self.push(
                     Code::TemplateParamName,
-                    self.span_in(template, i),
+                    self.span_of(template, i, i + close + 1),
                     format!(
                         "`{{{inner}}}` is not a parameter and stays literal text, so the \
                          template does not match real paths"
@@ -310,7 +318,7 @@ impl Checker<'_> {
             } else if names.contains(&name) {
                 self.push(
                     Code::TemplateDuplicateParam,
-                    self.span_in(template, i),
+                    self.span_of(template, i, i + close + 1),
                     format!("the parameter `{name}` appears twice"),
                     Some("name each parameter differently".into()),
                 );
@@ -329,6 +337,35 @@ impl Checker<'_> {
         }
         if !literal.is_empty() {
             pieces.push(Piece::Literal(literal));
+        }
+        if ok {
+            // The proxy compiles the template as a Java regex at request time (§5.2); text it
+            // leaves unescaped (`{x_y}`, `|`, `\`) can make that fail.
+            let regex = crate::endpoint::template_regex(s);
+            if let Err(e) = Regex::new(
+                &regex,
+                Flags {
+                    case_insensitive: true,
+                    ..Flags::default()
+                },
+            ) {
+                self.push(
+                    Code::InvalidRegex,
+                    template.span,
+                    format!(
+                        "the proxy turns this template into the regex `{regex}`, which does not \
+                         compile: {}",
+                        e.message
+                    ),
+                    Some(
+                        "outside parameters, `{`, `}`, `|` and `\\` are regex syntax in a \
+                         template; parameter names are a letter followed by letters and digits. \
+                         Or write the endpoint with `pathRegex`"
+                            .into(),
+                    ),
+                );
+                return None;
+            }
         }
         ok.then_some(pieces)
     }
@@ -349,11 +386,12 @@ impl Checker<'_> {
         }
     }
 
-    /// Parses a JSONPath, reporting where it fails.
-    fn path(&mut self, path: &Located<String>) -> Option<JsonPath> {
+    /// Parses a JSONPath, reporting where it fails. `updates`: the path selects values to
+    /// transform (a transform's `jsonPaths`), not values to read.
+    fn path(&mut self, path: &Located<String>, updates: bool) -> Option<JsonPath> {
         match jsonpath::parse(path) {
             Ok(parsed) => {
-                self.lint_path(&parsed, path);
+                self.lint_path(&parsed, path, updates);
                 Some(parsed)
             }
             Err(e) => {
@@ -368,10 +406,21 @@ impl Checker<'_> {
         }
     }
 
-    /// The single place where lints of valid paths are reported: wire `jsonpath::lints(parsed)`
-    /// here, each lint located with `self.span_in(path, lint_offset)`.
-    #[allow(clippy::unused_self)] // the lint call site, empty until path lints exist
-    fn lint_path(&mut self, _parsed: &JsonPath, _path: &Located<String>) {}
+    /// Reports the lints of a valid path; those about updating the root only for `updates`.
+    fn lint_path(&mut self, parsed: &JsonPath, path: &Located<String>, updates: bool) {
+        for lint in jsonpath::lints(parsed) {
+            let about_updates = matches!(
+                lint.kind,
+                jsonpath::LintKind::RootOnly | jsonpath::LintKind::LeafFilterOnRoot
+            );
+            if about_updates && !updates {
+                continue;
+            }
+            let start = self.span_in(path, lint.span.start);
+            let end = self.span_in(path, lint.span.end.max(lint.span.start + 1) - 1);
+            self.push(Code::PathLint, start.to(end), lint.message, lint.help);
+        }
+    }
 
     fn parameter_schema(&mut self, schema: &Located<ParameterSchema>) {
         self.parameter_checks(schema.format.as_ref(), schema.pattern.as_ref());
@@ -430,14 +479,14 @@ impl Checker<'_> {
             );
         }
         for path in &augment.json_paths {
-            self.path(path);
+            self.path(path, false);
         }
         if let Some(inner) = augment
             .inner_json_path
             .as_ref()
             .filter(|p| !p.trim().is_empty())
         {
-            self.path(inner);
+            self.path(inner, false);
         }
         if let Some(schema) = &augment.output_schema {
             self.push(
@@ -467,7 +516,7 @@ impl Checker<'_> {
             );
         }
         for path in &transform.json_paths {
-            self.path(path);
+            self.path(path, true);
         }
         if let Some(guard) = &transform.apply_only_when {
             if guard.trim().is_empty() {
@@ -478,7 +527,7 @@ impl Checker<'_> {
                     None,
                 );
             } else {
-                self.path(guard);
+                self.path(guard, false);
             }
         }
         if let Some(fields) = &transform.fields {
@@ -588,7 +637,7 @@ impl Checker<'_> {
                     .filter(|p| !p.trim().is_empty());
                 match (o.is_json_escaped, inner) {
                     (true, Some(p)) => {
-                        self.path(p);
+                        self.path(p, false);
                     }
                     (true, None) => self.push(
                         Code::NoEffect,
@@ -756,6 +805,11 @@ impl Checker<'_> {
     /// template endpoint whose sample path (each parameter replaced by `1`) an earlier endpoint
     /// accepts with at least the same methods and query parameters, and repeated `pathRegex`es.
     fn shadowing(&mut self, endpoints: &[(&Located<Endpoint>, Option<Vec<Piece>>)]) {
+        // The comparison is quadratic; rules files have at most a few hundred endpoints, and a
+        // file with thousands is not worth the time.
+        if endpoints.len() > MAX_SHADOWING_ENDPOINTS {
+            return;
+        }
         let ci = Flags {
             case_insensitive: true,
             ..Flags::default()
@@ -769,6 +823,7 @@ impl Checker<'_> {
                     .and_then(|r| Regex::new(r, ci).ok())
             })
             .collect();
+        let accepts: Vec<Accepts> = endpoints.iter().map(|(e, _)| Accepts::of(e)).collect();
         for (j, (later, later_pieces)) in endpoints.iter().enumerate() {
             let later_regex = later.path_regex.as_ref().filter(|r| !r.trim().is_empty());
             let sample = match (later_regex, later_pieces) {
@@ -776,7 +831,7 @@ impl Checker<'_> {
                 _ => None,
             };
             for (i, (earlier, earlier_pieces)) in endpoints[..j].iter().enumerate() {
-                if !covers(earlier, later) {
+                if !accepts[i].covers(&accepts[j]) {
                     continue;
                 }
                 let earlier_regex = earlier.path_regex.as_ref().filter(|r| !r.trim().is_empty());
@@ -819,40 +874,46 @@ impl Checker<'_> {
     }
 }
 
-/// Whether `earlier` accepts every method and query parameter `later` accepts, and validates
-/// nothing that could make it not match.
-fn covers(earlier: &Endpoint, later: &Endpoint) -> bool {
-    let upper = |v: &Option<Vec<String>>| {
-        v.as_ref().map(|v| {
-            v.iter()
-                .map(|s| s.to_ascii_uppercase())
-                .collect::<BTreeSet<_>>()
-        })
-    };
-    let lower = |v: &Option<Vec<String>>| {
-        v.as_ref().map(|v| {
-            v.iter()
-                .map(|s| s.to_ascii_lowercase())
-                .collect::<BTreeSet<_>>()
-        })
-    };
-    let subset =
-        |later: Option<BTreeSet<String>>, earlier: Option<BTreeSet<String>>| match (later, earlier)
-        {
+/// Files with more endpoints are not checked for shadowing.
+const MAX_SHADOWING_ENDPOINTS: usize = 2000;
+
+/// What an endpoint accepts besides its path: the sets of methods (upper case) and query
+/// parameter names (lower case), `None` meaning any, and whether it validates parameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Accepts {
+    methods: Option<BTreeSet<String>>,
+    query: Option<BTreeSet<String>>,
+    validates: bool,
+}
+
+impl Accepts {
+    fn of(endpoint: &Endpoint) -> Accepts {
+        let set = |v: &Option<Vec<String>>, f: fn(&str) -> String| {
+            v.as_ref()
+                .map(|v| v.iter().map(|s| f(s)).collect::<BTreeSet<_>>())
+        };
+        Accepts {
+            methods: set(&endpoint.allowed_methods, str::to_ascii_uppercase),
+            query: set(&endpoint.allowed_query_params, str::to_ascii_lowercase),
+            validates: endpoint.path_parameter_schemas.is_some()
+                || endpoint.query_param_schemas.is_some(),
+        }
+    }
+
+    /// Whether `self` (an earlier endpoint) accepts every method and query parameter `later`
+    /// accepts, and validates nothing that could make it not match.
+    fn covers(&self, later: &Accepts) -> bool {
+        let subset = |later: &Option<BTreeSet<String>>, earlier: &Option<BTreeSet<String>>| match (
+            later, earlier,
+        ) {
             (_, None) => true,
             (None, Some(_)) => false,
-            (Some(l), Some(e)) => l.is_subset(&e),
+            (Some(l), Some(e)) => l.is_subset(e),
         };
-    earlier.path_parameter_schemas.is_none()
-        && earlier.query_param_schemas.is_none()
-        && subset(
-            upper(&later.allowed_methods),
-            upper(&earlier.allowed_methods),
-        )
-        && subset(
-            lower(&later.allowed_query_params),
-            lower(&earlier.allowed_query_params),
-        )
+        !self.validates
+            && subset(&later.methods, &self.methods)
+            && subset(&later.query, &self.query)
+    }
 }
 
 fn sample_path(pieces: &[Piece]) -> String {
@@ -950,12 +1011,22 @@ mod tests {
             allowed_methods: Some(vec!["GET".into()]),
             ..Endpoint::default()
         };
-        let later = Endpoint {
+        let later = Accepts::of(&Endpoint {
             allowed_methods: Some(vec!["get".into()]),
             ..Endpoint::default()
-        };
-        assert!(covers(&earlier, &later));
+        });
+        assert!(Accepts::of(&earlier).covers(&later));
         earlier.allowed_methods = Some(vec!["POST".into()]);
-        assert!(!covers(&earlier, &later));
+        assert!(!Accepts::of(&earlier).covers(&later));
+    }
+
+    #[test]
+    fn an_endpoint_allowing_any_query_is_not_covered_by_a_restricted_one() {
+        let earlier = Accepts::of(&Endpoint {
+            allowed_query_params: Some(vec!["page".into()]),
+            ..Endpoint::default()
+        });
+        assert!(!earlier.covers(&Accepts::of(&Endpoint::default())));
+        assert!(Accepts::of(&Endpoint::default()).covers(&earlier));
     }
 }

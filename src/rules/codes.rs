@@ -53,7 +53,9 @@ macro_rules! codes {
         /// | R049 | warning | a transform or augment without `jsonPaths` |
         /// | R050 | warning | `properties` or `items` without `type`, which the filter ignores |
         /// | R051 | warning | a filter `type` that is not a JSON type, which fails when reached |
+        /// | R052 | error | more findings than are reported for one file |
         /// | P001 | error | a JSONPath that does not parse |
+        /// | P002 | warning | a JSONPath that parses but is probably not what was meant, or fails at request time |
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum Code {
@@ -169,8 +171,12 @@ codes! {
     UntypedContainer = "R050", Warning;
     /// A filter `type` that is not a JSON type.
     UnknownSchemaType = "R051", Warning;
+    /// More findings than are reported for one file.
+    TooManyFindings = "R052", Error;
     /// A JSONPath that does not parse.
     PathSyntax = "P001", Error;
+    /// A JSONPath that parses but is suspicious.
+    PathLint = "P002", Warning;
 }
 
 impl Code {

@@ -132,6 +132,19 @@ pub fn load_str(name: &str, text: &str) -> LoadResult {
         diags.extend(check::check(rules, &skip));
     }
     sort(&mut diags);
+    if diags.len() > schema::MAX_FINDINGS {
+        diags.truncate(schema::MAX_FINDINGS);
+        diags.push(
+            Code::TooManyFindings
+                .diag(format!(
+                    "more than {} findings; the rest are not shown",
+                    schema::MAX_FINDINGS
+                ))
+                .at(Location::File {
+                    file: name.to_owned(),
+                }),
+        );
+    }
     match rules {
         Some(rules) if !diags.iter().any(Diagnostic::is_error) => Ok((rules, diags)),
         _ => Err(diags),
@@ -653,5 +666,194 @@ impl Skip {
                 NodeKind::Scalar(_) => return,
             };
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::model::DEFAULT_DELIMITER;
+
+    fn ok(text: &str) -> (Rules, Vec<Diagnostic>) {
+        match load_str("rules.yaml", text) {
+            Ok(loaded) => loaded,
+            Err(findings) => panic!("{findings:#?}"),
+        }
+    }
+
+    fn codes(text: &str) -> Vec<&'static str> {
+        let findings = match load_str("rules.yaml", text) {
+            Ok((_, warnings)) => warnings,
+            Err(findings) => findings,
+        };
+        findings.iter().map(|d| d.code).collect()
+    }
+
+    const TAGGED: &str = "endpoints:\n  - pathTemplate: \"/v1/users\"\n    transforms:\n      - !<pseudonymize>\n        jsonPaths:\n          - \"$..email\"\n        includeReversible: true\n      - !redact\n        jsonPaths: [\"$..name\"]\n";
+
+    #[test]
+    fn tag_short_tag_and_method_key_read_the_same() {
+        let json = r#"{"endpoints": [{"pathTemplate": "/v1/users", "transforms": [
+            {"method": "pseudonymize", "jsonPaths": ["$..email"], "includeReversible": true},
+            {"jsonPaths": ["$..name"], "method": "redact"}]}]}"#;
+        let (yaml_rules, _) = ok(TAGGED);
+        let (json_rules, _) = ok(json);
+        assert_eq!(yaml_rules.endpoints, json_rules.endpoints);
+        assert_eq!(yaml_rules.endpoints[0].transforms.len(), 2);
+    }
+
+    #[test]
+    fn defaults_of_section_1_5_apply() {
+        let (rules, _) = ok(
+            "endpoints:\n  - pathTemplate: /a\n    transforms:\n      - !<pseudonymize>\n        jsonPaths: [$.a]\n      - !<filterTokenByRegex>\n        jsonPaths: [$.b]\n",
+        );
+        let t = &rules.endpoints[0].transforms;
+        let TransformKind::Pseudonymize(p) = &t[0].kind else {
+            panic!("not pseudonymize")
+        };
+        assert_eq!(p.encoding, Encoding::UrlSafeToken);
+        assert!(!p.include_reversible && !p.include_original);
+        let TransformKind::FilterTokenByRegex(f) = &t[1].kind else {
+            panic!("not filterTokenByRegex")
+        };
+        assert_eq!(f.delimiter(), DEFAULT_DELIMITER);
+        assert!(f.filters.is_empty());
+    }
+
+    #[test]
+    fn strings_and_kinds_carry_their_spans() {
+        let (rules, _) = ok(TAGGED);
+        let t = &rules.endpoints[0].transforms[0];
+        assert_eq!(&TAGGED[t.json_paths[0].span.range()], "\"$..email\"");
+        assert_eq!(&TAGGED[t.kind_span.range()], "!<pseudonymize>");
+        assert_eq!(&TAGGED[t.span.range()][..15], "!<pseudonymize>");
+        let template = rules.endpoints[0].path_template.as_ref().expect("template");
+        assert_eq!(
+            rules.source.location(template.span).to_string(),
+            "rules.yaml:2:19"
+        );
+    }
+
+    #[test]
+    fn named_entries_are_located_from_their_name() {
+        let text = "endpoints: []\ndefinitions:\n  User:\n    type: object\n";
+        let (rules, _) = ok(text);
+        let defs = rules.definitions.expect("definitions");
+        assert_eq!(&text[defs["User"].span.range()][..5], "User:");
+    }
+
+    #[test]
+    fn warnings_alone_load() {
+        let (rules, warnings) = ok("allowAllEndpoints: true\nendpoints: []\n");
+        assert!(*rules.allow_all_endpoints);
+        assert_eq!(
+            warnings.iter().map(|d| d.code).collect::<Vec<_>>(),
+            ["R048"]
+        );
+    }
+
+    #[test]
+    fn plain_scalars_read_as_strings_where_strings_are_expected() {
+        let (rules, _) =
+            ok("endpoints:\n  - pathTemplate: /a\n    allowedQueryParams: [123, true]\n");
+        assert_eq!(
+            rules.endpoints[0].allowed_query_params.as_deref(),
+            Some(&["123".to_owned(), "true".to_owned()][..])
+        );
+    }
+
+    #[test]
+    fn column_points_into_a_string_through_escapes() {
+        let text = "endpoints:\n  - pathTemplate: \"/v1/\\u0075sers/{id\"\n";
+        let findings = load_str("rules.yaml", text).expect_err("unbalanced");
+        let d = findings.iter().find(|d| d.code == "R031").expect("R031");
+        let Some(Location::Source { span, .. }) = &d.location else {
+            panic!("no source location")
+        };
+        assert_eq!(&text[span.clone()], "{");
+    }
+
+    #[test]
+    fn column_points_into_a_string_continued_on_the_next_line() {
+        let text = "endpoints:\n  - pathTemplate: \"/v1/users/\\\n      {id\"\n";
+        let findings = load_str("rules.yaml", text).expect_err("unbalanced");
+        let d = findings.iter().find(|d| d.code == "R031").expect("R031");
+        assert_eq!(
+            d.location.as_ref().map(ToString::to_string).as_deref(),
+            Some("rules.yaml:3:7")
+        );
+    }
+
+    #[test]
+    fn malformed_definition_is_not_also_an_unresolved_ref() {
+        let text = "endpoints:\n  - pathTemplate: /a\n    responseSchema:\n      $ref: \"#/definitions/User\"\ndefinitions:\n  User: [1]\n";
+        assert_eq!(codes(text), ["R013"]);
+    }
+
+    #[test]
+    fn malformed_path_template_is_not_also_a_missing_matcher() {
+        assert_eq!(codes("endpoints:\n  - pathTemplate: [a]\n"), ["R013"]);
+    }
+
+    #[test]
+    fn include_original_with_json_encoding_is_accepted() {
+        let text = "endpoints:\n  - pathTemplate: /a\n    transforms:\n      - !<pseudonymize>\n        jsonPaths: [$.a]\n        encoding: JSON\n        includeOriginal: true\n";
+        assert!(codes(text).is_empty());
+    }
+
+    #[test]
+    fn tokenize_regex_with_a_group_is_accepted() {
+        let text = "endpoints:\n  - pathTemplate: /a\n    transforms:\n      - !<tokenize>\n        jsonPaths: [$.a]\n        regex: \"^x/([a-z]+)$\"\n";
+        assert!(codes(text).is_empty());
+    }
+
+    #[test]
+    fn endpoints_for_different_methods_do_not_shadow() {
+        let text = "endpoints:\n  - pathTemplate: /a/{id}\n    allowedMethods: [GET]\n  - pathTemplate: /a/me\n    allowedMethods: [POST]\n";
+        assert!(codes(text).is_empty());
+    }
+
+    #[test]
+    fn repeated_path_regex_is_shadowed() {
+        let text = "endpoints:\n  - pathRegex: \"^/a$\"\n  - pathRegex: \"^/a$\"\n";
+        assert_eq!(codes(text), ["R044"]);
+    }
+
+    #[test]
+    fn specific_endpoint_before_generic_is_not_shadowed() {
+        let text = "endpoints:\n  - pathTemplate: /a/me\n  - pathTemplate: /a/{id}\n";
+        assert!(codes(text).is_empty());
+    }
+
+    #[test]
+    fn ref_to_a_missing_definition_suggests_a_close_name() {
+        let text = "endpoints:\n  - pathTemplate: /a\n    responseSchema:\n      $ref: \"#/definitions/Usr\"\ndefinitions:\n  User:\n    type: object\n";
+        let findings = load_str("rules.yaml", text).expect_err("unresolved");
+        assert_eq!(findings[0].code, "R040");
+        assert_eq!(findings[0].help.as_deref(), Some("did you mean `User`?"));
+    }
+
+    #[test]
+    fn non_utf8_bytes_are_located() {
+        let findings = load_bytes(
+            "rules.yaml",
+            b"endpoints:\n  - pathTemplate: \"/caf\xe9\"\n",
+        )
+        .expect_err("not utf-8");
+        assert_eq!(findings[0].code, "R003");
+        assert_eq!(
+            findings[0]
+                .location
+                .as_ref()
+                .map(ToString::to_string)
+                .as_deref(),
+            Some("rules.yaml:2:24")
+        );
+    }
+
+    #[test]
+    fn root_null_is_an_empty_file() {
+        assert_eq!(codes("---\n"), ["R009"]);
+        assert_eq!(codes("~\n"), ["R009"]);
     }
 }

@@ -44,7 +44,10 @@ pub(crate) fn span_in_scalar(
     match source_offset(raw, style, decoded, offset) {
         Some(at) => {
             let start = scalar.start + at;
-            let len = text[start..].chars().next().map_or(0, char::len_utf8);
+            let len = text
+                .get(start..)
+                .and_then(|t| t.chars().next())
+                .map_or(0, char::len_utf8);
             Span::new(start, start + len)
         }
         None => super::yaml::first_line(text, scalar),

@@ -208,8 +208,9 @@ impl Node {
 pub(crate) fn first_line(text: &str, span: Span) -> Span {
     let start = span.start.min(text.len());
     let end = span.end.min(text.len()).max(start);
-    let line_end = text[start..end]
-        .find(['\n', '\r'])
+    let line_end = text
+        .get(start..end)
+        .and_then(|t| t.find(['\n', '\r']))
         .map_or(end, |i| start + i);
     Span::new(start, line_end.max(start))
 }
@@ -296,7 +297,11 @@ impl<'t> Reader<'t> {
 
     fn scan_error(&mut self, e: &ScanError) -> Stop {
         let at = offset(*e.marker()).min(self.text.len());
-        let len = self.text[at..].chars().next().map_or(0, char::len_utf8);
+        let len = self
+            .text
+            .get(at..)
+            .and_then(|t| t.chars().next())
+            .map_or(0, char::len_utf8);
         let span = Span::new(at, at + len);
         let kind = e.kind();
         let problem = match kind {
@@ -329,11 +334,14 @@ impl<'t> Reader<'t> {
     /// The first tab in the indentation of the line holding `at` (the parser reports the
     /// position after it).
     fn tab_near(&self, at: usize) -> Option<Span> {
-        let line_start = self.text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let line_start = self.text.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
         let indent = self.text[line_start..]
             .find(|c: char| c != ' ' && c != '\t')
             .map_or(self.text.len(), |i| line_start + i);
-        let tab = self.text[line_start..indent.max(at).min(self.text.len())].find('\t')?;
+        let tab = self
+            .text
+            .get(line_start..indent.max(at).min(self.text.len()))?
+            .find('\t')?;
         Some(Span::new(line_start + tab, line_start + tab + 1))
     }
 
