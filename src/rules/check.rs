@@ -983,11 +983,20 @@ mod tests {
     }
 
     #[test]
-    fn invalid_parameter_name_stays_literal() {
+    fn invalid_parameter_name_makes_the_template_unusable() {
+        let rules = Rules::default();
+        let mut c = Checker {
+            rules: &rules,
+            source: &rules.source,
+            skip: &Skip::default(),
+            diags: Vec::new(),
+        };
         assert_eq!(
-            pieces("/orgs/{org_id}"),
-            vec![Piece::Literal("/orgs/{org_id}".into())]
+            c.template(&Located::unlocated("/orgs/{org_id}".to_owned())),
+            None
         );
+        let codes: Vec<&str> = c.diags.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["R032", "R035"]);
     }
 
     #[test]
