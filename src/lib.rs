@@ -11,4 +11,5 @@ pub mod jsonpath;
 pub mod plan;
 pub mod pseudonym;
 pub mod rules;
+pub mod sanitize;
 pub mod transform;

@@ -158,16 +158,15 @@ impl Matcher {
             }
         }
         let params: Vec<QueryParam> = url.query.as_deref().map(parse_query).unwrap_or_default();
-        if let Some(allowed) = &self.allowed_query {
-            if let Some(p) = params
+        if let Some(allowed) = &self.allowed_query
+            && let Some(p) = params
                 .iter()
                 .find(|p| !allowed.contains(&p.name.to_lowercase()))
-            {
-                return Err(Mismatch::QueryParameterNotAllowed {
-                    name: p.name.clone(),
-                }
-                .into());
+        {
+            return Err(Mismatch::QueryParameterNotAllowed {
+                name: p.name.clone(),
             }
+            .into());
         }
         if let Some(schemas) = &endpoint.query_param_schemas {
             for (name, schema) in schemas {

@@ -53,7 +53,7 @@ impl<'r> SchemaRoot<'r> {
     /// Filters a whole top-level value with the endpoint's `responseSchema` (§4.1). A
     /// top-level "not matched" becomes null, as the proxy serializes it.
     pub fn filter<'a>(
-        &self,
+        self,
         value: Value<'a>,
         schema: &SchemaFilter,
     ) -> Result<Value<'a>, FilterError> {
@@ -65,14 +65,14 @@ impl<'r> SchemaRoot<'r> {
 
     /// §4.2, rules 1, 2, 5 and 6, tried in order.
     fn apply<'a>(
-        &self,
+        self,
         node: Value<'a>,
         schema: &SchemaFilter,
     ) -> Result<Filtered<'a>, FilterError> {
         if let Some(reference) = &schema.reference {
             return match self.resolve(reference)? {
                 Some(target) => self.apply(node, target),
-                None => self.untyped(node),
+                None => Self::untyped(node),
             };
         }
         if let Some(candidates) = schema.any_of.as_ref().filter(|c| !c.is_empty()) {
@@ -84,7 +84,7 @@ impl<'r> SchemaRoot<'r> {
             return Ok(Filtered::Value(Value::Null));
         }
         let Some(type_name) = &schema.schema_type else {
-            return self.untyped(node);
+            return Self::untyped(node);
         };
         if let Some(condition) = &schema.if_schema {
             let mut r = self.condition(&node, condition)?;
@@ -116,7 +116,7 @@ impl<'r> SchemaRoot<'r> {
                 Value::String(s) => Value::String(s),
                 _ => Value::Null,
             },
-            SchemaType::Integer => to_integer(node),
+            SchemaType::Integer => to_integer(&node),
             SchemaType::Number => match node {
                 n @ (Value::Int(_) | Value::BigInt(_) | Value::Double(_)) => n,
                 _ => Value::Null,
@@ -142,10 +142,7 @@ impl<'r> SchemaRoot<'r> {
     }
 
     /// `$ref`: `#` is the definitions-only root (no type); `#/definitions/NAME` a definition.
-    fn resolve(
-        &self,
-        reference: &Located<String>,
-    ) -> Result<Option<&'r SchemaFilter>, FilterError> {
+    fn resolve(self, reference: &Located<String>) -> Result<Option<&'r SchemaFilter>, FilterError> {
         let text = reference.as_str();
         if text == "#" {
             return Ok(None);
@@ -163,7 +160,7 @@ impl<'r> SchemaRoot<'r> {
     }
 
     /// Rule 6: no type: containers become null, scalars pass.
-    fn untyped<'a>(&self, node: Value<'a>) -> Result<Filtered<'a>, FilterError> {
+    fn untyped(node: Value<'_>) -> Result<Filtered<'_>, FilterError> {
         match node {
             Value::Object(_) | Value::Array(_) => Ok(Filtered::Value(Value::Null)),
             Value::BigInt(_) => Err(FilterError::UntypedBigInteger),
@@ -174,7 +171,7 @@ impl<'r> SchemaRoot<'r> {
     /// Rule 3: an `if`/`else` schema tests the member named by its alphabetically first
     /// property.
     fn condition<'a>(
-        &self,
+        self,
         node: &Value<'a>,
         condition: &SchemaFilter,
     ) -> Result<Filtered<'a>, FilterError> {
@@ -191,7 +188,7 @@ impl<'r> SchemaRoot<'r> {
     }
 
     /// Rule 4: a `then` schema keeps the members it lists, each filtered, with no type check.
-    fn then<'a>(&self, node: Value<'a>, then: &SchemaFilter) -> Result<Filtered<'a>, FilterError> {
+    fn then<'a>(self, node: Value<'a>, then: &SchemaFilter) -> Result<Filtered<'a>, FilterError> {
         let mut out = Map::new();
         if let Value::Object(members) = node {
             let properties = then.properties.as_ref();
@@ -210,7 +207,7 @@ impl<'r> SchemaRoot<'r> {
     /// `type: object`: members in input order; `+` keys kept verbatim (augments, §2.13),
     /// unlisted keys dropped, listed ones filtered (a null result keeps the key).
     fn object<'a>(
-        &self,
+        self,
         members: Map<'a>,
         properties: Option<&BTreeMap<String, Located<SchemaFilter>>>,
     ) -> Result<Filtered<'a>, FilterError> {
@@ -234,7 +231,7 @@ impl<'r> SchemaRoot<'r> {
     /// `type: array`: each element filtered by `items`; elements that come out null (or not
     /// matched) are removed.
     fn array<'a>(
-        &self,
+        self,
         elements: Vec<Value<'a>>,
         items: Option<&Located<SchemaFilter>>,
     ) -> Result<Value<'a>, FilterError> {
@@ -255,8 +252,8 @@ impl<'r> SchemaRoot<'r> {
 /// `type: integer` (§4.2): ints stay; doubles in int range truncate toward zero, then doubles
 /// in long range; everything else (strings, booleans, `1e20`, integers beyond long,
 /// containers) becomes null.
-fn to_integer(node: Value<'_>) -> Value<'_> {
-    match node {
+fn to_integer(node: &Value<'_>) -> Value<'static> {
+    match *node {
         Value::Int(i) => Value::Int(i),
         Value::Double(d) if d >= f64::from(i32::MIN) && d <= f64::from(i32::MAX) => {
             Value::Int(d.trunc() as i64)

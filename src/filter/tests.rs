@@ -4,12 +4,11 @@ use crate::rules::{Rules, load_str};
 
 /// Rules with one endpoint whose `responseSchema` is `schema` (YAML), plus `definitions`.
 fn rules(schema: &str, definitions: &str) -> Rules {
-    let indented: String = schema.lines().map(|l| format!("      {l}\n")).collect();
+    let indented = indent_by(schema, "      ");
     let defs = if definitions.is_empty() {
         String::new()
     } else {
-        let d: String = definitions.lines().map(|l| format!("  {l}\n")).collect();
-        format!("definitions:\n{d}")
+        format!("definitions:\n{}", indent_by(definitions, "  "))
     };
     let text =
         format!("endpoints:\n  - pathTemplate: \"/x\"\n    responseSchema:\n{indented}{defs}");
@@ -238,5 +237,14 @@ fn unknown_type_is_fatal_when_reached() {
 }
 
 fn indent(s: &str) -> String {
-    s.lines().map(|l| format!("  {l}\n")).collect()
+    indent_by(s, "  ")
+}
+
+fn indent_by(s: &str, prefix: &str) -> String {
+    s.lines().fold(String::new(), |mut out, l| {
+        out.push_str(prefix);
+        out.push_str(l);
+        out.push('\n');
+        out
+    })
 }

@@ -3,6 +3,8 @@
 //! Which values are selected, and in what order, is the plan's business (`crate::plan`); this
 //! module only maps one value to its replacement, or fails the response as the proxy would.
 
+pub mod augment;
+pub mod compiled;
 pub mod filter_token;
 pub mod pseudonymize;
 pub mod redact_except;

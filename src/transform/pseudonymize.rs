@@ -94,7 +94,10 @@ pub fn email_header<'a>(
     if is_blank(s) {
         return Ok(text(""));
     }
-    let Some(identities) = p.email_header_identities(s).map_err(pseudonym_error(KIND))? else {
+    let Some(identities) = p
+        .email_header_identities(s)
+        .map_err(pseudonym_error(KIND))?
+    else {
         return Ok(Value::Null);
     };
     Ok(text(match encoding {
@@ -128,17 +131,17 @@ pub fn regex_matches<'a>(
     let mut out = String::with_capacity(s.len() + 64);
     let mut copied = 0;
     let mut replaced = false;
-    for m in regex.find_iter(s) {
-        let m = m.map_err(TransformError::regex(KIND))?;
-        let Some((start, end)) = m.group(group) else {
+    for found in regex.find_iter(s) {
+        let found = found.map_err(TransformError::regex(KIND))?;
+        let Some((start, end)) = found.group(group) else {
             continue;
         };
-        let g = &s[start..end];
-        if is_blank(g) {
+        let captured = &s[start..end];
+        if is_blank(captured) {
             continue;
         }
         let token = p
-            .url_safe_token(PseudonymInput::Text(g), include_reversible)
+            .url_safe_token(PseudonymInput::Text(captured), include_reversible)
             .map_err(pseudonym_error(KIND))?;
         out.push_str(&s[copied..start]);
         out.push_str(&token);
@@ -181,8 +184,7 @@ pub fn tokenize<'a>(
 /// `hashIp` (§2.11): `t~` hash of the canonical IP; not an IP gives null.
 pub fn hash_ip<'a>(v: &Value<'a>, p: &Pseudonymizer) -> Result<Value<'a>, TransformError> {
     string_only(v, |s| {
-        Ok(p
-            .hash_ip(s)
+        Ok(p.hash_ip(s)
             .map_err(pseudonym_error("hashIp"))?
             .map_or(Value::Null, text))
     })
@@ -191,8 +193,7 @@ pub fn hash_ip<'a>(v: &Value<'a>, p: &Pseudonymizer) -> Result<Value<'a>, Transf
 /// `encryptIp` (§2.11): reversible token of the canonical IP; not an IP gives null.
 pub fn encrypt_ip<'a>(v: &Value<'a>, p: &Pseudonymizer) -> Result<Value<'a>, TransformError> {
     string_only(v, |s| {
-        Ok(p
-            .encrypt_ip(s)
+        Ok(p.encrypt_ip(s)
             .map_err(pseudonym_error("encryptIp"))?
             .map_or(Value::Null, text))
     })
@@ -224,7 +225,13 @@ mod tests {
 
     #[test]
     fn number_becomes_a_string_token() {
-        let out = pseudonymize(&Value::Int(111_111_111), &p(), Encoding::UrlSafeToken, true, false);
+        let out = pseudonymize(
+            &Value::Int(111_111_111),
+            &p(),
+            Encoding::UrlSafeToken,
+            true,
+            false,
+        );
         assert_eq!(
             out,
             Ok(text(
@@ -235,16 +242,33 @@ mod tests {
 
     #[test]
     fn doubles_hash_through_java_to_string() {
-        let out = pseudonymize(&Value::Double(1000.0), &p(), Encoding::UrlSafeToken, false, false);
-        assert_eq!(out, Ok(text("t~6iMsiQV7DhJGXCdWDlbU9yZrSvo9D_hR8xLqg62E6g4")));
+        let out = pseudonymize(
+            &Value::Double(1000.0),
+            &p(),
+            Encoding::UrlSafeToken,
+            false,
+            false,
+        );
+        assert_eq!(
+            out,
+            Ok(text("t~6iMsiQV7DhJGXCdWDlbU9yZrSvo9D_hR8xLqg62E6g4"))
+        );
     }
 
     #[test]
     fn email_keeps_domain_case() {
-        let out = pseudonymize(&text("Alice@Acme.COM"), &p(), Encoding::UrlSafeToken, false, false);
+        let out = pseudonymize(
+            &text("Alice@Acme.COM"),
+            &p(),
+            Encoding::UrlSafeToken,
+            false,
+            false,
+        );
         assert_eq!(
             out,
-            Ok(text("t~UFdK0TvVTvZ23c6QslyCy0o2MSq2DRtDjEXfTPJyyMk@Acme.COM"))
+            Ok(text(
+                "t~UFdK0TvVTvZ23c6QslyCy0o2MSq2DRtDjEXfTPJyyMk@Acme.COM"
+            ))
         );
     }
 
@@ -262,22 +286,39 @@ mod tests {
     #[test]
     fn null_and_blank_inputs_per_encoding() {
         let p = p();
-        assert_eq!(pseudonymize(&Value::Null, &p, Encoding::UrlSafeToken, false, false), Ok(Value::Null));
-        assert_eq!(pseudonymize(&text(" "), &p, Encoding::UrlSafeToken, false, false), Ok(Value::Null));
-        assert_eq!(pseudonymize(&Value::Null, &p, Encoding::Json, false, false), Ok(text("null")));
+        assert_eq!(
+            pseudonymize(&Value::Null, &p, Encoding::UrlSafeToken, false, false),
+            Ok(Value::Null)
+        );
+        assert_eq!(
+            pseudonymize(&text(" "), &p, Encoding::UrlSafeToken, false, false),
+            Ok(Value::Null)
+        );
+        assert_eq!(
+            pseudonymize(&Value::Null, &p, Encoding::Json, false, false),
+            Ok(text("null"))
+        );
         assert!(pseudonymize(&Value::Null, &p, Encoding::UrlSafeHashOnly, false, false).is_err());
     }
 
     #[test]
     fn hash_only_is_the_bare_hash() {
-        let out = pseudonymize(&text("alice@acme.com"), &p(), Encoding::UrlSafeHashOnly, true, false);
+        let out = pseudonymize(
+            &text("alice@acme.com"),
+            &p(),
+            Encoding::UrlSafeHashOnly,
+            true,
+            false,
+        );
         assert_eq!(out, Ok(text("UFdK0TvVTvZ23c6QslyCy0o2MSq2DRtDjEXfTPJyyMk")));
     }
 
     #[test]
     fn containers_and_booleans_are_fatal() {
         let p = p();
-        assert!(pseudonymize(&Value::Bool(true), &p, Encoding::UrlSafeToken, false, false).is_err());
+        assert!(
+            pseudonymize(&Value::Bool(true), &p, Encoding::UrlSafeToken, false, false).is_err()
+        );
         assert!(pseudonymize(&Value::Array(vec![]), &p, Encoding::Json, false, false).is_err());
     }
 
@@ -299,17 +340,30 @@ mod tests {
     #[test]
     fn email_header_input_rules() {
         let p = p();
-        assert_eq!(email_header(&text(" "), &p, Encoding::UrlSafeToken), Ok(text("")));
-        assert_eq!(email_header(&text("not an address"), &p, Encoding::UrlSafeToken), Ok(Value::Null));
+        assert_eq!(
+            email_header(&text(" "), &p, Encoding::UrlSafeToken),
+            Ok(text(""))
+        );
+        assert_eq!(
+            email_header(&text("not an address"), &p, Encoding::UrlSafeToken),
+            Ok(Value::Null)
+        );
         assert!(email_header(&Value::Int(1), &p, Encoding::UrlSafeToken).is_err());
     }
 
     #[test]
     fn regex_matches_replace_group_one_only() {
-        let out = regex_matches(&text("SMTP:Alice@Acme.com"), &p(), &re("(?i)^smtp:(.*)$"), false);
+        let out = regex_matches(
+            &text("SMTP:Alice@Acme.com"),
+            &p(),
+            &re("(?i)^smtp:(.*)$"),
+            false,
+        );
         assert_eq!(
             out,
-            Ok(text("SMTP:t~UFdK0TvVTvZ23c6QslyCy0o2MSq2DRtDjEXfTPJyyMk@Acme.com"))
+            Ok(text(
+                "SMTP:t~UFdK0TvVTvZ23c6QslyCy0o2MSq2DRtDjEXfTPJyyMk@Acme.com"
+            ))
         );
         let none = regex_matches(&text("X500:/o=foo"), &p(), &re("(?i)^smtp:(.*)$"), false);
         assert_eq!(none, Ok(Value::Null));
@@ -317,8 +371,13 @@ mod tests {
 
     #[test]
     fn regex_matches_keep_text_between_matches() {
-        let out = regex_matches(&text("hi @alice and @bob.x ok"), &p(), &re("@([\\w.-]+)"), false)
-            .expect("maps");
+        let out = regex_matches(
+            &text("hi @alice and @bob.x ok"),
+            &p(),
+            &re("@([\\w.-]+)"),
+            false,
+        )
+        .expect("maps");
         let s = out.as_str().expect("string");
         assert!(s.starts_with("hi @t~3YAo"), "{s}");
         assert!(s.contains(" and @t~o-_S"), "{s}");
@@ -330,7 +389,9 @@ mod tests {
         let p = p();
         assert_eq!(
             tokenize(&text("justice-league"), &p, None),
-            Ok(text("p~eYln4_iIXDr2mXHBaE6frCg5VHOxdR9iRQUcIRUh2DOpBUifPKLi7XWYsIueuR8f"))
+            Ok(text(
+                "p~eYln4_iIXDr2mXHBaE6frCg5VHOxdR9iRQUcIRUh2DOpBUifPKLi7XWYsIueuR8f"
+            ))
         );
         let r = re("^https://graph.microsoft.com/v1.0/users/([a-zA-Z0-9_-]+)/.*$");
         let out = tokenize(
@@ -354,7 +415,9 @@ mod tests {
         );
         assert_eq!(
             encrypt_ip(&text("10.0.0.1"), &p),
-            Ok(text("p~3BU4goNN07w3ofq8v5ig2enxSWj9xnAnPOThel4mHTmrZBJVaY3CjxNEDJYfGEk_"))
+            Ok(text(
+                "p~3BU4goNN07w3ofq8v5ig2enxSWj9xnAnPOThel4mHTmrZBJVaY3CjxNEDJYfGEk_"
+            ))
         );
         assert_eq!(hash_ip(&text("not an ip"), &p), Ok(Value::Null));
         assert_eq!(hash_ip(&Value::Int(1), &p), Ok(Value::Null));

@@ -1,0 +1,340 @@
+//! The proxy's response pipeline (§7.1): choose the endpoint that allows the request, then for
+//! each top-level JSON value run augments, the `responseSchema` filter and the transforms, and
+//! write compact JSON joined by newlines.
+
+mod error;
+mod run;
+
+use std::sync::{Arc, OnceLock};
+
+pub use error::{Refusal, SanitizeError};
+pub use run::Engine;
+
+use crate::endpoint::{CheckError, Matcher, MatcherError, Mismatch, RequestUrl};
+use crate::filter::SchemaRoot;
+use crate::json::{Value, parse_values, validate_utf8, write_compact, write_pretty};
+use crate::jsonpath;
+use crate::pseudonym::Pseudonymizer;
+use crate::rules::{AugmentKind, Endpoint, Located, Rules};
+use crate::transform::augment::{TextDigestAugment, apply_augments};
+use crate::transform::compiled::{CompileError, ValueFn};
+use crate::transform::text_digest::Keywords;
+use run::{CompiledTransform, Transforms};
+
+/// Sanitizes responses for one rules file, as the proxy configured with it would.
+///
+/// Endpoints are compiled on first use, so a run that touches one endpoint of a large rules
+/// file pays for that endpoint only.
+#[derive(Debug)]
+pub struct Sanitizer {
+    rules: Arc<Rules>,
+    pseudonymizer: Pseudonymizer,
+    engine: Engine,
+    matchers: Vec<OnceLock<Result<Matcher, MatcherError>>>,
+    endpoints: Vec<OnceLock<Result<CompiledEndpoint, SanitizeError>>>,
+}
+
+/// Which endpoint a request selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Selection {
+    /// The index of the first endpoint (in file order) that allows the request.
+    Endpoint(usize),
+    /// No endpoint allows it, but `allowAllEndpoints` lets the body through unchanged.
+    PassThrough,
+}
+
+/// One endpoint, ready to sanitize.
+#[derive(Debug)]
+struct CompiledEndpoint {
+    augments: Vec<TextDigestAugment>,
+    transforms: Transforms,
+}
+
+/// How a sanitized body is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Output {
+    /// As the proxy sends it: compact JSON values joined by `\n`.
+    #[default]
+    Compact,
+    /// The golden form of sanitized example files: the first value, pretty-printed (§7.5).
+    Pretty,
+}
+
+impl Sanitizer {
+    pub fn new(rules: Arc<Rules>, pseudonymizer: Pseudonymizer, engine: Engine) -> Sanitizer {
+        let n = rules.endpoints.len();
+        Sanitizer {
+            rules,
+            pseudonymizer,
+            engine,
+            matchers: (0..n).map(|_| OnceLock::new()).collect(),
+            endpoints: (0..n).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    pub fn rules(&self) -> &Rules {
+        &self.rules
+    }
+
+    /// The endpoint that allows `method url`: the first in file order (§5.6).
+    pub fn select(&self, method: &str, url: &str) -> Result<Selection, SanitizeError> {
+        let parsed = RequestUrl::parse(url).map_err(|reason| SanitizeError::InvalidUrl {
+            url: url.to_owned(),
+            reason,
+        })?;
+        let mut mismatches = Vec::with_capacity(self.rules.endpoints.len());
+        for (i, endpoint) in self.rules.endpoints.iter().enumerate() {
+            let matcher = self.matcher(i)?;
+            match matcher.check(endpoint, method, &parsed) {
+                Ok(()) => return Ok(Selection::Endpoint(i)),
+                Err(CheckError::Mismatch(m)) => mismatches.push(m),
+                Err(CheckError::Regex(reason)) => {
+                    return Err(SanitizeError::Endpoint {
+                        location: self.location(endpoint.span),
+                        reason,
+                    });
+                }
+                Err(CheckError::Param(e)) => {
+                    return Err(SanitizeError::Endpoint {
+                        location: self.location(endpoint.span),
+                        reason: format!("a parameter schema cannot be applied: a value {e}"),
+                    });
+                }
+            }
+        }
+        if *self.rules.allow_all_endpoints {
+            return Ok(Selection::PassThrough);
+        }
+        Err(SanitizeError::Refused(Box::new(self.refusal(
+            method,
+            &parsed,
+            &mismatches,
+        ))))
+    }
+
+    fn matcher(&self, i: usize) -> Result<&Matcher, SanitizeError> {
+        let endpoint = &self.rules.endpoints[i];
+        self.matchers[i]
+            .get_or_init(|| Matcher::new(endpoint))
+            .as_ref()
+            .map_err(|e| SanitizeError::Endpoint {
+                location: self.location(endpoint.span),
+                reason: e.to_string(),
+            })
+    }
+
+    /// Explains a refused request by the endpoint that came closest.
+    fn refusal(&self, method: &str, url: &RequestUrl, mismatches: &[Mismatch]) -> Refusal {
+        let endpoints = &self.rules.endpoints;
+        // An endpoint whose path matched (and something else did not) is the best explanation;
+        // otherwise the one whose literal prefix shares most with the path.
+        let closest = mismatches
+            .iter()
+            .position(Mismatch::path_matched)
+            .or_else(|| {
+                endpoints
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| (common_prefix(&literal_prefix(e), &url.path), i))
+                    .filter(|(n, _)| *n > 1)
+                    .max_by_key(|(n, i)| (*n, std::cmp::Reverse(*i)))
+                    .map(|(_, i)| i)
+            });
+        Refusal {
+            method: method.to_uppercase(),
+            path: url.path.clone(),
+            closest: closest.map(|i| {
+                let e = &endpoints[i];
+                (
+                    self.location(e.span),
+                    matcher_text(e),
+                    mismatches[i].to_string(),
+                )
+            }),
+            endpoints: endpoints.len(),
+        }
+    }
+
+    fn location(&self, span: crate::rules::Span) -> crate::diag::Location {
+        self.rules.source.location(span)
+    }
+
+    fn compiled(&self, i: usize) -> Result<&CompiledEndpoint, SanitizeError> {
+        self.endpoints[i]
+            .get_or_init(|| self.compile(&self.rules.endpoints[i]))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    fn compile(&self, endpoint: &Located<Endpoint>) -> Result<CompiledEndpoint, SanitizeError> {
+        let path_error = |p: &Located<String>, e: jsonpath::PathError| SanitizeError::Endpoint {
+            location: self.location(p.span),
+            reason: format!("JSONPath `{}` does not parse: {}", p.as_str(), e.message),
+        };
+        let parse = |p: &Located<String>| jsonpath::parse(p).map_err(|e| path_error(p, e));
+        let mut augments = Vec::new();
+        for augment in &endpoint.augments {
+            match &augment.kind {
+                AugmentKind::TextDigest(o) => augments.push(TextDigestAugment {
+                    paths: augment
+                        .json_paths
+                        .iter()
+                        .map(parse)
+                        .collect::<Result<_, _>>()?,
+                    inner: augment
+                        .inner_json_path
+                        .as_ref()
+                        .filter(|p| !p.trim().is_empty())
+                        .map(parse)
+                        .transpose()?,
+                    keywords: Keywords::new(&o.keywords),
+                }),
+                AugmentKind::SentenceMetadata(_) => {
+                    return Err(SanitizeError::Unsupported {
+                        location: self.location(augment.kind_span),
+                        what: "`sentenceMetadata` augments need NLP models that psoxy-rules \
+                               does not have"
+                            .to_owned(),
+                    });
+                }
+            }
+        }
+        let mut transforms = Vec::with_capacity(endpoint.transforms.len());
+        for t in &endpoint.transforms {
+            let value_fn = ValueFn::compile(&t.kind).map_err(|e| match e {
+                CompileError::Regex { pattern, error } => SanitizeError::Endpoint {
+                    location: self.location(if pattern.span.is_empty() {
+                        t.kind_span
+                    } else {
+                        pattern.span
+                    }),
+                    reason: format!("regex does not compile: {error}"),
+                },
+                CompileError::Path { path, error } => path_error(&path, error),
+                e @ CompileError::MissingRegex => SanitizeError::Endpoint {
+                    location: self.location(t.kind_span),
+                    reason: e.to_string(),
+                },
+            })?;
+            transforms.push(CompiledTransform {
+                name: t.kind.name(),
+                kind_location: self.location(t.kind_span),
+                paths: t.json_paths.iter().map(parse).collect::<Result<_, _>>()?,
+                path_locations: t.json_paths.iter().map(|p| self.location(p.span)).collect(),
+                guard: t
+                    .apply_only_when
+                    .as_ref()
+                    .filter(|g| !g.trim().is_empty())
+                    .map(|g| Ok::<_, SanitizeError>((parse(g)?, self.location(g.span))))
+                    .transpose()?,
+                value_fn,
+            });
+        }
+        Ok(CompiledEndpoint {
+            augments,
+            transforms: Transforms::new(transforms, self.engine),
+        })
+    }
+
+    /// Sanitizes a response body for `method url` (§7.1).
+    pub fn sanitize(
+        &self,
+        method: &str,
+        url: &str,
+        body: &[u8],
+        output: Output,
+    ) -> Result<Vec<u8>, SanitizeError> {
+        let selection = self.select(method, url)?;
+        self.sanitize_selected(selection, body, output)
+    }
+
+    /// Sanitizes a body for an already selected endpoint.
+    pub fn sanitize_selected(
+        &self,
+        selection: Selection,
+        body: &[u8],
+        output: Output,
+    ) -> Result<Vec<u8>, SanitizeError> {
+        // An empty body is returned as it is; an unmatched URL under allowAllEndpoints is
+        // passed through byte for byte (§7.1 steps 0 and 1).
+        let Selection::Endpoint(i) = selection else {
+            return Ok(body.to_vec());
+        };
+        if body.is_empty() {
+            return Ok(Vec::new());
+        }
+        let endpoint = self.compiled(i)?;
+        let text = validate_utf8(body).map_err(SanitizeError::InvalidJson)?;
+        let schema = self.rules.endpoints[i].response_schema.as_ref();
+        let root = SchemaRoot::new(self.rules.definitions.as_ref());
+        let mut out = Vec::with_capacity(body.len());
+        for (n, value) in parse_values(text).enumerate() {
+            let mut value = value.map_err(SanitizeError::InvalidJson)?;
+            self.sanitize_value(endpoint, schema, root, &mut value)?;
+            match output {
+                Output::Compact => {
+                    if n > 0 {
+                        out.push(b'\n');
+                    }
+                    write_compact(&value, &mut out);
+                }
+                Output::Pretty if n == 0 => write_pretty(&value, &mut out),
+                Output::Pretty => {}
+            }
+        }
+        Ok(out)
+    }
+
+    /// Augments, schema filter, transforms (§7.1 step 2).
+    fn sanitize_value(
+        &self,
+        endpoint: &CompiledEndpoint,
+        schema: Option<&Located<crate::rules::SchemaFilter>>,
+        root: SchemaRoot<'_>,
+        value: &mut Value<'_>,
+    ) -> Result<(), SanitizeError> {
+        apply_augments(value, &endpoint.augments);
+        if let Some(schema) = schema {
+            let v = std::mem::replace(value, Value::Null);
+            *value = root
+                .filter(v, schema)
+                .map_err(|error| SanitizeError::Filter {
+                    location: self.location(schema.span),
+                    error,
+                })?;
+        }
+        endpoint.transforms.run(value, &self.pseudonymizer)
+    }
+}
+
+/// The literal start of an endpoint's matcher, for ranking refusals.
+fn literal_prefix(e: &Endpoint) -> String {
+    if let Some(r) = &e.path_regex {
+        r.trim_start_matches('^')
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || matches!(c, '/' | '_' | '-'))
+            .collect()
+    } else if let Some(t) = &e.path_template {
+        t.split('{').next().unwrap_or_default().to_owned()
+    } else {
+        String::new()
+    }
+}
+
+fn common_prefix(a: &str, b: &str) -> usize {
+    a.bytes()
+        .zip(b.bytes())
+        .take_while(|(x, y)| x.eq_ignore_ascii_case(y))
+        .count()
+}
+
+fn matcher_text(e: &Endpoint) -> String {
+    match (&e.path_template, &e.path_regex) {
+        (_, Some(r)) => format!("pathRegex `{}`", r.as_str()),
+        (Some(t), None) => format!("pathTemplate `{}`", t.as_str()),
+        (None, None) => "no path".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests;
