@@ -23,25 +23,25 @@ use crate::json::Value;
 #[non_exhaustive]
 pub enum TransformError {
     /// The value has a type the kind rejects (§2.12 "FATAL").
-    #[error("{kind} cannot transform a {found} value")]
+    #[error("cannot transform a value of type {found}")]
     InvalidInput {
         kind: &'static str,
         found: &'static str,
     },
     /// A regex of the transform exceeded its backtracking budget.
-    #[error("a regex of {kind} could not be evaluated: {source}")]
+    #[error("a regex could not be evaluated: {source}")]
     Regex {
         kind: &'static str,
         source: MatchError,
     },
     /// The JSON inside a string value (textDigest `isJsonEscaped`) is not valid JSON.
-    #[error("{kind}: the string value is not valid JSON ({reason})")]
+    #[error("the string value is not valid JSON ({reason})")]
     InnerJson { kind: &'static str, reason: String },
     /// textDigest's `jsonPathToProcessWhenEscaped` matched nothing in the inner document.
-    #[error("textDigest: `jsonPathToProcessWhenEscaped` matched nothing in the value")]
+    #[error("`jsonPathToProcessWhenEscaped` matched nothing in the value")]
     InnerPathNotFound,
     /// Pseudonymization failed (a missing secret, a capture group that did not take part).
-    #[error("{kind}: {reason}")]
+    #[error("{reason}")]
     Pseudonym { kind: &'static str, reason: String },
 }
 

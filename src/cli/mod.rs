@@ -10,6 +10,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::diag::{self, Diagnostic, Format};
 use crate::rules;
+use crate::sanitize::Engine;
+
+mod sanitize;
 
 /// Validate, compile and apply Psoxy REST pseudonymization rules.
 #[derive(Debug, Parser)]
@@ -38,6 +41,50 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = FormatArg::Human)]
         format: FormatArg,
     },
+    /// Sanitize a response body exactly as the proxy would, for a request to URL.
+    ///
+    /// Secrets and settings come from the environment, as the proxy reads them: PSOXY_SALT,
+    /// PSOXY_ENCRYPTION_KEY, SALT_IP, ENCRYPTION_KEY_IP, SALT_EMAIL_DOMAINS,
+    /// ENCRYPTION_KEY_EMAIL_DOMAINS, EMAIL_CANONICALIZATION, EMAIL_DOMAIN_HANDLING.
+    Sanitize {
+        /// The rules file (YAML or JSON).
+        #[arg(long)]
+        rules: PathBuf,
+        /// The request URL: `https://host/path?query` or `/path?query`.
+        #[arg(long)]
+        url: String,
+        /// The request method.
+        #[arg(long, default_value = "GET")]
+        method: String,
+        /// Write the golden form of sanitized example files instead of the proxy's compact
+        /// output.
+        #[arg(long)]
+        pretty: bool,
+        /// How JSONPaths are applied; both give the same bytes.
+        #[arg(long, value_enum, default_value_t = EngineArg::Plan)]
+        engine: EngineArg,
+        /// Read the salt (PSOXY_SALT) from this file.
+        #[arg(long, value_name = "FILE")]
+        salt_file: Option<PathBuf>,
+        /// Read the encryption key (PSOXY_ENCRYPTION_KEY) from this file.
+        #[arg(long, value_name = "FILE")]
+        key_file: Option<PathBuf>,
+        /// How failures are printed.
+        #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+        format: FormatArg,
+        /// The response body; `-` reads standard input.
+        #[arg(default_value = "-")]
+        body: PathBuf,
+    },
+}
+
+/// Which engine applies the JSONPaths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EngineArg {
+    /// All paths of an endpoint compiled into one walk over the document.
+    Plan,
+    /// Each path on its own, in order, as the reference proxy does.
+    Naive,
 }
 
 /// How findings are printed.
@@ -61,7 +108,7 @@ impl From<FormatArg> for Format {
     }
 }
 
-/// The outcome of a command, as the process exit code.
+/// The outcome of a command, as the process exit code (0 ok, 1 findings, 2 error).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
     /// Success (warnings allowed).
@@ -79,6 +126,34 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result
             Ok(Status::Ok)
         }
         Command::Compile { file, format } => compile(&file, format.into(), out, err),
+        Command::Sanitize {
+            rules,
+            url,
+            method,
+            pretty,
+            engine,
+            salt_file,
+            key_file,
+            format,
+            body,
+        } => sanitize::run(
+            &sanitize::Args {
+                rules: &rules,
+                url: &url,
+                method: &method,
+                pretty,
+                engine: match engine {
+                    EngineArg::Plan => Engine::Plan,
+                    EngineArg::Naive => Engine::Naive,
+                },
+                salt_file: salt_file.as_deref(),
+                key_file: key_file.as_deref(),
+                format: format.into(),
+                body: &body,
+            },
+            out,
+            err,
+        ),
     }
 }
 
@@ -150,7 +225,7 @@ fn compile(
 }
 
 /// Findings of one file, rendered with excerpts of its text.
-fn render_human(file: &Path, findings: &[Diagnostic]) -> String {
+pub(crate) fn render_human(file: &Path, findings: &[Diagnostic]) -> String {
     if findings.is_empty() {
         return String::new();
     }

@@ -1,0 +1,273 @@
+//! `psoxy-rules sanitize` end to end: the real binary, environment secrets, exit codes and what
+//! reaches stdout and stderr.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+const SALT: &str = "salt";
+const KEY: &str = "secret";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn zoom_rules() -> String {
+    root()
+        .join("example-rules/zoom/zoom.yaml")
+        .display()
+        .to_string()
+}
+
+/// Runs `psoxy-rules sanitize` with the given arguments, environment and standard input.
+fn sanitize(args: &[&str], env: &[(&str, &str)], stdin: &[u8]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_psoxy-rules"));
+    cmd.arg("sanitize")
+        .args(args)
+        .env_clear()
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("the binary starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin is piped")
+        .write_all(stdin)
+        .expect("stdin takes the body");
+    child.wait_with_output().expect("the binary finishes")
+}
+
+fn secrets() -> [(&'static str, &'static str); 2] {
+    [("PSOXY_SALT", SALT), ("PSOXY_ENCRYPTION_KEY", KEY)]
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn compact_output_is_the_proxy_form() {
+    let rules = zoom_rules();
+    let out = sanitize(
+        &["--rules", &rules, "--url", "https://api.zoom.us/v2/users"],
+        &secrets(),
+        br#"{"users":[{"email":"Alice@Acme.COM","extra":1}],"page_size":3.0}"#,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        r#"{"users":[{"email":"t~UFdK0TvVTvZ23c6QslyCy0o2MSq2DRtDjEXfTPJyyMk@Acme.COM"}],"page_size":3}"#
+    );
+}
+
+#[test]
+fn pretty_output_is_the_golden_form() {
+    let rules = zoom_rules();
+    let out = sanitize(
+        &["--rules", &rules, "--url", "/v2/users", "--pretty"],
+        &secrets(),
+        br#"{"users":[],"page_count":1}"#,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "{\n  \"users\":[ ],\n  \"page_count\":1\n}\n"
+    );
+}
+
+#[test]
+fn both_engines_give_the_same_bytes() {
+    let rules = zoom_rules();
+    let body = std::fs::read(root().join("api-response-examples/zoom/meeting-details.json"))
+        .expect("example is readable");
+    let run = |engine: &str| {
+        sanitize(
+            &[
+                "--rules",
+                &rules,
+                "--url",
+                "/v2/meetings/91022334455",
+                "--engine",
+                engine,
+            ],
+            &secrets(),
+            &body,
+        )
+    };
+    let (plan, naive) = (run("plan"), run("naive"));
+    assert_eq!(plan.status.code(), Some(0), "{}", text(&plan.stderr));
+    assert!(!plan.stdout.is_empty());
+    assert_eq!(plan.stdout, naive.stdout);
+}
+
+#[test]
+fn refused_request_names_the_closest_endpoint_and_writes_nothing() {
+    let rules = zoom_rules();
+    let out = sanitize(
+        &[
+            "--rules",
+            &rules,
+            "--url",
+            "https://api.zoom.us/v2/users?role=admin",
+        ],
+        &secrets(),
+        b"{}",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("error[S001]: no endpoint allows GET /v2/users"),
+        "{err}"
+    );
+    assert!(err.contains("zoom.yaml:17:5"), "{err}");
+    assert!(
+        err.contains("query parameter `role` is not in `allowedQueryParams`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn invalid_json_is_located_and_writes_nothing() {
+    let rules = zoom_rules();
+    let out = sanitize(
+        &["--rules", &rules, "--url", "/v2/users"],
+        &secrets(),
+        b"{\n  \"users\": [1,,2]\n}",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = text(&out.stderr);
+    assert!(err.starts_with("-:2:15: error[S003]"), "{err}");
+}
+
+#[test]
+fn secrets_can_come_from_files_and_never_appear_in_output() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let salt_file = dir.path().join("salt");
+    std::fs::write(&salt_file, "s3cr3t-salt-value\n").expect("salt file");
+    let rules = zoom_rules();
+    let salt_arg = salt_file.display().to_string();
+    // A reversible token needs the key, which is missing: the failure must not print secrets.
+    let out = sanitize(
+        &[
+            "--rules",
+            &rules,
+            "--url",
+            "/v2/users",
+            "--salt-file",
+            &salt_arg,
+        ],
+        &[],
+        br#"{"users":[{"id":"u1","email":"a@b.co"}]}"#,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = text(&out.stderr);
+    assert!(err.contains("PSOXY_ENCRYPTION_KEY"), "{err}");
+    assert!(!err.contains("s3cr3t-salt-value"), "{err}");
+    assert!(!err.contains("u1"), "{err}");
+}
+
+#[test]
+fn salt_file_gives_the_same_pseudonyms_as_the_environment() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let salt_file = dir.path().join("salt");
+    std::fs::write(&salt_file, format!("{SALT}\n")).expect("salt file");
+    let rules = zoom_rules();
+    let body = br#"{"users":[{"email":"x@y.org"}]}"#;
+    let from_file = sanitize(
+        &[
+            "--rules",
+            &rules,
+            "--url",
+            "/v2/users",
+            "--salt-file",
+            &salt_file.display().to_string(),
+        ],
+        &[],
+        body,
+    );
+    let from_env = sanitize(&["--rules", &rules, "--url", "/v2/users"], &secrets(), body);
+    assert_eq!(
+        from_file.status.code(),
+        Some(0),
+        "{}",
+        text(&from_file.stderr)
+    );
+    assert_eq!(from_file.stdout, from_env.stdout);
+}
+
+#[test]
+fn transform_failure_points_at_the_rule() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let rules = dir.path().join("rules.yaml");
+    std::fs::write(
+        &rules,
+        "endpoints:\n  - pathTemplate: \"/x\"\n    transforms:\n      - !<pseudonymize>\n        jsonPaths:\n          - \"$.o\"\n",
+    )
+    .expect("rules file");
+    let out = sanitize(
+        &["--rules", &rules.display().to_string(), "--url", "/x"],
+        &secrets(),
+        br#"{"o":{"private":"value"}}"#,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("rules.yaml:6:13: error[S007]: pseudonymize failed"),
+        "{err}"
+    );
+    assert!(
+        err.contains("cannot transform a value of type object"),
+        "{err}"
+    );
+    assert!(!err.contains("private"), "{err}");
+}
+
+#[test]
+fn empty_body_is_returned_unchanged_and_whitespace_becomes_empty() {
+    let rules = zoom_rules();
+    for body in [&b""[..], b"  \n "] {
+        let out = sanitize(&["--rules", &rules, "--url", "/v2/users"], &secrets(), body);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        assert!(out.stdout.is_empty());
+    }
+}
+
+#[test]
+fn several_values_are_joined_by_newlines() {
+    let rules = zoom_rules();
+    let out = sanitize(
+        &["--rules", &rules, "--url", "/v2/users"],
+        &secrets(),
+        b"{\"page_size\":1}\n{\"page_size\":2}{\"page_size\":3}\n",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "{\"page_size\":1}\n{\"page_size\":2}\n{\"page_size\":3}"
+    );
+}
+
+#[test]
+fn invalid_rules_are_reported_before_anything_is_read() {
+    let out = sanitize(
+        &[
+            "--rules",
+            &root()
+                .join("tests/fixtures/invalid/unknown-kind.yaml")
+                .display()
+                .to_string(),
+            "--url",
+            "/x",
+        ],
+        &secrets(),
+        b"{}",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(text(&out.stderr).contains("error[R015]"));
+}
