@@ -191,23 +191,29 @@ impl<'a> Map<'a> {
         self.entries.retain_mut(|(k, v)| keep(k, v));
     }
 
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&Cow<'a, str>, &Value<'a>)> {
+    pub fn iter(
+        &self,
+    ) -> impl DoubleEndedIterator + ExactSizeIterator<Item = (&Cow<'a, str>, &Value<'a>)> {
         self.entries.iter().map(|(k, v)| (k, v))
     }
 
-    pub fn iter_mut(&mut self) -> impl ExactSizeIterator<Item = (&Cow<'a, str>, &mut Value<'a>)> {
+    pub fn iter_mut(
+        &mut self,
+    ) -> impl DoubleEndedIterator + ExactSizeIterator<Item = (&Cow<'a, str>, &mut Value<'a>)> {
         self.entries.iter_mut().map(|(k, v)| (&*k, v))
     }
 
-    pub fn keys(&self) -> impl ExactSizeIterator<Item = &str> {
+    pub fn keys(&self) -> impl DoubleEndedIterator + ExactSizeIterator<Item = &str> {
         self.entries.iter().map(|(k, _)| k.as_ref())
     }
 
-    pub fn values(&self) -> impl ExactSizeIterator<Item = &Value<'a>> {
+    pub fn values(&self) -> impl DoubleEndedIterator + ExactSizeIterator<Item = &Value<'a>> {
         self.entries.iter().map(|(_, v)| v)
     }
 
-    pub fn values_mut(&mut self) -> impl ExactSizeIterator<Item = &mut Value<'a>> {
+    pub fn values_mut(
+        &mut self,
+    ) -> impl DoubleEndedIterator + ExactSizeIterator<Item = &mut Value<'a>> {
         self.entries.iter_mut().map(|(_, v)| v)
     }
 

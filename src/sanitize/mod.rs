@@ -50,6 +50,24 @@ struct CompiledEndpoint {
     transforms: Transforms,
 }
 
+/// What the transforms of an endpoint selected in a document, before they changed it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Trace {
+    /// Per transform, per path: how many values the path selected, over all top-level values.
+    pub matches: Vec<Vec<u64>>,
+    /// The string values the transforms select (strings inside selected containers
+    /// included), each with the transform and path that selects it.
+    pub protected: Vec<Protected>,
+}
+
+/// A string a transform selects: an original value that must not reach the output as is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Protected {
+    pub value: String,
+    pub transform: usize,
+    pub path: usize,
+}
+
 /// How a sanitized body is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Output {
@@ -218,7 +236,6 @@ impl Sanitizer {
             })?;
             transforms.push(CompiledTransform {
                 name: t.kind.name(),
-                kind_location: self.location(t.kind_span),
                 paths: t.json_paths.iter().map(parse).collect::<Result<_, _>>()?,
                 path_locations: t.json_paths.iter().map(|p| self.location(p.span)).collect(),
                 guard: t
@@ -255,6 +272,36 @@ impl Sanitizer {
         body: &[u8],
         output: Output,
     ) -> Result<Vec<u8>, SanitizeError> {
+        self.run(selection, body, output, None)
+    }
+
+    /// Sanitizes like [`Sanitizer::sanitize_selected`] and also reports what the transforms
+    /// selected, for the replay harness's coverage and leak checks.
+    pub fn sanitize_traced(
+        &self,
+        selection: Selection,
+        body: &[u8],
+        output: Output,
+    ) -> Result<(Vec<u8>, Trace), SanitizeError> {
+        let mut trace = Trace::default();
+        if let Selection::Endpoint(i) = selection {
+            trace.matches = self.rules.endpoints[i]
+                .transforms
+                .iter()
+                .map(|t| vec![0; t.json_paths.len()])
+                .collect();
+        }
+        let out = self.run(selection, body, output, Some(&mut trace))?;
+        Ok((out, trace))
+    }
+
+    fn run(
+        &self,
+        selection: Selection,
+        body: &[u8],
+        output: Output,
+        mut trace: Option<&mut Trace>,
+    ) -> Result<Vec<u8>, SanitizeError> {
         // An empty body is returned as it is; an unmatched URL under allowAllEndpoints is
         // passed through byte for byte (§7.1 steps 0 and 1).
         let Selection::Endpoint(i) = selection else {
@@ -270,7 +317,7 @@ impl Sanitizer {
         let mut out = Vec::with_capacity(body.len());
         for (n, value) in parse_values(text).enumerate() {
             let mut value = value.map_err(SanitizeError::InvalidJson)?;
-            self.sanitize_value(endpoint, schema, root, &mut value)?;
+            self.sanitize_value(endpoint, schema, root, &mut value, trace.as_deref_mut())?;
             match output {
                 Output::Compact => {
                     if n > 0 {
@@ -292,6 +339,7 @@ impl Sanitizer {
         schema: Option<&Located<crate::rules::SchemaFilter>>,
         root: SchemaRoot<'_>,
         value: &mut Value<'_>,
+        trace: Option<&mut Trace>,
     ) -> Result<(), SanitizeError> {
         apply_augments(value, &endpoint.augments);
         if let Some(schema) = schema {
@@ -302,6 +350,9 @@ impl Sanitizer {
                     location: self.location(schema.span),
                     error,
                 })?;
+        }
+        if let Some(trace) = trace {
+            endpoint.transforms.trace(value, trace);
         }
         endpoint.transforms.run(value, &self.pseudonymizer)
     }

@@ -3,12 +3,12 @@
 use crate::diag::Location;
 use crate::json::Value;
 use crate::jsonpath::JsonPath;
-use crate::plan::naive::{self, EvalError};
+use crate::plan::naive::{self, EvalError, ReadResult, Selected};
 use crate::pseudonym::Pseudonymizer;
 use crate::transform::TransformError;
 use crate::transform::compiled::ValueFn;
 
-use super::SanitizeError;
+use super::{Protected, SanitizeError, Trace};
 
 /// Which engine applies the JSONPaths.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -24,7 +24,6 @@ pub enum Engine {
 #[derive(Debug)]
 pub(super) struct CompiledTransform {
     pub name: &'static str,
-    pub kind_location: Location,
     pub paths: Vec<JsonPath>,
     pub path_locations: Vec<Location>,
     pub guard: Option<(JsonPath, Location)>,
@@ -88,7 +87,53 @@ impl Transforms {
                 }
             }
         }
-        let _ = &self.transforms.first().map(|t| &t.kind_location);
         Ok(())
+    }
+
+    /// Records what each path selects in `doc` (read-only, before any transform runs).
+    pub fn trace(&self, doc: &Value<'_>, trace: &mut Trace) {
+        for (t, transform) in self.transforms.iter().enumerate() {
+            for (p, path) in transform.paths.iter().enumerate() {
+                let selected = match naive::read_path(path, doc) {
+                    Ok(ReadResult::List(items)) => items,
+                    Ok(ReadResult::Definite(item)) => vec![item],
+                    Err(_) => Vec::new(),
+                };
+                if let Some(count) = trace.matches.get_mut(t).and_then(|m| m.get_mut(p)) {
+                    *count += selected.len() as u64;
+                }
+                for item in selected {
+                    let mut strings = Vec::new();
+                    match item {
+                        Selected::Value(v) => collect_strings(v, &mut strings),
+                        Selected::Members(members) => {
+                            for (_, v) in members {
+                                collect_strings(v, &mut strings);
+                            }
+                        }
+                    }
+                    trace
+                        .protected
+                        .extend(strings.into_iter().map(|value| Protected {
+                            value,
+                            transform: t,
+                            path: p,
+                        }));
+                }
+            }
+        }
+    }
+}
+
+/// Every string in a value, containers included.
+fn collect_strings(v: &Value<'_>, out: &mut Vec<String>) {
+    let mut stack = vec![v];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::String(s) => out.push(s.to_string()),
+            Value::Array(a) => stack.extend(a.iter().rev()),
+            Value::Object(m) => stack.extend(m.values().rev()),
+            _ => {}
+        }
     }
 }

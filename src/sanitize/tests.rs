@@ -1,1 +1,154 @@
+use std::sync::Arc;
 
+use super::*;
+use crate::pseudonym::{DomainHandling, EmailCanonicalization, SecretValues, Secrets};
+use crate::rules::load_str;
+
+fn sanitizer(yaml: &str) -> Sanitizer {
+    let (rules, _) = load_str("rules.yaml", yaml).expect("test rules load");
+    let p = Pseudonymizer::new(
+        Secrets::new(SecretValues {
+            salt: Some("salt".into()),
+            encryption_key: Some("secret".into()),
+            ..SecretValues::default()
+        }),
+        EmailCanonicalization::Strict,
+        DomainHandling::Preserve,
+    )
+    .expect("pseudonymizer");
+    Sanitizer::new(Arc::new(rules), p, Engine::Plan)
+}
+
+const TWO: &str = r#"
+endpoints:
+  - pathTemplate: "/users/{id}"
+    transforms:
+      - !<redact>
+        jsonPaths:
+          - "$.secret"
+  - pathTemplate: "/users/{id}"
+    transforms:
+      - !<pseudonymize>
+        jsonPaths:
+          - "$.secret"
+"#;
+
+#[test]
+fn first_matching_endpoint_in_file_order_wins() {
+    let s = sanitizer(TWO);
+    assert_eq!(s.select("GET", "/users/1"), Ok(Selection::Endpoint(0)));
+    let out = s
+        .sanitize(
+            "GET",
+            "/users/1",
+            br#"{"secret":"x","k":1}"#,
+            Output::Compact,
+        )
+        .expect("sanitizes");
+    assert_eq!(out, br#"{"k":1}"#);
+}
+
+#[test]
+fn allow_all_endpoints_passes_unmatched_bodies_through_byte_for_byte() {
+    let s = sanitizer("allowAllEndpoints: true\nendpoints:\n  - pathTemplate: \"/a\"\n");
+    assert_eq!(s.select("GET", "/b"), Ok(Selection::PassThrough));
+    let body = b" { \"x\" : 1.50 } not even json";
+    assert_eq!(
+        s.sanitize("GET", "/b", body, Output::Compact),
+        Ok(body.to_vec())
+    );
+}
+
+#[test]
+fn refusal_prefers_an_endpoint_whose_path_matched() {
+    let s = sanitizer(
+        "endpoints:\n  - pathTemplate: \"/v1/teams\"\n  - pathTemplate: \"/v1/users\"\n    allowedMethods:\n      - \"GET\"\n",
+    );
+    let Err(SanitizeError::Refused(r)) = s.select("POST", "/v1/users") else {
+        panic!("refused");
+    };
+    let (location, matcher, reason) = r.closest.expect("a closest endpoint");
+    assert_eq!(location.to_string(), "rules.yaml:3:5");
+    assert_eq!(matcher, "pathTemplate `/v1/users`");
+    assert_eq!(reason, "method POST is not in `allowedMethods` (GET)");
+}
+
+#[test]
+fn trace_counts_matches_and_collects_protected_strings() {
+    let s = sanitizer(
+        r#"
+endpoints:
+  - pathTemplate: "/x"
+    transforms:
+      - !<pseudonymize>
+        jsonPaths:
+          - "$..email"
+          - "$.missing"
+      - !<redact>
+        jsonPaths:
+          - "$.profile"
+"#,
+    );
+    let (out, trace) = s
+        .sanitize_traced(
+            Selection::Endpoint(0),
+            br#"{"email":"a@b.co","o":{"email":"c@d.co"},"profile":{"name":"Ann","n":3}}"#,
+            Output::Compact,
+        )
+        .expect("sanitizes");
+    assert!(!out.is_empty());
+    assert_eq!(trace.matches, vec![vec![2, 0], vec![1]]);
+    let values: Vec<(&str, usize, usize)> = trace
+        .protected
+        .iter()
+        .map(|p| (p.value.as_str(), p.transform, p.path))
+        .collect();
+    assert_eq!(values, [("a@b.co", 0, 0), ("c@d.co", 0, 0), ("Ann", 1, 0)]);
+}
+
+#[test]
+fn augment_keys_survive_the_schema_filter() {
+    let s = sanitizer(
+        r#"
+endpoints:
+  - pathTemplate: "/x"
+    augments:
+      - !<textDigest>
+        jsonPaths:
+          - "$.body"
+    responseSchema:
+      type: "object"
+      properties:
+        id:
+          type: "string"
+    transforms:
+      - !<redact>
+        jsonPaths:
+          - "$.body"
+"#,
+    );
+    let out = s
+        .sanitize(
+            "GET",
+            "/x",
+            br#"{"id":"1","body":"two words"}"#,
+            Output::Compact,
+        )
+        .expect("sanitizes");
+    assert_eq!(
+        String::from_utf8(out).expect("utf-8"),
+        r#"{"id":"1","+body:textDigest":{"length":9,"word_count":2}}"#
+    );
+}
+
+#[test]
+fn sentence_metadata_augments_are_refused_clearly() {
+    let s = sanitizer(
+        "endpoints:\n  - pathTemplate: \"/x\"\n    augments:\n      - !<sentenceMetadata>\n        jsonPaths:\n          - \"$.t\"\n",
+    );
+    let err = s
+        .sanitize("GET", "/x", b"{}", Output::Compact)
+        .expect_err("refused");
+    assert_eq!(err.code(), "S005");
+    assert!(err.to_string().contains("sentenceMetadata"), "{err}");
+}
