@@ -332,6 +332,23 @@ impl Sanitizer {
         Ok(out)
     }
 
+    /// Sanitizes one parsed top-level value in place for the selected endpoint: augments,
+    /// `responseSchema` filter, transforms (§7.1 step 2). A pass-through selection leaves it
+    /// as it is.
+    pub fn sanitize_parsed(
+        &self,
+        selection: Selection,
+        value: &mut Value<'_>,
+    ) -> Result<(), SanitizeError> {
+        let Selection::Endpoint(i) = selection else {
+            return Ok(());
+        };
+        let endpoint = self.compiled(i)?;
+        let schema = self.rules.endpoints[i].response_schema.as_ref();
+        let root = SchemaRoot::new(self.rules.definitions.as_ref());
+        self.sanitize_value(endpoint, schema, root, value, None)
+    }
+
     /// Augments, schema filter, transforms (§7.1 step 2).
     fn sanitize_value(
         &self,

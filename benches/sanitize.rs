@@ -1,0 +1,140 @@
+//! Throughput of sanitization on large generated Zoom responses, in MB/s: the compiled plan, the
+//! naive per-path engine, and plain parse + compact write (no transforms) as the floor.
+//!
+//! The inputs (about 20 MB each) are generated on first run by `../shared/tools/gen_zoom.py`
+//! into `target/bench-data/`; set `PSOXY_BENCH_MB` to change their size.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use psoxy_rules::json::{parse_value, write_compact};
+use psoxy_rules::pseudonym::{
+    DomainHandling, EmailCanonicalization, Pseudonymizer, SecretValues, Secrets,
+};
+use psoxy_rules::rules;
+use psoxy_rules::sanitize::{Engine, Output, Sanitizer};
+
+/// One benchmark input: a generated document and the request that returns it.
+struct Input {
+    kind: &'static str,
+    url: &'static str,
+}
+
+const INPUTS: &[Input] = &[
+    Input {
+        kind: "users",
+        url: "https://api.zoom.us/v2/users",
+    },
+    Input {
+        kind: "participants",
+        url: "https://api.zoom.us/v2/report/meetings/91022334455/participants",
+    },
+    Input {
+        kind: "meeting",
+        url: "https://api.zoom.us/v2/meetings/91022334455",
+    },
+];
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The generated document for `kind`, created with the shared generator when missing.
+fn document(kind: &str) -> Option<Vec<u8>> {
+    let mb = std::env::var("PSOXY_BENCH_MB").unwrap_or_else(|_| "20".to_owned());
+    let dir = root().join("target/bench-data");
+    let file = dir.join(format!("{kind}-{mb}.json"));
+    if !file.is_file() {
+        let generator = root().join("../shared/tools/gen_zoom.py");
+        if !generator.is_file() {
+            eprintln!("skipping {kind}: {} is absent", generator.display());
+            return None;
+        }
+        std::fs::create_dir_all(&dir).ok()?;
+        let status = Command::new("python3")
+            .arg(&generator)
+            .args([kind, &mb])
+            .arg(&file)
+            .status()
+            .ok()?;
+        if !status.success() {
+            eprintln!("skipping {kind}: the generator failed");
+            return None;
+        }
+    }
+    std::fs::read(&file).ok()
+}
+
+fn sanitizer(rules_file: &Path, engine: Engine) -> Sanitizer {
+    let (rules, _) = rules::load(rules_file).expect("the example rules load");
+    let pseudonymizer = Pseudonymizer::new(
+        Secrets::new(SecretValues {
+            salt: Some("salt".into()),
+            encryption_key: Some("secret".into()),
+            ..SecretValues::default()
+        }),
+        EmailCanonicalization::Strict,
+        DomainHandling::Preserve,
+    )
+    .expect("pseudonymizer");
+    Sanitizer::new(Arc::new(rules), pseudonymizer, engine)
+}
+
+fn benches(c: &mut Criterion) {
+    let rules_file = root().join("example-rules/zoom/zoom.yaml");
+    let plan = sanitizer(&rules_file, Engine::Plan);
+    let naive = sanitizer(&rules_file, Engine::Naive);
+    for input in INPUTS {
+        let Some(body) = document(input.kind) else {
+            continue;
+        };
+        let text = std::str::from_utf8(&body).expect("generated documents are UTF-8");
+        let selection = plan
+            .select("GET", input.url)
+            .expect("the example rules allow it");
+
+        let mut whole = c.benchmark_group(format!("{}/whole", input.kind));
+        whole.throughput(Throughput::BytesDecimal(body.len() as u64));
+        whole.sample_size(10);
+        whole.bench_function("parse+serialize", |b| {
+            b.iter(|| {
+                let v = parse_value(text).expect("parses");
+                let mut out = Vec::with_capacity(body.len());
+                write_compact(&v, &mut out);
+                out
+            });
+        });
+        for (name, s) in [("plan", &plan), ("naive", &naive)] {
+            whole.bench_function(name, |b| {
+                b.iter(|| {
+                    s.sanitize_selected(selection, &body, Output::Compact)
+                        .expect("sanitizes")
+                });
+            });
+        }
+        whole.finish();
+
+        // Augments, schema filter and transforms alone: documents parsed outside the timed part.
+        let mut engine = c.benchmark_group(format!("{}/pipeline", input.kind));
+        engine.throughput(Throughput::BytesDecimal(body.len() as u64));
+        engine.sample_size(10);
+        for (name, s) in [("plan", &plan), ("naive", &naive)] {
+            engine.bench_function(name, |b| {
+                b.iter_batched(
+                    || parse_value(text).expect("parses"),
+                    |mut v| {
+                        s.sanitize_parsed(selection, &mut v).expect("sanitizes");
+                        v
+                    },
+                    BatchSize::LargeInput,
+                );
+            });
+        }
+        engine.finish();
+    }
+}
+
+criterion_group!(sanitize, benches);
+criterion_main!(sanitize);
