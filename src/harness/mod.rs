@@ -182,7 +182,7 @@ struct Work {
     file: usize,
     case: Case,
     replay: Option<Replay>,
-    /// The rules file its endpoint is in, when it selected one.
+    /// The sanitizer that produced the output, for the rules behind its trace.
     rules: Option<std::sync::Arc<crate::sanitize::Sanitizer>>,
     committed: Committed,
     findings: Vec<Diagnostic>,
@@ -475,7 +475,7 @@ fn leak_finding(leak: &Leak, case: &Case, endpoint: Option<&Location>) -> Diagno
     };
     let place = if leak.in_key { " in a member name" } else { "" };
     let cover = match (&leak.rule, endpoint) {
-        (Some(r), _) => format!("the transform path {r} should cover it"),
+        (Some(r), _) => format!("{r} protects this value elsewhere"),
         (None, Some(e)) => format!("no transform of the endpoint at {e} covers it"),
         (None, None) => "no endpoint sanitized this response".to_owned(),
     };
@@ -754,4 +754,46 @@ fn mask_change(mut c: Change, leaks: &[Leak]) -> Change {
     }
     c.pointer = leaks::mask(&c.pointer, leaks);
     c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{PseudonymizeOptions, TokenizeOptions};
+
+    #[test]
+    fn golden_form_ignores_line_break_style_and_surrounding_space() {
+        assert_eq!(golden("\r\n{\r\n  \"a\":1\r\n}\r\n"), "{\n  \"a\":1\n}");
+        assert_eq!(golden("{\r  \"a\":1\r}"), "{\n  \"a\":1\n}");
+        assert_eq!(golden(" [ ]\n\n"), "[ ]");
+    }
+
+    #[test]
+    fn transforms_that_keep_parts_of_a_value_do_not_protect_it() {
+        assert!(replaces_whole_value(&TransformKind::Redact));
+        assert!(replaces_whole_value(&TransformKind::Pseudonymize(
+            PseudonymizeOptions::default()
+        )));
+        assert!(!replaces_whole_value(&TransformKind::Pseudonymize(
+            PseudonymizeOptions {
+                include_original: true,
+                ..PseudonymizeOptions::default()
+            }
+        )));
+        assert!(replaces_whole_value(&TransformKind::Tokenize(
+            TokenizeOptions::default()
+        )));
+    }
+
+    #[test]
+    fn verdict_is_unusable_before_findings() {
+        let mut report = Report::default();
+        assert_eq!(report.verdict(), Verdict::Pass);
+        report.findings.push(Code::UnmatchedPath.diag("w"));
+        assert_eq!(report.verdict(), Verdict::Pass);
+        report.strict = true;
+        assert_eq!(report.verdict(), Verdict::Findings);
+        report.findings.push(Code::BlessInCi.diag("ci"));
+        assert_eq!(report.verdict(), Verdict::Unusable);
+    }
 }
