@@ -119,7 +119,11 @@ fn tamper_list_users(set: &Set) {
 fn committed_example_sets_pass_from_the_default_folder() {
     let out = test_in(&root(), &[], &[]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
-    assert!(stdout(&out).ends_with(" passed, 0 failed\n"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).ends_with(" passed, 0 failed\n"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]
@@ -624,4 +628,19 @@ fn original_that_is_not_json_fails_its_case() {
         text.contains("error[H007]: the response cannot be sanitized: the body is not valid JSON"),
         "{text}"
     );
+}
+
+#[test]
+fn report_of_a_tampered_file_for_people() {
+    let set = Set::zoom();
+    tamper_list_users(&set);
+    insta::assert_snapshot!("tampered_human", stdout(&set.test(&[])));
+}
+
+#[test]
+fn report_of_leaking_rules_as_annotations() {
+    let set = Set::zoom();
+    leak_emails(&set);
+    std::fs::write(set.sanitized("stale.json"), "{ }\n").expect("written");
+    insta::assert_snapshot!("leaks_github", stdout(&set.test(&["--format", "github"])));
 }

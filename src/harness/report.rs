@@ -139,18 +139,29 @@ fn render_case(report: &Report, case: &CaseReport, paint: Paint, out: &mut Strin
     let _ = writeln!(out, "  sanitized: {}", case.sanitized);
     out.push('\n');
     for d in &case.findings {
-        out.push_str(&finding(report, d));
-        if Code::of(d) == Some(Code::Mismatch) {
-            if !case.changes.is_empty() {
-                out.push_str(&render_changes(&case.changes, CHANGES_SHOWN));
+        if Code::of(d) != Some(Code::Mismatch) {
+            out.push_str(&finding(report, d));
+            out.push('\n');
+            continue;
+        }
+        // The changes and the diff belong under the header, before the fix.
+        let header = Diagnostic {
+            help: None,
+            ..d.clone()
+        };
+        out.push_str(&finding(report, &header));
+        if !case.changes.is_empty() {
+            out.push_str(&render_changes(&case.changes, CHANGES_SHOWN));
+        }
+        if let Some(diff) = &case.diff {
+            out.push('\n');
+            out.push_str(&paint.diff(diff));
+            if !diff.ends_with('\n') {
                 out.push('\n');
             }
-            if let Some(diff) = &case.diff {
-                out.push_str(&paint.diff(diff));
-                if !diff.ends_with('\n') {
-                    out.push('\n');
-                }
-            }
+        }
+        if let Some(help) = &d.help {
+            let _ = writeln!(out, " = help: {help}");
         }
         out.push('\n');
     }
