@@ -96,7 +96,7 @@ pub struct Allowance {
 
 /// A loaded case file. Paths are the case file's folder joined with what the file says, with
 /// `.` and `..` resolved lexically.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct CaseFile {
     /// The file as named on the command line or found in a folder.
     pub path: PathBuf,
@@ -109,6 +109,18 @@ pub struct CaseFile {
     /// Pointers allowed to leak in every case of the file.
     pub allowed_leaks: Vec<Allowance>,
     pub cases: Vec<Case>,
+}
+
+// By hand: the text holds the secrets, which are never printed.
+impl fmt::Debug for CaseFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CaseFile")
+            .field("path", &self.path)
+            .field("rules", &self.rules)
+            .field("allowed_leaks", &self.allowed_leaks)
+            .field("cases", &self.cases)
+            .finish_non_exhaustive()
+    }
 }
 
 /// One case of a case file.
@@ -259,6 +271,19 @@ pub fn load_str(path: &Path, text: String) -> Result<CaseFile, Vec<Diagnostic>> 
             Some(s) => join(dir, &s.value),
             None => join(&dir.join("sanitized"), &c.original.value),
         };
+        if sanitized == original {
+            // `--bless` would overwrite the original with its sanitized form.
+            findings.push(
+                Code::InvalidValue
+                    .diag("the sanitized file is the original itself")
+                    .at(at(c
+                        .sanitized
+                        .as_ref()
+                        .map_or(&c.original.referenced, |s| &s.referenced)))
+                    .with_help("name a file under `sanitized/`, or leave `sanitized:` out"),
+            );
+            continue;
+        }
         cases.push(Case {
             location: at(&case.referenced),
             method: method.to_owned(),
@@ -512,6 +537,22 @@ mod tests {
             load_text("rules: r.yaml\nallowedLeaks: [users/0]\ncases: []\n").expect_err("refused");
         assert_eq!(e[0].code, "H004");
         assert_eq!(place(&e[0]), "set/cases.yaml:2:16");
+    }
+
+    #[test]
+    fn sanitized_file_must_not_be_the_original() {
+        let e = load_text(
+            "rules: r.yaml\ncases:\n  - request: GET /x\n    original: o.json\n    sanitized: ./o.json\n",
+        )
+        .expect_err("refused");
+        assert_eq!(e[0].code, "H004");
+        assert_eq!(place(&e[0]), "set/cases.yaml:5:16");
+    }
+
+    #[test]
+    fn debug_form_hides_the_text_and_secrets() {
+        let f = load_text("rules: r.yaml\nsalt: pepper-42\ncases: []\n").expect("loads");
+        assert!(!format!("{f:?}").contains("pepper-42"));
     }
 
     #[test]

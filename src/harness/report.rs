@@ -167,13 +167,27 @@ fn render_case(report: &Report, case: &CaseReport, paint: Paint, out: &mut Strin
     }
 }
 
-/// One finding with an excerpt of its source, when that is a case or rules file of the run.
+/// One finding with an excerpt of its source, when that is a case or rules file of the run,
+/// except on the lines of a case file that hold secrets.
 fn finding(report: &Report, d: &Diagnostic) -> String {
     let source = match &d.location {
-        Some(Location::Source { file, .. }) => report.source(file),
+        Some(Location::Source { file, span, .. }) => report
+            .source(file)
+            .filter(|text| !on_secret_line(text, span.start)),
         _ => None,
     };
     diag::render_human(d, source)
+}
+
+/// Whether byte `at` of `text` is on a `salt:` or `encryptionKey:` line.
+fn on_secret_line(text: &str, at: usize) -> bool {
+    let at = at.min(text.len());
+    let start = text
+        .get(..at)
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let line = text.get(start..).unwrap_or_default().trim_start();
+    line.starts_with("salt:") || line.starts_with("encryptionKey:")
 }
 
 /// The whole report as one JSON object.
@@ -262,4 +276,18 @@ pub fn file_failure(report: &Report, file: &CaseFileReport) -> Option<String> {
         return None;
     }
     Some(failing.iter().map(|d| finding(report, d) + "\n").collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_lines_are_recognized() {
+        let text = "rules: r.yaml\nsalt: [pepper]\n  encryptionKey: k\ncases: []\n";
+        assert!(!on_secret_line(text, 3));
+        assert!(on_secret_line(text, text.find("[pepper]").expect("there")));
+        assert!(on_secret_line(text, text.find('k').expect("there") + 1));
+        assert!(!on_secret_line(text, text.find("cases").expect("there")));
+    }
 }
