@@ -1,5 +1,5 @@
-//! The command line: `validate`, `schema` and `compile`, with findings printed for people, as
-//! JSON, or as GitHub annotations.
+//! The command line: `validate`, `schema`, `compile`, `sanitize` and `test`, with findings
+//! printed for people, as JSON, or as GitHub annotations.
 
 use std::fmt::Write as _;
 use std::io::Write;
@@ -13,6 +13,7 @@ use crate::rules;
 use crate::sanitize::Engine;
 
 mod sanitize;
+mod test;
 
 /// Validate, compile and apply Psoxy REST pseudonymization rules.
 #[derive(Debug, Parser)]
@@ -32,8 +33,12 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = FormatArg::Human)]
         format: FormatArg,
     },
-    /// Print the JSON Schema of the rules format.
-    Schema,
+    /// Print the JSON Schema of the rules format (or, with --cases, of case files).
+    Schema {
+        /// Print the schema of case files (`cases.yaml`) instead.
+        #[arg(long)]
+        cases: bool,
+    },
     /// Check a rules file, then print what each endpoint does.
     Compile {
         /// A rules file (YAML or JSON).
@@ -76,6 +81,42 @@ pub enum Command {
         #[arg(default_value = "-")]
         body: PathBuf,
     },
+    /// Replay example responses and compare them with the committed sanitized files.
+    ///
+    /// Each case is replayed through the same pipeline as `sanitize` and compared byte for byte
+    /// with its sanitized file. Endpoints without a case, sanitized files no case names, requests
+    /// no endpoint allows and leaks of personal data in any output are reported too. Exit code:
+    /// 0 all pass, 1 a mismatch or finding, 2 input that cannot be used.
+    Test {
+        /// Case files, or folders searched for `cases.yaml`.
+        #[arg(default_value = "api-response-examples")]
+        paths: Vec<PathBuf>,
+        /// Write the actual outputs over the sanitized files (refused when CI is set or
+        /// anything leaks).
+        #[arg(long)]
+        bless: bool,
+        /// Fail on warnings too.
+        #[arg(long)]
+        strict: bool,
+        /// How the results are printed.
+        #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+        format: FormatArg,
+        /// Colour in human output: `auto` colours a terminal unless NO_COLOR is set.
+        #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+        color: ColorArg,
+        /// How JSONPaths are applied; both give the same bytes.
+        #[arg(long, value_enum, default_value_t = EngineArg::Plan)]
+        engine: EngineArg,
+    },
+}
+
+/// When human output is coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    Always,
+    Never,
 }
 
 /// Which engine applies the JSONPaths.
@@ -113,6 +154,8 @@ impl From<FormatArg> for Format {
 pub enum Status {
     /// Success (warnings allowed).
     Ok = 0,
+    /// The command ran and found problems: a mismatch, a leak, a coverage gap.
+    Findings = 1,
     /// The input has errors.
     Invalid = 2,
 }
@@ -121,8 +164,13 @@ pub enum Status {
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Status> {
     match cli.command {
         Command::Validate { files, format } => validate(&files, format.into(), out),
-        Command::Schema => {
-            out.write_all(rules::schema::json_schema_text().as_bytes())?;
+        Command::Schema { cases } => {
+            let text = if cases {
+                crate::harness::cases::json_schema_text()
+            } else {
+                rules::schema::json_schema_text()
+            };
+            out.write_all(text.as_bytes())?;
             Ok(Status::Ok)
         }
         Command::Compile { file, format } => compile(&file, format.into(), out, err),
@@ -153,6 +201,24 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result
             },
             out,
             err,
+        ),
+        Command::Test {
+            paths,
+            bless,
+            strict,
+            format,
+            color,
+            engine,
+        } => test::run(
+            &test::Args {
+                paths: &paths,
+                bless,
+                strict,
+                format: format.into(),
+                color,
+                engine,
+            },
+            out,
         ),
     }
 }

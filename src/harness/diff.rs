@@ -3,17 +3,21 @@
 
 use std::fmt::Write as _;
 
+use serde::Serialize;
+
 use crate::json::Value;
 
 /// One difference at a place in the document.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Change {
     /// RFC 6901 JSON Pointer of the place.
     pub pointer: String,
+    #[serde(flatten)]
     pub kind: ChangeKind,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "change", rename_all = "lowercase")]
 pub enum ChangeKind {
     /// Present in both, with different values (scalars, or different types).
     Changed { expected: String, actual: String },

@@ -1,3 +1,799 @@
-//! The replay harness: case files, replay, diffs, bless and the leak check.
+//! The replay harness: case files, replay through the sanitizer, comparison with the committed
+//! sanitized files, coverage, the leak check, and `--bless`. `psoxy-rules test` and the
+//! repository's own example tests both run [`run`].
 
+pub mod bless;
+pub mod cases;
+pub mod codes;
+mod coverage;
 pub mod diff;
+pub mod leaks;
+mod replay;
+pub mod report;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+pub use cases::{Case, CaseFile};
+pub use codes::Code;
+pub use report::Paint;
+
+use crate::diag::{Diagnostic, Location, Severity};
+use crate::json::parse_value;
+use crate::rules::{Rules, TransformKind};
+use crate::sanitize::Engine;
+use coverage::Coverage;
+use diff::{Change, ChangeKind};
+use leaks::{Leak, LeakKind, Protected, RuleRef};
+use replay::{Engines, Replay};
+
+/// How a run behaves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Options {
+    /// Warnings fail the run.
+    pub strict: bool,
+    /// Write the actual outputs over the sanitized files.
+    pub bless: bool,
+    /// The run is in continuous integration (`CI` is set); `--bless` is refused.
+    pub ci: bool,
+    pub engine: EngineChoice,
+}
+
+/// Which engine applies the JSONPaths; both give the same bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EngineChoice {
+    #[default]
+    Plan,
+    Naive,
+}
+
+impl From<EngineChoice> for Engine {
+    fn from(e: EngineChoice) -> Engine {
+        match e {
+            EngineChoice::Plan => Engine::Plan,
+            EngineChoice::Naive => Engine::Naive,
+        }
+    }
+}
+
+/// How a case ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// The output is the committed file, and nothing leaks.
+    Passed,
+    Failed,
+    /// `--bless` wrote the output over the sanitized file (or created it).
+    Written,
+    /// The case could not be replayed because its case file's rules do not load.
+    NotRun,
+}
+
+/// One case's result.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CaseReport {
+    /// `case-file:line: METHOD URL`, unique in a run.
+    pub name: String,
+    pub case_file: String,
+    pub line: u32,
+    pub request: String,
+    pub original: String,
+    pub sanitized: String,
+    pub outcome: Outcome,
+    pub findings: Vec<Diagnostic>,
+    /// How the output differs from the committed file, leaked values withheld.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<Change>,
+    /// A unified diff of the committed file and the output, leaked values withheld.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff: Option<String>,
+}
+
+/// One case file's results.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CaseFileReport {
+    pub path: String,
+    /// Findings about the file itself, its rules, and their coverage.
+    pub findings: Vec<Diagnostic>,
+    pub cases: Vec<CaseReport>,
+}
+
+/// The result of a run.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub case_files: Vec<CaseFileReport>,
+    /// Findings of no one case file: paths without case files, `--bless` refusals.
+    pub findings: Vec<Diagnostic>,
+    /// Sanitized files written by `--bless`.
+    pub written: Vec<String>,
+    pub strict: bool,
+    /// The text of case and rules files, for excerpts in findings.
+    sources: BTreeMap<String, String>,
+}
+
+/// The exit status a report calls for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Pass,
+    /// A mismatch, a leak, or another finding (exit 1).
+    Findings,
+    /// The input could not be used (exit 2).
+    Unusable,
+}
+
+impl Report {
+    pub fn cases(&self) -> impl Iterator<Item = &CaseReport> {
+        self.case_files.iter().flat_map(|f| f.cases.iter())
+    }
+
+    /// Every finding: global, per case file, per case.
+    pub fn all_findings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.findings
+            .iter()
+            .chain(self.case_files.iter().flat_map(|f| {
+                f.findings
+                    .iter()
+                    .chain(f.cases.iter().flat_map(|c| &c.findings))
+            }))
+    }
+
+    pub fn passed(&self) -> usize {
+        self.cases()
+            .filter(|c| matches!(c.outcome, Outcome::Passed | Outcome::Written))
+            .count()
+    }
+
+    pub fn failed(&self) -> usize {
+        self.cases()
+            .filter(|c| matches!(c.outcome, Outcome::Failed | Outcome::NotRun))
+            .count()
+    }
+
+    pub fn verdict(&self) -> Verdict {
+        let unusable = self
+            .all_findings()
+            .any(|d| d.is_error() && Code::of(d).is_none_or(Code::is_unusable));
+        if unusable {
+            return Verdict::Unusable;
+        }
+        let failing = self.failed() > 0
+            || self
+                .all_findings()
+                .any(|d| d.is_error() || (self.strict && d.severity == Severity::Warning));
+        if failing {
+            Verdict::Findings
+        } else {
+            Verdict::Pass
+        }
+    }
+
+    /// The text of `file` if it is a case or rules file of the run.
+    pub fn source(&self, file: &str) -> Option<&str> {
+        self.sources.get(file).map(String::as_str)
+    }
+}
+
+/// A case while the run is in progress.
+struct Work {
+    file: usize,
+    case: Case,
+    replay: Option<Replay>,
+    /// The sanitizer that produced the output, for the rules behind its trace.
+    rules: Option<std::sync::Arc<crate::sanitize::Sanitizer>>,
+    committed: Committed,
+    findings: Vec<Diagnostic>,
+    leaks: Vec<Leak>,
+    /// How the output differs from the committed file, before leaked values are withheld.
+    changes: Vec<Change>,
+    ran: bool,
+    written: bool,
+}
+
+/// The committed sanitized file of a case.
+enum Committed {
+    /// Its text, with line breaks made LF and trimmed (harness spec §5).
+    Text(String),
+    Missing,
+    Unreadable,
+}
+
+/// Replays every case file under `paths` and checks the example set.
+pub fn run(paths: &[PathBuf], options: &Options) -> Report {
+    let mut report = Report {
+        strict: options.strict,
+        ..Report::default()
+    };
+    let (case_paths, discovery) = cases::discover(paths);
+    report.findings.extend(discovery);
+
+    let mut files: Vec<CaseFile> = Vec::new();
+    let mut file_findings: Vec<Vec<Diagnostic>> = Vec::new();
+    for path in case_paths {
+        match cases::load(&path) {
+            Ok(f) => {
+                report
+                    .sources
+                    .insert(f.path.display().to_string(), f.text.clone());
+                files.push(f);
+                file_findings.push(Vec::new());
+            }
+            Err(findings) => {
+                if let Ok(text) = std::fs::read_to_string(&path) {
+                    report.sources.insert(path.display().to_string(), text);
+                }
+                report.case_files.push(CaseFileReport {
+                    path: path.display().to_string(),
+                    findings,
+                    cases: Vec::new(),
+                });
+            }
+        }
+    }
+
+    let mut engines = Engines::default();
+    let mut coverage = Coverage::default();
+    let mut work: Vec<Work> = Vec::new();
+    for (i, file) in files.iter().enumerate() {
+        let sanitizer = match engines.sanitizer(file, options.engine.into()) {
+            Ok(s) => {
+                let rules = s.rules();
+                report.sources.insert(
+                    rules.source.name().to_owned(),
+                    rules.source.text().to_owned(),
+                );
+                coverage.add_rules(&file.rules, i, &s);
+                Some(s)
+            }
+            Err(findings) => {
+                file_findings[i].extend(findings);
+                None
+            }
+        };
+        for case in &file.cases {
+            let mut w = Work {
+                file: i,
+                case: case.clone(),
+                replay: None,
+                rules: None,
+                committed: read_committed(&case.sanitized),
+                findings: Vec::new(),
+                leaks: Vec::new(),
+                changes: Vec::new(),
+                ran: sanitizer.is_some(),
+                written: false,
+            };
+            if let Some(s) = &sanitizer {
+                let attempt = replay::replay(s, case);
+                if let Some(e) = attempt.endpoint {
+                    let trace = attempt.result.as_ref().ok().map(|r| &r.trace);
+                    coverage.record(&file.rules, e, trace);
+                }
+                match attempt.result {
+                    Ok(r) => {
+                        w.rules = Some(std::sync::Arc::clone(s));
+                        w.replay = Some(r);
+                    }
+                    Err(d) => w.findings.push(d),
+                }
+            }
+            work.push(w);
+        }
+    }
+
+    check_leaks(&files, &mut work, &mut file_findings);
+    compare(&mut work, options.bless);
+    let conflicts = check_conflicts(&mut work);
+
+    for (i, d) in coverage.findings() {
+        file_findings[i].push(d);
+    }
+    for (i, d) in coverage::unreferenced_files(&files) {
+        file_findings[i].push(d);
+    }
+
+    if options.bless {
+        bless(&mut work, &mut report, *options, conflicts, &file_findings);
+    }
+
+    // Assemble, in case-file order (failed loads first would reorder; keep discovery order).
+    let mut by_file: Vec<Vec<CaseReport>> = files.iter().map(|_| Vec::new()).collect();
+    for w in work {
+        let i = w.file;
+        by_file[i].push(case_report(&files[i], w, options.strict));
+    }
+    for ((file, findings), cases) in files.iter().zip(file_findings).zip(by_file) {
+        report.case_files.push(CaseFileReport {
+            path: file.path.display().to_string(),
+            findings,
+            cases,
+        });
+    }
+    report.case_files.sort_by(|a, b| a.path.cmp(&b.path));
+    report
+}
+
+fn read_committed(path: &Path) -> Committed {
+    match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => Committed::Text(golden(&text).into_owned()),
+            Err(_) => Committed::Unreadable,
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Committed::Missing,
+        Err(_) => Committed::Unreadable,
+    }
+}
+
+/// The comparable form of a golden text: line breaks made LF, then Java's `trim` (harness
+/// spec §5).
+fn golden(text: &str) -> std::borrow::Cow<'_, str> {
+    let trimmed = text.trim_matches(|c: char| c <= ' ');
+    if trimmed.contains('\r') {
+        std::borrow::Cow::Owned(
+            trimmed
+                .replace("\r\n", "\n")
+                .replace('\r', "\n")
+                .trim_matches(|c: char| c <= ' ')
+                .to_owned(),
+        )
+    } else {
+        std::borrow::Cow::Borrowed(trimmed)
+    }
+}
+
+/// Whether the transform replaces or removes each value it selects entirely, so the original
+/// must not appear in any output. Transforms that keep parts of a value (regex matches,
+/// phrases, `onlyIfRegex`, `includeOriginal`) are not.
+fn replaces_whole_value(kind: &TransformKind) -> bool {
+    match kind {
+        TransformKind::Redact
+        | TransformKind::TextDigest(_)
+        | TransformKind::HashIp
+        | TransformKind::EncryptIp => true,
+        TransformKind::Pseudonymize(o) => !o.include_original && o.only_if_regex.is_none(),
+        TransformKind::Tokenize(o) => o.regex.is_none(),
+        _ => false,
+    }
+}
+
+fn rule_ref(rules: &Rules, endpoint: usize, transform: usize, path: usize) -> Option<RuleRef> {
+    let t = rules.endpoints.get(endpoint)?.transforms.get(transform)?;
+    let p = t.json_paths.get(path)?;
+    Some(RuleRef {
+        location: rules.source.location(p.span),
+        kind: t.kind.name(),
+        path: p.as_str().to_owned(),
+    })
+}
+
+/// The leak check of every output, against the values protected in any case of its file.
+fn check_leaks(files: &[CaseFile], work: &mut [Work], file_findings: &mut [Vec<Diagnostic>]) {
+    for (i, file) in files.iter().enumerate() {
+        let mut protected = Protected::default();
+        for w in work.iter().filter(|w| w.file == i) {
+            let (Some(r), Some(s)) = (&w.replay, &w.rules) else {
+                continue;
+            };
+            let Some(e) = r.endpoint else {
+                continue;
+            };
+            let rules = s.rules();
+            for p in &r.trace.protected {
+                let whole = rules
+                    .endpoints
+                    .get(e)
+                    .and_then(|ep| ep.transforms.get(p.transform))
+                    .is_some_and(|t| replaces_whole_value(&t.kind));
+                if !whole {
+                    continue;
+                }
+                if let Some(rule) = rule_ref(rules, e, p.transform, p.path) {
+                    protected.add(&p.value, || rule);
+                }
+            }
+        }
+        let mut used_file_allowances = BTreeSet::new();
+        for w in work.iter_mut().filter(|w| w.file == i) {
+            let Some(r) = &w.replay else {
+                continue;
+            };
+            let Ok(text) = std::str::from_utf8(&r.output) else {
+                continue;
+            };
+            let Ok(doc) = parse_value(text) else {
+                continue;
+            };
+            let endpoint_location = match (r.endpoint, &w.rules) {
+                (Some(e), Some(s)) => s
+                    .rules()
+                    .endpoints
+                    .get(e)
+                    .map(|ep| s.rules().source.location(ep.span)),
+                _ => None,
+            };
+            let mut used_case_allowances = BTreeSet::new();
+            for leak in leaks::find_leaks(&doc, &protected) {
+                if let Some(k) = w
+                    .case
+                    .allowed_leaks
+                    .iter()
+                    .position(|a| a.pointer == leak.raw_pointer())
+                {
+                    used_case_allowances.insert(k);
+                    continue;
+                }
+                if let Some(k) = file
+                    .allowed_leaks
+                    .iter()
+                    .position(|a| a.pointer == leak.raw_pointer())
+                {
+                    used_file_allowances.insert(k);
+                    continue;
+                }
+                w.findings
+                    .push(leak_finding(&leak, &w.case, endpoint_location.as_ref()));
+                w.leaks.push(leak);
+            }
+            for (k, a) in w.case.allowed_leaks.iter().enumerate() {
+                if !used_case_allowances.contains(&k) {
+                    w.findings.push(unused_allowance(a));
+                }
+            }
+        }
+        for (k, a) in file.allowed_leaks.iter().enumerate() {
+            if !used_file_allowances.contains(&k) {
+                file_findings[i].push(unused_allowance(a));
+            }
+        }
+    }
+}
+
+fn unused_allowance(a: &cases::Allowance) -> Diagnostic {
+    Code::UnusedAllowance
+        .diag(format!(
+            "nothing leaks at `{}`; the allowance is not needed",
+            a.pointer
+        ))
+        .at(a.location.clone())
+        .with_help("remove the entry from `allowedLeaks`")
+}
+
+fn leak_finding(leak: &Leak, case: &Case, endpoint: Option<&Location>) -> Diagnostic {
+    let (code, what) = match leak.kind {
+        LeakKind::Email => (Code::LeakedEmail, "an email address".to_owned()),
+        LeakKind::Phone => (Code::LeakedPhone, "a phone number".to_owned()),
+        LeakKind::Protected => (
+            Code::LeakedValue,
+            match &leak.rule {
+                Some(r) => format!("the original value of a field that `{}` protects", r.kind),
+                None => "an original value".to_owned(),
+            },
+        ),
+    };
+    let place = if leak.in_key { " in a member name" } else { "" };
+    let cover = match (&leak.rule, endpoint) {
+        (Some(r), _) => format!("{r} protects this value elsewhere"),
+        (None, Some(e)) => format!("no transform of the endpoint at {e} covers it"),
+        (None, None) => "no endpoint sanitized this response".to_owned(),
+    };
+    code.diag(format!(
+        "leak: {what}{place} in the output of `{}`; {cover}",
+        case.request()
+    ))
+    .at(Location::Pointer {
+        file: Some(case.sanitized.display().to_string()),
+        pointer: if leak.pointer.is_empty() {
+            "/".to_owned()
+        } else {
+            leak.pointer.clone()
+        },
+    })
+    .with_help(
+        "pseudonymize or redact the field in the rules; if the value is meant to stay, add its \
+         pointer to `allowedLeaks` in the case file",
+    )
+}
+
+/// Compares each output with its committed file.
+fn compare(work: &mut [Work], blessing: bool) {
+    for w in work.iter_mut() {
+        let Some(r) = &w.replay else {
+            continue;
+        };
+        let sanitized = w.case.sanitized.display().to_string();
+        match &w.committed {
+            Committed::Missing => w.findings.push(
+                Code::MissingSanitized
+                    .diag("the sanitized file does not exist")
+                    .at(Location::File { file: sanitized })
+                    .with_help(
+                        "run `psoxy-rules test --bless` to create it, then review and commit it",
+                    ),
+            ),
+            Committed::Unreadable => w.findings.push(
+                Code::SanitizedUnreadable
+                    .diag("the sanitized file cannot be read as UTF-8 text")
+                    .at(Location::File { file: sanitized }),
+            ),
+            Committed::Text(expected) => {
+                let actual = String::from_utf8_lossy(&r.output);
+                let actual = golden(&actual);
+                if *expected != actual {
+                    let changes = match (parse_value(expected), parse_value(&actual)) {
+                        (Ok(e), Ok(a)) => diff::structural_diff(&e, &a),
+                        _ => Vec::new(),
+                    };
+                    let count = changes.len();
+                    let mut d = Code::Mismatch
+                        .diag(format!(
+                            "the output of `{}` differs from the committed file{}",
+                            w.case.request(),
+                            match count {
+                                0 => " (in formatting)".to_owned(),
+                                1 => " (1 change)".to_owned(),
+                                n => format!(" ({n} changes)"),
+                            }
+                        ))
+                        .at(Location::File { file: sanitized });
+                    if !blessing {
+                        d = d.with_help(
+                            "if the change is intended, run `psoxy-rules test --bless`, review the \
+                             diff and commit it",
+                        );
+                    }
+                    w.findings.push(d);
+                    w.changes = changes;
+                }
+            }
+        }
+    }
+}
+
+/// Cases that name one sanitized file must agree on its contents.
+fn check_conflicts(work: &mut [Work]) -> usize {
+    let mut first: BTreeMap<PathBuf, (usize, String)> = BTreeMap::new();
+    let mut conflicts = 0;
+    for i in 0..work.len() {
+        let Some(r) = &work[i].replay else {
+            continue;
+        };
+        let path = work[i].case.sanitized.clone();
+        match first.get(&path) {
+            None => {
+                first.insert(path, (i, work[i].case.location.to_string()));
+            }
+            Some((j, where_)) => {
+                let same = work[*j].replay.as_ref().is_some_and(|o| {
+                    golden(&String::from_utf8_lossy(&o.output))
+                        == golden(&String::from_utf8_lossy(&r.output))
+                });
+                if !same {
+                    conflicts += 1;
+                    let d = Code::ConflictingOutputs
+                        .diag(format!(
+                            "this case names the same sanitized file as the case at {where_} but \
+                             its output differs"
+                        ))
+                        .at(work[i].case.location.clone())
+                        .with_help("give one of the cases its own `sanitized:` file");
+                    work[i].findings.push(d);
+                }
+            }
+        }
+    }
+    conflicts
+}
+
+/// Writes the outputs that differ from their files, unless that is refused.
+fn bless(
+    work: &mut [Work],
+    report: &mut Report,
+    options: Options,
+    conflicts: usize,
+    file_findings: &[Vec<Diagnostic>],
+) {
+    if options.ci {
+        report.findings.push(
+            Code::BlessInCi
+                .diag("--bless is refused because CI is set; nothing was written")
+                .with_help(
+                    "regenerate sanitized files locally, review the diff and commit them; CI \
+                     only compares",
+                ),
+        );
+        return;
+    }
+    let leaks: usize = work.iter().map(|w| w.leaks.len()).sum();
+    let unusable = report
+        .findings
+        .iter()
+        .chain(file_findings.iter().flatten())
+        .chain(work.iter().flat_map(|w| &w.findings))
+        .any(|d| d.is_error() && Code::of(d).is_none_or(Code::is_unusable));
+    let mut reasons = Vec::new();
+    if leaks > 0 {
+        reasons.push(format!("{leaks} leak{}", if leaks == 1 { "" } else { "s" }));
+    }
+    if conflicts > 0 {
+        reasons.push(format!(
+            "{conflicts} case{} with conflicting outputs",
+            if conflicts == 1 { "" } else { "s" }
+        ));
+    }
+    if unusable {
+        reasons.push("input that cannot be used".to_owned());
+    }
+    if !reasons.is_empty() {
+        report.findings.push(
+            Code::BlessRefused
+                .diag(format!(
+                    "--bless is refused because of {}; nothing was written",
+                    reasons.join(", ")
+                ))
+                .with_help("fix the findings above, then run `psoxy-rules test --bless` again"),
+        );
+        return;
+    }
+    let mut done: BTreeSet<PathBuf> = BTreeSet::new();
+    for w in work.iter_mut() {
+        let Some(r) = &w.replay else {
+            continue;
+        };
+        let stale = w.findings.iter().any(|d| {
+            matches!(
+                Code::of(d),
+                Some(Code::Mismatch | Code::MissingSanitized | Code::SanitizedUnreadable)
+            )
+        });
+        if !stale {
+            continue;
+        }
+        let path = w.case.sanitized.clone();
+        if done.contains(&path) {
+            w.written = true;
+        } else {
+            match bless::write_atomic(&path, &bless::file_bytes(&r.output)) {
+                Ok(()) => {
+                    report.written.push(path.display().to_string());
+                    done.insert(path);
+                    w.written = true;
+                }
+                Err(e) => {
+                    w.findings.push(
+                        Code::WriteFailed
+                            .diag(format!("cannot write the sanitized file: {e}"))
+                            .at(Location::File {
+                                file: path.display().to_string(),
+                            }),
+                    );
+                    continue;
+                }
+            }
+        }
+        w.findings.retain(|d| {
+            !matches!(
+                Code::of(d),
+                Some(Code::Mismatch | Code::MissingSanitized | Code::SanitizedUnreadable)
+            )
+        });
+    }
+}
+
+/// The finished report of one case: diffs for mismatches, leaked values withheld.
+fn case_report(file: &CaseFile, w: Work, strict: bool) -> CaseReport {
+    let case = &w.case;
+    let (line, _) = match &case.location {
+        Location::Source { line, column, .. } => (*line, *column),
+        _ => (0, 0),
+    };
+    let mismatch = w
+        .findings
+        .iter()
+        .any(|d| Code::of(d) == Some(Code::Mismatch));
+    let (mut changes, mut diff) = (Vec::new(), None);
+    if mismatch && let (Some(r), Committed::Text(expected)) = (&w.replay, &w.committed) {
+        let actual = String::from_utf8_lossy(&r.output);
+        let actual = golden(&actual);
+        changes = w
+            .changes
+            .iter()
+            .cloned()
+            .map(|c| mask_change(c, &w.leaks))
+            .collect();
+        let text = diff::unified_diff(
+            &format!("{expected}\n"),
+            &format!("{actual}\n"),
+            &format!("{} (committed)", case.sanitized.display()),
+            "actual output",
+        );
+        diff = Some(leaks::mask(&text, &w.leaks));
+    }
+    let failing = w
+        .findings
+        .iter()
+        .any(|d| d.is_error() || (strict && d.severity == Severity::Warning));
+    let outcome = if !w.ran {
+        Outcome::NotRun
+    } else if failing {
+        Outcome::Failed
+    } else if w.written {
+        Outcome::Written
+    } else {
+        Outcome::Passed
+    };
+    CaseReport {
+        name: format!("{}:{line}: {}", file.path.display(), case.request()),
+        case_file: file.path.display().to_string(),
+        line,
+        request: case.request(),
+        original: case.original.display().to_string(),
+        sanitized: case.sanitized.display().to_string(),
+        outcome,
+        findings: w.findings,
+        changes,
+        diff,
+    }
+}
+
+fn mask_change(mut c: Change, leaks: &[Leak]) -> Change {
+    let m = |s: &mut String| *s = leaks::mask(s, leaks);
+    match &mut c.kind {
+        ChangeKind::Changed { expected, actual } => {
+            m(expected);
+            m(actual);
+        }
+        ChangeKind::Missing { expected } => m(expected),
+        ChangeKind::Added { actual } => m(actual),
+        ChangeKind::Reordered { expected, actual } => {
+            expected.iter_mut().for_each(m);
+            actual.iter_mut().for_each(m);
+        }
+    }
+    c.pointer = leaks::mask(&c.pointer, leaks);
+    c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{PseudonymizeOptions, TokenizeOptions};
+
+    #[test]
+    fn golden_form_ignores_line_break_style_and_surrounding_space() {
+        assert_eq!(golden("\r\n{\r\n  \"a\":1\r\n}\r\n"), "{\n  \"a\":1\n}");
+        assert_eq!(golden("{\r  \"a\":1\r}"), "{\n  \"a\":1\n}");
+        assert_eq!(golden(" [ ]\n\n"), "[ ]");
+    }
+
+    #[test]
+    fn transforms_that_keep_parts_of_a_value_do_not_protect_it() {
+        assert!(replaces_whole_value(&TransformKind::Redact));
+        assert!(replaces_whole_value(&TransformKind::Pseudonymize(
+            PseudonymizeOptions::default()
+        )));
+        assert!(!replaces_whole_value(&TransformKind::Pseudonymize(
+            PseudonymizeOptions {
+                include_original: true,
+                ..PseudonymizeOptions::default()
+            }
+        )));
+        assert!(replaces_whole_value(&TransformKind::Tokenize(
+            TokenizeOptions::default()
+        )));
+    }
+
+    #[test]
+    fn verdict_is_unusable_before_findings() {
+        let mut report = Report::default();
+        assert_eq!(report.verdict(), Verdict::Pass);
+        report.findings.push(Code::UnmatchedPath.diag("w"));
+        assert_eq!(report.verdict(), Verdict::Pass);
+        report.strict = true;
+        assert_eq!(report.verdict(), Verdict::Findings);
+        report.findings.push(Code::BlessInCi.diag("ci"));
+        assert_eq!(report.verdict(), Verdict::Unusable);
+    }
+}

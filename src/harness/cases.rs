@@ -1,0 +1,571 @@
+//! Case files (`cases.yaml`): finding them, reading them with the place of every value, and
+//! their JSON Schema.
+
+use std::fmt;
+use std::path::{Component, Path, PathBuf};
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use serde_saphyr::Spanned;
+
+use super::codes::Code;
+use crate::diag::{Diagnostic, Location};
+use crate::rules::MAX_FILE_BYTES;
+
+/// The file name searched for in folders.
+pub const CASE_FILE_NAME: &str = "cases.yaml";
+
+/// The salt used when a case file names none: the reference documentation's test salt.
+pub const DEFAULT_SALT: &str = "salt";
+
+/// The encryption key used when a case file names none: the reference documentation's test key.
+pub const DEFAULT_ENCRYPTION_KEY: &str = "secret";
+
+/// One example set, as written in a case file.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(
+    title = "psoxy-rules example cases",
+    description = "Example API responses, the requests that return them, and the rules file \
+                   that sanitizes them. Paths are relative to this file."
+)]
+struct CaseFileDoc {
+    /// The rules file (YAML or JSON), relative to this file.
+    #[schemars(with = "String")]
+    rules: Spanned<String>,
+    /// The salt (PSOXY_SALT) the sanitized files were made with. Default: `salt`.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    salt: Option<Spanned<String>>,
+    /// The encryption key (PSOXY_ENCRYPTION_KEY) of reversible pseudonyms. Default: `secret`.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    encryption_key: Option<Spanned<String>>,
+    /// JSON Pointers into every output where a detected leak is intended.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    allowed_leaks: Vec<Spanned<String>>,
+    /// The cases, replayed in this order.
+    #[schemars(with = "Vec<CaseDoc>")]
+    cases: Vec<Spanned<CaseDoc>>,
+}
+
+/// One request and the response it returns.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CaseDoc {
+    /// The method and URL: `GET https://api.example.com/v2/users?page_size=30` or `GET /v2/users`.
+    #[schemars(with = "String", regex(pattern = r"^[A-Za-z]+\s+\S"))]
+    request: Spanned<String>,
+    /// The original response body, relative to this file.
+    #[schemars(with = "String")]
+    original: Spanned<String>,
+    /// The committed sanitized body, relative to this file. Default: `sanitized/<original>`.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    sanitized: Option<Spanned<String>>,
+    /// JSON Pointers into this case's output where a detected leak is intended.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    allowed_leaks: Vec<Spanned<String>>,
+}
+
+/// A secret read from a case file; never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretText(String);
+
+impl SecretText {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SecretText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretText(..)")
+    }
+}
+
+/// A JSON Pointer written in a case file, with its place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Allowance {
+    pub pointer: String,
+    pub location: Location,
+}
+
+/// A loaded case file. Paths are the case file's folder joined with what the file says, with
+/// `.` and `..` resolved lexically.
+#[derive(Clone)]
+pub struct CaseFile {
+    /// The file as named on the command line or found in a folder.
+    pub path: PathBuf,
+    /// Its text, for excerpts.
+    pub text: String,
+    pub rules: PathBuf,
+    pub rules_location: Location,
+    pub salt: SecretText,
+    pub encryption_key: SecretText,
+    /// Pointers allowed to leak in every case of the file.
+    pub allowed_leaks: Vec<Allowance>,
+    pub cases: Vec<Case>,
+}
+
+// By hand: the text holds the secrets, which are never printed.
+impl fmt::Debug for CaseFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CaseFile")
+            .field("path", &self.path)
+            .field("rules", &self.rules)
+            .field("allowed_leaks", &self.allowed_leaks)
+            .field("cases", &self.cases)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One case of a case file.
+#[derive(Debug, Clone)]
+pub struct Case {
+    /// Where the case starts in the case file.
+    pub location: Location,
+    pub method: String,
+    pub url: String,
+    pub request_location: Location,
+    pub original: PathBuf,
+    pub original_location: Location,
+    pub sanitized: PathBuf,
+    pub allowed_leaks: Vec<Allowance>,
+}
+
+impl Case {
+    /// `METHOD URL`, as written.
+    pub fn request(&self) -> String {
+        format!("{} {}", self.method, self.url)
+    }
+}
+
+/// Finds the case files under `paths`: a file is taken as it is, a folder is searched
+/// recursively for `cases.yaml`, in file-name order.
+pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut findings = Vec::new();
+    for path in paths {
+        let name = path.display().to_string();
+        if path.is_file() {
+            files.push(path.clone());
+        } else if path.is_dir() {
+            let before = files.len();
+            for entry in walkdir::WalkDir::new(path).sort_by_file_name() {
+                match entry {
+                    Ok(e) if e.file_type().is_file() && e.file_name() == CASE_FILE_NAME => {
+                        files.push(e.into_path());
+                    }
+                    Ok(_) => {}
+                    Err(e) => findings.push(
+                        Code::Unreadable
+                            .diag(format!("cannot search the folder: {e}"))
+                            .at(Location::File { file: name.clone() }),
+                    ),
+                }
+            }
+            if files.len() == before {
+                findings.push(
+                    Code::NoCaseFiles
+                        .diag(format!("no {CASE_FILE_NAME} in this folder or below"))
+                        .at(Location::File { file: name })
+                        .with_help(
+                            "a case file names the rules and lists `request` / `original` pairs; \
+                             see `psoxy-rules schema --cases`",
+                        ),
+                );
+            }
+        } else {
+            findings.push(
+                Code::Unreadable
+                    .diag("no such file or folder")
+                    .at(Location::File { file: name }),
+            );
+        }
+    }
+    (files, findings)
+}
+
+/// Reads and checks the case file at `path`; every problem found is returned.
+pub fn load(path: &Path) -> Result<CaseFile, Vec<Diagnostic>> {
+    let name = path.display().to_string();
+    let unreadable = |message: String| {
+        vec![
+            Code::Unreadable
+                .diag(message)
+                .at(Location::File { file: name.clone() }),
+        ]
+    };
+    let size = std::fs::metadata(path)
+        .map_err(|e| unreadable(format!("cannot read the file: {e}")))?
+        .len();
+    if size > MAX_FILE_BYTES {
+        return Err(unreadable(format!(
+            "the file is {size} bytes; case files are refused above {MAX_FILE_BYTES} bytes"
+        )));
+    }
+    let bytes =
+        std::fs::read(path).map_err(|e| unreadable(format!("cannot read the file: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        unreadable(format!(
+            "byte {} is not UTF-8",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    load_str(path, text)
+}
+
+/// Checks `text`, the contents of the case file `path`.
+pub fn load_str(path: &Path, text: String) -> Result<CaseFile, Vec<Diagnostic>> {
+    let name = path.display().to_string();
+    let doc: CaseFileDoc = match serde_saphyr::from_str(&text) {
+        Ok(doc) => doc,
+        Err(e) => return Err(vec![format_error(&name, &text, &e)]),
+    };
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let at = |l: &serde_saphyr::Location| locate(&name, &text, l);
+    let mut findings = Vec::new();
+    let allowances = |list: &[Spanned<String>], findings: &mut Vec<Diagnostic>| {
+        list.iter()
+            .filter_map(|a| {
+                let location = at(&a.referenced);
+                if a.value.is_empty() || a.value.starts_with('/') {
+                    Some(Allowance {
+                        pointer: a.value.clone(),
+                        location,
+                    })
+                } else {
+                    findings.push(
+                        Code::InvalidValue
+                            .diag("an `allowedLeaks` entry is a JSON Pointer, starting with `/`")
+                            .at(location)
+                            .with_help("e.g. `/users/0/display_name`"),
+                    );
+                    None
+                }
+            })
+            .collect::<Vec<_>>()
+    };
+    let file_allowances = allowances(&doc.allowed_leaks, &mut findings);
+    let mut cases = Vec::with_capacity(doc.cases.len());
+    for case in &doc.cases {
+        let c = &case.value;
+        let request_location = at(&c.request.referenced);
+        let Some((method, url)) = split_request(&c.request.value) else {
+            findings.push(
+                Code::InvalidValue
+                    .diag("a request is the method and the URL, separated by a space")
+                    .at(request_location)
+                    .with_help(
+                        "e.g. `GET https://api.example.com/v1/users?limit=10` or `GET /v1/users`",
+                    ),
+            );
+            continue;
+        };
+        let original = join(dir, &c.original.value);
+        let sanitized = match &c.sanitized {
+            Some(s) => join(dir, &s.value),
+            None => join(&dir.join("sanitized"), &c.original.value),
+        };
+        if sanitized == original {
+            // `--bless` would overwrite the original with its sanitized form.
+            findings.push(
+                Code::InvalidValue
+                    .diag("the sanitized file is the original itself")
+                    .at(at(c
+                        .sanitized
+                        .as_ref()
+                        .map_or(&c.original.referenced, |s| &s.referenced)))
+                    .with_help("name a file under `sanitized/`, or leave `sanitized:` out"),
+            );
+            continue;
+        }
+        cases.push(Case {
+            location: at(&case.referenced),
+            method: method.to_owned(),
+            url: url.to_owned(),
+            request_location,
+            original,
+            original_location: at(&c.original.referenced),
+            sanitized,
+            allowed_leaks: allowances(&c.allowed_leaks, &mut findings),
+        });
+    }
+    if !findings.is_empty() {
+        return Err(findings);
+    }
+    let secret = |s: &Option<Spanned<String>>, default: &str| {
+        SecretText(s.as_ref().map_or(default, |s| s.value.as_str()).to_owned())
+    };
+    Ok(CaseFile {
+        path: path.to_owned(),
+        rules: join(dir, &doc.rules.value),
+        rules_location: at(&doc.rules.referenced),
+        salt: secret(&doc.salt, DEFAULT_SALT),
+        encryption_key: secret(&doc.encryption_key, DEFAULT_ENCRYPTION_KEY),
+        allowed_leaks: file_allowances,
+        cases,
+        text,
+    })
+}
+
+/// `METHOD URL`: a method of ASCII letters, white space, and a URL that is not empty.
+fn split_request(request: &str) -> Option<(&str, &str)> {
+    let request = request.trim();
+    let (method, url) = request.split_once(|c: char| c.is_ascii_whitespace())?;
+    let url = url.trim();
+    (!method.is_empty() && method.bytes().all(|b| b.is_ascii_alphabetic()) && !url.is_empty())
+        .then_some((method, url))
+}
+
+/// `base` joined with `relative`, `.` and `..` resolved without touching the file system.
+pub fn join(base: &Path, relative: &str) -> PathBuf {
+    normalize(&base.join(relative))
+}
+
+/// Resolves `.` and `..` lexically; a `..` that would climb above a relative start is kept.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out: Vec<Component<'_>> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => match out.last() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(c),
+            },
+            c => out.push(c),
+        }
+    }
+    if out.is_empty() {
+        PathBuf::from(".")
+    } else {
+        out.iter().collect()
+    }
+}
+
+fn locate(name: &str, text: &str, l: &serde_saphyr::Location) -> Location {
+    let span = l.span();
+    if let (Some(start), Some(len)) = (span.byte_offset(), span.byte_len()) {
+        let start = (start as usize).min(text.len());
+        let end = (start + len as usize).min(text.len());
+        Location::in_source(name, text, start..end)
+    } else {
+        let offset = offset_of(text, l.line(), l.column());
+        Location::in_source(name, text, offset..offset)
+    }
+}
+
+/// The byte offset of a 1-based line and character column.
+fn offset_of(text: &str, line: u64, column: u64) -> usize {
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1) as usize)
+        .map(str::len)
+        .sum();
+    let rest = &text[line_start.min(text.len())..];
+    line_start
+        + rest
+            .char_indices()
+            .nth(column.saturating_sub(1) as usize)
+            .map_or(rest.len(), |(i, _)| i)
+}
+
+/// A YAML or format error of the reader as a located finding.
+fn format_error(name: &str, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
+    let message = e.without_snippet().to_string();
+    // The reader appends the place, which the finding carries on its own.
+    let message = match message.rsplit_once(" at line ") {
+        Some((m, _)) => m.to_owned(),
+        None => message,
+    };
+    let message = match message.strip_prefix("duplicate mapping key: ") {
+        Some(rest) => {
+            let key = rest.split(',').next().unwrap_or(rest);
+            format!("duplicate key `{key}`")
+        }
+        None => message,
+    };
+    let d = Code::CaseFormat.diag(message).with_help(
+        "a case file has `rules:` and `cases:` (each with `request:` and `original:`); \
+         see `psoxy-rules schema --cases`",
+    );
+    match e.location() {
+        Some(l) => {
+            let location = locate(name, text, &l);
+            // Point at one character rather than at nothing.
+            match location {
+                Location::Source {
+                    file,
+                    line,
+                    column,
+                    span,
+                } if span.is_empty() => {
+                    let width = text
+                        .get(span.start..)
+                        .and_then(|t| t.chars().next())
+                        .map_or(0, char::len_utf8);
+                    d.at(Location::Source {
+                        file,
+                        line,
+                        column,
+                        span: span.start..span.start + width,
+                    })
+                }
+                other => d.at(other),
+            }
+        }
+        None => d.at(Location::File {
+            file: name.to_owned(),
+        }),
+    }
+}
+
+/// The published JSON Schema of case files (draft-07, like the rules schema).
+pub fn json_schema() -> Value {
+    let generator = schemars::generate::SchemaSettings::draft07().into_generator();
+    let generated = generator.into_root_schema_for::<CaseFileDoc>().to_value();
+    let Value::Object(mut generated) = generated else {
+        return generated;
+    };
+    let mut schema = serde_json::Map::new();
+    for key in ["$schema", "title", "description"] {
+        if let Some(v) = generated.remove(key) {
+            schema.insert(key.into(), v);
+        }
+    }
+    schema.insert(
+        "$comment".into(),
+        json!("Generated by `psoxy-rules schema --cases`."),
+    );
+    schema.extend(generated);
+    Value::Object(schema)
+}
+
+/// The schema text as committed in `schema/cases.schema.json`.
+pub fn json_schema_text() -> String {
+    let mut text = serde_json::to_string_pretty(&json_schema()).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_text(text: &str) -> Result<CaseFile, Vec<Diagnostic>> {
+        load_str(Path::new("set/cases.yaml"), text.to_owned())
+    }
+
+    fn place(d: &Diagnostic) -> String {
+        d.location
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn paths_are_relative_to_the_case_file() {
+        let f = load_text(
+            "rules: ../rules/zoom.yaml\ncases:\n  - request: GET /v2/users\n    original: users.json\n",
+        )
+        .expect("loads");
+        assert_eq!(f.rules, PathBuf::from("rules/zoom.yaml"));
+        assert_eq!(f.cases[0].original, PathBuf::from("set/users.json"));
+        assert_eq!(
+            f.cases[0].sanitized,
+            PathBuf::from("set/sanitized/users.json")
+        );
+    }
+
+    #[test]
+    fn request_splits_into_method_and_url() {
+        let f = load_text(
+            "rules: r.yaml\ncases:\n  - request: \"GET  https://x.test/v2/users?a=1 \"\n    original: o.json\n    sanitized: out/o.json\n",
+        )
+        .expect("loads");
+        assert_eq!(f.cases[0].method, "GET");
+        assert_eq!(f.cases[0].url, "https://x.test/v2/users?a=1");
+        assert_eq!(f.cases[0].sanitized, PathBuf::from("set/out/o.json"));
+    }
+
+    #[test]
+    fn secrets_default_to_the_reference_test_values() {
+        let f = load_text("rules: r.yaml\ncases: []\n").expect("loads");
+        assert_eq!(f.salt.expose(), "salt");
+        assert_eq!(f.encryption_key.expose(), "secret");
+        assert_eq!(format!("{:?}", f.salt), "SecretText(..)");
+    }
+
+    #[test]
+    fn unknown_key_is_located() {
+        let e = load_text("rules: r.yaml\ncases:\n  - request: GET /x\n    orignal: o.json\n")
+            .expect_err("refused");
+        assert_eq!(e[0].code, "H003");
+        assert_eq!(place(&e[0]), "set/cases.yaml:4:5");
+        assert!(
+            e[0].message.starts_with("unknown field `orignal`"),
+            "{}",
+            e[0].message
+        );
+    }
+
+    #[test]
+    fn duplicate_key_is_named() {
+        let e = load_text("rules: a\nrules: b\ncases: []\n").expect_err("refused");
+        assert_eq!(e[0].message, "duplicate key `rules`");
+        assert_eq!(place(&e[0]), "set/cases.yaml:2:1");
+    }
+
+    #[test]
+    fn request_without_method_is_refused_at_its_place() {
+        let e = load_text("rules: r.yaml\ncases:\n  - request: /v2/users\n    original: o.json\n")
+            .expect_err("refused");
+        assert_eq!(e[0].code, "H004");
+        assert_eq!(place(&e[0]), "set/cases.yaml:3:14");
+    }
+
+    #[test]
+    fn allowed_leak_must_be_a_pointer() {
+        let e =
+            load_text("rules: r.yaml\nallowedLeaks: [users/0]\ncases: []\n").expect_err("refused");
+        assert_eq!(e[0].code, "H004");
+        assert_eq!(place(&e[0]), "set/cases.yaml:2:16");
+    }
+
+    #[test]
+    fn sanitized_file_must_not_be_the_original() {
+        let e = load_text(
+            "rules: r.yaml\ncases:\n  - request: GET /x\n    original: o.json\n    sanitized: ./o.json\n",
+        )
+        .expect_err("refused");
+        assert_eq!(e[0].code, "H004");
+        assert_eq!(place(&e[0]), "set/cases.yaml:5:16");
+    }
+
+    #[test]
+    fn debug_form_hides_the_text_and_secrets() {
+        let f = load_text("rules: r.yaml\nsalt: pepper-42\ncases: []\n").expect("loads");
+        assert!(!format!("{f:?}").contains("pepper-42"));
+    }
+
+    #[test]
+    fn normalize_resolves_dots_lexically() {
+        assert_eq!(normalize(Path::new("a/./b/../c")), PathBuf::from("a/c"));
+        assert_eq!(normalize(Path::new("../a/..")), PathBuf::from(".."));
+        assert_eq!(normalize(Path::new("a/..")), PathBuf::from("."));
+    }
+
+    #[test]
+    fn discovery_reports_a_missing_path() {
+        let (files, findings) = discover(&[PathBuf::from("no/such/place")]);
+        assert!(files.is_empty());
+        assert_eq!(findings[0].code, "H001");
+    }
+}

@@ -1,0 +1,176 @@
+//! Coverage of an example set: endpoints no case exercises, JSONPaths that select nothing in any
+//! case, and sanitized files no case names.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::cases::{CaseFile, normalize};
+use super::codes::Code;
+use crate::diag::{Diagnostic, Location};
+use crate::rules::Endpoint;
+use crate::sanitize::{Sanitizer, Trace};
+
+/// What the cases of one rules file exercised, over every case file that names it.
+struct RulesCoverage {
+    /// The first case file naming the rules, where the findings are reported.
+    file: usize,
+    sanitizer: Arc<Sanitizer>,
+    exercised: BTreeSet<usize>,
+    /// Per exercised endpoint, per transform, per path: values selected over all cases.
+    matches: BTreeMap<usize, Vec<Vec<u64>>>,
+}
+
+/// Coverage collected while replaying, keyed by rules file.
+#[derive(Default)]
+pub(crate) struct Coverage {
+    by_rules: BTreeMap<PathBuf, RulesCoverage>,
+}
+
+impl Coverage {
+    /// Notes that `file` (an index into the case files) replays through `sanitizer`.
+    pub fn add_rules(&mut self, rules: &Path, file: usize, sanitizer: &Arc<Sanitizer>) {
+        self.by_rules
+            .entry(rules.to_path_buf())
+            .or_insert_with(|| RulesCoverage {
+                file,
+                sanitizer: Arc::clone(sanitizer),
+                exercised: BTreeSet::new(),
+                matches: BTreeMap::new(),
+            });
+    }
+
+    /// Records a case of the rules `rules` that selected `endpoint` and traced `trace`.
+    pub fn record(&mut self, rules: &Path, endpoint: usize, trace: Option<&Trace>) {
+        let Some(c) = self.by_rules.get_mut(rules) else {
+            return;
+        };
+        c.exercised.insert(endpoint);
+        let Some(trace) = trace else {
+            return;
+        };
+        let sums = c
+            .matches
+            .entry(endpoint)
+            .or_insert_with(|| trace.matches.iter().map(|t| vec![0; t.len()]).collect());
+        for (sum, counts) in sums.iter_mut().zip(&trace.matches) {
+            for (s, n) in sum.iter_mut().zip(counts) {
+                *s += n;
+            }
+        }
+    }
+
+    /// The findings, each with the case file it is reported with.
+    pub fn findings(&self) -> Vec<(usize, Diagnostic)> {
+        let mut out = Vec::new();
+        for c in self.by_rules.values() {
+            let rules = c.sanitizer.rules();
+            for (i, endpoint) in rules.endpoints.iter().enumerate() {
+                let location = rules.source.location(endpoint.span);
+                if !c.exercised.contains(&i) {
+                    out.push((
+                        c.file,
+                        Code::EndpointWithoutCase
+                            .diag(format!(
+                                "no case exercises this endpoint ({})",
+                                matcher(endpoint)
+                            ))
+                            .at(location)
+                            .with_help(
+                                "add a case whose request this endpoint allows, with an example \
+                                 response, so its transforms are tested",
+                            ),
+                    ));
+                    continue;
+                }
+                let Some(sums) = c.matches.get(&i) else {
+                    continue;
+                };
+                for (t, transform) in endpoint.transforms.iter().enumerate() {
+                    for (p, path) in transform.json_paths.iter().enumerate() {
+                        if sums.get(t).and_then(|s| s.get(p)) == Some(&0) {
+                            out.push((
+                                c.file,
+                                Code::UnmatchedPath
+                                    .diag(format!(
+                                        "`{}` ({}) selects nothing in any case of this endpoint",
+                                        path.as_str(),
+                                        transform.kind.name()
+                                    ))
+                                    .at(rules.source.location(path.span))
+                                    .with_help(
+                                        "add an example response that has this field, or check \
+                                         the path against the responses",
+                                    ),
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        out.sort_by_key(|(file, _)| *file);
+        out
+    }
+}
+
+fn matcher(e: &Endpoint) -> String {
+    match (&e.path_regex, &e.path_template) {
+        (Some(r), _) => format!("pathRegex `{}`", r.as_str()),
+        (None, Some(t)) => format!("pathTemplate `{}`", t.as_str()),
+        (None, None) => "no path".to_owned(),
+    }
+}
+
+/// Files in the sanitized folders of the case files that no case names, each with the first
+/// case file whose folders hold it. The folders are each file's `sanitized/` and the folders of
+/// the sanitized files its cases name; only `.json` files are considered.
+pub(crate) fn unreferenced_files(files: &[CaseFile]) -> Vec<(usize, Diagnostic)> {
+    let named: BTreeSet<PathBuf> = files
+        .iter()
+        .flat_map(|f| f.cases.iter().map(|c| c.sanitized.clone()))
+        .collect();
+    let mut seen_folders = BTreeSet::new();
+    let mut out = Vec::new();
+    for (i, f) in files.iter().enumerate() {
+        let dir = f.path.parent().map(PathBuf::from).unwrap_or_default();
+        let mut folders = BTreeSet::new();
+        folders.insert(normalize(&dir.join("sanitized")));
+        for c in &f.cases {
+            if let Some(parent) = c.sanitized.parent() {
+                folders.insert(parent.to_path_buf());
+            }
+        }
+        for folder in folders {
+            if !seen_folders.insert(folder.clone()) {
+                continue;
+            }
+            let Ok(entries) = std::fs::read_dir(&folder) else {
+                continue;
+            };
+            let mut paths: Vec<PathBuf> = entries
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                .map(|e| normalize(&folder.join(e.file_name())))
+                .filter(|p| p.extension().is_some_and(|x| x == "json"))
+                .collect();
+            paths.sort();
+            for p in paths {
+                if !named.contains(&p) {
+                    out.push((
+                        i,
+                        Code::UnreferencedFile
+                            .diag("no case names this sanitized file")
+                            .at(Location::File {
+                                file: p.display().to_string(),
+                            })
+                            .with_help(format!(
+                                "remove it, or add a case for it to {}",
+                                f.path.display()
+                            )),
+                    ));
+                }
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,417 @@
+//! The leak check: personal data in a sanitized output. Email addresses and phone numbers are
+//! found by their shape; other values by being an original string that a transform protects in
+//! some case of the set. A leak records where it is, never what it is, except for masking.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::diff::push_token;
+use crate::diag::Location;
+use crate::json::Value;
+
+/// Protected values shorter than this (in characters) are not searched: they match by chance.
+pub const MIN_PROTECTED_CHARS: usize = 4;
+
+/// What kind of personal data leaked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LeakKind {
+    Email,
+    Phone,
+    /// An original value that a transform protects in some case of the set.
+    Protected,
+}
+
+/// The transform path that protects a value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleRef {
+    /// Where the JSONPath is written in the rules.
+    pub location: Location,
+    /// The transform kind, e.g. `pseudonymize`.
+    pub kind: &'static str,
+    /// The JSONPath as written.
+    pub path: String,
+}
+
+impl fmt::Display for RuleRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} `{}` at {}", self.kind, self.path, self.location)
+    }
+}
+
+/// Personal data found in an output.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Leak {
+    pub kind: LeakKind,
+    /// JSON Pointer of the string (or of the member, when the data is in its name), with leaked
+    /// values in member names withheld.
+    pub pointer: String,
+    /// The pointer as it is, for matching `allowedLeaks`; never printed.
+    raw_pointer: String,
+    /// The data is in a member name rather than in a value.
+    pub in_key: bool,
+    /// The rule that protects the value elsewhere, when one does.
+    pub rule: Option<RuleRef>,
+    /// The leaked text, kept only to mask it in diffs; never printed.
+    value: String,
+}
+
+impl Leak {
+    /// The leaked text, for masking it in what is printed.
+    pub(crate) fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// The pointer with nothing withheld, for matching `allowedLeaks` entries.
+    pub(crate) fn raw_pointer(&self) -> &str {
+        &self.raw_pointer
+    }
+}
+
+impl fmt::Debug for Leak {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Leak")
+            .field("kind", &self.kind)
+            .field("pointer", &self.pointer)
+            .field("in_key", &self.in_key)
+            .field("rule", &self.rule)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The original values that transforms protect, each with the first rule that protects it.
+#[derive(Debug, Default)]
+pub struct Protected {
+    values: BTreeMap<String, RuleRef>,
+}
+
+impl Protected {
+    /// Records `value` as protected by `rule`; short values are ignored (they match by chance).
+    pub fn add(&mut self, value: &str, rule: impl FnOnce() -> RuleRef) {
+        if value.trim().chars().count() < MIN_PROTECTED_CHARS || self.values.contains_key(value) {
+            return;
+        }
+        self.values.insert(value.to_owned(), rule());
+    }
+
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// The values, longest first, so a long match hides the shorter values inside it.
+    fn by_length(&self) -> Vec<(&str, &RuleRef)> {
+        let mut v: Vec<(&str, &RuleRef)> =
+            self.values.iter().map(|(k, r)| (k.as_str(), r)).collect();
+        v.sort_by_key(|(k, _)| std::cmp::Reverse(k.len()));
+        v
+    }
+}
+
+/// Every leak in `doc`, in document order.
+pub fn find_leaks(doc: &Value<'_>, protected: &Protected) -> Vec<Leak> {
+    let values = protected.by_length();
+    let mut leaks = Vec::new();
+    let mut pointer = String::new();
+    walk(doc, &mut pointer, &values, &mut leaks);
+    // A leaked value in a member name would otherwise be printed in the pointers.
+    if leaks.iter().any(|l| l.in_key) {
+        let masked: Vec<String> = leaks.iter().map(|l| mask(&l.raw_pointer, &leaks)).collect();
+        for (l, m) in leaks.iter_mut().zip(masked) {
+            l.pointer = m;
+        }
+    }
+    leaks
+}
+
+fn walk(v: &Value<'_>, pointer: &mut String, values: &[(&str, &RuleRef)], out: &mut Vec<Leak>) {
+    match v {
+        Value::String(s) => scan(s, pointer, false, values, out),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let len = pointer.len();
+                push_token(pointer, &i.to_string());
+                walk(item, pointer, values, out);
+                pointer.truncate(len);
+            }
+        }
+        Value::Object(map) => {
+            for (k, item) in map.iter() {
+                let len = pointer.len();
+                push_token(pointer, k);
+                scan(k, pointer, true, values, out);
+                walk(item, pointer, values, out);
+                pointer.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Pseudonym tokens: `t~` or `p~` and base64url text, not inside a longer word.
+static TOKEN: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"[tp]~[A-Za-z0-9_-]+").ok());
+
+/// Email addresses; the local part may start with a pseudonym prefix, which is checked after.
+static EMAIL: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"[A-Za-z0-9._%+~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}").ok()
+});
+
+/// International numbers: `+`, then digits with optional separators.
+static PHONE_INTL: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"\+[0-9][0-9 ().-]{6,20}[0-9]").ok());
+
+/// North American formatted numbers: `(555) 123-4567`, `555-123-4567`, `555.123.4567`.
+static PHONE_NANP: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(?:\([0-9]{3}\) ?|[0-9]{3}[ .-])[0-9]{3}[ .-][0-9]{4}").ok());
+
+fn matches<'s>(re: &LazyLock<Option<Regex>>, s: &'s str) -> Vec<regex::Match<'s>> {
+    re.as_ref()
+        .map(|re| re.find_iter(s).collect())
+        .unwrap_or_default()
+}
+
+/// Finds the leaks in one string.
+fn scan(s: &str, pointer: &str, in_key: bool, values: &[(&str, &RuleRef)], out: &mut Vec<Leak>) {
+    let tokens: Vec<Range<usize>> = matches(&TOKEN, s)
+        .into_iter()
+        .filter(|m| !preceded_by(s, m.start(), char::is_alphanumeric))
+        .map(|m| m.range())
+        .collect();
+    let inside_token =
+        |r: &Range<usize>| tokens.iter().any(|t| t.start <= r.start && r.end <= t.end);
+    let mut found: Vec<(LeakKind, Range<usize>, Option<RuleRef>)> = Vec::new();
+    for m in matches(&EMAIL, s) {
+        let local = &s[m.start()..];
+        if local.starts_with("t~") || local.starts_with("p~") {
+            continue;
+        }
+        found.push((LeakKind::Email, m.range(), None));
+    }
+    for m in matches(&PHONE_INTL, s) {
+        let digits = m.as_str().bytes().filter(u8::is_ascii_digit).count();
+        if (8..=15).contains(&digits)
+            && !preceded_by(s, m.start(), |c| c.is_alphanumeric() || c == '+')
+            && !followed_by(s, m.end(), char::is_alphanumeric)
+            && !inside_token(&m.range())
+        {
+            found.push((LeakKind::Phone, m.range(), None));
+        }
+    }
+    for m in matches(&PHONE_NANP, s) {
+        if !preceded_by(s, m.start(), |c| c.is_alphanumeric() || "+-./:".contains(c))
+            && !followed_by(s, m.end(), |c| c.is_alphanumeric() || "-./:".contains(c))
+            && !inside_token(&m.range())
+            && !found.iter().any(|(_, r, _)| overlaps(r, &m.range()))
+        {
+            found.push((LeakKind::Phone, m.range(), None));
+        }
+    }
+    for (value, rule) in values {
+        if value.len() > s.len() {
+            continue;
+        }
+        for (start, _) in s.match_indices(value) {
+            let range = start..start + value.len();
+            if inside_token(&range) {
+                continue;
+            }
+            if let Some(existing) = found.iter_mut().find(|(_, r, _)| overlaps(r, &range)) {
+                // A detected email or phone number that a rule protects elsewhere: name it.
+                if existing.2.is_none() {
+                    existing.2 = Some((*rule).clone());
+                }
+                continue;
+            }
+            found.push((LeakKind::Protected, range, Some((*rule).clone())));
+        }
+    }
+    found.sort_by_key(|(_, r, _)| r.start);
+    out.extend(found.into_iter().map(|(kind, range, rule)| Leak {
+        kind,
+        pointer: pointer.to_owned(),
+        raw_pointer: pointer.to_owned(),
+        in_key,
+        rule,
+        value: s[range].to_owned(),
+    }));
+}
+
+fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
+    a.start < b.end && b.start < a.end
+}
+
+fn preceded_by(s: &str, at: usize, f: impl Fn(char) -> bool) -> bool {
+    s[..at].chars().next_back().is_some_and(f)
+}
+
+fn followed_by(s: &str, at: usize, f: impl Fn(char) -> bool) -> bool {
+    s[at..].chars().next().is_some_and(f)
+}
+
+/// What replaces a leaked value in printed diffs.
+pub const WITHHELD: &str = "‹withheld›";
+
+/// `text` with every leaked value (raw, and as written in JSON) replaced by [`WITHHELD`].
+pub fn mask(text: &str, leaks: &[Leak]) -> String {
+    let mut values: Vec<&str> = leaks.iter().map(Leak::value).collect();
+    values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+    values.dedup();
+    let mut out = text.to_owned();
+    for v in values {
+        if v.is_empty() {
+            continue;
+        }
+        out = out.replace(v, WITHHELD);
+        let json = crate::json::to_compact_string(&Value::string(v));
+        let escaped = &json[1..json.len() - 1];
+        if escaped != v {
+            out = out.replace(escaped, WITHHELD);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn rule() -> RuleRef {
+        RuleRef {
+            location: Location::File {
+                file: "rules.yaml".into(),
+            },
+            kind: "pseudonymize",
+            path: "$..email".into(),
+        }
+    }
+
+    fn leaks_in(doc: &serde_json::Value, protected: &Protected) -> Vec<(LeakKind, String)> {
+        find_leaks(&Value::from(doc), protected)
+            .into_iter()
+            .map(|l| (l.kind, l.pointer))
+            .collect()
+    }
+
+    fn none() -> Protected {
+        Protected::default()
+    }
+
+    #[test]
+    fn plain_email_is_a_leak() {
+        let found = leaks_in(
+            &json!({"users":[{"note":"write to Alice.B@acme.com today"}]}),
+            &none(),
+        );
+        assert_eq!(found, [(LeakKind::Email, "/users/0/note".to_owned())]);
+    }
+
+    #[test]
+    fn pseudonymized_email_keeps_its_domain_and_is_not_a_leak() {
+        let doc = json!({
+            "a": "t~8ZuLJANBU0hIFqmaE8RjwHZqRb4MezRyGZ6rLZUkKSg@example.com",
+            "b": "p~JzXCV2FA272NOeqHYQbR4Pew-SZI9hzn_ATn7@example.com",
+        });
+        assert!(leaks_in(&doc, &none()).is_empty());
+    }
+
+    #[test]
+    fn email_in_a_member_name_is_a_leak_at_the_member() {
+        let leaks = find_leaks(&Value::from(&json!({"by":{"bob@acme.com":1}})), &none());
+        assert_eq!(leaks.len(), 1);
+        assert_eq!(leaks[0].kind, LeakKind::Email);
+        assert!(leaks[0].in_key);
+        assert_eq!(leaks[0].pointer, format!("/by/{WITHHELD}"));
+        assert_eq!(leaks[0].raw_pointer(), "/by/bob@acme.com");
+    }
+
+    #[test]
+    fn formatted_phone_numbers_are_leaks() {
+        let doc = json!({"a":"+1 415-555-0100","b":"call (415) 555-0100","c":"415.555.0100","d":"+442071838750"});
+        let found = leaks_in(&doc, &none());
+        assert_eq!(
+            found.iter().map(|(_, p)| p.as_str()).collect::<Vec<_>>(),
+            ["/a", "/b", "/c", "/d"]
+        );
+        assert!(found.iter().all(|(k, _)| *k == LeakKind::Phone));
+    }
+
+    #[test]
+    fn ids_dates_and_timestamps_are_not_phone_numbers() {
+        let doc = json!({
+            "id": "91022334455",
+            "date": "2024-05-01",
+            "time": "2024-05-01T10:00:00+00:00",
+            "ms": "1715090400000",
+            "uuid": "550e8400-e29b-41d4-a716-446655440000",
+            "version": "5.17.11 (35406)",
+            "offset": "+0530",
+        });
+        assert!(
+            leaks_in(&doc, &none()).is_empty(),
+            "{:?}",
+            leaks_in(&doc, &none())
+        );
+    }
+
+    #[test]
+    fn protected_value_found_elsewhere_is_a_leak_naming_the_rule() {
+        let mut p = Protected::default();
+        p.add("KDcuGIm1QgePTO8WbOqwIQ", rule);
+        let leaks = find_leaks(
+            &Value::from(&json!({"x":{"url":"https://x.test/users/KDcuGIm1QgePTO8WbOqwIQ/y"}})),
+            &p,
+        );
+        assert_eq!(leaks.len(), 1);
+        assert_eq!(leaks[0].kind, LeakKind::Protected);
+        assert_eq!(leaks[0].pointer, "/x/url");
+        assert_eq!(leaks[0].rule, Some(rule()));
+    }
+
+    #[test]
+    fn short_protected_values_are_ignored() {
+        let mut p = Protected::default();
+        p.add("me", rule);
+        p.add("abc", rule);
+        assert!(p.is_empty());
+    }
+
+    #[test]
+    fn protected_value_inside_a_pseudonym_is_chance() {
+        let mut p = Protected::default();
+        p.add("8ZuLJ", rule);
+        let doc = json!({"a":"t~8ZuLJANBU0hIFqmaE8RjwHZqRb4MezRyGZ6rLZUkKSg"});
+        assert!(leaks_in(&doc, &p).is_empty());
+    }
+
+    #[test]
+    fn email_that_a_rule_protects_names_the_rule() {
+        let mut p = Protected::default();
+        p.add("alice@acme.com", rule);
+        let leaks = find_leaks(&Value::from(&json!({"e":"alice@acme.com"})), &p);
+        assert_eq!(leaks.len(), 1);
+        assert_eq!(leaks[0].kind, LeakKind::Email);
+        assert_eq!(leaks[0].rule, Some(rule()));
+    }
+
+    #[test]
+    fn debug_form_hides_the_value() {
+        let leaks = find_leaks(&Value::from(&json!({"e":"alice@acme.com"})), &none());
+        assert!(!format!("{leaks:?}").contains("alice"));
+    }
+
+    #[test]
+    fn mask_replaces_raw_and_escaped_forms() {
+        let leaks = find_leaks(&Value::from(&json!({"e":"alice@acme.com"})), &none());
+        assert_eq!(
+            mask("got \"alice@acme.com\"", &leaks),
+            format!("got \"{WITHHELD}\"")
+        );
+    }
+}

@@ -1,0 +1,170 @@
+//! Replaying one case: the rules file and sanitizer of its case file (each loaded once), the
+//! endpoint its request selects, and the golden form of the sanitized response with its trace.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::cases::{Case, CaseFile};
+use super::codes::Code;
+use crate::diag::{Diagnostic, Location};
+use crate::pseudonym::{
+    DomainHandling, EmailCanonicalization, Pseudonymizer, SecretValues, Secrets,
+};
+use crate::rules::{self, Rules};
+use crate::sanitize::{Engine, Output, SanitizeError, Sanitizer, Selection, Trace};
+
+/// Loaded rules files and sanitizers, shared by the case files that name the same rules and
+/// secrets.
+#[derive(Default)]
+pub(crate) struct Engines {
+    rules: BTreeMap<PathBuf, Result<Arc<Rules>, Vec<Diagnostic>>>,
+    /// Keyed by rules file, salt and key.
+    sanitizers: BTreeMap<(PathBuf, String, String), Arc<Sanitizer>>,
+}
+
+impl Engines {
+    /// The sanitizer for `file`'s rules and secrets, or why there is none: the rules file's
+    /// errors after a finding at the `rules:` line.
+    pub fn sanitizer(
+        &mut self,
+        file: &CaseFile,
+        engine: Engine,
+    ) -> Result<Arc<Sanitizer>, Vec<Diagnostic>> {
+        let rules = self.rules.entry(file.rules.clone()).or_insert_with(|| {
+            match rules::load(&file.rules) {
+                Ok((rules, _warnings)) => Ok(Arc::new(rules)),
+                Err(findings) => Err(findings.into_iter().filter(Diagnostic::is_error).collect()),
+            }
+        });
+        let rules = match rules {
+            Ok(rules) => Arc::clone(rules),
+            Err(findings) => {
+                let mut all = vec![
+                    Code::RulesUnusable
+                        .diag(format!(
+                            "the rules file {} does not load; no case of this file can be replayed",
+                            file.rules.display()
+                        ))
+                        .at(file.rules_location.clone())
+                        .with_help("run `psoxy-rules validate` on the rules file"),
+                ];
+                all.extend(findings.iter().cloned());
+                return Err(all);
+            }
+        };
+        let key = (
+            file.rules.clone(),
+            file.salt.expose().to_owned(),
+            file.encryption_key.expose().to_owned(),
+        );
+        if let Some(s) = self.sanitizers.get(&key) {
+            return Ok(Arc::clone(s));
+        }
+        let secrets = Secrets::new(SecretValues {
+            salt: Some(file.salt.expose().to_owned()),
+            encryption_key: Some(file.encryption_key.expose().to_owned()),
+            ..SecretValues::default()
+        });
+        // The reference harness's pseudonymizer options (harness spec §4).
+        let pseudonymizer = Pseudonymizer::new(
+            secrets,
+            EmailCanonicalization::Strict,
+            DomainHandling::Preserve,
+        )
+        .map_err(|e| {
+            vec![
+                Code::RulesUnusable
+                    .diag(format!("the pseudonymizer cannot be set up: {e}"))
+                    .at(Location::File {
+                        file: file.path.display().to_string(),
+                    }),
+            ]
+        })?;
+        let sanitizer = Arc::new(Sanitizer::new(rules, pseudonymizer, engine));
+        self.sanitizers.insert(key, Arc::clone(&sanitizer));
+        Ok(sanitizer)
+    }
+}
+
+/// What replaying a case produced.
+#[derive(Debug)]
+pub(crate) struct Replay {
+    /// The golden form of the sanitized response (not trimmed, no final line break).
+    pub output: Vec<u8>,
+    /// The endpoint the request selected (`None` when passed through unchanged).
+    pub endpoint: Option<usize>,
+    pub trace: Trace,
+}
+
+/// The outcome of a case that was attempted: an output, or the finding that stopped it, and the
+/// endpoint selected if selection got that far.
+pub(crate) struct Attempt {
+    pub result: Result<Replay, Diagnostic>,
+    pub endpoint: Option<usize>,
+}
+
+/// Replays `case` through `sanitizer`, exactly as `psoxy-rules sanitize --pretty` would.
+pub(crate) fn replay(sanitizer: &Sanitizer, case: &Case) -> Attempt {
+    let failed = |d: Diagnostic| Attempt {
+        result: Err(d),
+        endpoint: None,
+    };
+    let original_name = case.original.display().to_string();
+    let body = match std::fs::read(&case.original) {
+        Ok(b) => b,
+        Err(e) => {
+            return failed(
+                Code::OriginalUnreadable
+                    .diag(format!("cannot read the original {original_name}: {e}"))
+                    .at(case.original_location.clone()),
+            );
+        }
+    };
+    let selection = match sanitizer.select(&case.method, &case.url) {
+        Ok(s) => s,
+        Err(e) => return failed(selection_finding(&e, case, &original_name)),
+    };
+    let endpoint = match selection {
+        Selection::Endpoint(i) => Some(i),
+        Selection::PassThrough => None,
+    };
+    let result = sanitizer
+        .sanitize_traced(selection, &body, Output::Pretty)
+        .map(|(output, trace)| Replay {
+            output,
+            endpoint,
+            trace,
+        })
+        .map_err(|e| sanitize_finding(&e, &original_name));
+    Attempt { result, endpoint }
+}
+
+fn selection_finding(e: &SanitizeError, case: &Case, original: &str) -> Diagnostic {
+    match e {
+        SanitizeError::Refused(refusal) => Code::Refused
+            .diag(refusal.to_string())
+            .at(case.request_location.clone())
+            .with_help(
+                "check the request, or add an endpoint that allows it to the rules; \
+                 every case is also an allow-list test",
+            ),
+        SanitizeError::InvalidUrl { .. } => Code::InvalidValue
+            .diag(e.to_string())
+            .at(case.request_location.clone())
+            .with_help("give an absolute URL like `https://api.example.com/v1/users?x=1`, or a path like `/v1/users`"),
+        _ => sanitize_finding(e, original),
+    }
+}
+
+/// A pipeline failure as a harness finding, keeping the sanitizer's code and place.
+fn sanitize_finding(e: &SanitizeError, original: &str) -> Diagnostic {
+    let d = e.to_diagnostic(original);
+    let mut finding = Code::SanitizeFailed.diag(format!(
+        "the response cannot be sanitized: {} ({})",
+        d.message, d.code
+    ));
+    finding.location = d.location;
+    finding.help = d.help;
+    finding
+}

@@ -1,0 +1,293 @@
+//! Printing a run: for people (failed cases with their diffs, then a summary line), as one JSON
+//! object, or as GitHub Actions annotations.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::codes::Code;
+use super::diff::render_changes;
+use super::{CaseFileReport, CaseReport, Outcome, Report, Verdict};
+use crate::diag::{self, Diagnostic, Location, Severity};
+
+/// Structural changes listed per mismatch before the rest are counted.
+const CHANGES_SHOWN: usize = 20;
+
+/// Structural changes quoted in one GitHub annotation.
+const CHANGES_IN_ANNOTATION: usize = 5;
+
+/// Whether output is coloured (ANSI escapes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Paint {
+    pub color: bool,
+}
+
+impl Paint {
+    fn wrap(self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+
+    fn red(self, text: &str) -> String {
+        self.wrap("1;31", text)
+    }
+
+    fn green(self, text: &str) -> String {
+        self.wrap("1;32", text)
+    }
+
+    fn cyan(self, text: &str) -> String {
+        self.wrap("36", text)
+    }
+
+    /// A unified diff with removed lines red and added lines green.
+    fn diff(self, text: &str) -> String {
+        if !self.color {
+            return text.to_owned();
+        }
+        let mut out = String::with_capacity(text.len());
+        for line in text.split_inclusive('\n') {
+            let body = line.strip_suffix('\n').unwrap_or(line);
+            let styled = if body.starts_with("---") || body.starts_with("+++") {
+                self.wrap("1", body)
+            } else if body.starts_with("@@") {
+                self.cyan(body)
+            } else if body.starts_with('-') {
+                self.wrap("31", body)
+            } else if body.starts_with('+') {
+                self.wrap("32", body)
+            } else {
+                body.to_owned()
+            };
+            out.push_str(&styled);
+            if line.ends_with('\n') {
+                out.push('\n');
+            }
+        }
+        out
+    }
+}
+
+/// The summary line: `N passed, M failed`, then what else happened, if anything.
+pub fn summary(report: &Report) -> String {
+    let mut line = format!("{} passed, {} failed", report.passed(), report.failed());
+    let set_findings: Vec<&Diagnostic> = report
+        .findings
+        .iter()
+        .chain(report.case_files.iter().flat_map(|f| &f.findings))
+        .collect();
+    let errors = set_findings.iter().filter(|d| d.is_error()).count();
+    let warnings = set_findings.len() - errors;
+    let mut extra = Vec::new();
+    if !report.written.is_empty() {
+        extra.push(format!("{} written", count(report.written.len(), "file")));
+    }
+    if errors > 0 {
+        extra.push(count(errors, "other error"));
+    }
+    if warnings > 0 {
+        extra.push(count(warnings, "warning"));
+    }
+    if !extra.is_empty() {
+        let _ = write!(line, " ({})", extra.join(", "));
+    }
+    line
+}
+
+fn count(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
+/// The report for people.
+pub fn render_human(report: &Report, paint: Paint) -> String {
+    let mut out = String::new();
+    for file in &report.case_files {
+        for case in &file.cases {
+            if case.outcome == Outcome::Failed {
+                render_case(report, case, paint, &mut out);
+            }
+        }
+        for d in &file.findings {
+            out.push_str(&finding(report, d));
+            out.push('\n');
+        }
+    }
+    for d in &report.findings {
+        out.push_str(&finding(report, d));
+        out.push('\n');
+    }
+    for path in &report.written {
+        let _ = writeln!(out, "wrote {path}");
+    }
+    let line = summary(report);
+    let line = if report.verdict() == Verdict::Pass {
+        paint.green(&line)
+    } else {
+        paint.red(&line)
+    };
+    out.push_str(&line);
+    out.push('\n');
+    out
+}
+
+fn render_case(report: &Report, case: &CaseReport, paint: Paint, out: &mut String) {
+    let _ = writeln!(out, "{} {}", paint.red("FAIL"), case.name);
+    let _ = writeln!(out, "  original:  {}", case.original);
+    let _ = writeln!(out, "  sanitized: {}", case.sanitized);
+    out.push('\n');
+    for d in &case.findings {
+        if Code::of(d) != Some(Code::Mismatch) {
+            out.push_str(&finding(report, d));
+            out.push('\n');
+            continue;
+        }
+        // The changes and the diff belong under the header, before the fix.
+        let header = Diagnostic {
+            help: None,
+            ..d.clone()
+        };
+        out.push_str(&finding(report, &header));
+        if !case.changes.is_empty() {
+            out.push_str(&render_changes(&case.changes, CHANGES_SHOWN));
+        }
+        if let Some(diff) = &case.diff {
+            out.push('\n');
+            out.push_str(&paint.diff(diff));
+            if !diff.ends_with('\n') {
+                out.push('\n');
+            }
+        }
+        if let Some(help) = &d.help {
+            let _ = writeln!(out, " = help: {help}");
+        }
+        out.push('\n');
+    }
+}
+
+/// One finding with an excerpt of its source, when that is a case or rules file of the run,
+/// except on the lines of a case file that hold secrets.
+fn finding(report: &Report, d: &Diagnostic) -> String {
+    let source = match &d.location {
+        Some(Location::Source { file, span, .. }) => report
+            .source(file)
+            .filter(|text| !on_secret_line(text, span.start)),
+        _ => None,
+    };
+    diag::render_human(d, source)
+}
+
+/// Whether byte `at` of `text` is on a `salt:` or `encryptionKey:` line.
+fn on_secret_line(text: &str, at: usize) -> bool {
+    let at = at.min(text.len());
+    let start = text
+        .get(..at)
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let line = text.get(start..).unwrap_or_default().trim_start();
+    line.starts_with("salt:") || line.starts_with("encryptionKey:")
+}
+
+/// The whole report as one JSON object.
+pub fn render_json(report: &Report) -> String {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Json<'a> {
+        passed: usize,
+        failed: usize,
+        verdict: &'static str,
+        written: &'a [String],
+        findings: &'a [Diagnostic],
+        case_files: &'a [CaseFileReport],
+    }
+    let json = Json {
+        passed: report.passed(),
+        failed: report.failed(),
+        verdict: match report.verdict() {
+            Verdict::Pass => "pass",
+            Verdict::Findings => "findings",
+            Verdict::Unusable => "unusable",
+        },
+        written: &report.written,
+        findings: &report.findings,
+        case_files: &report.case_files,
+    };
+    let mut text = serde_json::to_string_pretty(&json).unwrap_or_else(|_| "{}".to_owned());
+    text.push('\n');
+    text
+}
+
+/// Every finding as a GitHub Actions annotation, then the summary line.
+pub fn render_github(report: &Report) -> String {
+    let mut out = String::new();
+    for file in &report.case_files {
+        for case in &file.cases {
+            for d in &case.findings {
+                if Code::of(d) == Some(Code::Mismatch) && !case.changes.is_empty() {
+                    let mut d = d.clone();
+                    d.message = format!(
+                        "{}\n{}",
+                        d.message,
+                        render_changes(&case.changes, CHANGES_IN_ANNOTATION).trim_end()
+                    );
+                    out.push_str(&diag::render_github(&d));
+                } else {
+                    out.push_str(&diag::render_github(d));
+                }
+            }
+        }
+        for d in &file.findings {
+            out.push_str(&diag::render_github(d));
+        }
+    }
+    for d in &report.findings {
+        out.push_str(&diag::render_github(d));
+    }
+    for path in &report.written {
+        let _ = writeln!(out, "wrote {path}");
+    }
+    out.push_str(&summary(report));
+    out.push('\n');
+    out
+}
+
+/// Why a case failed, for a test runner: its findings, diffs included, without colour.
+pub fn case_failure(report: &Report, case: &CaseReport) -> String {
+    let mut out = String::new();
+    render_case(report, case, Paint::default(), &mut out);
+    if case.outcome == Outcome::NotRun {
+        out.push_str(
+            "not run: the rules of its case file do not load (see the case file's findings)\n",
+        );
+    }
+    out
+}
+
+/// The findings of a case file that fail a run (errors, and warnings when `strict`), rendered.
+pub fn file_failure(report: &Report, file: &CaseFileReport) -> Option<String> {
+    let failing: Vec<&Diagnostic> = file
+        .findings
+        .iter()
+        .filter(|d| d.is_error() || (report.strict && d.severity == Severity::Warning))
+        .collect();
+    if failing.is_empty() {
+        return None;
+    }
+    Some(failing.iter().map(|d| finding(report, d) + "\n").collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_lines_are_recognized() {
+        let text = "rules: r.yaml\nsalt: [pepper]\n  encryptionKey: k\ncases: []\n";
+        assert!(!on_secret_line(text, 3));
+        assert!(on_secret_line(text, text.find("[pepper]").expect("there")));
+        assert!(on_secret_line(text, text.find('k').expect("there") + 1));
+        assert!(!on_secret_line(text, text.find("cases").expect("there")));
+    }
+}

@@ -1,0 +1,646 @@
+//! `psoxy-rules test` end to end: the real binary on copies of the Zoom example set in temporary
+//! folders, tampered with, with leaking rules, with missing and extra files; exit codes, what
+//! is printed, and what is (not) written.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use psoxy_rules::harness;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `psoxy-rules test ARGS` in `dir`, with `CI` unset unless given in `env`.
+fn test_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_psoxy-rules"))
+        .arg("test")
+        .args(args)
+        .current_dir(dir)
+        .env_remove("CI")
+        .env_remove("NO_COLOR")
+        .envs(env.iter().copied())
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// A copy of the Zoom example set and its rules, laid out as in the repository.
+struct Set {
+    dir: tempfile::TempDir,
+}
+
+impl Set {
+    fn zoom() -> Set {
+        let dir = tempfile::tempdir().expect("temp dir");
+        copy_dir(
+            &root().join("api-response-examples/zoom"),
+            &dir.path().join("api-response-examples/zoom"),
+        );
+        copy_dir(
+            &root().join("example-rules/zoom"),
+            &dir.path().join("example-rules/zoom"),
+        );
+        Set { dir }
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    fn sanitized(&self, name: &str) -> PathBuf {
+        self.path(&format!("api-response-examples/zoom/sanitized/{name}"))
+    }
+
+    fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).expect("readable")
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        std::fs::write(self.path(rel), text).expect("writable");
+    }
+
+    /// Replaces `from` by `to` in the file `rel`, which must contain it.
+    fn edit(&self, rel: &str, from: &str, to: &str) {
+        let text = self.read(rel);
+        assert!(text.contains(from), "{rel} contains {from}");
+        self.write(rel, &text.replacen(from, to, 1));
+    }
+
+    fn test(&self, args: &[&str]) -> Output {
+        test_in(self.dir.path(), args, &[])
+    }
+
+    /// Every sanitized file and its bytes.
+    fn snapshot(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut files: Vec<(PathBuf, Vec<u8>)> =
+            std::fs::read_dir(self.path("api-response-examples/zoom/sanitized"))
+                .expect("listable")
+                .map(|e| {
+                    let p = e.expect("entry").path();
+                    let bytes = std::fs::read(&p).expect("readable");
+                    (p, bytes)
+                })
+                .collect();
+        files.sort();
+        files
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.expect("walkable");
+        let target = to.join(entry.path().strip_prefix(from).expect("inside"));
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("folder");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copied");
+        }
+    }
+}
+
+const LIST_USERS: &str = "api-response-examples/zoom/sanitized/list-users.json";
+const RULES: &str = "example-rules/zoom/zoom.yaml";
+const CASES: &str = "api-response-examples/zoom/cases.yaml";
+
+/// The first user's email pseudonym in the committed file.
+fn tamper_list_users(set: &Set) {
+    let text = set.read(LIST_USERS);
+    let start = text.find("\"email\":\"t~").expect("an email token") + "\"email\":\"t~".len();
+    let mut tampered = text.clone();
+    tampered.replace_range(start..start + 4, "XXXX");
+    set.write(LIST_USERS, &tampered);
+}
+
+#[test]
+fn committed_example_sets_pass_from_the_default_folder() {
+    let out = test_in(&root(), &[], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(
+        stdout(&out).ends_with(" passed, 0 failed\n"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn committed_zoom_set_passes() {
+    let out = test_in(&root(), &[CASES], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(stdout(&out), "20 passed, 0 failed\n");
+}
+
+#[test]
+fn tampered_file_fails_with_the_file_named_and_the_pointer_shown() {
+    let set = Set::zoom();
+    tamper_list_users(&set);
+    let out = set.test(&[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(
+            "FAIL api-response-examples/zoom/cases.yaml:10: GET https://api.zoom.us/v2/users\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("{LIST_USERS}: error[H010]: the output of `GET https://api.zoom.us/v2/users` differs from the committed file (1 change)")),
+        "{text}"
+    );
+    assert!(
+        text.contains("  /users/0/email: expected \"t~XXXX"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "--- {LIST_USERS} (committed)\n+++ actual output\n"
+        )),
+        "{text}"
+    );
+    assert!(text.ends_with("18 passed, 2 failed\n"), "{text}");
+}
+
+#[test]
+fn bless_restores_a_tampered_file_byte_for_byte() {
+    let set = Set::zoom();
+    let committed = std::fs::read(set.path(LIST_USERS)).expect("readable");
+    tamper_list_users(&set);
+    let out = set.test(&["--bless"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert_eq!(
+        text,
+        format!("wrote {LIST_USERS}\n20 passed, 0 failed (1 file written)\n")
+    );
+    assert_eq!(
+        std::fs::read(set.path(LIST_USERS)).expect("readable"),
+        committed
+    );
+    assert_eq!(set.test(&[]).status.code(), Some(0));
+}
+
+#[test]
+fn bless_under_ci_is_refused_and_writes_nothing() {
+    let set = Set::zoom();
+    tamper_list_users(&set);
+    std::fs::remove_file(set.sanitized("user-recordings.json")).expect("removed");
+    let before = set.snapshot();
+    let out = test_in(set.dir.path(), &["--bless"], &[("CI", "true")]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("error[H040]: --bless is refused because CI is set; nothing was written"),
+        "{text}"
+    );
+    assert_eq!(set.snapshot(), before);
+}
+
+#[test]
+fn bless_with_matching_outputs_touches_nothing() {
+    let set = Set::zoom();
+    let before: Vec<_> = set
+        .snapshot()
+        .into_iter()
+        .map(|(p, _)| {
+            let modified = std::fs::metadata(&p)
+                .and_then(|m| m.modified())
+                .expect("mtime");
+            (p, modified)
+        })
+        .collect();
+    let out = set.test(&["--bless"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out), "20 passed, 0 failed\n");
+    for (p, modified) in before {
+        let now = std::fs::metadata(&p)
+            .and_then(|m| m.modified())
+            .expect("mtime");
+        assert_eq!(now, modified, "{} was rewritten", p.display());
+    }
+}
+
+#[test]
+fn missing_sanitized_file_is_reported_and_bless_creates_it() {
+    let set = Set::zoom();
+    let path = set.sanitized("past-meeting-instances.json");
+    let committed = std::fs::read(&path).expect("readable");
+    std::fs::remove_file(&path).expect("removed");
+    let out = set.test(&[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(
+            "sanitized/past-meeting-instances.json: error[H011]: the sanitized file does not exist"
+        ),
+        "{text}"
+    );
+    assert_eq!(set.test(&["--bless"]).status.code(), Some(0));
+    assert_eq!(std::fs::read(&path).expect("created"), committed);
+}
+
+/// Rules that no longer pseudonymize the emails of `/v2/users`.
+fn leak_emails(set: &Set) {
+    set.edit(
+        RULES,
+        "\"$.users[*]['email','phone_number','pmi']\"",
+        "\"$.users[*]['phone_number','pmi']\"",
+    );
+}
+
+#[test]
+fn rules_letting_an_email_through_are_reported_as_a_leak_without_the_value() {
+    let set = Set::zoom();
+    leak_emails(&set);
+    let out = set.test(&[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(&format!(
+            "{LIST_USERS}#/users/0/email: error[H030]: leak: an email address in the output of \
+             `GET https://api.zoom.us/v2/users`; pseudonymize \
+             `$['host_id','host_email','assistant_id','pmi']` at {RULES}:94:13 protects this \
+             value elsewhere"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "{LIST_USERS}#/users/1/email: error[H030]: leak: an email address in the output of \
+             `GET https://api.zoom.us/v2/users`; pseudonymize `$..email` at {RULES}:95:13 \
+             protects this value elsewhere"
+        )),
+        "{text}"
+    );
+    for value in [
+        "Ana.Garcia",
+        "soren.ostergaard",
+        "LI.WEI",
+        "zoe.oneil",
+        "Ngoc.Tran",
+    ] {
+        assert!(!text.contains(value), "{value} printed:\n{text}");
+    }
+    assert!(text.contains("‹withheld›"), "{text}");
+}
+
+#[test]
+fn bless_with_a_leak_writes_nothing() {
+    let set = Set::zoom();
+    leak_emails(&set);
+    std::fs::remove_file(set.sanitized("user-recordings.json")).expect("removed");
+    let before = set.snapshot();
+    let out = set.test(&["--bless"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("error[H041]: --bless is refused because of 11 leaks; nothing was written"),
+        "{text}"
+    );
+    assert_eq!(set.snapshot(), before);
+}
+
+#[test]
+fn unreferenced_file_and_endpoint_without_case_are_reported() {
+    let set = Set::zoom();
+    std::fs::write(set.sanitized("stale.json"), "{ }\n").expect("written");
+    // Drop both recordings cases: their endpoint and sanitized file lose their cases.
+    let text = set.read(CASES);
+    let cut = text
+        .find("  - request: GET https://api.zoom.us/v2/users/KDcuGIm1QgePTO8WbOqwIQ/recordings")
+        .expect("recordings cases");
+    set.write(CASES, &text[..cut]);
+
+    let out = set.test(&[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    let rules = set.read(RULES);
+    let line = rules
+        .lines()
+        .position(|l| l.contains("pathTemplate: \"/v2/users/{userId}/recordings\""))
+        .expect("recordings endpoint")
+        + 1;
+    assert!(
+        text.contains(&format!(
+            "{RULES}:{line}:5: error[H021]: no case exercises this endpoint (pathTemplate `/v2/users/{{userId}}/recordings`)"
+        )),
+        "{text}"
+    );
+    for name in ["stale.json", "user-recordings.json"] {
+        assert!(
+            text.contains(&format!(
+                "api-response-examples/zoom/sanitized/{name}: error[H022]: no case names this sanitized file"
+            )),
+            "{text}"
+        );
+    }
+    assert!(
+        text.ends_with("18 passed, 0 failed (3 other errors)\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn refused_request_names_the_closest_endpoint() {
+    let set = Set::zoom();
+    set.edit(
+        CASES,
+        "GET https://api.zoom.us/v2/past_meetings/91022334455/instances",
+        "DELETE https://api.zoom.us/v2/past_meetings/91022334455/instances",
+    );
+    let out = set.test(&[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(&format!(
+            "{CASES}:32:14: error[H020]: no endpoint allows DELETE /v2/past_meetings/91022334455/instances"
+        )),
+        "{text}"
+    );
+    assert!(text.contains("closest is the endpoint at"), "{text}");
+}
+
+#[test]
+fn case_file_error_is_located_and_makes_the_input_unusable() {
+    let set = Set::zoom();
+    set.edit(
+        CASES,
+        "    original: list-users-page-2.json",
+        "    orignal: list-users-page-2.json",
+    );
+    let out = set.test(&[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains(&format!(
+            "{CASES}:15:5: error[H003]: unknown field `orignal`"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("15 |     orignal: list-users-page-2.json"),
+        "{text}"
+    );
+}
+
+#[test]
+fn unmatched_path_is_a_warning_that_fails_only_with_strict() {
+    let set = Set::zoom();
+    set.edit(
+        RULES,
+        "          - \"$.users[*].id\"\n",
+        "          - \"$.users[*].id\"\n          - \"$.users[*].manager_email\"\n",
+    );
+    let out = set.test(&[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("warning[H023]: `$.users[*].manager_email` (pseudonymize) selects nothing in any case of this endpoint"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("20 passed, 0 failed (1 warning)\n"),
+        "{text}"
+    );
+    assert_eq!(set.test(&["--strict"]).status.code(), Some(1));
+}
+
+/// A one-case set whose rules keep an email on purpose.
+fn contact_set(allowed: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let p = dir.path();
+    std::fs::write(
+        p.join("rules.yaml"),
+        "endpoints:\n  - pathTemplate: /v1/contact\n    transforms:\n      - !<redact>\n        jsonPaths: [\"$.name\"]\n",
+    )
+    .expect("rules");
+    std::fs::write(
+        p.join("contact.json"),
+        r#"{"name":"Jo Doe","support":"help@vendor.example"}"#,
+    )
+    .expect("original");
+    std::fs::create_dir(p.join("sanitized")).expect("folder");
+    std::fs::write(
+        p.join("sanitized/contact.json"),
+        "{\n  \"support\":\"help@vendor.example\"\n}\n",
+    )
+    .expect("sanitized");
+    std::fs::write(
+        p.join("cases.yaml"),
+        format!(
+            "rules: rules.yaml\ncases:\n  - request: GET /v1/contact\n    original: contact.json\n    allowedLeaks: [{allowed}]\n"
+        ),
+    )
+    .expect("cases");
+    dir
+}
+
+#[test]
+fn allowed_leak_is_not_reported() {
+    let dir = contact_set("/support");
+    let out = test_in(dir.path(), &["cases.yaml"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(stdout(&out), "1 passed, 0 failed\n");
+}
+
+#[test]
+fn allowance_where_nothing_leaks_is_a_warning() {
+    let dir = contact_set("/support, /name");
+    let out = test_in(dir.path(), &["cases.yaml", "--strict"], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("cases.yaml:5:30: warning[H033]: nothing leaks at `/name`"),
+        "{text}"
+    );
+}
+
+#[test]
+fn json_format_is_one_report_object() {
+    let set = Set::zoom();
+    tamper_list_users(&set);
+    let out = set.test(&["--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    assert_eq!(v["passed"], 18);
+    assert_eq!(v["failed"], 2);
+    assert_eq!(v["verdict"], "findings");
+    let case = &v["caseFiles"][0]["cases"][0];
+    assert_eq!(case["outcome"], "failed");
+    assert_eq!(case["findings"][0]["code"], "H010");
+    assert_eq!(case["changes"][0]["pointer"], "/users/0/email");
+    assert_eq!(case["changes"][0]["change"], "changed");
+}
+
+#[test]
+fn github_format_annotates_the_sanitized_file() {
+    let set = Set::zoom();
+    tamper_list_users(&set);
+    let out = set.test(&["--format", "github"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text.contains(&format!(
+            "::error file={LIST_USERS},title=H010::the output of"
+        )),
+        "{text}"
+    );
+    assert!(text.contains("%0A  /users/0/email: expected"), "{text}");
+    assert!(text.ends_with("18 passed, 2 failed\n"), "{text}");
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let set = Set::zoom();
+    tamper_list_users(&set);
+    assert!(!stdout(&set.test(&[])).contains('\x1b'));
+    assert!(stdout(&set.test(&["--color", "always"])).contains("\x1b[1;31mFAIL\x1b[0m"));
+}
+
+#[test]
+fn missing_path_is_unusable() {
+    let out = test_in(&root(), &["no/such/cases.yaml"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stdout(&out).contains("no/such/cases.yaml: error[H001]: no such file or folder"));
+}
+
+#[test]
+fn committed_cases_schema_is_current() {
+    let committed =
+        std::fs::read_to_string(root().join("schema/cases.schema.json")).unwrap_or_default();
+    assert!(
+        committed == harness::cases::json_schema_text(),
+        "schema/cases.schema.json is stale; refresh it with \
+         `cargo run -- schema --cases > schema/cases.schema.json`"
+    );
+}
+
+#[test]
+fn schema_cases_prints_the_cases_schema() {
+    let out = Command::new(env!("CARGO_BIN_EXE_psoxy-rules"))
+        .args(["schema", "--cases"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out), harness::cases::json_schema_text());
+}
+
+#[test]
+fn published_cases_schema_accepts_the_zoom_cases() {
+    let schema = harness::cases::json_schema();
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let text = std::fs::read_to_string(root().join(CASES)).expect("readable");
+    let view: serde_json::Value = serde_saphyr::from_str(&text).expect("YAML reads");
+    let errors: Vec<String> = validator
+        .iter_errors(&view)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let bad = serde_json::json!({"rules": "r.yaml", "cases": [{"request": "GET /x", "orignal": "o.json"}]});
+    assert!(!validator.is_valid(&bad));
+}
+
+#[test]
+fn leak_no_rule_protects_names_the_endpoint() {
+    let dir = contact_set("");
+    let out = test_in(dir.path(), &["cases.yaml"], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(
+            "sanitized/contact.json#/support: error[H030]: leak: an email address in the output of \
+             `GET /v1/contact`; no transform of the endpoint at rules.yaml:2:5 covers it"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("help@vendor"), "{text}");
+}
+
+#[test]
+fn cases_naming_one_file_must_agree_and_bless_refuses_otherwise() {
+    let dir = contact_set("/support");
+    let p = dir.path();
+    std::fs::write(
+        p.join("contact-2.json"),
+        r#"{"name":"Al Roe","support":"help@vendor.example","extra":1}"#,
+    )
+    .expect("original");
+    let mut cases = std::fs::read_to_string(p.join("cases.yaml")).expect("cases");
+    cases.push_str(
+        "  - request: GET /v1/contact?page=2\n    original: contact-2.json\n    sanitized: sanitized/contact.json\n    allowedLeaks: [/support]\n",
+    );
+    std::fs::write(p.join("cases.yaml"), cases).expect("cases");
+    let out = test_in(p, &["cases.yaml"], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(
+            "cases.yaml:6:5: error[H008]: this case names the same sanitized file as the case at \
+             cases.yaml:3:5 but its output differs"
+        ),
+        "{text}"
+    );
+    let out = test_in(p, &["cases.yaml", "--bless"], &[]);
+    assert!(
+        stdout(&out).contains("--bless is refused because of 1 case with conflicting outputs"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn rules_that_do_not_load_make_the_input_unusable() {
+    let set = Set::zoom();
+    set.edit(
+        CASES,
+        "rules: ../../example-rules/zoom/zoom.yaml",
+        "rules: ../../example-rules/zoom/missing.yaml",
+    );
+    let out = set.test(&[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains(&format!(
+            "{CASES}:6:8: error[H005]: the rules file example-rules/zoom/missing.yaml does not load"
+        )),
+        "{text}"
+    );
+    assert!(text.contains("error[R001]"), "{text}");
+    assert!(
+        text.ends_with("0 passed, 20 failed (2 other errors)\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn original_that_is_not_json_fails_its_case() {
+    let set = Set::zoom();
+    set.write(
+        "api-response-examples/zoom/past-meeting-instances.json",
+        "{\"meetings\": [",
+    );
+    let out = set.test(&[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("error[H007]: the response cannot be sanitized: the body is not valid JSON"),
+        "{text}"
+    );
+}
+
+#[test]
+fn report_of_a_tampered_file_for_people() {
+    let set = Set::zoom();
+    tamper_list_users(&set);
+    insta::assert_snapshot!("tampered_human", stdout(&set.test(&[])));
+}
+
+#[test]
+fn report_of_leaking_rules_as_annotations() {
+    let set = Set::zoom();
+    leak_emails(&set);
+    std::fs::write(set.sanitized("stale.json"), "{ }\n").expect("written");
+    insta::assert_snapshot!("leaks_github", stdout(&set.test(&["--format", "github"])));
+}
