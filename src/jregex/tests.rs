@@ -718,14 +718,22 @@ mod agreement {
     }
 
     fn pattern() -> impl Strategy<Value = String> {
-        atom().prop_recursive(4, 24, 3, |inner| {
+        patterns(&["*", "+", "?", "{1,2}", "*?", "+?"])
+    }
+
+    /// Patterns in which nothing can match the empty string. Java and Rust report different
+    /// capture spans for groups repeated after an empty iteration (Java stops the loop there),
+    /// so capture spans are compared only on these.
+    fn non_empty_pattern() -> impl Strategy<Value = String> {
+        patterns(&["+", "{1,2}", "+?"])
+    }
+
+    fn patterns(quantifiers: &'static [&'static str]) -> impl Strategy<Value = String> {
+        atom().prop_recursive(4, 24, 3, move |inner| {
             prop_oneof![
                 prop::collection::vec(inner.clone(), 1..4).prop_map(|v| v.concat()),
                 prop::collection::vec(inner.clone(), 2..4).prop_map(|v| v.join("|")),
-                (
-                    inner.clone(),
-                    prop_oneof!["\\*", "\\+", "\\?", "\\{1,2\\}", "\\*\\?", "\\+\\?"]
-                )
+                (inner.clone(), prop::sample::select(quantifiers))
                     .prop_map(|(a, q)| format!("(?:{a}){q}")),
                 inner.prop_map(|a| format!("({a})")),
             ]
@@ -744,7 +752,7 @@ mod agreement {
         }
 
         #[test]
-        fn leftmost_first_groups_agree_with_the_regex_crate(p in pattern(), text in "[abc]{0,6}") {
+        fn leftmost_first_groups_agree_with_the_regex_crate(p in non_empty_pattern(), text in "[abc]{0,6}") {
             let ours = re(&p).find_at(&text, 0).expect("match");
             let theirs = fancy_regex::Regex::new(&p).expect("rust pattern").captures(&text).expect("match");
             let theirs = theirs.map(|c| (0..c.len()).map(|i| c.get(i).map(|m| (m.start(), m.end()))).collect::<Vec<_>>());
