@@ -5,6 +5,7 @@
 mod double;
 mod parse;
 mod scan;
+pub mod split;
 pub mod value;
 mod write;
 

@@ -1,0 +1,230 @@
+//! Cutting a stream of top-level JSON values (one document, NDJSON, `{}{}`) into segments that
+//! can be parsed independently, without parsing: the segments of a multi-gigabyte body are
+//! sanitized one by one, in bounded memory, and in parallel.
+
+use std::io::{self, BufRead};
+
+/// A run of whole top-level values and the place where it starts in the stream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    pub bytes: Vec<u8>,
+    /// Byte offset of the segment in the stream.
+    pub offset: usize,
+    /// Number of line breaks (`\n`) in the stream before the segment.
+    pub lines_before: usize,
+}
+
+/// Reads segments of at least `target` bytes (except the last), each ending just after a
+/// top-level value or the whitespace after it.
+///
+/// Cuts are made only after a closing `}`, `]` or `"` at depth 0, or at whitespace at depth 0,
+/// so a segment never splits a value, a multi-byte character, or a pair of root-level scalars
+/// whose separation the parser must check (`1"a"` stays in one segment and is refused there).
+/// Malformed input is cut the same way; the parser of each segment reports it.
+#[derive(Debug)]
+pub struct Splitter<R> {
+    reader: R,
+    target: usize,
+    offset: usize,
+    lines: usize,
+    /// Bytes read but not yet emitted.
+    pending: Vec<u8>,
+    /// Scanner state over `pending`, from `scanned` on.
+    scanned: usize,
+    depth: usize,
+    in_string: bool,
+    escaped: bool,
+    /// The first possible cut at or beyond `target` bytes into `pending`, once found.
+    cut: Option<usize>,
+    eof: bool,
+}
+
+impl<R: BufRead> Splitter<R> {
+    pub fn new(reader: R, target: usize) -> Self {
+        Splitter {
+            reader,
+            target: target.max(1),
+            offset: 0,
+            lines: 0,
+            pending: Vec::new(),
+            scanned: 0,
+            depth: 0,
+            in_string: false,
+            escaped: false,
+            cut: None,
+            eof: false,
+        }
+    }
+
+    /// The next segment, or `None` at the end of the stream.
+    pub fn next_segment(&mut self) -> io::Result<Option<Segment>> {
+        loop {
+            self.scan();
+            if let Some(mut cut) = self.cut {
+                // Whitespace after a value goes with it.
+                while self
+                    .pending
+                    .get(cut)
+                    .is_some_and(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+                {
+                    cut += 1;
+                }
+                return Ok(Some(self.emit(cut)));
+            }
+            if self.eof {
+                let all = self.pending.len();
+                return Ok((all > 0).then(|| self.emit(all)));
+            }
+            let chunk = self.reader.fill_buf()?;
+            if chunk.is_empty() {
+                self.eof = true;
+                continue;
+            }
+            let n = chunk.len();
+            self.pending.extend_from_slice(chunk);
+            self.reader.consume(n);
+        }
+    }
+
+    fn emit(&mut self, cut: usize) -> Segment {
+        let rest = self.pending.split_off(cut);
+        let bytes = std::mem::replace(&mut self.pending, rest);
+        let segment = Segment {
+            offset: self.offset,
+            lines_before: self.lines,
+            bytes,
+        };
+        self.offset += cut;
+        self.lines += memchr::memchr_iter(b'\n', &segment.bytes).count();
+        self.scanned = self.scanned.saturating_sub(cut);
+        self.cut = None;
+        segment
+    }
+
+    /// Advances the scanner until it finds a cut at or beyond the target, or runs out of bytes.
+    fn scan(&mut self) {
+        let mut i = self.scanned;
+        while i < self.pending.len() && self.cut.is_none() {
+            let b = self.pending[i];
+            i += 1;
+            if self.in_string {
+                if self.escaped {
+                    self.escaped = false;
+                } else if b == b'\\' {
+                    self.escaped = true;
+                } else if b == b'"' {
+                    self.in_string = false;
+                    if self.depth == 0 {
+                        self.mark(i);
+                    }
+                }
+                continue;
+            }
+            match b {
+                b'"' => self.in_string = true,
+                b'{' | b'[' => self.depth += 1,
+                b'}' | b']' => {
+                    self.depth = self.depth.saturating_sub(1);
+                    if self.depth == 0 {
+                        self.mark(i);
+                    }
+                }
+                b' ' | b'\t' | b'\r' | b'\n' if self.depth == 0 => self.mark(i),
+                _ => {}
+            }
+        }
+        self.scanned = i;
+    }
+
+    fn mark(&mut self, at: usize) {
+        if at >= self.target {
+            self.cut = Some(at);
+        }
+    }
+}
+
+impl<R: BufRead> Iterator for Splitter<R> {
+    type Item = io::Result<Segment>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_segment().transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn segments(input: &str, target: usize) -> Vec<(String, usize, usize)> {
+        Splitter::new(input.as_bytes(), target)
+            .map(|s| s.expect("in-memory reads succeed"))
+            .map(|s| {
+                (
+                    String::from_utf8(s.bytes).expect("utf-8"),
+                    s.offset,
+                    s.lines_before,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn ndjson_is_cut_after_values_once_the_target_is_reached() {
+        let input = "{\"a\":1}\n{\"b\":\"}\"}\n[1,2]\n";
+        assert_eq!(
+            segments(input, 1),
+            [
+                ("{\"a\":1}\n".to_owned(), 0, 0),
+                ("{\"b\":\"}\"}\n".to_owned(), 8, 1),
+                ("[1,2]\n".to_owned(), 18, 2),
+            ]
+        );
+    }
+
+    #[test]
+    fn small_values_are_grouped_up_to_the_target() {
+        let input = "1 2 3 4 5 6";
+        let segs = segments(input, 4);
+        assert_eq!(segs.iter().map(|s| s.0.as_str()).collect::<String>(), input);
+        assert!(segs.len() > 1 && segs.len() < 6, "{segs:?}");
+    }
+
+    #[test]
+    fn strings_and_escapes_do_not_end_a_value() {
+        let input = r#"{"k":"a \" ] } b"}{"x":[1,{"y":"\\"}]}"#;
+        assert_eq!(
+            segments(input, 1)
+                .into_iter()
+                .map(|s| s.0)
+                .collect::<Vec<_>>(),
+            [r#"{"k":"a \" ] } b"}"#, r#"{"x":[1,{"y":"\\"}]}"#]
+        );
+    }
+
+    #[test]
+    fn adjacent_root_scalars_stay_together_for_the_parser_to_refuse() {
+        assert_eq!(segments("1\"a\"", 1).len(), 1);
+    }
+
+    #[test]
+    fn unterminated_input_is_one_last_segment() {
+        assert_eq!(segments("{\"a\":[1,", 1), [("{\"a\":[1,".to_owned(), 0, 0)]);
+    }
+
+    #[test]
+    fn empty_input_has_no_segments() {
+        assert!(segments("", 1).is_empty());
+    }
+
+    #[test]
+    fn reads_across_small_buffers() {
+        let input = "{\"a\":\"xyz\"}\n".repeat(50);
+        let reader = io::BufReader::with_capacity(3, input.as_bytes());
+        let segs: Vec<Segment> = Splitter::new(reader, 40)
+            .collect::<io::Result<_>>()
+            .expect("reads");
+        let joined: Vec<u8> = segs.iter().flat_map(|s| s.bytes.clone()).collect();
+        assert_eq!(joined, input.as_bytes());
+        assert!(segs.iter().all(|s| s.bytes.ends_with(b"\n")));
+    }
+}
