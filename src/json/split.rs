@@ -12,6 +12,8 @@ pub struct Segment {
     pub offset: usize,
     /// Number of line breaks (`\n`) in the stream before the segment.
     pub lines_before: usize,
+    /// Characters between the last line break before the segment and its start.
+    pub column_before: usize,
 }
 
 /// Reads segments of at least `target` bytes (except the last), each ending just after a
@@ -27,6 +29,7 @@ pub struct Splitter<R> {
     target: usize,
     offset: usize,
     lines: usize,
+    column: usize,
     /// Bytes read but not yet emitted.
     pending: Vec<u8>,
     /// Scanner state over `pending`, from `scanned` on.
@@ -46,6 +49,7 @@ impl<R: BufRead> Splitter<R> {
             target: target.max(1),
             offset: 0,
             lines: 0,
+            column: 0,
             pending: Vec::new(),
             scanned: 0,
             depth: 0,
@@ -92,10 +96,20 @@ impl<R: BufRead> Splitter<R> {
         let segment = Segment {
             offset: self.offset,
             lines_before: self.lines,
+            column_before: self.column,
             bytes,
         };
         self.offset += cut;
         self.lines += memchr::memchr_iter(b'\n', &segment.bytes).count();
+        let last_line = match memchr::memrchr(b'\n', &segment.bytes) {
+            Some(i) => {
+                self.column = 0;
+                &segment.bytes[i + 1..]
+            }
+            None => &segment.bytes[..],
+        };
+        // Characters, not bytes: count the bytes that start a UTF-8 sequence.
+        self.column += last_line.iter().filter(|&&b| b & 0xC0 != 0x80).count();
         self.scanned = self.scanned.saturating_sub(cut);
         self.cut = None;
         segment
@@ -209,6 +223,18 @@ mod tests {
     #[test]
     fn unterminated_input_is_one_last_segment() {
         assert_eq!(segments("{\"a\":[1,", 1), [("{\"a\":[1,".to_owned(), 0, 0)]);
+    }
+
+    #[test]
+    fn segments_know_their_column_in_the_first_line() {
+        let segs: Vec<Segment> = Splitter::new("{\"é\":1}{}\n{}".as_bytes(), 1)
+            .collect::<io::Result<_>>()
+            .expect("reads");
+        let places: Vec<(usize, usize, usize)> = segs
+            .iter()
+            .map(|s| (s.offset, s.lines_before, s.column_before))
+            .collect();
+        assert_eq!(places, [(0, 0, 0), (8, 0, 7), (11, 1, 0)]);
     }
 
     #[test]
