@@ -122,7 +122,7 @@ fn refused_request_names_the_closest_endpoint_and_writes_nothing() {
         err.contains("error[S001]: no endpoint allows GET /v2/users"),
         "{err}"
     );
-    assert!(err.contains("zoom.yaml:17:5"), "{err}");
+    assert!(err.contains("zoom.yaml:18:5"), "{err}");
     assert!(
         err.contains("query parameter `role` is not in `allowedQueryParams`"),
         "{err}"

@@ -77,6 +77,14 @@ pub enum Command {
         /// How failures are printed.
         #[arg(long, value_enum, default_value_t = FormatArg::Human)]
         format: FormatArg,
+        /// Threads sanitizing the values of a multi-value (NDJSON) body; the output keeps the
+        /// input's order. Default: the number of cores.
+        #[arg(long, value_name = "N")]
+        jobs: Option<usize>,
+        /// Write the sanitized body to FILE (replaced atomically, only on success) instead of
+        /// standard output.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
         /// The response body; `-` reads standard input.
         #[arg(default_value = "-")]
         body: PathBuf,
@@ -183,6 +191,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result
             salt_file,
             key_file,
             format,
+            jobs,
+            output,
             body,
         } => sanitize::run(
             &sanitize::Args {
@@ -197,6 +207,10 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result
                 salt_file: salt_file.as_deref(),
                 key_file: key_file.as_deref(),
                 format: format.into(),
+                jobs: jobs.unwrap_or_else(|| {
+                    std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+                }),
+                output: output.as_deref(),
                 body: &body,
             },
             out,

@@ -1,7 +1,7 @@
 //! `psoxy-rules sanitize`: one response body through the proxy's pipeline.
 
-use std::io::{Read as _, Write};
-use std::path::Path;
+use std::io::{BufRead, BufReader, BufWriter, Seek as _, SeekFrom, Write};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Context as _;
@@ -10,7 +10,7 @@ use super::{Status, render_human};
 use crate::diag::{self, Diagnostic, Format};
 use crate::pseudonym::{DomainHandling, EmailCanonicalization, Pseudonymizer, Secrets};
 use crate::rules;
-use crate::sanitize::{Engine, Output, Sanitizer};
+use crate::sanitize::{Engine, Output, SanitizeError, Sanitizer, StreamError, StreamOptions};
 
 pub(super) struct Args<'a> {
     pub rules: &'a Path,
@@ -21,8 +21,13 @@ pub(super) struct Args<'a> {
     pub salt_file: Option<&'a Path>,
     pub key_file: Option<&'a Path>,
     pub format: Format,
+    pub jobs: usize,
+    pub output: Option<&'a Path>,
     pub body: &'a Path,
 }
+
+/// Outputs up to this size are assembled in memory; larger ones in a temporary file.
+const SPOOL_IN_MEMORY: usize = 64 << 20;
 
 pub(super) fn run(
     args: &Args<'_>,
@@ -43,30 +48,93 @@ pub(super) fn run(
             return Ok(Status::Invalid);
         }
     };
-    let body = read_body(args.body)?;
     let sanitizer = Sanitizer::new(Arc::new(rules), pseudonymizer, args.engine);
-    let output = if args.pretty {
-        Output::Pretty
-    } else {
-        Output::Compact
+    let body_name = args.body.display().to_string();
+    let fail = |e: SanitizeError, err: &mut dyn Write| -> anyhow::Result<Status> {
+        report(args, &[e.to_diagnostic(&body_name)], err)?;
+        Ok(Status::Invalid)
     };
-    match sanitizer.sanitize(args.method, args.url, &body, output) {
-        Ok(bytes) => {
-            out.write_all(&bytes)
-                .context("writing the sanitized body")?;
-            if args.pretty {
-                out.write_all(b"\n")?;
+    // Refuse the request before reading anything.
+    let selection = match sanitizer.select(args.method, args.url) {
+        Ok(s) => s,
+        Err(e) => return fail(e, err),
+    };
+    let options = StreamOptions {
+        jobs: args.jobs.max(1),
+        output: if args.pretty {
+            Output::Pretty
+        } else {
+            Output::Compact
+        },
+        ..StreamOptions::default()
+    };
+    // The output is spooled and released only on success: a failure in the middle of a large
+    // body leaves no partial output behind.
+    let mut spool = match args.output {
+        Some(path) => Spool::file_beside(path)?,
+        None => Spool::Memory(tempfile::SpooledTempFile::new(SPOOL_IN_MEMORY)),
+    };
+    let result = {
+        let input = open_body(args.body)?;
+        let mut sink = BufWriter::with_capacity(1 << 16, spool.writer());
+        let r = sanitizer.sanitize_stream(selection, input, &mut sink, options);
+        sink.flush().context("writing the sanitized body")?;
+        r
+    };
+    let stats = match result {
+        Ok(stats) => stats,
+        Err(StreamError::Sanitize(e)) => return fail(e, err),
+        Err(StreamError::Io(e)) => {
+            return Err(e).with_context(|| format!("reading {body_name}"));
+        }
+    };
+    if args.pretty && stats.bytes_out > 0 {
+        spool.writer().write_all(b"\n")?;
+    }
+    spool.finish(out)?;
+    Ok(Status::Ok)
+}
+
+/// Where the sanitized body is assembled until it is complete.
+enum Spool {
+    /// Copied to standard output at the end.
+    Memory(tempfile::SpooledTempFile),
+    /// Renamed over the `--output` file at the end.
+    File(tempfile::NamedTempFile, PathBuf),
+}
+
+impl Spool {
+    fn file_beside(path: &Path) -> anyhow::Result<Spool> {
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let tmp = tempfile::NamedTempFile::new_in(dir)
+            .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
+        Ok(Spool::File(tmp, path.to_owned()))
+    }
+
+    fn writer(&mut self) -> &mut dyn Write {
+        match self {
+            Spool::Memory(m) => m,
+            Spool::File(f, _) => f.as_file_mut(),
+        }
+    }
+
+    fn finish(self, out: &mut dyn Write) -> anyhow::Result<()> {
+        match self {
+            Spool::Memory(mut m) => {
+                m.seek(SeekFrom::Start(0))?;
+                std::io::copy(&mut m, out).context("writing the sanitized body")?;
+                out.flush()?;
             }
-            Ok(Status::Ok)
+            Spool::File(f, path) => {
+                f.as_file().sync_all()?;
+                f.persist(&path)
+                    .with_context(|| format!("writing {}", path.display()))?;
+            }
         }
-        Err(e) => {
-            report(
-                args,
-                &[e.to_diagnostic(&args.body.display().to_string())],
-                err,
-            )?;
-            Ok(Status::Invalid)
-        }
+        Ok(())
     }
 }
 
@@ -110,15 +178,16 @@ fn secret_file(path: &Path, flag: &str) -> Result<String, Box<Diagnostic>> {
     Ok(trimmed.strip_suffix('\r').unwrap_or(trimmed).to_owned())
 }
 
-fn read_body(path: &Path) -> anyhow::Result<Vec<u8>> {
+fn open_body(path: &Path) -> anyhow::Result<Box<dyn BufRead + Send>> {
     if path == Path::new("-") {
-        let mut body = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut body)
-            .context("reading the body from standard input")?;
-        Ok(body)
+        Ok(Box::new(BufReader::with_capacity(
+            1 << 16,
+            std::io::stdin(),
+        )))
     } else {
-        std::fs::read(path).with_context(|| format!("reading the body {}", path.display()))
+        let file = std::fs::File::open(path)
+            .with_context(|| format!("reading the body {}", path.display()))?;
+        Ok(Box::new(BufReader::with_capacity(1 << 16, file)))
     }
 }
 

@@ -4,11 +4,13 @@
 
 mod error;
 mod run;
+mod stream;
 
 use std::sync::{Arc, OnceLock};
 
 pub use error::{Refusal, SanitizeError};
 pub use run::Engine;
+pub use stream::{StreamError, StreamOptions, StreamStats};
 
 use crate::endpoint::{CheckError, Matcher, MatcherError, Mismatch, RequestUrl};
 use crate::filter::SchemaRoot;

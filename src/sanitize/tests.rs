@@ -1,8 +1,10 @@
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use super::*;
 use crate::pseudonym::{DomainHandling, EmailCanonicalization, SecretValues, Secrets};
 use crate::rules::load_str;
+use crate::sanitize::{StreamError, StreamOptions};
 
 fn sanitizer(yaml: &str) -> Sanitizer {
     let (rules, _) = load_str("rules.yaml", yaml).expect("test rules load");
@@ -151,4 +153,86 @@ fn sentence_metadata_augments_are_refused_clearly() {
         .expect_err("refused");
     assert_eq!(err.code(), "S005");
     assert!(err.to_string().contains("sentenceMetadata"), "{err}");
+}
+
+const NDJSON_RULES: &str = r#"
+endpoints:
+  - pathTemplate: "/x"
+    transforms:
+      - !<pseudonymize>
+        jsonPaths:
+          - "$..email"
+      - !<redact>
+        jsonPaths:
+          - "$.drop"
+"#;
+
+fn ndjson(n: usize) -> String {
+    (0..n).fold(String::new(), |mut s, i| {
+        let _ = writeln!(
+            s,
+            "{{\"i\":{i},\"email\":\"u{i}@acme.com\",\"drop\":[{i}],\"n\":{{\"email\":\"x{i}@b.org\"}}}}"
+        );
+        s
+    })
+}
+
+fn stream(s: &Sanitizer, body: &str, jobs: usize, output: Output) -> Result<Vec<u8>, StreamError> {
+    let mut out = Vec::new();
+    s.sanitize_stream(
+        Selection::Endpoint(0),
+        body.as_bytes(),
+        &mut out,
+        StreamOptions {
+            jobs,
+            segment_bytes: 64,
+            output,
+        },
+    )?;
+    Ok(out)
+}
+
+#[test]
+fn streamed_output_equals_whole_body_output_in_order_for_any_job_count() {
+    let s = sanitizer(NDJSON_RULES);
+    let body = ndjson(300);
+    let whole = s
+        .sanitize("GET", "/x", body.as_bytes(), Output::Compact)
+        .expect("sanitizes");
+    for jobs in [1, 2, 4] {
+        let streamed = stream(&s, &body, jobs, Output::Compact).expect("streams");
+        assert_eq!(streamed, whole, "jobs {jobs}");
+    }
+}
+
+#[test]
+fn streamed_json_errors_are_located_in_the_whole_body() {
+    let s = sanitizer(NDJSON_RULES);
+    let body = format!("{}{{\"a\":}}\n{}", ndjson(5), ndjson(5));
+    for jobs in [1, 3] {
+        let err = stream(&s, &body, jobs, Output::Compact).expect_err("invalid JSON");
+        let StreamError::Sanitize(SanitizeError::InvalidJson(e)) = err else {
+            panic!("a JSON error, got {err:?}");
+        };
+        assert_eq!((e.line, e.column), (6, 6), "jobs {jobs}");
+    }
+}
+
+#[test]
+fn streamed_pretty_output_is_the_first_value() {
+    let s = sanitizer(NDJSON_RULES);
+    let out = stream(&s, &ndjson(3), 2, Output::Pretty).expect("streams");
+    let text = String::from_utf8(out).expect("utf-8");
+    assert!(text.starts_with("{\n  \"i\":0,"), "{text}");
+    assert!(!text.contains("\"i\":1"), "{text}");
+}
+
+#[test]
+fn streamed_empty_and_whitespace_bodies_give_nothing() {
+    let s = sanitizer(NDJSON_RULES);
+    assert_eq!(stream(&s, "", 2, Output::Compact).expect("streams"), b"");
+    assert_eq!(
+        stream(&s, " \n\t ", 2, Output::Compact).expect("streams"),
+        b""
+    );
 }

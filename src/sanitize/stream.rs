@@ -1,0 +1,270 @@
+//! Sanitizing a body as a stream of segments (§7.1 step 2: one value after another), so that a
+//! multi-gigabyte NDJSON body needs memory for a few segments only, and can use several cores
+//! while keeping the output in input order.
+
+use std::collections::BTreeMap;
+use std::io::{self, BufRead, Write};
+use std::sync::Mutex;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+
+use super::{CompiledEndpoint, Output, SanitizeError, Sanitizer, Selection};
+use crate::filter::SchemaRoot;
+use crate::json::split::{Segment, Splitter};
+use crate::json::{ParseError, parse_values, validate_utf8, write_compact, write_pretty};
+
+/// How a stream is processed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StreamOptions {
+    /// Threads sanitizing segments; 1 processes them on the calling thread.
+    pub jobs: usize,
+    /// Segments hold whole values and end at the first value boundary after this many bytes.
+    pub segment_bytes: usize,
+    pub output: Output,
+}
+
+impl Default for StreamOptions {
+    fn default() -> Self {
+        StreamOptions {
+            jobs: 1,
+            segment_bytes: 1 << 20,
+            output: Output::Compact,
+        }
+    }
+}
+
+/// What a stream contained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StreamStats {
+    pub bytes_in: u64,
+    pub bytes_out: u64,
+    /// Top-level values sanitized.
+    pub values: u64,
+}
+
+/// A failure of a streamed sanitization: of the pipeline, or of reading and writing.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StreamError {
+    #[error(transparent)]
+    Sanitize(#[from] SanitizeError),
+    #[error("{0}")]
+    Io(#[from] io::Error),
+}
+
+/// One sanitized segment: its output and how many values it held.
+type Done = Result<(Vec<u8>, u64), StreamError>;
+
+impl Sanitizer {
+    /// Sanitizes the body read from `input` into `output`: compact values joined by `\n`, or
+    /// (with [`Output::Pretty`]) the first value in the golden form. A pass-through selection
+    /// copies the body unchanged.
+    ///
+    /// On an error, part of the output may already be written; write to a temporary place and
+    /// keep it only on success when that matters.
+    pub fn sanitize_stream<R: BufRead + Send>(
+        &self,
+        selection: Selection,
+        input: R,
+        output: &mut dyn Write,
+        options: StreamOptions,
+    ) -> Result<StreamStats, StreamError> {
+        let Selection::Endpoint(i) = selection else {
+            let mut input = input;
+            let n = io::copy(&mut input, output)?;
+            return Ok(StreamStats {
+                bytes_in: n,
+                bytes_out: n,
+                values: 0,
+            });
+        };
+        let endpoint = self.compiled(i)?;
+        let splitter = Splitter::new(input, options.segment_bytes);
+        let mut writer = OrderedWriter::new(output, options.output);
+        if options.jobs <= 1 || options.output == Output::Pretty {
+            for segment in splitter {
+                let segment = segment?;
+                let len = segment.bytes.len() as u64;
+                let done = self.sanitize_segment(i, endpoint, &segment, options.output);
+                if !writer.write(done, len)? {
+                    break;
+                }
+            }
+            return Ok(writer.stats);
+        }
+        self.parallel(i, endpoint, splitter, &mut writer, options)?;
+        Ok(writer.stats)
+    }
+
+    /// Producer, `jobs` workers, and the calling thread writing results in input order. At
+    /// most `2 × jobs + 1` segments are in flight: the producer waits for a token that the
+    /// writer returns after writing a segment.
+    fn parallel<R: BufRead + Send>(
+        &self,
+        i: usize,
+        endpoint: &CompiledEndpoint,
+        splitter: Splitter<R>,
+        writer: &mut OrderedWriter<'_>,
+        options: StreamOptions,
+    ) -> Result<(), StreamError> {
+        let in_flight = 2 * options.jobs + 1;
+        let (token_tx, token_rx) = sync_channel::<()>(in_flight);
+        for _ in 0..in_flight {
+            let _ = token_tx.send(());
+        }
+        let (work_tx, work_rx) = sync_channel::<(u64, Segment)>(options.jobs);
+        let work_rx = Mutex::new(work_rx);
+        let (done_tx, done_rx) = sync_channel::<(u64, u64, Done)>(in_flight);
+        std::thread::scope(|scope| {
+            let producer_done = done_tx.clone();
+            scope.spawn(move || produce(splitter, &token_rx, &work_tx, &producer_done));
+            for _ in 0..options.jobs {
+                let done_tx = done_tx.clone();
+                let work_rx = &work_rx;
+                scope.spawn(move || {
+                    loop {
+                        let next = work_rx.lock().map(|rx| rx.recv());
+                        let Ok(Ok((seq, segment))) = next else {
+                            break;
+                        };
+                        let len = segment.bytes.len() as u64;
+                        let done = self.sanitize_segment(i, endpoint, &segment, options.output);
+                        if done_tx.send((seq, len, done)).is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+            drop(done_tx);
+            // `collect` owns the writer's ends of the channels: when it returns (early, on a
+            // failure) they close, which unblocks and ends the producer and the workers.
+            collect(done_rx, token_tx, writer)
+        })
+    }
+
+    /// Sanitizes the values of one segment; parse errors are located in the whole stream.
+    fn sanitize_segment(
+        &self,
+        i: usize,
+        endpoint: &CompiledEndpoint,
+        segment: &Segment,
+        output: Output,
+    ) -> Done {
+        let locate = |e: ParseError| {
+            SanitizeError::InvalidJson(ParseError {
+                offset: e.offset + segment.offset,
+                column: if e.line == 1 {
+                    e.column + segment.column_before as u32
+                } else {
+                    e.column
+                },
+                line: e.line + segment.lines_before as u32,
+                ..e
+            })
+        };
+        let text = validate_utf8(&segment.bytes).map_err(locate)?;
+        let schema = self.rules.endpoints[i].response_schema.as_ref();
+        let root = SchemaRoot::new(self.rules.definitions.as_ref());
+        let mut out = Vec::with_capacity(segment.bytes.len());
+        let mut values = 0;
+        for value in parse_values(text) {
+            let mut value = value.map_err(locate)?;
+            self.sanitize_value(endpoint, schema, root, &mut value, None)?;
+            match output {
+                Output::Compact => {
+                    if values > 0 {
+                        out.push(b'\n');
+                    }
+                    write_compact(&value, &mut out);
+                }
+                Output::Pretty => {
+                    write_pretty(&value, &mut out);
+                    return Ok((out, 1));
+                }
+            }
+            values += 1;
+        }
+        Ok((out, values))
+    }
+}
+
+/// Reads segments and hands them to the workers, one token per segment.
+fn produce<R: BufRead>(
+    splitter: Splitter<R>,
+    tokens: &Receiver<()>,
+    work: &SyncSender<(u64, Segment)>,
+    done: &SyncSender<(u64, u64, Done)>,
+) {
+    for (seq, segment) in (0u64..).zip(splitter) {
+        if tokens.recv().is_err() {
+            return;
+        }
+        match segment {
+            Ok(segment) => {
+                if work.send((seq, segment)).is_err() {
+                    return;
+                }
+            }
+            Err(e) => {
+                let _ = done.send((seq, 0, Err(e.into())));
+                return;
+            }
+        }
+    }
+}
+
+/// Writes results in sequence order as they arrive; stops at the first failure.
+#[allow(clippy::needless_pass_by_value)] // owned so that returning closes both channels
+fn collect(
+    done: Receiver<(u64, u64, Done)>,
+    tokens: SyncSender<()>,
+    writer: &mut OrderedWriter<'_>,
+) -> Result<(), StreamError> {
+    let mut waiting: BTreeMap<u64, (u64, Done)> = BTreeMap::new();
+    let mut next = 0u64;
+    while let Ok((seq, len, result)) = done.recv() {
+        waiting.insert(seq, (len, result));
+        while let Some((len, result)) = waiting.remove(&next) {
+            writer.write(result, len)?;
+            next += 1;
+            let _ = tokens.try_send(());
+        }
+    }
+    Ok(())
+}
+
+/// Joins segment outputs with `\n` and counts what went through.
+struct OrderedWriter<'w> {
+    out: &'w mut dyn Write,
+    output: Output,
+    stats: StreamStats,
+    wrote_value: bool,
+}
+
+impl<'w> OrderedWriter<'w> {
+    fn new(out: &'w mut dyn Write, output: Output) -> Self {
+        OrderedWriter {
+            out,
+            output,
+            stats: StreamStats::default(),
+            wrote_value: false,
+        }
+    }
+
+    /// Writes one segment's result; `Ok(false)` when no more output is wanted.
+    fn write(&mut self, done: Done, bytes_in: u64) -> Result<bool, StreamError> {
+        let (bytes, values) = done?;
+        self.stats.bytes_in += bytes_in;
+        if values == 0 {
+            return Ok(true);
+        }
+        if self.wrote_value && self.output == Output::Compact {
+            self.out.write_all(b"\n")?;
+            self.stats.bytes_out += 1;
+        }
+        self.out.write_all(&bytes)?;
+        self.stats.bytes_out += bytes.len() as u64;
+        self.stats.values += values;
+        self.wrote_value = true;
+        Ok(self.output == Output::Compact)
+    }
+}
