@@ -7,6 +7,10 @@ use std::cmp::Ordering;
 use std::collections::HashSet;
 use std::convert::Infallible;
 
+use super::{
+    Action, ExecError, ExecErrorKind, MapError, Mapper, RunStats, TransformSpec,
+    push_pointer_segment,
+};
 use crate::json::Value;
 use crate::jsonpath::{self, Found, JsonPath, Stop};
 pub use crate::jsonpath::{Location, Segment, Selected};
@@ -53,22 +57,157 @@ fn fatal<E>(message: &str) -> EvalError<E> {
     }
 }
 
-/// Replaces every value `path` selects by `f(value)`, in place (§2.0 step 2). A key keeps its
-/// position and an element its index.
+/// Replaces every value `path` selects by what `f` makes of it, in place (§2.0 step 2). A key
+/// keeps its position and an element its index. `MapError::AbortPath` from `f` stops the rest of
+/// the path quietly, keeping the updates already made (§2.10). Returns the number of matches.
 pub fn map_path<'a, E>(
     path: &JsonPath,
     doc: &mut Value<'a>,
-    f: &mut dyn FnMut(Value<'a>) -> Result<Value<'a>, E>,
-) -> Result<(), EvalError<E>> {
-    let locations = update_locations(path, doc).map_err(EvalError::widen)?;
-    apply(doc, locations, Update::Map(f))
+    f: &mut dyn FnMut(&mut Value<'a>) -> Result<(), MapError<E>>,
+) -> Result<u64, EvalError<E>> {
+    update_path(path, doc, Update::Map(f)).map_err(|failure| failure.error)
 }
 
 /// Deletes every location `path` selects: object members are removed, array elements removed
-/// with the later ones shifting down (§2.1).
-pub fn delete_path(path: &JsonPath, doc: &mut Value<'_>) -> Result<(), EvalError<Infallible>> {
-    let locations = update_locations(path, doc)?;
-    apply(doc, locations, Update::Delete)
+/// with the later ones shifting down (§2.1). Returns the number of matches.
+pub fn delete_path(path: &JsonPath, doc: &mut Value<'_>) -> Result<u64, EvalError<Infallible>> {
+    update_path(path, doc, Update::Delete).map_err(|failure| failure.error)
+}
+
+/// Applies the transforms in order, each path on its own as the reference does (§2.0): the
+/// guard first (a definite missing guard, or one that is not a list, fails the response), then
+/// every path; "not found" is ignored, anything else stops everything.
+pub fn run<'a, M: Mapper<'a>>(
+    transforms: &[TransformSpec],
+    doc: &mut Value<'a>,
+    mapper: &mut M,
+) -> Result<RunStats, ExecError<M::Error>> {
+    let mut stats = RunStats::zeroed(transforms);
+    for (t, spec) in transforms.iter().enumerate() {
+        if !guard_allows(t, spec, doc)? {
+            continue;
+        }
+        for p in 0..spec.paths.len() {
+            stats.matches[t][p] = apply_rule(t, p, spec, doc, mapper)?;
+        }
+    }
+    Ok(stats)
+}
+
+/// The `applyOnlyWhen` decision for transform `t` on the document as it is now (§2.0 step 1).
+pub(crate) fn guard_allows<E>(
+    t: usize,
+    spec: &TransformSpec,
+    doc: &Value<'_>,
+) -> Result<bool, ExecError<E>> {
+    let Some(guard) = &spec.guard else {
+        return Ok(true);
+    };
+    match read_path(guard, doc).and_then(|r| r.guard_passes()) {
+        Ok(passes) => Ok(passes),
+        Err(EvalError::NotFound) => Err(ExecError::fatal(
+            t,
+            None,
+            "applyOnlyWhen is a definite path that does not exist in the document",
+        )),
+        Err(EvalError::Fatal { message }) => Err(ExecError::fatal(t, None, message)),
+        Err(EvalError::Transform(never)) => match never {},
+    }
+}
+
+/// Applies path `p` of transform `t` as the reference does; returns its number of matches.
+pub(crate) fn apply_rule<'a, M: Mapper<'a>>(
+    t: usize,
+    p: usize,
+    spec: &TransformSpec,
+    doc: &mut Value<'a>,
+    mapper: &mut M,
+) -> Result<u64, ExecError<M::Error>> {
+    let path = &spec.paths[p];
+    let mut unexpected_abort = false;
+    let result = match spec.action {
+        Action::Delete => update_path(path, doc, Update::Delete).map_err(Failure::widen),
+        Action::Map => {
+            let may_abort = spec.abort_stops_path;
+            let mut f = |v: &mut Value<'a>| match mapper.map(t, v) {
+                Err(MapError::AbortPath) if !may_abort => {
+                    unexpected_abort = true;
+                    Err(MapError::AbortPath)
+                }
+                other => other,
+            };
+            update_path(path, doc, Update::Map(&mut f))
+        }
+    };
+    let error = |kind, location: Option<Location>| ExecError {
+        transform: t,
+        path: Some(p),
+        pointer: location.map(|l| pointer(&l)),
+        kind,
+    };
+    match result {
+        Ok(_) if unexpected_abort => Err(error(ExecErrorKind::UnexpectedAbort, None)),
+        Ok(n) => Ok(n),
+        Err(Failure {
+            error: EvalError::NotFound,
+            ..
+        }) => Ok(0),
+        Err(Failure {
+            error: EvalError::Fatal { message },
+            location,
+        }) => Err(error(ExecErrorKind::Fatal(message), location)),
+        Err(Failure {
+            error: EvalError::Transform(e),
+            location,
+        }) => Err(error(ExecErrorKind::Map(e), location)),
+    }
+}
+
+/// The JSON Pointer of a location; a multi-name leaf points at its object.
+pub(crate) fn pointer(location: &Location) -> String {
+    let mut text = String::new();
+    for segment in &location.segments {
+        match segment {
+            Segment::Key(k) => push_pointer_segment(&mut text, k),
+            Segment::Index(i) => push_pointer_segment(&mut text, &i.to_string()),
+            Segment::Keys(_) => {}
+        }
+    }
+    text
+}
+
+/// An update that failed, and where, when known.
+struct Failure<E> {
+    error: EvalError<E>,
+    location: Option<Location>,
+}
+
+impl Failure<Infallible> {
+    fn widen<E>(self) -> Failure<E> {
+        Failure {
+            error: self.error.widen(),
+            location: self.location,
+        }
+    }
+}
+
+impl<E> From<EvalError<E>> for Failure<E> {
+    fn from(error: EvalError<E>) -> Self {
+        Failure {
+            error,
+            location: None,
+        }
+    }
+}
+
+fn update_path<'a, E>(
+    path: &JsonPath,
+    doc: &mut Value<'a>,
+    update: Update<'_, 'a, E>,
+) -> Result<u64, Failure<E>> {
+    let (locations, matches) = update_locations(path, doc).map_err(EvalError::widen)?;
+    apply(doc, locations, update)?;
+    Ok(matches)
 }
 
 /// What a read of a path returns.
@@ -139,7 +278,7 @@ fn find<'v, 'a>(
 ) -> Result<Vec<Found<'v, 'a>>, EvalError<Infallible>> {
     // §6.4: Jayway rejects a null document before looking at the path.
     if doc.is_null() {
-        return Err(fatal("a path cannot be applied to a null document"));
+        return Err(fatal(NULL_DOCUMENT));
     }
     Ok(jsonpath::select(&path.steps, doc, doc, false)?)
 }
@@ -153,23 +292,35 @@ fn distinct<'v, 'a>(found: Vec<Found<'v, 'a>>) -> Vec<Found<'v, 'a>> {
         .collect()
 }
 
-/// The distinct locations to update, in the order Jayway applies them (§6.3.10).
+/// The distinct locations to update, in the order Jayway applies them (§6.3.10), and how many
+/// of them count as matches (a multi-name leaf only when one of its names is present).
 fn update_locations(
     path: &JsonPath,
     doc: &Value<'_>,
-) -> Result<Vec<Location>, EvalError<Infallible>> {
+) -> Result<(Vec<Location>, u64), EvalError<Infallible>> {
     let found = distinct(find(path, doc)?);
     if found.is_empty() && path.is_definite() {
         return Err(EvalError::NotFound);
     }
+    let matches = found
+        .iter()
+        .filter(|f| !matches!(&f.value, Selected::Members(m) if m.is_empty()))
+        .count() as u64;
     let mut locations: Vec<Location> = found.into_iter().map(|f| f.location).collect();
     sort_like_jayway(&mut locations);
-    Ok(locations)
+    Ok((locations, matches))
 }
 
 enum Update<'f, 'a, E> {
-    Map(&'f mut dyn FnMut(Value<'a>) -> Result<Value<'a>, E>),
+    Map(&'f mut dyn FnMut(&mut Value<'a>) -> Result<(), MapError<E>>),
     Delete,
+}
+
+/// What became of one update.
+enum Applied {
+    Done,
+    /// The value function stopped the rest of the path (§2.10).
+    StopPath,
 }
 
 /// Applies the updates in order. A location inside a value that an earlier update replaced
@@ -180,7 +331,7 @@ fn apply<'a, E>(
     doc: &mut Value<'a>,
     locations: Vec<Location>,
     mut update: Update<'_, 'a, E>,
-) -> Result<(), EvalError<E>> {
+) -> Result<(), Failure<E>> {
     let mut pending: Vec<Option<Location>> = locations.into_iter().map(Some).collect();
     for i in 0..pending.len() {
         let Some(location) = pending[i].take() else {
@@ -188,10 +339,13 @@ fn apply<'a, E>(
         };
         let Some((last, parent_path)) = location.segments.split_last() else {
             // §6.3.11: Jayway's root reference refuses both operations.
-            return Err(fatal(match update {
-                Update::Map(_) => "the document root `$` cannot be transformed",
-                Update::Delete => "the document root `$` cannot be redacted",
-            }));
+            return Err(Failure {
+                error: fatal(match update {
+                    Update::Map(_) => ROOT_MAP,
+                    Update::Delete => ROOT_DELETE,
+                }),
+                location: Some(location),
+            });
         };
         let Some(parent) = resolve_mut(doc, parent_path) else {
             continue;
@@ -200,7 +354,9 @@ fn apply<'a, E>(
         match (last, &mut update) {
             (Segment::Key(key), Update::Map(f)) => {
                 if let Some(slot) = parent.as_object_mut().and_then(|m| m.get_mut(key)) {
-                    map_slot(slot, *f)?;
+                    if let Applied::StopPath = map_slot(slot, *f, &location)? {
+                        return Ok(());
+                    }
                     detach(rest, &location);
                 }
             }
@@ -212,7 +368,9 @@ fn apply<'a, E>(
             }
             (Segment::Index(index), Update::Map(f)) => {
                 if let Some(slot) = parent.as_array_mut().and_then(|a| a.get_mut(*index)) {
-                    map_slot(slot, *f)?;
+                    if let Applied::StopPath = map_slot(slot, *f, &location)? {
+                        return Ok(());
+                    }
                     detach(rest, &location);
                 }
             }
@@ -244,7 +402,9 @@ fn apply<'a, E>(
                     match update {
                         Update::Map(f) => {
                             if let Some(slot) = m.get_mut(key) {
-                                map_slot(slot, *f)?;
+                                if let Applied::StopPath = map_slot(slot, *f, &member)? {
+                                    return Ok(());
+                                }
                                 detach(rest, &member);
                             }
                         }
@@ -263,12 +423,22 @@ fn apply<'a, E>(
 
 fn map_slot<'a, E>(
     slot: &mut Value<'a>,
-    f: &mut dyn FnMut(Value<'a>) -> Result<Value<'a>, E>,
-) -> Result<(), EvalError<E>> {
-    let old = std::mem::replace(slot, Value::Null);
-    *slot = f(old).map_err(EvalError::Transform)?;
-    Ok(())
+    f: &mut dyn FnMut(&mut Value<'a>) -> Result<(), MapError<E>>,
+    location: &Location,
+) -> Result<Applied, Failure<E>> {
+    match f(slot) {
+        Ok(()) => Ok(Applied::Done),
+        Err(MapError::AbortPath) => Ok(Applied::StopPath),
+        Err(MapError::Fail(e)) => Err(Failure {
+            error: EvalError::Transform(e),
+            location: Some(location.clone()),
+        }),
+    }
 }
+
+pub(crate) const NULL_DOCUMENT: &str = "a path cannot be applied to a null document";
+pub(crate) const ROOT_MAP: &str = "the document root `$` cannot be transformed";
+pub(crate) const ROOT_DELETE: &str = "the document root `$` cannot be redacted";
 
 fn resolve_mut<'d, 'a>(doc: &'d mut Value<'a>, segments: &[Segment]) -> Option<&'d mut Value<'a>> {
     let mut v = doc;
@@ -409,7 +579,7 @@ fn merge_sort(v: &mut [Location]) {
 }
 
 /// The declarative cases of `tests/data/jsonpath/` (see the README there), runnable against
-/// any engine that maps and deletes by path.
+/// any engine that applies the paths of one transform.
 #[cfg(test)]
 pub(crate) mod cases {
     use std::convert::Infallible;
@@ -419,24 +589,27 @@ pub(crate) mod cases {
     use super::EvalError;
     use crate::json::Value;
     use crate::jsonpath::{self, JsonPath};
+    use crate::plan::{Action, MapError, Mapper};
 
     pub(crate) const UPDATE_CASES: &str = include_str!("../../tests/data/jsonpath/update.json");
     pub(crate) const READ_CASES: &str = include_str!("../../tests/data/jsonpath/read.json");
 
-    /// An engine under test: applies one path to a document.
+    /// An engine under test.
     pub(crate) trait Engine {
-        fn map(
+        /// Applies `paths` as the paths of one transform (maps use [`Mark`]); returns the kind
+        /// of the first error, as [`error_kind`] names it.
+        fn apply(
             &self,
-            path: &JsonPath,
+            action: Action,
+            paths: &[JsonPath],
             doc: &mut Value<'static>,
-            f: &mut dyn FnMut(Value<'static>) -> Value<'static>,
-        ) -> Result<(), EvalError<Infallible>>;
+        ) -> Option<&'static str>;
 
-        fn delete(
-            &self,
-            path: &JsonPath,
-            doc: &mut Value<'static>,
-        ) -> Result<(), EvalError<Infallible>>;
+        /// Whether the engine reports a path's "not found"; engines that run whole transforms
+        /// swallow it as the reference does (§2.0 step 2).
+        fn reports_not_found(&self) -> bool {
+            false
+        }
     }
 
     #[derive(Debug, Deserialize)]
@@ -472,14 +645,28 @@ pub(crate) mod cases {
     }
 
     /// The mark function of the cases: `"s"` becomes `"~s"`, anything else `{"~": v}`.
-    pub(crate) fn mark(v: Value<'static>) -> Value<'static> {
+    pub(crate) fn mark(v: Value<'_>) -> Value<'_> {
         match v {
-            Value::String(s) => Value::string(format!("~{s}")),
+            Value::String(s) => Value::String(format!("~{s}").into()),
             other => Value::Object(
                 [(std::borrow::Cow::Borrowed("~"), other)]
                     .into_iter()
                     .collect(),
             ),
+        }
+    }
+
+    /// [`mark`] as a value function.
+    #[derive(Debug)]
+    pub(crate) struct Mark;
+
+    impl<'a> Mapper<'a> for Mark {
+        type Error = Infallible;
+
+        fn map(&mut self, _: usize, value: &mut Value<'a>) -> Result<(), MapError<Infallible>> {
+            let old = std::mem::replace(value, Value::Null);
+            *value = mark(old);
+            Ok(())
         }
     }
 
@@ -496,35 +683,38 @@ pub(crate) mod cases {
         let mut failures = Vec::new();
         for case in load(UPDATE_CASES) {
             let mut doc = Value::from(&case.doc);
-            let mut error: Option<&str> = None;
-            for text in case.path.texts() {
-                let path = match jsonpath::parse(text) {
-                    Ok(p) => p,
-                    Err(e) => {
-                        failures.push(format!("{}: path {text} does not parse: {e}", case.name));
-                        break;
-                    }
-                };
-                let result = match case.op.as_str() {
-                    "map" => engine.map(&path, &mut doc, &mut mark),
-                    "delete" => engine.delete(&path, &mut doc),
-                    other => {
-                        failures.push(format!("{}: unknown op {other}", case.name));
-                        break;
-                    }
-                };
-                if let Err(e) = result {
-                    error = error.or(Some(error_kind(&e)));
-                    // Transforms go on after "not found"; anything else fails the response.
-                    if !matches!(e, EvalError::NotFound) {
-                        break;
-                    }
+            let paths: Result<Vec<JsonPath>, String> = case
+                .path
+                .texts()
+                .into_iter()
+                .map(|text| {
+                    jsonpath::parse(text).map_err(|e| format!("path {text} does not parse: {e}"))
+                })
+                .collect();
+            let paths = match paths {
+                Ok(p) => p,
+                Err(e) => {
+                    failures.push(format!("{}: {e}", case.name));
+                    continue;
                 }
-            }
-            if error != case.error.as_deref() {
+            };
+            let action = match case.op.as_str() {
+                "map" => Action::Map,
+                "delete" => Action::Delete,
+                other => {
+                    failures.push(format!("{}: unknown op {other}", case.name));
+                    continue;
+                }
+            };
+            let error = engine.apply(action, &paths, &mut doc);
+            let expected = match case.error.as_deref() {
+                Some("not_found") if !engine.reports_not_found() => None,
+                other => other,
+            };
+            if error != expected {
                 failures.push(format!(
-                    "{} (§{}): error {error:?}, expected {:?}",
-                    case.name, case.spec, case.error
+                    "{} (§{}): error {error:?}, expected {expected:?}",
+                    case.name, case.spec
                 ));
                 continue;
             }
@@ -548,30 +738,79 @@ mod tests {
     use super::*;
     use crate::jsonpath::parse;
 
-    struct Naive;
+    /// The per-path functions, one path after the other.
+    struct PerPath;
 
-    impl Engine for Naive {
-        fn map(
+    impl Engine for PerPath {
+        fn apply(
             &self,
-            path: &JsonPath,
+            action: Action,
+            paths: &[JsonPath],
             doc: &mut Value<'static>,
-            f: &mut dyn FnMut(Value<'static>) -> Value<'static>,
-        ) -> Result<(), EvalError<Infallible>> {
-            map_path(path, doc, &mut |v| Ok::<_, Infallible>(f(v)))
+        ) -> Option<&'static str> {
+            let mut first = None;
+            for path in paths {
+                let result = match action {
+                    Action::Map => map_path(path, doc, &mut |v| {
+                        cases::Mark.map(0, v).map_err(|_| MapError::Fail(()))
+                    }),
+                    Action::Delete => delete_path(path, doc).map_err(EvalError::widen),
+                };
+                if let Err(e) = result {
+                    first = first.or(Some(cases::error_kind(&e)));
+                    // Transforms go on after "not found"; anything else fails the response.
+                    if !matches!(e, EvalError::NotFound) {
+                        break;
+                    }
+                }
+            }
+            first
         }
 
-        fn delete(
+        fn reports_not_found(&self) -> bool {
+            true
+        }
+    }
+
+    /// `run`: whole transforms, "not found" swallowed.
+    struct Run;
+
+    impl Engine for Run {
+        fn apply(
             &self,
-            path: &JsonPath,
+            action: Action,
+            paths: &[JsonPath],
             doc: &mut Value<'static>,
-        ) -> Result<(), EvalError<Infallible>> {
-            delete_path(path, doc)
+        ) -> Option<&'static str> {
+            let spec = TransformSpec {
+                action,
+                paths: paths.to_vec(),
+                guard: None,
+                abort_stops_path: false,
+            };
+            run(&[spec], doc, &mut cases::Mark)
+                .err()
+                .map(|e| match e.kind {
+                    ExecErrorKind::Fatal(_) => "fatal",
+                    _ => "transform",
+                })
         }
     }
 
     #[test]
     fn update_cases_pass() {
-        let failures = cases::run_update_cases(&Naive);
+        let failures = cases::run_update_cases(&PerPath);
+        assert!(
+            failures.is_empty(),
+            "{} failing:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
+    }
+
+    #[test]
+    fn update_cases_pass_through_run() {
+        let failures = cases::run_update_cases(&Run);
         assert!(
             failures.is_empty(),
             "{} failing:\n{}",
@@ -584,21 +823,8 @@ mod tests {
     struct Inert;
 
     impl Engine for Inert {
-        fn map(
-            &self,
-            _: &JsonPath,
-            _: &mut Value<'static>,
-            _: &mut dyn FnMut(Value<'static>) -> Value<'static>,
-        ) -> Result<(), EvalError<Infallible>> {
-            Ok(())
-        }
-
-        fn delete(
-            &self,
-            _: &JsonPath,
-            _: &mut Value<'static>,
-        ) -> Result<(), EvalError<Infallible>> {
-            Ok(())
+        fn apply(&self, _: Action, _: &[JsonPath], _: &mut Value<'static>) -> Option<&'static str> {
+            None
         }
     }
 
@@ -663,13 +889,118 @@ mod tests {
         let result = map_path(&path, &mut d, &mut |v| {
             seen.push(v.clone());
             match v {
-                Value::String(_) => Ok(Value::Null),
-                _ => Err("not a string"),
+                Value::String(_) => {
+                    *v = Value::Null;
+                    Ok(())
+                }
+                _ => Err(MapError::Fail("not a string")),
             }
         });
         assert_eq!(result, Err(EvalError::Transform("not a string")));
         // Elements are visited by descending index: "b", then 1, where it stops.
         assert_eq!(seen, vec![Value::string("b"), Value::Int(1)]);
+    }
+
+    #[test]
+    fn abort_stops_the_rest_of_the_path_and_keeps_earlier_updates() {
+        let path = parse("$.l[*]").expect("test path parses");
+        let mut d = doc(&serde_json::json!({"l": ["a", 1, "b"]}));
+        let result = map_path(&path, &mut d, &mut |v| match v {
+            Value::String(_) => {
+                *v = Value::Null;
+                Ok(())
+            }
+            _ => Err(MapError::<()>::AbortPath),
+        });
+        assert_eq!(result, Ok(3));
+        assert_eq!(d, doc(&serde_json::json!({"l": ["a", 1, null]})));
+    }
+
+    #[test]
+    fn run_reports_the_rule_and_pointer_of_a_failing_value() {
+        struct FailOnNumbers;
+        impl<'a> Mapper<'a> for FailOnNumbers {
+            type Error = &'static str;
+            fn map(&mut self, _: usize, v: &mut Value<'a>) -> Result<(), MapError<Self::Error>> {
+                if v.is_number() {
+                    Err(MapError::Fail("number"))
+                } else {
+                    Ok(())
+                }
+            }
+        }
+        let spec = |p: &str| TransformSpec {
+            action: Action::Map,
+            paths: vec![parse("$.zz").expect("parses"), parse(p).expect("parses")],
+            guard: None,
+            abort_stops_path: false,
+        };
+        let mut d = doc(&serde_json::json!({"a": {"b/c": [1]}}));
+        let e = run(&[spec("$..[0]")], &mut d, &mut FailOnNumbers).expect_err("fails");
+        assert_eq!(
+            (e.transform, e.path, e.pointer.as_deref()),
+            (0, Some(1), Some("/a/b~1c/0"))
+        );
+        assert_eq!(e.kind, ExecErrorKind::Map("number"));
+    }
+
+    #[test]
+    fn abort_from_a_transform_that_may_not_stop_is_an_error() {
+        struct Abort;
+        impl<'a> Mapper<'a> for Abort {
+            type Error = ();
+            fn map(&mut self, _: usize, _: &mut Value<'a>) -> Result<(), MapError<()>> {
+                Err(MapError::AbortPath)
+            }
+        }
+        let spec = TransformSpec {
+            action: Action::Map,
+            paths: vec![parse("$.a").expect("parses")],
+            guard: None,
+            abort_stops_path: false,
+        };
+        let mut d = doc(&serde_json::json!({"a": 1}));
+        let e = run(std::slice::from_ref(&spec), &mut d, &mut Abort).expect_err("fails");
+        assert_eq!(e.kind, ExecErrorKind::UnexpectedAbort);
+        let may = TransformSpec {
+            abort_stops_path: true,
+            ..spec
+        };
+        assert!(run(&[may], &mut d, &mut Abort).is_ok());
+    }
+
+    #[test]
+    fn guards_skip_fail_or_allow_a_transform() {
+        let spec = |guard: &str| TransformSpec {
+            action: Action::Delete,
+            paths: vec![parse("$.a").expect("parses")],
+            guard: Some(parse(guard).expect("parses")),
+            abort_stops_path: false,
+        };
+        let original = serde_json::json!({"a": 1, "l": [], "m": [{"t": "x"}], "s": "str"});
+        let outcome = |guard: &str| {
+            let mut d = doc(&original);
+            run(&[spec(guard)], &mut d, &mut cases::Mark).map(|stats| (stats, d))
+        };
+        let (stats, d) = outcome("$.m[?(@.t == 'x')]").expect("guard passes");
+        assert_eq!(stats.matches(0, 0), 1);
+        assert!(d.as_object().is_some_and(|m| !m.contains_key("a")));
+        let (stats, d) = outcome("$.l").expect("empty list skips");
+        assert_eq!(stats.matches(0, 0), 0);
+        assert_eq!(d, doc(&original));
+        for fatal in ["$.missing", "$.s"] {
+            let e = outcome(fatal).expect_err("guard fails the response");
+            assert_eq!((e.transform, e.path), (0, None));
+            assert!(matches!(e.kind, ExecErrorKind::Fatal(_)));
+        }
+    }
+
+    #[test]
+    fn multi_name_leaf_counts_only_objects_holding_a_name() {
+        let path = parse("$.l[*]['a','b']").expect("parses");
+        let mut d = doc(&serde_json::json!({"l": [{"a": 1}, {"c": 2}, {"b": 3, "a": 4}]}));
+        assert_eq!(delete_path(&path, &mut d), Ok(2));
+        assert_eq!(d, doc(&serde_json::json!({"l": [{}, {"c": 2}, {}]})));
     }
 
     #[test]
@@ -699,7 +1030,10 @@ mod tests {
         map_path(
             &parse("$[1]").expect("test path parses"),
             &mut d,
-            &mut |_| Ok::<_, Infallible>(Value::Null),
+            &mut |v| {
+                *v = Value::Null;
+                Ok::<_, MapError<Infallible>>(())
+            },
         )
         .expect("map succeeds");
         assert_eq!(

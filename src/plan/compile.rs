@@ -1,0 +1,604 @@
+//! Compiling the paths of an endpoint into passes: a walk pass merges its paths into one trie
+//! of steps (shared prefixes, deep-scan edges, filters tested on edges, actions in rule order);
+//! rules that need the reference's own update order run in naive passes.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use super::analysis::{Analysis, Conflict, Item, RuleId};
+use super::exec;
+use super::naive;
+use super::{Action, ExecError, Mapper, RunStats, TransformSpec};
+use crate::json::Value;
+use crate::jsonpath::{JsonPath, Selector, Step, StepKind};
+
+/// Path `path` of transform `transform`, written `t{transform}.p{path}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RuleRef {
+    pub transform: usize,
+    pub path: usize,
+}
+
+impl fmt::Display for RuleRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "t{}.p{}", self.transform, self.path)
+    }
+}
+
+/// How a pass runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PassKind {
+    /// One walk over the document for all rules of the pass.
+    Walk,
+    /// Each rule on its own, as the reference applies it (`plan::naive`).
+    Naive,
+}
+
+/// Why a pass starts where it does. Rules that select what an earlier rule deletes or
+/// changes, select one value twice, or filter on values changed before them need no new pass:
+/// the walk applies rules in order at every node and re-tests filters after the updates of
+/// earlier rules inside the filtered node.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SplitReason {
+    /// The first pass.
+    Start,
+    /// `reader`'s filter has an absolute operand that the earlier `writer` changes; the walk
+    /// serves absolute operands from the document as it was before the pass.
+    AbsoluteReadOfWrite { writer: RuleRef, reader: RuleRef },
+    /// The `applyOnlyWhen` of `transform` reads what the earlier `writer` changes; a walk
+    /// evaluates guards before it starts.
+    GuardReadsWrite { writer: RuleRef, transform: usize },
+    /// The transform's value function can stop a path (§2.10), which needs the reference's
+    /// update order: the naive engine runs it.
+    AbortStopsPath { transform: usize },
+    /// Walking resumes after a naive pass.
+    AfterNaive,
+    /// The conflict analysis ran out of budget and split to be safe.
+    AnalysisBudget { rule: RuleRef },
+}
+
+impl fmt::Display for SplitReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SplitReason::Start => f.write_str("first pass"),
+            SplitReason::AbsoluteReadOfWrite { writer, reader } => write!(
+                f,
+                "{reader} filters on an absolute path that the earlier {writer} changes"
+            ),
+            SplitReason::GuardReadsWrite { writer, transform } => write!(
+                f,
+                "applyOnlyWhen of t{transform} reads values that the earlier {writer} changes"
+            ),
+            SplitReason::AbortStopsPath { transform } => write!(
+                f,
+                "the value function of t{transform} can stop a path: reference update order"
+            ),
+            SplitReason::AfterNaive => f.write_str("resumes after a naive pass"),
+            SplitReason::AnalysisBudget { rule } => write!(
+                f,
+                "conflict analysis budget spent at {rule}; split to be safe"
+            ),
+        }
+    }
+}
+
+/// A contiguous run of an endpoint's guards and rules that runs as one unit.
+#[derive(Debug)]
+pub struct Pass {
+    kind: PassKind,
+    reason: SplitReason,
+    pub(crate) items: Vec<Item>,
+    rules: Vec<RuleRef>,
+    /// For walk passes.
+    pub(crate) trie: Option<Trie>,
+}
+
+impl Pass {
+    pub fn kind(&self) -> PassKind {
+        self.kind
+    }
+
+    pub fn reason(&self) -> &SplitReason {
+        &self.reason
+    }
+
+    /// The rules of the pass, in order.
+    pub fn rules(&self) -> &[RuleRef] {
+        &self.rules
+    }
+
+    /// The transforms whose `applyOnlyWhen` this pass evaluates (a walk pass before walking).
+    pub fn guards(&self) -> impl Iterator<Item = usize> + '_ {
+        self.items.iter().filter_map(|item| match item {
+            Item::Guard(t) => Some(*t),
+            Item::Rule(_) => None,
+        })
+    }
+}
+
+/// One rule: a path of a transform.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Rule {
+    pub reference: RuleRef,
+    pub action: Action,
+}
+
+/// The compiled form of an endpoint's transforms: passes run in order, each either one walk
+/// over the document or the naive engine. Equal in effect to [`naive::run`].
+#[derive(Debug)]
+pub struct Plan {
+    pub(crate) transforms: Vec<TransformSpec>,
+    pub(crate) rules: Vec<Rule>,
+    pub(crate) passes: Vec<Pass>,
+}
+
+/// Compiles the transforms of an endpoint. Time and memory grow with the number of steps and,
+/// for rules with filters or indexes, with the pairs compared (bounded by a budget).
+pub fn compile(transforms: &[TransformSpec]) -> Plan {
+    let mut rules = Vec::new();
+    let mut items = Vec::new();
+    for (t, spec) in transforms.iter().enumerate() {
+        if spec.guard.is_some() {
+            items.push(Item::Guard(t));
+        }
+        for p in 0..spec.paths.len() {
+            items.push(Item::Rule(rules.len() as RuleId));
+            rules.push(Rule {
+                reference: RuleRef {
+                    transform: t,
+                    path: p,
+                },
+                action: spec.action,
+            });
+        }
+    }
+    let mut analysis = Analysis::new(transforms);
+    let reference = |r: RuleId| rules[r as usize].reference;
+    let mut open: Option<Open> = None;
+    let mut groups: Vec<Open> = Vec::new();
+    for item in items {
+        let transform = match item {
+            Item::Guard(t) => t,
+            Item::Rule(r) => reference(r).transform,
+        };
+        let naive = transforms[transform].abort_stops_path;
+        let start = match &open {
+            None if naive => Some(SplitReason::AbortStopsPath { transform }),
+            None => Some(SplitReason::Start),
+            Some(o) if naive && !o.naive => Some(SplitReason::AbortStopsPath { transform }),
+            Some(o) if !naive && o.naive => Some(SplitReason::AfterNaive),
+            Some(o) if naive => None,
+            Some(o) => match item {
+                Item::Rule(r) => analysis.rule_conflict(&o.walk_rules, r),
+                Item::Guard(t) => analysis.guard_conflict(&o.walk_rules, t),
+            }
+            .map(|conflict| {
+                if analysis.budget_spent() {
+                    let rule = match item {
+                        Item::Rule(r) => reference(r),
+                        Item::Guard(t) => RuleRef {
+                            transform: t,
+                            path: 0,
+                        },
+                    };
+                    return SplitReason::AnalysisBudget { rule };
+                }
+                match conflict {
+                    Conflict::AbsoluteReadOfWrite { writer, reader } => {
+                        SplitReason::AbsoluteReadOfWrite {
+                            writer: reference(writer),
+                            reader: reference(reader),
+                        }
+                    }
+                    Conflict::GuardReadsWrite { writer, transform } => {
+                        SplitReason::GuardReadsWrite {
+                            writer: reference(writer),
+                            transform,
+                        }
+                    }
+                }
+            }),
+        };
+        if let Some(reason) = start {
+            groups.extend(open.take());
+            open = Some(Open {
+                naive,
+                reason,
+                items: Vec::new(),
+                walk_rules: Vec::new(),
+            });
+        }
+        if let Some(o) = open.as_mut() {
+            o.items.push(item);
+            if let (Item::Rule(r), false) = (item, o.naive) {
+                o.walk_rules.push(r);
+            }
+        }
+    }
+    groups.extend(open);
+
+    let passes = groups
+        .into_iter()
+        .map(|g| {
+            let rule_ids: Vec<RuleId> = g
+                .items
+                .iter()
+                .filter_map(|i| match i {
+                    Item::Rule(r) => Some(*r),
+                    Item::Guard(_) => None,
+                })
+                .collect();
+            let trie = (!g.naive).then(|| {
+                Trie::build(rule_ids.iter().map(|&r| {
+                    let rr = reference(r);
+                    (r, &transforms[rr.transform].paths[rr.path])
+                }))
+            });
+            Pass {
+                kind: if g.naive {
+                    PassKind::Naive
+                } else {
+                    PassKind::Walk
+                },
+                reason: g.reason,
+                items: g.items,
+                rules: rule_ids.iter().map(|&r| reference(r)).collect(),
+                trie,
+            }
+        })
+        .collect();
+    Plan {
+        transforms: transforms.to_vec(),
+        rules,
+        passes,
+    }
+}
+
+/// A pass being built.
+struct Open {
+    naive: bool,
+    reason: SplitReason,
+    items: Vec<Item>,
+    walk_rules: Vec<RuleId>,
+}
+
+impl Plan {
+    pub fn passes(&self) -> &[Pass] {
+        &self.passes
+    }
+
+    /// Applies every transform to `doc`, with the same result, errors aside, and the same
+    /// statistics as [`naive::run`]. When both fail, the error reported may differ.
+    pub fn run<'a, M: Mapper<'a>>(
+        &self,
+        doc: &mut Value<'a>,
+        mapper: &mut M,
+    ) -> Result<RunStats, ExecError<M::Error>> {
+        let mut stats = RunStats::zeroed(&self.transforms);
+        if doc.is_null() {
+            // §6.4: Jayway rejects a null document, so the first guard or path fails.
+            return match self
+                .transforms
+                .iter()
+                .enumerate()
+                .find(|(_, t)| t.guard.is_some() || !t.paths.is_empty())
+            {
+                Some((t, spec)) => Err(ExecError::fatal(
+                    t,
+                    spec.guard.is_none().then_some(0),
+                    naive::NULL_DOCUMENT,
+                )),
+                None => Ok(stats),
+            };
+        }
+        let mut active = vec![true; self.transforms.len()];
+        let mut counts = vec![0u64; self.rules.len()];
+        for pass in &self.passes {
+            // A walk pass evaluates its guards first; the split guarantees that no earlier
+            // rule of the pass changes what they read.
+            for item in &pass.items {
+                match *item {
+                    Item::Guard(t) => {
+                        active[t] = naive::guard_allows(t, &self.transforms[t], doc)?;
+                    }
+                    Item::Rule(r) if pass.trie.is_none() => {
+                        let RuleRef { transform, path } = self.rules[r as usize].reference;
+                        if active[transform] {
+                            counts[r as usize] = naive::apply_rule(
+                                transform,
+                                path,
+                                &self.transforms[transform],
+                                doc,
+                                mapper,
+                            )?;
+                        }
+                    }
+                    Item::Rule(_) => {}
+                }
+            }
+            if let Some(trie) = &pass.trie {
+                let rule_on: Vec<bool> = self
+                    .rules
+                    .iter()
+                    .map(|r| active[r.reference.transform])
+                    .collect();
+                exec::walk(trie, &self.rules, &rule_on, doc, mapper, &mut counts).map_err(|e| {
+                    let RuleRef { transform, path } = self.rules[e.rule as usize].reference;
+                    ExecError {
+                        transform,
+                        path: Some(path),
+                        pointer: e.pointer,
+                        kind: e.kind,
+                    }
+                })?;
+            }
+        }
+        for (rule, n) in self.rules.iter().zip(counts) {
+            stats.matches[rule.reference.transform][rule.reference.path] = n;
+        }
+        Ok(stats)
+    }
+}
+
+/// A set of rules, by a span of their numbers; a thread whose span misses the rule range
+/// being walked can be skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Span {
+    pub lo: RuleId,
+    /// Exclusive.
+    pub hi: RuleId,
+}
+
+impl Span {
+    pub(crate) const EMPTY: Span = Span {
+        lo: RuleId::MAX,
+        hi: 0,
+    };
+
+    pub(crate) fn add(&mut self, r: RuleId) {
+        self.lo = self.lo.min(r);
+        self.hi = self.hi.max(r + 1);
+    }
+
+    pub(crate) fn join(&mut self, other: Span) {
+        self.lo = self.lo.min(other.lo);
+        self.hi = self.hi.max(other.hi);
+    }
+
+    pub(crate) fn meets(self, lo: RuleId, hi: RuleId) -> bool {
+        self.lo < hi && lo < self.hi
+    }
+}
+
+/// The steps of a walk pass's paths, merged by shared prefix.
+#[derive(Debug)]
+pub(crate) struct Trie {
+    pub nodes: Vec<TNode>,
+    pub edges: Vec<TEdge>,
+    /// Whether some filter reads the document through an absolute path.
+    pub reads_root: bool,
+}
+
+/// A prefix of one or more paths.
+#[derive(Debug)]
+pub(crate) struct TNode {
+    /// The prefix, in canonical form.
+    pub text: String,
+    pub child_edges: Vec<u32>,
+    pub desc_edges: Vec<u32>,
+    /// Rules whose path ends here, ascending.
+    pub actions: Vec<RuleId>,
+    /// Every step to here is definite: a filter on a primitive here is fatal (§6.3.8).
+    pub definite: bool,
+    /// Rules at or below this node.
+    pub span: Span,
+    /// Rules below the deep-scan edges of this node.
+    pub scan_span: Span,
+}
+
+/// A step from a node: a child step (`.a`, `[*]`, `[?(…)]`) or a deep scan (`..a`).
+#[derive(Debug)]
+pub(crate) struct TEdge {
+    pub from: u32,
+    pub step: Step,
+    /// Where the paths that go on after this step continue.
+    pub to: Option<u32>,
+    /// Rules for which this is a multi-name leaf: they act on the named members of the node
+    /// the step is applied to, as one location (§6.3.2).
+    pub keys_rules: Vec<RuleId>,
+    /// Every rule that takes this step, ascending.
+    pub rules: Vec<RuleId>,
+    pub span: Span,
+}
+
+impl TEdge {
+    pub(crate) fn selector(&self) -> &Selector {
+        self.step.selector()
+    }
+
+    /// The names of a `Name` or `Names` step.
+    pub(crate) fn names(&self) -> &[String] {
+        match self.selector() {
+            Selector::Name(n) => std::slice::from_ref(n),
+            Selector::Names(ns) => ns,
+            _ => &[],
+        }
+    }
+}
+
+impl Trie {
+    pub(crate) fn build<'p>(rules: impl Iterator<Item = (RuleId, &'p JsonPath)>) -> Trie {
+        let mut trie = Trie {
+            nodes: vec![TNode::new("$".to_owned(), true)],
+            edges: Vec::new(),
+            reads_root: false,
+        };
+        let mut index: HashMap<(u32, String), u32> = HashMap::new();
+        for (rule, path) in rules {
+            let mut node = 0u32;
+            let mut keys_leaf = false;
+            for (i, step) in path.steps.iter().enumerate() {
+                let leaf = path.is_leaf(i);
+                let text = step.to_string();
+                let e = *index.entry((node, text)).or_insert_with(|| {
+                    let e = trie.edges.len() as u32;
+                    let mut step = step.clone();
+                    step.span = 0..0;
+                    trie.edges.push(TEdge {
+                        from: node,
+                        step,
+                        to: None,
+                        keys_rules: Vec::new(),
+                        rules: Vec::new(),
+                        span: Span::EMPTY,
+                    });
+                    let from = &mut trie.nodes[node as usize];
+                    if step_is_descendant(&trie.edges[e as usize].step) {
+                        from.desc_edges.push(e);
+                    } else {
+                        from.child_edges.push(e);
+                    }
+                    e
+                });
+                trie.edges[e as usize].rules.push(rule);
+                if leaf && matches!(step.selector(), Selector::Names(_)) {
+                    trie.edges[e as usize].keys_rules.push(rule);
+                    keys_leaf = true;
+                    break;
+                }
+                node = if let Some(to) = trie.edges[e as usize].to {
+                    to
+                } else {
+                    let from = &trie.nodes[node as usize];
+                    let definite = from.definite && continues_definite(step);
+                    let text = format!("{}{step}", from.text);
+                    let to = trie.nodes.len() as u32;
+                    trie.nodes.push(TNode::new(text, definite));
+                    trie.edges[e as usize].to = Some(to);
+                    to
+                };
+            }
+            if !keys_leaf {
+                trie.nodes[node as usize].actions.push(rule);
+            }
+            trie.reads_root |= reads_root(path);
+        }
+        trie.compute_spans();
+        trie
+    }
+
+    /// Spans bottom-up: children are created after their parents, so reverse order works.
+    fn compute_spans(&mut self) {
+        for e in &mut self.edges {
+            e.span = Span::EMPTY;
+            for &r in &e.rules {
+                e.span.add(r);
+            }
+        }
+        for n in (0..self.nodes.len()).rev() {
+            let mut span = Span::EMPTY;
+            let mut scan_span = Span::EMPTY;
+            for &r in &self.nodes[n].actions {
+                span.add(r);
+            }
+            for &e in &self.nodes[n].child_edges {
+                span.join(self.edges[e as usize].span);
+            }
+            for &e in &self.nodes[n].desc_edges {
+                scan_span.join(self.edges[e as usize].span);
+            }
+            span.join(scan_span);
+            self.nodes[n].span = span;
+            self.nodes[n].scan_span = scan_span;
+        }
+    }
+}
+
+impl TNode {
+    fn new(text: String, definite: bool) -> TNode {
+        TNode {
+            text,
+            child_edges: Vec::new(),
+            desc_edges: Vec::new(),
+            actions: Vec::new(),
+            definite,
+            span: Span::EMPTY,
+            scan_span: Span::EMPTY,
+        }
+    }
+}
+
+fn step_is_descendant(step: &Step) -> bool {
+    matches!(step.kind, StepKind::Descendant(_))
+}
+
+/// Whether the prefix stays definite after `step` when more steps follow: one name or one
+/// index (a multi-name step before the leaf iterates, §6.3.4).
+fn continues_definite(step: &Step) -> bool {
+    match &step.kind {
+        StepKind::Child(Selector::Name(_)) => true,
+        StepKind::Child(Selector::Indexes(ix)) => ix.len() == 1,
+        _ => false,
+    }
+}
+
+fn reads_root(path: &JsonPath) -> bool {
+    use crate::jsonpath::{Filter, Operand, PathRoot};
+    fn filter(f: &Filter) -> bool {
+        match f {
+            Filter::Or(fs) | Filter::And(fs) => fs.iter().any(filter),
+            Filter::Not(inner) => filter(inner),
+            Filter::Exists(p) => p.root == PathRoot::Document,
+            Filter::Compare { left, right, .. } => [left, right]
+                .iter()
+                .any(|o| matches!(o, Operand::Path(p) if p.root == PathRoot::Document)),
+        }
+    }
+    path.steps
+        .iter()
+        .any(|s| matches!(s.selector(), Selector::Filter(f) if filter(f)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::ExecErrorKind;
+    use crate::plan::naive::cases::{self, Engine, Mark};
+
+    struct Compiled;
+
+    impl Engine for Compiled {
+        fn apply(
+            &self,
+            action: Action,
+            paths: &[JsonPath],
+            doc: &mut Value<'static>,
+        ) -> Option<&'static str> {
+            let spec = TransformSpec {
+                action,
+                paths: paths.to_vec(),
+                guard: None,
+                abort_stops_path: false,
+            };
+            compile(&[spec])
+                .run(doc, &mut Mark)
+                .err()
+                .map(|e| match e.kind {
+                    ExecErrorKind::Fatal(_) => "fatal",
+                    _ => "transform",
+                })
+        }
+    }
+
+    #[test]
+    fn update_cases_pass_on_the_plan() {
+        let failures = cases::run_update_cases(&Compiled);
+        assert!(
+            failures.is_empty(),
+            "{} failing:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
+    }
+}
