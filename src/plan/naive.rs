@@ -285,10 +285,13 @@ fn find<'v, 'a>(
 
 /// Drops repeated locations, keeping the first.
 fn distinct<'v, 'a>(found: Vec<Found<'v, 'a>>) -> Vec<Found<'v, 'a>> {
-    let mut seen = HashSet::new();
+    let mut seen: HashSet<&Location> = HashSet::with_capacity(found.len());
+    let first: Vec<bool> = found.iter().map(|f| seen.insert(&f.location)).collect();
+    drop(seen);
     found
         .into_iter()
-        .filter(|f| seen.insert(f.location.clone()))
+        .zip(first)
+        .filter_map(|(f, first)| first.then_some(f))
         .collect()
 }
 
@@ -332,11 +335,12 @@ fn apply<'a, E>(
     locations: Vec<Location>,
     mut update: Update<'_, 'a, E>,
 ) -> Result<(), Failure<E>> {
-    let mut pending: Vec<Option<Location>> = locations.into_iter().map(Some).collect();
-    for i in 0..pending.len() {
-        let Some(location) = pending[i].take() else {
+    let mut pending = Pending::new(&locations);
+    for i in 0..locations.len() {
+        if pending.detached(i) {
             continue;
-        };
+        }
+        let location = pending.current(i);
         let Some((last, parent_path)) = location.segments.split_last() else {
             // §6.3.11: Jayway's root reference refuses both operations.
             return Err(Failure {
@@ -350,20 +354,19 @@ fn apply<'a, E>(
         let Some(parent) = resolve_mut(doc, parent_path) else {
             continue;
         };
-        let rest = &mut pending[i + 1..];
         match (last, &mut update) {
             (Segment::Key(key), Update::Map(f)) => {
                 if let Some(slot) = parent.as_object_mut().and_then(|m| m.get_mut(key)) {
                     if let Applied::StopPath = map_slot(slot, *f, &location)? {
                         return Ok(());
                     }
-                    detach(rest, &location);
+                    pending.replaced(i);
                 }
             }
             (Segment::Key(key), Update::Delete) => {
                 if let Some(m) = parent.as_object_mut() {
                     m.remove(key);
-                    detach(rest, &location);
+                    pending.replaced(i);
                 }
             }
             (Segment::Index(index), Update::Map(f)) => {
@@ -371,7 +374,7 @@ fn apply<'a, E>(
                     if let Applied::StopPath = map_slot(slot, *f, &location)? {
                         return Ok(());
                     }
-                    detach(rest, &location);
+                    pending.replaced(i);
                 }
             }
             (Segment::Index(index), Update::Delete) => {
@@ -379,7 +382,7 @@ fn apply<'a, E>(
                     && *index < items.len()
                 {
                     items.remove(*index);
-                    shift(rest, parent_path, *index);
+                    pending.element_deleted(i);
                 }
             }
             (Segment::Keys(keys), update) => {
@@ -392,33 +395,164 @@ fn apply<'a, E>(
                         continue;
                     }
                     done.push(key);
-                    let member = Location {
-                        segments: parent_path
-                            .iter()
-                            .cloned()
-                            .chain([Segment::Key(key.clone())])
-                            .collect(),
-                    };
-                    match update {
-                        Update::Map(f) => {
-                            if let Some(slot) = m.get_mut(key) {
+                    let changed = match update {
+                        Update::Map(f) => match m.get_mut(key) {
+                            Some(slot) => {
+                                let member = Location {
+                                    segments: parent_path
+                                        .iter()
+                                        .cloned()
+                                        .chain([Segment::Key(key.clone())])
+                                        .collect(),
+                                };
                                 if let Applied::StopPath = map_slot(slot, *f, &member)? {
                                     return Ok(());
                                 }
-                                detach(rest, &member);
+                                true
                             }
-                        }
-                        Update::Delete => {
-                            if m.remove(key).is_some() {
-                                detach(rest, &member);
-                            }
-                        }
+                            None => false,
+                        },
+                        Update::Delete => m.remove(key).is_some(),
+                    };
+                    if changed {
+                        pending.member_replaced(i, key);
                     }
                 }
             }
         }
     }
     Ok(())
+}
+
+/// The locations of one path, in the coordinates of the document before any of its updates,
+/// as a trie of their segments that records which values updates replaced and which array
+/// elements they deleted: each location is checked and translated in time proportional to its
+/// depth.
+#[derive(Debug)]
+struct Pending {
+    nodes: Vec<PendingNode>,
+    /// The node of each location.
+    at: Vec<usize>,
+}
+
+#[derive(Debug)]
+struct PendingNode {
+    parent: Option<usize>,
+    segment: Option<Segment>,
+    children: std::collections::HashMap<Segment, usize>,
+    /// An update replaced or removed the value here: everything strictly inside is detached.
+    replaced: bool,
+    /// Original indexes of the elements deleted from the array here, descending (the order
+    /// in which Jayway deletes them, so that recording one is a push).
+    deleted: Vec<usize>,
+}
+
+impl PendingNode {
+    fn was_deleted(&self, j: usize) -> bool {
+        let at = self.deleted.partition_point(|&d| d > j);
+        self.deleted.get(at) == Some(&j)
+    }
+
+    fn deleted_before(&self, j: usize) -> usize {
+        self.deleted.len() - self.deleted.partition_point(|&d| d >= j)
+    }
+}
+
+impl Pending {
+    fn new(locations: &[Location]) -> Pending {
+        let mut nodes = vec![PendingNode {
+            parent: None,
+            segment: None,
+            children: std::collections::HashMap::new(),
+            replaced: false,
+            deleted: Vec::new(),
+        }];
+        let mut at = Vec::with_capacity(locations.len());
+        for location in locations {
+            let mut n = 0;
+            for segment in &location.segments {
+                n = match nodes[n].children.get(segment) {
+                    Some(&c) => c,
+                    None => {
+                        let c = nodes.len();
+                        nodes.push(PendingNode {
+                            parent: Some(n),
+                            segment: Some(segment.clone()),
+                            children: std::collections::HashMap::new(),
+                            replaced: false,
+                            deleted: Vec::new(),
+                        });
+                        nodes[n].children.insert(segment.clone(), c);
+                        c
+                    }
+                };
+            }
+            at.push(n);
+        }
+        Pending { nodes, at }
+    }
+
+    /// Whether location `i` lies in a replaced value or a deleted element.
+    fn detached(&self, i: usize) -> bool {
+        let mut n = self.at[i];
+        while let Some(parent) = self.nodes[n].parent {
+            if let Some(Segment::Index(j)) = self.nodes[n].segment
+                && self.nodes[parent].was_deleted(j)
+            {
+                return true;
+            }
+            if self.nodes[parent].replaced {
+                return true;
+            }
+            n = parent;
+        }
+        false
+    }
+
+    /// Location `i` in the current document: indexes less the deleted elements before them.
+    fn current(&self, i: usize) -> Location {
+        let mut segments = Vec::new();
+        let mut n = self.at[i];
+        while let (Some(parent), Some(segment)) = (self.nodes[n].parent, &self.nodes[n].segment) {
+            segments.push(match segment {
+                Segment::Index(j) => Segment::Index(j - self.nodes[parent].deleted_before(*j)),
+                other => other.clone(),
+            });
+            n = parent;
+        }
+        segments.reverse();
+        Location { segments }
+    }
+
+    fn replaced(&mut self, i: usize) {
+        self.nodes[self.at[i]].replaced = true;
+    }
+
+    /// Member `key` of the object holding multi-name location `i` was replaced or removed.
+    fn member_replaced(&mut self, i: usize, key: &str) {
+        if let Some(parent) = self.nodes[self.at[i]].parent
+            && let Some(&member) = self.nodes[parent]
+                .children
+                .get(&Segment::Key(key.to_owned()))
+        {
+            self.nodes[member].replaced = true;
+        }
+    }
+
+    /// The element at location `i` was deleted.
+    fn element_deleted(&mut self, i: usize) {
+        let n = self.at[i];
+        if let (Some(parent), Some(Segment::Index(j))) =
+            (self.nodes[n].parent, &self.nodes[n].segment)
+        {
+            let j = *j;
+            let deleted = &mut self.nodes[parent].deleted;
+            let at = deleted.partition_point(|&d| d > j);
+            if deleted.get(at) != Some(&j) {
+                deleted.insert(at, j);
+            }
+        }
+    }
 }
 
 fn map_slot<'a, E>(
@@ -452,34 +586,6 @@ fn resolve_mut<'d, 'a>(doc: &'d mut Value<'a>, segments: &[Segment]) -> Option<&
     Some(v)
 }
 
-/// Forgets pending locations inside `changed`.
-fn detach(pending: &mut [Option<Location>], changed: &Location) {
-    for slot in pending {
-        if slot.as_ref().is_some_and(|l| l.is_inside(changed)) {
-            *slot = None;
-        }
-    }
-}
-
-/// Element `removed` of the array at `array` is gone: locations inside it are detached, and
-/// those in later elements move down by one.
-fn shift(pending: &mut [Option<Location>], array: &[Segment], removed: usize) {
-    let depth = array.len();
-    for slot in pending {
-        let Some(l) = slot else { continue };
-        if l.segments.len() <= depth || l.segments[..depth] != *array {
-            continue;
-        }
-        if let Segment::Index(j) = &mut l.segments[depth] {
-            match (*j).cmp(&removed) {
-                Ordering::Equal => *slot = None,
-                Ordering::Greater => *j -= 1,
-                Ordering::Less => {}
-            }
-        }
-    }
-}
-
 /// Jayway's `PathRef.compareTo`: two array references by index, descending; anything else by
 /// the text of its accessor (key, index, `a&&b` for several keys, `$` for the root),
 /// descending in Java `String` order.
@@ -507,44 +613,48 @@ fn accessor(l: &Location) -> Cow<'_, str> {
 /// algorithm matters: below 32 elements this is Java's exact algorithm (one run, then binary
 /// insertion); above, a stable merge sort, which agrees with Java whenever the order is
 /// consistent.
-fn sort_like_jayway(v: &mut [Location]) {
+fn sort_like_jayway(v: &mut Vec<Location>) {
     const JAVA_MIN_MERGE: usize = 32;
     if v.len() < 2 {
         return;
     }
+    let mut order: Vec<usize> = (0..v.len()).collect();
+    let less = |a: usize, b: usize| jayway_order(&v[a], &v[b]).is_lt();
     if v.len() < JAVA_MIN_MERGE {
-        let run = count_run_and_make_ascending(v);
-        binary_sort(v, run);
+        let run = count_run_and_make_ascending(&mut order, less);
+        binary_sort(&mut order, run, less);
     } else {
-        merge_sort(v);
+        merge_sort(&mut order, &mut Vec::with_capacity(v.len()), less);
     }
+    let mut slots: Vec<Option<Location>> = std::mem::take(v).into_iter().map(Some).collect();
+    v.extend(order.into_iter().filter_map(|i| slots[i].take()));
 }
 
-fn count_run_and_make_ascending(v: &mut [Location]) -> usize {
+fn count_run_and_make_ascending(v: &mut [usize], less: impl Fn(usize, usize) -> bool) -> usize {
     let mut hi = 1;
     if v.len() == 1 {
         return 1;
     }
     hi += 1;
-    if jayway_order(&v[1], &v[0]).is_lt() {
-        while hi < v.len() && jayway_order(&v[hi], &v[hi - 1]).is_lt() {
+    if less(v[1], v[0]) {
+        while hi < v.len() && less(v[hi], v[hi - 1]) {
             hi += 1;
         }
         v[..hi].reverse();
     } else {
-        while hi < v.len() && jayway_order(&v[hi], &v[hi - 1]).is_ge() {
+        while hi < v.len() && !less(v[hi], v[hi - 1]) {
             hi += 1;
         }
     }
     hi
 }
 
-fn binary_sort(v: &mut [Location], sorted: usize) {
+fn binary_sort(v: &mut [usize], sorted: usize, less: impl Fn(usize, usize) -> bool) {
     for start in sorted..v.len() {
         let (mut left, mut right) = (0, start);
         while left < right {
             let mid = usize::midpoint(left, right);
-            if jayway_order(&v[start], &v[mid]).is_lt() {
+            if less(v[start], v[mid]) {
                 right = mid;
             } else {
                 left = mid + 1;
@@ -555,27 +665,31 @@ fn binary_sort(v: &mut [Location], sorted: usize) {
 }
 
 /// A stable merge sort that tolerates an inconsistent order (it never panics on one).
-fn merge_sort(v: &mut [Location]) {
+fn merge_sort(
+    v: &mut [usize],
+    scratch: &mut Vec<usize>,
+    less: impl Fn(usize, usize) -> bool + Copy,
+) {
     if v.len() < 2 {
         return;
     }
     let mid = v.len() / 2;
-    merge_sort(&mut v[..mid]);
-    merge_sort(&mut v[mid..]);
-    let mut merged = Vec::with_capacity(v.len());
+    merge_sort(&mut v[..mid], scratch, less);
+    merge_sort(&mut v[mid..], scratch, less);
+    scratch.clear();
     let (mut i, mut j) = (0, mid);
     while i < mid && j < v.len() {
-        if jayway_order(&v[j], &v[i]).is_lt() {
-            merged.push(v[j].clone());
+        if less(v[j], v[i]) {
+            scratch.push(v[j]);
             j += 1;
         } else {
-            merged.push(v[i].clone());
+            scratch.push(v[i]);
             i += 1;
         }
     }
-    merged.extend_from_slice(&v[i..mid]);
-    merged.extend_from_slice(&v[j..]);
-    v.clone_from_slice(&merged);
+    scratch.extend_from_slice(&v[i..mid]);
+    scratch.extend_from_slice(&v[j..]);
+    v.copy_from_slice(scratch);
 }
 
 /// The declarative cases of `tests/data/jsonpath/` (see the README there), runnable against
