@@ -206,7 +206,7 @@ fn update_path<'a, E>(
     update: Update<'_, 'a, E>,
 ) -> Result<u64, Failure<E>> {
     let (locations, matches) = update_locations(path, doc).map_err(EvalError::widen)?;
-    apply(doc, locations, update)?;
+    apply(doc, &locations, update)?;
     Ok(matches)
 }
 
@@ -332,10 +332,10 @@ enum Applied {
 /// objects they point to.
 fn apply<'a, E>(
     doc: &mut Value<'a>,
-    locations: Vec<Location>,
+    locations: &[Location],
     mut update: Update<'_, 'a, E>,
 ) -> Result<(), Failure<E>> {
-    let mut pending = Pending::new(&locations);
+    let mut pending = Pending::new(locations);
     for i in 0..locations.len() {
         if pending.detached(i) {
             continue;
@@ -471,20 +471,19 @@ impl Pending {
         for location in locations {
             let mut n = 0;
             for segment in &location.segments {
-                n = match nodes[n].children.get(segment) {
-                    Some(&c) => c,
-                    None => {
-                        let c = nodes.len();
-                        nodes.push(PendingNode {
-                            parent: Some(n),
-                            segment: Some(segment.clone()),
-                            children: std::collections::HashMap::new(),
-                            replaced: false,
-                            deleted: Vec::new(),
-                        });
-                        nodes[n].children.insert(segment.clone(), c);
-                        c
-                    }
+                n = if let Some(&c) = nodes[n].children.get(segment) {
+                    c
+                } else {
+                    let c = nodes.len();
+                    nodes.push(PendingNode {
+                        parent: Some(n),
+                        segment: Some(segment.clone()),
+                        children: std::collections::HashMap::new(),
+                        replaced: false,
+                        deleted: Vec::new(),
+                    });
+                    nodes[n].children.insert(segment.clone(), c);
+                    c
                 };
             }
             at.push(n);
