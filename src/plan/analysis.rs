@@ -165,9 +165,30 @@ impl Budget {
     }
 }
 
-/// Whether some position of `w` is a prefix of some position of `v` or the reverse (equal
-/// included), by reachability in the product of the two automata.
-pub(crate) fn prefix_related(w: &Positions, v: &Positions, budget: &mut Budget) -> bool {
+/// How a written position must relate to a read one to change what is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Relation {
+    /// The write is at, above or below the read: the read takes the whole value.
+    Either,
+    /// The write is at or above the read: the read only needs the value to be there.
+    AtOrAbove,
+}
+
+/// A guard read or an absolute operand.
+#[derive(Debug, Clone)]
+pub(crate) struct Read {
+    pub positions: Positions,
+    pub relation: Relation,
+}
+
+/// Whether some position of `w` and some position of `v` are related as `relation` says (one a
+/// prefix of the other, equal included), by reachability in the product of the two automata.
+pub(crate) fn related(
+    w: &Positions,
+    v: &Positions,
+    relation: Relation,
+    budget: &mut Budget,
+) -> bool {
     if let (Some(a), Some(b)) = (w.head(), v.head())
         && a != b
     {
@@ -183,7 +204,7 @@ pub(crate) fn prefix_related(w: &Positions, v: &Positions, budget: &mut Budget) 
             return true;
         }
         budget.left -= 1;
-        if a == w.end || b == v.end {
+        if a == w.end || (b == v.end && relation == Relation::Either) {
             return true;
         }
         for &a2 in &w.eps[a as usize] {
@@ -229,9 +250,14 @@ impl RuleFacts {
     }
 }
 
-/// Everything an `applyOnlyWhen` guard reads: its matches, what its filters read, and the
-/// arrays it indexes (a deletion before an index moves what it selects).
-pub(crate) fn guard_reads(guard: &JsonPath) -> Vec<Positions> {
+/// Everything an `applyOnlyWhen` guard reads (§2.0): whether its matches exist, what its
+/// filters compare, and the arrays it indexes (a deletion before an index moves what it
+/// selects). A definite guard also reads its value (is it a non-empty list?).
+pub(crate) fn guard_reads(guard: &JsonPath) -> Vec<Read> {
+    let either = |positions| Read {
+        positions,
+        relation: Relation::Either,
+    };
     let mut all = Vec::new();
     let mut prefix = Build::new(false);
     for step in &guard.steps {
@@ -242,19 +268,29 @@ pub(crate) fn guard_reads(guard: &JsonPath) -> Vec<Positions> {
         match step.selector() {
             Selector::Filter(f) => {
                 at.filtered();
-                let mut relative = Vec::new();
-                filter_reads(f, Some(&at), &mut relative, &mut all);
-                all.extend(relative);
+                let (mut relative, mut absolute) = (Vec::new(), Vec::new());
+                filter_reads(f, Some(&at), &mut relative, &mut absolute);
+                all.extend(relative.into_iter().chain(absolute).map(either));
             }
             Selector::Indexes(_) | Selector::Slice { .. } => {
                 at.any_step();
-                all.push(at.finish());
+                all.push(Read {
+                    positions: at.finish(),
+                    relation: Relation::AtOrAbove,
+                });
             }
             _ => {}
         }
         prefix.step(step);
     }
-    all.push(prefix.finish());
+    all.push(Read {
+        positions: prefix.finish(),
+        relation: if guard.is_definite() {
+            Relation::Either
+        } else {
+            Relation::AtOrAbove
+        },
+    });
     all
 }
 
@@ -320,7 +356,7 @@ pub(crate) enum Conflict {
 #[derive(Debug)]
 pub(crate) struct Analysis {
     pub facts: Vec<RuleFacts>,
-    pub guards: Vec<Option<Vec<Positions>>>,
+    pub guards: Vec<Option<Vec<Read>>>,
     budget: Budget,
 }
 
@@ -353,7 +389,7 @@ impl Analysis {
             .find(|&&p| {
                 reads
                     .iter()
-                    .any(|a| prefix_related(&facts[p as usize].writes, a, budget))
+                    .any(|a| related(&facts[p as usize].writes, a, Relation::Either, budget))
             })
             .map(|&p| Conflict::AbsoluteReadOfWrite {
                 writer: p,
@@ -367,9 +403,14 @@ impl Analysis {
         let reads = self.guards.get(t)?.as_ref()?;
         pass.iter()
             .find(|&&p| {
-                reads
-                    .iter()
-                    .any(|g| prefix_related(&self.facts[p as usize].writes, g, &mut self.budget))
+                reads.iter().any(|g| {
+                    related(
+                        &self.facts[p as usize].writes,
+                        &g.positions,
+                        g.relation,
+                        &mut self.budget,
+                    )
+                })
             })
             .map(|&p| Conflict::GuardReadsWrite {
                 writer: p,
@@ -392,7 +433,12 @@ mod tests {
     }
 
     fn rel(w: &str, v: &str) -> bool {
-        prefix_related(&positions(w), &positions(v), &mut Budget::new(1_000_000))
+        related(
+            &positions(w),
+            &positions(v),
+            Relation::Either,
+            &mut Budget::new(1_000_000),
+        )
     }
 
     #[test]
@@ -435,14 +481,16 @@ mod tests {
         let facts = RuleFacts::of(&parse("$.l[?(@.id == $.owner && @.x)].id").expect("parses"));
         assert_eq!(facts.absolute.len(), 1);
         let budget = &mut Budget::new(1000);
-        assert!(prefix_related(
+        assert!(related(
             &positions("$.owner"),
             &facts.absolute[0],
+            Relation::Either,
             budget
         ));
-        assert!(!prefix_related(
+        assert!(!related(
             &positions("$.l[*].id"),
             &facts.absolute[0],
+            Relation::Either,
             budget
         ));
     }
@@ -451,15 +499,25 @@ mod tests {
         let w = positions(writer);
         guard_reads(&parse(guard).expect("test path parses"))
             .iter()
-            .any(|g| prefix_related(&w, g, &mut Budget::new(1_000_000)))
+            .any(|g| related(&w, &g.positions, g.relation, &mut Budget::new(1_000_000)))
     }
 
     #[test]
     fn guards_read_their_matches_and_filter_operands() {
         let guard = "$.records[?(@.attributes.type == 'User')]";
         assert!(guard_reads_write(guard, "$.records[*].attributes.type"));
+        assert!(guard_reads_write(guard, "$..attributes"));
         assert!(guard_reads_write(guard, "$.records[*]"));
         assert!(!guard_reads_write(guard, "$.totalSize"));
+    }
+
+    #[test]
+    fn an_indefinite_guard_ignores_changes_inside_its_matches() {
+        let guard = "$.records[?(@.attributes.type == 'User')]";
+        assert!(!guard_reads_write(guard, "$.records[*].Email"));
+        // A definite guard reads its value: is it a non-empty list?
+        assert!(guard_reads_write("$.records", "$.records[0]"));
+        assert!(!guard_reads_write("$.records[*]", "$.records[0].Email"));
     }
 
     #[test]
@@ -471,15 +529,17 @@ mod tests {
     #[test]
     fn an_empty_budget_answers_yes() {
         let budget = &mut Budget::new(0);
-        assert!(prefix_related(
+        assert!(related(
             &positions("$..a"),
             &positions("$..b"),
+            Relation::Either,
             budget
         ));
         // Different first keys are told apart before any search.
-        assert!(!prefix_related(
+        assert!(!related(
             &positions("$.a"),
             &positions("$.b"),
+            Relation::Either,
             budget
         ));
     }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use super::analysis::{Analysis, Conflict, Item, RuleId};
-use super::exec;
+use super::exec::{self, Limits};
 use super::naive;
 use super::{Action, ExecError, Mapper, RunStats, TransformSpec};
 use crate::json::Value;
@@ -275,6 +275,15 @@ impl Plan {
         doc: &mut Value<'a>,
         mapper: &mut M,
     ) -> Result<RunStats, ExecError<M::Error>> {
+        self.run_with(doc, mapper, Limits::DEFAULT)
+    }
+
+    pub(crate) fn run_with<'a, M: Mapper<'a>>(
+        &self,
+        doc: &mut Value<'a>,
+        mapper: &mut M,
+        limits: Limits,
+    ) -> Result<RunStats, ExecError<M::Error>> {
         let mut stats = RunStats::zeroed(&self.transforms);
         if doc.is_null() {
             // §6.4: Jayway rejects a null document, so the first guard or path fails.
@@ -323,7 +332,16 @@ impl Plan {
                     .iter()
                     .map(|r| active[r.reference.transform])
                     .collect();
-                exec::walk(trie, &self.rules, &rule_on, doc, mapper, &mut counts).map_err(|e| {
+                exec::walk(
+                    trie,
+                    &self.rules,
+                    &rule_on,
+                    doc,
+                    mapper,
+                    &mut counts,
+                    limits,
+                )
+                .map_err(|e| {
                     let RuleRef { transform, path } = self.rules[e.rule as usize].reference;
                     ExecError {
                         transform,
@@ -387,6 +405,8 @@ pub(crate) struct TNode {
     pub text: String,
     pub child_edges: Vec<u32>,
     pub desc_edges: Vec<u32>,
+    /// Child and deep-scan edges in the order the paths introduced them.
+    pub edges: Vec<u32>,
     /// Rules whose path ends here, ascending.
     pub actions: Vec<RuleId>,
     /// Every step to here is definite: a filter on a primitive here is fatal (§6.3.8).
@@ -410,6 +430,10 @@ pub(crate) struct TEdge {
     /// Every rule that takes this step, ascending.
     pub rules: Vec<RuleId>,
     pub span: Span,
+    /// The members of the node it is applied to that a test of this step reads (a filter's
+    /// relative operands, the names an all-names check needs); `None`: any of them, or the
+    /// node's length.
+    pub reads: Option<Vec<String>>,
 }
 
 impl TEdge {
@@ -445,6 +469,7 @@ impl Trie {
                     let e = trie.edges.len() as u32;
                     let mut step = step.clone();
                     step.span = 0..0;
+                    let reads = member_reads(step.selector());
                     trie.edges.push(TEdge {
                         from: node,
                         step,
@@ -452,8 +477,10 @@ impl Trie {
                         keys_rules: Vec::new(),
                         rules: Vec::new(),
                         span: Span::EMPTY,
+                        reads,
                     });
                     let from = &mut trie.nodes[node as usize];
+                    from.edges.push(e);
                     if step_is_descendant(&trie.edges[e as usize].step) {
                         from.desc_edges.push(e);
                     } else {
@@ -521,6 +548,7 @@ impl TNode {
             text,
             child_edges: Vec::new(),
             desc_edges: Vec::new(),
+            edges: Vec::new(),
             actions: Vec::new(),
             definite,
             span: Span::EMPTY,
@@ -540,6 +568,47 @@ fn continues_definite(step: &Step) -> bool {
         StepKind::Child(Selector::Name(_)) => true,
         StepKind::Child(Selector::Indexes(ix)) => ix.len() == 1,
         _ => false,
+    }
+}
+
+/// The members a test of `selector` reads at the node it tests (see [`TEdge::reads`]).
+fn member_reads(selector: &Selector) -> Option<Vec<String>> {
+    use crate::jsonpath::{Filter, FilterPath, Operand, PathRoot};
+    fn first(p: &FilterPath, keys: &mut Vec<String>) -> Option<()> {
+        if p.root == PathRoot::Document {
+            // Read from the document as it was before the pass.
+            return Some(());
+        }
+        match p.steps.first().map(|s| &s.kind) {
+            Some(StepKind::Child(Selector::Name(n))) => keys.push(n.clone()),
+            Some(StepKind::Child(Selector::Names(ns))) => keys.extend(ns.iter().cloned()),
+            _ => return None,
+        }
+        Some(())
+    }
+    fn filter(f: &Filter, keys: &mut Vec<String>) -> Option<()> {
+        match f {
+            Filter::Or(fs) | Filter::And(fs) => fs.iter().try_for_each(|f| filter(f, keys)),
+            Filter::Not(inner) => filter(inner, keys),
+            Filter::Exists(p) => first(p, keys),
+            Filter::Compare { left, right, .. } => {
+                [left, right].into_iter().try_for_each(|o| match o {
+                    Operand::Path(p) => first(p, keys),
+                    _ => Some(()),
+                })
+            }
+        }
+    }
+    match selector {
+        Selector::Filter(f) => {
+            let mut keys = Vec::new();
+            filter(f, &mut keys)?;
+            Some(keys)
+        }
+        Selector::Names(ns) => Some(ns.clone()),
+        Selector::Name(_) | Selector::Wildcard | Selector::Indexes(_) | Selector::Slice { .. } => {
+            None
+        }
     }
 }
 

@@ -48,6 +48,7 @@ pub(crate) fn walk<'a, M: Mapper<'a>>(
     doc: &mut Value<'a>,
     mapper: &mut M,
     counts: &mut [u64],
+    limits: Limits,
 ) -> Result<(), WalkError<M::Error>> {
     let span = trie.nodes[0].span;
     if span.lo >= span.hi {
@@ -57,7 +58,10 @@ pub(crate) fn walk<'a, M: Mapper<'a>>(
     // every position they read unchanged for the whole pass.
     let snapshot = trie.reads_root.then(|| doc.clone());
     let mut walker = Walker {
-        m: Machine::new(trie, rule_on),
+        m: Machine::new(trie, rule_on, limits),
+        tested: Vec::new(),
+        read_keys: Vec::new(),
+        updates: 0,
         rules,
         rule_on,
         mapper,
@@ -112,8 +116,8 @@ const EMPTY: StateId = 0;
 struct State {
     threads: Box<[u32]>,
     span: Span,
-    /// Whether the state can do anything at a scalar.
-    scalar: bool,
+    /// The span of the threads that are not deep scans: all that can act at a scalar.
+    at_span: Span,
     /// The closure's decision tree for an object, an array and a scalar.
     closure: [Option<u32>; 3],
 }
@@ -202,10 +206,21 @@ struct Live {
     elem: Vec<bool>,
 }
 
-/// Beyond these sizes new states are no longer cached: they live while the walk is below the
-/// node that made them.
-const MAX_STATES: usize = 1 << 16;
-const MAX_STORED_THREADS: usize = 1 << 22;
+/// How much a walk caches. Beyond these sizes new states are no longer cached: they live
+/// while the walk is below the node that made them, so memory stays bounded by the limits
+/// plus the document's depth.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    pub states: usize,
+    pub threads: usize,
+}
+
+impl Limits {
+    pub(crate) const DEFAULT: Limits = Limits {
+        states: 1 << 16,
+        threads: 1 << 22,
+    };
+}
 
 /// The lazily built automaton of one walk.
 #[derive(Debug)]
@@ -218,6 +233,7 @@ struct Machine<'p> {
     closed_ids: HashMap<ClosedKey, ClosedId>,
     dnodes: Vec<DNode>,
     stored: usize,
+    limits: Limits,
     /// Set once the caches are full; states and closed states from then on are temporary.
     frozen: Option<(usize, usize)>,
     seen: Vec<u32>,
@@ -242,7 +258,7 @@ fn kind_of(v: &Value<'_>) -> usize {
 }
 
 impl<'p> Machine<'p> {
-    fn new(trie: &'p Trie, rule_on: &[bool]) -> Machine<'p> {
+    fn new(trie: &'p Trie, rule_on: &[bool], limits: Limits) -> Machine<'p> {
         let on = |r: &RuleId| rule_on.get(*r as usize).copied().unwrap_or(false);
         let live = trie.edges.iter().any(|e| !e.rules.iter().all(on)).then(|| {
             let elem: Vec<bool> = trie.edges.iter().map(|e| e.rules.iter().any(on)).collect();
@@ -274,6 +290,7 @@ impl<'p> Machine<'p> {
             closed_ids: HashMap::new(),
             dnodes: Vec::new(),
             stored: 0,
+            limits,
             frozen: None,
             seen: vec![0; ids],
             stamp: 0,
@@ -334,8 +351,8 @@ impl<'p> Machine<'p> {
     fn grow(&mut self, threads: usize) {
         self.stored += threads;
         if self.frozen.is_none()
-            && (self.states.len() + self.closed.len() > MAX_STATES
-                || self.stored > MAX_STORED_THREADS)
+            && (self.states.len() + self.closed.len() > self.limits.states
+                || self.stored > self.limits.threads)
         {
             self.frozen = Some((self.states.len(), self.closed.len()));
         }
@@ -352,10 +369,12 @@ impl<'p> Machine<'p> {
             return id;
         }
         let mut span = Span::EMPTY;
-        let mut scalar = false;
+        let mut at_span = Span::EMPTY;
         for &t in threads.iter() {
             span.join(self.thread_span(t));
-            scalar |= t & 3 != SCAN;
+            if t & 3 != SCAN {
+                at_span.join(self.thread_span(t));
+            }
         }
         let id = self.states.len() as StateId;
         let boxed: Box<[u32]> = threads.as_slice().into();
@@ -365,7 +384,7 @@ impl<'p> Machine<'p> {
         self.states.push(State {
             threads: boxed,
             span,
-            scalar,
+            at_span,
             closure: [None; 3],
         });
         self.grow(threads.len());
@@ -792,6 +811,24 @@ enum Slot<'k> {
     },
 }
 
+/// Where a node's entries start on the walker's stacks.
+#[derive(Debug, Clone, Copy)]
+struct Base {
+    tested: usize,
+    read_keys: usize,
+}
+
+/// What an action did to the node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Effect {
+    /// Nothing: the update belongs to a value an ancestor update replaces first.
+    Unchanged,
+    Replaced,
+    /// The members a multi-name edge names were updated.
+    Members(u32),
+    Deleted,
+}
+
 /// What the parent must do with a node after its visit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Fate {
@@ -835,6 +872,13 @@ struct Constraint {
 
 struct Walker<'p, 'm, 'r, 'a, M: Mapper<'a>> {
     m: Machine<'p>,
+    /// For each node on the way down, this node's last: the edges whose tests (or indexes)
+    /// read the node, with the rules that may change what they read.
+    tested: Vec<(u32, Span)>,
+    /// For each node on the way down: the members its tests read (`None`: all of them).
+    read_keys: Vec<Option<&'p str>>,
+    /// Counts the updates made, to tell whether a walk of children changed anything.
+    updates: u64,
     rules: &'p [Rule],
     rule_on: &'p [bool],
     mapper: &'m mut M,
@@ -863,30 +907,103 @@ impl<'a, M: Mapper<'a>> Walker<'_, '_, '_, 'a, M> {
         &mut self,
         value: &mut Value<'a>,
         state: StateId,
-        mut lo: RuleId,
+        lo: RuleId,
         hi: RuleId,
         slot: Slot<'_>,
     ) -> Result<Fate, WalkError<M::Error>> {
+        let base = Base {
+            tested: self.tested.len(),
+            read_keys: self.read_keys.len(),
+        };
+        let result = self.rules_here(value, state, lo, hi, slot, base);
+        self.tested.truncate(base.tested);
+        self.read_keys.truncate(base.read_keys);
+        result
+    }
+
+    /// The closure of `state` at this node. Records on the `tested` stack what each of its
+    /// tests (and index or slice) reads, as the span of the rules that may change it below
+    /// this node, and on the `read_keys` stack the members the tests read. Returns the closed
+    /// state and the end of the span of all those rules.
+    fn close(&mut self, value: &Value<'a>, state: StateId, base: Base) -> (ClosedId, RuleId) {
+        let c = self.m.closure(state, value, self.root);
+        self.tested.truncate(base.tested);
+        self.read_keys.truncate(base.read_keys);
+        if self.m.tested.is_empty() && self.m.closed[c as usize].positional.is_empty() {
+            return (c, 0);
+        }
+        let tested = std::mem::take(&mut self.m.tested);
+        let closed = &self.m.closed[c as usize];
+        let (child_span, positional) = (closed.child_span, closed.positional.clone());
+        let trie = self.m.trie;
+        for &e in &tested {
+            match &trie.edges[e as usize].reads {
+                None => self.read_keys.push(None),
+                Some(keys) => self.read_keys.extend(keys.iter().map(|k| Some(k.as_str()))),
+            }
+        }
+        let read_keys = &mut self.read_keys[base.read_keys..];
+        read_keys.sort_unstable();
+        let unique = {
+            let mut n = 0;
+            for i in 0..read_keys.len() {
+                if i == 0 || read_keys[i] != read_keys[n - 1] {
+                    read_keys[n] = read_keys[i];
+                    n += 1;
+                }
+            }
+            n
+        };
+        self.read_keys.truncate(base.read_keys + unique);
+        for &e in tested.iter().chain(positional.iter()) {
+            let span = match &trie.edges[e as usize].reads {
+                None => child_span,
+                Some(keys) => self.writers_below(c, value, keys),
+            };
+            self.tested.push((e, span));
+        }
+        self.m.tested = tested;
+        let writers_end = self.tested[base.tested..]
+            .iter()
+            .map(|(_, span)| span.hi)
+            .max()
+            .unwrap_or(0);
+        (c, writers_end)
+    }
+
+    fn rules_here(
+        &mut self,
+        value: &mut Value<'a>,
+        state: StateId,
+        mut lo: RuleId,
+        hi: RuleId,
+        slot: Slot<'_>,
+        base: Base,
+    ) -> Result<Fate, WalkError<M::Error>> {
+        let (mut c, mut writers_end) = self.close(value, state, base);
         loop {
-            let c = self.m.closure(state, value, self.root);
             let closed = &self.m.closed[c as usize];
-            let action = closed
-                .key
-                .actions
+            let actions = &closed.key.actions;
+            let from = actions.partition_point(|&(r, _)| r < lo);
+            let action = actions[from..]
                 .iter()
                 .copied()
-                .find(|&(r, _)| r >= lo && r < hi && self.rule_on[r as usize]);
+                .take_while(|&(r, _)| r < hi)
+                .find(|&(r, _)| self.rule_on[r as usize]);
             let children = closed.children;
             // The rules up to the first action here: the children first, then the action.
             let mut upto = action.map_or(hi, |(r, _)| r + 1);
             // A rule that decided here from this node's contents (a filter, an all-names
             // check, an index or slice) must see the updates that earlier rules make inside
             // it: those rules go first, then the rest is decided again on the new contents.
-            if let Some(reader) = self.first_reader(c, lo.max(closed.child_span.lo), upto) {
+            if lo < writers_end
+                && let Some(reader) = self.first_reader(lo, upto, base.tested)
+            {
                 upto = reader;
             }
             let acting = action.filter(|&(r, _)| r < upto);
             self.check_fatal(c, lo, upto, value)?;
+            let mut changed = false;
             if children && value.is_container() {
                 let mut keys_scope = None;
                 let mut pushed = false;
@@ -899,43 +1016,87 @@ impl<'a, M: Mapper<'a>> Walker<'_, '_, '_, 'a, M> {
                     Some(keys_action) => keys_scope = Some(keys_action),
                     None => {}
                 }
+                let before = self.updates;
                 let walked = self.children(value, c, lo, upto, keys_scope);
                 if pushed {
                     self.constraints.pop();
                 }
                 walked?;
+                changed = self.updates != before;
             }
-            if let Some((rule, act)) = acting
-                && let Fate::Delete(by) = self.act(value, rule, act, slot)?
-            {
-                return Ok(Fate::Delete(by));
+            if let Some((rule, act)) = acting {
+                let effect = self.act(value, rule, act, slot)?;
+                if effect != Effect::Unchanged {
+                    self.updates += 1;
+                }
+                match effect {
+                    Effect::Deleted => return Ok(Fate::Delete(rule)),
+                    Effect::Unchanged => {}
+                    Effect::Replaced => changed = true,
+                    Effect::Members(e) => changed |= self.tests_read(e, base.read_keys),
+                }
             }
             lo = upto;
             if lo >= hi {
                 return Ok(Fate::Keep);
             }
+            // The later rules decide on the node as it is now.
+            if changed {
+                (c, writers_end) = self.close(value, state, base);
+            }
         }
     }
 
-    /// The first active rule in `after + 1..hi` whose selection below this node the last
-    /// closure decided from the node's contents.
-    fn first_reader(&self, c: ClosedId, after: RuleId, hi: RuleId) -> Option<RuleId> {
-        let trie = self.m.trie;
-        let closed = &self.m.closed[c as usize];
-        self.m
-            .tested
+    /// Whether a test of this node reads one of the members a multi-name edge names.
+    fn tests_read(&self, e: u32, base: usize) -> bool {
+        let names = self.m.trie.edges[e as usize].names();
+        // `None`, a test that reads every member, sorts first.
+        self.read_keys[base..]
             .iter()
-            .chain(closed.positional.iter())
-            .filter_map(|&e| {
-                let rules = &trie.edges[e as usize].rules;
-                let from = rules.partition_point(|&r| r <= after);
-                rules[from..]
-                    .iter()
-                    .copied()
-                    .take_while(|&r| r < hi)
-                    .find(|&r| self.rule_on[r as usize])
-            })
-            .min()
+            .any(|k| k.is_none_or(|k| names.iter().any(|n| n == k)))
+    }
+
+    /// The first active rule in `lo + 1..hi` that decided here (in the last closure) from
+    /// contents of this node that a rule before it, from `lo` on, may still change.
+    fn first_reader(&self, lo: RuleId, hi: RuleId, base: usize) -> Option<RuleId> {
+        let trie = self.m.trie;
+        let mut first: Option<RuleId> = None;
+        for &(e, writers) in &self.tested[base..] {
+            if writers.hi <= lo {
+                continue;
+            }
+            let rules = &trie.edges[e as usize].rules;
+            let from = rules.partition_point(|&r| r <= writers.lo.max(lo));
+            if let Some(r) = rules[from..]
+                .iter()
+                .copied()
+                .take_while(|&r| r < first.unwrap_or(hi))
+                .find(|&r| self.rule_on[r as usize])
+            {
+                first = Some(r);
+            }
+        }
+        first
+    }
+
+    /// The rules that may act at or below the members `keys` of `value`.
+    fn writers_below(&mut self, c: ClosedId, value: &Value<'a>, keys: &[String]) -> Span {
+        let mut span = Span::EMPTY;
+        let Value::Object(map) = value else {
+            return span;
+        };
+        for k in keys {
+            let Some(member) = map.get(k) else { continue };
+            let child = self.m.object_child(c, k);
+            let state = &self.m.states[child as usize];
+            // Deep scans do nothing at a scalar.
+            span.join(if member.is_container() {
+                state.span
+            } else {
+                state.at_span
+            });
+        }
+        span
     }
 
     fn check_fatal(
@@ -982,7 +1143,7 @@ impl<'a, M: Mapper<'a>> Walker<'_, '_, '_, 'a, M> {
         r: RuleId,
         act: Act,
         slot: Slot<'_>,
-    ) -> Result<Fate, WalkError<M::Error>> {
+    ) -> Result<Effect, WalkError<M::Error>> {
         let rule = self.rules[r as usize];
         let transform = rule.reference.transform;
         if act == ON_NODE {
@@ -996,26 +1157,26 @@ impl<'a, M: Mapper<'a>> Walker<'_, '_, '_, 'a, M> {
                 return Err(WalkError::new(r, ExecErrorKind::Fatal(message.to_owned())));
             }
             if self.detached(r, || accessor(slot, r)) {
-                return Ok(Fate::Keep);
+                return Ok(Effect::Unchanged);
             }
             return match rule.action {
-                Action::Delete => Ok(Fate::Delete(r)),
+                Action::Delete => Ok(Effect::Deleted),
                 Action::Map => {
                     self.map(transform, r, v)?;
-                    Ok(Fate::Keep)
+                    Ok(Effect::Replaced)
                 }
             };
         }
         let trie = self.m.trie;
         let names = trie.edges[act as usize].names();
         let Value::Object(map) = v else {
-            return Ok(Fate::Keep);
+            return Ok(Effect::Unchanged);
         };
         if names.iter().any(|n| map.contains_key(n)) {
             self.counts[r as usize] += 1;
         }
         if self.detached(r, || Accessor::Text(names.join("&&"))) {
-            return Ok(Fate::Keep);
+            return Ok(Effect::Unchanged);
         }
         for (i, name) in names.iter().enumerate() {
             if names[..i].contains(name) {
@@ -1035,7 +1196,7 @@ impl<'a, M: Mapper<'a>> Walker<'_, '_, '_, 'a, M> {
                 }
             }
         }
-        Ok(Fate::Keep)
+        Ok(Effect::Members(act))
     }
 
     fn map(
@@ -1056,9 +1217,16 @@ impl<'a, M: Mapper<'a>> Walker<'_, '_, '_, 'a, M> {
         })
     }
 
+    /// Whether state `s` can do anything for rules `lo..hi` at a node holding `v`; deep scans
+    /// do nothing at a scalar.
     fn worth(&self, s: StateId, v: &Value<'_>, lo: RuleId, hi: RuleId) -> bool {
         let state = &self.m.states[s as usize];
-        s != EMPTY && state.span.meets(lo, hi) && (state.scalar || v.is_container())
+        let span = if v.is_container() {
+            state.span
+        } else {
+            state.at_span
+        };
+        s != EMPTY && span.meets(lo, hi)
     }
 
     /// Visits the children of `v` with the rules in `lo..hi`, then removes those deleted.
@@ -1169,5 +1337,319 @@ fn accessor(slot: Slot<'_>, r: RuleId) -> Accessor {
         Slot::Index { index, deleted } => {
             Accessor::Index(index - deleted.iter().filter(|(_, by)| *by < r).count())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::convert::Infallible;
+
+    use super::Limits;
+    use crate::json::{Value, to_compact_string};
+    use crate::jsonpath::{JsonPath, parse};
+    use crate::plan::naive::cases::{self, Engine, Mark};
+    use crate::plan::{
+        Action, ExecErrorKind, MapError, Mapper, RunStats, TransformSpec, compile, naive,
+    };
+
+    fn spec(action: Action, paths: &[&str]) -> TransformSpec {
+        TransformSpec {
+            action,
+            paths: paths
+                .iter()
+                .map(|p| parse(p).expect("test path parses"))
+                .collect(),
+            guard: None,
+            abort_stops_path: false,
+        }
+    }
+
+    fn map(paths: &[&str]) -> TransformSpec {
+        spec(Action::Map, paths)
+    }
+
+    fn delete(paths: &[&str]) -> TransformSpec {
+        spec(Action::Delete, paths)
+    }
+
+    /// Runs both engines with the mark function; checks they agree and returns the plan's
+    /// document, its match counts and its number of passes.
+    fn both(transforms: &[TransformSpec], doc: &serde_json::Value) -> (String, RunStats, usize) {
+        let mut expected = Value::from(doc);
+        let naive = naive::run(transforms, &mut expected, &mut Mark).expect("naive succeeds");
+        let plan = compile(transforms);
+        let mut got = Value::from(doc);
+        let stats = plan.run(&mut got, &mut Mark).expect("plan succeeds");
+        let text = to_compact_string(&got);
+        assert_eq!(text, to_compact_string(&expected), "{}", plan.explain());
+        assert_eq!(stats, naive);
+        (text, stats, plan.passes().len())
+    }
+
+    struct TinyCaches;
+
+    impl Engine for TinyCaches {
+        fn apply(
+            &self,
+            action: Action,
+            paths: &[JsonPath],
+            doc: &mut Value<'static>,
+        ) -> Option<&'static str> {
+            let transform = TransformSpec {
+                action,
+                paths: paths.to_vec(),
+                guard: None,
+                abort_stops_path: false,
+            };
+            let limits = Limits {
+                states: 3,
+                threads: 4,
+            };
+            compile(&[transform])
+                .run_with(doc, &mut Mark, limits)
+                .err()
+                .map(|e| match e.kind {
+                    ExecErrorKind::Fatal(_) => "fatal",
+                    _ => "transform",
+                })
+        }
+    }
+
+    #[test]
+    fn update_cases_pass_when_the_caches_are_full() {
+        let failures = cases::run_update_cases(&TinyCaches);
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn two_rules_on_one_value_apply_in_order() {
+        let (doc, stats, passes) = both(
+            &[map(&["$.a"]), map(&["$..a"])],
+            &serde_json::json!({"a": "x"}),
+        );
+        assert_eq!(doc, r#"{"a":"~~x"}"#);
+        assert_eq!(stats.matches, [vec![1], vec![1]]);
+        assert_eq!(passes, 1);
+    }
+
+    #[test]
+    fn a_redact_removes_what_a_later_path_would_select() {
+        let (doc, stats, passes) = both(
+            &[delete(&["$.l[?(@.t == 'x')]"]), map(&["$.l[*].t"])],
+            &serde_json::json!({"l": [{"t": "x"}, {"t": "y"}, {"t": "x"}]}),
+        );
+        assert_eq!(doc, r#"{"l":[{"t":"~y"}]}"#);
+        assert_eq!(stats.matches, [vec![2], vec![1]]);
+        assert_eq!(passes, 1);
+    }
+
+    #[test]
+    fn a_filter_sees_values_an_earlier_rule_changed() {
+        let (doc, _, passes) = both(
+            &[
+                map(&["$.users[*].id"]),
+                map(&["$.users[?(@.id == '~u1')].name"]),
+            ],
+            &serde_json::json!({"users": [{"id": "u1", "name": "n1"}, {"id": "u2", "name": "n2"}]}),
+        );
+        assert_eq!(
+            doc,
+            r#"{"users":[{"id":"~u1","name":"~n1"},{"id":"~u2","name":"n2"}]}"#
+        );
+        assert_eq!(passes, 1);
+    }
+
+    #[test]
+    fn an_index_sees_the_deletions_of_an_earlier_rule() {
+        let (doc, _, passes) = both(
+            &[delete(&["$.l[0]"]), map(&["$.l[0]", "$.l[-1]"])],
+            &serde_json::json!({"l": ["a", "b", "c"]}),
+        );
+        assert_eq!(doc, r#"{"l":["~b","~c"]}"#);
+        assert_eq!(passes, 1);
+    }
+
+    #[test]
+    fn an_all_names_check_sees_the_deletions_of_an_earlier_rule() {
+        let (doc, stats, _) = both(
+            &[delete(&["$.o.b"]), map(&["$..['a','b']"])],
+            &serde_json::json!({"o": {"a": "x", "b": "y"}, "p": {"a": "x", "b": "y"}}),
+        );
+        assert_eq!(doc, r#"{"o":{"a":"x"},"p":{"a":"~x","b":"~y"}}"#);
+        assert_eq!(stats.matches, [vec![1], vec![1]]);
+    }
+
+    #[test]
+    fn later_rules_descend_into_the_value_an_earlier_rule_made() {
+        let (doc, _, _) = both(
+            &[map(&["$.a"]), map(&["$.a.*"])],
+            &serde_json::json!({"a": {"b": "x"}}),
+        );
+        // The mark function wraps the object; the wildcard then selects the wrapper's member.
+        assert_eq!(doc, r#"{"a":{"~":{"~":{"b":"x"}}}}"#);
+    }
+
+    #[test]
+    fn nested_selections_of_one_path_follow_the_update_order() {
+        // "b" sorts before "a" (descending text): the outer `b` is replaced first and the inner
+        // `a` belongs to the old value.
+        let (doc, stats, _) = both(&[map(&["$..*"])], &serde_json::json!({"b": {"a": "x"}}));
+        assert_eq!(doc, r#"{"b":{"~":{"a":"x"}}}"#);
+        assert_eq!(stats.matches, [vec![2]]);
+        // Here the inner `b` goes first, and the outer `a` wraps the updated value.
+        let (doc, _, _) = both(&[map(&["$..*"])], &serde_json::json!({"a": {"b": "x"}}));
+        assert_eq!(doc, r#"{"a":{"~":{"b":"~x"}}}"#);
+        // Elements: higher indexes first; equal ones in the order found, the outer first.
+        let (doc, _, _) = both(&[map(&["$.l..[*]"])], &serde_json::json!({"l": [[0, "y"]]}));
+        assert_eq!(doc, r#"{"l":[{"~":[0,"~y"]}]}"#);
+    }
+
+    #[test]
+    fn the_root_cannot_be_mapped_or_deleted() {
+        for (transform, doc) in [
+            (map(&["$"]), serde_json::json!({"a": 1})),
+            (delete(&["$[?(@.a)]"]), serde_json::json!({"a": 1})),
+        ] {
+            let e = compile(std::slice::from_ref(&transform))
+                .run(&mut Value::from(&doc), &mut Mark)
+                .expect_err("fails");
+            assert!(matches!(e.kind, ExecErrorKind::Fatal(_)), "{e:?}");
+            assert_eq!(e.pointer.as_deref(), Some(""));
+        }
+    }
+
+    #[test]
+    fn a_filter_on_a_primitive_below_a_definite_path_fails_with_its_pointer() {
+        let plan = compile(&[map(&["$.zz", "$.a.b[?(@.x)]"])]);
+        let mut doc = Value::from(&serde_json::json!({"a": {"b": "secret"}}));
+        let e = plan.run(&mut doc, &mut Mark).expect_err("fails");
+        assert_eq!((e.transform, e.path), (0, Some(1)));
+        assert_eq!(e.pointer.as_deref(), Some("/a/b"));
+        let ExecErrorKind::Fatal(message) = e.kind else {
+            panic!("fatal expected");
+        };
+        assert!(!message.contains("secret"));
+    }
+
+    #[test]
+    fn value_function_errors_carry_the_rule_and_pointer() {
+        struct FailOnNumbers;
+        impl<'a> Mapper<'a> for FailOnNumbers {
+            type Error = &'static str;
+            fn map(&mut self, _: usize, v: &mut Value<'a>) -> Result<(), MapError<Self::Error>> {
+                if v.is_number() {
+                    Err(MapError::Fail("number"))
+                } else {
+                    Ok(())
+                }
+            }
+        }
+        let plan = compile(&[map(&["$.x"]), map(&["$.zz", "$..[0]"])]);
+        let mut doc = Value::from(&serde_json::json!({"x": "s", "a": {"b/c": [1]}}));
+        let e = plan.run(&mut doc, &mut FailOnNumbers).expect_err("fails");
+        assert_eq!(
+            (e.transform, e.path, e.pointer.as_deref()),
+            (1, Some(1), Some("/a/b~1c/0"))
+        );
+        assert_eq!(e.kind, ExecErrorKind::Map("number"));
+    }
+
+    #[test]
+    fn a_null_document_fails_at_the_first_transform_with_a_path() {
+        let plan = compile(&[map(&[]), delete(&["$.a"])]);
+        let e = plan.run(&mut Value::Null, &mut Mark).expect_err("fails");
+        assert_eq!((e.transform, e.path), (1, Some(0)));
+        let mut naive_doc = Value::Null;
+        let n = naive::run(&[map(&[]), delete(&["$.a"])], &mut naive_doc, &mut Mark);
+        assert_eq!(n.map_err(|e| (e.transform, e.path)), Err((1, Some(0))));
+    }
+
+    #[test]
+    fn a_false_guard_turns_its_rules_off_in_the_walk() {
+        let mut guarded = map(&["$..a"]);
+        guarded.guard = Some(parse("$.l[?(@ == 'on')]").expect("parses"));
+        let transforms = [map(&["$.b"]), guarded];
+        let (doc, stats, passes) = both(
+            &transforms,
+            &serde_json::json!({"a": "x", "b": "y", "l": []}),
+        );
+        assert_eq!(doc, r#"{"a":"x","b":"~y","l":[]}"#);
+        assert_eq!(stats.matches, [vec![1], vec![0]]);
+        assert_eq!(passes, 1);
+        let (doc, _, _) = both(
+            &transforms,
+            &serde_json::json!({"a": "x", "b": "y", "l": ["on"]}),
+        );
+        assert_eq!(doc, r#"{"a":"~x","b":"~y","l":["on"]}"#);
+    }
+
+    #[test]
+    fn an_abort_stops_only_its_path_in_a_naive_pass() {
+        struct AbortOnX;
+        impl<'a> Mapper<'a> for AbortOnX {
+            type Error = Infallible;
+            fn map(&mut self, t: usize, v: &mut Value<'a>) -> Result<(), MapError<Infallible>> {
+                if t == 1 && v.as_str() == Some("x") {
+                    return Err(MapError::AbortPath);
+                }
+                Mark.map(t, v)
+            }
+        }
+        let mut digest = map(&["$.l[*]", "$.m"]);
+        digest.abort_stops_path = true;
+        let transforms = [map(&["$.a"]), digest, map(&["$.l[0]"])];
+        let plan = compile(&transforms);
+        assert_eq!(plan.passes().len(), 3);
+        let original = serde_json::json!({"a": "a", "l": ["p", "x", "q"], "m": "m"});
+        let mut got = Value::from(&original);
+        plan.run(&mut got, &mut AbortOnX).expect("succeeds");
+        let mut expected = Value::from(&original);
+        naive::run(&transforms, &mut expected, &mut AbortOnX).expect("succeeds");
+        // Descending index order: "q" is updated, then "x" stops the path, so "p" is only
+        // mapped by the last transform; the next path of the transform still runs.
+        assert_eq!(
+            to_compact_string(&got),
+            r#"{"a":"~a","l":["~p","x","~q"],"m":"~m"}"#
+        );
+        assert_eq!(to_compact_string(&got), to_compact_string(&expected));
+    }
+
+    #[test]
+    fn ten_thousand_paths_compile_into_one_pass_and_run() {
+        let paths: Vec<String> = (0..10_000)
+            .map(|i| match i % 4 {
+                0 => format!("$.users[*].f{i}"),
+                1 => format!("$..k{i}"),
+                2 => format!("$.users[?(@.v == {i})].g{i}"),
+                _ => format!("$.users[*]['h{i}','f{}']", i - 3),
+            })
+            .collect();
+        let texts: Vec<&str> = paths.iter().map(String::as_str).collect();
+        let transforms = [map(&texts)];
+        let plan = compile(&transforms);
+        assert_eq!(plan.passes().len(), 1);
+        let (doc, _, _) = both(
+            &transforms,
+            &serde_json::json!({"users": [{"f0": "a", "k1": "b", "v": 2, "g2": "c", "h3": "d"}]}),
+        );
+        assert_eq!(
+            doc,
+            r#"{"users":[{"f0":"~~a","k1":"~b","v":2,"g2":"~c","h3":"~d"}]}"#
+        );
+    }
+
+    #[test]
+    fn thousands_of_absolute_reads_stay_within_the_analysis_budget() {
+        let paths: Vec<String> = (0..3_000)
+            .map(|i| format!("$..l[?(@.id == $.o{i})].x{i}"))
+            .collect();
+        let texts: Vec<&str> = paths.iter().map(String::as_str).collect();
+        let plan = compile(&[map(&texts)]);
+        assert!(!plan.passes().is_empty());
+        let (doc, _, _) = both(
+            &[map(&texts)],
+            &serde_json::json!({"o0": "u", "l": [{"id": "u", "x0": "v"}]}),
+        );
+        assert_eq!(doc, r#"{"o0":"u","l":[{"id":"u","x0":"~v"}]}"#);
     }
 }

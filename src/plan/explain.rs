@@ -107,7 +107,7 @@ impl Plan {
             for &r in &node.actions {
                 writeln!(out, "    => {}", rule(r))?;
             }
-            for &e in node.child_edges.iter().chain(&node.desc_edges) {
+            for &e in &node.edges {
                 let edge = &trie.edges[e as usize];
                 for &r in &edge.keys_rules {
                     writeln!(out, "    {} => {} members", edge.step, rule(r))?;
