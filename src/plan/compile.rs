@@ -54,8 +54,8 @@ pub enum SplitReason {
     AbortStopsPath { transform: usize },
     /// Walking resumes after a naive pass.
     AfterNaive,
-    /// The conflict analysis ran out of budget and split to be safe.
-    AnalysisBudget { rule: RuleRef },
+    /// The conflict analysis ran out of budget at `transform` and split to be safe.
+    AnalysisBudget { transform: usize },
 }
 
 impl fmt::Display for SplitReason {
@@ -75,9 +75,9 @@ impl fmt::Display for SplitReason {
                 "the value function of t{transform} can stop a path: reference update order"
             ),
             SplitReason::AfterNaive => f.write_str("resumes after a naive pass"),
-            SplitReason::AnalysisBudget { rule } => write!(
+            SplitReason::AnalysisBudget { transform } => write!(
                 f,
-                "conflict analysis budget spent at {rule}; split to be safe"
+                "conflict analysis budget spent at t{transform}; split to be safe"
             ),
         }
     }
@@ -133,9 +133,25 @@ pub struct Plan {
     pub(crate) passes: Vec<Pass>,
 }
 
-/// Compiles the transforms of an endpoint. Time and memory grow with the number of steps and,
-/// for rules with filters or indexes, with the pairs compared (bounded by a budget).
+/// Compiles the transforms of an endpoint. Time and memory grow with the number of steps;
+/// comparing guards and absolute filter operands with the rules before them is bounded by a
+/// budget, past which the plan splits to be safe.
 pub fn compile(transforms: &[TransformSpec]) -> Plan {
+    let (rules, items) = number_rules(transforms);
+    let passes = split(transforms, &rules, items)
+        .into_iter()
+        .map(|open| open.finish(transforms, &rules))
+        .collect();
+    Plan {
+        transforms: transforms.to_vec(),
+        rules,
+        passes,
+    }
+}
+
+/// The rules, numbered transform by transform and path by path, and the sequence of guards
+/// and rules in the order the reference evaluates them (§2.0).
+fn number_rules(transforms: &[TransformSpec]) -> (Vec<Rule>, Vec<Item>) {
     let mut rules = Vec::new();
     let mut items = Vec::new();
     for (t, spec) in transforms.iter().enumerate() {
@@ -153,106 +169,61 @@ pub fn compile(transforms: &[TransformSpec]) -> Plan {
             });
         }
     }
+    (rules, items)
+}
+
+/// Splits the items greedily into contiguous passes: a new pass starts where an item cannot
+/// join the current one.
+fn split(transforms: &[TransformSpec], rules: &[Rule], items: Vec<Item>) -> Vec<Open> {
     let mut analysis = Analysis::new(transforms);
     let reference = |r: RuleId| rules[r as usize].reference;
-    let mut open: Option<Open> = None;
-    let mut groups: Vec<Open> = Vec::new();
+    let mut passes: Vec<Open> = Vec::new();
     for item in items {
         let transform = match item {
             Item::Guard(t) => t,
             Item::Rule(r) => reference(r).transform,
         };
         let naive = transforms[transform].abort_stops_path;
-        let start = match &open {
+        let start = match passes.last() {
             None if naive => Some(SplitReason::AbortStopsPath { transform }),
             None => Some(SplitReason::Start),
             Some(o) if naive && !o.naive => Some(SplitReason::AbortStopsPath { transform }),
             Some(o) if !naive && o.naive => Some(SplitReason::AfterNaive),
-            Some(o) if naive => None,
+            Some(_) if naive => None,
             Some(o) => match item {
                 Item::Rule(r) => analysis.rule_conflict(&o.walk_rules, r),
                 Item::Guard(t) => analysis.guard_conflict(&o.walk_rules, t),
             }
-            .map(|conflict| {
-                if analysis.budget_spent() {
-                    let rule = match item {
-                        Item::Rule(r) => reference(r),
-                        Item::Guard(t) => RuleRef {
-                            transform: t,
-                            path: 0,
-                        },
-                    };
-                    return SplitReason::AnalysisBudget { rule };
-                }
-                match conflict {
-                    Conflict::AbsoluteReadOfWrite { writer, reader } => {
-                        SplitReason::AbsoluteReadOfWrite {
-                            writer: reference(writer),
-                            reader: reference(reader),
-                        }
-                    }
-                    Conflict::GuardReadsWrite { writer, transform } => {
-                        SplitReason::GuardReadsWrite {
-                            writer: reference(writer),
-                            transform,
-                        }
+            .map(|conflict| match conflict {
+                _ if analysis.budget_spent() => SplitReason::AnalysisBudget { transform },
+                Conflict::AbsoluteReadOfWrite { writer, reader } => {
+                    SplitReason::AbsoluteReadOfWrite {
+                        writer: reference(writer),
+                        reader: reference(reader),
                     }
                 }
+                Conflict::GuardReadsWrite { writer, transform } => SplitReason::GuardReadsWrite {
+                    writer: reference(writer),
+                    transform,
+                },
             }),
         };
         if let Some(reason) = start {
-            groups.extend(open.take());
-            open = Some(Open {
+            passes.push(Open {
                 naive,
                 reason,
                 items: Vec::new(),
                 walk_rules: Vec::new(),
             });
         }
-        if let Some(o) = open.as_mut() {
-            o.items.push(item);
-            if let (Item::Rule(r), false) = (item, o.naive) {
-                o.walk_rules.push(r);
+        if let Some(open) = passes.last_mut() {
+            open.items.push(item);
+            if let (Item::Rule(r), false) = (item, open.naive) {
+                open.walk_rules.push(r);
             }
         }
     }
-    groups.extend(open);
-
-    let passes = groups
-        .into_iter()
-        .map(|g| {
-            let rule_ids: Vec<RuleId> = g
-                .items
-                .iter()
-                .filter_map(|i| match i {
-                    Item::Rule(r) => Some(*r),
-                    Item::Guard(_) => None,
-                })
-                .collect();
-            let trie = (!g.naive).then(|| {
-                Trie::build(rule_ids.iter().map(|&r| {
-                    let rr = reference(r);
-                    (r, &transforms[rr.transform].paths[rr.path])
-                }))
-            });
-            Pass {
-                kind: if g.naive {
-                    PassKind::Naive
-                } else {
-                    PassKind::Walk
-                },
-                reason: g.reason,
-                items: g.items,
-                rules: rule_ids.iter().map(|&r| reference(r)).collect(),
-                trie,
-            }
-        })
-        .collect();
-    Plan {
-        transforms: transforms.to_vec(),
-        rules,
-        passes,
-    }
+    passes
 }
 
 /// A pass being built.
@@ -261,6 +232,37 @@ struct Open {
     reason: SplitReason,
     items: Vec<Item>,
     walk_rules: Vec<RuleId>,
+}
+
+impl Open {
+    fn finish(self, transforms: &[TransformSpec], rules: &[Rule]) -> Pass {
+        let reference = |r: RuleId| rules[r as usize].reference;
+        let rule_ids: Vec<RuleId> = self
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Rule(r) => Some(*r),
+                Item::Guard(_) => None,
+            })
+            .collect();
+        let trie = (!self.naive).then(|| {
+            Trie::build(rule_ids.iter().map(|&r| {
+                let rr = reference(r);
+                (r, &transforms[rr.transform].paths[rr.path])
+            }))
+        });
+        Pass {
+            kind: if self.naive {
+                PassKind::Naive
+            } else {
+                PassKind::Walk
+            },
+            reason: self.reason,
+            items: self.items,
+            rules: rule_ids.iter().map(|&r| reference(r)).collect(),
+            trie,
+        }
+    }
 }
 
 impl Plan {
@@ -658,6 +660,184 @@ mod tests {
                     _ => "transform",
                 })
         }
+    }
+
+    fn spec(action: Action, paths: &[&str], guard: Option<&str>) -> TransformSpec {
+        TransformSpec {
+            action,
+            paths: paths
+                .iter()
+                .map(|p| crate::jsonpath::parse(p).expect("test path parses"))
+                .collect(),
+            guard: guard.map(|g| crate::jsonpath::parse(g).expect("test guard parses")),
+            abort_stops_path: false,
+        }
+    }
+
+    fn reasons(transforms: &[TransformSpec]) -> Vec<SplitReason> {
+        compile(transforms)
+            .passes()
+            .iter()
+            .map(|p| p.reason().clone())
+            .collect()
+    }
+
+    fn rule(transform: usize, path: usize) -> RuleRef {
+        RuleRef { transform, path }
+    }
+
+    #[test]
+    fn order_dependent_rules_share_one_walk() {
+        // A redact before a map of what it removes, the same value mapped twice, a filter on
+        // a value changed before: all applied in rule order within one walk.
+        let transforms = [
+            spec(Action::Delete, &["$.users[?(@.deleted)]"], None),
+            spec(Action::Map, &["$.users[*].id", "$..id"], None),
+            spec(Action::Map, &["$.users[?(@.id != 'USLACKBOT')].name"], None),
+            spec(Action::Delete, &["$.users[0]"], None),
+            spec(Action::Map, &["$.users[0].email"], None),
+        ];
+        assert_eq!(reasons(&transforms), [SplitReason::Start]);
+    }
+
+    #[test]
+    fn a_guard_reading_an_earlier_write_starts_a_pass() {
+        let transforms = [
+            spec(Action::Delete, &["$.x", "$..attributes"], None),
+            spec(
+                Action::Map,
+                &["$.records[*].Id"],
+                Some("$.records[?(@.attributes.type == 'User')]"),
+            ),
+        ];
+        assert_eq!(
+            reasons(&transforms),
+            [
+                SplitReason::Start,
+                SplitReason::GuardReadsWrite {
+                    writer: rule(0, 1),
+                    transform: 1
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn a_guard_ignores_writes_inside_what_it_matches() {
+        let transforms = [
+            spec(Action::Map, &["$.records[*].Email"], None),
+            spec(
+                Action::Map,
+                &["$.records[*].Id"],
+                Some("$.records[?(@.attributes.type == 'User')]"),
+            ),
+        ];
+        assert_eq!(reasons(&transforms), [SplitReason::Start]);
+    }
+
+    #[test]
+    fn an_absolute_operand_after_a_write_to_it_starts_a_pass() {
+        let transforms = [spec(
+            Action::Map,
+            &["$.owner", "$.l[?(@.id == $.owner)].name"],
+            None,
+        )];
+        assert_eq!(
+            reasons(&transforms),
+            [
+                SplitReason::Start,
+                SplitReason::AbsoluteReadOfWrite {
+                    writer: rule(0, 0),
+                    reader: rule(0, 1)
+                }
+            ]
+        );
+        // Read first, written later: the walk serves the value from before the pass.
+        let reversed = [spec(
+            Action::Map,
+            &["$.l[?(@.id == $.owner)].name", "$.owner"],
+            None,
+        )];
+        assert_eq!(reasons(&reversed), [SplitReason::Start]);
+    }
+
+    #[test]
+    fn a_transform_that_can_stop_a_path_runs_naively_between_walks() {
+        let mut digest = spec(Action::Map, &["$.a", "$.b"], Some("$..x"));
+        digest.abort_stops_path = true;
+        let transforms = [
+            spec(Action::Map, &["$.c"], None),
+            digest,
+            spec(Action::Map, &["$.d"], None),
+        ];
+        let plan = compile(&transforms);
+        let shape: Vec<(PassKind, usize, usize)> = plan
+            .passes()
+            .iter()
+            .map(|p| (p.kind(), p.rules().len(), p.guards().count()))
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                (PassKind::Walk, 1, 0),
+                (PassKind::Naive, 2, 1),
+                (PassKind::Walk, 1, 0)
+            ]
+        );
+        assert_eq!(
+            reasons(&transforms),
+            [
+                SplitReason::Start,
+                SplitReason::AbortStopsPath { transform: 1 },
+                SplitReason::AfterNaive
+            ]
+        );
+    }
+
+    fn trie(paths: &[&str]) -> Trie {
+        let parsed: Vec<JsonPath> = paths
+            .iter()
+            .map(|p| crate::jsonpath::parse(p).expect("test path parses"))
+            .collect();
+        Trie::build(parsed.iter().enumerate().map(|(r, p)| (r as RuleId, p)))
+    }
+
+    #[test]
+    fn paths_share_their_prefixes() {
+        let t = trie(&["$.a.b", "$.a.c", "$['a'].b", "$..a"]);
+        let texts: Vec<&str> = t.nodes.iter().map(|n| n.text.as_str()).collect();
+        assert_eq!(texts, ["$", "$.a", "$.a.b", "$.a.c", "$..a"]);
+        assert_eq!(t.nodes[2].actions, [0, 2]);
+        assert_eq!(t.nodes[0].desc_edges.len(), 1);
+    }
+
+    #[test]
+    fn a_multi_name_step_ends_some_paths_and_continues_others() {
+        let t = trie(&["$.o['x','y']", "$.o['x','y'].z"]);
+        let edge = &t.edges[1];
+        assert_eq!(edge.keys_rules, [0]);
+        assert_eq!(edge.rules, [0, 1]);
+        let to = edge.to.expect("continues for rule 1") as usize;
+        // Several names before the leaf iterate: the prefix is no longer definite (§6.3.4).
+        assert!(!t.nodes[to].definite);
+        assert!(t.nodes[1].definite);
+    }
+
+    #[test]
+    fn filter_edges_record_the_members_they_read() {
+        let t = trie(&["$.l[?(@.a.b == 1 && @.c)]", "$.l[?(@ == 1)]", "$.l[0]"]);
+        let reads: Vec<Option<Vec<String>>> =
+            t.edges[1..].iter().map(|e| e.reads.clone()).collect();
+        assert_eq!(
+            reads,
+            [Some(vec!["a".to_owned(), "c".to_owned()]), None, None]
+        );
+    }
+
+    #[test]
+    fn plans_can_be_shared_between_threads() {
+        fn shared<T: Send + Sync>() {}
+        shared::<Plan>();
     }
 
     #[test]

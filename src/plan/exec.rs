@@ -3,10 +3,16 @@
 //!
 //! At each document node the walk applies the rules of the pass in rule order: the children
 //! first with the rules up to the node's first action, then that action, then the same again
-//! for the later rules on the node's new value. A rule that selects both a node and something
-//! inside it (only possible through a deep scan) updates the inner location first exactly when
-//! Jayway's update order (§6.3.10) sorts it first; otherwise the inner one is counted but, as
-//! in the reference, acts on the detached old value, that is not at all.
+//! for the later rules on the node's new value. Where a later rule decided something from the
+//! node's contents (a filter, an all-names check, an index or slice) that an earlier rule may
+//! still change inside the node, the earlier rules go first and the later ones decide again.
+//! The result is that of applying the rules one after the other (§2.0).
+//!
+//! A rule that selects both a node and something inside it (only possible through a deep scan)
+//! updates the inner location first exactly when Jayway's update order (§6.3.10) sorts it
+//! first; otherwise the inner one is counted but, as in the reference, acts on the detached old
+//! value, that is not at all. Like the naive engine, this assumes that order is consistent; it
+//! is not when keys that start with a digit mix with array indexes (see `naive`).
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -671,9 +677,13 @@ impl<'p> Machine<'p> {
         if let Some(s) = cached {
             return s;
         }
-        let mut threads: Vec<u32> = table.wild.iter().map(|&e| self.edge_target(e)).collect();
+        let mut threads: Vec<u32> = table
+            .wild
+            .iter()
+            .filter_map(|&e| self.edge_target(e))
+            .collect();
         if let Some(i) = found {
-            threads.extend(table.edges[i].iter().map(|&e| self.edge_target(e)));
+            threads.extend(table.edges[i].iter().filter_map(|&e| self.edge_target(e)));
         }
         threads.extend(
             self.closed[c as usize]
@@ -695,8 +705,9 @@ impl<'p> Machine<'p> {
         s
     }
 
-    fn edge_target(&self, e: u32) -> u32 {
-        self.trie.edges[e as usize].to.map_or(at(0), at)
+    /// The thread that goes on after edge `e` (none for an edge that only ends paths).
+    fn edge_target(&self, e: u32) -> Option<u32> {
+        self.trie.edges[e as usize].to.map(at)
     }
 
     fn key_table(&self, c: ClosedId) -> KeyTable {
@@ -792,7 +803,7 @@ impl<'p> Machine<'p> {
                 _ => {}
             }
         }
-        threads.extend(matched.iter().map(|&e| self.edge_target(e)));
+        threads.extend(matched.iter().filter_map(|&e| self.edge_target(e)));
         threads.extend(closed.key.scan_prop.iter().map(|&u| scan(u)));
         self.intern(&mut threads)
     }

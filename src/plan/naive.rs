@@ -1184,6 +1184,58 @@ mod tests {
     }
 
     #[test]
+    fn deleting_an_element_moves_the_later_pending_ones_down() {
+        let mut d = doc(&serde_json::json!({"l": ["a", "b", "c", "d"], "m": [[1, 2], 3]}));
+        let at = |segments: &[Segment]| loc(segments);
+        let key = |k: &str| Segment::Key(k.into());
+        // In this order (an inconsistent sort can produce it): l[0] first, then what was l[2];
+        // m[0] goes before the element inside it, which is then detached.
+        let locations = [
+            at(&[key("l"), Segment::Index(0)]),
+            at(&[key("l"), Segment::Index(2)]),
+            at(&[key("m"), Segment::Index(0)]),
+            at(&[key("m"), Segment::Index(0), Segment::Index(1)]),
+            at(&[key("m"), Segment::Index(1)]),
+        ];
+        let result = apply(&mut d, &locations, Update::<Infallible>::Delete);
+        assert!(result.is_ok());
+        assert_eq!(d, doc(&serde_json::json!({"l": ["b", "d"], "m": []})));
+    }
+
+    #[test]
+    fn a_replaced_value_detaches_the_pending_locations_inside_it() {
+        let mut d = doc(&serde_json::json!({"o": {"a": "x"}, "k": {"a": "y", "b": "z"}}));
+        let key = |k: &str| Segment::Key(k.into());
+        let locations = [
+            loc(&[key("o")]),
+            loc(&[key("o"), key("a")]),
+            loc(&[key("k"), Segment::Keys(vec!["a".into(), "a".into()])]),
+            loc(&[key("k"), key("a"), key("deeper")]),
+            loc(&[key("k"), key("b")]),
+        ];
+        let mut seen = Vec::new();
+        let mut f = |v: &mut Value<'static>| {
+            seen.push(v.clone());
+            *v = Value::Null;
+            Ok::<_, MapError<Infallible>>(())
+        };
+        assert!(apply(&mut d, &locations, Update::Map(&mut f)).is_ok());
+        // `o.a` was inside the replaced `o`; the repeated name maps once.
+        assert_eq!(
+            seen,
+            vec![
+                doc(&serde_json::json!({"a": "x"})),
+                Value::string("y"),
+                Value::string("z")
+            ]
+        );
+        assert_eq!(
+            d,
+            doc(&serde_json::json!({"o": null, "k": {"a": null, "b": null}}))
+        );
+    }
+
+    #[test]
     fn mixed_references_sort_without_panicking_at_any_length() {
         for n in [5, 31, 32, 100] {
             let mut v: Vec<Location> = (0..n)
