@@ -357,7 +357,7 @@ impl<'p> Machine<'p> {
     fn grow(&mut self, threads: usize) {
         self.stored += threads;
         if self.frozen.is_none()
-            && (self.states.len() + self.closed.len() > self.limits.states
+            && (self.states.len() + self.closed.len() + self.dnodes.len() > self.limits.states
                 || self.stored > self.limits.threads)
         {
             self.frozen = Some((self.states.len(), self.closed.len()));
@@ -474,7 +474,9 @@ impl<'p> Machine<'p> {
         }
         let replayed = self.outcomes.len();
         let c = self.compute(s, v, root);
-        if self.cached_state(s) && self.cached_closed(c) {
+        // Once the caches are full, trees stop growing too.
+        if self.frozen.is_none() {
+            let added = self.outcomes.len() - replayed + 1;
             for k in replayed..self.outcomes.len() {
                 let d = self.dnodes.len() as u32;
                 self.dnodes.push(DNode::Test {
@@ -488,6 +490,7 @@ impl<'p> Machine<'p> {
             let leaf = self.dnodes.len() as u32;
             self.dnodes.push(DNode::Leaf(c));
             self.set_link(s, kind, link, leaf);
+            self.grow(added);
         }
         c
     }
