@@ -1,6 +1,6 @@
-//! The naive engine and oracle: each path applied on its own as the reference applies it with
-//! Jayway 2.9.0 (§2.0, §6.3): collect every match, sort, then update. Stateless (§6.5); each
-//! distinct location is acted on once per path.
+//! The naive engine and oracle: each transform, each path, in order, applied on its own as the
+//! reference applies it with Jayway 2.9.0 (§2.0, §6.3): collect every match, sort, then update.
+//! Stateless (§6.5); each distinct location is acted on once per path.
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
