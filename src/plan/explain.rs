@@ -41,6 +41,13 @@ impl Plan {
             if self.passes.len() == 1 { "" } else { "es" },
             self.passes.len() - walks,
         )?;
+        if walks > 0 {
+            writeln!(
+                out,
+                "a walk applies its rules in order at each node, children first; filters, indexes \
+                 and all-names checks are decided after the earlier rules' updates inside the node"
+            )?;
+        }
         for (t, spec) in self.transforms.iter().enumerate() {
             write!(out, "t{t} {}", action_word(spec.action))?;
             if let Some(guard) = &spec.guard {
