@@ -902,22 +902,9 @@ struct Walker<'p, 'm, 'r, 'a, M: Mapper<'a>> {
 }
 
 impl<'a, M: Mapper<'a>> Walker<'_, '_, '_, 'a, M> {
+    /// Applies the rules in `lo..hi` at this node and below, in rule order; the states made
+    /// and the tests recorded here are dropped afterwards.
     fn visit(
-        &mut self,
-        v: &mut Value<'a>,
-        s: StateId,
-        lo: RuleId,
-        hi: RuleId,
-        slot: Slot<'_>,
-    ) -> Result<Fate, WalkError<M::Error>> {
-        let mark = self.m.mark();
-        let result = self.visit_here(v, s, lo, hi, slot);
-        self.m.release(mark);
-        result
-    }
-
-    /// Applies the rules in `lo..hi` at this node and below, in rule order.
-    fn visit_here(
         &mut self,
         value: &mut Value<'a>,
         state: StateId,
@@ -925,6 +912,7 @@ impl<'a, M: Mapper<'a>> Walker<'_, '_, '_, 'a, M> {
         hi: RuleId,
         slot: Slot<'_>,
     ) -> Result<Fate, WalkError<M::Error>> {
+        let mark = self.m.mark();
         let base = Base {
             tested: self.tested.len(),
             read_keys: self.read_keys.len(),
@@ -932,6 +920,7 @@ impl<'a, M: Mapper<'a>> Walker<'_, '_, '_, 'a, M> {
         let result = self.rules_here(value, state, lo, hi, slot, base);
         self.tested.truncate(base.tested);
         self.read_keys.truncate(base.read_keys);
+        self.m.release(mark);
         result
     }
 
