@@ -445,7 +445,7 @@ impl<'v, 'a> Walker<'_, '_, 'v, 'a> {
 }
 
 /// The element an index selects in an array of `len`; a negative index counts from the end.
-fn effective_index(index: i64, len: usize) -> Option<usize> {
+pub(crate) fn effective_index(index: i64, len: usize) -> Option<usize> {
     let len = len as i64;
     let i = if index < 0 { len + index } else { index };
     (0..len).contains(&i).then_some(i as usize)
@@ -453,7 +453,11 @@ fn effective_index(index: i64, len: usize) -> Option<usize> {
 
 /// The indexes a slice selects, ascending, clamped to the array; negative bounds count from
 /// the end.
-fn slice_range(start: Option<i64>, end: Option<i64>, len: usize) -> std::ops::Range<usize> {
+pub(crate) fn slice_range(
+    start: Option<i64>,
+    end: Option<i64>,
+    len: usize,
+) -> std::ops::Range<usize> {
     let len = len as i64;
     let bound = |b: i64| if b < 0 { (len + b).max(0) } else { b.min(len) };
     let from = start.map_or(0, bound);

@@ -1,12 +1,16 @@
-//! The naive engine and oracle: each path applied on its own as the reference applies it with
-//! Jayway 2.9.0 (§2.0, §6.3): collect every match, sort, then update. Stateless (§6.5); each
-//! distinct location is acted on once per path.
+//! The naive engine and oracle: each transform, each path, in order, applied on its own as the
+//! reference applies it with Jayway 2.9.0 (§2.0, §6.3): collect every match, sort, then update.
+//! Stateless (§6.5); each distinct location is acted on once per path.
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::HashSet;
 use std::convert::Infallible;
 
+use super::{
+    Action, ExecError, ExecErrorKind, MapError, Mapper, RunStats, TransformSpec,
+    push_pointer_segment,
+};
 use crate::json::Value;
 use crate::jsonpath::{self, Found, JsonPath, Stop};
 pub use crate::jsonpath::{Location, Segment, Selected};
@@ -53,22 +57,157 @@ fn fatal<E>(message: &str) -> EvalError<E> {
     }
 }
 
-/// Replaces every value `path` selects by `f(value)`, in place (§2.0 step 2). A key keeps its
-/// position and an element its index.
+/// Replaces every value `path` selects by what `f` makes of it, in place (§2.0 step 2). A key
+/// keeps its position and an element its index. `MapError::AbortPath` from `f` stops the rest of
+/// the path quietly, keeping the updates already made (§2.10). Returns the number of matches.
 pub fn map_path<'a, E>(
     path: &JsonPath,
     doc: &mut Value<'a>,
-    f: &mut dyn FnMut(Value<'a>) -> Result<Value<'a>, E>,
-) -> Result<(), EvalError<E>> {
-    let locations = update_locations(path, doc).map_err(EvalError::widen)?;
-    apply(doc, locations, Update::Map(f))
+    f: &mut dyn FnMut(&mut Value<'a>) -> Result<(), MapError<E>>,
+) -> Result<u64, EvalError<E>> {
+    update_path(path, doc, Update::Map(f)).map_err(|failure| failure.error)
 }
 
 /// Deletes every location `path` selects: object members are removed, array elements removed
-/// with the later ones shifting down (§2.1).
-pub fn delete_path(path: &JsonPath, doc: &mut Value<'_>) -> Result<(), EvalError<Infallible>> {
-    let locations = update_locations(path, doc)?;
-    apply(doc, locations, Update::Delete)
+/// with the later ones shifting down (§2.1). Returns the number of matches.
+pub fn delete_path(path: &JsonPath, doc: &mut Value<'_>) -> Result<u64, EvalError<Infallible>> {
+    update_path(path, doc, Update::Delete).map_err(|failure| failure.error)
+}
+
+/// Applies the transforms in order, each path on its own as the reference does (§2.0): the
+/// guard first (a definite missing guard, or one that is not a list, fails the response), then
+/// every path; "not found" is ignored, anything else stops everything.
+pub fn run<'a, M: Mapper<'a>>(
+    transforms: &[TransformSpec],
+    doc: &mut Value<'a>,
+    mapper: &mut M,
+) -> Result<RunStats, ExecError<M::Error>> {
+    let mut stats = RunStats::zeroed(transforms);
+    for (t, spec) in transforms.iter().enumerate() {
+        if !guard_allows(t, spec, doc)? {
+            continue;
+        }
+        for p in 0..spec.paths.len() {
+            stats.matches[t][p] = apply_rule(t, p, spec, doc, mapper)?;
+        }
+    }
+    Ok(stats)
+}
+
+/// The `applyOnlyWhen` decision for transform `t` on the document as it is now (§2.0 step 1).
+pub(crate) fn guard_allows<E>(
+    t: usize,
+    spec: &TransformSpec,
+    doc: &Value<'_>,
+) -> Result<bool, ExecError<E>> {
+    let Some(guard) = &spec.guard else {
+        return Ok(true);
+    };
+    match read_path(guard, doc).and_then(|r| r.guard_passes()) {
+        Ok(passes) => Ok(passes),
+        Err(EvalError::NotFound) => Err(ExecError::fatal(
+            t,
+            None,
+            "applyOnlyWhen is a definite path that does not exist in the document",
+        )),
+        Err(EvalError::Fatal { message }) => Err(ExecError::fatal(t, None, message)),
+        Err(EvalError::Transform(never)) => match never {},
+    }
+}
+
+/// Applies path `p` of transform `t` as the reference does; returns its number of matches.
+pub(crate) fn apply_rule<'a, M: Mapper<'a>>(
+    t: usize,
+    p: usize,
+    spec: &TransformSpec,
+    doc: &mut Value<'a>,
+    mapper: &mut M,
+) -> Result<u64, ExecError<M::Error>> {
+    let path = &spec.paths[p];
+    let mut unexpected_abort = false;
+    let result = match spec.action {
+        Action::Delete => update_path(path, doc, Update::Delete).map_err(Failure::widen),
+        Action::Map => {
+            let may_abort = spec.abort_stops_path;
+            let mut f = |v: &mut Value<'a>| match mapper.map(t, v) {
+                Err(MapError::AbortPath) if !may_abort => {
+                    unexpected_abort = true;
+                    Err(MapError::AbortPath)
+                }
+                other => other,
+            };
+            update_path(path, doc, Update::Map(&mut f))
+        }
+    };
+    let error = |kind, location: Option<Location>| ExecError {
+        transform: t,
+        path: Some(p),
+        pointer: location.map(|l| pointer(&l)),
+        kind,
+    };
+    match result {
+        Ok(_) if unexpected_abort => Err(error(ExecErrorKind::UnexpectedAbort, None)),
+        Ok(n) => Ok(n),
+        Err(Failure {
+            error: EvalError::NotFound,
+            ..
+        }) => Ok(0),
+        Err(Failure {
+            error: EvalError::Fatal { message },
+            location,
+        }) => Err(error(ExecErrorKind::Fatal(message), location)),
+        Err(Failure {
+            error: EvalError::Transform(e),
+            location,
+        }) => Err(error(ExecErrorKind::Map(e), location)),
+    }
+}
+
+/// The JSON Pointer of a location; a multi-name leaf points at its object.
+pub(crate) fn pointer(location: &Location) -> String {
+    let mut text = String::new();
+    for segment in &location.segments {
+        match segment {
+            Segment::Key(k) => push_pointer_segment(&mut text, k),
+            Segment::Index(i) => push_pointer_segment(&mut text, &i.to_string()),
+            Segment::Keys(_) => {}
+        }
+    }
+    text
+}
+
+/// An update that failed, and where, when known.
+struct Failure<E> {
+    error: EvalError<E>,
+    location: Option<Location>,
+}
+
+impl Failure<Infallible> {
+    fn widen<E>(self) -> Failure<E> {
+        Failure {
+            error: self.error.widen(),
+            location: self.location,
+        }
+    }
+}
+
+impl<E> From<EvalError<E>> for Failure<E> {
+    fn from(error: EvalError<E>) -> Self {
+        Failure {
+            error,
+            location: None,
+        }
+    }
+}
+
+fn update_path<'a, E>(
+    path: &JsonPath,
+    doc: &mut Value<'a>,
+    update: Update<'_, 'a, E>,
+) -> Result<u64, Failure<E>> {
+    let (locations, matches) = update_locations(path, doc).map_err(EvalError::widen)?;
+    apply(doc, &locations, update)?;
+    Ok(matches)
 }
 
 /// What a read of a path returns.
@@ -139,37 +278,52 @@ fn find<'v, 'a>(
 ) -> Result<Vec<Found<'v, 'a>>, EvalError<Infallible>> {
     // §6.4: Jayway rejects a null document before looking at the path.
     if doc.is_null() {
-        return Err(fatal("a path cannot be applied to a null document"));
+        return Err(fatal(NULL_DOCUMENT));
     }
     Ok(jsonpath::select(&path.steps, doc, doc, false)?)
 }
 
 /// Drops repeated locations, keeping the first.
 fn distinct<'v, 'a>(found: Vec<Found<'v, 'a>>) -> Vec<Found<'v, 'a>> {
-    let mut seen = HashSet::new();
+    let mut seen: HashSet<&Location> = HashSet::with_capacity(found.len());
+    let first: Vec<bool> = found.iter().map(|f| seen.insert(&f.location)).collect();
+    drop(seen);
     found
         .into_iter()
-        .filter(|f| seen.insert(f.location.clone()))
+        .zip(first)
+        .filter_map(|(f, first)| first.then_some(f))
         .collect()
 }
 
-/// The distinct locations to update, in the order Jayway applies them (§6.3.10).
+/// The distinct locations to update, in the order Jayway applies them (§6.3.10), and how many
+/// of them count as matches (a multi-name leaf only when one of its names is present).
 fn update_locations(
     path: &JsonPath,
     doc: &Value<'_>,
-) -> Result<Vec<Location>, EvalError<Infallible>> {
+) -> Result<(Vec<Location>, u64), EvalError<Infallible>> {
     let found = distinct(find(path, doc)?);
     if found.is_empty() && path.is_definite() {
         return Err(EvalError::NotFound);
     }
+    let matches = found
+        .iter()
+        .filter(|f| !matches!(&f.value, Selected::Members(m) if m.is_empty()))
+        .count() as u64;
     let mut locations: Vec<Location> = found.into_iter().map(|f| f.location).collect();
     sort_like_jayway(&mut locations);
-    Ok(locations)
+    Ok((locations, matches))
 }
 
 enum Update<'f, 'a, E> {
-    Map(&'f mut dyn FnMut(Value<'a>) -> Result<Value<'a>, E>),
+    Map(&'f mut dyn FnMut(&mut Value<'a>) -> Result<(), MapError<E>>),
     Delete,
+}
+
+/// What became of one update.
+enum Applied {
+    Done,
+    /// The value function stopped the rest of the path (§2.10).
+    StopPath,
 }
 
 /// Applies the updates in order. A location inside a value that an earlier update replaced
@@ -178,42 +332,49 @@ enum Update<'f, 'a, E> {
 /// objects they point to.
 fn apply<'a, E>(
     doc: &mut Value<'a>,
-    locations: Vec<Location>,
+    locations: &[Location],
     mut update: Update<'_, 'a, E>,
-) -> Result<(), EvalError<E>> {
-    let mut pending: Vec<Option<Location>> = locations.into_iter().map(Some).collect();
-    for i in 0..pending.len() {
-        let Some(location) = pending[i].take() else {
+) -> Result<(), Failure<E>> {
+    let mut pending = Pending::new(locations);
+    for i in 0..locations.len() {
+        if pending.detached(i) {
             continue;
-        };
+        }
+        let location = pending.current(i);
         let Some((last, parent_path)) = location.segments.split_last() else {
             // §6.3.11: Jayway's root reference refuses both operations.
-            return Err(fatal(match update {
-                Update::Map(_) => "the document root `$` cannot be transformed",
-                Update::Delete => "the document root `$` cannot be redacted",
-            }));
+            return Err(Failure {
+                error: fatal(match update {
+                    Update::Map(_) => ROOT_MAP,
+                    Update::Delete => ROOT_DELETE,
+                }),
+                location: Some(location),
+            });
         };
         let Some(parent) = resolve_mut(doc, parent_path) else {
             continue;
         };
-        let rest = &mut pending[i + 1..];
         match (last, &mut update) {
             (Segment::Key(key), Update::Map(f)) => {
                 if let Some(slot) = parent.as_object_mut().and_then(|m| m.get_mut(key)) {
-                    map_slot(slot, *f)?;
-                    detach(rest, &location);
+                    if let Applied::StopPath = map_slot(slot, *f, &location)? {
+                        return Ok(());
+                    }
+                    pending.replaced(i);
                 }
             }
             (Segment::Key(key), Update::Delete) => {
                 if let Some(m) = parent.as_object_mut() {
                     m.remove(key);
-                    detach(rest, &location);
+                    pending.replaced(i);
                 }
             }
             (Segment::Index(index), Update::Map(f)) => {
                 if let Some(slot) = parent.as_array_mut().and_then(|a| a.get_mut(*index)) {
-                    map_slot(slot, *f)?;
-                    detach(rest, &location);
+                    if let Applied::StopPath = map_slot(slot, *f, &location)? {
+                        return Ok(());
+                    }
+                    pending.replaced(i);
                 }
             }
             (Segment::Index(index), Update::Delete) => {
@@ -221,7 +382,7 @@ fn apply<'a, E>(
                     && *index < items.len()
                 {
                     items.remove(*index);
-                    shift(rest, parent_path, *index);
+                    pending.element_deleted(i);
                 }
             }
             (Segment::Keys(keys), update) => {
@@ -234,25 +395,27 @@ fn apply<'a, E>(
                         continue;
                     }
                     done.push(key);
-                    let member = Location {
-                        segments: parent_path
-                            .iter()
-                            .cloned()
-                            .chain([Segment::Key(key.clone())])
-                            .collect(),
+                    let changed = match update {
+                        Update::Map(f) => match m.get_mut(key) {
+                            Some(slot) => {
+                                let member = Location {
+                                    segments: parent_path
+                                        .iter()
+                                        .cloned()
+                                        .chain([Segment::Key(key.clone())])
+                                        .collect(),
+                                };
+                                if let Applied::StopPath = map_slot(slot, *f, &member)? {
+                                    return Ok(());
+                                }
+                                true
+                            }
+                            None => false,
+                        },
+                        Update::Delete => m.remove(key).is_some(),
                     };
-                    match update {
-                        Update::Map(f) => {
-                            if let Some(slot) = m.get_mut(key) {
-                                map_slot(slot, *f)?;
-                                detach(rest, &member);
-                            }
-                        }
-                        Update::Delete => {
-                            if m.remove(key).is_some() {
-                                detach(rest, &member);
-                            }
-                        }
+                    if changed {
+                        pending.member_replaced(i, key);
                     }
                 }
             }
@@ -261,14 +424,154 @@ fn apply<'a, E>(
     Ok(())
 }
 
+/// The locations of one path, in the coordinates of the document before any of its updates,
+/// as a trie of their segments that records which values updates replaced and which array
+/// elements they deleted: each location is checked and translated in time proportional to its
+/// depth.
+#[derive(Debug)]
+struct Pending {
+    nodes: Vec<PendingNode>,
+    /// The node of each location.
+    at: Vec<usize>,
+}
+
+#[derive(Debug)]
+struct PendingNode {
+    parent: Option<usize>,
+    segment: Option<Segment>,
+    children: std::collections::HashMap<Segment, usize>,
+    /// An update replaced or removed the value here: everything strictly inside is detached.
+    replaced: bool,
+    /// Original indexes of the elements deleted from the array here, descending (the order
+    /// in which Jayway deletes them, so that recording one is a push).
+    deleted: Vec<usize>,
+}
+
+impl PendingNode {
+    fn was_deleted(&self, j: usize) -> bool {
+        let at = self.deleted.partition_point(|&d| d > j);
+        self.deleted.get(at) == Some(&j)
+    }
+
+    fn deleted_before(&self, j: usize) -> usize {
+        self.deleted.len() - self.deleted.partition_point(|&d| d >= j)
+    }
+}
+
+impl Pending {
+    fn new(locations: &[Location]) -> Pending {
+        let mut nodes = vec![PendingNode {
+            parent: None,
+            segment: None,
+            children: std::collections::HashMap::new(),
+            replaced: false,
+            deleted: Vec::new(),
+        }];
+        let mut at = Vec::with_capacity(locations.len());
+        for location in locations {
+            let mut n = 0;
+            for segment in &location.segments {
+                n = if let Some(&c) = nodes[n].children.get(segment) {
+                    c
+                } else {
+                    let c = nodes.len();
+                    nodes.push(PendingNode {
+                        parent: Some(n),
+                        segment: Some(segment.clone()),
+                        children: std::collections::HashMap::new(),
+                        replaced: false,
+                        deleted: Vec::new(),
+                    });
+                    nodes[n].children.insert(segment.clone(), c);
+                    c
+                };
+            }
+            at.push(n);
+        }
+        Pending { nodes, at }
+    }
+
+    /// Whether location `i` lies in a replaced value or a deleted element.
+    fn detached(&self, i: usize) -> bool {
+        let mut n = self.at[i];
+        while let Some(parent) = self.nodes[n].parent {
+            if let Some(Segment::Index(j)) = self.nodes[n].segment
+                && self.nodes[parent].was_deleted(j)
+            {
+                return true;
+            }
+            if self.nodes[parent].replaced {
+                return true;
+            }
+            n = parent;
+        }
+        false
+    }
+
+    /// Location `i` in the current document: indexes less the deleted elements before them.
+    fn current(&self, i: usize) -> Location {
+        let mut segments = Vec::new();
+        let mut n = self.at[i];
+        while let (Some(parent), Some(segment)) = (self.nodes[n].parent, &self.nodes[n].segment) {
+            segments.push(match segment {
+                Segment::Index(j) => Segment::Index(j - self.nodes[parent].deleted_before(*j)),
+                other => other.clone(),
+            });
+            n = parent;
+        }
+        segments.reverse();
+        Location { segments }
+    }
+
+    fn replaced(&mut self, i: usize) {
+        self.nodes[self.at[i]].replaced = true;
+    }
+
+    /// Member `key` of the object holding multi-name location `i` was replaced or removed.
+    fn member_replaced(&mut self, i: usize, key: &str) {
+        if let Some(parent) = self.nodes[self.at[i]].parent
+            && let Some(&member) = self.nodes[parent]
+                .children
+                .get(&Segment::Key(key.to_owned()))
+        {
+            self.nodes[member].replaced = true;
+        }
+    }
+
+    /// The element at location `i` was deleted.
+    fn element_deleted(&mut self, i: usize) {
+        let n = self.at[i];
+        if let (Some(parent), Some(Segment::Index(j))) =
+            (self.nodes[n].parent, &self.nodes[n].segment)
+        {
+            let j = *j;
+            let deleted = &mut self.nodes[parent].deleted;
+            let at = deleted.partition_point(|&d| d > j);
+            if deleted.get(at) != Some(&j) {
+                deleted.insert(at, j);
+            }
+        }
+    }
+}
+
 fn map_slot<'a, E>(
     slot: &mut Value<'a>,
-    f: &mut dyn FnMut(Value<'a>) -> Result<Value<'a>, E>,
-) -> Result<(), EvalError<E>> {
-    let old = std::mem::replace(slot, Value::Null);
-    *slot = f(old).map_err(EvalError::Transform)?;
-    Ok(())
+    f: &mut dyn FnMut(&mut Value<'a>) -> Result<(), MapError<E>>,
+    location: &Location,
+) -> Result<Applied, Failure<E>> {
+    match f(slot) {
+        Ok(()) => Ok(Applied::Done),
+        Err(MapError::AbortPath) => Ok(Applied::StopPath),
+        Err(MapError::Fail(e)) => Err(Failure {
+            error: EvalError::Transform(e),
+            location: Some(location.clone()),
+        }),
+    }
 }
+
+pub(crate) const NULL_DOCUMENT: &str = "a path cannot be applied to a null document";
+pub(crate) const ROOT_MAP: &str = "the document root `$` cannot be transformed";
+pub(crate) const ROOT_DELETE: &str = "the document root `$` cannot be redacted";
 
 fn resolve_mut<'d, 'a>(doc: &'d mut Value<'a>, segments: &[Segment]) -> Option<&'d mut Value<'a>> {
     let mut v = doc;
@@ -280,34 +583,6 @@ fn resolve_mut<'d, 'a>(doc: &'d mut Value<'a>, segments: &[Segment]) -> Option<&
         };
     }
     Some(v)
-}
-
-/// Forgets pending locations inside `changed`.
-fn detach(pending: &mut [Option<Location>], changed: &Location) {
-    for slot in pending {
-        if slot.as_ref().is_some_and(|l| l.is_inside(changed)) {
-            *slot = None;
-        }
-    }
-}
-
-/// Element `removed` of the array at `array` is gone: locations inside it are detached, and
-/// those in later elements move down by one.
-fn shift(pending: &mut [Option<Location>], array: &[Segment], removed: usize) {
-    let depth = array.len();
-    for slot in pending {
-        let Some(l) = slot else { continue };
-        if l.segments.len() <= depth || l.segments[..depth] != *array {
-            continue;
-        }
-        if let Segment::Index(j) = &mut l.segments[depth] {
-            match (*j).cmp(&removed) {
-                Ordering::Equal => *slot = None,
-                Ordering::Greater => *j -= 1,
-                Ordering::Less => {}
-            }
-        }
-    }
 }
 
 /// Jayway's `PathRef.compareTo`: two array references by index, descending; anything else by
@@ -337,44 +612,48 @@ fn accessor(l: &Location) -> Cow<'_, str> {
 /// algorithm matters: below 32 elements this is Java's exact algorithm (one run, then binary
 /// insertion); above, a stable merge sort, which agrees with Java whenever the order is
 /// consistent.
-fn sort_like_jayway(v: &mut [Location]) {
+fn sort_like_jayway(v: &mut Vec<Location>) {
     const JAVA_MIN_MERGE: usize = 32;
     if v.len() < 2 {
         return;
     }
+    let mut order: Vec<usize> = (0..v.len()).collect();
+    let less = |a: usize, b: usize| jayway_order(&v[a], &v[b]).is_lt();
     if v.len() < JAVA_MIN_MERGE {
-        let run = count_run_and_make_ascending(v);
-        binary_sort(v, run);
+        let run = count_run_and_make_ascending(&mut order, less);
+        binary_sort(&mut order, run, less);
     } else {
-        merge_sort(v);
+        merge_sort(&mut order, &mut Vec::with_capacity(v.len()), less);
     }
+    let mut slots: Vec<Option<Location>> = std::mem::take(v).into_iter().map(Some).collect();
+    v.extend(order.into_iter().filter_map(|i| slots[i].take()));
 }
 
-fn count_run_and_make_ascending(v: &mut [Location]) -> usize {
+fn count_run_and_make_ascending(v: &mut [usize], less: impl Fn(usize, usize) -> bool) -> usize {
     let mut hi = 1;
     if v.len() == 1 {
         return 1;
     }
     hi += 1;
-    if jayway_order(&v[1], &v[0]).is_lt() {
-        while hi < v.len() && jayway_order(&v[hi], &v[hi - 1]).is_lt() {
+    if less(v[1], v[0]) {
+        while hi < v.len() && less(v[hi], v[hi - 1]) {
             hi += 1;
         }
         v[..hi].reverse();
     } else {
-        while hi < v.len() && jayway_order(&v[hi], &v[hi - 1]).is_ge() {
+        while hi < v.len() && !less(v[hi], v[hi - 1]) {
             hi += 1;
         }
     }
     hi
 }
 
-fn binary_sort(v: &mut [Location], sorted: usize) {
+fn binary_sort(v: &mut [usize], sorted: usize, less: impl Fn(usize, usize) -> bool) {
     for start in sorted..v.len() {
         let (mut left, mut right) = (0, start);
         while left < right {
             let mid = usize::midpoint(left, right);
-            if jayway_order(&v[start], &v[mid]).is_lt() {
+            if less(v[start], v[mid]) {
                 right = mid;
             } else {
                 left = mid + 1;
@@ -385,31 +664,35 @@ fn binary_sort(v: &mut [Location], sorted: usize) {
 }
 
 /// A stable merge sort that tolerates an inconsistent order (it never panics on one).
-fn merge_sort(v: &mut [Location]) {
+fn merge_sort(
+    v: &mut [usize],
+    scratch: &mut Vec<usize>,
+    less: impl Fn(usize, usize) -> bool + Copy,
+) {
     if v.len() < 2 {
         return;
     }
     let mid = v.len() / 2;
-    merge_sort(&mut v[..mid]);
-    merge_sort(&mut v[mid..]);
-    let mut merged = Vec::with_capacity(v.len());
+    merge_sort(&mut v[..mid], scratch, less);
+    merge_sort(&mut v[mid..], scratch, less);
+    scratch.clear();
     let (mut i, mut j) = (0, mid);
     while i < mid && j < v.len() {
-        if jayway_order(&v[j], &v[i]).is_lt() {
-            merged.push(v[j].clone());
+        if less(v[j], v[i]) {
+            scratch.push(v[j]);
             j += 1;
         } else {
-            merged.push(v[i].clone());
+            scratch.push(v[i]);
             i += 1;
         }
     }
-    merged.extend_from_slice(&v[i..mid]);
-    merged.extend_from_slice(&v[j..]);
-    v.clone_from_slice(&merged);
+    scratch.extend_from_slice(&v[i..mid]);
+    scratch.extend_from_slice(&v[j..]);
+    v.copy_from_slice(scratch);
 }
 
 /// The declarative cases of `tests/data/jsonpath/` (see the README there), runnable against
-/// any engine that maps and deletes by path.
+/// any engine that applies the paths of one transform.
 #[cfg(test)]
 pub(crate) mod cases {
     use std::convert::Infallible;
@@ -419,24 +702,27 @@ pub(crate) mod cases {
     use super::EvalError;
     use crate::json::Value;
     use crate::jsonpath::{self, JsonPath};
+    use crate::plan::{Action, MapError, Mapper};
 
     pub(crate) const UPDATE_CASES: &str = include_str!("../../tests/data/jsonpath/update.json");
     pub(crate) const READ_CASES: &str = include_str!("../../tests/data/jsonpath/read.json");
 
-    /// An engine under test: applies one path to a document.
+    /// An engine under test.
     pub(crate) trait Engine {
-        fn map(
+        /// Applies `paths` as the paths of one transform (maps use [`Mark`]); returns the kind
+        /// of the first error, as [`error_kind`] names it.
+        fn apply(
             &self,
-            path: &JsonPath,
+            action: Action,
+            paths: &[JsonPath],
             doc: &mut Value<'static>,
-            f: &mut dyn FnMut(Value<'static>) -> Value<'static>,
-        ) -> Result<(), EvalError<Infallible>>;
+        ) -> Option<&'static str>;
 
-        fn delete(
-            &self,
-            path: &JsonPath,
-            doc: &mut Value<'static>,
-        ) -> Result<(), EvalError<Infallible>>;
+        /// Whether the engine reports a path's "not found"; engines that run whole transforms
+        /// swallow it as the reference does (§2.0 step 2).
+        fn reports_not_found(&self) -> bool {
+            false
+        }
     }
 
     #[derive(Debug, Deserialize)]
@@ -472,14 +758,28 @@ pub(crate) mod cases {
     }
 
     /// The mark function of the cases: `"s"` becomes `"~s"`, anything else `{"~": v}`.
-    pub(crate) fn mark(v: Value<'static>) -> Value<'static> {
+    pub(crate) fn mark(v: Value<'_>) -> Value<'_> {
         match v {
-            Value::String(s) => Value::string(format!("~{s}")),
+            Value::String(s) => Value::String(format!("~{s}").into()),
             other => Value::Object(
                 [(std::borrow::Cow::Borrowed("~"), other)]
                     .into_iter()
                     .collect(),
             ),
+        }
+    }
+
+    /// [`mark`] as a value function.
+    #[derive(Debug)]
+    pub(crate) struct Mark;
+
+    impl<'a> Mapper<'a> for Mark {
+        type Error = Infallible;
+
+        fn map(&mut self, _: usize, value: &mut Value<'a>) -> Result<(), MapError<Infallible>> {
+            let old = std::mem::replace(value, Value::Null);
+            *value = mark(old);
+            Ok(())
         }
     }
 
@@ -496,35 +796,38 @@ pub(crate) mod cases {
         let mut failures = Vec::new();
         for case in load(UPDATE_CASES) {
             let mut doc = Value::from(&case.doc);
-            let mut error: Option<&str> = None;
-            for text in case.path.texts() {
-                let path = match jsonpath::parse(text) {
-                    Ok(p) => p,
-                    Err(e) => {
-                        failures.push(format!("{}: path {text} does not parse: {e}", case.name));
-                        break;
-                    }
-                };
-                let result = match case.op.as_str() {
-                    "map" => engine.map(&path, &mut doc, &mut mark),
-                    "delete" => engine.delete(&path, &mut doc),
-                    other => {
-                        failures.push(format!("{}: unknown op {other}", case.name));
-                        break;
-                    }
-                };
-                if let Err(e) = result {
-                    error = error.or(Some(error_kind(&e)));
-                    // Transforms go on after "not found"; anything else fails the response.
-                    if !matches!(e, EvalError::NotFound) {
-                        break;
-                    }
+            let paths: Result<Vec<JsonPath>, String> = case
+                .path
+                .texts()
+                .into_iter()
+                .map(|text| {
+                    jsonpath::parse(text).map_err(|e| format!("path {text} does not parse: {e}"))
+                })
+                .collect();
+            let paths = match paths {
+                Ok(p) => p,
+                Err(e) => {
+                    failures.push(format!("{}: {e}", case.name));
+                    continue;
                 }
-            }
-            if error != case.error.as_deref() {
+            };
+            let action = match case.op.as_str() {
+                "map" => Action::Map,
+                "delete" => Action::Delete,
+                other => {
+                    failures.push(format!("{}: unknown op {other}", case.name));
+                    continue;
+                }
+            };
+            let error = engine.apply(action, &paths, &mut doc);
+            let expected = match case.error.as_deref() {
+                Some("not_found") if !engine.reports_not_found() => None,
+                other => other,
+            };
+            if error != expected {
                 failures.push(format!(
-                    "{} (§{}): error {error:?}, expected {:?}",
-                    case.name, case.spec, case.error
+                    "{} (§{}): error {error:?}, expected {expected:?}",
+                    case.name, case.spec
                 ));
                 continue;
             }
@@ -548,30 +851,79 @@ mod tests {
     use super::*;
     use crate::jsonpath::parse;
 
-    struct Naive;
+    /// The per-path functions, one path after the other.
+    struct PerPath;
 
-    impl Engine for Naive {
-        fn map(
+    impl Engine for PerPath {
+        fn apply(
             &self,
-            path: &JsonPath,
+            action: Action,
+            paths: &[JsonPath],
             doc: &mut Value<'static>,
-            f: &mut dyn FnMut(Value<'static>) -> Value<'static>,
-        ) -> Result<(), EvalError<Infallible>> {
-            map_path(path, doc, &mut |v| Ok::<_, Infallible>(f(v)))
+        ) -> Option<&'static str> {
+            let mut first = None;
+            for path in paths {
+                let result = match action {
+                    Action::Map => map_path(path, doc, &mut |v| {
+                        cases::Mark.map(0, v).map_err(|_| MapError::Fail(()))
+                    }),
+                    Action::Delete => delete_path(path, doc).map_err(EvalError::widen),
+                };
+                if let Err(e) = result {
+                    first = first.or(Some(cases::error_kind(&e)));
+                    // Transforms go on after "not found"; anything else fails the response.
+                    if !matches!(e, EvalError::NotFound) {
+                        break;
+                    }
+                }
+            }
+            first
         }
 
-        fn delete(
+        fn reports_not_found(&self) -> bool {
+            true
+        }
+    }
+
+    /// `run`: whole transforms, "not found" swallowed.
+    struct Run;
+
+    impl Engine for Run {
+        fn apply(
             &self,
-            path: &JsonPath,
+            action: Action,
+            paths: &[JsonPath],
             doc: &mut Value<'static>,
-        ) -> Result<(), EvalError<Infallible>> {
-            delete_path(path, doc)
+        ) -> Option<&'static str> {
+            let spec = TransformSpec {
+                action,
+                paths: paths.to_vec(),
+                guard: None,
+                abort_stops_path: false,
+            };
+            run(&[spec], doc, &mut cases::Mark)
+                .err()
+                .map(|e| match e.kind {
+                    ExecErrorKind::Fatal(_) => "fatal",
+                    _ => "transform",
+                })
         }
     }
 
     #[test]
     fn update_cases_pass() {
-        let failures = cases::run_update_cases(&Naive);
+        let failures = cases::run_update_cases(&PerPath);
+        assert!(
+            failures.is_empty(),
+            "{} failing:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
+    }
+
+    #[test]
+    fn update_cases_pass_through_run() {
+        let failures = cases::run_update_cases(&Run);
         assert!(
             failures.is_empty(),
             "{} failing:\n{}",
@@ -584,21 +936,8 @@ mod tests {
     struct Inert;
 
     impl Engine for Inert {
-        fn map(
-            &self,
-            _: &JsonPath,
-            _: &mut Value<'static>,
-            _: &mut dyn FnMut(Value<'static>) -> Value<'static>,
-        ) -> Result<(), EvalError<Infallible>> {
-            Ok(())
-        }
-
-        fn delete(
-            &self,
-            _: &JsonPath,
-            _: &mut Value<'static>,
-        ) -> Result<(), EvalError<Infallible>> {
-            Ok(())
+        fn apply(&self, _: Action, _: &[JsonPath], _: &mut Value<'static>) -> Option<&'static str> {
+            None
         }
     }
 
@@ -663,13 +1002,118 @@ mod tests {
         let result = map_path(&path, &mut d, &mut |v| {
             seen.push(v.clone());
             match v {
-                Value::String(_) => Ok(Value::Null),
-                _ => Err("not a string"),
+                Value::String(_) => {
+                    *v = Value::Null;
+                    Ok(())
+                }
+                _ => Err(MapError::Fail("not a string")),
             }
         });
         assert_eq!(result, Err(EvalError::Transform("not a string")));
         // Elements are visited by descending index: "b", then 1, where it stops.
         assert_eq!(seen, vec![Value::string("b"), Value::Int(1)]);
+    }
+
+    #[test]
+    fn abort_stops_the_rest_of_the_path_and_keeps_earlier_updates() {
+        let path = parse("$.l[*]").expect("test path parses");
+        let mut d = doc(&serde_json::json!({"l": ["a", 1, "b"]}));
+        let result = map_path(&path, &mut d, &mut |v| match v {
+            Value::String(_) => {
+                *v = Value::Null;
+                Ok(())
+            }
+            _ => Err(MapError::<()>::AbortPath),
+        });
+        assert_eq!(result, Ok(3));
+        assert_eq!(d, doc(&serde_json::json!({"l": ["a", 1, null]})));
+    }
+
+    #[test]
+    fn run_reports_the_rule_and_pointer_of_a_failing_value() {
+        struct FailOnNumbers;
+        impl<'a> Mapper<'a> for FailOnNumbers {
+            type Error = &'static str;
+            fn map(&mut self, _: usize, v: &mut Value<'a>) -> Result<(), MapError<Self::Error>> {
+                if v.is_number() {
+                    Err(MapError::Fail("number"))
+                } else {
+                    Ok(())
+                }
+            }
+        }
+        let spec = |p: &str| TransformSpec {
+            action: Action::Map,
+            paths: vec![parse("$.zz").expect("parses"), parse(p).expect("parses")],
+            guard: None,
+            abort_stops_path: false,
+        };
+        let mut d = doc(&serde_json::json!({"a": {"b/c": [1]}}));
+        let e = run(&[spec("$..[0]")], &mut d, &mut FailOnNumbers).expect_err("fails");
+        assert_eq!(
+            (e.transform, e.path, e.pointer.as_deref()),
+            (0, Some(1), Some("/a/b~1c/0"))
+        );
+        assert_eq!(e.kind, ExecErrorKind::Map("number"));
+    }
+
+    #[test]
+    fn abort_from_a_transform_that_may_not_stop_is_an_error() {
+        struct Abort;
+        impl<'a> Mapper<'a> for Abort {
+            type Error = ();
+            fn map(&mut self, _: usize, _: &mut Value<'a>) -> Result<(), MapError<()>> {
+                Err(MapError::AbortPath)
+            }
+        }
+        let spec = TransformSpec {
+            action: Action::Map,
+            paths: vec![parse("$.a").expect("parses")],
+            guard: None,
+            abort_stops_path: false,
+        };
+        let mut d = doc(&serde_json::json!({"a": 1}));
+        let e = run(std::slice::from_ref(&spec), &mut d, &mut Abort).expect_err("fails");
+        assert_eq!(e.kind, ExecErrorKind::UnexpectedAbort);
+        let may = TransformSpec {
+            abort_stops_path: true,
+            ..spec
+        };
+        assert!(run(&[may], &mut d, &mut Abort).is_ok());
+    }
+
+    #[test]
+    fn guards_skip_fail_or_allow_a_transform() {
+        let spec = |guard: &str| TransformSpec {
+            action: Action::Delete,
+            paths: vec![parse("$.a").expect("parses")],
+            guard: Some(parse(guard).expect("parses")),
+            abort_stops_path: false,
+        };
+        let original = serde_json::json!({"a": 1, "l": [], "m": [{"t": "x"}], "s": "str"});
+        let outcome = |guard: &str| {
+            let mut d = doc(&original);
+            run(&[spec(guard)], &mut d, &mut cases::Mark).map(|stats| (stats, d))
+        };
+        let (stats, d) = outcome("$.m[?(@.t == 'x')]").expect("guard passes");
+        assert_eq!(stats.matches(0, 0), 1);
+        assert!(d.as_object().is_some_and(|m| !m.contains_key("a")));
+        let (stats, d) = outcome("$.l").expect("empty list skips");
+        assert_eq!(stats.matches(0, 0), 0);
+        assert_eq!(d, doc(&original));
+        for fatal in ["$.missing", "$.s"] {
+            let e = outcome(fatal).expect_err("guard fails the response");
+            assert_eq!((e.transform, e.path), (0, None));
+            assert!(matches!(e.kind, ExecErrorKind::Fatal(_)));
+        }
+    }
+
+    #[test]
+    fn multi_name_leaf_counts_only_objects_holding_a_name() {
+        let path = parse("$.l[*]['a','b']").expect("parses");
+        let mut d = doc(&serde_json::json!({"l": [{"a": 1}, {"c": 2}, {"b": 3, "a": 4}]}));
+        assert_eq!(delete_path(&path, &mut d), Ok(2));
+        assert_eq!(d, doc(&serde_json::json!({"l": [{}, {"c": 2}, {}]})));
     }
 
     #[test]
@@ -699,7 +1143,10 @@ mod tests {
         map_path(
             &parse("$[1]").expect("test path parses"),
             &mut d,
-            &mut |_| Ok::<_, Infallible>(Value::Null),
+            &mut |v| {
+                *v = Value::Null;
+                Ok::<_, MapError<Infallible>>(())
+            },
         )
         .expect("map succeeds");
         assert_eq!(
@@ -734,6 +1181,58 @@ mod tests {
         let mut v = vec![key("a"), key("c"), key("b"), key("c")];
         sort_like_jayway(&mut v);
         assert_eq!(v, vec![key("c"), key("c"), key("b"), key("a")]);
+    }
+
+    #[test]
+    fn deleting_an_element_moves_the_later_pending_ones_down() {
+        let mut d = doc(&serde_json::json!({"l": ["a", "b", "c", "d"], "m": [[1, 2], 3]}));
+        let at = |segments: &[Segment]| loc(segments);
+        let key = |k: &str| Segment::Key(k.into());
+        // In this order (an inconsistent sort can produce it): l[0] first, then what was l[2];
+        // m[0] goes before the element inside it, which is then detached.
+        let locations = [
+            at(&[key("l"), Segment::Index(0)]),
+            at(&[key("l"), Segment::Index(2)]),
+            at(&[key("m"), Segment::Index(0)]),
+            at(&[key("m"), Segment::Index(0), Segment::Index(1)]),
+            at(&[key("m"), Segment::Index(1)]),
+        ];
+        let result = apply(&mut d, &locations, Update::<Infallible>::Delete);
+        assert!(result.is_ok());
+        assert_eq!(d, doc(&serde_json::json!({"l": ["b", "d"], "m": []})));
+    }
+
+    #[test]
+    fn a_replaced_value_detaches_the_pending_locations_inside_it() {
+        let mut d = doc(&serde_json::json!({"o": {"a": "x"}, "k": {"a": "y", "b": "z"}}));
+        let key = |k: &str| Segment::Key(k.into());
+        let locations = [
+            loc(&[key("o")]),
+            loc(&[key("o"), key("a")]),
+            loc(&[key("k"), Segment::Keys(vec!["a".into(), "a".into()])]),
+            loc(&[key("k"), key("a"), key("deeper")]),
+            loc(&[key("k"), key("b")]),
+        ];
+        let mut seen = Vec::new();
+        let mut f = |v: &mut Value<'static>| {
+            seen.push(v.clone());
+            *v = Value::Null;
+            Ok::<_, MapError<Infallible>>(())
+        };
+        assert!(apply(&mut d, &locations, Update::Map(&mut f)).is_ok());
+        // `o.a` was inside the replaced `o`; the repeated name maps once.
+        assert_eq!(
+            seen,
+            vec![
+                doc(&serde_json::json!({"a": "x"})),
+                Value::string("y"),
+                Value::string("z")
+            ]
+        );
+        assert_eq!(
+            d,
+            doc(&serde_json::json!({"o": null, "k": {"a": null, "b": null}}))
+        );
     }
 
     #[test]

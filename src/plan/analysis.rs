@@ -1,0 +1,546 @@
+//! Which rules of an endpoint can share one walk: the positions rules write and the positions
+//! that are read outside the walk's order, as small automata over keys and indexes, and the
+//! greedy split of the rules into passes.
+//!
+//! A walk applies the rules of a pass in rule order at every node and re-tests a rule's filters,
+//! index and all-names selections after the earlier rules are done inside the node (see
+//! `exec`), so relative reads never need a split. Two reads do: an absolute `$` operand of a
+//! filter, which the walk serves from the document as it was before the pass, and a guard,
+//! evaluated before the walk. Each conflicts with a write of an earlier rule of the pass to a
+//! position related to it; over-approximating only costs a pass, never correctness.
+
+use std::collections::HashSet;
+
+use super::TransformSpec;
+use crate::jsonpath::{Filter, FilterPath, JsonPath, Operand, PathRoot, Selector, Step};
+
+/// One symbol of a position: a member key or an array index, or a class of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Label {
+    Key(String),
+    Elem(u64),
+    AnyElem,
+    /// Any key or index.
+    Any,
+}
+
+impl Label {
+    fn meets(&self, other: &Label) -> bool {
+        match (self, other) {
+            (Label::Key(a), Label::Key(b)) => a == b,
+            (Label::Elem(a), Label::Elem(b)) => a == b,
+            (Label::Any, _)
+            | (_, Label::Any)
+            | (Label::Elem(_) | Label::AnyElem, Label::Elem(_) | Label::AnyElem) => true,
+            _ => false,
+        }
+    }
+}
+
+/// A set of positions (sequences of keys and indexes from the root) as an automaton: state 0
+/// starts, `end` accepts, and every state can reach `end`.
+#[derive(Debug, Clone)]
+pub(crate) struct Positions {
+    moves: Vec<Vec<(Label, u32)>>,
+    eps: Vec<Vec<u32>>,
+    end: u32,
+}
+
+impl Positions {
+    /// The one key every position starts with, when there is one: a cheap way to tell that
+    /// `$.users…` and `$.channels…` never meet.
+    fn head(&self) -> Option<&str> {
+        if self.end == 0 || !self.eps[0].is_empty() {
+            return None;
+        }
+        match self.moves[0].as_slice() {
+            [(Label::Key(k), _)] => Some(k),
+            _ => None,
+        }
+    }
+}
+
+/// Builds [`Positions`] step by step.
+#[derive(Debug, Clone)]
+struct Build {
+    p: Positions,
+    cur: u32,
+    /// Writes keep indexes exact; reads widen them to any element, since deleting an earlier
+    /// element moves a later one under a fixed index.
+    exact_indexes: bool,
+}
+
+impl Build {
+    fn new(exact_indexes: bool) -> Build {
+        Build {
+            p: Positions {
+                moves: vec![Vec::new()],
+                eps: vec![Vec::new()],
+                end: 0,
+            },
+            cur: 0,
+            exact_indexes,
+        }
+    }
+
+    fn state(&mut self) -> u32 {
+        self.p.moves.push(Vec::new());
+        self.p.eps.push(Vec::new());
+        (self.p.moves.len() - 1) as u32
+    }
+
+    fn step(&mut self, step: &Step) {
+        if step.is_descendant() {
+            self.descend();
+        }
+        self.select(step.selector());
+    }
+
+    fn steps(&mut self, steps: &[Step]) {
+        for step in steps {
+            self.step(step);
+        }
+    }
+
+    /// Any number of levels down, none included: where a deep scan applies its selector.
+    fn descend(&mut self) {
+        let s = self.state();
+        self.p.eps[self.cur as usize].push(s);
+        self.p.moves[s as usize].push((Label::Any, s));
+        self.cur = s;
+    }
+
+    fn select(&mut self, selector: &Selector) {
+        let from = self.cur as usize;
+        let next = self.state();
+        let labels: Vec<Label> = match selector {
+            Selector::Name(n) => vec![Label::Key(n.clone())],
+            Selector::Names(ns) => ns.iter().map(|n| Label::Key(n.clone())).collect(),
+            Selector::Wildcard => vec![Label::Any],
+            Selector::Indexes(ix) => ix
+                .iter()
+                .map(|&i| match u64::try_from(i) {
+                    Ok(i) if self.exact_indexes => Label::Elem(i),
+                    _ => Label::AnyElem,
+                })
+                .collect(),
+            Selector::Slice { .. } => vec![Label::AnyElem],
+            // A filter selects the object itself or elements of the array (§6.3.6-7).
+            Selector::Filter(_) => {
+                self.p.eps[from].push(next);
+                vec![Label::AnyElem]
+            }
+        };
+        for label in labels {
+            self.p.moves[from].push((label, next));
+        }
+        self.cur = next;
+    }
+
+    /// Where a filter at the current position reads from: the position itself (an object)
+    /// or one of its elements (an array).
+    fn filtered(&mut self) {
+        self.select(&Selector::Filter(Filter::And(Vec::new())));
+    }
+
+    fn any_step(&mut self) {
+        self.select(&Selector::Wildcard);
+    }
+
+    fn finish(mut self) -> Positions {
+        self.p.end = self.cur;
+        self.p
+    }
+}
+
+/// Limits the work of the analysis; once spent, every open question counts as a conflict.
+#[derive(Debug)]
+pub(crate) struct Budget {
+    left: u64,
+}
+
+impl Budget {
+    pub(crate) fn new(steps: u64) -> Budget {
+        Budget { left: steps }
+    }
+}
+
+/// How a written position must relate to a read one to change what is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Relation {
+    /// The write is at, above or below the read: the read takes the whole value.
+    Either,
+    /// The write is at or above the read: the read only needs the value to be there.
+    AtOrAbove,
+}
+
+/// A guard read or an absolute operand.
+#[derive(Debug, Clone)]
+pub(crate) struct Read {
+    pub positions: Positions,
+    pub relation: Relation,
+}
+
+/// Whether some position of `w` and some position of `v` are related as `relation` says (one a
+/// prefix of the other, equal included), by reachability in the product of the two automata.
+pub(crate) fn related(
+    w: &Positions,
+    v: &Positions,
+    relation: Relation,
+    budget: &mut Budget,
+) -> bool {
+    if let (Some(a), Some(b)) = (w.head(), v.head())
+        && a != b
+    {
+        return false;
+    }
+    let mut seen: HashSet<(u32, u32)> = HashSet::new();
+    let mut stack = vec![(0, 0)];
+    while let Some((a, b)) = stack.pop() {
+        if !seen.insert((a, b)) {
+            continue;
+        }
+        if budget.left == 0 {
+            return true;
+        }
+        budget.left -= 1;
+        if a == w.end || (b == v.end && relation == Relation::Either) {
+            return true;
+        }
+        for &a2 in &w.eps[a as usize] {
+            stack.push((a2, b));
+        }
+        for &b2 in &v.eps[b as usize] {
+            stack.push((a, b2));
+        }
+        for (la, a2) in &w.moves[a as usize] {
+            for (lb, b2) in &v.moves[b as usize] {
+                if la.meets(lb) {
+                    stack.push((*a2, *b2));
+                }
+            }
+        }
+    }
+    false
+}
+
+/// What one rule writes, and what it reads outside the walk's order.
+#[derive(Debug, Clone)]
+pub(crate) struct RuleFacts {
+    /// The locations the rule acts on (for a multi-name leaf, its members).
+    pub writes: Positions,
+    /// Absolute `$` operands of its filters.
+    pub absolute: Vec<Positions>,
+}
+
+impl RuleFacts {
+    pub(crate) fn of(path: &JsonPath) -> RuleFacts {
+        let mut absolute = Vec::new();
+        let mut writes = Build::new(true);
+        for step in &path.steps {
+            if let Selector::Filter(f) = step.selector() {
+                filter_reads(f, None, &mut Vec::new(), &mut absolute);
+            }
+            writes.step(step);
+        }
+        RuleFacts {
+            writes: writes.finish(),
+            absolute,
+        }
+    }
+}
+
+/// Everything an `applyOnlyWhen` guard reads (§2.0): whether its matches exist, what its
+/// filters compare, and the arrays it indexes (a deletion before an index moves what it
+/// selects). A definite guard also reads its value (is it a non-empty list?).
+pub(crate) fn guard_reads(guard: &JsonPath) -> Vec<Read> {
+    let either = |positions| Read {
+        positions,
+        relation: Relation::Either,
+    };
+    let mut all = Vec::new();
+    let mut prefix = Build::new(false);
+    for step in &guard.steps {
+        let mut at = prefix.clone();
+        if step.is_descendant() {
+            at.descend();
+        }
+        match step.selector() {
+            Selector::Filter(f) => {
+                at.filtered();
+                let (mut relative, mut absolute) = (Vec::new(), Vec::new());
+                filter_reads(f, Some(&at), &mut relative, &mut absolute);
+                all.extend(relative.into_iter().chain(absolute).map(either));
+            }
+            Selector::Indexes(_) | Selector::Slice { .. } => {
+                at.any_step();
+                all.push(Read {
+                    positions: at.finish(),
+                    relation: Relation::AtOrAbove,
+                });
+            }
+            _ => {}
+        }
+        prefix.step(step);
+    }
+    all.push(Read {
+        positions: prefix.finish(),
+        relation: if guard.is_definite() {
+            Relation::Either
+        } else {
+            Relation::AtOrAbove
+        },
+    });
+    all
+}
+
+/// The paths a filter reads: relative ones from `filtered` (when given), absolute ones from
+/// the root.
+fn filter_reads(
+    filter: &Filter,
+    filtered: Option<&Build>,
+    relative: &mut Vec<Positions>,
+    absolute: &mut Vec<Positions>,
+) {
+    let mut path = |p: &FilterPath| match (p.root, filtered) {
+        (PathRoot::Current, Some(filtered)) => {
+            let mut b = filtered.clone();
+            b.steps(&p.steps);
+            relative.push(b.finish());
+        }
+        (PathRoot::Current, None) => {}
+        (PathRoot::Document, _) => {
+            let mut b = Build::new(false);
+            b.steps(&p.steps);
+            absolute.push(b.finish());
+        }
+    };
+    let mut stack = vec![filter];
+    while let Some(f) = stack.pop() {
+        match f {
+            Filter::Or(fs) | Filter::And(fs) => stack.extend(fs),
+            Filter::Not(inner) => stack.push(inner),
+            Filter::Exists(p) => path(p),
+            Filter::Compare { left, right, .. } => {
+                for operand in [left, right] {
+                    if let Operand::Path(p) = operand {
+                        path(p);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A rule by its global number; rules are numbered transform by transform, path by path.
+pub(crate) type RuleId = u32;
+
+/// What a pass is made of, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Item {
+    /// Transform `t`'s `applyOnlyWhen`.
+    Guard(usize),
+    Rule(RuleId),
+}
+
+/// Why an item cannot join the pass being built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Conflict {
+    /// `reader` has an absolute filter operand that the earlier `writer` changes.
+    AbsoluteReadOfWrite { writer: RuleId, reader: RuleId },
+    /// The guard of `transform` reads what `writer`, of an earlier transform, changes.
+    GuardReadsWrite { writer: RuleId, transform: usize },
+}
+
+/// The facts of every rule and guard of an endpoint.
+#[derive(Debug)]
+pub(crate) struct Analysis {
+    pub facts: Vec<RuleFacts>,
+    pub guards: Vec<Option<Vec<Read>>>,
+    budget: Budget,
+}
+
+/// The analysis gives up after this many product states and assumes conflicts from then on.
+const ANALYSIS_BUDGET: u64 = 4_000_000;
+
+impl Analysis {
+    pub(crate) fn new(transforms: &[TransformSpec]) -> Analysis {
+        Analysis {
+            facts: transforms
+                .iter()
+                .flat_map(|t| t.paths.iter().map(RuleFacts::of))
+                .collect(),
+            guards: transforms
+                .iter()
+                .map(|t| t.guard.as_ref().map(guard_reads))
+                .collect(),
+            budget: Budget::new(ANALYSIS_BUDGET),
+        }
+    }
+
+    /// The first conflict of rule `q` with the rules already in the pass, in rule order.
+    pub(crate) fn rule_conflict(&mut self, pass: &[RuleId], q: RuleId) -> Option<Conflict> {
+        let (facts, budget) = (&self.facts, &mut self.budget);
+        let reads = &facts[q as usize].absolute;
+        if reads.is_empty() {
+            return None;
+        }
+        pass.iter()
+            .find(|&&p| {
+                reads
+                    .iter()
+                    .any(|a| related(&facts[p as usize].writes, a, Relation::Either, budget))
+            })
+            .map(|&p| Conflict::AbsoluteReadOfWrite {
+                writer: p,
+                reader: q,
+            })
+    }
+
+    /// The first rule of the pass whose writes the guard of transform `t` reads. Every rule
+    /// already in the pass belongs to an earlier transform.
+    pub(crate) fn guard_conflict(&mut self, pass: &[RuleId], t: usize) -> Option<Conflict> {
+        let reads = self.guards.get(t)?.as_ref()?;
+        pass.iter()
+            .find(|&&p| {
+                reads.iter().any(|g| {
+                    related(
+                        &self.facts[p as usize].writes,
+                        &g.positions,
+                        g.relation,
+                        &mut self.budget,
+                    )
+                })
+            })
+            .map(|&p| Conflict::GuardReadsWrite {
+                writer: p,
+                transform: t,
+            })
+    }
+
+    pub(crate) fn budget_spent(&self) -> bool {
+        self.budget.left == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jsonpath::parse;
+
+    fn positions(path: &str) -> Positions {
+        RuleFacts::of(&parse(path).expect("test path parses")).writes
+    }
+
+    fn rel(w: &str, v: &str) -> bool {
+        related(
+            &positions(w),
+            &positions(v),
+            Relation::Either,
+            &mut Budget::new(1_000_000),
+        )
+    }
+
+    #[test]
+    fn prefix_relation_holds_for_ancestors_descendants_and_equals() {
+        assert!(rel("$.a", "$.a.b"));
+        assert!(rel("$.a.b", "$.a"));
+        assert!(rel("$.a", "$.a"));
+        assert!(!rel("$.a.c", "$.a.b"));
+        assert!(rel("$", "$.x.y"));
+    }
+
+    #[test]
+    fn deep_scans_and_wildcards_reach_any_depth() {
+        assert!(rel("$..email", "$.users[3].email"));
+        assert!(rel("$.users[*].email", "$.users[3].email"));
+        // An `email` can sit below any position.
+        assert!(rel("$..email", "$.users[3].name"));
+        assert!(!rel("$.a..email", "$.b.email"));
+        assert!(!rel("$.a[*].email", "$.a[0].name"));
+    }
+
+    #[test]
+    fn exact_indexes_in_writes_tell_elements_apart() {
+        assert!(!rel("$.l[0]", "$.l[1]"));
+        assert!(rel("$.l[-1]", "$.l[1]"));
+        assert!(rel("$.l[1:]", "$.l[1]"));
+        // Keys are never elements.
+        assert!(!rel("$.l[0]", "$.l.a"));
+    }
+
+    #[test]
+    fn a_filter_is_the_object_itself_or_an_element() {
+        assert!(rel("$.l[?(@.a)]", "$.l"));
+        assert!(rel("$.l[?(@.a)]", "$.l[2].x"));
+        assert!(!rel("$.l[?(@.a)].b", "$.l.c"));
+    }
+
+    #[test]
+    fn absolute_operands_are_the_reads_of_a_rule() {
+        let facts = RuleFacts::of(&parse("$.l[?(@.id == $.owner && @.x)].id").expect("parses"));
+        assert_eq!(facts.absolute.len(), 1);
+        let budget = &mut Budget::new(1000);
+        assert!(related(
+            &positions("$.owner"),
+            &facts.absolute[0],
+            Relation::Either,
+            budget
+        ));
+        assert!(!related(
+            &positions("$.l[*].id"),
+            &facts.absolute[0],
+            Relation::Either,
+            budget
+        ));
+    }
+
+    fn guard_reads_write(guard: &str, writer: &str) -> bool {
+        let w = positions(writer);
+        guard_reads(&parse(guard).expect("test path parses"))
+            .iter()
+            .any(|g| related(&w, &g.positions, g.relation, &mut Budget::new(1_000_000)))
+    }
+
+    #[test]
+    fn guards_read_their_matches_and_filter_operands() {
+        let guard = "$.records[?(@.attributes.type == 'User')]";
+        assert!(guard_reads_write(guard, "$.records[*].attributes.type"));
+        assert!(guard_reads_write(guard, "$..attributes"));
+        assert!(guard_reads_write(guard, "$.records[*]"));
+        assert!(!guard_reads_write(guard, "$.totalSize"));
+    }
+
+    #[test]
+    fn an_indefinite_guard_ignores_changes_inside_its_matches() {
+        let guard = "$.records[?(@.attributes.type == 'User')]";
+        assert!(!guard_reads_write(guard, "$.records[*].Email"));
+        // A definite guard reads its value: is it a non-empty list?
+        assert!(guard_reads_write("$.records", "$.records[0]"));
+        assert!(!guard_reads_write("$.records[*]", "$.records[0].Email"));
+    }
+
+    #[test]
+    fn guards_that_index_read_the_whole_array() {
+        assert!(guard_reads_write("$.l[1]", "$.l[0]"));
+        assert!(!guard_reads_write("$.l[1]", "$.m[0]"));
+    }
+
+    #[test]
+    fn an_empty_budget_answers_yes() {
+        let budget = &mut Budget::new(0);
+        assert!(related(
+            &positions("$..a"),
+            &positions("$..b"),
+            Relation::Either,
+            budget
+        ));
+        // Different first keys are told apart before any search.
+        assert!(!related(
+            &positions("$.a"),
+            &positions("$.b"),
+            Relation::Either,
+            budget
+        ));
+    }
+}
