@@ -265,6 +265,14 @@ fn compile_summarizes_every_endpoint() {
 }
 
 #[test]
+fn compile_explain_prints_each_endpoint_plan() {
+    let (status, out, err) = run(&["compile", "--explain", "example-rules/zoom/zoom.yaml"]);
+    assert_eq!(status, Status::Ok, "{err}");
+    assert_eq!(out.matches("\nplan of endpoint ").count(), 11);
+    insta::assert_snapshot!("compile_explain_zoom", out);
+}
+
+#[test]
 fn compile_refuses_invalid_rules_with_their_findings() {
     let (status, out, err) = run(&["compile", &invalid("unknown-kind.yaml")]);
     assert_eq!(status, Status::Invalid);

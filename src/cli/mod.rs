@@ -43,6 +43,10 @@ pub enum Command {
     Compile {
         /// A rules file (YAML or JSON).
         file: PathBuf,
+        /// Also print each endpoint's compiled plan: the merged paths as nodes and edges, the
+        /// actions with the rule that owns each, and the passes over the document.
+        #[arg(long)]
+        explain: bool,
         #[arg(long, value_enum, default_value_t = FormatArg::Human)]
         format: FormatArg,
     },
@@ -181,7 +185,11 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result
             out.write_all(text.as_bytes())?;
             Ok(Status::Ok)
         }
-        Command::Compile { file, format } => compile(&file, format.into(), out, err),
+        Command::Compile {
+            file,
+            explain,
+            format,
+        } => compile(&file, explain, format.into(), out, err),
         Command::Sanitize {
             rules,
             url,
@@ -280,6 +288,7 @@ fn validate(files: &[PathBuf], format: Format, out: &mut dyn Write) -> anyhow::R
 
 fn compile(
     file: &Path,
+    explain: bool,
     format: Format,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -301,6 +310,44 @@ fn compile(
     };
     out.write_all(rules::summary::render(&rules).as_bytes())
         .context("writing the summary")?;
+    if explain {
+        return explain_plans(file, rules, out, err);
+    }
+    Ok(Status::Ok)
+}
+
+/// Prints the compiled plan of every endpoint.
+fn explain_plans(
+    file: &Path,
+    rules: rules::Rules,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<Status> {
+    use crate::pseudonym::{
+        DomainHandling, EmailCanonicalization, Pseudonymizer, SecretValues, Secrets,
+    };
+    use crate::sanitize::Sanitizer;
+    // Compiling needs no secrets: no value is transformed.
+    let pseudonymizer = Pseudonymizer::new(
+        Secrets::new(SecretValues::default()),
+        EmailCanonicalization::default(),
+        DomainHandling::default(),
+    )?;
+    let n = rules.endpoints.len();
+    let sanitizer = Sanitizer::new(std::sync::Arc::new(rules), pseudonymizer, Engine::Plan);
+    for i in 0..n {
+        match sanitizer.explain(i) {
+            Ok(plan) => {
+                writeln!(out, "\nplan of endpoint {}", i + 1)?;
+                out.write_all(plan.unwrap_or_default().as_bytes())?;
+            }
+            Err(e) => {
+                let d = e.to_diagnostic("-");
+                err.write_all(render_human(file, &[d]).as_bytes())?;
+                return Ok(Status::Invalid);
+            }
+        }
+    }
     Ok(Status::Ok)
 }
 

@@ -49,6 +49,8 @@ pub enum Selection {
 #[derive(Debug)]
 struct CompiledEndpoint {
     augments: Vec<TextDigestAugment>,
+    /// Why responses of this endpoint cannot be sanitized, if they cannot.
+    unsupported: Option<SanitizeError>,
     transforms: Transforms,
 }
 
@@ -193,6 +195,7 @@ impl Sanitizer {
         };
         let parse = |p: &Located<String>| jsonpath::parse(p).map_err(|e| path_error(p, e));
         let mut augments = Vec::new();
+        let mut unsupported = None;
         for augment in &endpoint.augments {
             match &augment.kind {
                 AugmentKind::TextDigest(o) => augments.push(TextDigestAugment {
@@ -210,7 +213,7 @@ impl Sanitizer {
                     keywords: Keywords::new(&o.keywords),
                 }),
                 AugmentKind::SentenceMetadata(_) => {
-                    return Err(SanitizeError::Unsupported {
+                    unsupported.get_or_insert(SanitizeError::Unsupported {
                         location: self.location(augment.kind_span),
                         what: "`sentenceMetadata` augments need NLP models that psoxy-rules \
                                does not have"
@@ -220,6 +223,7 @@ impl Sanitizer {
             }
         }
         let mut transforms = Vec::with_capacity(endpoint.transforms.len());
+        let mut specs = Vec::with_capacity(endpoint.transforms.len());
         for t in &endpoint.transforms {
             let value_fn = ValueFn::compile(&t.kind).map_err(|e| match e {
                 CompileError::Regex { pattern, error } => SanitizeError::Endpoint {
@@ -236,23 +240,30 @@ impl Sanitizer {
                     reason: e.to_string(),
                 },
             })?;
+            let guard = t.apply_only_when.as_ref().filter(|g| !g.trim().is_empty());
+            specs.push(Transforms::spec(
+                &value_fn,
+                t.json_paths.iter().map(parse).collect::<Result<_, _>>()?,
+                guard.map(parse).transpose()?,
+            ));
             transforms.push(CompiledTransform {
                 name: t.kind.name(),
-                paths: t.json_paths.iter().map(parse).collect::<Result<_, _>>()?,
                 path_locations: t.json_paths.iter().map(|p| self.location(p.span)).collect(),
-                guard: t
-                    .apply_only_when
-                    .as_ref()
-                    .filter(|g| !g.trim().is_empty())
-                    .map(|g| Ok::<_, SanitizeError>((parse(g)?, self.location(g.span))))
-                    .transpose()?,
+                guard_location: guard.map(|g| self.location(g.span)),
                 value_fn,
             });
         }
         Ok(CompiledEndpoint {
             augments,
-            transforms: Transforms::new(transforms, self.engine),
+            unsupported,
+            transforms: Transforms::new(transforms, specs, self.engine),
         })
+    }
+
+    /// The compiled plan of endpoint `i` in its readable form (nodes, edges, actions and
+    /// passes), or `None` when the engine is the naive one.
+    pub fn explain(&self, i: usize) -> Result<Option<String>, SanitizeError> {
+        Ok(self.compiled(i)?.transforms.explain())
     }
 
     /// Sanitizes a response body for `method url` (§7.1).
@@ -360,6 +371,9 @@ impl Sanitizer {
         value: &mut Value<'_>,
         trace: Option<&mut Trace>,
     ) -> Result<(), SanitizeError> {
+        if let Some(e) = &endpoint.unsupported {
+            return Err(e.clone());
+        }
         apply_augments(value, &endpoint.augments);
         if let Some(schema) = schema {
             let v = std::mem::replace(value, Value::Null);
@@ -370,10 +384,22 @@ impl Sanitizer {
                     error,
                 })?;
         }
-        if let Some(trace) = trace {
-            endpoint.transforms.trace(value, trace);
+        let Some(trace) = trace else {
+            return endpoint
+                .transforms
+                .run(value, &self.pseudonymizer)
+                .map(drop);
+        };
+        endpoint.transforms.trace(value, trace);
+        let stats = endpoint.transforms.run(value, &self.pseudonymizer)?;
+        for (t, counts) in stats.matches.iter().enumerate() {
+            for (p, n) in counts.iter().enumerate() {
+                if let Some(total) = trace.matches.get_mut(t).and_then(|m| m.get_mut(p)) {
+                    *total += n;
+                }
+            }
         }
-        endpoint.transforms.run(value, &self.pseudonymizer)
+        Ok(())
     }
 }
 

@@ -3,7 +3,10 @@
 use crate::diag::Location;
 use crate::json::Value;
 use crate::jsonpath::JsonPath;
-use crate::plan::naive::{self, EvalError, ReadResult, Selected};
+use crate::plan::naive::{self, ReadResult, Selected};
+use crate::plan::{
+    Action, ExecError, ExecErrorKind, MapError, Mapper, Plan, RunStats, TransformSpec, compile,
+};
 use crate::pseudonym::Pseudonymizer;
 use crate::transform::TransformError;
 use crate::transform::compiled::ValueFn;
@@ -24,84 +27,136 @@ pub enum Engine {
 #[derive(Debug)]
 pub(super) struct CompiledTransform {
     pub name: &'static str,
-    pub paths: Vec<JsonPath>,
     pub path_locations: Vec<Location>,
-    pub guard: Option<(JsonPath, Location)>,
+    pub guard_location: Option<Location>,
     pub value_fn: ValueFn,
 }
 
 /// An endpoint's transforms, in order, with the engine that runs them.
 #[derive(Debug)]
 pub(super) struct Transforms {
-    transforms: Vec<CompiledTransform>,
-    #[allow(dead_code)]
-    engine: Engine,
+    compiled: Vec<CompiledTransform>,
+    specs: Vec<TransformSpec>,
+    /// The compiled plan, for [`Engine::Plan`].
+    plan: Option<Plan>,
+}
+
+/// The value functions, as the engines call them.
+struct ValueMapper<'f> {
+    transforms: &'f [CompiledTransform],
+    pseudonymizer: &'f Pseudonymizer,
+}
+
+impl<'a> Mapper<'a> for ValueMapper<'_> {
+    type Error = TransformError;
+
+    fn map(
+        &mut self,
+        transform: usize,
+        value: &mut Value<'a>,
+    ) -> Result<(), MapError<Self::Error>> {
+        match self.transforms[transform]
+            .value_fn
+            .apply(value, self.pseudonymizer)
+        {
+            Ok(v) => {
+                *value = v;
+                Ok(())
+            }
+            Err(TransformError::InnerPathNotFound) => Err(MapError::AbortPath),
+            Err(e) => Err(MapError::Fail(e)),
+        }
+    }
 }
 
 impl Transforms {
-    pub fn new(transforms: Vec<CompiledTransform>, engine: Engine) -> Self {
-        Transforms { transforms, engine }
-    }
-
-    /// Applies every transform to `doc` (§2.0): the guard, then each path in order; a path
-    /// that does not exist is skipped.
-    pub fn run(&self, doc: &mut Value<'_>, p: &Pseudonymizer) -> Result<(), SanitizeError> {
-        for t in &self.transforms {
-            if let Some((guard, location)) = &t.guard {
-                let passes = naive::read_path(guard, doc)
-                    .and_then(|r| r.guard_passes())
-                    .map_err(|e| SanitizeError::Guard {
-                        location: location.clone(),
-                        reason: match e {
-                            EvalError::NotFound => {
-                                "the path does not exist in the document".to_owned()
-                            }
-                            EvalError::Fatal { message } => message,
-                            EvalError::Transform(never) => match never {},
-                        },
-                    })?;
-                if !passes {
-                    continue;
-                }
-            }
-            for (path, location) in t.paths.iter().zip(&t.path_locations) {
-                let result = if t.value_fn.is_delete() {
-                    naive::delete_path(path, doc).map_err(EvalError::widen)
-                } else {
-                    naive::map_path(path, doc, &mut |v| t.value_fn.apply(&v, p))
-                };
-                let failure = |reason: String| SanitizeError::Transform {
-                    location: location.clone(),
-                    kind: t.name,
-                    pointer: None,
-                    reason,
-                };
-                match result {
-                    Ok(())
-                    | Err(
-                        EvalError::NotFound
-                        | EvalError::Transform(TransformError::InnerPathNotFound),
-                    ) => {}
-                    Err(EvalError::Fatal { message }) => return Err(failure(message)),
-                    Err(EvalError::Transform(e)) => return Err(failure(e.to_string())),
-                }
-            }
+    /// `specs[t]` holds the paths and guard of `transforms[t]`.
+    pub fn new(
+        transforms: Vec<CompiledTransform>,
+        specs: Vec<TransformSpec>,
+        engine: Engine,
+    ) -> Self {
+        let plan = (engine == Engine::Plan).then(|| compile(&specs));
+        Transforms {
+            compiled: transforms,
+            specs,
+            plan,
         }
-        Ok(())
     }
 
-    /// Records what each path selects in `doc` (read-only, before any transform runs).
+    /// The engine's input for one transform.
+    pub fn spec(
+        value_fn: &ValueFn,
+        paths: Vec<JsonPath>,
+        guard: Option<JsonPath>,
+    ) -> TransformSpec {
+        TransformSpec {
+            action: if value_fn.is_delete() {
+                Action::Delete
+            } else {
+                Action::Map
+            },
+            paths,
+            guard,
+            abort_stops_path: value_fn.may_abort_path(),
+        }
+    }
+
+    /// The compiled plan in its readable form, when the engine is the plan.
+    pub fn explain(&self) -> Option<String> {
+        self.plan.as_ref().map(Plan::explain)
+    }
+
+    /// Applies every transform to `doc` (§2.0): each transform's guard, then its paths in order;
+    /// a path that does not exist is skipped.
+    pub fn run(&self, doc: &mut Value<'_>, p: &Pseudonymizer) -> Result<RunStats, SanitizeError> {
+        let mut mapper = ValueMapper {
+            transforms: &self.compiled,
+            pseudonymizer: p,
+        };
+        let result = match &self.plan {
+            Some(plan) => plan.run(doc, &mut mapper),
+            None => naive::run(&self.specs, doc, &mut mapper),
+        };
+        result.map_err(|e| self.error(e))
+    }
+
+    fn error(&self, e: ExecError<TransformError>) -> SanitizeError {
+        let t = &self.compiled[e.transform];
+        let reason = match e.kind {
+            ExecErrorKind::Fatal(message) => message,
+            ExecErrorKind::Map(error) => error.to_string(),
+            ExecErrorKind::UnexpectedAbort => {
+                "the value function stopped its path unexpectedly".to_owned()
+            }
+        };
+        match e.path {
+            Some(p) => SanitizeError::Transform {
+                location: t.path_locations[p].clone(),
+                kind: t.name,
+                pointer: e.pointer,
+                reason,
+            },
+            None => SanitizeError::Guard {
+                location: t.guard_location.clone().unwrap_or_else(|| {
+                    t.path_locations.first().cloned().unwrap_or(Location::File {
+                        file: String::new(),
+                    })
+                }),
+                reason,
+            },
+        }
+    }
+
+    /// Records the values each path selects in `doc` (read-only, before any transform runs).
     pub fn trace(&self, doc: &Value<'_>, trace: &mut Trace) {
-        for (t, transform) in self.transforms.iter().enumerate() {
-            for (p, path) in transform.paths.iter().enumerate() {
+        for (t, spec) in self.specs.iter().enumerate() {
+            for (p, path) in spec.paths.iter().enumerate() {
                 let selected = match naive::read_path(path, doc) {
                     Ok(ReadResult::List(items)) => items,
                     Ok(ReadResult::Definite(item)) => vec![item],
                     Err(_) => Vec::new(),
                 };
-                if let Some(count) = trace.matches.get_mut(t).and_then(|m| m.get_mut(p)) {
-                    *count += selected.len() as u64;
-                }
                 for item in selected {
                     let mut strings = Vec::new();
                     match item {

@@ -7,7 +7,7 @@ use super::text;
 use super::text_digest::{Keywords, digest};
 use crate::json::{Value, parse_value, to_compact_string, to_smart_string};
 use crate::jsonpath::{JsonPath, Segment};
-use crate::plan::naive;
+use crate::plan::{MapError, naive};
 
 /// A compiled `textDigest` augment.
 #[derive(Debug, Clone)]
@@ -57,14 +57,12 @@ fn compute(source: &Value<'_>, augment: &TextDigestAugment) -> Option<Value<'sta
     };
     let mut inner = parse_value(s).ok()?;
     let mut replaced = false;
-    naive::map_path(inner_path, &mut inner, &mut |v| {
-        Ok::<_, ()>(match v {
-            Value::String(t) => {
-                replaced = true;
-                text(to_compact_string(&digest(&t, &augment.keywords).to_value()))
-            }
-            other => other,
-        })
+    naive::map_path(inner_path, &mut inner, &mut |v: &mut Value<'_>| {
+        if let Value::String(t) = v {
+            *v = text(to_compact_string(&digest(t, &augment.keywords).to_value()));
+            replaced = true;
+        }
+        Ok::<(), MapError<()>>(())
     })
     .ok()?;
     replaced.then(|| text(to_smart_string(&inner)))

@@ -8,6 +8,7 @@ use super::{TransformError, filter_token, redact_except, redact_regex, text};
 use crate::jregex::{Flags, Regex, RegexError};
 use crate::json::{Value, parse_value, to_smart_string};
 use crate::jsonpath::{self, JsonPath, PathError};
+use crate::plan::MapError;
 use crate::plan::naive::{self, EvalError};
 use crate::pseudonym::Pseudonymizer;
 use crate::rules::{Encoding, Located, TransformKind};
@@ -222,14 +223,15 @@ fn text_digest<'a>(
         kind: KIND,
         reason: e.to_string(),
     })?;
-    let mut digest_inner = |value: Value<'_>| -> Result<Value<'_>, TransformError> {
-        Ok(match value {
-            Value::String(s) => text(digest(&s, keywords).to_json()),
+    let mut digest_inner = |value: &mut Value<'_>| -> Result<(), MapError<TransformError>> {
+        *value = match value {
+            Value::String(s) => text(digest(s, keywords).to_json()),
             _ => Value::Null,
-        })
+        };
+        Ok(())
     };
     match naive::map_path(inner_path, &mut inner, &mut digest_inner) {
-        Ok(()) => Ok(text(to_smart_string(&inner))),
+        Ok(_) => Ok(text(to_smart_string(&inner))),
         Err(EvalError::NotFound) => Err(TransformError::InnerPathNotFound),
         Err(EvalError::Fatal { message }) => Err(TransformError::InnerJson {
             kind: KIND,
