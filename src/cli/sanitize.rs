@@ -27,7 +27,7 @@ pub(super) struct Args<'a> {
 }
 
 /// Outputs up to this size are assembled in memory; larger ones in a temporary file.
-const SPOOL_IN_MEMORY: usize = 64 << 20;
+const SPOOL_IN_MEMORY: usize = 4 << 20;
 
 pub(super) fn run(
     args: &Args<'_>,
@@ -66,6 +66,9 @@ pub(super) fn run(
         } else {
             Output::Compact
         },
+        size_hint: (args.body != Path::new("-"))
+            .then(|| std::fs::metadata(args.body).ok().map(|m| m.len()))
+            .flatten(),
         ..StreamOptions::default()
     };
     // The output is spooled and released only on success: a failure in the middle of a large

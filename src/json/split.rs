@@ -44,13 +44,21 @@ pub struct Splitter<R> {
 
 impl<R: BufRead> Splitter<R> {
     pub fn new(reader: R, target: usize) -> Self {
+        Self::with_capacity(reader, target, None)
+    }
+
+    /// Like [`Splitter::new`], reserving room for a stream of `size` bytes up front when it is
+    /// known and moderate: a single large document is then read without reallocations.
+    pub fn with_capacity(reader: R, target: usize, size: Option<u64>) -> Self {
+        const MAX_RESERVE: u64 = 256 << 20;
+        let reserve = size.filter(|&s| s <= MAX_RESERVE).unwrap_or(0) as usize;
         Splitter {
             reader,
             target: target.max(1),
             offset: 0,
             lines: 0,
             column: 0,
-            pending: Vec::new(),
+            pending: Vec::with_capacity(reserve),
             scanned: 0,
             depth: 0,
             in_string: false,
@@ -92,7 +100,12 @@ impl<R: BufRead> Splitter<R> {
 
     fn emit(&mut self, cut: usize) -> Segment {
         let rest = self.pending.split_off(cut);
-        let bytes = std::mem::replace(&mut self.pending, rest);
+        let mut bytes = std::mem::replace(&mut self.pending, rest);
+        // The buffer may have been reserved for the whole stream; a small segment does not
+        // keep all of it.
+        if bytes.capacity() > 2 * bytes.len() {
+            bytes.shrink_to_fit();
+        }
         let segment = Segment {
             offset: self.offset,
             lines_before: self.lines,

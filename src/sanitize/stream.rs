@@ -10,7 +10,10 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use super::{CompiledEndpoint, Output, SanitizeError, Sanitizer, Selection};
 use crate::filter::SchemaRoot;
 use crate::json::split::{Segment, Splitter};
-use crate::json::{ParseError, parse_values, validate_utf8, write_compact, write_pretty};
+use crate::json::{
+    ParseError, parse_values, validate_utf8, write_compact, write_compact_to, write_pretty,
+    write_pretty_to,
+};
 
 /// How a stream is processed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,6 +23,9 @@ pub struct StreamOptions {
     /// Segments hold whole values and end at the first value boundary after this many bytes.
     pub segment_bytes: usize,
     pub output: Output,
+    /// The body's size when known in advance (a file), to read a single large document into
+    /// a buffer of the right size.
+    pub size_hint: Option<u64>,
 }
 
 impl Default for StreamOptions {
@@ -28,6 +34,7 @@ impl Default for StreamOptions {
             jobs: 1,
             segment_bytes: 1 << 20,
             output: Output::Compact,
+            size_hint: None,
         }
     }
 }
@@ -78,21 +85,58 @@ impl Sanitizer {
             });
         };
         let endpoint = self.compiled(i)?;
-        let splitter = Splitter::new(input, options.segment_bytes);
-        let mut writer = OrderedWriter::new(output, options.output);
+        let splitter = Splitter::with_capacity(input, options.segment_bytes, options.size_hint);
         if options.jobs <= 1 || options.output == Output::Pretty {
-            for segment in splitter {
-                let segment = segment?;
-                let len = segment.bytes.len() as u64;
-                let done = self.sanitize_segment(i, endpoint, &segment, options.output);
-                if !writer.write(done, len)? {
-                    break;
-                }
-            }
-            return Ok(writer.stats);
+            return self.sequential(i, endpoint, splitter, output, options.output);
         }
+        let mut writer = OrderedWriter::new(output, options.output);
         self.parallel(i, endpoint, splitter, &mut writer, options)?;
         Ok(writer.stats)
+    }
+
+    /// One segment after the other on the calling thread, each value written as soon as it is
+    /// sanitized, so a large document is never held twice.
+    fn sequential<R: BufRead>(
+        &self,
+        i: usize,
+        endpoint: &CompiledEndpoint,
+        splitter: Splitter<R>,
+        output: &mut dyn Write,
+        mode: Output,
+    ) -> Result<StreamStats, StreamError> {
+        let mut stats = StreamStats::default();
+        let mut out = CountingWriter {
+            inner: output,
+            written: 0,
+        };
+        let schema = self.rules.endpoints[i].response_schema.as_ref();
+        let root = SchemaRoot::new(self.rules.definitions.as_ref());
+        for segment in splitter {
+            let segment = segment?;
+            stats.bytes_in += segment.bytes.len() as u64;
+            let text = validate_utf8(&segment.bytes).map_err(|e| locate(&segment, e))?;
+            for value in parse_values(text) {
+                let mut value = value.map_err(|e| locate(&segment, e))?;
+                self.sanitize_value(endpoint, schema, root, &mut value, None)?;
+                match mode {
+                    Output::Compact => {
+                        if stats.values > 0 {
+                            out.write_all(b"\n")?;
+                        }
+                        write_compact_to(&value, &mut out)?;
+                    }
+                    Output::Pretty => {
+                        write_pretty_to(&value, &mut out)?;
+                        stats.values = 1;
+                        stats.bytes_out = out.written;
+                        return Ok(stats);
+                    }
+                }
+                stats.values += 1;
+            }
+        }
+        stats.bytes_out = out.written;
+        Ok(stats)
     }
 
     /// Producer, `jobs` workers, and the calling thread writing results in input order. At
@@ -141,7 +185,7 @@ impl Sanitizer {
         })
     }
 
-    /// Sanitizes the values of one segment; parse errors are located in the whole stream.
+    /// Sanitizes the values of one segment into a buffer (for the parallel path).
     fn sanitize_segment(
         &self,
         i: usize,
@@ -149,25 +193,13 @@ impl Sanitizer {
         segment: &Segment,
         output: Output,
     ) -> Done {
-        let locate = |e: ParseError| {
-            SanitizeError::InvalidJson(ParseError {
-                offset: e.offset + segment.offset,
-                column: if e.line == 1 {
-                    e.column + segment.column_before as u32
-                } else {
-                    e.column
-                },
-                line: e.line + segment.lines_before as u32,
-                ..e
-            })
-        };
-        let text = validate_utf8(&segment.bytes).map_err(locate)?;
+        let text = validate_utf8(&segment.bytes).map_err(|e| locate(segment, e))?;
         let schema = self.rules.endpoints[i].response_schema.as_ref();
         let root = SchemaRoot::new(self.rules.definitions.as_ref());
         let mut out = Vec::with_capacity(segment.bytes.len());
         let mut values = 0;
         for value in parse_values(text) {
-            let mut value = value.map_err(locate)?;
+            let mut value = value.map_err(|e| locate(segment, e))?;
             self.sanitize_value(endpoint, schema, root, &mut value, None)?;
             match output {
                 Output::Compact => {
@@ -184,6 +216,38 @@ impl Sanitizer {
             values += 1;
         }
         Ok((out, values))
+    }
+}
+
+/// A JSON error of a segment, located in the whole stream.
+fn locate(segment: &Segment, e: ParseError) -> StreamError {
+    StreamError::Sanitize(SanitizeError::InvalidJson(ParseError {
+        offset: e.offset + segment.offset,
+        column: if e.line == 1 {
+            e.column + segment.column_before as u32
+        } else {
+            e.column
+        },
+        line: e.line + segment.lines_before as u32,
+        ..e
+    }))
+}
+
+/// Counts the bytes written through it.
+struct CountingWriter<'w> {
+    inner: &'w mut dyn Write,
+    written: u64,
+}
+
+impl Write for CountingWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.written += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
     }
 }
 
