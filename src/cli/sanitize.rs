@@ -27,7 +27,7 @@ pub(super) struct Args<'a> {
 }
 
 /// Outputs up to this size are assembled in memory; larger ones in a temporary file.
-const SPOOL_IN_MEMORY: usize = 4 << 20;
+const SPOOL_IN_MEMORY: usize = 1 << 20;
 
 pub(super) fn run(
     args: &Args<'_>,

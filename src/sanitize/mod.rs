@@ -8,6 +8,8 @@ mod stream;
 
 use std::sync::{Arc, OnceLock};
 
+use bumpalo::Bump;
+
 pub use error::{Refusal, SanitizeError};
 pub use run::Engine;
 pub use stream::{StreamError, StreamOptions, StreamStats};
@@ -329,8 +331,16 @@ impl Sanitizer {
         let root = SchemaRoot::new(self.rules.definitions.as_ref());
         let mut out = Vec::with_capacity(body.len());
         for (n, value) in parse_values(text).enumerate() {
-            let mut value = value.map_err(SanitizeError::InvalidJson)?;
-            self.sanitize_value(endpoint, schema, root, &mut value, trace.as_deref_mut())?;
+            let arena = Bump::new();
+            let mut value: Value<'_> = value.map_err(SanitizeError::InvalidJson)?;
+            self.sanitize_value(
+                endpoint,
+                schema,
+                root,
+                &mut value,
+                Some(&arena),
+                trace.as_deref_mut(),
+            )?;
             match output {
                 Output::Compact => {
                     if n > 0 {
@@ -359,16 +369,18 @@ impl Sanitizer {
         let endpoint = self.compiled(i)?;
         let schema = self.rules.endpoints[i].response_schema.as_ref();
         let root = SchemaRoot::new(self.rules.definitions.as_ref());
-        self.sanitize_value(endpoint, schema, root, value, None)
+        self.sanitize_value(endpoint, schema, root, value, None, None)
     }
 
-    /// Augments, schema filter, transforms (§7.1 step 2).
-    fn sanitize_value(
+    /// Augments, schema filter, transforms (§7.1 step 2). Strings the transforms make are
+    /// kept in `arena` when one is given, packed instead of one allocation each.
+    fn sanitize_value<'a>(
         &self,
         endpoint: &CompiledEndpoint,
         schema: Option<&Located<crate::rules::SchemaFilter>>,
         root: SchemaRoot<'_>,
-        value: &mut Value<'_>,
+        value: &mut Value<'a>,
+        arena: Option<&'a Bump>,
         trace: Option<&mut Trace>,
     ) -> Result<(), SanitizeError> {
         if let Some(e) = &endpoint.unsupported {
@@ -387,11 +399,11 @@ impl Sanitizer {
         let Some(trace) = trace else {
             return endpoint
                 .transforms
-                .run(value, &self.pseudonymizer)
+                .run(value, &self.pseudonymizer, arena)
                 .map(drop);
         };
         endpoint.transforms.trace(value, trace);
-        let stats = endpoint.transforms.run(value, &self.pseudonymizer)?;
+        let stats = endpoint.transforms.run(value, &self.pseudonymizer, arena)?;
         for (t, counts) in stats.matches.iter().enumerate() {
             for (p, n) in counts.iter().enumerate() {
                 if let Some(total) = trace.matches.get_mut(t).and_then(|m| m.get_mut(p)) {

@@ -1,5 +1,9 @@
 //! Running an endpoint's transforms on a document with the chosen engine.
 
+use std::borrow::Cow;
+
+use bumpalo::Bump;
+
 use crate::diag::Location;
 use crate::json::Value;
 use crate::jsonpath::JsonPath;
@@ -42,12 +46,14 @@ pub(super) struct Transforms {
 }
 
 /// The value functions, as the engines call them.
-struct ValueMapper<'f> {
+struct ValueMapper<'f, 'a> {
     transforms: &'f [CompiledTransform],
     pseudonymizer: &'f Pseudonymizer,
+    /// Where new strings go, when the document's lifetime allows it.
+    arena: Option<&'a Bump>,
 }
 
-impl<'a> Mapper<'a> for ValueMapper<'_> {
+impl<'a> Mapper<'a> for ValueMapper<'_, 'a> {
     type Error = TransformError;
 
     fn map(
@@ -59,6 +65,13 @@ impl<'a> Mapper<'a> for ValueMapper<'_> {
             .value_fn
             .apply(value, self.pseudonymizer)
         {
+            Ok(Value::String(Cow::Owned(s))) if self.arena.is_some() => {
+                // Hundreds of thousands of pseudonyms in one document: packed in the arena,
+                // each takes its length rather than a heap block of its own.
+                let packed = self.arena.map_or("", |a| a.alloc_str(&s));
+                *value = Value::String(Cow::Borrowed(packed));
+                Ok(())
+            }
             Ok(v) => {
                 *value = v;
                 Ok(())
@@ -109,10 +122,16 @@ impl Transforms {
 
     /// Applies every transform to `doc` (§2.0): each transform's guard, then its paths in order;
     /// a path that does not exist is skipped.
-    pub fn run(&self, doc: &mut Value<'_>, p: &Pseudonymizer) -> Result<RunStats, SanitizeError> {
+    pub fn run<'a>(
+        &self,
+        doc: &mut Value<'a>,
+        p: &Pseudonymizer,
+        arena: Option<&'a Bump>,
+    ) -> Result<RunStats, SanitizeError> {
         let mut mapper = ValueMapper {
             transforms: &self.compiled,
             pseudonymizer: p,
+            arena,
         };
         let result = match &self.plan {
             Some(plan) => plan.run(doc, &mut mapper),

@@ -7,8 +7,11 @@ use std::io::{self, BufRead, Write};
 use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
+use bumpalo::Bump;
+
 use super::{CompiledEndpoint, Output, SanitizeError, Sanitizer, Selection};
 use crate::filter::SchemaRoot;
+use crate::json::Value;
 use crate::json::split::{Segment, Splitter};
 use crate::json::{
     ParseError, parse_values, validate_utf8, write_compact, write_compact_to, write_pretty,
@@ -85,22 +88,33 @@ impl Sanitizer {
             });
         };
         let endpoint = self.compiled(i)?;
-        let splitter = Splitter::with_capacity(input, options.segment_bytes, options.size_hint);
-        if options.jobs <= 1 || options.output == Output::Pretty {
-            return self.sequential(i, endpoint, splitter, output, options.output);
+        let mut splitter = Splitter::with_capacity(input, options.segment_bytes, options.size_hint);
+        let parallel = options.jobs > 1 && options.output == Output::Compact;
+        // A body of one segment (a single document) gains nothing from threads and would
+        // only hold its output twice: look at the second segment before choosing.
+        let first = splitter.next_segment()?;
+        let second = if parallel && first.is_some() {
+            splitter.next_segment()?
+        } else {
+            None
+        };
+        let many = second.is_some();
+        let segments = first.into_iter().chain(second).map(Ok).chain(splitter);
+        if !many {
+            return self.sequential(i, endpoint, segments, output, options.output);
         }
         let mut writer = OrderedWriter::new(output, options.output);
-        self.parallel(i, endpoint, splitter, &mut writer, options)?;
+        self.parallel(i, endpoint, segments, &mut writer, options)?;
         Ok(writer.stats)
     }
 
     /// One segment after the other on the calling thread, each value written as soon as it is
     /// sanitized, so a large document is never held twice.
-    fn sequential<R: BufRead>(
+    fn sequential(
         &self,
         i: usize,
         endpoint: &CompiledEndpoint,
-        splitter: Splitter<R>,
+        splitter: impl Iterator<Item = io::Result<Segment>>,
         output: &mut dyn Write,
         mode: Output,
     ) -> Result<StreamStats, StreamError> {
@@ -116,8 +130,9 @@ impl Sanitizer {
             stats.bytes_in += segment.bytes.len() as u64;
             let text = validate_utf8(&segment.bytes).map_err(|e| locate(&segment, e))?;
             for value in parse_values(text) {
-                let mut value = value.map_err(|e| locate(&segment, e))?;
-                self.sanitize_value(endpoint, schema, root, &mut value, None)?;
+                let arena = Bump::new();
+                let mut value: Value<'_> = value.map_err(|e| locate(&segment, e))?;
+                self.sanitize_value(endpoint, schema, root, &mut value, Some(&arena), None)?;
                 match mode {
                     Output::Compact => {
                         if stats.values > 0 {
@@ -142,11 +157,11 @@ impl Sanitizer {
     /// Producer, `jobs` workers, and the calling thread writing results in input order. At
     /// most `2 × jobs + 1` segments are in flight: the producer waits for a token that the
     /// writer returns after writing a segment.
-    fn parallel<R: BufRead + Send>(
+    fn parallel(
         &self,
         i: usize,
         endpoint: &CompiledEndpoint,
-        splitter: Splitter<R>,
+        splitter: impl Iterator<Item = io::Result<Segment>> + Send,
         writer: &mut OrderedWriter<'_>,
         options: StreamOptions,
     ) -> Result<(), StreamError> {
@@ -199,8 +214,9 @@ impl Sanitizer {
         let mut out = Vec::with_capacity(segment.bytes.len());
         let mut values = 0;
         for value in parse_values(text) {
-            let mut value = value.map_err(|e| locate(segment, e))?;
-            self.sanitize_value(endpoint, schema, root, &mut value, None)?;
+            let arena = Bump::new();
+            let mut value: Value<'_> = value.map_err(|e| locate(segment, e))?;
+            self.sanitize_value(endpoint, schema, root, &mut value, Some(&arena), None)?;
             match output {
                 Output::Compact => {
                     if values > 0 {
@@ -252,8 +268,8 @@ impl Write for CountingWriter<'_> {
 }
 
 /// Reads segments and hands them to the workers, one token per segment.
-fn produce<R: BufRead>(
-    splitter: Splitter<R>,
+fn produce(
+    splitter: impl Iterator<Item = io::Result<Segment>>,
     tokens: &Receiver<()>,
     work: &SyncSender<(u64, Segment)>,
     done: &SyncSender<(u64, u64, Done)>,
