@@ -34,6 +34,8 @@ pub struct Splitter<R> {
     pending: Vec<u8>,
     /// Scanner state over `pending`, from `scanned` on.
     scanned: usize,
+    /// Read everything into one segment, without scanning.
+    whole: bool,
     depth: usize,
     in_string: bool,
     escaped: bool,
@@ -47,12 +49,14 @@ impl<R: BufRead> Splitter<R> {
         Self::with_capacity(reader, target, None)
     }
 
-    /// Like [`Splitter::new`], reserving room for a stream of `size` bytes up front when it is
-    /// known and moderate: a single large document is then read without reallocations.
+    /// Like [`Splitter::new`], for a stream of `size` bytes when it is known. A stream no
+    /// larger than `target` is read into one segment of the right size without being scanned.
     pub fn with_capacity(reader: R, target: usize, size: Option<u64>) -> Self {
         const MAX_RESERVE: u64 = 256 << 20;
         let reserve = size.filter(|&s| s <= MAX_RESERVE).unwrap_or(0) as usize;
+        let whole = size.is_some_and(|s| s <= target as u64);
         Splitter {
+            whole,
             reader,
             target: target.max(1),
             offset: 0,
@@ -71,7 +75,9 @@ impl<R: BufRead> Splitter<R> {
     /// The next segment, or `None` at the end of the stream.
     pub fn next_segment(&mut self) -> io::Result<Option<Segment>> {
         loop {
-            self.scan();
+            if !self.whole {
+                self.scan();
+            }
             if let Some(mut cut) = self.cut {
                 // Whitespace after a value goes with it.
                 while self
@@ -132,14 +138,21 @@ impl<R: BufRead> Splitter<R> {
     fn scan(&mut self) {
         let mut i = self.scanned;
         while i < self.pending.len() && self.cut.is_none() {
-            let b = self.pending[i];
-            i += 1;
             if self.in_string {
                 if self.escaped {
                     self.escaped = false;
-                } else if b == b'\\' {
+                    i += 1;
+                    continue;
+                }
+                // Most of a document is string content: jump to the next quote or backslash.
+                let Some(at) = memchr::memchr2(b'"', b'\\', &self.pending[i..]) else {
+                    i = self.pending.len();
+                    break;
+                };
+                i += at + 1;
+                if self.pending[i - 1] == b'\\' {
                     self.escaped = true;
-                } else if b == b'"' {
+                } else {
                     self.in_string = false;
                     if self.depth == 0 {
                         self.mark(i);
@@ -147,6 +160,8 @@ impl<R: BufRead> Splitter<R> {
                 }
                 continue;
             }
+            let b = self.pending[i];
+            i += 1;
             match b {
                 b'"' => self.in_string = true,
                 b'{' | b'[' => self.depth += 1,
@@ -248,6 +263,39 @@ mod tests {
             .map(|s| (s.offset, s.lines_before, s.column_before))
             .collect();
         assert_eq!(places, [(0, 0, 0), (8, 0, 7), (11, 1, 0)]);
+    }
+
+    #[test]
+    fn escapes_split_across_reads_are_followed() {
+        let input = r#"{"a":"x\"}"} {"b":"y\\"} "c""#;
+        for capacity in 1..6 {
+            let reader = io::BufReader::with_capacity(capacity, input.as_bytes());
+            let segs: Vec<String> = Splitter::new(reader, 1)
+                .map(|s| String::from_utf8(s.expect("reads").bytes).expect("utf-8"))
+                .collect();
+            assert_eq!(segs.concat(), input);
+            // With tiny reads the space after a value may come as a segment of its own.
+            let values: Vec<&str> = segs
+                .iter()
+                .map(|s| s.trim())
+                .filter(|s| !s.is_empty())
+                .collect();
+            assert_eq!(
+                values,
+                [r#"{"a":"x\"}"}"#, r#"{"b":"y\\"}"#, r#""c""#],
+                "{capacity}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_stream_no_larger_than_the_target_is_one_segment() {
+        let input = "{} {} {}";
+        let segs: Vec<Segment> = Splitter::with_capacity(input.as_bytes(), 64, Some(8))
+            .collect::<io::Result<_>>()
+            .expect("reads");
+        assert_eq!(segs.len(), 1);
+        assert_eq!(segs[0].bytes, input.as_bytes());
     }
 
     #[test]

@@ -42,6 +42,9 @@ impl Default for StreamOptions {
     }
 }
 
+/// Bodies up to this size are read as one segment when they are sanitized on one thread.
+const WHOLE_BODY: u64 = 64 << 20;
+
 /// What a stream contained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct StreamStats {
@@ -88,8 +91,13 @@ impl Sanitizer {
             });
         };
         let endpoint = self.compiled(i)?;
-        let mut splitter = Splitter::with_capacity(input, options.segment_bytes, options.size_hint);
         let parallel = options.jobs > 1 && options.output == Output::Compact;
+        // On one thread, a body of known moderate size is one segment: nothing to scan.
+        let target = match options.size_hint {
+            Some(size) if !parallel && size <= WHOLE_BODY => size as usize,
+            _ => options.segment_bytes,
+        };
+        let mut splitter = Splitter::with_capacity(input, target, options.size_hint);
         // A body of one segment (a single document) gains nothing from threads and would
         // only hold its output twice: look at the second segment before choosing.
         let first = splitter.next_segment()?;

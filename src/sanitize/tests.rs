@@ -187,6 +187,7 @@ fn stream(s: &Sanitizer, body: &str, jobs: usize, output: Output) -> Result<Vec<
             jobs,
             segment_bytes: 64,
             output,
+            size_hint: None,
         },
     )?;
     Ok(out)
