@@ -208,44 +208,71 @@ impl<'r> SchemaRoot<'r> {
     /// unlisted keys dropped, listed ones filtered (a null result keeps the key).
     fn object<'a>(
         self,
-        members: Map<'a>,
+        mut members: Map<'a>,
         properties: Option<&BTreeMap<String, Located<SchemaFilter>>>,
     ) -> Result<Filtered<'a>, FilterError> {
-        let mut out = Map::with_capacity(members.len());
-        for (key, value) in members.into_entries() {
+        // Filtered in place: the members that stay keep their storage.
+        let mut outcome = Ok(true);
+        members.retain(|key, value| {
+            if !matches!(outcome, Ok(true)) {
+                return false;
+            }
             if key.starts_with('+') {
-                out.push_unique(key, value);
-                continue;
+                return true;
             }
-            let Some(sub) = properties.and_then(|p| p.get(key.as_ref())) else {
-                continue;
+            let Some(sub) = properties.and_then(|p| p.get(key)) else {
+                return false;
             };
-            match self.apply(value, sub)? {
-                Filtered::Value(v) => out.push_unique(key, v),
-                Filtered::NotMatched => return Ok(Filtered::NotMatched),
+            match self.apply(std::mem::replace(value, Value::Null), sub) {
+                Ok(Filtered::Value(v)) => {
+                    *value = v;
+                    true
+                }
+                Ok(Filtered::NotMatched) => {
+                    outcome = Ok(false);
+                    false
+                }
+                Err(e) => {
+                    outcome = Err(e);
+                    false
+                }
             }
-        }
-        Ok(Filtered::Value(Value::Object(out)))
+        });
+        Ok(if outcome? {
+            Filtered::Value(Value::Object(members))
+        } else {
+            Filtered::NotMatched
+        })
     }
 
     /// `type: array`: each element filtered by `items`; elements that come out null (or not
     /// matched) are removed.
     fn array<'a>(
         self,
-        elements: Vec<Value<'a>>,
+        mut elements: Vec<Value<'a>>,
         items: Option<&Located<SchemaFilter>>,
     ) -> Result<Value<'a>, FilterError> {
         let empty = SchemaFilter::default();
         let items = items.map_or(&empty, |i| &i.value);
-        let mut out = Vec::with_capacity(elements.len());
-        for element in elements {
-            if let Filtered::Value(v) = self.apply(element, items)?
-                && !v.is_null()
-            {
-                out.push(v);
+        let mut outcome = Ok(());
+        elements.retain_mut(|element| {
+            if outcome.is_err() {
+                return false;
             }
-        }
-        Ok(Value::Array(out))
+            match self.apply(std::mem::replace(element, Value::Null), items) {
+                Ok(Filtered::Value(v)) if !v.is_null() => {
+                    *element = v;
+                    true
+                }
+                Ok(_) => false,
+                Err(e) => {
+                    outcome = Err(e);
+                    false
+                }
+            }
+        });
+        outcome?;
+        Ok(Value::Array(elements))
     }
 }
 
