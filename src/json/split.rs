@@ -4,6 +4,14 @@
 
 use std::io::{self, BufRead};
 
+/// Where the scanner is: between tokens, inside a string, or just after a backslash in one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lexical {
+    Structure,
+    String,
+    Escaped,
+}
+
 /// A run of whole top-level values and the place where it starts in the stream.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Segment {
@@ -37,8 +45,7 @@ pub struct Splitter<R> {
     /// Read everything into one segment, without scanning.
     whole: bool,
     depth: usize,
-    in_string: bool,
-    escaped: bool,
+    lexical: Lexical,
     /// The first possible cut at or beyond `target` bytes into `pending`, once found.
     cut: Option<usize>,
     eof: bool,
@@ -65,8 +72,7 @@ impl<R: BufRead> Splitter<R> {
             pending: Vec::with_capacity(reserve),
             scanned: 0,
             depth: 0,
-            in_string: false,
-            escaped: false,
+            lexical: Lexical::Structure,
             cut: None,
             eof: false,
         }
@@ -138,41 +144,44 @@ impl<R: BufRead> Splitter<R> {
     fn scan(&mut self) {
         let mut i = self.scanned;
         while i < self.pending.len() && self.cut.is_none() {
-            if self.in_string {
-                if self.escaped {
-                    self.escaped = false;
+            match self.lexical {
+                Lexical::Escaped => {
+                    self.lexical = Lexical::String;
                     i += 1;
-                    continue;
                 }
-                // Most of a document is string content: jump to the next quote or backslash.
-                let Some(at) = memchr::memchr2(b'"', b'\\', &self.pending[i..]) else {
-                    i = self.pending.len();
-                    break;
-                };
-                i += at + 1;
-                if self.pending[i - 1] == b'\\' {
-                    self.escaped = true;
-                } else {
-                    self.in_string = false;
-                    if self.depth == 0 {
-                        self.mark(i);
+                Lexical::String => {
+                    // Most of a document is string content: jump to the next quote or
+                    // backslash.
+                    let Some(at) = memchr::memchr2(b'"', b'\\', &self.pending[i..]) else {
+                        i = self.pending.len();
+                        break;
+                    };
+                    i += at + 1;
+                    if self.pending[i - 1] == b'\\' {
+                        self.lexical = Lexical::Escaped;
+                    } else {
+                        self.lexical = Lexical::Structure;
+                        if self.depth == 0 {
+                            self.mark(i);
+                        }
                     }
                 }
-                continue;
-            }
-            let b = self.pending[i];
-            i += 1;
-            match b {
-                b'"' => self.in_string = true,
-                b'{' | b'[' => self.depth += 1,
-                b'}' | b']' => {
-                    self.depth = self.depth.saturating_sub(1);
-                    if self.depth == 0 {
-                        self.mark(i);
+                Lexical::Structure => {
+                    let b = self.pending[i];
+                    i += 1;
+                    match b {
+                        b'"' => self.lexical = Lexical::String,
+                        b'{' | b'[' => self.depth += 1,
+                        b'}' | b']' => {
+                            self.depth = self.depth.saturating_sub(1);
+                            if self.depth == 0 {
+                                self.mark(i);
+                            }
+                        }
+                        b' ' | b'\t' | b'\r' | b'\n' if self.depth == 0 => self.mark(i),
+                        _ => {}
                     }
                 }
-                b' ' | b'\t' | b'\r' | b'\n' if self.depth == 0 => self.mark(i),
-                _ => {}
             }
         }
         self.scanned = i;
