@@ -9,6 +9,8 @@ pub mod url;
 
 pub use params::{ParamError, validate};
 pub use query::{QueryParam, parse_query};
-pub use select::{CheckError, Matcher, MatcherError, Mismatch};
+pub use select::{
+    CheckError, Matcher, MatcherError, Mismatch, required_prefix, starts_with_ignoring_ascii_case,
+};
 pub use template::{template_parameters, template_regex};
 pub use url::RequestUrl;

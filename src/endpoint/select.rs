@@ -208,6 +208,45 @@ impl Matcher {
     }
 }
 
+/// Text that every request an endpoint allows starts with (its path for a template, its path and
+/// query for a `pathRegex`), compared ignoring ASCII case; `None` when the matcher does not
+/// say. A request that does not start with it cannot match, so the matcher (a regex that may
+/// be costly to compile) need not be built for it.
+pub fn required_prefix(endpoint: &Endpoint) -> Option<String> {
+    match (&endpoint.path_regex, &endpoint.path_template) {
+        (Some(regex), None) => {
+            let pattern = regex.as_str();
+            if pattern.contains('|') {
+                return None;
+            }
+            let body = pattern.strip_prefix('^').unwrap_or(pattern);
+            let run: String = body
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '-'))
+                .collect();
+            // A quantifier after the run applies to its last character.
+            let next = body[run.len()..].chars().next();
+            let mut run = run;
+            if matches!(next, Some('?' | '*' | '+' | '{')) {
+                run.pop();
+            }
+            (!run.is_empty()).then_some(run)
+        }
+        (None, Some(template)) => {
+            let prefix = template.split('{').next().unwrap_or_default();
+            // `|` and `\` stay regex syntax in a template (§5.2).
+            (!prefix.is_empty() && !prefix.contains(['|', '\\'])).then(|| prefix.to_owned())
+        }
+        _ => None,
+    }
+}
+
+/// Whether `text` starts with `prefix`, ignoring ASCII case as Java's CASE_INSENSITIVE does.
+pub fn starts_with_ignoring_ascii_case(text: &str, prefix: &str) -> bool {
+    text.len() >= prefix.len()
+        && text.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+}
+
 /// An endpoint that cannot be used at all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -262,6 +301,26 @@ mod tests {
     fn check(e: &Endpoint, method: &str, url: &str) -> Result<(), CheckError> {
         let m = Matcher::new(e).expect("matcher compiles");
         m.check(e, method, &RequestUrl::parse(url).expect("url parses"))
+    }
+
+    #[test]
+    fn required_prefix_is_the_literal_start_of_the_matcher() {
+        let prefix = |yaml: &str| required_prefix(&endpoint(yaml));
+        assert_eq!(
+            prefix("pathTemplate: \"/v2/users/{id}\"").as_deref(),
+            Some("/v2/users/")
+        );
+        assert_eq!(
+            prefix("pathRegex: \"^/v2/meetings/[^/]+$\"").as_deref(),
+            Some("/v2/meetings/")
+        );
+        assert_eq!(
+            prefix("pathRegex: \"^/v2/users?$\"").as_deref(),
+            Some("/v2/user")
+        );
+        assert_eq!(prefix("pathRegex: \"^/a|^/b\""), None);
+        assert_eq!(prefix("pathRegex: \"(?i)/a\""), None);
+        assert_eq!(prefix("pathTemplate: \"{id}/x\""), None);
     }
 
     #[test]

@@ -338,9 +338,14 @@ impl Checker<'_> {
         if !literal.is_empty() {
             pieces.push(Piece::Literal(literal));
         }
-        if ok {
-            // The proxy compiles the template as a Java regex at request time (§5.2); text it
-            // leaves unescaped (`{x_y}`, `|`, `\`) can make that fail.
+        // The proxy compiles the template as a Java regex at request time (§5.2). It escapes
+        // every other special character, so only text with `{`, `}`, `|` or `\` outside the
+        // parameters can make that fail.
+        let risky = pieces.iter().any(|p| match p {
+            Piece::Literal(text) => text.contains(['{', '}', '|', '\\']),
+            Piece::Param { .. } => false,
+        });
+        if ok && risky {
             let regex = crate::endpoint::template_regex(s);
             if let Err(e) = Regex::new(
                 &regex,

@@ -14,7 +14,10 @@ pub use error::{Refusal, SanitizeError};
 pub use run::Engine;
 pub use stream::{StreamError, StreamOptions, StreamStats};
 
-use crate::endpoint::{CheckError, Matcher, MatcherError, Mismatch, RequestUrl};
+use crate::endpoint::{
+    CheckError, Matcher, MatcherError, Mismatch, RequestUrl, required_prefix,
+    starts_with_ignoring_ascii_case,
+};
 use crate::filter::SchemaRoot;
 use crate::json::{Value, parse_values, validate_utf8, write_compact, write_pretty};
 use crate::jsonpath;
@@ -35,6 +38,8 @@ pub struct Sanitizer {
     pseudonymizer: Pseudonymizer,
     engine: Engine,
     matchers: Vec<OnceLock<Result<Matcher, MatcherError>>>,
+    /// What requests must start with to match each endpoint, when known.
+    prefixes: Vec<Option<String>>,
     endpoints: Vec<OnceLock<Result<CompiledEndpoint, SanitizeError>>>,
 }
 
@@ -86,12 +91,14 @@ pub enum Output {
 
 impl Sanitizer {
     pub fn new(rules: Arc<Rules>, pseudonymizer: Pseudonymizer, engine: Engine) -> Sanitizer {
+        let prefixes = rules.endpoints.iter().map(|e| required_prefix(e)).collect();
         let n = rules.endpoints.len();
         Sanitizer {
             rules,
             pseudonymizer,
             engine,
             matchers: (0..n).map(|_| OnceLock::new()).collect(),
+            prefixes,
             endpoints: (0..n).map(|_| OnceLock::new()).collect(),
         }
     }
@@ -107,7 +114,19 @@ impl Sanitizer {
             reason,
         })?;
         let mut mismatches = Vec::with_capacity(self.rules.endpoints.len());
+        let file = parsed.file();
         for (i, endpoint) in self.rules.endpoints.iter().enumerate() {
+            let target = if endpoint.path_regex.is_some() {
+                &file
+            } else {
+                &parsed.path
+            };
+            if let Some(prefix) = &self.prefixes[i]
+                && !starts_with_ignoring_ascii_case(target, prefix)
+            {
+                mismatches.push(Mismatch::Path);
+                continue;
+            }
             let matcher = self.matcher(i)?;
             match matcher.check(endpoint, method, &parsed) {
                 Ok(()) => return Ok(Selection::Endpoint(i)),

@@ -45,6 +45,9 @@ impl Default for StreamOptions {
 /// Bodies up to this size are read as one segment when they are sanitized on one thread.
 const WHOLE_BODY: u64 = 64 << 20;
 
+/// Stack of each worker thread.
+const WORKER_STACK: usize = 8 << 20;
+
 /// What a stream contained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct StreamStats {
@@ -182,12 +185,14 @@ impl Sanitizer {
         let work_rx = Mutex::new(work_rx);
         let (done_tx, done_rx) = sync_channel::<(u64, u64, Done)>(in_flight);
         std::thread::scope(|scope| {
-            let producer_done = done_tx.clone();
-            scope.spawn(move || produce(splitter, &token_rx, &work_tx, &producer_done));
+            // Workers first: if one cannot start, nothing has been read yet, and the workers
+            // that did start end when the unused sending end is dropped.
             for _ in 0..options.jobs {
                 let done_tx = done_tx.clone();
                 let work_rx = &work_rx;
-                scope.spawn(move || {
+                // A main thread's stack: documents nest up to the parser's limit of 1000.
+                let worker = std::thread::Builder::new().stack_size(WORKER_STACK);
+                let spawned = worker.spawn_scoped(scope, move || {
                     loop {
                         let next = work_rx.lock().map(|rx| rx.recv());
                         let Ok(Ok((seq, segment))) = next else {
@@ -200,7 +205,12 @@ impl Sanitizer {
                         }
                     }
                 });
+                if let Err(e) = spawned {
+                    return Err(StreamError::Io(e));
+                }
             }
+            let producer_done = done_tx.clone();
+            scope.spawn(move || produce(splitter, &token_rx, &work_tx, &producer_done));
             drop(done_tx);
             // `collect` owns the writer's ends of the channels: when it returns (early, on a
             // failure) they close, which unblocks and ends the producer and the workers.

@@ -1,0 +1,278 @@
+//! Hostile inputs: each gets a located error or a correct result, never a crash, a hang or
+//! unbounded memory.
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use psoxy_rules::json::ParseErrorKind;
+use psoxy_rules::pseudonym::{
+    DomainHandling, EmailCanonicalization, Pseudonymizer, SecretValues, Secrets,
+};
+use psoxy_rules::rules;
+use psoxy_rules::sanitize::{Engine, Output, SanitizeError, Sanitizer, Selection, StreamOptions};
+
+const RULES: &str = r#"
+endpoints:
+  - pathTemplate: "/x"
+    transforms:
+      - !<pseudonymize>
+        jsonPaths:
+          - "$..email"
+      - !<redact>
+        jsonPaths:
+          - "$..secret"
+"#;
+
+fn sanitizer_for(yaml: &str) -> Sanitizer {
+    let (rules, _) = rules::load_str("rules.yaml", yaml).expect("test rules load");
+    let secrets = Secrets::new(SecretValues {
+        salt: Some("salt".into()),
+        encryption_key: Some("secret".into()),
+        ..SecretValues::default()
+    });
+    let p = Pseudonymizer::new(
+        secrets,
+        EmailCanonicalization::Strict,
+        DomainHandling::Preserve,
+    )
+    .expect("pseudonymizer");
+    Sanitizer::new(Arc::new(rules), p, Engine::Plan)
+}
+
+fn sanitize(body: &[u8]) -> Result<Vec<u8>, SanitizeError> {
+    sanitizer_for(RULES).sanitize("GET", "/x", body, Output::Compact)
+}
+
+fn json_error(body: &[u8]) -> psoxy_rules::json::ParseError {
+    match sanitize(body) {
+        Err(SanitizeError::InvalidJson(e)) => e,
+        other => panic!("expected a JSON error, got {other:?}"),
+    }
+}
+
+/// Runs `f` on a thread with a main thread's stack (8 MiB), where the command line runs: the
+/// parser is iterative, and the 1000 levels it allows fit the walks that recurse.
+fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new()
+        .stack_size(8 * 1024 * 1024)
+        .spawn(f)
+        .expect("thread starts")
+        .join()
+        .expect("no stack overflow or panic")
+}
+
+#[test]
+fn nesting_100000_deep_is_refused_at_the_limit_without_overflowing_the_stack() {
+    let e = on_small_stack(|| {
+        let mut body = "[".repeat(100_000);
+        body.push_str(&"]".repeat(100_000));
+        json_error(body.as_bytes())
+    });
+    assert!(matches!(e.kind, ParseErrorKind::TooDeep { .. }), "{e}");
+    assert_eq!((e.line, e.column), (1, 1001), "{e}");
+}
+
+#[test]
+fn nesting_at_the_limit_is_sanitized() {
+    let out = on_small_stack(|| {
+        let mut body = "{\"o\":".repeat(999);
+        body.push_str("{\"email\":\"a@b.co\"}");
+        body.push_str(&"}".repeat(999));
+        sanitize(body.as_bytes()).expect("1000 levels are allowed")
+    });
+    let text = String::from_utf8(out).expect("utf-8");
+    assert!(
+        text.contains("\"email\":\"t~"),
+        "{}",
+        &text[text.len() - 200..]
+    );
+}
+
+#[test]
+fn a_number_of_more_than_1000_digits_is_refused_with_its_place() {
+    let body = format!("{{\"n\":{}}}", "7".repeat(1001));
+    let e = json_error(body.as_bytes());
+    assert!(
+        matches!(e.kind, ParseErrorKind::NumberTooLong { .. }),
+        "{e}"
+    );
+    assert_eq!((e.line, e.column), (1, 6));
+}
+
+#[test]
+fn a_number_of_1000_digits_is_kept_exactly() {
+    let digits = "7".repeat(1000);
+    let out = sanitize(format!("{{\"n\":{digits}}}").as_bytes()).expect("sanitizes");
+    assert_eq!(out, format!("{{\"n\":{digits}}}").as_bytes());
+}
+
+#[test]
+fn a_string_of_50_mb_is_refused_quickly() {
+    let mut body = String::with_capacity(50_000_100);
+    body.push_str("{\"s\":\"");
+    body.push_str(&"x".repeat(50_000_000));
+    body.push_str("\"}");
+    let started = Instant::now();
+    let e = json_error(body.as_bytes());
+    assert!(
+        matches!(e.kind, ParseErrorKind::StringTooLong { .. }),
+        "{e}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(10));
+}
+
+#[test]
+fn invalid_utf8_is_located() {
+    let e = json_error(b"{\"a\":\n \"ok\", \"b\": \"\xff\"}");
+    assert!(matches!(e.kind, ParseErrorKind::InvalidUtf8), "{e}");
+    assert_eq!((e.line, e.column), (2, 14));
+}
+
+#[test]
+fn lone_surrogates_become_question_marks_as_the_proxy_writes_them() {
+    let out = sanitize(br#"{"a":"x\ud800y","b":"\udc00","c":"\ud83d\ude00"}"#).expect("sanitizes");
+    assert_eq!(
+        String::from_utf8(out).expect("utf-8"),
+        "{\"a\":\"x?y\",\"b\":\"?\",\"c\":\"😀\"}"
+    );
+}
+
+#[test]
+fn duplicate_keys_keep_the_first_place_and_the_last_value() {
+    let out = sanitize(br#"{"email":"a@b.co","k":1,"email":"c@d.org","secret":1,"secret":2}"#)
+        .expect("sanitizes");
+    let text = String::from_utf8(out).expect("utf-8");
+    assert!(text.starts_with("{\"email\":\"t~"), "{text}");
+    assert!(text.ends_with("@d.org\",\"k\":1}"), "{text}");
+}
+
+#[test]
+fn an_empty_body_is_returned_unchanged_and_whitespace_gives_nothing() {
+    assert_eq!(sanitize(b"").expect("sanitizes"), b"");
+    assert_eq!(sanitize(b" \r\n\t ").expect("sanitizes"), b"");
+}
+
+fn ndjson(n: usize) -> String {
+    let mut s = String::new();
+    for i in 0..n {
+        let _ = writeln!(
+            s,
+            "{{\"i\":{i},\"email\":\"user{i}@acme.com\",\"secret\":\"{i}\"}}"
+        );
+    }
+    s
+}
+
+#[test]
+fn a_body_of_100000_ndjson_values_streams_in_order_on_any_number_of_threads() {
+    let sanitizer = sanitizer_for(RULES);
+    let body = ndjson(100_000);
+    let whole = sanitizer
+        .sanitize("GET", "/x", body.as_bytes(), Output::Compact)
+        .expect("sanitizes");
+    assert_eq!(memchr::memchr_iter(b'\n', &whole).count(), 99_999);
+    for jobs in [1, 2, 4] {
+        let mut out = Vec::new();
+        let stats = sanitizer
+            .sanitize_stream(
+                Selection::Endpoint(0),
+                body.as_bytes(),
+                &mut out,
+                StreamOptions {
+                    jobs,
+                    segment_bytes: 64 * 1024,
+                    ..StreamOptions::default()
+                },
+            )
+            .expect("streams");
+        assert_eq!(stats.values, 100_000);
+        assert_eq!(out, whole, "jobs {jobs}");
+    }
+}
+
+#[test]
+fn rules_with_10000_endpoints_load_and_select_in_bounded_time() {
+    let mut yaml = String::from("endpoints:\n");
+    for i in 0..10_000 {
+        let _ = write!(
+            yaml,
+            "  - pathTemplate: \"/v1/r{i}/{{id}}\"\n    transforms:\n      - !<redact>\n        jsonPaths:\n          - \"$.f{i}\"\n"
+        );
+    }
+    let started = Instant::now();
+    let sanitizer = sanitizer_for(&yaml);
+    assert_eq!(
+        sanitizer.select("GET", "/v1/r9999/7"),
+        Ok(Selection::Endpoint(9999))
+    );
+    let out = sanitizer
+        .sanitize(
+            "GET",
+            "/v1/r9999/7",
+            br#"{"f9999":1,"g":2}"#,
+            Output::Compact,
+        )
+        .expect("sanitizes");
+    assert_eq!(out, br#"{"g":2}"#);
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn a_transform_with_10000_paths_compiles_and_runs_in_bounded_time() {
+    let mut yaml = String::from(
+        "endpoints:\n  - pathTemplate: \"/x\"\n    transforms:\n      - !<pseudonymize>\n        jsonPaths:\n",
+    );
+    for i in 0..10_000 {
+        let _ = writeln!(yaml, "          - \"$..k{i}\"");
+    }
+    let started = Instant::now();
+    let sanitizer = sanitizer_for(&yaml);
+    let out = sanitizer
+        .sanitize(
+            "GET",
+            "/x",
+            br#"{"k5000":"v","o":{"k9999":"w","z":1}}"#,
+            Output::Compact,
+        )
+        .expect("sanitizes");
+    let text = String::from_utf8(out).expect("utf-8");
+    assert!(text.starts_with("{\"k5000\":\"t~"), "{text}");
+    assert!(text.contains("\"k9999\":\"t~"), "{text}");
+    assert!(text.ends_with("\"z\":1}}"), "{text}");
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn a_catastrophically_backtracking_regex_fails_quickly_naming_its_rule() {
+    let yaml = r#"
+endpoints:
+  - pathTemplate: "/x"
+    transforms:
+      - !<pseudonymizeRegexMatches>
+        jsonPaths:
+          - "$.s"
+        regex: "(a|aa)+$"
+"#;
+    let body = format!("{{\"s\":\"{}c\"}}", "a".repeat(40));
+    let started = Instant::now();
+    let err = sanitizer_for(yaml)
+        .sanitize("GET", "/x", body.as_bytes(), Output::Compact)
+        .expect_err("the backtracking budget runs out");
+    assert!(started.elapsed() < Duration::from_secs(20));
+    let d = err.to_diagnostic("-");
+    assert_eq!(d.code, "S007");
+    assert_eq!(
+        d.location.map(|l| l.to_string()).as_deref(),
+        Some("rules.yaml:7:13")
+    );
+    assert!(d.message.contains("backtracking"), "{}", d.message);
+}
