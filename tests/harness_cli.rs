@@ -281,6 +281,27 @@ fn leak_emails(set: &Set) {
 }
 
 #[test]
+fn a_personal_meeting_id_kept_as_a_meeting_id_is_a_leak() {
+    let set = Set::zoom();
+    set.edit(
+        RULES,
+        "          - \"$.meetings[*]['host_id','pmi']\"\n          - \"$.meetings[?(@.type == 4)].id\"\n",
+        "          - \"$.meetings[*]['host_id','pmi']\"\n",
+    );
+    let out = set.test(&[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(
+            "api-response-examples/zoom/sanitized/list-user-meetings.json#/meetings/2/id: \
+             error[H032]"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("3542471135"), "{text}");
+}
+
+#[test]
 fn rules_letting_an_email_through_are_reported_as_a_leak_without_the_value() {
     let set = Set::zoom();
     leak_emails(&set);

@@ -11,7 +11,7 @@ use regex::Regex;
 
 use super::diff::push_token;
 use crate::diag::Location;
-use crate::json::Value;
+use crate::json::{Value, java_number_string};
 
 /// Protected values shorter than this (in characters) are not searched: they match by chance.
 pub const MIN_PROTECTED_CHARS: usize = 4;
@@ -148,6 +148,22 @@ fn walk(v: &Value<'_>, pointer: &mut String, values: &[(&str, &RuleRef)], out: &
                 scan(k, pointer, true, values, out);
                 walk(item, pointer, values, out);
                 pointer.truncate(len);
+            }
+        }
+        // A number leaks only as a whole protected value (a personal meeting id kept as a
+        // meeting's `id`): digits inside other numbers are chance.
+        Value::Int(_) | Value::BigInt(_) | Value::Double(_) => {
+            if let Some(text) = java_number_string(v)
+                && let Some((value, rule)) = values.iter().find(|(p, _)| *p == text.as_ref())
+            {
+                out.push(Leak {
+                    kind: LeakKind::Protected,
+                    pointer: pointer.clone(),
+                    raw_pointer: pointer.clone(),
+                    in_key: false,
+                    rule: Some((*rule).clone()),
+                    value: (*value).to_owned(),
+                });
             }
         }
         _ => {}

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use bumpalo::Bump;
 
 use crate::diag::Location;
-use crate::json::Value;
+use crate::json::{Value, java_number_string};
 use crate::jsonpath::JsonPath;
 use crate::plan::naive::{self, ReadResult, Selected};
 use crate::plan::{
@@ -199,12 +199,21 @@ impl Transforms {
     }
 }
 
-/// Every string in a value, containers included.
+/// Every string in a value, containers included, and the text of numbers long enough to be
+/// identifiers (six characters or more: personal meeting ids, phone numbers as numbers).
 fn collect_strings(v: &Value<'_>, out: &mut Vec<String>) {
+    const MIN_NUMBER_CHARS: usize = 6;
     let mut stack = vec![v];
     while let Some(v) = stack.pop() {
         match v {
             Value::String(s) => out.push(s.to_string()),
+            Value::Int(_) | Value::BigInt(_) | Value::Double(_) => {
+                if let Some(text) = java_number_string(v)
+                    && text.len() >= MIN_NUMBER_CHARS
+                {
+                    out.push(text.into_owned());
+                }
+            }
             Value::Array(a) => stack.extend(a.iter().rev()),
             Value::Object(m) => stack.extend(m.values().rev()),
             _ => {}
