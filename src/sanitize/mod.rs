@@ -19,7 +19,7 @@ use crate::endpoint::{
     starts_with_ignoring_ascii_case,
 };
 use crate::filter::SchemaRoot;
-use crate::json::{Value, parse_values, validate_utf8, write_compact, write_pretty};
+use crate::json::{self, Value, parse_values, validate_utf8, write_compact, write_pretty};
 use crate::jsonpath;
 use crate::pseudonym::Pseudonymizer;
 use crate::rules::{AugmentKind, Endpoint, Located, Rules};
@@ -334,7 +334,7 @@ impl Sanitizer {
         selection: Selection,
         body: &[u8],
         output: Output,
-        mut trace: Option<&mut Trace>,
+        trace: Option<&mut Trace>,
     ) -> Result<Vec<u8>, SanitizeError> {
         // An empty body is returned as it is; an unmatched URL under allowAllEndpoints is
         // passed through byte for byte (§7.1 steps 0 and 1).
@@ -346,12 +346,48 @@ impl Sanitizer {
         }
         let endpoint = self.compiled(i)?;
         let text = validate_utf8(body).map_err(SanitizeError::InvalidJson)?;
+        let mut out = Vec::with_capacity(body.len());
+        let mut written = 0u64;
+        self.for_each_value::<SanitizeError>(
+            i,
+            endpoint,
+            text,
+            &SanitizeError::InvalidJson,
+            trace,
+            &mut |value| {
+                match output {
+                    Output::Compact => {
+                        if written > 0 {
+                            out.push(b'\n');
+                        }
+                        write_compact(value, &mut out);
+                    }
+                    Output::Pretty => write_pretty(value, &mut out),
+                }
+                written += 1;
+                Ok(output == Output::Compact)
+            },
+        )?;
+        Ok(out)
+    }
+
+    /// Parses and sanitizes each top-level value of `text` for endpoint `i`, and hands it to
+    /// `emit`, which says whether to go on. Strings the transforms make live in an arena per
+    /// value, freed once `emit` has written it. `locate` places JSON errors in the whole body.
+    fn for_each_value<E: From<SanitizeError>>(
+        &self,
+        i: usize,
+        endpoint: &CompiledEndpoint,
+        text: &str,
+        locate: &dyn Fn(json::ParseError) -> SanitizeError,
+        mut trace: Option<&mut Trace>,
+        emit: &mut dyn FnMut(&Value<'_>) -> Result<bool, E>,
+    ) -> Result<(), E> {
         let schema = self.rules.endpoints[i].response_schema.as_ref();
         let root = SchemaRoot::new(self.rules.definitions.as_ref());
-        let mut out = Vec::with_capacity(body.len());
-        for (n, value) in parse_values(text).enumerate() {
+        for value in parse_values(text) {
             let arena = Bump::new();
-            let mut value: Value<'_> = value.map_err(SanitizeError::InvalidJson)?;
+            let mut value: Value<'_> = value.map_err(locate)?;
             self.sanitize_value(
                 endpoint,
                 schema,
@@ -360,18 +396,11 @@ impl Sanitizer {
                 Some(&arena),
                 trace.as_deref_mut(),
             )?;
-            match output {
-                Output::Compact => {
-                    if n > 0 {
-                        out.push(b'\n');
-                    }
-                    write_compact(&value, &mut out);
-                }
-                Output::Pretty if n == 0 => write_pretty(&value, &mut out),
-                Output::Pretty => {}
+            if !emit(&value)? {
+                break;
             }
         }
-        Ok(out)
+        Ok(())
     }
 
     /// Sanitizes one parsed top-level value in place for the selected endpoint: augments,

@@ -7,15 +7,10 @@ use std::io::{self, BufRead, Write};
 use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
-use bumpalo::Bump;
-
 use super::{CompiledEndpoint, Output, SanitizeError, Sanitizer, Selection};
-use crate::filter::SchemaRoot;
-use crate::json::Value;
 use crate::json::split::{Segment, Splitter};
 use crate::json::{
-    ParseError, parse_values, validate_utf8, write_compact, write_compact_to, write_pretty,
-    write_pretty_to,
+    ParseError, validate_utf8, write_compact, write_compact_to, write_pretty, write_pretty_to,
 };
 
 /// How a stream is processed.
@@ -134,31 +129,34 @@ impl Sanitizer {
             inner: output,
             written: 0,
         };
-        let schema = self.rules.endpoints[i].response_schema.as_ref();
-        let root = SchemaRoot::new(self.rules.definitions.as_ref());
         for segment in splitter {
             let segment = segment?;
             stats.bytes_in += segment.bytes.len() as u64;
             let text = validate_utf8(&segment.bytes).map_err(|e| locate(&segment, e))?;
-            for value in parse_values(text) {
-                let arena = Bump::new();
-                let mut value: Value<'_> = value.map_err(|e| locate(&segment, e))?;
-                self.sanitize_value(endpoint, schema, root, &mut value, Some(&arena), None)?;
-                match mode {
-                    Output::Compact => {
-                        if stats.values > 0 {
-                            out.write_all(b"\n")?;
+            let mut go_on = true;
+            self.for_each_value::<StreamError>(
+                i,
+                endpoint,
+                text,
+                &|e| locate(&segment, e),
+                None,
+                &mut |value| {
+                    match mode {
+                        Output::Compact => {
+                            if stats.values > 0 {
+                                out.write_all(b"\n")?;
+                            }
+                            write_compact_to(value, &mut out)?;
                         }
-                        write_compact_to(&value, &mut out)?;
+                        Output::Pretty => write_pretty_to(value, &mut out)?,
                     }
-                    Output::Pretty => {
-                        write_pretty_to(&value, &mut out)?;
-                        stats.values = 1;
-                        stats.bytes_out = out.written;
-                        return Ok(stats);
-                    }
-                }
-                stats.values += 1;
+                    stats.values += 1;
+                    go_on = mode == Output::Compact;
+                    Ok(go_on)
+                },
+            )?;
+            if !go_on {
+                break;
             }
         }
         stats.bytes_out = out.written;
@@ -227,35 +225,35 @@ impl Sanitizer {
         output: Output,
     ) -> Done {
         let text = validate_utf8(&segment.bytes).map_err(|e| locate(segment, e))?;
-        let schema = self.rules.endpoints[i].response_schema.as_ref();
-        let root = SchemaRoot::new(self.rules.definitions.as_ref());
         let mut out = Vec::with_capacity(segment.bytes.len());
         let mut values = 0;
-        for value in parse_values(text) {
-            let arena = Bump::new();
-            let mut value: Value<'_> = value.map_err(|e| locate(segment, e))?;
-            self.sanitize_value(endpoint, schema, root, &mut value, Some(&arena), None)?;
-            match output {
-                Output::Compact => {
-                    if values > 0 {
-                        out.push(b'\n');
+        self.for_each_value::<StreamError>(
+            i,
+            endpoint,
+            text,
+            &|e| locate(segment, e),
+            None,
+            &mut |value| {
+                match output {
+                    Output::Compact => {
+                        if values > 0 {
+                            out.push(b'\n');
+                        }
+                        write_compact(value, &mut out);
                     }
-                    write_compact(&value, &mut out);
+                    Output::Pretty => write_pretty(value, &mut out),
                 }
-                Output::Pretty => {
-                    write_pretty(&value, &mut out);
-                    return Ok((out, 1));
-                }
-            }
-            values += 1;
-        }
+                values += 1;
+                Ok(output == Output::Compact)
+            },
+        )?;
         Ok((out, values))
     }
 }
 
 /// A JSON error of a segment, located in the whole stream.
-fn locate(segment: &Segment, e: ParseError) -> StreamError {
-    StreamError::Sanitize(SanitizeError::InvalidJson(ParseError {
+fn locate(segment: &Segment, e: ParseError) -> SanitizeError {
+    SanitizeError::InvalidJson(ParseError {
         offset: e.offset + segment.offset,
         column: if e.line == 1 {
             e.column + segment.column_before as u32
@@ -264,7 +262,7 @@ fn locate(segment: &Segment, e: ParseError) -> StreamError {
         },
         line: e.line + segment.lines_before as u32,
         ..e
-    }))
+    })
 }
 
 /// Counts the bytes written through it.
