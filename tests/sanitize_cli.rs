@@ -1,6 +1,7 @@
 //! `psoxy-rules sanitize` end to end: the real binary, environment secrets, exit codes and what
 //! reaches stdout and stderr.
 
+use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
@@ -270,4 +271,80 @@ fn invalid_rules_are_reported_before_anything_is_read() {
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
     assert!(text(&out.stderr).contains("error[R015]"));
+}
+
+#[test]
+fn output_file_is_replaced_only_on_success() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let target = dir.path().join("out.json");
+    std::fs::write(&target, "previous").expect("existing output");
+    let rules = zoom_rules();
+    let target_arg = target.display().to_string();
+    let failed = sanitize(
+        &[
+            "--rules",
+            &rules,
+            "--url",
+            "/v2/users",
+            "--output",
+            &target_arg,
+        ],
+        &secrets(),
+        b"{\"users\":[",
+    );
+    assert_eq!(failed.status.code(), Some(2));
+    assert_eq!(
+        std::fs::read_to_string(&target).expect("still there"),
+        "previous"
+    );
+    let ok = sanitize(
+        &[
+            "--rules",
+            &rules,
+            "--url",
+            "/v2/users",
+            "--output",
+            &target_arg,
+        ],
+        &secrets(),
+        br#"{"page_size":30}"#,
+    );
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
+    assert!(ok.stdout.is_empty());
+    assert_eq!(
+        std::fs::read_to_string(&target).expect("written"),
+        r#"{"page_size":30}"#
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+}
+
+#[test]
+fn ndjson_on_several_threads_keeps_input_order() {
+    let rules = zoom_rules();
+    let mut body = String::new();
+    for i in 0..20_000 {
+        let _ = writeln!(
+            body,
+            "{{\"page_size\":{i},\"users\":[{{\"email\":\"u{i}@a.org\"}}]}}"
+        );
+    }
+    let one = sanitize(
+        &["--rules", &rules, "--url", "/v2/users", "--jobs", "1"],
+        &secrets(),
+        body.as_bytes(),
+    );
+    let four = sanitize(
+        &["--rules", &rules, "--url", "/v2/users", "--jobs", "4"],
+        &secrets(),
+        body.as_bytes(),
+    );
+    assert_eq!(one.status.code(), Some(0), "{}", text(&one.stderr));
+    assert_eq!(four.status.code(), Some(0), "{}", text(&four.stderr));
+    assert_eq!(one.stdout, four.stdout);
+    assert_eq!(memchr::memchr_iter(b'\n', &one.stdout).count(), 19_999);
 }
