@@ -1398,12 +1398,7 @@ mod tests {
             paths: &[JsonPath],
             doc: &mut Value<'static>,
         ) -> Option<&'static str> {
-            let transform = TransformSpec {
-                action,
-                paths: paths.to_vec(),
-                guard: None,
-                abort_stops_path: false,
-            };
+            let transform = TransformSpec::new(action, paths.to_vec());
             let limits = Limits {
                 states: 3,
                 threads: 4,

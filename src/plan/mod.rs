@@ -36,6 +36,18 @@ pub struct TransformSpec {
     pub abort_stops_path: bool,
 }
 
+impl TransformSpec {
+    /// A transform without `applyOnlyWhen` whose value function never stops a path.
+    pub fn new(action: Action, paths: Vec<JsonPath>) -> Self {
+        TransformSpec {
+            action,
+            paths,
+            guard: None,
+            abort_stops_path: false,
+        }
+    }
+}
+
 /// The value functions of an endpoint's transforms.
 pub trait Mapper<'a> {
     type Error;

@@ -895,12 +895,7 @@ mod tests {
             paths: &[JsonPath],
             doc: &mut Value<'static>,
         ) -> Option<&'static str> {
-            let spec = TransformSpec {
-                action,
-                paths: paths.to_vec(),
-                guard: None,
-                abort_stops_path: false,
-            };
+            let spec = TransformSpec::new(action, paths.to_vec());
             run(&[spec], doc, &mut cases::Mark)
                 .err()
                 .map(|e| match e.kind {
