@@ -276,3 +276,33 @@ endpoints:
     );
     assert!(d.message.contains("backtracking"), "{}", d.message);
 }
+
+#[test]
+fn a_schema_that_refers_to_itself_endlessly_fails_with_its_place() {
+    // `anyOf` loops are legal until a value takes the looping branch.
+    let yaml = r##"
+endpoints:
+  - pathTemplate: "/x"
+    responseSchema:
+      $ref: "#/definitions/Loop"
+definitions:
+  Loop:
+    anyOf:
+      - type: "string"
+        const: "ok"
+      - $ref: "#/definitions/Loop"
+"##;
+    let s = sanitizer_for(yaml);
+    let out = on_small_stack(move || {
+        let ok = s.sanitize("GET", "/x", br#""ok""#, Output::Compact);
+        let looping = s.sanitize("GET", "/x", br#""other""#, Output::Compact);
+        (ok, looping)
+    });
+    assert_eq!(out.0.ok().as_deref(), Some(&br#""""#[..]));
+    let message = match out.1 {
+        Err(e @ SanitizeError::Filter { .. }) => e.to_string(),
+        other => panic!("expected a filter error, got {other:?}"),
+    };
+    assert!(message.contains("rules.yaml:5:7"), "{message}");
+    assert!(message.contains("never end"), "{message}");
+}

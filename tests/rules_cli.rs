@@ -114,6 +114,7 @@ const INVALID: &[(&str, &str, u32, u32)] = &[
     ("no-json-paths.yaml", "R049", 5, 9),
     ("untyped-container.yaml", "R050", 6, 9),
     ("unknown-schema-type.yaml", "R051", 5, 13),
+    ("ref-loop.yaml", "R053", 8, 11),
     ("bad-jsonpath.yaml", "P001", 8, 14),
     ("bad-apply-only-when.yaml", "P001", 8, 25),
     ("suspicious-paths.yaml", "P002", 7, 24),

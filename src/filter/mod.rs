@@ -2,7 +2,7 @@
 //! values of the wrong type become null, and `$ref` resolves in the rules' `definitions`.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::json::{Map, Value, java_number_string};
 use crate::rules::{Located, SchemaFilter, SchemaType};
@@ -27,6 +27,11 @@ pub enum FilterError {
     MissingThen,
     #[error("an integer beyond the 64-bit range reached a schema without `type`")]
     UntypedBigInteger,
+    #[error(
+        "the schema refers to itself through `$ref` or `anyOf` without reaching a member or \
+         element, so filtering would never end"
+    )]
+    EndlessRef,
 }
 
 /// The result of filtering one value: a value, or "not matched" (a `const` that did not match,
@@ -39,7 +44,7 @@ enum Filtered<'a> {
 
 type Definitions = BTreeMap<String, Located<SchemaFilter>>;
 
-/// A compiled view of the rules' root: what `$ref` resolves against.
+/// The rules' root: what `$ref` resolves against.
 #[derive(Debug, Clone, Copy)]
 pub struct SchemaRoot<'r> {
     definitions: Option<&'r Definitions>,
@@ -50,151 +55,308 @@ impl<'r> SchemaRoot<'r> {
         SchemaRoot { definitions }
     }
 
-    /// Filters a whole top-level value with the endpoint's `responseSchema` (§4.1). A
-    /// top-level "not matched" becomes null, as the proxy serializes it.
+    /// Compiles `schema` and filters a whole top-level value with it (§4.1). To filter many
+    /// values with one schema, compile it once with [`CompiledFilter::new`].
     pub fn filter<'a>(
         self,
         value: Value<'a>,
         schema: &SchemaFilter,
     ) -> Result<Value<'a>, FilterError> {
-        Ok(match self.apply(value, schema)? {
+        CompiledFilter::new(schema, self).filter(value)
+    }
+}
+
+/// A node of a compiled schema. `$ref`s are resolved to node ids, type names to types and
+/// property lists to hash tables; what cannot resolve fails when a value reaches it, as in the
+/// proxy (§4.1).
+#[derive(Debug)]
+enum Node {
+    /// Rule 6: no type. Containers become null, scalars pass.
+    Untyped,
+    /// A `$ref` to a definition: filter with it (siblings ignored).
+    Ref(NodeId),
+    /// Reached only to fail.
+    Fails(FilterError),
+    /// Candidates tried in order; the first that matches wins, none gives null.
+    AnyOf(Vec<NodeId>),
+    /// Rule 3: `if` (and `else`) test one member; a match applies `then`.
+    Conditional {
+        condition: Condition,
+        otherwise: Option<Condition>,
+        /// `then`'s properties; an error if the schema has no `then`.
+        then: Result<Option<Properties>, FilterError>,
+    },
+    /// Matches when the value's text equals it.
+    Const(String),
+    Typed(Typed),
+}
+
+type NodeId = u32;
+
+#[derive(Debug)]
+enum Typed {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Null,
+    Object(Option<Properties>),
+    Array(NodeId),
+}
+
+/// A condition schema: its alphabetically first property and that property's schema.
+type Condition = Result<(String, NodeId), FilterError>;
+
+/// The members an object schema lists, each with its schema.
+#[derive(Debug)]
+struct Properties(HashMap<Box<str>, NodeId, foldhash::fast::RandomState>);
+
+impl Properties {
+    fn get(&self, key: &str) -> Option<NodeId> {
+        self.0.get(key).copied()
+    }
+}
+
+/// A `responseSchema` compiled against the rules' definitions, ready for many values.
+#[derive(Debug)]
+pub struct CompiledFilter {
+    nodes: Vec<Node>,
+}
+
+/// Builds a [`CompiledFilter`], each definition once.
+struct Compiler<'r> {
+    root: SchemaRoot<'r>,
+    nodes: Vec<Node>,
+    definitions: HashMap<&'r str, NodeId>,
+}
+
+impl Compiler<'_> {
+    fn reserve(&mut self) -> NodeId {
+        self.nodes.push(Node::Untyped);
+        (self.nodes.len() - 1) as NodeId
+    }
+
+    /// Compiles `schema` into a new node and returns its id (the root is node 0).
+    fn compile(&mut self, schema: &SchemaFilter) -> NodeId {
+        let id = self.reserve();
+        self.nodes[id as usize] = self.node(schema);
+        id
+    }
+
+    /// §4.2, rules 1, 2, 5 and 6, in the order the filter tries them.
+    fn node(&mut self, schema: &SchemaFilter) -> Node {
+        if let Some(reference) = &schema.reference {
+            return self.reference(reference.as_str());
+        }
+        if let Some(candidates) = schema.any_of.as_ref().filter(|c| !c.is_empty()) {
+            return Node::AnyOf(candidates.iter().map(|c| self.compile(c)).collect());
+        }
+        let Some(type_name) = &schema.schema_type else {
+            return Node::Untyped;
+        };
+        if let Some(condition) = &schema.if_schema {
+            return Node::Conditional {
+                condition: self.condition(condition),
+                otherwise: schema.else_schema.as_ref().map(|e| self.condition(e)),
+                then: schema
+                    .then_schema
+                    .as_ref()
+                    .map(|t| self.properties(t.properties.as_ref()))
+                    .ok_or(FilterError::MissingThen),
+            };
+        }
+        if let Some(constant) = &schema.constant {
+            return Node::Const(constant.clone());
+        }
+        let Some(ty) = SchemaType::from_name(type_name) else {
+            return Node::Fails(FilterError::UnknownType(type_name.as_str().to_owned()));
+        };
+        Node::Typed(match ty {
+            SchemaType::String => Typed::String,
+            SchemaType::Integer => Typed::Integer,
+            SchemaType::Number => Typed::Number,
+            SchemaType::Boolean => Typed::Boolean,
+            SchemaType::Null => Typed::Null,
+            SchemaType::Object => Typed::Object(self.properties(schema.properties.as_ref())),
+            // No `items`: the empty schema, which has no type.
+            SchemaType::Array => Typed::Array(match &schema.items {
+                Some(items) => self.compile(items),
+                None => self.compile(&SchemaFilter::default()),
+            }),
+        })
+    }
+
+    /// `$ref`: `#` is the definitions-only root (no type); `#/definitions/NAME` a definition.
+    fn reference(&mut self, text: &str) -> Node {
+        if text == "#" {
+            return Node::Untyped;
+        }
+        let Some(name) = text.strip_prefix("#/definitions/") else {
+            return Node::Fails(FilterError::UnsupportedRef(text.to_owned()));
+        };
+        let Some(definitions) = self.root.definitions else {
+            return Node::Fails(FilterError::NoDefinitions(text.to_owned()));
+        };
+        let Some((name, definition)) = definitions.get_key_value(name) else {
+            return Node::Fails(FilterError::MissingDefinition(text.to_owned()));
+        };
+        if let Some(&id) = self.definitions.get(name.as_str()) {
+            return Node::Ref(id);
+        }
+        // Reserved before compiling, so that recursive definitions refer to it.
+        let id = self.reserve();
+        self.definitions.insert(name, id);
+        self.nodes[id as usize] = self.node(definition);
+        Node::Ref(id)
+    }
+
+    fn condition(&mut self, condition: &SchemaFilter) -> Condition {
+        let (key, sub) = condition
+            .properties
+            .as_ref()
+            .and_then(|p| p.iter().next())
+            .ok_or(FilterError::EmptyCondition)?;
+        Ok((key.clone(), self.compile(sub)))
+    }
+
+    fn properties(
+        &mut self,
+        properties: Option<&BTreeMap<String, Located<SchemaFilter>>>,
+    ) -> Option<Properties> {
+        properties.map(|p| {
+            Properties(
+                p.iter()
+                    .map(|(k, s)| (k.as_str().into(), self.compile(s)))
+                    .collect(),
+            )
+        })
+    }
+}
+
+impl CompiledFilter {
+    pub fn new(schema: &SchemaFilter, root: SchemaRoot<'_>) -> CompiledFilter {
+        let mut compiler = Compiler {
+            root,
+            nodes: Vec::new(),
+            definitions: HashMap::new(),
+        };
+        compiler.compile(schema);
+        CompiledFilter {
+            nodes: compiler.nodes,
+        }
+    }
+
+    /// Filters a whole top-level value (§4.1). A top-level "not matched" becomes null, as the
+    /// proxy serializes it.
+    pub fn filter<'a>(&self, value: Value<'a>) -> Result<Value<'a>, FilterError> {
+        Ok(match self.apply(value, 0, 0)? {
             Filtered::Value(v) => v,
             Filtered::NotMatched => Value::Null,
         })
     }
 
-    /// §4.2, rules 1, 2, 5 and 6, tried in order.
+    /// Filters `node` with node `id`. `hops` counts the `$ref` and `anyOf` steps taken since
+    /// the last step into a member or element: more steps than there are nodes means the
+    /// schema refers to itself without end, which the proxy would follow until its stack
+    /// overflows.
     fn apply<'a>(
-        self,
+        &self,
         node: Value<'a>,
-        schema: &SchemaFilter,
+        id: NodeId,
+        hops: usize,
     ) -> Result<Filtered<'a>, FilterError> {
-        if let Some(reference) = &schema.reference {
-            return match self.resolve(reference)? {
-                Some(target) => self.apply(node, target),
-                None => Self::untyped(node),
-            };
+        if hops > self.nodes.len() {
+            return Err(FilterError::EndlessRef);
         }
-        if let Some(candidates) = schema.any_of.as_ref().filter(|c| !c.is_empty()) {
-            for candidate in candidates {
-                if let Filtered::Value(v) = self.apply(node.clone(), candidate)? {
-                    return Ok(Filtered::Value(v));
+        match &self.nodes[id as usize] {
+            Node::Untyped => untyped(node),
+            Node::Ref(target) => self.apply(node, *target, hops + 1),
+            Node::Fails(e) => Err(e.clone()),
+            Node::AnyOf(candidates) => {
+                for &candidate in candidates {
+                    if let Filtered::Value(v) = self.apply(node.clone(), candidate, hops + 1)? {
+                        return Ok(Filtered::Value(v));
+                    }
                 }
+                Ok(Filtered::Value(Value::Null))
             }
-            return Ok(Filtered::Value(Value::Null));
-        }
-        let Some(type_name) = &schema.schema_type else {
-            return Self::untyped(node);
-        };
-        if let Some(condition) = &schema.if_schema {
-            let mut r = self.condition(&node, condition)?;
-            if r == Filtered::NotMatched
-                && let Some(otherwise) = &schema.else_schema
-            {
-                r = self.condition(&node, otherwise)?;
+            Node::Conditional {
+                condition,
+                otherwise,
+                then,
+            } => {
+                let mut r = self.condition(&node, condition)?;
+                if r == Filtered::NotMatched
+                    && let Some(otherwise) = otherwise
+                {
+                    r = self.condition(&node, otherwise)?;
+                }
+                if r != Filtered::NotMatched {
+                    let then = then.as_ref().map_err(Clone::clone)?;
+                    r = self.then(node, then.as_ref())?;
+                }
+                Ok(r)
             }
-            if r != Filtered::NotMatched {
-                let then = schema
-                    .then_schema
-                    .as_ref()
-                    .ok_or(FilterError::MissingThen)?;
-                r = self.then(node, then)?;
-            }
-            return Ok(r);
-        }
-        if let Some(constant) = &schema.constant {
-            return Ok(if node_text(&node) == *constant {
+            Node::Const(constant) => Ok(if node_text(&node) == *constant {
                 Filtered::Value(Value::String(Cow::Borrowed("")))
             } else {
                 Filtered::NotMatched
-            });
-        }
-        let ty = SchemaType::from_name(type_name)
-            .ok_or_else(|| FilterError::UnknownType(type_name.as_str().to_owned()))?;
-        Ok(Filtered::Value(match ty {
-            SchemaType::String => match node {
-                Value::String(s) => Value::String(s),
-                _ => Value::Null,
-            },
-            SchemaType::Integer => to_integer(&node),
-            SchemaType::Number => match node {
-                n @ (Value::Int(_) | Value::BigInt(_) | Value::Double(_)) => n,
-                _ => Value::Null,
-            },
-            // Quirk (§4.2): null becomes false.
-            SchemaType::Boolean => match node {
-                Value::Bool(b) => Value::Bool(b),
-                Value::Null => Value::Bool(false),
-                _ => Value::Null,
-            },
-            SchemaType::Object => match node {
-                Value::Object(members) => {
-                    return self.object(members, schema.properties.as_ref());
-                }
-                _ => Value::Null,
-            },
-            SchemaType::Array => match node {
-                Value::Array(elements) => self.array(elements, schema.items.as_deref())?,
-                _ => Value::Null,
-            },
-            SchemaType::Null => Value::Null,
-        }))
-    }
-
-    /// `$ref`: `#` is the definitions-only root (no type); `#/definitions/NAME` a definition.
-    fn resolve(self, reference: &Located<String>) -> Result<Option<&'r SchemaFilter>, FilterError> {
-        let text = reference.as_str();
-        if text == "#" {
-            return Ok(None);
-        }
-        let Some(name) = text.strip_prefix("#/definitions/") else {
-            return Err(FilterError::UnsupportedRef(text.to_owned()));
-        };
-        let definitions = self
-            .definitions
-            .ok_or_else(|| FilterError::NoDefinitions(text.to_owned()))?;
-        definitions
-            .get(name)
-            .map(|d| Some(&d.value))
-            .ok_or_else(|| FilterError::MissingDefinition(text.to_owned()))
-    }
-
-    /// Rule 6: no type: containers become null, scalars pass.
-    fn untyped(node: Value<'_>) -> Result<Filtered<'_>, FilterError> {
-        match node {
-            Value::Object(_) | Value::Array(_) => Ok(Filtered::Value(Value::Null)),
-            Value::BigInt(_) => Err(FilterError::UntypedBigInteger),
-            scalar => Ok(Filtered::Value(scalar)),
+            }),
+            Node::Typed(ty) => Ok(Filtered::Value(match ty {
+                Typed::String => match node {
+                    Value::String(s) => Value::String(s),
+                    _ => Value::Null,
+                },
+                Typed::Integer => to_integer(&node),
+                Typed::Number => match node {
+                    n @ (Value::Int(_) | Value::BigInt(_) | Value::Double(_)) => n,
+                    _ => Value::Null,
+                },
+                // Quirk (§4.2): null becomes false.
+                Typed::Boolean => match node {
+                    Value::Bool(b) => Value::Bool(b),
+                    Value::Null => Value::Bool(false),
+                    _ => Value::Null,
+                },
+                Typed::Null => Value::Null,
+                Typed::Object(properties) => match node {
+                    Value::Object(members) => return self.object(members, properties.as_ref()),
+                    _ => Value::Null,
+                },
+                Typed::Array(items) => match node {
+                    Value::Array(elements) => self.array(elements, *items)?,
+                    _ => Value::Null,
+                },
+            })),
         }
     }
 
     /// Rule 3: an `if`/`else` schema tests the member named by its alphabetically first
     /// property.
     fn condition<'a>(
-        self,
+        &self,
         node: &Value<'a>,
-        condition: &SchemaFilter,
+        condition: &Condition,
     ) -> Result<Filtered<'a>, FilterError> {
-        let (key, sub) = condition
-            .properties
-            .as_ref()
-            .and_then(|p| p.iter().next())
-            .ok_or(FilterError::EmptyCondition)?;
+        let (key, sub) = condition.as_ref().map_err(Clone::clone)?;
         let member = node
             .as_object()
             .and_then(|m| m.get(key))
             .ok_or_else(|| FilterError::MissingConditionMember(key.clone()))?;
-        self.apply(member.clone(), sub)
+        self.apply(member.clone(), *sub, 0)
     }
 
     /// Rule 4: a `then` schema keeps the members it lists, each filtered, with no type check.
-    fn then<'a>(self, node: Value<'a>, then: &SchemaFilter) -> Result<Filtered<'a>, FilterError> {
+    fn then<'a>(
+        &self,
+        node: Value<'a>,
+        properties: Option<&Properties>,
+    ) -> Result<Filtered<'a>, FilterError> {
         let mut out = Map::new();
         if let Value::Object(members) = node {
-            let properties = then.properties.as_ref();
             for (key, value) in members.into_entries() {
-                if let Some(sub) = properties.and_then(|p| p.get(key.as_ref())) {
-                    match self.apply(value, sub)? {
+                if let Some(sub) = properties.and_then(|p| p.get(&key)) {
+                    match self.apply(value, sub, 0)? {
                         Filtered::Value(v) => out.push_unique(key, v),
                         Filtered::NotMatched => return Ok(Filtered::NotMatched),
                     }
@@ -207,9 +369,9 @@ impl<'r> SchemaRoot<'r> {
     /// `type: object`: members in input order; `+` keys kept verbatim (augments, §2.13),
     /// unlisted keys dropped, listed ones filtered (a null result keeps the key).
     fn object<'a>(
-        self,
+        &self,
         mut members: Map<'a>,
-        properties: Option<&BTreeMap<String, Located<SchemaFilter>>>,
+        properties: Option<&Properties>,
     ) -> Result<Filtered<'a>, FilterError> {
         // Filtered in place: the members that stay keep their storage.
         let mut outcome = Ok(true);
@@ -223,7 +385,7 @@ impl<'r> SchemaRoot<'r> {
             let Some(sub) = properties.and_then(|p| p.get(key)) else {
                 return false;
             };
-            match self.apply(std::mem::replace(value, Value::Null), sub) {
+            match self.apply(std::mem::replace(value, Value::Null), sub, 0) {
                 Ok(Filtered::Value(v)) => {
                     *value = v;
                     true
@@ -248,18 +410,16 @@ impl<'r> SchemaRoot<'r> {
     /// `type: array`: each element filtered by `items`; elements that come out null (or not
     /// matched) are removed.
     fn array<'a>(
-        self,
+        &self,
         mut elements: Vec<Value<'a>>,
-        items: Option<&Located<SchemaFilter>>,
+        items: NodeId,
     ) -> Result<Value<'a>, FilterError> {
-        let empty = SchemaFilter::default();
-        let items = items.map_or(&empty, |i| &i.value);
         let mut outcome = Ok(());
         elements.retain_mut(|element| {
             if outcome.is_err() {
                 return false;
             }
-            match self.apply(std::mem::replace(element, Value::Null), items) {
+            match self.apply(std::mem::replace(element, Value::Null), items, 0) {
                 Ok(Filtered::Value(v)) if !v.is_null() => {
                     *element = v;
                     true
@@ -273,6 +433,15 @@ impl<'r> SchemaRoot<'r> {
         });
         outcome?;
         Ok(Value::Array(elements))
+    }
+}
+
+/// Rule 6: no type: containers become null, scalars pass.
+fn untyped(node: Value<'_>) -> Result<Filtered<'_>, FilterError> {
+    match node {
+        Value::Object(_) | Value::Array(_) => Ok(Filtered::Value(Value::Null)),
+        Value::BigInt(_) => Err(FilterError::UntypedBigInteger),
+        scalar => Ok(Filtered::Value(scalar)),
     }
 }
 

@@ -236,6 +236,71 @@ fn unknown_type_is_fatal_when_reached() {
     );
 }
 
+#[test]
+fn recursive_definitions_follow_the_document() {
+    let team = "Team:\n  type: \"object\"\n  properties:\n    name:\n      type: \"string\"\n    lead:\n      $ref: \"#/definitions/Team\"\n";
+    let out = run(
+        "$ref: \"#/definitions/Team\"\n",
+        team,
+        r#"{"name":"a","x":1,"lead":{"name":"b","lead":{"name":"c","y":2}}}"#,
+    );
+    assert_eq!(
+        out.as_deref(),
+        Ok(r#"{"name":"a","lead":{"name":"b","lead":{"name":"c"}}}"#)
+    );
+}
+
+#[test]
+fn any_of_that_loops_back_fails_only_when_taken() {
+    let looping = "Loop:\n  anyOf:\n    - type: \"string\"\n      const: \"x\"\n    - $ref: \"#/definitions/Loop\"\n";
+    let schema = "type: \"object\"\nproperties:\n  k:\n    $ref: \"#/definitions/Loop\"\n";
+    assert_eq!(
+        run(schema, looping, r#"{"k":"x"}"#).as_deref(),
+        Ok(r#"{"k":""}"#)
+    );
+    assert_eq!(
+        run(schema, looping, r#"{"k":"y"}"#),
+        Err(FilterError::EndlessRef)
+    );
+}
+
+#[test]
+fn refs_that_loop_fail_instead_of_recursing_forever() {
+    // The loader refuses these (R053); built directly to reach the filter.
+    let mut definitions = BTreeMap::new();
+    definitions.insert(
+        "A".to_owned(),
+        Located::unlocated(ref_schema("#/definitions/B")),
+    );
+    definitions.insert(
+        "B".to_owned(),
+        Located::unlocated(ref_schema("#/definitions/A")),
+    );
+    let out =
+        SchemaRoot::new(Some(&definitions)).filter(Value::Null, &ref_schema("#/definitions/A"));
+    assert_eq!(out, Err(FilterError::EndlessRef));
+}
+
+#[test]
+fn a_compiled_filter_gives_the_same_result_for_every_value() {
+    let r = rules(USER, "");
+    let schema = &r.endpoints[0]
+        .response_schema
+        .as_ref()
+        .expect("endpoint has a schema")
+        .value;
+    let filter = CompiledFilter::new(schema, SchemaRoot::new(None));
+    for (doc, expected) in [
+        (r#"{"id":"a","name":"n"}"#, r#"{"id":"a"}"#),
+        (r#"{"age":"x"}"#, r#"{"age":null}"#),
+        ("[1]", "null"),
+    ] {
+        let value = parse_value(doc).expect("test document parses");
+        let out = filter.filter(value).map(|v| to_compact_string(&v));
+        assert_eq!(out.as_deref(), Ok(expected), "{doc}");
+    }
+}
+
 fn indent(s: &str) -> String {
     indent_by(s, "  ")
 }

@@ -4,10 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use super::{
-    DomainHandling, EmailCanonicalization, PseudonymInput, PseudonymizedIdentity, Pseudonymizer,
-    SecretValues, Secrets,
-};
+use super::{PseudonymInput, PseudonymizedIdentity, reference_pseudonymizer};
 
 fn compat_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/compat/psoxy")
@@ -65,16 +62,7 @@ fn tokens_of_the_reference_cases_are_recomputed_from_their_originals() {
         eprintln!("skipped: no reference cases at {}", dir.display());
         return;
     };
-    let p = Pseudonymizer::new(
-        Secrets::new(SecretValues {
-            salt: Some("salt".into()),
-            encryption_key: Some("secret".into()),
-            ..SecretValues::default()
-        }),
-        EmailCanonicalization::Strict,
-        DomainHandling::Preserve,
-    )
-    .expect("pseudonymizer");
+    let p = reference_pseudonymizer();
 
     let (mut found, mut missing) = (0, Vec::new());
     for (original, expected) in &files {

@@ -27,10 +27,8 @@ pub(crate) fn classify(s: &str) -> Fast<'_> {
     let Some(at) = memchr::memchr(b'@', bytes) else {
         return Fast::NotEmail;
     };
-    if bytes
-        .iter()
-        .any(|&b| matches!(b, b'(' | b'"' | b'<' | b' ' | b'\t'))
-    {
+    // Branch-free over the whole value: most candidates are short and have none of these.
+    if bytes.iter().fold(0, |acc, &b| acc | CLASS[usize::from(b)]) & GRAMMAR != 0 {
         return Fast::Undecided;
     }
     let (local, domain) = (&s[..at], &s[at + 1..]);
@@ -41,8 +39,45 @@ pub(crate) fn classify(s: &str) -> Fast<'_> {
     }
 }
 
+/// Byte classes, as bits of [`CLASS`].
+const ATEXT: u8 = 1;
+const ALNUM: u8 = 2;
+const ALPHA: u8 = 4;
+/// A byte that may start a comment, quoted string, angle address or folding whitespace.
+const GRAMMAR: u8 = 8;
+
+static CLASS: [u8; 256] = classes();
+
+const fn classes() -> [u8; 256] {
+    let mut table = [0; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        let mut class = 0;
+        if is_atext(b) {
+            class |= ATEXT;
+        }
+        if b.is_ascii_alphanumeric() {
+            class |= ALNUM;
+        }
+        if b.is_ascii_alphabetic() {
+            class |= ALPHA;
+        }
+        if matches!(b, b'(' | b'"' | b'<' | b' ' | b'\t') {
+            class |= GRAMMAR;
+        }
+        table[i] = class;
+        i += 1;
+    }
+    table
+}
+
+fn has(b: u8, class: u8) -> bool {
+    CLASS[usize::from(b)] & class != 0
+}
+
 /// `atext` of §3.2: `[a-zA-Z0-9!#-'*+\-/=?^-`{-~]`.
-pub(crate) fn is_atext(b: u8) -> bool {
+pub(crate) const fn is_atext(b: u8) -> bool {
     b.is_ascii_alphanumeric()
         || matches!(
             b,
@@ -53,9 +88,21 @@ pub(crate) fn is_atext(b: u8) -> bool {
 
 /// `dotAtomText = atext+(?:\.atext+)*`: non-empty atext runs separated by single dots.
 fn is_dot_atom_text(s: &[u8]) -> bool {
-    !s.is_empty()
-        && s.split(|&b| b == b'.')
-            .all(|run| !run.is_empty() && run.iter().all(|&b| is_atext(b)))
+    // Whether the last byte seen was a dot, or nothing was seen yet.
+    let mut after_dot = true;
+    for &b in s {
+        if b == b'.' {
+            if after_dot {
+                return false;
+            }
+            after_dot = true;
+        } else if has(b, ATEXT) {
+            after_dot = false;
+        } else {
+            return false;
+        }
+    }
+    !after_dot
 }
 
 /// `domainName = rfcLabel(?:\.rfcLabel)*\.[a-zA-Z]{2,26}`. Labels cannot contain dots, so the
@@ -66,20 +113,18 @@ fn is_domain_name(s: &[u8]) -> bool {
     };
     let tld = &s[last_dot + 1..];
     (2..=26).contains(&tld.len())
-        && tld.iter().all(u8::is_ascii_alphabetic)
+        && tld.iter().all(|&b| has(b, ALPHA))
         && s[..last_dot].split(|&b| b == b'.').all(is_rfc_label)
 }
 
 /// `rfcLabel = [a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?`.
 fn is_rfc_label(label: &[u8]) -> bool {
     match (label.first(), label.last()) {
-        (Some(first), Some(last)) => {
+        (Some(&first), Some(&last)) => {
             label.len() <= 63
-                && first.is_ascii_alphanumeric()
-                && last.is_ascii_alphanumeric()
-                && label
-                    .iter()
-                    .all(|&b| b.is_ascii_alphanumeric() || b == b'-')
+                && has(first, ALNUM)
+                && has(last, ALNUM)
+                && label.iter().all(|&b| b == b'-' || has(b, ALNUM))
         }
         _ => false,
     }

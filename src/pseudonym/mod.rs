@@ -23,3 +23,19 @@ pub use error::{PseudonymError, SecretPurpose};
 pub use ip::canonical_ip;
 pub use pseudonymizer::{PseudonymInput, PseudonymizedIdentity, Pseudonymizer};
 pub use secrets::{KEY_DERIVATION_ITERATIONS, SecretValues, Secrets};
+
+/// A pseudonymizer with the settings of the worked examples (§3.9) and of the reference cases:
+/// salt `salt`, key `secret`, STRICT, PRESERVE.
+#[cfg(test)]
+pub(crate) fn reference_pseudonymizer() -> Pseudonymizer {
+    Pseudonymizer::new(
+        Secrets::new(SecretValues {
+            salt: Some("salt".into()),
+            encryption_key: Some("secret".into()),
+            ..SecretValues::default()
+        }),
+        EmailCanonicalization::Strict,
+        DomainHandling::Preserve,
+    )
+    .expect("the built-in email grammar compiles")
+}

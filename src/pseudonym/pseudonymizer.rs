@@ -161,20 +161,33 @@ impl Pseudonymizer {
         input: PseudonymInput<'_>,
         include_reversible: bool,
     ) -> Result<String, PseudonymError> {
+        let mut out = String::new();
+        self.push_url_safe_token(input, include_reversible, &mut out)?;
+        Ok(out)
+    }
+
+    /// [`Pseudonymizer::url_safe_token`] appended to `out`, for callers that reuse a buffer.
+    /// On error `out` is left as it was.
+    pub fn push_url_safe_token(
+        &self,
+        input: PseudonymInput<'_>,
+        include_reversible: bool,
+        out: &mut String,
+    ) -> Result<(), PseudonymError> {
         let analysis = self.analyse(input)?;
         if include_reversible {
-            return self.reversible_token(input, &analysis);
+            return self.push_reversible_token(input, &analysis, out);
         }
         let domain = analysis.domain.as_deref();
-        let mut out = String::with_capacity(
+        out.reserve(
             HASH_PREFIX.len()
                 + encoded_len(analysis.hash.len())
                 + domain.map_or(0, |d| d.len() + 1),
         );
         out.push_str(HASH_PREFIX);
-        push_base64(&mut out, &analysis.hash);
-        push_domain(&mut out, domain);
-        Ok(out)
+        push_base64(out, &analysis.hash);
+        push_domain(out, domain);
+        Ok(())
     }
 
     /// The `URL_SAFE_HASH_ONLY` encoding of a value (§2.2): the 43-character hash alone. The
@@ -269,18 +282,30 @@ impl Pseudonymizer {
         input: PseudonymInput<'_>,
         analysis: &Analysis<'_>,
     ) -> Result<String, PseudonymError> {
+        let mut out = String::new();
+        self.push_reversible_token(input, analysis, &mut out)?;
+        Ok(out)
+    }
+
+    /// [`Pseudonymizer::reversible_token`] appended to `out`; on error `out` is unchanged.
+    fn push_reversible_token(
+        &self,
+        input: PseudonymInput<'_>,
+        analysis: &Analysis<'_>,
+        out: &mut String,
+    ) -> Result<(), PseudonymError> {
         let cipher = self.secrets.row(SecretPurpose::Main).cipher()?;
         let plaintext = input.text().as_bytes();
         let domain = analysis.domain.as_deref();
-        let mut out = String::with_capacity(
+        out.reserve(
             REVERSIBLE_PREFIX.len()
                 + encoded_len(analysis.hash.len() + ciphertext_len(plaintext.len()))
                 + domain.map_or(0, |d| d.len() + 1),
         );
         out.push_str(REVERSIBLE_PREFIX);
-        push_reversible(&mut out, &analysis.hash, cipher, plaintext);
-        push_domain(&mut out, domain);
-        Ok(out)
+        push_reversible(out, &analysis.hash, cipher, plaintext);
+        push_domain(out, domain);
+        Ok(())
     }
 
     /// `p~` + base64url(hash ‖ AES-CBC(text)), hashing `text` as is with the row's secrets.

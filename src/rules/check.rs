@@ -2,7 +2,7 @@
 //! only discover at request time (paths, regexes, `$ref`s), plus keys without effect and
 //! endpoints that can never be selected.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::codes::Code;
 use super::model::{
@@ -132,6 +132,7 @@ impl Checker<'_> {
                     self.filter(def, FilterRole::Value);
                 }
             }
+            self.ref_loops(defs);
         }
         let mut checked = Vec::new();
         for endpoint in &rules.endpoints {
@@ -749,6 +750,56 @@ impl Checker<'_> {
             .flatten()
         {
             self.filter(sub, FilterRole::Conditional);
+        }
+    }
+
+    /// Definitions that are `$ref`s leading back to themselves: the filter would follow them
+    /// without end. Each loop is reported once, at its first definition in name order.
+    fn ref_loops(&mut self, defs: &BTreeMap<String, Located<SchemaFilter>>) {
+        let target = |name: &str| {
+            defs.get(name)?
+                .reference
+                .as_ref()?
+                .strip_prefix("#/definitions/")
+                .filter(|t| defs.contains_key(*t))
+        };
+        let mut reported: BTreeSet<&str> = BTreeSet::new();
+        for (name, def) in defs {
+            if reported.contains(name.as_str()) {
+                continue;
+            }
+            let mut chain = vec![name.as_str()];
+            let mut next = target(name);
+            while let Some(t) = next {
+                if chain.contains(&t) {
+                    break;
+                }
+                chain.push(t);
+                next = target(t);
+            }
+            // A loop through `name` itself; chains that run into someone else's loop are left
+            // to that loop's report.
+            if next != Some(name.as_str()) {
+                continue;
+            }
+            reported.extend(chain.iter().copied());
+            let Some(reference) = &def.reference else {
+                continue;
+            };
+            chain.push(name);
+            self.push(
+                Code::RefLoop,
+                reference.span,
+                format!(
+                    "`$ref`s loop without reaching a member or element ({}): filtering a \
+                     response would never end",
+                    chain.join(" -> ")
+                ),
+                Some(
+                    "replace the `$ref` of one definition in the loop with a schema of its own"
+                        .into(),
+                ),
+            );
         }
     }
 

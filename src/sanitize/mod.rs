@@ -18,7 +18,7 @@ use crate::endpoint::{
     CheckError, Matcher, MatcherError, Mismatch, RequestUrl, required_prefix,
     starts_with_ignoring_ascii_case,
 };
-use crate::filter::SchemaRoot;
+use crate::filter::{CompiledFilter, SchemaRoot};
 use crate::json::{self, Value, parse_values, validate_utf8, write_compact, write_pretty};
 use crate::jsonpath;
 use crate::pseudonym::Pseudonymizer;
@@ -56,6 +56,8 @@ pub enum Selection {
 #[derive(Debug)]
 struct CompiledEndpoint {
     augments: Vec<TextDigestAugment>,
+    /// The `responseSchema`, compiled, with its place in the rules file.
+    schema: Option<(CompiledFilter, crate::rules::Span)>,
     /// Why responses of this endpoint cannot be sanitized, if they cannot.
     unsupported: Option<SanitizeError>,
     transforms: Transforms,
@@ -274,8 +276,13 @@ impl Sanitizer {
                 value_fn,
             });
         }
+        let root = SchemaRoot::new(self.rules.definitions.as_ref());
         Ok(CompiledEndpoint {
             augments,
+            schema: endpoint
+                .response_schema
+                .as_ref()
+                .map(|s| (CompiledFilter::new(s, root), s.span)),
             unsupported,
             transforms: Transforms::new(transforms, specs, self.engine),
         })
@@ -349,7 +356,6 @@ impl Sanitizer {
         let mut out = Vec::with_capacity(body.len());
         let mut written = 0u64;
         self.for_each_value::<SanitizeError>(
-            i,
             endpoint,
             text,
             &SanitizeError::InvalidJson,
@@ -371,31 +377,21 @@ impl Sanitizer {
         Ok(out)
     }
 
-    /// Parses and sanitizes each top-level value of `text` for endpoint `i`, and hands it to
+    /// Parses and sanitizes each top-level value of `text` for `endpoint`, and hands it to
     /// `emit`, which says whether to go on. Strings the transforms make live in an arena per
     /// value, freed once `emit` has written it. `locate` places JSON errors in the whole body.
     fn for_each_value<E: From<SanitizeError>>(
         &self,
-        i: usize,
         endpoint: &CompiledEndpoint,
         text: &str,
         locate: &dyn Fn(json::ParseError) -> SanitizeError,
         mut trace: Option<&mut Trace>,
         emit: &mut dyn FnMut(&Value<'_>) -> Result<bool, E>,
     ) -> Result<(), E> {
-        let schema = self.rules.endpoints[i].response_schema.as_ref();
-        let root = SchemaRoot::new(self.rules.definitions.as_ref());
         for value in parse_values(text) {
             let arena = Bump::new();
             let mut value: Value<'_> = value.map_err(locate)?;
-            self.sanitize_value(
-                endpoint,
-                schema,
-                root,
-                &mut value,
-                Some(&arena),
-                trace.as_deref_mut(),
-            )?;
+            self.sanitize_value(endpoint, &mut value, Some(&arena), trace.as_deref_mut())?;
             if !emit(&value)? {
                 break;
             }
@@ -415,9 +411,7 @@ impl Sanitizer {
             return Ok(());
         };
         let endpoint = self.compiled(i)?;
-        let schema = self.rules.endpoints[i].response_schema.as_ref();
-        let root = SchemaRoot::new(self.rules.definitions.as_ref());
-        self.sanitize_value(endpoint, schema, root, value, None, None)
+        self.sanitize_value(endpoint, value, None, None)
     }
 
     /// Augments, schema filter, transforms (§7.1 step 2). Strings the transforms make are
@@ -425,8 +419,6 @@ impl Sanitizer {
     fn sanitize_value<'a>(
         &self,
         endpoint: &CompiledEndpoint,
-        schema: Option<&Located<crate::rules::SchemaFilter>>,
-        root: SchemaRoot<'_>,
         value: &mut Value<'a>,
         arena: Option<&'a Bump>,
         trace: Option<&mut Trace>,
@@ -435,14 +427,12 @@ impl Sanitizer {
             return Err(e.clone());
         }
         apply_augments(value, &endpoint.augments);
-        if let Some(schema) = schema {
+        if let Some((schema, span)) = &endpoint.schema {
             let v = std::mem::replace(value, Value::Null);
-            *value = root
-                .filter(v, schema)
-                .map_err(|error| SanitizeError::Filter {
-                    location: self.location(schema.span),
-                    error,
-                })?;
+            *value = schema.filter(v).map_err(|error| SanitizeError::Filter {
+                location: self.location(*span),
+                error,
+            })?;
         }
         let Some(trace) = trace else {
             return endpoint

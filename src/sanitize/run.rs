@@ -51,6 +51,8 @@ struct ValueMapper<'f, 'a> {
     pseudonymizer: &'f Pseudonymizer,
     /// Where new strings go, when the document's lifetime allows it.
     arena: Option<&'a Bump>,
+    /// Where value functions that can write their result do, before it is packed in the arena.
+    scratch: String,
 }
 
 impl<'a> Mapper<'a> for ValueMapper<'_, 'a> {
@@ -61,10 +63,19 @@ impl<'a> Mapper<'a> for ValueMapper<'_, 'a> {
         transform: usize,
         value: &mut Value<'a>,
     ) -> Result<(), MapError<Self::Error>> {
-        match self.transforms[transform]
-            .value_fn
-            .apply(value, self.pseudonymizer)
-        {
+        let value_fn = &self.transforms[transform].value_fn;
+        if let Some(arena) = self.arena {
+            self.scratch.clear();
+            match value_fn.apply_into(value, self.pseudonymizer, &mut self.scratch) {
+                Some(Ok(())) => {
+                    *value = Value::String(Cow::Borrowed(arena.alloc_str(&self.scratch)));
+                    return Ok(());
+                }
+                Some(Err(e)) => return Err(MapError::Fail(e)),
+                None => {}
+            }
+        }
+        match value_fn.apply(value, self.pseudonymizer) {
             Ok(Value::String(Cow::Owned(s))) if self.arena.is_some() => {
                 // Hundreds of thousands of pseudonyms in one document: packed in the arena,
                 // each takes its length rather than a heap block of its own.
@@ -132,6 +143,7 @@ impl Transforms {
             transforms: &self.compiled,
             pseudonymizer: p,
             arena,
+            scratch: String::new(),
         };
         let result = match &self.plan {
             Some(plan) => plan.run(doc, &mut mapper),

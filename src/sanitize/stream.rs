@@ -107,10 +107,10 @@ impl Sanitizer {
         let many = second.is_some();
         let segments = first.into_iter().chain(second).map(Ok).chain(splitter);
         if !many {
-            return self.sequential(i, endpoint, segments, output, options.output);
+            return self.sequential(endpoint, segments, output, options.output);
         }
         let mut writer = OrderedWriter::new(output, options.output);
-        self.parallel(i, endpoint, segments, &mut writer, options)?;
+        self.parallel(endpoint, segments, &mut writer, options)?;
         Ok(writer.stats)
     }
 
@@ -118,7 +118,6 @@ impl Sanitizer {
     /// sanitized, so a large document is never held twice.
     fn sequential(
         &self,
-        i: usize,
         endpoint: &CompiledEndpoint,
         splitter: impl Iterator<Item = io::Result<Segment>>,
         output: &mut dyn Write,
@@ -135,7 +134,6 @@ impl Sanitizer {
             let text = validate_utf8(&segment.bytes).map_err(|e| locate(&segment, e))?;
             let mut go_on = true;
             self.for_each_value::<StreamError>(
-                i,
                 endpoint,
                 text,
                 &|e| locate(&segment, e),
@@ -168,7 +166,6 @@ impl Sanitizer {
     /// writer returns after writing a segment.
     fn parallel(
         &self,
-        i: usize,
         endpoint: &CompiledEndpoint,
         splitter: impl Iterator<Item = io::Result<Segment>> + Send,
         writer: &mut OrderedWriter<'_>,
@@ -197,7 +194,7 @@ impl Sanitizer {
                             break;
                         };
                         let len = segment.bytes.len() as u64;
-                        let done = self.sanitize_segment(i, endpoint, &segment, options.output);
+                        let done = self.sanitize_segment(endpoint, &segment, options.output);
                         if done_tx.send((seq, len, done)).is_err() {
                             break;
                         }
@@ -219,7 +216,6 @@ impl Sanitizer {
     /// Sanitizes the values of one segment into a buffer (for the parallel path).
     fn sanitize_segment(
         &self,
-        i: usize,
         endpoint: &CompiledEndpoint,
         segment: &Segment,
         output: Output,
@@ -228,7 +224,6 @@ impl Sanitizer {
         let mut out = Vec::with_capacity(segment.bytes.len());
         let mut values = 0;
         self.for_each_value::<StreamError>(
-            i,
             endpoint,
             text,
             &|e| locate(segment, e),

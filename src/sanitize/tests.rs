@@ -2,22 +2,12 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 
 use super::*;
-use crate::pseudonym::{DomainHandling, EmailCanonicalization, SecretValues, Secrets};
 use crate::rules::load_str;
 use crate::sanitize::{StreamError, StreamOptions};
 
 fn sanitizer(yaml: &str) -> Sanitizer {
     let (rules, _) = load_str("rules.yaml", yaml).expect("test rules load");
-    let p = Pseudonymizer::new(
-        Secrets::new(SecretValues {
-            salt: Some("salt".into()),
-            encryption_key: Some("secret".into()),
-            ..SecretValues::default()
-        }),
-        EmailCanonicalization::Strict,
-        DomainHandling::Preserve,
-    )
-    .expect("pseudonymizer");
+    let p = crate::pseudonym::reference_pseudonymizer();
     Sanitizer::new(Arc::new(rules), p, Engine::Plan)
 }
 

@@ -175,6 +175,25 @@ impl ValueFn {
         )
     }
 
+    /// The replacement of `v` as text appended to `out`, when the function makes a string
+    /// from it without an allocation of its own (`pseudonymize` of a string to a token); `None`
+    /// when it does not, and [`ValueFn::apply`] is the way.
+    pub fn apply_into(
+        &self,
+        v: &Value<'_>,
+        p: &Pseudonymizer,
+        out: &mut String,
+    ) -> Option<Result<(), TransformError>> {
+        match self {
+            ValueFn::Pseudonymize {
+                encoding: Encoding::UrlSafeToken,
+                include_reversible,
+                ..
+            } => pz::url_safe_token_into(v, p, *include_reversible, out),
+            _ => None,
+        }
+    }
+
     /// The replacement of `v` (§2, §2.12).
     pub fn apply<'a>(&self, v: &Value<'a>, p: &Pseudonymizer) -> Result<Value<'a>, TransformError> {
         match self {
@@ -306,5 +325,52 @@ mod tests {
         let f = digest_fn(&[], Some("$.a"));
         let out = f.apply(&text("not json"), &pseudonymizer());
         assert!(matches!(out, Err(TransformError::InnerJson { .. })));
+    }
+
+    #[test]
+    fn writing_into_a_buffer_gives_what_apply_gives() {
+        let keyed = crate::pseudonym::reference_pseudonymizer();
+        let unkeyed = pseudonymizer();
+        let values = [
+            Value::string("Alice.Smith+x@Example.COM"),
+            Value::string("not an email"),
+            Value::string("\"Bob\" <bob@acme.io>"),
+            Value::string(" "),
+            Value::Int(42),
+            Value::Null,
+        ];
+        for include_reversible in [false, true] {
+            let f = ValueFn::Pseudonymize {
+                encoding: Encoding::UrlSafeToken,
+                include_reversible,
+                include_original: false,
+            };
+            for p in [&keyed, &unkeyed] {
+                for v in &values {
+                    let mut out = String::from("kept:");
+                    match f.apply_into(v, p, &mut out) {
+                        Some(Ok(())) => {
+                            let applied = f.apply(v, p).expect("apply agrees: no error");
+                            assert_eq!(applied.as_str(), out.strip_prefix("kept:"), "{v:?}");
+                        }
+                        Some(Err(e)) => {
+                            assert_eq!(f.apply(v, p).err(), Some(e), "{v:?}");
+                            assert_eq!(out, "kept:");
+                        }
+                        None => assert!(!matches!(v, Value::String(s) if s.trim() != "")),
+                    }
+                }
+            }
+        }
+        // Other encodings and kinds have no buffer form.
+        let json = ValueFn::Pseudonymize {
+            encoding: Encoding::Json,
+            include_reversible: false,
+            include_original: false,
+        };
+        assert!(
+            json.apply_into(&values[0], &keyed, &mut String::new())
+                .is_none()
+        );
     }
 }

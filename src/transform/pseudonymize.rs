@@ -63,6 +63,27 @@ pub fn pseudonymize<'a>(
     }))
 }
 
+/// `pseudonymize` with the `URL_SAFE_TOKEN` encoding of a non-blank string, appended to `out`
+/// instead of allocated: equal to what [`pseudonymize`] makes of it. `None` for any other input,
+/// which [`pseudonymize`] handles.
+pub fn url_safe_token_into(
+    v: &Value<'_>,
+    p: &Pseudonymizer,
+    include_reversible: bool,
+    out: &mut String,
+) -> Option<Result<(), TransformError>> {
+    let Value::String(s) = v else {
+        return None;
+    };
+    if is_blank(s) {
+        return None;
+    }
+    Some(
+        p.push_url_safe_token(PseudonymInput::Text(s), include_reversible, out)
+            .map_err(pseudonym_error("pseudonymize")),
+    )
+}
+
 /// A pseudonymized identity as the JSON object the proxy writes (§3.7): `domain`, `hash`,
 /// `original`, `reversible`, absent members omitted.
 pub fn identity_value(id: &PseudonymizedIdentity) -> Value<'static> {
