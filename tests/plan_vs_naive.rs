@@ -1,16 +1,18 @@
 //! The compiled plan against the naive engine on generated documents and rule sets: both fail,
-//! or both succeed with byte-identical output and the same match counts.
+//! or both succeed with byte-identical output and the same match counts. The plan runs twice:
+//! on one thread, and with every array it may split walked in two halves on two threads.
 //!
 //! `PROPTEST_CASES` sets the number of cases per property (default 2,000).
 
 use std::borrow::Cow;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
 use psoxy_rules::json::{Value, to_compact_string};
 use psoxy_rules::jsonpath::parse;
-use psoxy_rules::plan::{Action, MapError, Mapper, TransformSpec, compile, naive};
+use psoxy_rules::plan::{Action, MapError, Mapper, Split, TransformSpec, compile, naive};
 
 const KEYS: &[&str] = &["a", "b", "c", "id", "t"];
 
@@ -197,10 +199,12 @@ fn specs(generated: &[GenTransform]) -> Vec<TransformSpec> {
 
 /// Value functions of the test: scalar-producing or the container-producing mark; both fail
 /// on the string "fail" and stop the path on strings starting with "x" in transforms that may.
-#[derive(Debug)]
+/// With `split`, every array of two elements or more that the plan may split is split.
+#[derive(Debug, Clone)]
 struct TestMapper {
     mark: bool,
     may_abort: Vec<bool>,
+    split: bool,
 }
 
 impl<'a> Mapper<'a> for TestMapper {
@@ -233,7 +237,24 @@ impl<'a> Mapper<'a> for TestMapper {
         };
         Ok(())
     }
+
+    fn split(&mut self, elements: usize) -> Option<Split<'_, 'a, String>> {
+        if !self.split || elements < 2 {
+            return None;
+        }
+        let there = self.clone();
+        Some(Split {
+            here: Box::new(self.clone()),
+            there: Box::new(move || {
+                SPLITS.fetch_add(1, Ordering::Relaxed);
+                Box::new(there)
+            }),
+        })
+    }
 }
+
+/// Arrays walked in two halves, over all cases.
+static SPLITS: AtomicUsize = AtomicUsize::new(0);
 
 fn cases() -> u32 {
     std::env::var("PROPTEST_CASES")
@@ -259,37 +280,54 @@ fn check(mark: bool) {
             &mut TestMapper {
                 mark,
                 may_abort: may_abort.clone(),
+                split: false,
             },
         );
         let plan = compile(&transforms);
-        let mut got = doc.clone();
-        let compiled = plan.run(&mut got, &mut TestMapper { mark, may_abort });
-        match (&naive, &compiled) {
-            (Err(_), Err(_)) => {}
-            (Ok(a), Ok(b)) => {
-                prop_assert_eq!(
-                    to_compact_string(&got),
-                    to_compact_string(&expected),
-                    "document {}\n{}",
+        for split in [false, true] {
+            let mut got = doc.clone();
+            let compiled = plan.run(
+                &mut got,
+                &mut TestMapper {
+                    mark,
+                    may_abort: may_abort.clone(),
+                    split,
+                },
+            );
+            match (&naive, &compiled) {
+                (Err(_), Err(_)) => {}
+                (Ok(a), Ok(b)) => {
+                    prop_assert_eq!(
+                        to_compact_string(&got),
+                        to_compact_string(&expected),
+                        "document {}\n{}",
+                        to_compact_string(&doc),
+                        plan.explain()
+                    );
+                    prop_assert_eq!(a, b, "match counts\n{}", plan.explain());
+                }
+                _ => prop_assert!(
+                    false,
+                    "naive {:?} but plan {:?} on {}\n{}",
+                    naive,
+                    compiled,
                     to_compact_string(&doc),
                     plan.explain()
-                );
-                prop_assert_eq!(a, b, "match counts\n{}", plan.explain());
+                ),
             }
-            _ => prop_assert!(
-                false,
-                "naive {:?} but plan {:?} on {}\n{}",
-                naive,
-                compiled,
-                to_compact_string(&doc),
-                plan.explain()
-            ),
         }
         Ok(())
     });
     if let Err(e) = result {
         panic!("{e}");
     }
+    // The split walk must have been tried on a fair share of the cases.
+    let splits = SPLITS.load(Ordering::Relaxed);
+    assert!(
+        splits as u64 * 20 >= u64::from(cases()),
+        "{splits} split arrays in {} cases",
+        cases()
+    );
 }
 
 #[test]

@@ -117,6 +117,29 @@ impl Properties {
     }
 }
 
+/// Where a filter step is: the `$ref` and `anyOf` steps taken since the last step into a member
+/// or element, and whether a large array may be filtered in two halves on two threads.
+#[derive(Debug, Clone, Copy)]
+struct Ctx {
+    hops: usize,
+    split: bool,
+}
+
+impl Ctx {
+    /// A step that stays on the same value.
+    fn hop(self) -> Ctx {
+        Ctx {
+            hops: self.hops + 1,
+            ..self
+        }
+    }
+
+    /// A step into a member or element.
+    fn down(self) -> Ctx {
+        Ctx { hops: 0, ..self }
+    }
+}
+
 /// A `responseSchema` compiled against the rules' definitions, ready for many values.
 #[derive(Debug)]
 pub struct CompiledFilter {
@@ -249,32 +272,37 @@ impl CompiledFilter {
     /// Filters a whole top-level value (§4.1). A top-level "not matched" becomes null, as the
     /// proxy serializes it.
     pub fn filter<'a>(&self, value: Value<'a>) -> Result<Value<'a>, FilterError> {
-        Ok(match self.apply(value, 0, 0)? {
+        self.filter_with(value, false)
+    }
+
+    /// [`CompiledFilter::filter`], with large arrays filtered in two halves on two threads
+    /// when `split`. The result is the same.
+    pub fn filter_with<'a>(&self, value: Value<'a>, split: bool) -> Result<Value<'a>, FilterError> {
+        Ok(match self.apply(value, 0, Ctx { hops: 0, split })? {
             Filtered::Value(v) => v,
             Filtered::NotMatched => Value::Null,
         })
     }
 
-    /// Filters `node` with node `id`. `hops` counts the `$ref` and `anyOf` steps taken since
-    /// the last step into a member or element: more steps than there are nodes means the
-    /// schema refers to itself without end, which the proxy would follow until its stack
-    /// overflows.
+    /// Filters `node` with node `id`. More `$ref` and `anyOf` steps on one value than there
+    /// are nodes means the schema refers to itself without end, which the proxy would follow
+    /// until its stack overflows.
     fn apply<'a>(
         &self,
         node: Value<'a>,
         id: NodeId,
-        hops: usize,
+        ctx: Ctx,
     ) -> Result<Filtered<'a>, FilterError> {
-        if hops > self.nodes.len() {
+        if ctx.hops > self.nodes.len() {
             return Err(FilterError::EndlessRef);
         }
         match &self.nodes[id as usize] {
             Node::Untyped => untyped(node),
-            Node::Ref(target) => self.apply(node, *target, hops + 1),
+            Node::Ref(target) => self.apply(node, *target, ctx.hop()),
             Node::Fails(e) => Err(e.clone()),
             Node::AnyOf(candidates) => {
                 for &candidate in candidates {
-                    if let Filtered::Value(v) = self.apply(node.clone(), candidate, hops + 1)? {
+                    if let Filtered::Value(v) = self.apply(node.clone(), candidate, ctx.hop())? {
                         return Ok(Filtered::Value(v));
                     }
                 }
@@ -285,15 +313,15 @@ impl CompiledFilter {
                 otherwise,
                 then,
             } => {
-                let mut r = self.condition(&node, condition)?;
+                let mut r = self.condition(&node, condition, ctx)?;
                 if r == Filtered::NotMatched
                     && let Some(otherwise) = otherwise
                 {
-                    r = self.condition(&node, otherwise)?;
+                    r = self.condition(&node, otherwise, ctx)?;
                 }
                 if r != Filtered::NotMatched {
                     let then = then.as_ref().map_err(Clone::clone)?;
-                    r = self.then(node, then.as_ref())?;
+                    r = self.then(node, then.as_ref(), ctx)?;
                 }
                 Ok(r)
             }
@@ -320,11 +348,13 @@ impl CompiledFilter {
                 },
                 Typed::Null => Value::Null,
                 Typed::Object(properties) => match node {
-                    Value::Object(members) => return self.object(members, properties.as_ref()),
+                    Value::Object(members) => {
+                        return self.object(members, properties.as_ref(), ctx);
+                    }
                     _ => Value::Null,
                 },
                 Typed::Array(items) => match node {
-                    Value::Array(elements) => self.array(elements, *items)?,
+                    Value::Array(elements) => self.array(elements, *items, ctx)?,
                     _ => Value::Null,
                 },
             })),
@@ -337,13 +367,14 @@ impl CompiledFilter {
         &self,
         node: &Value<'a>,
         condition: &Condition,
+        ctx: Ctx,
     ) -> Result<Filtered<'a>, FilterError> {
         let (key, sub) = condition.as_ref().map_err(Clone::clone)?;
         let member = node
             .as_object()
             .and_then(|m| m.get(key))
             .ok_or_else(|| FilterError::MissingConditionMember(key.clone()))?;
-        self.apply(member.clone(), *sub, 0)
+        self.apply(member.clone(), *sub, ctx.down())
     }
 
     /// Rule 4: a `then` schema keeps the members it lists, each filtered, with no type check.
@@ -351,12 +382,13 @@ impl CompiledFilter {
         &self,
         node: Value<'a>,
         properties: Option<&Properties>,
+        ctx: Ctx,
     ) -> Result<Filtered<'a>, FilterError> {
         let mut out = Map::new();
         if let Value::Object(members) = node {
             for (key, value) in members.into_entries() {
                 if let Some(sub) = properties.and_then(|p| p.get(&key)) {
-                    match self.apply(value, sub, 0)? {
+                    match self.apply(value, sub, ctx.down())? {
                         Filtered::Value(v) => out.push_unique(key, v),
                         Filtered::NotMatched => return Ok(Filtered::NotMatched),
                     }
@@ -372,6 +404,7 @@ impl CompiledFilter {
         &self,
         mut members: Map<'a>,
         properties: Option<&Properties>,
+        ctx: Ctx,
     ) -> Result<Filtered<'a>, FilterError> {
         // Filtered in place: the members that stay keep their storage.
         let mut outcome = Ok(true);
@@ -385,7 +418,7 @@ impl CompiledFilter {
             let Some(sub) = properties.and_then(|p| p.get(key)) else {
                 return false;
             };
-            match self.apply(std::mem::replace(value, Value::Null), sub, 0) {
+            match self.apply(std::mem::replace(value, Value::Null), sub, ctx.down()) {
                 Ok(Filtered::Value(v)) => {
                     *value = v;
                     true
@@ -408,33 +441,69 @@ impl CompiledFilter {
     }
 
     /// `type: array`: each element filtered by `items`; elements that come out null (or not
-    /// matched) are removed.
+    /// matched) are removed. A large array may be filtered in two halves on two threads; an
+    /// error of the first half wins, as it comes first.
     fn array<'a>(
         &self,
         mut elements: Vec<Value<'a>>,
         items: NodeId,
+        ctx: Ctx,
     ) -> Result<Value<'a>, FilterError> {
-        let mut outcome = Ok(());
-        elements.retain_mut(|element| {
-            if outcome.is_err() {
-                return false;
+        let ctx = ctx.down();
+        if ctx.split && elements.len() >= SPLIT_MIN_ELEMENTS {
+            let half = Ctx {
+                hops: 0,
+                split: false,
+            };
+            let mid = elements.len() / 2;
+            let (first, second) = elements.split_at_mut(mid);
+            let second_done = std::thread::scope(|scope| {
+                let spawned = std::thread::Builder::new()
+                    .stack_size(SPLIT_STACK)
+                    .spawn_scoped(scope, || self.elements(second, items, half));
+                let first_result = self.elements(first, items, half);
+                let second_result = spawned.ok().map(|handle| match handle.join() {
+                    Ok(result) => result,
+                    Err(panic) => std::panic::resume_unwind(panic),
+                });
+                first_result?;
+                second_result.transpose().map(|done| done.is_some())
+            })?;
+            if !second_done {
+                // No second thread could start: this one filters the second half too.
+                self.elements(&mut elements[mid..], items, half)?;
             }
-            match self.apply(std::mem::replace(element, Value::Null), items, 0) {
-                Ok(Filtered::Value(v)) if !v.is_null() => {
-                    *element = v;
-                    true
-                }
-                Ok(_) => false,
-                Err(e) => {
-                    outcome = Err(e);
-                    false
-                }
-            }
-        });
-        outcome?;
+        } else {
+            self.elements(&mut elements, items, ctx)?;
+        }
+        // Kept elements are never null: the null ones are those to remove.
+        elements.retain(|e| !e.is_null());
         Ok(Value::Array(elements))
     }
+
+    /// Filters each of `elements` in place by `items`, leaving null where one is to be removed.
+    fn elements(
+        &self,
+        elements: &mut [Value<'_>],
+        items: NodeId,
+        ctx: Ctx,
+    ) -> Result<(), FilterError> {
+        for element in elements {
+            match self.apply(std::mem::replace(element, Value::Null), items, ctx)? {
+                Filtered::Value(v) => *element = v,
+                Filtered::NotMatched => {}
+            }
+        }
+        Ok(())
+    }
 }
+
+/// Elements an array needs for its halves to be worth a thread of their own.
+const SPLIT_MIN_ELEMENTS: usize = 1024;
+
+/// The stack of a second thread: that of a main thread, for documents nested up to the
+/// parser's limit.
+const SPLIT_STACK: usize = 8 << 20;
 
 /// Rule 6: no type: containers become null, scalars pass.
 fn untyped(node: Value<'_>) -> Result<Filtered<'_>, FilterError> {

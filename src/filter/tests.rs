@@ -283,13 +283,7 @@ fn refs_that_loop_fail_instead_of_recursing_forever() {
 
 #[test]
 fn a_compiled_filter_gives_the_same_result_for_every_value() {
-    let r = rules(USER, "");
-    let schema = &r.endpoints[0]
-        .response_schema
-        .as_ref()
-        .expect("endpoint has a schema")
-        .value;
-    let filter = CompiledFilter::new(schema, SchemaRoot::new(None));
+    let filter = compiled(USER);
     for (doc, expected) in [
         (r#"{"id":"a","name":"n"}"#, r#"{"id":"a"}"#),
         (r#"{"age":"x"}"#, r#"{"age":null}"#),
@@ -299,6 +293,76 @@ fn a_compiled_filter_gives_the_same_result_for_every_value() {
         let out = filter.filter(value).map(|v| to_compact_string(&v));
         assert_eq!(out.as_deref(), Ok(expected), "{doc}");
     }
+}
+
+/// A compiled filter for an endpoint schema (YAML) without definitions.
+fn compiled(schema: &str) -> CompiledFilter {
+    let r = rules(schema, "");
+    let schema = &r.endpoints[0]
+        .response_schema
+        .as_ref()
+        .expect("endpoint has a schema")
+        .value;
+    CompiledFilter::new(schema, SchemaRoot::new(None))
+}
+
+/// An array of `n` objects, with `extra` members placed at some indexes.
+fn elements(n: usize, extra: &[(usize, &str)]) -> String {
+    let items: Vec<String> = (0..n)
+        .map(|i| match extra.iter().find(|(at, _)| *at == i) {
+            Some((_, member)) => format!("{{{member}}}"),
+            None if i % 5 == 0 => format!("\"s{i}\""),
+            None => format!(r#"{{"id":"u{i}","x":{i}}}"#),
+        })
+        .collect();
+    format!("[{}]", items.join(","))
+}
+
+const ITEMS: &str = "type: \"array\"\nitems:\n  type: \"object\"\n  properties:\n    id:\n      type: \"string\"\n    a:\n      type: \"dateA\"\n    b:\n      type: \"dateB\"\n";
+
+#[test]
+fn large_arrays_filtered_in_two_halves_give_the_same_result() {
+    let filter = compiled(ITEMS);
+    let doc = elements(5000, &[]);
+    let run = |split| {
+        let value = parse_value(&doc).expect("test document parses");
+        filter
+            .filter_with(value, split)
+            .map(|v| to_compact_string(&v))
+    };
+    let (whole, halves) = (run(false), run(true));
+    assert_eq!(whole, halves);
+    let out = halves.expect("filters");
+    // Strings become null and are removed; objects keep `id` only.
+    assert_eq!(out.matches(r#"{"id":"#).count(), 4000);
+    assert!(
+        out.starts_with(r#"[{"id":"u1"},{"id":"u2"}"#),
+        "{}",
+        &out[..40]
+    );
+    assert!(!out.contains("\"x\""));
+}
+
+#[test]
+fn the_first_error_of_a_split_array_in_document_order_is_reported() {
+    let filter = compiled(ITEMS);
+    let run = |extra: &[(usize, &str)]| {
+        let doc = elements(4000, extra);
+        let value = parse_value(&doc).expect("test document parses");
+        filter
+            .filter_with(value, true)
+            .map(|v| to_compact_string(&v))
+    };
+    let unknown = |t: &str| Err(FilterError::UnknownType(t.into()));
+    assert_eq!(run(&[(3000, r#""b":1"#)]), unknown("dateB"));
+    assert_eq!(
+        run(&[(10, r#""a":1"#), (3000, r#""b":1"#)]),
+        unknown("dateA")
+    );
+    assert_eq!(
+        run(&[(1999, r#""b":1"#), (2000, r#""a":1"#)]),
+        unknown("dateB")
+    );
 }
 
 fn indent(s: &str) -> String {

@@ -272,11 +272,19 @@ impl Plan {
 
     /// Applies every transform to `doc`, with the same result, errors aside, and the same
     /// statistics as [`naive::run`]. When both fail, the error reported may differ.
+    ///
+    /// An array whose elements are independent (no active rule deletes, no index or slice
+    /// reads the array, no update of an ancestor constrains its elements) is offered to
+    /// [`Mapper::split`]; if the mapper splits, its two halves are walked at once on two
+    /// threads, each with its own automaton. The result is the same.
     pub fn run<'a, M: Mapper<'a>>(
         &self,
         doc: &mut Value<'a>,
         mapper: &mut M,
-    ) -> Result<RunStats, ExecError<M::Error>> {
+    ) -> Result<RunStats, ExecError<M::Error>>
+    where
+        M::Error: Send,
+    {
         self.run_with(doc, mapper, Limits::DEFAULT)
     }
 
@@ -285,7 +293,10 @@ impl Plan {
         doc: &mut Value<'a>,
         mapper: &mut M,
         limits: Limits,
-    ) -> Result<RunStats, ExecError<M::Error>> {
+    ) -> Result<RunStats, ExecError<M::Error>>
+    where
+        M::Error: Send,
+    {
         let mut stats = RunStats::zeroed(&self.transforms);
         if doc.is_null() {
             // §6.4: Jayway rejects a null document, so the first guard or path fails.

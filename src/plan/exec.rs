@@ -21,7 +21,7 @@ use std::collections::HashMap;
 use super::analysis::RuleId;
 use super::compile::{Rule, Span, Trie};
 use super::naive::{ROOT_DELETE, ROOT_MAP};
-use super::{Action, ExecErrorKind, MapError, Mapper, push_pointer_segment};
+use super::{Action, ExecErrorKind, MapError, Mapper, Split, push_pointer_segment};
 use crate::json::Value;
 use crate::jsonpath::{Selector, effective_index, filter, slice_range};
 
@@ -55,7 +55,10 @@ pub(crate) fn walk<'a, M: Mapper<'a>>(
     mapper: &mut M,
     counts: &mut [u64],
     limits: Limits,
-) -> Result<(), WalkError<M::Error>> {
+) -> Result<(), WalkError<M::Error>>
+where
+    M::Error: Send,
+{
     let span = trie.nodes[0].span;
     if span.lo >= span.hi {
         return Ok(());
@@ -74,6 +77,12 @@ pub(crate) fn walk<'a, M: Mapper<'a>>(
         counts,
         root: snapshot.as_ref(),
         constraints: Vec::new(),
+        // Deleted elements shift the indexes later rules see (`Slot::Index`), which ties the
+        // halves of an array together: arrays are split only when no rule deletes.
+        may_split: !rules
+            .iter()
+            .zip(rule_on)
+            .any(|(r, &on)| on && r.action == Action::Delete),
     };
     let start = walker.m.intern(&mut vec![at(0)]);
     match walker.visit(doc, start, span.lo, span.hi, Slot::Root) {
@@ -899,9 +908,131 @@ struct Walker<'p, 'm, 'r, 'a, M: Mapper<'a>> {
     counts: &'m mut [u64],
     root: Option<&'r Value<'a>>,
     constraints: Vec<Constraint>,
+    /// Whether a large array may be walked in two halves on two threads.
+    may_split: bool,
 }
 
-impl<'a, M: Mapper<'a>> Walker<'_, '_, '_, 'a, M> {
+/// What the walkers of one pass share, to start a walker for part of the document.
+#[derive(Clone, Copy)]
+struct Shared<'p, 'r, 'a> {
+    trie: &'p Trie,
+    rules: &'p [Rule],
+    rule_on: &'p [bool],
+    root: Option<&'r Value<'a>>,
+    limits: Limits,
+}
+
+impl<'p, 'r, 'a> Shared<'p, 'r, 'a> {
+    /// A walker with its own automaton, which does not split again.
+    fn walker<'m, M: Mapper<'a>>(
+        self,
+        mapper: &'m mut M,
+        counts: &'m mut [u64],
+    ) -> Walker<'p, 'm, 'r, 'a, M> {
+        Walker {
+            m: Machine::new(self.trie, self.rule_on, self.limits),
+            tested: Vec::new(),
+            read_keys: Vec::new(),
+            updates: 0,
+            rules: self.rules,
+            rule_on: self.rule_on,
+            mapper,
+            counts,
+            root: self.root,
+            constraints: Vec::new(),
+            may_split: false,
+        }
+    }
+}
+
+/// The stack of the second thread of a split walk: that of a main thread, for documents nested
+/// up to the parser's limit.
+const SPLIT_STACK: usize = 8 << 20;
+
+/// Walks the elements of `items`, all at the state made of `threads`, in two halves at once:
+/// the first here with `split.here`, the second on a new thread. Only for arrays whose
+/// elements are independent: no rule deletes, no index or slice reads the array, and no
+/// update of an ancestor constrains the ones below. Returns the number of updates made. An
+/// error of the first half wins, as it comes first in document order.
+fn split_elements<'a, E: Send>(
+    shared: Shared<'_, '_, 'a>,
+    items: &mut Vec<Value<'a>>,
+    threads: &[u32],
+    span: (RuleId, RuleId),
+    split: Split<'_, 'a, E>,
+    counts: &mut [u64],
+) -> Result<u64, WalkError<E>> {
+    let Split { mut here, there } = split;
+    let mid = items.len() / 2;
+    let (first, second) = items.split_at_mut(mid);
+    let n_rules = counts.len();
+    let (mut updates, mut deleted, second_done) = std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .stack_size(SPLIT_STACK)
+            .spawn_scoped(scope, move || {
+                let mut mapper = there();
+                let mut counts = vec![0; n_rules];
+                let mut walker = shared.walker(&mut mapper, &mut counts);
+                let s = walker.m.intern(&mut threads.to_vec());
+                let result = walker.elements(second, mid, span, ElementStates::Same(s));
+                let updates = walker.updates;
+                (result, updates, counts)
+            });
+        let mut walker = shared.walker(&mut here, &mut *counts);
+        let s = walker.m.intern(&mut threads.to_vec());
+        let result = walker.elements(first, 0, span, ElementStates::Same(s));
+        let mut updates = walker.updates;
+        let second = spawned.ok().map(|handle| match handle.join() {
+            Ok(done) => done,
+            Err(panic) => std::panic::resume_unwind(panic),
+        });
+        let mut deleted = result?;
+        let done = second.is_some();
+        if let Some((result, more, second_counts)) = second {
+            deleted.extend(result?);
+            updates += more;
+            for (c, n) in walker.counts.iter_mut().zip(second_counts) {
+                *c += n;
+            }
+        }
+        Ok((updates, deleted, done))
+    })?;
+    if !second_done {
+        // No second thread could start: this one walks the second half too.
+        let mut walker = shared.walker(&mut here, counts);
+        let s = walker.m.intern(&mut threads.to_vec());
+        deleted.extend(walker.elements(&mut items[mid..], mid, span, ElementStates::Same(s))?);
+        updates += walker.updates;
+    }
+    remove_indexes(items, &deleted);
+    Ok(updates)
+}
+
+/// The states of the elements of an array: one for all, or each by its index.
+#[derive(Clone, Copy)]
+enum ElementStates {
+    Same(StateId),
+    Of { closed: ClosedId, len: usize },
+}
+
+/// Removes the elements at `indexes` (ascending) from `items`.
+fn remove_indexes(items: &mut Vec<Value<'_>>, indexes: &[usize]) {
+    if indexes.is_empty() {
+        return;
+    }
+    let (mut i, mut d) = (0, 0);
+    items.retain(|_| {
+        let keep = indexes.get(d) != Some(&i);
+        d += usize::from(!keep);
+        i += 1;
+        keep
+    });
+}
+
+impl<'a, M: Mapper<'a>> Walker<'_, '_, '_, 'a, M>
+where
+    M::Error: Send,
+{
     /// Applies the rules in `lo..hi` at this node and below, in rule order; the states made
     /// and the tests recorded here are dropped afterwards.
     fn visit(
@@ -1232,6 +1363,66 @@ impl<'a, M: Mapper<'a>> Walker<'_, '_, '_, 'a, M> {
         s != EMPTY && span.meets(lo, hi)
     }
 
+    /// Visits `items`, the elements from index `offset` of an array, with the rules in `span`;
+    /// returns the indexes of the elements deleted, ascending.
+    fn elements(
+        &mut self,
+        items: &mut [Value<'a>],
+        offset: usize,
+        (lo, hi): (RuleId, RuleId),
+        states: ElementStates,
+    ) -> Result<Vec<usize>, WalkError<M::Error>> {
+        let mut deleted: Vec<(usize, RuleId)> = Vec::new();
+        for (j, w) in items.iter_mut().enumerate() {
+            let index = offset + j;
+            let mark = self.m.mark();
+            let s = match states {
+                ElementStates::Same(s) => s,
+                ElementStates::Of { closed, len } => self.m.array_child(closed, index, len),
+            };
+            if self.worth(s, w, lo, hi) {
+                let fate = self.visit(
+                    w,
+                    s,
+                    lo,
+                    hi,
+                    Slot::Index {
+                        index,
+                        deleted: &deleted,
+                    },
+                );
+                match fate {
+                    Ok(Fate::Keep) => {}
+                    Ok(Fate::Delete(by)) => deleted.push((index, by)),
+                    Err(mut e) => {
+                        e.segments.push(index.to_string());
+                        self.m.release(mark);
+                        return Err(e);
+                    }
+                }
+            }
+            self.m.release(mark);
+        }
+        Ok(deleted.into_iter().map(|(i, _)| i).collect())
+    }
+
+    /// The state of every element of an array at closed state `c`, if the array may be walked
+    /// in two halves at once: the elements do not depend on their index and no constraint of an
+    /// ancestor reaches them.
+    fn split_state(&mut self, c: ClosedId, len: usize) -> Option<Vec<u32>> {
+        if !self.may_split
+            || !self.constraints.is_empty()
+            || !self.m.closed[c as usize].positional.is_empty()
+        {
+            return None;
+        }
+        let mark = self.m.mark();
+        let s = self.m.array_child(c, 0, len);
+        let threads = (s != EMPTY).then(|| self.m.states[s as usize].threads.to_vec());
+        self.m.release(mark);
+        threads
+    }
+
     /// Visits the children of `v` with the rules in `lo..hi`, then removes those deleted.
     /// `keys_scope`: a multi-name leaf action of this node that comes after the children; its
     /// rule's updates below the named members are constrained by it.
@@ -1288,42 +1479,24 @@ impl<'a, M: Mapper<'a>> Walker<'_, '_, '_, 'a, M> {
             }
             Value::Array(items) => {
                 let len = items.len();
-                let mut deleted: Vec<(usize, RuleId)> = Vec::new();
-                for (i, w) in items.iter_mut().enumerate() {
-                    let mark = self.m.mark();
-                    let s = self.m.array_child(c, i, len);
-                    if self.worth(s, w, lo, hi) {
-                        let fate = self.visit(
-                            w,
-                            s,
-                            lo,
-                            hi,
-                            Slot::Index {
-                                index: i,
-                                deleted: &deleted,
-                            },
-                        );
-                        match fate {
-                            Ok(Fate::Keep) => {}
-                            Ok(Fate::Delete(by)) => deleted.push((i, by)),
-                            Err(mut e) => {
-                                e.segments.push(i.to_string());
-                                self.m.release(mark);
-                                return Err(e);
-                            }
-                        }
-                    }
-                    self.m.release(mark);
+                if let Some(threads) = self.split_state(c, len)
+                    && let Some(split) = self.mapper.split(len)
+                {
+                    let shared = Shared {
+                        trie,
+                        rules: self.rules,
+                        rule_on: self.rule_on,
+                        root: self.root,
+                        limits: self.m.limits,
+                    };
+                    let span = (lo, hi);
+                    self.updates +=
+                        split_elements(shared, items, &threads, span, split, self.counts)?;
+                    return Ok(());
                 }
-                if !deleted.is_empty() {
-                    let (mut i, mut d) = (0, 0);
-                    items.retain(|_| {
-                        let keep = deleted.get(d).map(|x| x.0) != Some(i);
-                        d += usize::from(!keep);
-                        i += 1;
-                        keep
-                    });
-                }
+                let states = ElementStates::Of { closed: c, len };
+                let deleted = self.elements(items, 0, (lo, hi), states)?;
+                remove_indexes(items, &deleted);
             }
             _ => {}
         }

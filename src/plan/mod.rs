@@ -56,6 +56,41 @@ pub trait Mapper<'a> {
     /// is left as it was.
     fn map(&mut self, transform: usize, value: &mut Value<'a>)
     -> Result<(), MapError<Self::Error>>;
+
+    /// Two mappers that together do this one's work, for mapping the two halves of an array of
+    /// `elements` at the same time: one for this thread, one made on a second thread. The plan
+    /// asks only where the halves are independent (see [`Plan::run`]). `None`, the default, or
+    /// when an array is not worth a thread, keeps the walk on one thread.
+    fn split(&mut self, elements: usize) -> Option<Split<'_, 'a, Self::Error>> {
+        let _ = elements;
+        None
+    }
+}
+
+/// A [`Mapper`] divided between two threads (see [`Mapper::split`]).
+pub struct Split<'s, 'a, E> {
+    /// For the calling thread.
+    pub here: Box<dyn Mapper<'a, Error = E> + 's>,
+    /// Called on the second thread to make its mapper.
+    pub there: Box<dyn FnOnce() -> Box<dyn Mapper<'a, Error = E> + 's> + Send + 's>,
+}
+
+impl<E> fmt::Debug for Split<'_, '_, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Split")
+    }
+}
+
+impl<'a, E> Mapper<'a> for Box<dyn Mapper<'a, Error = E> + '_> {
+    type Error = E;
+
+    fn map(&mut self, transform: usize, value: &mut Value<'a>) -> Result<(), MapError<E>> {
+        (**self).map(transform, value)
+    }
+
+    fn split(&mut self, elements: usize) -> Option<Split<'_, 'a, E>> {
+        (**self).split(elements)
+    }
 }
 
 /// Why a value function did not map a value.

@@ -8,8 +8,6 @@ mod stream;
 
 use std::sync::{Arc, OnceLock};
 
-use bumpalo::Bump;
-
 pub use error::{Refusal, SanitizeError};
 pub use run::Engine;
 pub use stream::{StreamError, StreamOptions, StreamStats};
@@ -26,7 +24,7 @@ use crate::rules::{AugmentKind, Endpoint, Located, Rules};
 use crate::transform::augment::{TextDigestAugment, apply_augments};
 use crate::transform::compiled::{CompileError, ValueFn};
 use crate::transform::text_digest::Keywords;
-use run::{CompiledTransform, Transforms};
+use run::{Arenas, CompiledTransform, Transforms};
 
 /// Sanitizes responses for one rules file, as the proxy configured with it would.
 ///
@@ -373,13 +371,15 @@ impl Sanitizer {
                 written += 1;
                 Ok(output == Output::Compact)
             },
+            true,
         )?;
         Ok(out)
     }
 
     /// Parses and sanitizes each top-level value of `text` for `endpoint`, and hands it to
-    /// `emit`, which says whether to go on. Strings the transforms make live in an arena per
+    /// `emit`, which says whether to go on. Strings the transforms make live in arenas per
     /// value, freed once `emit` has written it. `locate` places JSON errors in the whole body.
+    /// With `split`, large arrays may be walked on two threads.
     fn for_each_value<E: From<SanitizeError>>(
         &self,
         endpoint: &CompiledEndpoint,
@@ -387,11 +387,17 @@ impl Sanitizer {
         locate: &dyn Fn(json::ParseError) -> SanitizeError,
         mut trace: Option<&mut Trace>,
         emit: &mut dyn FnMut(&Value<'_>) -> Result<bool, E>,
+        split: bool,
     ) -> Result<(), E> {
         for value in parse_values(text) {
-            let arena = Bump::new();
+            let mut arenas = Arenas::new(split);
             let mut value: Value<'_> = value.map_err(locate)?;
-            self.sanitize_value(endpoint, &mut value, Some(&arena), trace.as_deref_mut())?;
+            self.sanitize_value(
+                endpoint,
+                &mut value,
+                Some(&mut arenas),
+                trace.as_deref_mut(),
+            )?;
             if !emit(&value)? {
                 break;
             }
@@ -415,12 +421,12 @@ impl Sanitizer {
     }
 
     /// Augments, schema filter, transforms (§7.1 step 2). Strings the transforms make are
-    /// kept in `arena` when one is given, packed instead of one allocation each.
+    /// kept in `arenas` when given, packed instead of one allocation each.
     fn sanitize_value<'a>(
         &self,
         endpoint: &CompiledEndpoint,
         value: &mut Value<'a>,
-        arena: Option<&'a Bump>,
+        arenas: Option<&'a mut Arenas>,
         trace: Option<&mut Trace>,
     ) -> Result<(), SanitizeError> {
         if let Some(e) = &endpoint.unsupported {
@@ -429,19 +435,24 @@ impl Sanitizer {
         apply_augments(value, &endpoint.augments);
         if let Some((schema, span)) = &endpoint.schema {
             let v = std::mem::replace(value, Value::Null);
-            *value = schema.filter(v).map_err(|error| SanitizeError::Filter {
-                location: self.location(*span),
-                error,
-            })?;
+            let split = arenas.as_ref().is_some_and(|a| a.split());
+            *value = schema
+                .filter_with(v, split)
+                .map_err(|error| SanitizeError::Filter {
+                    location: self.location(*span),
+                    error,
+                })?;
         }
         let Some(trace) = trace else {
             return endpoint
                 .transforms
-                .run(value, &self.pseudonymizer, arena)
+                .run(value, &self.pseudonymizer, arenas)
                 .map(drop);
         };
         endpoint.transforms.trace(value, trace);
-        let stats = endpoint.transforms.run(value, &self.pseudonymizer, arena)?;
+        let stats = endpoint
+            .transforms
+            .run(value, &self.pseudonymizer, arenas)?;
         for (t, counts) in stats.matches.iter().enumerate() {
             for (p, n) in counts.iter().enumerate() {
                 if let Some(total) = trace.matches.get_mut(t).and_then(|m| m.get_mut(p)) {

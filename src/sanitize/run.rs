@@ -9,7 +9,8 @@ use crate::json::{Value, java_number_string};
 use crate::jsonpath::JsonPath;
 use crate::plan::naive::{self, ReadResult, Selected};
 use crate::plan::{
-    Action, ExecError, ExecErrorKind, MapError, Mapper, Plan, RunStats, TransformSpec, compile,
+    Action, ExecError, ExecErrorKind, MapError, Mapper, Plan, RunStats, Split, TransformSpec,
+    compile,
 };
 use crate::pseudonym::Pseudonymizer;
 use crate::transform::TransformError;
@@ -45,6 +46,37 @@ pub(super) struct Transforms {
     plan: Option<Plan>,
 }
 
+/// Where the strings the transforms make in one document go: an arena for the walk, and one
+/// for the second thread of each array walked in two halves.
+#[derive(Debug, Default)]
+pub(super) struct Arenas {
+    main: Bump,
+    spares: Vec<Bump>,
+}
+
+impl Arenas {
+    /// Arrays walked in two halves per document, at most: the large arrays of a response are
+    /// few, and beyond them the walk goes on one thread.
+    const MAX_SPLITS: usize = 8;
+
+    /// Whether large arrays may be filtered and walked on two threads.
+    pub fn split(&self) -> bool {
+        !self.spares.is_empty()
+    }
+
+    /// With `split`, large arrays may be filtered and walked on two threads.
+    pub fn new(split: bool) -> Self {
+        Arenas {
+            main: Bump::new(),
+            spares: if split {
+                (0..Self::MAX_SPLITS).map(|_| Bump::new()).collect()
+            } else {
+                Vec::new()
+            },
+        }
+    }
+}
+
 /// The value functions, as the engines call them.
 struct ValueMapper<'f, 'a> {
     transforms: &'f [CompiledTransform],
@@ -53,6 +85,28 @@ struct ValueMapper<'f, 'a> {
     arena: Option<&'a Bump>,
     /// Where value functions that can write their result do, before it is packed in the arena.
     scratch: String,
+    /// Arenas for the second threads of split walks, one each.
+    spares: std::slice::IterMut<'a, Bump>,
+}
+
+impl<'f, 'a> ValueMapper<'f, 'a> {
+    /// Elements an array needs for its halves to be worth a thread of their own.
+    const SPLIT_MIN_ELEMENTS: usize = 1024;
+
+    fn new(
+        transforms: &'f [CompiledTransform],
+        pseudonymizer: &'f Pseudonymizer,
+        arena: Option<&'a Bump>,
+        spares: std::slice::IterMut<'a, Bump>,
+    ) -> Self {
+        ValueMapper {
+            transforms,
+            pseudonymizer,
+            arena,
+            scratch: String::new(),
+            spares,
+        }
+    }
 }
 
 impl<'a> Mapper<'a> for ValueMapper<'_, 'a> {
@@ -90,6 +144,26 @@ impl<'a> Mapper<'a> for ValueMapper<'_, 'a> {
             Err(TransformError::InnerPathNotFound) => Err(MapError::AbortPath),
             Err(e) => Err(MapError::Fail(e)),
         }
+    }
+
+    fn split(&mut self, elements: usize) -> Option<Split<'_, 'a, TransformError>> {
+        if elements < Self::SPLIT_MIN_ELEMENTS {
+            return None;
+        }
+        let spare: &'a mut Bump = self.spares.next()?;
+        let (transforms, pseudonymizer, arena) = (self.transforms, self.pseudonymizer, self.arena);
+        let none = || [].iter_mut();
+        Some(Split {
+            here: Box::new(ValueMapper::new(transforms, pseudonymizer, arena, none())),
+            there: Box::new(move || {
+                Box::new(ValueMapper::new(
+                    transforms,
+                    pseudonymizer,
+                    Some(spare),
+                    none(),
+                ))
+            }),
+        })
     }
 }
 
@@ -137,13 +211,13 @@ impl Transforms {
         &self,
         doc: &mut Value<'a>,
         p: &Pseudonymizer,
-        arena: Option<&'a Bump>,
+        arenas: Option<&'a mut Arenas>,
     ) -> Result<RunStats, SanitizeError> {
-        let mut mapper = ValueMapper {
-            transforms: &self.compiled,
-            pseudonymizer: p,
-            arena,
-            scratch: String::new(),
+        let mut mapper = if let Some(arenas) = arenas {
+            let Arenas { main, spares } = arenas;
+            ValueMapper::new(&self.compiled, p, Some(&*main), spares.iter_mut())
+        } else {
+            ValueMapper::new(&self.compiled, p, None, [].iter_mut())
         };
         let result = match &self.plan {
             Some(plan) => plan.run(doc, &mut mapper),

@@ -107,7 +107,7 @@ impl Sanitizer {
         let many = second.is_some();
         let segments = first.into_iter().chain(second).map(Ok).chain(splitter);
         if !many {
-            return self.sequential(endpoint, segments, output, options.output);
+            return self.sequential(endpoint, segments, output, options.output, options.jobs > 1);
         }
         let mut writer = OrderedWriter::new(output, options.output);
         self.parallel(endpoint, segments, &mut writer, options)?;
@@ -115,13 +115,15 @@ impl Sanitizer {
     }
 
     /// One segment after the other on the calling thread, each value written as soon as it is
-    /// sanitized, so a large document is never held twice.
+    /// sanitized, so a large document is never held twice. With `split`, the large arrays of a
+    /// document may be walked on two threads.
     fn sequential(
         &self,
         endpoint: &CompiledEndpoint,
         splitter: impl Iterator<Item = io::Result<Segment>>,
         output: &mut dyn Write,
         mode: Output,
+        split: bool,
     ) -> Result<StreamStats, StreamError> {
         let mut stats = StreamStats::default();
         let mut out = CountingWriter {
@@ -152,6 +154,7 @@ impl Sanitizer {
                     go_on = mode == Output::Compact;
                     Ok(go_on)
                 },
+                split,
             )?;
             if !go_on {
                 break;
@@ -241,6 +244,7 @@ impl Sanitizer {
                 values += 1;
                 Ok(output == Output::Compact)
             },
+            false,
         )?;
         Ok((out, values))
     }

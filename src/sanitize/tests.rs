@@ -227,3 +227,81 @@ fn streamed_empty_and_whitespace_bodies_give_nothing() {
         b""
     );
 }
+
+/// A response with large arrays, which the plan walks in two halves on two threads.
+fn large_response(users: usize, fail_at: &[usize]) -> String {
+    let mut body = String::from(r#"{"users":["#);
+    for i in 0..users {
+        if i > 0 {
+            body.push(',');
+        }
+        let email = if fail_at.contains(&i) {
+            r#"{"not":"a string"}"#.to_owned()
+        } else {
+            format!(r#""User.{i}+tag@Example.com""#)
+        };
+        let _ = write!(
+            body,
+            r#"{{"id":{i},"email":{email},"kind":"{}","aliases":["a{i}@x.io","b{i}@x.io"],"groups":[{{"owner":"o{i}@y.io"}}]}}"#,
+            if i % 3 == 0 { "bot" } else { "user" }
+        );
+    }
+    body.push_str(r#"],"total":1}"#);
+    body
+}
+
+const LARGE: &str = r#"
+endpoints:
+  - pathTemplate: "/users"
+    transforms:
+      - !<pseudonymize>
+        jsonPaths:
+          - "$.users[*].email"
+          - "$.users[?(@.kind == 'user')].id"
+          - "$..owner"
+      - !<pseudonymize>
+        jsonPaths:
+          - "$.users[*].aliases[*]"
+        encoding: "JSON"
+"#;
+
+#[test]
+fn large_arrays_walked_on_two_threads_give_the_naive_engines_bytes() {
+    let plan = sanitizer(LARGE);
+    let (rules, _) = load_str("rules.yaml", LARGE).expect("test rules load");
+    let naive = Sanitizer::new(
+        Arc::new(rules),
+        crate::pseudonym::reference_pseudonymizer(),
+        Engine::Naive,
+    );
+    let body = large_response(5000, &[]);
+    let out = plan
+        .sanitize("GET", "/users", body.as_bytes(), Output::Compact)
+        .expect("sanitizes");
+    let expected = naive
+        .sanitize("GET", "/users", body.as_bytes(), Output::Compact)
+        .expect("sanitizes");
+    assert_eq!(
+        String::from_utf8_lossy(&out),
+        String::from_utf8_lossy(&expected)
+    );
+    let text = String::from_utf8_lossy(&out);
+    assert!(!text.contains("User."), "an email is left");
+    assert!(!text.contains("@x.io\""), "an alias is left");
+    let users = (0..5000).filter(|i| i % 3 != 0).count();
+    assert_eq!(text.matches("\"t~").count(), 5000 + users + 5000);
+}
+
+#[test]
+fn an_error_in_either_half_of_a_split_array_is_the_first_in_document_order() {
+    let s = sanitizer(LARGE);
+    let pointer = |fail_at: &[usize]| {
+        let body = large_response(4000, fail_at);
+        match s.sanitize("GET", "/users", body.as_bytes(), Output::Compact) {
+            Err(SanitizeError::Transform { pointer, .. }) => pointer,
+            other => panic!("expected a transform error, got {other:?}"),
+        }
+    };
+    assert_eq!(pointer(&[3500]), Some("/users/3500/email".to_owned()));
+    assert_eq!(pointer(&[10, 3500]), Some("/users/10/email".to_owned()));
+}
