@@ -8,7 +8,7 @@ use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use psoxy_rules::json::{Map, Value, to_compact_string};
 use psoxy_rules::jsonpath::{self, JsonPath};
-use psoxy_rules::plan::{self, Action, MapError, Mapper, TransformSpec, naive};
+use psoxy_rules::plan::{self, Action, MapError, Mapper, Split, TransformSpec, naive};
 
 const KEYS: [&str; 5] = ["a", "b", "id", "email", "t"];
 
@@ -104,8 +104,12 @@ fn parse(steps: &[Step]) -> Option<JsonPath> {
     jsonpath::parse(&path_text(steps)).ok()
 }
 
-/// A deterministic value function that only makes scalars, as every real transform does.
-struct Mark;
+/// A deterministic value function that only makes scalars, as every real transform does. With
+/// `split`, it splits every array the plan offers, so that its halves are walked on two threads.
+#[derive(Clone, Copy)]
+struct Mark {
+    split: bool,
+}
 
 impl<'a> Mapper<'a> for Mark {
     type Error = ();
@@ -117,6 +121,14 @@ impl<'a> Mapper<'a> for Mark {
             _ => Value::Null,
         };
         Ok(())
+    }
+
+    fn split(&mut self, elements: usize) -> Option<Split<'_, 'a, ()>> {
+        let mark = *self;
+        (mark.split && elements >= 2).then(|| Split {
+            here: Box::new(mark),
+            there: Box::new(move || Box::new(mark)),
+        })
     }
 }
 
@@ -140,8 +152,9 @@ fuzz_target!(|input: Input| {
     let doc = value(&input.doc, 0);
     let mut by_naive = doc.clone();
     let mut by_plan = doc;
-    let naive_result = naive::run(&specs, &mut by_naive, &mut Mark);
-    let plan_result = plan::compile(&specs).run(&mut by_plan, &mut Mark);
+    let naive_result = naive::run(&specs, &mut by_naive, &mut Mark { split: false });
+    let split = input.transforms.len() % 2 == 1;
+    let plan_result = plan::compile(&specs).run(&mut by_plan, &mut Mark { split });
     match (naive_result, plan_result) {
         (Ok(a), Ok(b)) => {
             assert_eq!(to_compact_string(&by_plan), to_compact_string(&by_naive), "{specs:?}");

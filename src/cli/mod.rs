@@ -82,7 +82,8 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = FormatArg::Human)]
         format: FormatArg,
         /// Threads sanitizing the values of a multi-value (NDJSON) body; the output keeps the
-        /// input's order. Default: the number of cores.
+        /// input's order. With more than one, the large arrays of a single document are split
+        /// between two threads. Default: the number of cores.
         #[arg(long, value_name = "N")]
         jobs: Option<usize>,
         /// Write the sanitized body to FILE (replaced atomically, only on success) instead of
