@@ -39,6 +39,8 @@ pub struct Sanitizer {
     /// What requests must start with to match each endpoint, when known.
     prefixes: Vec<Option<String>>,
     endpoints: Vec<OnceLock<Result<CompiledEndpoint, SanitizeError>>>,
+    /// Whether a second core is there to take half of a large array.
+    two_cores: bool,
 }
 
 /// Which endpoint a request selects.
@@ -100,6 +102,7 @@ impl Sanitizer {
             matchers: (0..n).map(|_| OnceLock::new()).collect(),
             prefixes,
             endpoints: (0..n).map(|_| OnceLock::new()).collect(),
+            two_cores: std::thread::available_parallelism().is_ok_and(|n| n.get() > 1),
         }
     }
 
@@ -371,7 +374,7 @@ impl Sanitizer {
                 written += 1;
                 Ok(output == Output::Compact)
             },
-            true,
+            self.two_cores,
         )?;
         Ok(out)
     }
