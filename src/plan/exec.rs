@@ -15,6 +15,7 @@
 //! is not when keys that start with a digit mix with array indexes (see `naive`).
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
@@ -830,8 +831,44 @@ enum Slot<'k> {
     /// deleting rule; a rule after them sees this element at a lower index.
     Index {
         index: usize,
-        deleted: &'k [(usize, RuleId)],
+        deleted: &'k Deletions,
     },
+}
+
+/// The elements of an array that rules of this walk deleted so far, in index order, with the
+/// deleting rule; and, per rule asked about, how many of them earlier rules deleted, counted
+/// incrementally: asking for every element costs a pass over the list per rule, not per
+/// element.
+#[derive(Debug, Default)]
+struct Deletions {
+    list: Vec<(usize, RuleId)>,
+    /// By rule asked about: the length of `list` counted so far, and the count.
+    counted: RefCell<Vec<(RuleId, usize, usize)>>,
+}
+
+impl Deletions {
+    fn push(&mut self, index: usize, by: RuleId) {
+        self.list.push((index, by));
+    }
+
+    /// How many of the deleted elements rules before `r` deleted.
+    fn before(&self, r: RuleId) -> usize {
+        let mut counted = self.counted.borrow_mut();
+        let at = if let Some(at) = counted.iter().position(|&(rule, ..)| rule == r) {
+            at
+        } else {
+            counted.push((r, 0, 0));
+            counted.len() - 1
+        };
+        let (_, seen, count) = &mut counted[at];
+        *count += self.list[*seen..].iter().filter(|(_, by)| *by < r).count();
+        *seen = self.list.len();
+        *count
+    }
+
+    fn indexes(self) -> Vec<usize> {
+        self.list.into_iter().map(|(i, _)| i).collect()
+    }
 }
 
 /// Where a node's entries start on the walker's stacks.
@@ -1372,7 +1409,7 @@ where
         (lo, hi): (RuleId, RuleId),
         states: ElementStates,
     ) -> Result<Vec<usize>, WalkError<M::Error>> {
-        let mut deleted: Vec<(usize, RuleId)> = Vec::new();
+        let mut deleted = Deletions::default();
         for (j, w) in items.iter_mut().enumerate() {
             let index = offset + j;
             let mark = self.m.mark();
@@ -1393,7 +1430,7 @@ where
                 );
                 match fate {
                     Ok(Fate::Keep) => {}
-                    Ok(Fate::Delete(by)) => deleted.push((index, by)),
+                    Ok(Fate::Delete(by)) => deleted.push(index, by),
                     Err(mut e) => {
                         e.segments.push(index.to_string());
                         self.m.release(mark);
@@ -1403,7 +1440,7 @@ where
             }
             self.m.release(mark);
         }
-        Ok(deleted.into_iter().map(|(i, _)| i).collect())
+        Ok(deleted.indexes())
     }
 
     /// The state of every element of an array at closed state `c`, if the array may be walked
@@ -1510,9 +1547,7 @@ fn accessor(slot: Slot<'_>, r: RuleId) -> Accessor {
     match slot {
         Slot::Root => Accessor::Text("$".to_owned()),
         Slot::Key(k) => Accessor::Text(k.to_owned()),
-        Slot::Index { index, deleted } => {
-            Accessor::Index(index - deleted.iter().filter(|(_, by)| *by < r).count())
-        }
+        Slot::Index { index, deleted } => Accessor::Index(index - deleted.before(r)),
     }
 }
 
