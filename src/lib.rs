@@ -52,4 +52,5 @@ pub mod plan;
 pub mod pseudonym;
 pub mod rules;
 pub mod sanitize;
+mod threads;
 pub mod transform;

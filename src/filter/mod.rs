@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::json::{Map, Value, java_number_string};
 use crate::rules::{Located, SchemaFilter, SchemaType};
+use crate::threads::{self, SPLIT_MIN_ELEMENTS};
 
 /// A failure that, in the proxy, aborts the response (§4.1, §4.2).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -457,22 +458,12 @@ impl CompiledFilter {
             };
             let mid = elements.len() / 2;
             let (first, second) = elements.split_at_mut(mid);
-            let second_done = std::thread::scope(|scope| {
-                let spawned = std::thread::Builder::new()
-                    .stack_size(SPLIT_STACK)
-                    .spawn_scoped(scope, || self.elements(second, items, half));
-                let first_result = self.elements(first, items, half);
-                let second_result = spawned.ok().map(|handle| match handle.join() {
-                    Ok(result) => result,
-                    Err(panic) => std::panic::resume_unwind(panic),
-                });
-                first_result?;
-                second_result.transpose().map(|done| done.is_some())
-            })?;
-            if !second_done {
-                // No second thread could start: this one filters the second half too.
-                self.elements(&mut elements[mid..], items, half)?;
-            }
+            let (first, second) = threads::join(
+                || self.elements(first, items, half),
+                || self.elements(second, items, half),
+            );
+            first?;
+            second?;
         } else {
             self.elements(&mut elements, items, ctx)?;
         }
@@ -497,13 +488,6 @@ impl CompiledFilter {
         Ok(())
     }
 }
-
-/// Elements an array needs for its halves to be worth a thread of their own.
-const SPLIT_MIN_ELEMENTS: usize = 1024;
-
-/// The stack of a second thread: that of a main thread, for documents nested up to the
-/// parser's limit.
-const SPLIT_STACK: usize = 8 << 20;
 
 /// Rule 6: no type: containers become null, scalars pass.
 fn untyped(node: Value<'_>) -> Result<Filtered<'_>, FilterError> {

@@ -25,6 +25,7 @@ use super::naive::{ROOT_DELETE, ROOT_MAP};
 use super::{Action, ExecErrorKind, MapError, Mapper, Split, push_pointer_segment};
 use crate::json::Value;
 use crate::jsonpath::{Selector, effective_index, filter, slice_range};
+use crate::threads;
 
 /// A failure in a walk, by rule.
 #[derive(Debug)]
@@ -982,10 +983,6 @@ impl<'p, 'r, 'a> Shared<'p, 'r, 'a> {
     }
 }
 
-/// The stack of the second thread of a split walk: that of a main thread, for documents nested
-/// up to the parser's limit.
-const SPLIT_STACK: usize = 8 << 20;
-
 /// Walks the elements of `items`, all at the state made of `threads`, in two halves at once:
 /// the first here with `split.here`, the second on a new thread. Only for arrays whose
 /// elements are independent: no rule deletes, no index or slice reads the array, and no
@@ -1002,44 +999,26 @@ fn split_elements<'a, E: Send>(
     let Split { mut here, there } = split;
     let mid = items.len() / 2;
     let (first, second) = items.split_at_mut(mid);
-    let n_rules = counts.len();
-    let (mut updates, mut deleted, second_done) = std::thread::scope(|scope| {
-        let spawned = std::thread::Builder::new()
-            .stack_size(SPLIT_STACK)
-            .spawn_scoped(scope, move || {
-                let mut mapper = there();
-                let mut counts = vec![0; n_rules];
-                let mut walker = shared.walker(&mut mapper, &mut counts);
-                let s = walker.m.intern(&mut threads.to_vec());
-                let result = walker.elements(second, mid, span, ElementStates::Same(s));
-                let updates = walker.updates;
-                (result, updates, counts)
-            });
-        let mut walker = shared.walker(&mut here, &mut *counts);
+    let mut second_counts = vec![0; counts.len()];
+    let walk = |mapper: &mut Box<dyn Mapper<'a, Error = E> + '_>,
+                counts: &mut [u64],
+                half: &mut [Value<'a>],
+                offset: usize| {
+        let mut walker = shared.walker(mapper, counts);
         let s = walker.m.intern(&mut threads.to_vec());
-        let result = walker.elements(first, 0, span, ElementStates::Same(s));
-        let mut updates = walker.updates;
-        let second = spawned.ok().map(|handle| match handle.join() {
-            Ok(done) => done,
-            Err(panic) => std::panic::resume_unwind(panic),
-        });
-        let mut deleted = result?;
-        let done = second.is_some();
-        if let Some((result, more, second_counts)) = second {
-            deleted.extend(result?);
-            updates += more;
-            for (c, n) in walker.counts.iter_mut().zip(second_counts) {
-                *c += n;
-            }
-        }
-        Ok((updates, deleted, done))
-    })?;
-    if !second_done {
-        // No second thread could start: this one walks the second half too.
-        let mut walker = shared.walker(&mut here, counts);
-        let s = walker.m.intern(&mut threads.to_vec());
-        deleted.extend(walker.elements(&mut items[mid..], mid, span, ElementStates::Same(s))?);
-        updates += walker.updates;
+        let deleted = walker.elements(half, offset, span, ElementStates::Same(s))?;
+        Ok((deleted, walker.updates))
+    };
+    let (first, second) = threads::join(
+        || walk(&mut here, counts, first, 0),
+        || walk(&mut there(), &mut second_counts, second, mid),
+    );
+    let (mut deleted, mut updates) = first?;
+    let (more, more_updates) = second?;
+    deleted.extend(more);
+    updates += more_updates;
+    for (c, n) in counts.iter_mut().zip(second_counts) {
+        *c += n;
     }
     remove_indexes(items, &deleted);
     Ok(updates)
@@ -1614,17 +1593,13 @@ mod tests {
             compile(&[transform])
                 .run_with(doc, &mut Mark, limits)
                 .err()
-                .map(|e| match e.kind {
-                    ExecErrorKind::Fatal(_) => "fatal",
-                    _ => "transform",
-                })
+                .map(|e| cases::run_error_kind(&e))
         }
     }
 
     #[test]
     fn update_cases_pass_when_the_caches_are_full() {
-        let failures = cases::run_update_cases(&TinyCaches);
-        assert!(failures.is_empty(), "{}", failures.join("\n"));
+        cases::assert_update_cases_pass(&TinyCaches);
     }
 
     #[test]

@@ -702,7 +702,7 @@ pub(crate) mod cases {
     use super::EvalError;
     use crate::json::Value;
     use crate::jsonpath::{self, JsonPath};
-    use crate::plan::{Action, MapError, Mapper};
+    use crate::plan::{Action, ExecError, ExecErrorKind, MapError, Mapper};
 
     pub(crate) const UPDATE_CASES: &str = include_str!("../../tests/data/jsonpath/update.json");
     pub(crate) const READ_CASES: &str = include_str!("../../tests/data/jsonpath/read.json");
@@ -789,6 +789,26 @@ pub(crate) mod cases {
             EvalError::Fatal { .. } => "fatal",
             EvalError::Transform(_) => "transform",
         }
+    }
+
+    /// The kind of the first error of an engine that runs whole transforms, as
+    /// [`error_kind`] names it.
+    pub(crate) fn run_error_kind<E>(e: &ExecError<E>) -> &'static str {
+        match e.kind {
+            ExecErrorKind::Fatal(_) => "fatal",
+            _ => "transform",
+        }
+    }
+
+    /// Fails, listing every failing case, unless `engine` passes all map/delete cases.
+    pub(crate) fn assert_update_cases_pass(engine: &dyn Engine) {
+        let failures = run_update_cases(engine);
+        assert!(
+            failures.is_empty(),
+            "{} failing:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
     }
 
     /// Runs every map/delete case against `engine`; returns one line per failing case.
@@ -898,33 +918,18 @@ mod tests {
             let spec = TransformSpec::new(action, paths.to_vec());
             run(&[spec], doc, &mut cases::Mark)
                 .err()
-                .map(|e| match e.kind {
-                    ExecErrorKind::Fatal(_) => "fatal",
-                    _ => "transform",
-                })
+                .map(|e| cases::run_error_kind(&e))
         }
     }
 
     #[test]
     fn update_cases_pass() {
-        let failures = cases::run_update_cases(&PerPath);
-        assert!(
-            failures.is_empty(),
-            "{} failing:\n{}",
-            failures.len(),
-            failures.join("\n")
-        );
+        cases::assert_update_cases_pass(&PerPath);
     }
 
     #[test]
     fn update_cases_pass_through_run() {
-        let failures = cases::run_update_cases(&Run);
-        assert!(
-            failures.is_empty(),
-            "{} failing:\n{}",
-            failures.len(),
-            failures.join("\n")
-        );
+        cases::assert_update_cases_pass(&Run);
     }
 
     /// An engine that changes nothing, to show the cases can fail.

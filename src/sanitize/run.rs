@@ -13,6 +13,7 @@ use crate::plan::{
     compile,
 };
 use crate::pseudonym::Pseudonymizer;
+use crate::threads::SPLIT_MIN_ELEMENTS;
 use crate::transform::TransformError;
 use crate::transform::compiled::ValueFn;
 
@@ -48,7 +49,7 @@ pub(super) struct Transforms {
 
 /// Where the strings the transforms make in one document go: an arena for the walk, and one
 /// for the second thread of each array walked in two halves.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct Arenas {
     main: Bump,
     spares: Vec<Bump>,
@@ -90,9 +91,6 @@ struct ValueMapper<'f, 'a> {
 }
 
 impl<'f, 'a> ValueMapper<'f, 'a> {
-    /// Elements an array needs for its halves to be worth a thread of their own.
-    const SPLIT_MIN_ELEMENTS: usize = 1024;
-
     fn new(
         transforms: &'f [CompiledTransform],
         pseudonymizer: &'f Pseudonymizer,
@@ -147,7 +145,7 @@ impl<'a> Mapper<'a> for ValueMapper<'_, 'a> {
     }
 
     fn split(&mut self, elements: usize) -> Option<Split<'_, 'a, TransformError>> {
-        if elements < Self::SPLIT_MIN_ELEMENTS {
+        if elements < SPLIT_MIN_ELEMENTS {
             return None;
         }
         let spare: &'a mut Bump = self.spares.next()?;

@@ -12,6 +12,7 @@ use crate::json::split::{Segment, Splitter};
 use crate::json::{
     ParseError, validate_utf8, write_compact, write_compact_to, write_pretty, write_pretty_to,
 };
+use crate::threads::DOCUMENT_STACK;
 
 /// How a stream is processed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,9 +40,6 @@ impl Default for StreamOptions {
 
 /// Bodies up to this size are read as one segment when they are sanitized on one thread.
 const WHOLE_BODY: u64 = 64 << 20;
-
-/// Stack of each worker thread.
-const WORKER_STACK: usize = 8 << 20;
 
 /// What a stream contained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -188,8 +186,7 @@ impl Sanitizer {
             for _ in 0..options.jobs {
                 let done_tx = done_tx.clone();
                 let work_rx = &work_rx;
-                // A main thread's stack: documents nest up to the parser's limit of 1000.
-                let worker = std::thread::Builder::new().stack_size(WORKER_STACK);
+                let worker = std::thread::Builder::new().stack_size(DOCUMENT_STACK);
                 let spawned = worker.spawn_scoped(scope, move || {
                     loop {
                         let next = work_rx.lock().map(|rx| rx.recv());
