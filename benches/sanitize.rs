@@ -77,8 +77,7 @@ fn sanitizer(rules_file: &Path, engine: Engine) -> Sanitizer {
         }),
         EmailCanonicalization::Strict,
         DomainHandling::Preserve,
-    )
-    .expect("pseudonymizer");
+    );
     Sanitizer::new(Arc::new(rules), pseudonymizer, engine)
 }
 

@@ -28,7 +28,7 @@
 //!     ..SecretValues::default()
 //! });
 //! let pseudonymizer =
-//!     Pseudonymizer::new(secrets, EmailCanonicalization::Strict, DomainHandling::Preserve)?;
+//!     Pseudonymizer::new(secrets, EmailCanonicalization::Strict, DomainHandling::Preserve);
 //! let sanitizer = Sanitizer::new(Arc::new(rules), pseudonymizer, Engine::Plan);
 //!
 //! let body = br#"{"users":[{"email":"alice@acme.com","display_name":"Alice"}]}"#;

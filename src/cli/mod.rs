@@ -333,7 +333,7 @@ fn explain_plans(
         Secrets::new(SecretValues::default()),
         EmailCanonicalization::default(),
         DomainHandling::default(),
-    )?;
+    );
     let n = rules.endpoints.len();
     let sanitizer = Sanitizer::new(std::sync::Arc::new(rules), pseudonymizer, Engine::Plan);
     for i in 0..n {

@@ -165,8 +165,11 @@ fn pseudonymizer(args: &Args<'_>) -> Result<Pseudonymizer, Box<Diagnostic>> {
     };
     let canonicalization = EmailCanonicalization::from_env_with(lookup).map_err(setting)?;
     let domains = DomainHandling::from_env_with(lookup).map_err(setting)?;
-    Pseudonymizer::new(Secrets::from_env_with(lookup), canonicalization, domains)
-        .map_err(|e| Box::new(Diagnostic::error("S009", e.to_string())))
+    Ok(Pseudonymizer::new(
+        Secrets::from_env_with(lookup),
+        canonicalization,
+        domains,
+    ))
 }
 
 /// A secret from a file: its text without the final line break.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use super::cases::{Case, CaseFile};
 use super::codes::Code;
-use crate::diag::{Diagnostic, Location};
+use crate::diag::Diagnostic;
 use crate::pseudonym::{
     DomainHandling, EmailCanonicalization, Pseudonymizer, SecretValues, Secrets,
 };
@@ -71,16 +71,7 @@ impl Engines {
             secrets,
             EmailCanonicalization::Strict,
             DomainHandling::Preserve,
-        )
-        .map_err(|e| {
-            vec![
-                Code::RulesUnusable
-                    .diag(format!("the pseudonymizer cannot be set up: {e}"))
-                    .at(Location::File {
-                        file: file.path.display().to_string(),
-                    }),
-            ]
-        })?;
+        );
         let sanitizer = Arc::new(Sanitizer::new(rules, pseudonymizer, engine));
         self.sanitizers.insert(key, Arc::clone(&sanitizer));
         Ok(sanitizer)

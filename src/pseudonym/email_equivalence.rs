@@ -153,7 +153,7 @@ fn plain_like() -> impl Strategy<Value = String> {
 }
 
 fn grammar() -> &'static EmailGrammar {
-    EmailGrammar::shared().expect("the grammar compiles")
+    EmailGrammar::shared()
 }
 
 /// `\A(?:mailbox)\z` matched by the atomic-free grammar, as spans of groups 1 to 14.
@@ -244,7 +244,7 @@ proptest! {
 
     #[test]
     fn parser_answers_as_the_full_grammar(s in mailbox_like()) {
-        prop_assert_eq!(grammar().is_email(&s), spans_without_atomic(&s).is_some());
+        prop_assert_eq!(grammar().is_email(&s).expect("compiles"), spans_without_atomic(&s).is_some());
     }
 }
 
@@ -271,6 +271,6 @@ fn whitespace_heavy_phrase_is_decided_quickly() {
     // Ten double-spaced words exhaust a million backtracking steps with the atomic groups.
     let s = format!("{}@acme.com", "a  ".repeat(200));
     let started = std::time::Instant::now();
-    assert!(!grammar().is_email(&s));
+    assert!(!grammar().is_email(&s).expect("the grammar compiles"));
     assert!(started.elapsed() < std::time::Duration::from_secs(1));
 }

@@ -284,7 +284,6 @@ mod tests {
             EmailCanonicalization::Strict,
             DomainHandling::Preserve,
         )
-        .expect("pseudonymizer")
     }
 
     #[test]

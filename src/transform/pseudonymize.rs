@@ -237,7 +237,6 @@ mod tests {
             EmailCanonicalization::Strict,
             DomainHandling::Preserve,
         )
-        .expect("pseudonymizer")
     }
 
     fn re(s: &str) -> Regex {
