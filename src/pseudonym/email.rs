@@ -191,17 +191,22 @@ impl EmailGrammar {
 
     /// Compiles every pattern now rather than on first use; fails if one does not compile.
     pub fn compile_all(&self) -> Result<(), PseudonymError> {
-        for pattern in [
+        for pattern in self.patterns() {
+            pattern.get()?;
+        }
+        Ok(())
+    }
+
+    /// The patterns, in field order.
+    fn patterns(&self) -> [&LazyRegex; 6] {
+        [
             &self.mailbox,
             &self.mailbox_prefix,
             &self.addr_spec,
             &self.address,
             &self.comment,
             &self.quoted_string,
-        ] {
-            pattern.get()?;
-        }
-        Ok(())
+        ]
     }
 
     /// Whether `s` is an email: the whole string matches `mailbox` (§3.2). Fails only if a
@@ -429,15 +434,7 @@ mod tests {
 
     /// Which patterns of `g` have been compiled, in field order.
     fn compiled(g: &EmailGrammar) -> [bool; 6] {
-        [
-            &g.mailbox,
-            &g.mailbox_prefix,
-            &g.addr_spec,
-            &g.address,
-            &g.comment,
-            &g.quoted_string,
-        ]
-        .map(|p| p.compiled.get().is_some())
+        g.patterns().map(|p| p.compiled.get().is_some())
     }
 
     #[test]
