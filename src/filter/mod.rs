@@ -362,6 +362,31 @@ impl CompiledFilter {
         }
     }
 
+    /// Whether filtering `value` with node `id` gives `value` back unchanged, known without
+    /// filtering: a scalar that already has the type its schema asks for. Most members of a
+    /// response are such scalars.
+    fn keeps_as_is(&self, value: &Value<'_>, id: NodeId) -> bool {
+        matches!(
+            (&self.nodes[id as usize], value),
+            (Node::Typed(Typed::String), Value::String(_))
+                | (Node::Typed(Typed::Integer), Value::Int(_))
+                | (
+                    Node::Typed(Typed::Number),
+                    Value::Int(_) | Value::BigInt(_) | Value::Double(_)
+                )
+                | (Node::Typed(Typed::Boolean), Value::Bool(_))
+                | (Node::Typed(Typed::Null), Value::Null)
+                | (
+                    Node::Untyped,
+                    Value::Null
+                        | Value::Bool(_)
+                        | Value::Int(_)
+                        | Value::Double(_)
+                        | Value::String(_),
+                )
+        )
+    }
+
     /// Rule 3: an `if`/`else` schema tests the member named by its alphabetically first
     /// property.
     fn condition<'a>(
@@ -419,6 +444,9 @@ impl CompiledFilter {
             let Some(sub) = properties.and_then(|p| p.get(key)) else {
                 return false;
             };
+            if self.keeps_as_is(value, sub) {
+                return true;
+            }
             match self.apply(std::mem::replace(value, Value::Null), sub, ctx.down()) {
                 Ok(Filtered::Value(v)) => {
                     *value = v;
@@ -480,6 +508,9 @@ impl CompiledFilter {
         ctx: Ctx,
     ) -> Result<(), FilterError> {
         for element in elements {
+            if self.keeps_as_is(element, items) {
+                continue;
+            }
             match self.apply(std::mem::replace(element, Value::Null), items, ctx)? {
                 Filtered::Value(v) => *element = v,
                 Filtered::NotMatched => {}

@@ -377,3 +377,60 @@ fn indent_by(s: &str, prefix: &str) -> String {
         out
     })
 }
+
+/// The shortcut for scalars that already have their schema's type must agree with filtering:
+/// every scalar kind against every scalar schema, and a schema without type.
+#[test]
+fn scalars_kept_as_is_are_those_filtering_leaves_unchanged() {
+    let schemas = [
+        "type: \"string\"\n",
+        "type: \"integer\"\n",
+        "type: \"number\"\n",
+        "type: \"boolean\"\n",
+        "type: \"null\"\n",
+        "title: \"no type\"\n",
+    ];
+    let values = [
+        "null",
+        "true",
+        "7",
+        "-3",
+        "2.5",
+        "1e300",
+        "123456789012345678901234567890",
+        "\"s\"",
+        "\"12\"",
+    ];
+    let mut kept = 0;
+    for schema in schemas {
+        let r = rules(schema, "");
+        let filter = CompiledFilter::new(
+            &r.endpoints[0]
+                .response_schema
+                .as_ref()
+                .expect("a schema")
+                .value,
+            SchemaRoot::new(None),
+        );
+        for text in values {
+            let value = parse_value(text).expect("parses");
+            if !filter.keeps_as_is(&value, 0) {
+                continue;
+            }
+            kept += 1;
+            let filtered = filter
+                .apply(
+                    value.clone(),
+                    0,
+                    Ctx {
+                        hops: 0,
+                        split: false,
+                    },
+                )
+                .expect("a kept scalar filters without error");
+            assert_eq!(filtered, Filtered::Value(value), "{text} under {schema:?}");
+        }
+    }
+    // Strings 2, integers 2, numbers 5, booleans 1, null 1, untyped: all but the big integer.
+    assert_eq!(kept, 2 + 2 + 5 + 1 + 1 + 8);
+}
