@@ -6,7 +6,7 @@ mod error;
 mod run;
 mod stream;
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 pub use error::{Refusal, SanitizeError};
 pub use run::Engine;
@@ -41,6 +41,8 @@ pub struct Sanitizer {
     endpoints: Vec<OnceLock<Result<CompiledEndpoint, SanitizeError>>>,
     /// Whether a second core is there to take half of a large array.
     two_cores: bool,
+    /// Arenas of finished documents, for the next ones.
+    arenas: Mutex<Vec<Arenas>>,
 }
 
 /// Which endpoint a request selects.
@@ -92,6 +94,9 @@ pub enum Output {
 }
 
 impl Sanitizer {
+    /// Arenas kept between calls, at most: one per document sanitized at the same time.
+    const POOLED_ARENAS: usize = 16;
+
     pub fn new(rules: Arc<Rules>, pseudonymizer: Pseudonymizer, engine: Engine) -> Sanitizer {
         let prefixes = rules.endpoints.iter().map(|e| required_prefix(e)).collect();
         let n = rules.endpoints.len();
@@ -103,6 +108,7 @@ impl Sanitizer {
             prefixes,
             endpoints: (0..n).map(|_| OnceLock::new()).collect(),
             two_cores: std::thread::available_parallelism().is_ok_and(|n| n.get() > 1),
+            arenas: Mutex::new(Vec::new()),
         }
     }
 
@@ -382,9 +388,10 @@ impl Sanitizer {
     }
 
     /// Parses and sanitizes each top-level value of `text` for `endpoint`, and hands it to
-    /// `emit`, which says whether to go on. Strings the transforms make live in arenas per
-    /// value, freed once `emit` has written it. `locate` places JSON errors in the whole body.
-    /// With `split`, large arrays may be walked on two threads.
+    /// `emit`, which says whether to go on. Strings the transforms make live in arenas, reset
+    /// once `emit` has written their value and kept for the next value and the next call.
+    /// `locate` places JSON errors in the whole body. With `split`, large arrays may be walked
+    /// on two threads.
     fn for_each_value<E: From<SanitizeError>>(
         &self,
         endpoint: &CompiledEndpoint,
@@ -394,18 +401,36 @@ impl Sanitizer {
         emit: &mut dyn FnMut(&Value<'_>) -> Result<bool, E>,
         split: bool,
     ) -> Result<(), E> {
+        let mut arenas = self
+            .arenas
+            .lock()
+            .ok()
+            .and_then(|mut pool| pool.pop())
+            .unwrap_or_else(Arenas::new);
+        arenas.set_split(split);
         for value in parse_values(text) {
-            let mut arenas = Arenas::new(split);
-            let mut value: Value<'_> = value.map_err(locate)?;
-            self.sanitize_value(
-                endpoint,
-                &mut value,
-                Some(&mut arenas),
-                trace.as_deref_mut(),
-            )?;
-            if !emit(&value)? {
+            let go_on = {
+                let mut value: Value<'_> = value.map_err(locate)?;
+                self.sanitize_value(
+                    endpoint,
+                    &mut value,
+                    Some(&mut arenas),
+                    trace.as_deref_mut(),
+                )?;
+                emit(&value)?
+            };
+            if !arenas.reset() {
+                arenas = Arenas::new();
+                arenas.set_split(split);
+            }
+            if !go_on {
                 break;
             }
+        }
+        if let Ok(mut pool) = self.arenas.lock()
+            && pool.len() < Self::POOLED_ARENAS
+        {
+            pool.push(arenas);
         }
         Ok(())
     }

@@ -48,32 +48,62 @@ pub(super) struct Transforms {
 }
 
 /// Where the strings the transforms make in one document go: an arena for the walk, and one
-/// for the second thread of each array walked in two halves.
+/// for the second thread of each array walked in two halves. Reset after each document, they
+/// keep their largest block for the next one, which then writes into memory already mapped.
 #[derive(Debug)]
 pub(super) struct Arenas {
     main: Bump,
     spares: Vec<Bump>,
+    split: bool,
 }
 
 impl Arenas {
     /// Arrays walked in two halves per document, at most: the large arrays of a response are
     /// few, and beyond them the walk goes on one thread.
     const MAX_SPLITS: usize = 8;
+    /// Arenas that hold more than this after a reset are freed rather than kept for reuse.
+    pub const KEEP_BYTES: usize = 64 << 20;
+
+    /// Empty arenas; nothing is allocated until a string is.
+    pub fn new() -> Self {
+        Arenas {
+            main: Bump::new(),
+            spares: (0..Self::MAX_SPLITS).map(|_| Bump::new()).collect(),
+            split: false,
+        }
+    }
 
     /// Whether large arrays may be filtered and walked on two threads.
     pub fn split(&self) -> bool {
-        !self.spares.is_empty()
+        self.split
     }
 
-    /// With `split`, large arrays may be filtered and walked on two threads.
-    pub fn new(split: bool) -> Self {
-        Arenas {
-            main: Bump::new(),
-            spares: if split {
-                (0..Self::MAX_SPLITS).map(|_| Bump::new()).collect()
-            } else {
-                Vec::new()
-            },
+    pub fn set_split(&mut self, split: bool) {
+        self.split = split;
+    }
+
+    /// Frees every string of the last document, keeping each arena's largest block. False if
+    /// what is kept is too large to hold on to between documents.
+    pub fn reset(&mut self) -> bool {
+        for arena in std::iter::once(&mut self.main).chain(&mut self.spares) {
+            arena.reset();
+        }
+        self.allocated() <= Self::KEEP_BYTES
+    }
+
+    /// The bytes the arenas hold.
+    pub fn allocated(&self) -> usize {
+        std::iter::once(&self.main)
+            .chain(&self.spares)
+            .map(Bump::allocated_bytes)
+            .sum()
+    }
+
+    /// Takes `bytes` in the main arena without writing them.
+    #[cfg(test)]
+    pub fn hold(&self, bytes: usize) {
+        if let Ok(layout) = std::alloc::Layout::from_size_align(bytes, 1) {
+            self.main.alloc_layout(layout);
         }
     }
 }
@@ -212,7 +242,12 @@ impl Transforms {
         arenas: Option<&'a mut Arenas>,
     ) -> Result<RunStats, SanitizeError> {
         let mut mapper = if let Some(arenas) = arenas {
-            let Arenas { main, spares } = arenas;
+            let Arenas {
+                main,
+                spares,
+                split,
+            } = arenas;
+            let spares = if *split { &mut spares[..] } else { &mut [] };
             ValueMapper::new(&self.compiled, p, Some(&*main), spares.iter_mut())
         } else {
             ValueMapper::new(&self.compiled, p, None, [].iter_mut())

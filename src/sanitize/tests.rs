@@ -305,3 +305,36 @@ fn an_error_in_either_half_of_a_split_array_is_the_first_in_document_order() {
     assert_eq!(pointer(&[3500]), Some("/users/3500/email".to_owned()));
     assert_eq!(pointer(&[10, 3500]), Some("/users/10/email".to_owned()));
 }
+
+#[test]
+fn arenas_reused_across_calls_give_the_same_bytes_as_fresh_ones() {
+    let reused = sanitizer(LARGE);
+    let small = large_response(3, &[]);
+    let large = large_response(3000, &[]);
+    let sanitize = |s: &Sanitizer, body: &str| {
+        s.sanitize("GET", "/users", body.as_bytes(), Output::Compact)
+            .expect("sanitizes")
+    };
+    // A large document leaves large arenas behind; smaller and equal ones then write into them.
+    let mut outputs = Vec::new();
+    for body in [&large, &small, &large, &small] {
+        outputs.push(sanitize(&reused, body));
+    }
+    assert_eq!(outputs[0], sanitize(&sanitizer(LARGE), &large));
+    assert_eq!(outputs[1], sanitize(&sanitizer(LARGE), &small));
+    assert_eq!(outputs[2], outputs[0]);
+    assert_eq!(outputs[3], outputs[1]);
+    // One call at a time needs one set of arenas, kept with memory for the next call.
+    let pool = reused.arenas.lock().expect("not poisoned");
+    assert_eq!(pool.len(), 1);
+    assert!(pool[0].allocated() > 0);
+}
+
+#[test]
+fn arenas_holding_too_much_after_a_reset_are_not_kept() {
+    let mut arenas = Arenas::new();
+    arenas.hold(1 << 20);
+    assert!(arenas.reset(), "a megabyte is kept");
+    arenas.hold(Arenas::KEEP_BYTES + 1);
+    assert!(!arenas.reset(), "more than the limit is not");
+}
