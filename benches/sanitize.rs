@@ -1,11 +1,13 @@
 //! Throughput of sanitization on large generated Zoom responses, in MB/s: the compiled plan, the
-//! naive per-path engine, and plain parse + compact write (no transforms) as the floor.
+//! naive per-path engine, and plain parse + compact write (no transforms) as the floor. The
+//! `cli` groups run the built command end to end, once per document, with the example rules
+//! and with rules that transform nothing.
 //!
 //! The inputs (about 20 MB each) are generated on first run by `../shared/tools/gen_zoom.py`
 //! into `target/bench-data/`; set `PSOXY_BENCH_MB` to change their size.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
@@ -41,11 +43,23 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+fn data_dir() -> PathBuf {
+    root().join("target/bench-data")
+}
+
+/// The size of the generated documents, in MB.
+fn size_mb() -> String {
+    std::env::var("PSOXY_BENCH_MB").unwrap_or_else(|_| "20".to_owned())
+}
+
+/// The file of the generated document for `kind`.
+fn document_path(kind: &str) -> PathBuf {
+    data_dir().join(format!("{kind}-{}.json", size_mb()))
+}
+
 /// The generated document for `kind`, created with the shared generator when missing.
 fn document(kind: &str) -> Option<Vec<u8>> {
-    let mb = std::env::var("PSOXY_BENCH_MB").unwrap_or_else(|_| "20".to_owned());
-    let dir = root().join("target/bench-data");
-    let file = dir.join(format!("{kind}-{mb}.json"));
+    let (dir, file, mb) = (data_dir(), document_path(kind), size_mb());
     if !file.is_file() {
         let generator = root().join("../shared/tools/gen_zoom.py");
         if !generator.is_file() {
@@ -148,6 +162,47 @@ fn benches(c: &mut Criterion) {
             });
         }
         engine.finish();
+    }
+    cli(c, &rules_file);
+}
+
+/// `psoxy-rules sanitize FILE` end to end, as a user runs it: process start, reading, parsing,
+/// sanitizing, writing to a null output. "parse+serialize" gives the command rules whose one
+/// endpoint matches every URL and transforms nothing.
+fn cli(c: &mut Criterion, rules_file: &Path) {
+    let nothing = data_dir().join("no-transforms.yaml");
+    if std::fs::write(&nothing, "endpoints:\n  - pathRegex: \".*\"\n").is_err() {
+        eprintln!(
+            "skipping the cli groups: {} cannot be written",
+            nothing.display()
+        );
+        return;
+    }
+    for input in INPUTS {
+        let file = document_path(input.kind);
+        let Ok(len) = std::fs::metadata(&file).map(|m| m.len()) else {
+            continue;
+        };
+        let mut group = c.benchmark_group(format!("{}/cli", input.kind));
+        group.throughput(Throughput::BytesDecimal(len));
+        group.sample_size(10);
+        for (name, rules) in [("parse+serialize", nothing.as_path()), ("plan", rules_file)] {
+            group.bench_function(name, |b| {
+                b.iter(|| {
+                    let status = Command::new(env!("CARGO_BIN_EXE_psoxy-rules"))
+                        .args(["sanitize", "--url", input.url, "--rules"])
+                        .arg(rules)
+                        .arg(&file)
+                        .env("PSOXY_SALT", "salt")
+                        .env("PSOXY_ENCRYPTION_KEY", "secret")
+                        .stdout(Stdio::null())
+                        .status()
+                        .expect("the command starts");
+                    assert!(status.success(), "psoxy-rules sanitize failed");
+                });
+            });
+        }
+        group.finish();
     }
 }
 
