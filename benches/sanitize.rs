@@ -16,7 +16,7 @@ use psoxy_rules::pseudonym::{
     DomainHandling, EmailCanonicalization, Pseudonymizer, SecretValues, Secrets,
 };
 use psoxy_rules::rules;
-use psoxy_rules::sanitize::{Engine, Output, Sanitizer};
+use psoxy_rules::sanitize::{Engine, Output, Sanitizer, Selection};
 
 /// One benchmark input: a generated document and the request that returns it.
 struct Input {
@@ -108,27 +108,26 @@ fn benches(c: &mut Criterion) {
     let rules_file = root().join("example-rules/zoom/zoom.yaml");
     let plan = sanitizer(&rules_file, Engine::Plan);
     let naive = sanitizer(&rules_file, Engine::Naive);
-    let documents: Vec<(&Input, Vec<u8>)> = INPUTS
+    let documents: Vec<(&Input, Vec<u8>, Selection)> = INPUTS
         .iter()
-        .filter_map(|input| Some((input, document(input.kind)?)))
+        .filter_map(|input| {
+            let selection = plan
+                .select("GET", input.url)
+                .expect("the example rules allow it");
+            Some((input, document(input.kind)?, selection))
+        })
         .collect();
     // glibc's malloc adapts its thresholds to the block sizes a process frees, and with them
     // how much memory goes back to the system and faults in again on the next run. One untimed
     // pass over every document puts each benchmark in the same state, whether it runs alone or
     // after the others (the first one measured in a fresh process was up to 45% slower).
-    for (input, body) in &documents {
+    for (_, body, selection) in &documents {
         parse_and_write(body);
-        let selection = plan
-            .select("GET", input.url)
-            .expect("the example rules allow it");
-        plan.sanitize_selected(selection, body, Output::Compact)
+        plan.sanitize_selected(*selection, body, Output::Compact)
             .expect("sanitizes");
     }
-    for (input, body) in &documents {
+    for &(input, ref body, selection) in &documents {
         let text = std::str::from_utf8(body).expect("generated documents are UTF-8");
-        let selection = plan
-            .select("GET", input.url)
-            .expect("the example rules allow it");
 
         let mut whole = c.benchmark_group(format!("{}/whole", input.kind));
         whole.throughput(Throughput::BytesDecimal(body.len() as u64));
