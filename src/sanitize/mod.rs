@@ -407,8 +407,8 @@ impl Sanitizer {
             .ok()
             .and_then(|mut pool| pool.pop())
             .unwrap_or_else(Arenas::new);
-        arenas.set_split(split);
         for value in parse_values(text) {
+            arenas.set_split(split);
             let go_on = {
                 let mut value: Value<'_> = value.map_err(locate)?;
                 self.sanitize_value(
@@ -421,7 +421,6 @@ impl Sanitizer {
             };
             if !arenas.reset() {
                 arenas = Arenas::new();
-                arenas.set_split(split);
             }
             if !go_on {
                 break;
