@@ -93,33 +93,34 @@ fn main() {
         );
         libtest_mimic::run(&args, Vec::new()).exit();
     }
-    let mut sanitizers: BTreeMap<(PathBuf, bool), Arc<Sanitizer>> = BTreeMap::new();
+    let mut sanitizers: BTreeMap<(PathBuf, &str), Arc<Sanitizer>> = BTreeMap::new();
     let mut trials = Vec::new();
+    // The plan, the naive engine, and the plan with every token computed ahead of the walk.
+    let variants = [
+        ("plan", Engine::Plan, false),
+        ("naive", Engine::Naive, false),
+        ("plan-ahead", Engine::Plan, true),
+    ];
     for (n, case) in cases(&root).into_iter().enumerate() {
-        for engine in [Engine::Plan, Engine::Naive] {
-            let key = (case.rules.clone(), engine == Engine::Plan);
+        for (variant, engine, ahead) in variants {
             let sanitizer = sanitizers
-                .entry(key)
+                .entry((case.rules.clone(), variant))
                 .or_insert_with(|| {
                     let (rules, _) = rules::load(&case.rules).unwrap_or_else(|findings| {
                         panic!("{} does not load: {findings:?}", case.rules.display())
                     });
-                    Arc::new(Sanitizer::new(Arc::new(rules), pseudonymizer(), engine))
+                    let s = Sanitizer::new(Arc::new(rules), pseudonymizer(), engine);
+                    Arc::new(if ahead { s.ahead_everything() } else { s })
                 })
                 .clone();
             let name = format!(
-                "{}::{:02}-{}::{}",
+                "{}::{:02}-{}::{variant}",
                 case.source,
                 n,
                 case.original
                     .file_name()
                     .and_then(|f| f.to_str())
                     .unwrap_or("?"),
-                if engine == Engine::Plan {
-                    "plan"
-                } else {
-                    "naive"
-                }
             );
             let case = Case {
                 source: case.source.clone(),
