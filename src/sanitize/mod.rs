@@ -468,7 +468,7 @@ impl Sanitizer {
                     endpoint,
                     &mut value,
                     Some(&mut arenas),
-                    Some((&ahead, text)),
+                    (!ahead.is_empty()).then_some((&ahead, text)),
                     trace.as_deref_mut(),
                 )?;
                 emit(&value)?
