@@ -160,7 +160,7 @@ pub fn parse_value(text: &str) -> Result<Value<'_>, ParseError> {
 pub fn parse_value_with<'a>(text: &'a str, limits: &Limits) -> Result<Value<'a>, ParseError> {
     let mut parser = Parser::new(text, *limits);
     parser.skip_ws();
-    let value = parser.root_value(None)?;
+    let value = parser.root_value()?;
     parser.skip_ws();
     if parser.pos < parser.bytes.len() {
         return Err(parser.error_here(|found| ParseErrorKind::Unexpected {
@@ -201,138 +201,6 @@ pub fn validate_utf8(bytes: &[u8]) -> Result<&str, ParseError> {
     })
 }
 
-/// A string value a [`Watch`] reported: where its text is, and the tag of the name it was
-/// found under.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Sighting {
-    /// Byte offset of the string's content (after the opening quote) in the parsed text.
-    pub offset: u32,
-    /// Length of the content in bytes.
-    pub len: u32,
-    pub tag: u32,
-}
-
-/// Member names with a tag each, checked by length first: most keys of a document have a
-/// length no watched name has.
-#[derive(Debug, Clone, Default)]
-struct TaggedNames {
-    names: Vec<(Box<str>, u32)>,
-    /// Bit `n` is set when a name is `n` bytes long (names of 64 bytes or more set bit 63).
-    lengths: u64,
-}
-
-impl TaggedNames {
-    fn new(names: Vec<(String, u32)>) -> Self {
-        let lengths = names.iter().fold(0, |m, (n, _)| m | 1 << n.len().min(63));
-        TaggedNames {
-            names: names.into_iter().map(|(n, t)| (n.into(), t)).collect(),
-            lengths,
-        }
-    }
-
-    fn find(&self, key: &str) -> Option<u32> {
-        if self.lengths & 1 << key.len().min(63) == 0 {
-            return None;
-        }
-        self.names
-            .iter()
-            .find_map(|(n, tag)| (**n == *key).then_some(*tag))
-    }
-}
-
-/// Which strings a [`Watch`] reports: the values of members named in `members`, and the
-/// elements of arrays that are the value of a member named in `elements`; each name with a
-/// tag.
-#[derive(Debug, Clone, Default)]
-pub struct WatchList {
-    members: TaggedNames,
-    elements: TaggedNames,
-}
-
-impl WatchList {
-    pub fn new(members: Vec<(String, u32)>, elements: Vec<(String, u32)>) -> Self {
-        WatchList {
-            members: TaggedNames::new(members),
-            elements: TaggedNames::new(elements),
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.members.names.is_empty() && self.elements.names.is_empty()
-    }
-
-    /// The tag of a string read as a value inside `frames`, if it is watched.
-    fn tag(&self, frames: &[Frame<'_>]) -> Option<u32> {
-        match frames.split_last() {
-            Some((f, _)) if f.kind == Kind::Object => self.members.find(&f.key),
-            Some((_, [.., parent])) if parent.kind == Kind::Object => {
-                self.elements.find(&parent.key)
-            }
-            _ => None,
-        }
-    }
-}
-
-/// What a parse reports while it goes: the strings its [`WatchList`] names. Only strings read
-/// without escapes are reported, as only they are slices of the text. Sightings reach `sink`
-/// in batches of `batch_len`, as the parse finds them; the last, partial batch stays here
-/// until [`Watch::flush`].
-pub struct Watch<'w> {
-    list: &'w WatchList,
-    batch_len: usize,
-    batch: Vec<Sighting>,
-    sink: &'w mut dyn FnMut(Vec<Sighting>),
-}
-
-impl<'w> Watch<'w> {
-    pub fn new(
-        list: &'w WatchList,
-        batch_len: usize,
-        sink: &'w mut dyn FnMut(Vec<Sighting>),
-    ) -> Self {
-        let batch_len = batch_len.max(1);
-        Watch {
-            list,
-            batch_len,
-            batch: Vec::new(),
-            sink,
-        }
-    }
-
-    /// Hands the sightings not yet handed over to the sink.
-    pub fn flush(&mut self) {
-        if !self.batch.is_empty() {
-            let batch = std::mem::take(&mut self.batch);
-            (self.sink)(batch);
-        }
-    }
-
-    /// A string of `len` bytes at `offset` was read as a value inside `frames`.
-    fn see(&mut self, frames: &[Frame<'_>], offset: usize, len: usize) {
-        let (Some(tag), Ok(offset), Ok(len)) = (
-            self.list.tag(frames),
-            u32::try_from(offset),
-            u32::try_from(len),
-        ) else {
-            return;
-        };
-        self.batch.push(Sighting { offset, len, tag });
-        if self.batch.len() >= self.batch_len {
-            self.flush();
-        }
-    }
-}
-
-impl fmt::Debug for Watch<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Watch")
-            .field("list", &self.list)
-            .field("batch_len", &self.batch_len)
-            .field("pending", &self.batch.len())
-            .finish_non_exhaustive()
-    }
-}
-
 /// An iterator over the top-level values of a text. It ends after the first error.
 #[derive(Debug)]
 pub struct ValueStream<'a> {
@@ -340,17 +208,10 @@ pub struct ValueStream<'a> {
     done: bool,
 }
 
-impl<'a> ValueStream<'a> {
-    /// The next value, like [`Iterator::next`], reporting to `watch` the strings it names as
-    /// they are read.
-    pub fn next_watched(&mut self, watch: &mut Watch<'_>) -> Option<Result<Value<'a>, ParseError>> {
-        self.next_with(Some(watch))
-    }
+impl<'a> Iterator for ValueStream<'a> {
+    type Item = Result<Value<'a>, ParseError>;
 
-    fn next_with(
-        &mut self,
-        watch: Option<&mut Watch<'_>>,
-    ) -> Option<Result<Value<'a>, ParseError>> {
+    fn next(&mut self) -> Option<Self::Item> {
         if self.done {
             return None;
         }
@@ -359,19 +220,11 @@ impl<'a> ValueStream<'a> {
             self.done = true;
             return None;
         }
-        let result = self.parser.root_value(watch);
+        let result = self.parser.root_value();
         if result.is_err() {
             self.done = true;
         }
         Some(result)
-    }
-}
-
-impl<'a> Iterator for ValueStream<'a> {
-    type Item = Result<Value<'a>, ParseError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        self.next_with(None)
     }
 }
 
@@ -483,8 +336,8 @@ impl<'a> Parser<'a> {
 
     /// Parses one top-level value starting at a non-whitespace byte, then applies Jackson's
     /// rule for what may follow a root-level number.
-    fn root_value(&mut self, watch: Option<&mut Watch<'_>>) -> Result<Value<'a>, ParseError> {
-        let result = self.value_tree(watch);
+    fn root_value(&mut self) -> Result<Value<'a>, ParseError> {
+        let result = self.value_tree();
         if result.is_err() {
             self.frames.clear();
             self.elements.clear();
@@ -502,7 +355,7 @@ impl<'a> Parser<'a> {
 
     /// The value loop: containers are kept on an explicit stack, so nesting depth costs heap,
     /// never call stack.
-    fn value_tree(&mut self, mut watch: Option<&mut Watch<'_>>) -> Result<Value<'a>, ParseError> {
+    fn value_tree(&mut self) -> Result<Value<'a>, ParseError> {
         'value: loop {
             let mut value = match self.peek() {
                 Some(b'{') => {
@@ -540,14 +393,7 @@ impl<'a> Parser<'a> {
                         continue 'value;
                     }
                 }
-                Some(b'"') => {
-                    let start = self.pos + 1;
-                    let s = self.string(self.limits.max_string_len, false)?;
-                    if let (Some(watch), Cow::Borrowed(text)) = (&mut watch, &s) {
-                        watch.see(&self.frames, start, text.len());
-                    }
-                    Value::String(s)
-                }
+                Some(b'"') => Value::String(self.string(self.limits.max_string_len, false)?),
                 Some(b'-' | b'0'..=b'9') => self.number()?,
                 Some(b't') => {
                     self.literal("true")?;

@@ -2,7 +2,6 @@
 //! each top-level JSON value run augments, the `responseSchema` filter and the transforms, and
 //! write compact JSON joined by newlines.
 
-mod ahead;
 mod error;
 mod run;
 mod stream;
@@ -25,7 +24,6 @@ use crate::rules::{AugmentKind, Endpoint, Located, Rules};
 use crate::transform::augment::{TextDigestAugment, apply_augments};
 use crate::transform::compiled::{CompileError, ValueFn};
 use crate::transform::text_digest::Keywords;
-use ahead::{Ahead, Targets};
 use run::{Arenas, CompiledTransform, Transforms};
 
 /// Sanitizes responses for one rules file, as the proxy configured with it would.
@@ -45,9 +43,6 @@ pub struct Sanitizer {
     two_cores: bool,
     /// Arenas of finished documents, for the next ones.
     arenas: Mutex<Vec<Arenas>>,
-    /// Bodies from this size on have tokens computed ahead while they are parsed.
-    ahead_from: usize,
-    ahead_mode: ahead::Mode,
 }
 
 /// Which endpoint a request selects.
@@ -68,8 +63,6 @@ struct CompiledEndpoint {
     /// Why responses of this endpoint cannot be sanitized, if they cannot.
     unsupported: Option<SanitizeError>,
     transforms: Transforms,
-    /// The strings whose tokens are worth computing ahead, if any.
-    ahead: Option<Targets>,
 }
 
 /// What the transforms of an endpoint selected in a document, before they changed it.
@@ -103,9 +96,6 @@ pub enum Output {
 impl Sanitizer {
     /// Arenas kept between calls, at most: one per document sanitized at the same time.
     const POOLED_ARENAS: usize = 16;
-    /// Bodies from this size on have tokens computed ahead on a second core while they are
-    /// parsed, by default: below it, starting a thread costs more than it saves.
-    pub const AHEAD_FROM_BYTES: usize = 1 << 20;
 
     pub fn new(rules: Arc<Rules>, pseudonymizer: Pseudonymizer, engine: Engine) -> Sanitizer {
         let prefixes = rules.endpoints.iter().map(|e| required_prefix(e)).collect();
@@ -119,30 +109,7 @@ impl Sanitizer {
             endpoints: (0..n).map(|_| OnceLock::new()).collect(),
             two_cores: std::thread::available_parallelism().is_ok_and(|n| n.get() > 1),
             arenas: Mutex::new(Vec::new()),
-            ahead_from: Self::AHEAD_FROM_BYTES,
-            ahead_mode: ahead::Mode::Thread,
         }
-    }
-
-    /// Computes tokens ahead, while the body is parsed, for bodies of `bytes` bytes or more
-    /// (by default [`Sanitizer::AHEAD_FROM_BYTES`]); `usize::MAX` never does. The output is the
-    /// same either way; only the time differs. It needs a second core, and happens only where
-    /// large arrays may be walked on two threads.
-    #[must_use]
-    pub fn ahead_from(mut self, bytes: usize) -> Self {
-        self.ahead_from = bytes;
-        self
-    }
-
-    /// For tests of the walk's use of tokens computed ahead: every body, on any machine, has
-    /// every token its transforms' paths name computed on the calling thread after the parse,
-    /// before the walk. The output is the same as without.
-    #[doc(hidden)]
-    #[must_use]
-    pub fn ahead_everything(mut self) -> Self {
-        self.ahead_from = 0;
-        self.ahead_mode = ahead::Mode::Everything;
-        self
     }
 
     pub fn rules(&self) -> &Rules {
@@ -317,16 +284,14 @@ impl Sanitizer {
             });
         }
         let root = SchemaRoot::new(self.rules.definitions.as_ref());
-        let transforms = Transforms::new(transforms, specs, self.engine);
         Ok(CompiledEndpoint {
-            ahead: Targets::new(transforms.compiled(), transforms.specs()),
             augments,
             schema: endpoint
                 .response_schema
                 .as_ref()
                 .map(|s| (CompiledFilter::new(s, root), s.span)),
             unsupported,
-            transforms,
+            transforms: Transforms::new(transforms, specs, self.engine),
         })
     }
 
@@ -442,25 +407,7 @@ impl Sanitizer {
             .ok()
             .and_then(|mut pool| pool.pop())
             .unwrap_or_else(Arenas::new);
-        let mut values = parse_values(text);
-        let everything = self.ahead_mode == ahead::Mode::Everything;
-        let targets = endpoint
-            .ahead
-            .as_ref()
-            .filter(|_| (split || everything) && text.len() >= self.ahead_from);
-        loop {
-            let (next, ahead) = match targets {
-                Some(targets) => ahead::next_value(
-                    &mut values,
-                    targets,
-                    self.ahead_mode,
-                    text,
-                    endpoint.transforms.compiled(),
-                    &self.pseudonymizer,
-                ),
-                None => (values.next(), Ahead::default()),
-            };
-            let Some(value) = next else { break };
+        for value in parse_values(text) {
             arenas.set_split(split);
             let go_on = {
                 let mut value: Value<'_> = value.map_err(locate)?;
@@ -468,7 +415,6 @@ impl Sanitizer {
                     endpoint,
                     &mut value,
                     Some(&mut arenas),
-                    (!ahead.is_empty()).then_some((&ahead, text)),
                     trace.as_deref_mut(),
                 )?;
                 emit(&value)?
@@ -500,7 +446,7 @@ impl Sanitizer {
             return Ok(());
         };
         let endpoint = self.compiled(i)?;
-        self.sanitize_value(endpoint, value, None, None, None)
+        self.sanitize_value(endpoint, value, None, None)
     }
 
     /// Augments, schema filter, transforms (§7.1 step 2). Strings the transforms make are
@@ -510,7 +456,6 @@ impl Sanitizer {
         endpoint: &CompiledEndpoint,
         value: &mut Value<'a>,
         arenas: Option<&'a mut Arenas>,
-        ahead: Option<(&'a Ahead, &'a str)>,
         trace: Option<&mut Trace>,
     ) -> Result<(), SanitizeError> {
         if let Some(e) = &endpoint.unsupported {
@@ -530,13 +475,13 @@ impl Sanitizer {
         let Some(trace) = trace else {
             return endpoint
                 .transforms
-                .run(value, &self.pseudonymizer, arenas, ahead)
+                .run(value, &self.pseudonymizer, arenas)
                 .map(drop);
         };
         endpoint.transforms.trace(value, trace);
         let stats = endpoint
             .transforms
-            .run(value, &self.pseudonymizer, arenas, ahead)?;
+            .run(value, &self.pseudonymizer, arenas)?;
         for (t, counts) in stats.matches.iter().enumerate() {
             for (p, n) in counts.iter().enumerate() {
                 if let Some(total) = trace.matches.get_mut(t).and_then(|m| m.get_mut(p)) {

@@ -17,7 +17,6 @@ use crate::threads::SPLIT_MIN_ELEMENTS;
 use crate::transform::TransformError;
 use crate::transform::compiled::ValueFn;
 
-use super::ahead::Ahead;
 use super::{Protected, SanitizeError, Trace};
 
 /// Which engine applies the JSONPaths.
@@ -119,10 +118,6 @@ struct ValueMapper<'f, 'a> {
     scratch: String,
     /// Arenas for the second threads of split walks, one each.
     spares: std::slice::IterMut<'a, Bump>,
-    /// Tokens computed ahead, with the body they were computed from.
-    ahead: Option<(&'a Ahead, &'a str)>,
-    /// Where the last token computed ahead was found.
-    cursor: usize,
 }
 
 impl<'f, 'a> ValueMapper<'f, 'a> {
@@ -131,7 +126,6 @@ impl<'f, 'a> ValueMapper<'f, 'a> {
         pseudonymizer: &'f Pseudonymizer,
         arena: Option<&'a Bump>,
         spares: std::slice::IterMut<'a, Bump>,
-        ahead: Option<(&'a Ahead, &'a str)>,
     ) -> Self {
         ValueMapper {
             transforms,
@@ -139,8 +133,6 @@ impl<'f, 'a> ValueMapper<'f, 'a> {
             arena,
             scratch: String::new(),
             spares,
-            ahead,
-            cursor: 0,
         }
     }
 }
@@ -153,13 +145,6 @@ impl<'a> Mapper<'a> for ValueMapper<'_, 'a> {
         transform: usize,
         value: &mut Value<'a>,
     ) -> Result<(), MapError<Self::Error>> {
-        if let Some((ahead, text)) = self.ahead
-            && let Value::String(Cow::Borrowed(s)) = value
-            && let Some(token) = ahead.find(&mut self.cursor, text, s, transform)
-        {
-            *value = Value::String(Cow::Borrowed(token));
-            return Ok(());
-        }
         let value_fn = &self.transforms[transform].value_fn;
         if let Some(arena) = self.arena {
             self.scratch.clear();
@@ -195,23 +180,15 @@ impl<'a> Mapper<'a> for ValueMapper<'_, 'a> {
         }
         let spare: &'a mut Bump = self.spares.next()?;
         let (transforms, pseudonymizer, arena) = (self.transforms, self.pseudonymizer, self.arena);
-        let ahead = self.ahead;
         let none = || [].iter_mut();
         Some(Split {
-            here: Box::new(ValueMapper::new(
-                transforms,
-                pseudonymizer,
-                arena,
-                none(),
-                ahead,
-            )),
+            here: Box::new(ValueMapper::new(transforms, pseudonymizer, arena, none())),
             there: Box::new(move || {
                 Box::new(ValueMapper::new(
                     transforms,
                     pseudonymizer,
                     Some(spare),
                     none(),
-                    ahead,
                 ))
             }),
         })
@@ -251,16 +228,6 @@ impl Transforms {
         }
     }
 
-    /// The compiled transforms, in order.
-    pub fn compiled(&self) -> &[CompiledTransform] {
-        &self.compiled
-    }
-
-    /// The engine's input, per transform.
-    pub fn specs(&self) -> &[TransformSpec] {
-        &self.specs
-    }
-
     /// The compiled plan in its readable form, when the engine is the plan.
     pub fn explain(&self) -> Option<String> {
         self.plan.as_ref().map(Plan::explain)
@@ -273,7 +240,6 @@ impl Transforms {
         doc: &mut Value<'a>,
         p: &Pseudonymizer,
         arenas: Option<&'a mut Arenas>,
-        ahead: Option<(&'a Ahead, &'a str)>,
     ) -> Result<RunStats, SanitizeError> {
         let mut mapper = if let Some(arenas) = arenas {
             let Arenas {
@@ -282,9 +248,9 @@ impl Transforms {
                 split,
             } = arenas;
             let spares = if *split { &mut spares[..] } else { &mut [] };
-            ValueMapper::new(&self.compiled, p, Some(&*main), spares.iter_mut(), ahead)
+            ValueMapper::new(&self.compiled, p, Some(&*main), spares.iter_mut())
         } else {
-            ValueMapper::new(&self.compiled, p, None, [].iter_mut(), ahead)
+            ValueMapper::new(&self.compiled, p, None, [].iter_mut())
         };
         let result = match &self.plan {
             Some(plan) => plan.run(doc, &mut mapper),

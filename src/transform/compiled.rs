@@ -175,17 +175,6 @@ impl ValueFn {
         )
     }
 
-    /// Whether [`ValueFn::apply_into`] can write the replacement of a string.
-    pub fn writes_into(&self) -> bool {
-        matches!(
-            self,
-            ValueFn::Pseudonymize {
-                encoding: Encoding::UrlSafeToken,
-                ..
-            }
-        )
-    }
-
     /// The replacement of `v` as text appended to `out`, when the function makes a string
     /// from it without an allocation of its own (`pseudonymize` of a string to a token); `None`
     /// when it does not, and [`ValueFn::apply`] is the way.
