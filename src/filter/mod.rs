@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
-use crate::json::{Map, Value, java_number_string};
+use crate::json::{Map, Value, java_number_string, same_text};
 use crate::rules::{Located, SchemaFilter, SchemaType};
 use crate::threads::{self, SPLIT_MIN_ELEMENTS};
 
@@ -108,13 +108,45 @@ enum Typed {
 /// A condition schema: its alphabetically first property and that property's schema.
 type Condition = Result<(String, NodeId), FilterError>;
 
-/// The members an object schema lists, each with its schema.
+/// The members an object schema lists, each with its schema, grouped by the length of their
+/// name: a member's key is compared with the few names of its length only, with no hashing.
 #[derive(Debug)]
-struct Properties(HashMap<Box<str>, NodeId, foldhash::fast::RandomState>);
+struct Properties {
+    /// `by_len[n]`: the names of `n` bytes, up to the longest name of at most
+    /// [`Properties::SHORT`] bytes.
+    by_len: Vec<Vec<(Box<str>, NodeId)>>,
+    /// Names longer than [`Properties::SHORT`].
+    long: Vec<(Box<str>, NodeId)>,
+}
 
 impl Properties {
+    const SHORT: usize = 64;
+
+    fn new(names: impl IntoIterator<Item = (Box<str>, NodeId)>) -> Properties {
+        let mut properties = Properties {
+            by_len: Vec::new(),
+            long: Vec::new(),
+        };
+        for (name, id) in names {
+            let n = name.len();
+            if n > Self::SHORT {
+                properties.long.push((name, id));
+                continue;
+            }
+            if properties.by_len.len() <= n {
+                properties.by_len.resize_with(n + 1, Vec::new);
+            }
+            properties.by_len[n].push((name, id));
+        }
+        properties
+    }
+
     fn get(&self, key: &str) -> Option<NodeId> {
-        self.0.get(key).copied()
+        let names = self.by_len.get(key.len()).unwrap_or(&self.long);
+        names
+            .iter()
+            .find(|(name, _)| same_text(name, key))
+            .map(|&(_, id)| id)
     }
 }
 
@@ -248,10 +280,10 @@ impl Compiler<'_> {
         properties: Option<&BTreeMap<String, Located<SchemaFilter>>>,
     ) -> Option<Properties> {
         properties.map(|p| {
-            Properties(
+            Properties::new(
                 p.iter()
                     .map(|(k, s)| (k.as_str().into(), self.compile(s)))
-                    .collect(),
+                    .collect::<Vec<_>>(),
             )
         })
     }

@@ -434,3 +434,19 @@ fn scalars_kept_as_is_are_those_filtering_leaves_unchanged() {
     // Strings 2, integers 2, numbers 5, booleans 1, null 1, untyped: all but the big integer.
     assert_eq!(kept, 2 + 2 + 5 + 1 + 1 + 8);
 }
+
+#[test]
+fn members_are_found_among_names_of_every_length() {
+    let long = "l".repeat(70);
+    let longer = "l".repeat(71);
+    let schema = format!(
+        "type: \"object\"\nproperties:\n  a:\n    type: \"string\"\n  ab:\n    type: \"string\"\n  ba:\n    type: \"integer\"\n  {long}:\n    type: \"string\"\n  {longer}:\n    type: \"integer\"\n"
+    );
+    let doc = format!(
+        r#"{{"ab":"x","ba":"y","abc":"z","a":"w","{long}":"v","{longer}":"u","{}":"t"}}"#,
+        "l".repeat(69)
+    );
+    let out = run(&schema, "", &doc);
+    let expected = format!(r#"{{"ab":"x","ba":null,"a":"w","{long}":"v","{longer}":null}}"#);
+    assert_eq!(out, Ok(expected));
+}

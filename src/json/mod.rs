@@ -14,6 +14,7 @@ pub use parse::{
     Expected, Found, Limits, NumberProblem, ParseError, ParseErrorKind, ValueStream, parse_value,
     parse_value_with, parse_values, parse_values_with, validate_utf8,
 };
+pub use scan::same_text;
 pub use value::{Map, Value};
 pub use write::{
     to_compact_string, to_pretty_string, to_smart_string, write_compact, write_compact_to,

@@ -774,7 +774,10 @@ fn insert_member<'a>(
         }
         return;
     }
-    if let Some(slot) = members[start..].iter_mut().find(|(k, _)| *k == key) {
+    if let Some(slot) = members[start..]
+        .iter_mut()
+        .find(|(k, _)| super::same_text(k, &key))
+    {
         slot.1 = value;
         return;
     }

@@ -46,6 +46,40 @@ pub(super) fn find_special(bytes: &[u8], from: usize) -> Option<usize> {
         .map(|j| i + j)
 }
 
+/// Whether two texts are equal, compared in place for the short keys of JSON objects: a call
+/// to `memcmp` per same-length key was a tenth of the time of a walk over many small objects.
+#[inline]
+pub fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    match n {
+        0 => true,
+        1..4 => a.iter().zip(b).all(|(x, y)| x == y),
+        4..8 => word4(a, 0) == word4(b, 0) && word4(a, n - 4) == word4(b, n - 4),
+        8..=16 => word8(a, 0) == word8(b, 0) && word8(a, n - 8) == word8(b, n - 8),
+        _ => a == b,
+    }
+}
+
+/// The four bytes at `i` (`i + 4` is within `s`).
+#[inline]
+fn word4(s: &[u8], i: usize) -> u32 {
+    let mut w = [0; 4];
+    w.copy_from_slice(&s[i..i + 4]);
+    u32::from_ne_bytes(w)
+}
+
+/// The eight bytes at `i` (`i + 8` is within `s`).
+#[inline]
+fn word8(s: &[u8], i: usize) -> u64 {
+    let mut w = [0; 8];
+    w.copy_from_slice(&s[i..i + 8]);
+    u64::from_ne_bytes(w)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,6 +110,26 @@ mod tests {
         assert!(!is_plain_ascii(word([
             b'a', 0xc2, 0x80, b'b', b'c', b'd', b'e', b'f'
         ])));
+    }
+
+    #[test]
+    fn same_text_compares_every_byte_at_every_length() {
+        let base: String = ('a'..='z').collect();
+        for n in 0..=base.len() {
+            let a = &base[..n];
+            assert!(same_text(a, a), "length {n}");
+            if n > 0 {
+                assert!(!same_text(a, &base[..n - 1]), "length {n}, shorter");
+            }
+            for pos in 0..n {
+                let mut other = a.as_bytes().to_vec();
+                other[pos] = b'_';
+                let other = String::from_utf8(other).expect("ASCII");
+                assert!(!same_text(a, &other), "length {n}, byte {pos}");
+            }
+        }
+        assert!(same_text("né", "né"));
+        assert!(!same_text("né", "ne"));
     }
 
     #[test]

@@ -2,6 +2,8 @@
 
 use std::borrow::Cow;
 
+use super::same_text;
+
 /// A parsed JSON value, typed the way the reference proxy's parser types it (§7.1).
 ///
 /// Strings and keys borrow from the input text when they contain no escapes, so a parsed
@@ -143,28 +145,31 @@ impl<'a> Map<'a> {
     }
 
     pub fn get(&self, key: &str) -> Option<&Value<'a>> {
-        self.entries.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+        self.entries
+            .iter()
+            .find(|(k, _)| same_text(k, key))
+            .map(|(_, v)| v)
     }
 
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value<'a>> {
         self.entries
             .iter_mut()
-            .find(|(k, _)| k == key)
+            .find(|(k, _)| same_text(k, key))
             .map(|(_, v)| v)
     }
 
     pub fn contains_key(&self, key: &str) -> bool {
-        self.entries.iter().any(|(k, _)| k == key)
+        self.entries.iter().any(|(k, _)| same_text(k, key))
     }
 
     pub fn position(&self, key: &str) -> Option<usize> {
-        self.entries.iter().position(|(k, _)| k == key)
+        self.entries.iter().position(|(k, _)| same_text(k, key))
     }
 
     /// Sets `key` to `value`. An existing key keeps its position and gets the new value
     /// (Java `LinkedHashMap.put`); a new key is appended. Returns the previous value.
     pub fn insert(&mut self, key: Cow<'a, str>, value: Value<'a>) -> Option<Value<'a>> {
-        if let Some((_, v)) = self.entries.iter_mut().find(|(k, _)| *k == key) {
+        if let Some((_, v)) = self.entries.iter_mut().find(|(k, _)| same_text(k, &key)) {
             return Some(std::mem::replace(v, value));
         }
         self.entries.push((key, value));

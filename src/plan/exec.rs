@@ -23,7 +23,7 @@ use super::analysis::RuleId;
 use super::compile::{Rule, Span, Trie};
 use super::naive::{ROOT_DELETE, ROOT_MAP};
 use super::{Action, ExecErrorKind, MapError, Mapper, Split, push_pointer_segment};
-use crate::json::Value;
+use crate::json::{Value, same_text};
 use crate::jsonpath::{Selector, effective_index, filter, slice_range};
 use crate::threads;
 
@@ -181,7 +181,7 @@ impl KeyTable {
     fn find(&self, key: &str) -> Option<usize> {
         match &self.lookup {
             Some(map) => map.get(key).copied(),
-            None => self.names.iter().position(|n| &**n == key),
+            None => self.names.iter().position(|n| same_text(n, key)),
         }
     }
 }
