@@ -208,6 +208,13 @@ pub struct ValueStream<'a> {
     done: bool,
 }
 
+impl ValueStream<'_> {
+    /// The byte offset in the text where reading goes on: the end of the last value read.
+    pub fn offset(&self) -> usize {
+        self.parser.pos
+    }
+}
+
 impl<'a> Iterator for ValueStream<'a> {
     type Item = Result<Value<'a>, ParseError>;
 

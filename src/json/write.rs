@@ -11,6 +11,31 @@ use std::io;
 use super::double::write_java_double;
 use super::{Value, scan};
 
+/// Arrays that a document holds elsewhere while it is written: an empty array in the tree
+/// stands for each, and its elements come in chunks, in order, as they become ready.
+pub trait Holes {
+    /// The number of the hole the empty array at address `at` stands for, if it is one.
+    fn hole(&mut self, at: usize) -> Option<usize>;
+
+    /// Calls `write` with the elements of hole `hole`, chunk after chunk in order, each once it
+    /// is ready. Returns false, having stopped, if a chunk could not be made ready.
+    fn fill(&mut self, hole: usize, write: &mut dyn FnMut(&[Value<'_>])) -> bool;
+}
+
+/// No holes: every array is in the tree.
+#[derive(Debug)]
+pub struct NoHoles;
+
+impl Holes for NoHoles {
+    fn hole(&mut self, _: usize) -> Option<usize> {
+        None
+    }
+
+    fn fill(&mut self, _: usize, _: &mut dyn FnMut(&[Value<'_>])) -> bool {
+        false
+    }
+}
+
 /// Appends the Jackson compact form of `value` (§7.2).
 pub fn write_compact(value: &Value, out: &mut Vec<u8>) {
     write_into_vec::<Compact>(value, out);
@@ -20,6 +45,28 @@ pub fn write_compact(value: &Value, out: &mut Vec<u8>) {
 /// 64 KiB.
 pub fn write_compact_to(value: &Value, w: &mut impl io::Write) -> io::Result<()> {
     write_into_io::<Compact>(value, w)
+}
+
+/// [`write_compact`] of a tree with holes, each written in its place.
+pub fn write_compact_filled(value: &Value, holes: &mut dyn Holes, out: &mut Vec<u8>) {
+    match walk::<Compact, _>(value, &mut VecSink(out), holes) {
+        Ok(()) => {}
+        Err(never) => match never {},
+    }
+}
+
+/// [`write_compact_to`] of a tree with holes, each written in its place.
+pub fn write_compact_to_filled(
+    value: &Value,
+    holes: &mut dyn Holes,
+    w: &mut impl io::Write,
+) -> io::Result<()> {
+    let mut sink = IoSink {
+        w,
+        buf: Vec::with_capacity(FLUSH_AT + 4096),
+    };
+    walk::<Compact, _>(value, &mut sink, holes)?;
+    sink.w.write_all(&sink.buf)
 }
 
 /// The Jackson compact form of `value` (§7.2).
@@ -162,7 +209,7 @@ impl<W: io::Write> Sink for IoSink<'_, W> {
 }
 
 fn write_into_vec<S: Style>(value: &Value, out: &mut Vec<u8>) {
-    match walk::<S, _>(value, &mut VecSink(out)) {
+    match walk::<S, _>(value, &mut VecSink(out), &mut NoHoles) {
         Ok(()) => {}
         Err(never) => match never {},
     }
@@ -173,7 +220,7 @@ fn write_into_io<S: Style>(value: &Value, w: &mut impl io::Write) -> io::Result<
         w,
         buf: Vec::with_capacity(FLUSH_AT + 4096),
     };
-    walk::<S, _>(value, &mut sink)?;
+    walk::<S, _>(value, &mut sink, &mut NoHoles)?;
     sink.w.write_all(&sink.buf)
 }
 
@@ -190,10 +237,21 @@ enum Open<'v, 'a> {
     Object(std::slice::Iter<'v, (Cow<'a, str>, Value<'a>)>),
 }
 
-fn walk<S: Style, K: Sink>(root: &Value, sink: &mut K) -> Result<(), K::Error> {
+fn walk<S: Style, K: Sink>(
+    root: &Value,
+    sink: &mut K,
+    holes: &mut dyn Holes,
+) -> Result<(), K::Error> {
     let mut stack: Vec<(Open, bool)> = Vec::new();
     let mut next = Some(root);
     loop {
+        if let Some(Value::Array(items)) = next
+            && items.is_empty()
+            && let Some(hole) = holes.hole(std::ptr::from_ref(items) as usize)
+        {
+            write_hole::<S, K>(hole, sink, holes)?;
+            next = None;
+        }
         if let Some(value) = next.take() {
             let out = sink.buf();
             match value {
@@ -252,6 +310,38 @@ fn walk<S: Style, K: Sink>(root: &Value, sink: &mut K) -> Result<(), K::Error> {
             sink.checkpoint()?;
         }
     }
+}
+
+/// The elements of a hole, as the array they stand for: compact only (the elements are written
+/// without the indentation of their depth).
+fn write_hole<S: Style, K: Sink>(
+    hole: usize,
+    sink: &mut K,
+    holes: &mut dyn Holes,
+) -> Result<(), K::Error> {
+    debug_assert!(!S::PRETTY, "holes are filled in compact output only");
+    sink.buf().push(b'[');
+    let mut first = true;
+    let mut failed = None;
+    holes.fill(hole, &mut |chunk| {
+        for v in chunk {
+            if failed.is_some() {
+                return;
+            }
+            if !first {
+                sink.buf().push(b',');
+            }
+            first = false;
+            if let Err(e) = walk::<S, K>(v, sink, &mut NoHoles) {
+                failed = Some(e);
+            }
+        }
+    });
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    sink.buf().push(b']');
+    sink.checkpoint()
 }
 
 fn newline_indent(level: usize, out: &mut Vec<u8>) {

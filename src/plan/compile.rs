@@ -3,13 +3,14 @@
 //! rules that need the reference's own update order run in naive passes.
 
 use std::collections::HashMap;
+use std::convert::Infallible;
 use std::fmt;
 
 use super::analysis::{Analysis, Conflict, Item, RuleId};
 use super::exec::{self, Limits};
 use super::naive;
 use super::{Action, ExecError, Mapper, RunStats, TransformSpec};
-use crate::json::Value;
+use crate::json::{Holes, NoHoles, Value};
 use crate::jsonpath::{JsonPath, Selector, Step, StepKind};
 
 /// Path `path` of transform `transform`, written `t{transform}.p{path}`.
@@ -297,6 +298,49 @@ impl Plan {
     where
         M::Error: Send,
     {
+        match self.run_passes::<M, Infallible>(doc, mapper, limits, None) {
+            Ok((stats, _)) => Ok(stats),
+            Err(Emitted::Exec(e)) => Err(e),
+            // Only a walk that writes as it goes leaves holes.
+            Err(Emitted::Redo) => unreachable!("no walk wrote the document"),
+        }
+    }
+
+    /// Runs the plan on `doc` and hands the result to `emit` to be written. The last walk may
+    /// leave large arrays as holes that it walks while `emit` writes them (see
+    /// [`Holes`]): the output is the same, made with both cores.
+    ///
+    /// On [`Emitted::Redo`], `emit` may have written part of the document, and the failure
+    /// itself is known only from [`Plan::run`] on the document as it was.
+    pub(crate) fn run_emit<'a, M: Mapper<'a>, X>(
+        &self,
+        doc: &mut Value<'a>,
+        mapper: &mut M,
+        emit: &mut dyn FnMut(&Value<'a>, &mut dyn Holes) -> Result<bool, X>,
+    ) -> Result<Result<bool, X>, Emitted<M::Error>>
+    where
+        M::Error: Send,
+    {
+        let (_, emitted) = self.run_passes(doc, mapper, Limits::DEFAULT, Some(&mut *emit))?;
+        Ok(match emitted {
+            Some(emitted) => emitted,
+            None => emit(doc, &mut NoHoles),
+        })
+    }
+
+    /// The passes of the plan, in order; the last walk hands the document to `emit` when
+    /// given, and returns what it said.
+    #[allow(clippy::type_complexity)]
+    fn run_passes<'a, M: Mapper<'a>, X>(
+        &self,
+        doc: &mut Value<'a>,
+        mapper: &mut M,
+        limits: Limits,
+        mut emit: Option<&mut dyn FnMut(&Value<'a>, &mut dyn Holes) -> Result<bool, X>>,
+    ) -> Result<(RunStats, Option<Result<bool, X>>), Emitted<M::Error>>
+    where
+        M::Error: Send,
+    {
         let mut stats = RunStats::zeroed(&self.transforms);
         if doc.is_null() {
             // §6.4: Jayway rejects a null document, so the first guard or path fails.
@@ -306,17 +350,18 @@ impl Plan {
                 .enumerate()
                 .find(|(_, t)| t.guard.is_some() || !t.paths.is_empty())
             {
-                Some((t, spec)) => Err(ExecError::fatal(
+                Some((t, spec)) => Err(Emitted::Exec(ExecError::fatal(
                     t,
                     spec.guard.is_none().then_some(0),
                     naive::NULL_DOCUMENT,
-                )),
-                None => Ok(stats),
+                ))),
+                None => Ok((stats, None)),
             };
         }
         let mut active = vec![true; self.transforms.len()];
         let mut counts = vec![0u64; self.rules.len()];
-        for pass in &self.passes {
+        let mut emitted = None;
+        for (i, pass) in self.passes.iter().enumerate() {
             // A walk pass evaluates its guards first; the split guarantees that no earlier
             // rule of the pass changes what they read.
             for item in &pass.items {
@@ -339,36 +384,74 @@ impl Plan {
                     Item::Rule(_) => {}
                 }
             }
-            if let Some(trie) = &pass.trie {
-                let rule_on: Vec<bool> = self
-                    .rules
-                    .iter()
-                    .map(|r| active[r.reference.transform])
-                    .collect();
-                exec::walk(
-                    trie,
-                    &self.rules,
-                    &rule_on,
-                    doc,
-                    mapper,
-                    &mut counts,
-                    limits,
-                )
-                .map_err(|e| {
-                    let RuleRef { transform, path } = self.rules[e.rule as usize].reference;
-                    ExecError {
-                        transform,
-                        path: Some(path),
-                        pointer: e.pointer,
-                        kind: e.kind,
-                    }
-                })?;
+            let Some(trie) = &pass.trie else { continue };
+            let rule_on: Vec<bool> = self
+                .rules
+                .iter()
+                .map(|r| active[r.reference.transform])
+                .collect();
+            let walk_error = |e: exec::WalkError<M::Error>| {
+                let RuleRef { transform, path } = self.rules[e.rule as usize].reference;
+                ExecError {
+                    transform,
+                    path: Some(path),
+                    pointer: e.pointer,
+                    kind: e.kind,
+                }
+            };
+            match emit.take() {
+                Some(emit) if i + 1 == self.passes.len() => {
+                    let done = exec::walk_emit(
+                        trie,
+                        &self.rules,
+                        &rule_on,
+                        doc,
+                        mapper,
+                        &mut counts,
+                        limits,
+                        emit,
+                    )
+                    .map_err(|failure| match failure {
+                        exec::EmitFailure::Walk(e) => Emitted::Exec(walk_error(e)),
+                        exec::EmitFailure::Redo => Emitted::Redo,
+                    })?;
+                    emitted = Some(done);
+                }
+                later => {
+                    emit = later;
+                    exec::walk(
+                        trie,
+                        &self.rules,
+                        &rule_on,
+                        doc,
+                        mapper,
+                        &mut counts,
+                        limits,
+                    )
+                    .map_err(|e| Emitted::Exec(walk_error(e)))?;
+                }
             }
         }
         for (rule, n) in self.rules.iter().zip(counts) {
             stats.matches[rule.reference.transform][rule.reference.path] = n;
         }
-        Ok(stats)
+        Ok((stats, emitted))
+    }
+}
+
+/// Why [`Plan::run_emit`] failed.
+#[derive(Debug)]
+pub(crate) enum Emitted<E> {
+    /// The plan failed, with the error [`Plan::run`] gives.
+    Exec(ExecError<E>),
+    /// A walk that wrote the document as it went failed: run the plan again without writing
+    /// to learn which error comes first.
+    Redo,
+}
+
+impl<E> From<ExecError<E>> for Emitted<E> {
+    fn from(e: ExecError<E>) -> Self {
+        Emitted::Exec(e)
     }
 }
 

@@ -8,6 +8,12 @@
 //! still change inside the node, the earlier rules go first and the later ones decide again.
 //! The result is that of applying the rules one after the other (§2.0).
 //!
+//! A large array whose elements are independent may be walked in two halves on two threads.
+//! In the last pass, an array that nothing after it in the walk reads or changes (no action or
+//! later rule on it or above it) may instead be taken out and walked in chunks while the
+//! document is written ([`walk_emit`]), so that the transforms share the second core with the
+//! writer.
+//!
 //! A rule that selects both a node and something inside it (only possible through a deep scan)
 //! updates the inner location first exactly when Jayway's update order (§6.3.10) sorts it
 //! first; otherwise the inner one is counted but, as in the reference, acts on the detached old
@@ -18,14 +24,16 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{self, AtomicBool, AtomicU8, AtomicUsize};
 
 use super::analysis::RuleId;
 use super::compile::{Rule, Span, Trie};
 use super::naive::{ROOT_DELETE, ROOT_MAP};
 use super::{Action, ExecErrorKind, MapError, Mapper, Split, push_pointer_segment};
-use crate::json::{Value, same_text};
+use crate::json::{Holes, NoHoles, Value, same_text};
 use crate::jsonpath::{Selector, effective_index, filter, slice_range};
-use crate::threads;
+use crate::threads::{self, DOCUMENT_STACK};
 
 /// A failure in a walk, by rule.
 #[derive(Debug)]
@@ -68,26 +76,41 @@ where
     // Absolute filter operands read the document as it was before the pass: the split keeps
     // every position they read unchanged for the whole pass.
     let snapshot = trie.reads_root.then(|| doc.clone());
-    let mut walker = Walker {
-        m: Machine::new(trie, rule_on, limits),
-        tested: Vec::new(),
-        read_keys: Vec::new(),
-        updates: 0,
+    let shared = Shared {
+        trie,
         rules,
         rule_on,
-        mapper,
-        counts,
         root: snapshot.as_ref(),
-        constraints: Vec::new(),
-        // Deleted elements shift the indexes later rules see (`Slot::Index`), which ties the
-        // halves of an array together: arrays are split only when no rule deletes.
-        may_split: !rules
-            .iter()
-            .zip(rule_on)
-            .any(|(r, &on)| on && r.action == Action::Delete),
+        limits,
     };
+    let (result, _) = walk_root(shared, doc, mapper, counts, false);
+    result
+}
+
+/// Walks the whole document from its root; with `defer`, large arrays that nothing after
+/// them in the walk reads or changes are left as holes, returned for a later walk.
+fn walk_root<'a, M: Mapper<'a>>(
+    shared: Shared<'_, '_, 'a>,
+    doc: &mut Value<'a>,
+    mapper: &mut M,
+    counts: &mut [u64],
+    defer: bool,
+) -> (Result<(), WalkError<M::Error>>, Vec<Hole<'a>>)
+where
+    M::Error: Send,
+{
+    let span = shared.trie.nodes[0].span;
+    let mut walker = shared.walker(mapper, counts);
+    // Deleted elements shift the indexes later rules see (`Slot::Index`), which ties the
+    // halves of an array together: arrays are split only when no rule deletes.
+    walker.may_split = !shared
+        .rules
+        .iter()
+        .zip(shared.rule_on)
+        .any(|(r, &on)| on && r.action == Action::Delete);
+    walker.may_defer = defer && walker.may_split;
     let start = walker.m.intern(&mut vec![at(0)]);
-    match walker.visit(doc, start, span.lo, span.hi, Slot::Root) {
+    let result = match walker.visit(doc, start, span.lo, span.hi, Slot::Root) {
         Ok(_) => Ok(()),
         Err(mut e) => {
             let mut pointer = String::new();
@@ -97,6 +120,266 @@ where
             e.pointer = Some(pointer);
             Err(e)
         }
+    };
+    (result, walker.holes)
+}
+
+/// Why a walk that writes the document as it goes did not.
+pub(crate) enum EmitFailure<E> {
+    /// The walk failed with no hole left: its error is the one a plain walk makes.
+    Walk(WalkError<E>),
+    /// A walk with holes failed: which error comes first is known from a plain walk only.
+    Redo,
+}
+
+/// Elements of a hole walked and written as one piece.
+const HOLE_CHUNK: usize = 256;
+
+/// The states of a hole's chunk.
+const TODO: u8 = 0;
+const DONE: u8 = 1;
+const FAILED: u8 = 2;
+
+/// Walks `doc`, then hands it to `emit` to be written. Large arrays that nothing after them
+/// in the walk reads or changes are walked while the document is written: chunk by chunk,
+/// by a second thread and by the writer when it waits for a chunk. Only the last pass of a
+/// plan may do this, as `emit` sees the document as final.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn walk_emit<'a, M: Mapper<'a>, X>(
+    trie: &Trie,
+    rules: &[Rule],
+    rule_on: &[bool],
+    doc: &mut Value<'a>,
+    mapper: &mut M,
+    counts: &mut [u64],
+    limits: Limits,
+    emit: &mut dyn FnMut(&Value<'a>, &mut dyn Holes) -> Result<bool, X>,
+) -> Result<Result<bool, X>, EmitFailure<M::Error>>
+where
+    M::Error: Send,
+{
+    let span = trie.nodes[0].span;
+    if span.lo >= span.hi {
+        return Ok(emit(doc, &mut NoHoles));
+    }
+    let snapshot = trie.reads_root.then(|| doc.clone());
+    let shared = Shared {
+        trie,
+        rules,
+        rule_on,
+        root: snapshot.as_ref(),
+        limits,
+    };
+    let (result, mut holes) = walk_root(shared, doc, mapper, counts, true);
+    match result {
+        Ok(()) if holes.is_empty() => return Ok(emit(doc, &mut NoHoles)),
+        Ok(()) => {}
+        Err(e) if holes.is_empty() => return Err(EmitFailure::Walk(e)),
+        Err(_) => return Err(EmitFailure::Redo),
+    }
+    let infos: Vec<HoleInfo> = holes
+        .iter_mut()
+        .map(|h| HoleInfo {
+            at: h.at,
+            threads: std::mem::take(&mut h.threads),
+            span: h.span,
+        })
+        .collect();
+    let mut ranges = Vec::with_capacity(holes.len());
+    let mut chunks = Vec::new();
+    let elements: usize = holes.iter().map(|h| h.items.len()).sum();
+    for (hole, h) in holes.iter_mut().enumerate() {
+        let first = chunks.len();
+        for (k, part) in h.items.chunks_mut(HOLE_CHUNK).enumerate() {
+            chunks.push(Chunk {
+                hole,
+                offset: k * HOLE_CHUNK,
+                items: Mutex::new(part),
+                state: AtomicU8::new(TODO),
+            });
+        }
+        ranges.push(first..chunks.len());
+    }
+    // Without a second mapper (the arrays split earlier in the walk took them all), the
+    // writer walks every chunk itself.
+    let (mut here, there): (Box<dyn Mapper<'a, Error = M::Error> + '_>, _) =
+        if let Some(Split { here, there }) = mapper.split(elements) {
+            (here, Some(there))
+        } else {
+            (Box::new(&mut *mapper), None)
+        };
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let rule_count = counts.len();
+    let (emitted, complete, here_counts, there_counts) = std::thread::scope(|scope| {
+        let (chunks, infos, next, stop) = (&chunks, &infos, &next, &stop);
+        let helper = there.and_then(|there| {
+            std::thread::Builder::new()
+                .stack_size(DOCUMENT_STACK)
+                .spawn_scoped(scope, move || {
+                    let mut mapper = there();
+                    let mut counts = vec![0; rule_count];
+                    let mut walker = shared.walker(&mut mapper, &mut counts);
+                    while !stop.load(atomic::Ordering::Relaxed)
+                        && let Some(k) = claim(next, chunks.len())
+                    {
+                        if !walk_chunk(&mut walker, &chunks[k], infos) {
+                            stop.store(true, atomic::Ordering::Relaxed);
+                        }
+                    }
+                    drop(walker);
+                    counts
+                })
+                .ok()
+        });
+        let mut here_counts = vec![0; rule_count];
+        let mut walker = shared.walker(&mut here, &mut here_counts);
+        let mut filler = Filler {
+            infos,
+            ranges: &ranges,
+            chunks,
+            next,
+            stop,
+            walker: &mut walker,
+            next_hole: 0,
+            failed: false,
+        };
+        let emitted = emit(doc, &mut filler);
+        let complete = !filler.failed && filler.next_hole == infos.len();
+        stop.store(true, atomic::Ordering::Relaxed);
+        drop(walker);
+        let there_counts = match helper.map(std::thread::ScopedJoinHandle::join) {
+            Some(Ok(counts)) => counts,
+            Some(Err(panic)) => std::panic::resume_unwind(panic),
+            None => Vec::new(),
+        };
+        (emitted, complete, here_counts, there_counts)
+    });
+    if emitted.is_ok() && !complete {
+        return Err(EmitFailure::Redo);
+    }
+    for part in [here_counts, there_counts] {
+        for (c, n) in counts.iter_mut().zip(part) {
+            *c += n;
+        }
+    }
+    Ok(emitted)
+}
+
+/// An array taken out of the document by a walk, to be walked later: an empty array stands in
+/// its place, at address `at`.
+pub(crate) struct Hole<'a> {
+    at: usize,
+    items: Vec<Value<'a>>,
+    /// The threads of the state of every element.
+    threads: Vec<u32>,
+    span: (RuleId, RuleId),
+}
+
+/// What a hole's chunks need to be walked.
+struct HoleInfo {
+    at: usize,
+    threads: Vec<u32>,
+    span: (RuleId, RuleId),
+}
+
+/// Consecutive elements of a hole.
+struct Chunk<'v, 'a> {
+    hole: usize,
+    /// The index of the first element in the hole's array.
+    offset: usize,
+    items: Mutex<&'v mut [Value<'a>]>,
+    state: AtomicU8,
+}
+
+/// The next chunk nobody has taken yet.
+fn claim(next: &AtomicUsize, chunks: usize) -> Option<usize> {
+    if next.load(atomic::Ordering::Relaxed) >= chunks {
+        return None;
+    }
+    let k = next.fetch_add(1, atomic::Ordering::Relaxed);
+    (k < chunks).then_some(k)
+}
+
+/// Walks a chunk's elements; false if that failed.
+fn walk_chunk<'a, M: Mapper<'a>>(
+    walker: &mut Walker<'_, '_, '_, 'a, M>,
+    chunk: &Chunk<'_, 'a>,
+    infos: &[HoleInfo],
+) -> bool
+where
+    M::Error: Send,
+{
+    let info = &infos[chunk.hole];
+    let ok = chunk.items.lock().is_ok_and(|mut items| {
+        let s = walker.m.intern(&mut info.threads.clone());
+        walker
+            .elements(&mut items, chunk.offset, info.span, ElementStates::Same(s))
+            .is_ok_and(|deleted| deleted.is_empty())
+    });
+    chunk
+        .state
+        .store(if ok { DONE } else { FAILED }, atomic::Ordering::Release);
+    ok
+}
+
+/// The holes of a document as its writer meets them, in document order: each chunk written
+/// once walked, and walked here when the writer would otherwise wait for it.
+struct Filler<'f, 'w, 'v, 'p, 'm, 'r, 'a, M: Mapper<'a>> {
+    infos: &'f [HoleInfo],
+    ranges: &'f [std::ops::Range<usize>],
+    chunks: &'f [Chunk<'v, 'a>],
+    next: &'f AtomicUsize,
+    stop: &'f AtomicBool,
+    walker: &'w mut Walker<'p, 'm, 'r, 'a, M>,
+    next_hole: usize,
+    failed: bool,
+}
+
+impl<'a, M: Mapper<'a>> Holes for Filler<'_, '_, '_, '_, '_, '_, 'a, M>
+where
+    M::Error: Send,
+{
+    fn hole(&mut self, at: usize) -> Option<usize> {
+        let h = self.next_hole;
+        if self.failed || self.infos.get(h)?.at != at {
+            return None;
+        }
+        self.next_hole += 1;
+        Some(h)
+    }
+
+    fn fill(&mut self, hole: usize, write: &mut dyn FnMut(&[Value<'_>])) -> bool {
+        for k in self.ranges[hole].clone() {
+            let chunk = &self.chunks[k];
+            loop {
+                match chunk.state.load(atomic::Ordering::Acquire) {
+                    DONE => break,
+                    FAILED => {
+                        self.failed = true;
+                        return false;
+                    }
+                    _ => {}
+                }
+                if let Some(j) = claim(self.next, self.chunks.len()) {
+                    if !walk_chunk(self.walker, &self.chunks[j], self.infos) {
+                        self.stop.store(true, atomic::Ordering::Relaxed);
+                    }
+                } else if chunk.items.is_poisoned() {
+                    // The thread walking it panicked; the panic goes on when it is joined.
+                    self.failed = true;
+                    return false;
+                } else {
+                    std::thread::yield_now();
+                }
+            }
+            let Ok(items) = chunk.items.lock() else {
+                self.failed = true;
+                return false;
+            };
+            write(&items);
+        }
+        true
     }
 }
 
@@ -948,6 +1231,13 @@ struct Walker<'p, 'm, 'r, 'a, M: Mapper<'a>> {
     constraints: Vec<Constraint>,
     /// Whether a large array may be walked in two halves on two threads.
     may_split: bool,
+    /// Whether a large array may be left as a hole, walked while the document is written.
+    may_defer: bool,
+    /// Nodes on the way down that have more to do after the walk of their children (an action
+    /// of their own, or later rules): below them nothing is left for later.
+    not_last: usize,
+    /// The arrays left for later, in document order.
+    holes: Vec<Hole<'a>>,
 }
 
 /// What the walkers of one pass share, to start a walker for part of the document.
@@ -979,6 +1269,9 @@ impl<'p, 'r, 'a> Shared<'p, 'r, 'a> {
             root: self.root,
             constraints: Vec::new(),
             may_split: false,
+            may_defer: false,
+            not_last: 0,
+            holes: Vec::new(),
         }
     }
 }
@@ -1167,7 +1460,10 @@ where
                     None => {}
                 }
                 let before = self.updates;
+                let last = acting.is_none() && upto >= hi;
+                self.not_last += usize::from(!last);
                 let walked = self.children(value, c, lo, upto, keys_scope);
+                self.not_last -= usize::from(!last);
                 if pushed {
                     self.constraints.pop();
                 }
@@ -1495,6 +1791,20 @@ where
             }
             Value::Array(items) => {
                 let len = items.len();
+                if self.may_defer
+                    && self.not_last == 0
+                    && self.mapper.can_split(len)
+                    && let Some(threads) = self.split_state(c, len)
+                {
+                    let at = std::ptr::from_ref::<Vec<Value<'a>>>(items) as usize;
+                    self.holes.push(Hole {
+                        at,
+                        items: std::mem::take(items),
+                        threads,
+                        span: (lo, hi),
+                    });
+                    return Ok(());
+                }
                 if let Some(threads) = self.split_state(c, len)
                     && let Some(split) = self.mapper.split(len)
                 {

@@ -12,6 +12,7 @@ use std::fmt;
 use crate::json::Value;
 use crate::jsonpath::JsonPath;
 
+pub(crate) use compile::Emitted;
 pub use compile::{Pass, PassKind, Plan, RuleRef, SplitReason, compile};
 
 /// What a transform does with what its paths select (§2.0 step 2).
@@ -65,6 +66,12 @@ pub trait Mapper<'a> {
         let _ = elements;
         None
     }
+
+    /// Whether [`Mapper::split`] would divide the work for an array of `elements`.
+    fn can_split(&self, elements: usize) -> bool {
+        let _ = elements;
+        false
+    }
 }
 
 /// A [`Mapper`] divided between two threads (see [`Mapper::split`]).
@@ -81,6 +88,22 @@ impl<E> fmt::Debug for Split<'_, '_, E> {
     }
 }
 
+impl<'a, M: Mapper<'a> + ?Sized> Mapper<'a> for &mut M {
+    type Error = M::Error;
+
+    fn map(&mut self, transform: usize, value: &mut Value<'a>) -> Result<(), MapError<M::Error>> {
+        (**self).map(transform, value)
+    }
+
+    fn split(&mut self, elements: usize) -> Option<Split<'_, 'a, M::Error>> {
+        (**self).split(elements)
+    }
+
+    fn can_split(&self, elements: usize) -> bool {
+        (**self).can_split(elements)
+    }
+}
+
 impl<'a, E> Mapper<'a> for Box<dyn Mapper<'a, Error = E> + '_> {
     type Error = E;
 
@@ -90,6 +113,10 @@ impl<'a, E> Mapper<'a> for Box<dyn Mapper<'a, Error = E> + '_> {
 
     fn split(&mut self, elements: usize) -> Option<Split<'_, 'a, E>> {
         (**self).split(elements)
+    }
+
+    fn can_split(&self, elements: usize) -> bool {
+        (**self).can_split(elements)
     }
 }
 

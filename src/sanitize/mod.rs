@@ -17,14 +17,16 @@ use crate::endpoint::{
     starts_with_ignoring_ascii_case,
 };
 use crate::filter::{CompiledFilter, SchemaRoot};
-use crate::json::{self, Value, parse_values, validate_utf8, write_compact, write_pretty};
+use crate::json::{
+    self, Holes, NoHoles, Value, parse_values, validate_utf8, write_compact_filled, write_pretty,
+};
 use crate::jsonpath;
 use crate::pseudonym::Pseudonymizer;
 use crate::rules::{AugmentKind, Endpoint, Located, Rules};
 use crate::transform::augment::{TextDigestAugment, apply_augments};
 use crate::transform::compiled::{CompileError, ValueFn};
 use crate::transform::text_digest::Keywords;
-use run::{Arenas, CompiledTransform, Transforms};
+use run::{Arenas, CompiledTransform, EmitError, Transforms};
 
 /// Sanitizes responses for one rules file, as the proxy configured with it would.
 ///
@@ -369,20 +371,23 @@ impl Sanitizer {
             text,
             &SanitizeError::InvalidJson,
             trace,
-            &mut |value| {
+            &mut |value, holes| {
                 match output {
                     Output::Compact => {
                         if written > 0 {
                             out.push(b'\n');
                         }
-                        write_compact(value, &mut out);
+                        write_compact_filled(value, holes, &mut out);
                     }
                     Output::Pretty => write_pretty(value, &mut out),
                 }
                 written += 1;
                 Ok(output == Output::Compact)
             },
-            self.two_cores,
+            Cores {
+                split: self.two_cores,
+                holes: self.two_cores && output == Output::Compact,
+            },
         )?;
         Ok(out)
     }
@@ -390,16 +395,16 @@ impl Sanitizer {
     /// Parses and sanitizes each top-level value of `text` for `endpoint`, and hands it to
     /// `emit`, which says whether to go on. Strings the transforms make live in arenas, reset
     /// once `emit` has written their value and kept for the next value and the next call.
-    /// `locate` places JSON errors in the whole body. With `split`, large arrays may be walked
-    /// on two threads.
+    /// `locate` places JSON errors in the whole body. `cores` says whether large arrays may be
+    /// walked on two threads, and whether `emit` fills holes: arrays walked while it writes.
     fn for_each_value<E: From<SanitizeError>>(
         &self,
         endpoint: &CompiledEndpoint,
         text: &str,
         locate: &dyn Fn(json::ParseError) -> SanitizeError,
         mut trace: Option<&mut Trace>,
-        emit: &mut dyn FnMut(&Value<'_>) -> Result<bool, E>,
-        split: bool,
+        emit: &mut dyn FnMut(&Value<'_>, &mut dyn Holes) -> Result<bool, E>,
+        cores: Cores,
     ) -> Result<(), E> {
         let mut arenas = self
             .arenas
@@ -407,21 +412,36 @@ impl Sanitizer {
             .ok()
             .and_then(|mut pool| pool.pop())
             .unwrap_or_else(Arenas::new);
-        for value in parse_values(text) {
-            arenas.set_split(split);
-            let go_on = {
+        let mut values = parse_values(text);
+        loop {
+            let start = values.offset();
+            let Some(value) = values.next() else { break };
+            arenas.set_split(cores.split);
+            let outcome = {
                 let mut value: Value<'_> = value.map_err(locate)?;
-                self.sanitize_value(
-                    endpoint,
-                    &mut value,
-                    Some(&mut arenas),
-                    trace.as_deref_mut(),
-                )?;
-                emit(&value)?
+                if cores.holes && trace.is_none() {
+                    self.sanitize_emit(endpoint, &mut value, &mut arenas, emit)
+                } else {
+                    self.sanitize_value(
+                        endpoint,
+                        &mut value,
+                        Some(&mut arenas),
+                        trace.as_deref_mut(),
+                    )?;
+                    Ok(emit(&value, &mut NoHoles))
+                }
             };
             if !arenas.reset() {
                 arenas = Arenas::new();
             }
+            let go_on = match outcome {
+                Ok(emitted) => emitted?,
+                Err(EmitError::Failed(e)) => return Err(e.into()),
+                Err(EmitError::Redo) => {
+                    let value = &text[start..values.offset()];
+                    return Err(self.first_failure(endpoint, value, locate).into());
+                }
+            };
             if !go_on {
                 break;
             }
@@ -432,6 +452,44 @@ impl Sanitizer {
             pool.push(arenas);
         }
         Ok(())
+    }
+
+    /// Augments, schema filter and transforms, then `emit`, which may be handed the
+    /// document's large arrays as holes, walked while it writes them.
+    fn sanitize_emit<'a, E>(
+        &self,
+        endpoint: &CompiledEndpoint,
+        value: &mut Value<'a>,
+        arenas: &'a mut Arenas,
+        emit: &mut dyn FnMut(&Value<'_>, &mut dyn Holes) -> Result<bool, E>,
+    ) -> Result<Result<bool, E>, EmitError> {
+        self.prepare_value(endpoint, value, arenas.split())
+            .map_err(EmitError::Failed)?;
+        endpoint
+            .transforms
+            .run_emit(value, &self.pseudonymizer, Some(arenas), &mut |v, holes| {
+                emit(v, holes)
+            })
+    }
+
+    /// Why sanitizing `value` (the text of one top-level value) fails, found again without
+    /// holes after a walk that wrote as it went failed: the error a plain run reports first.
+    fn first_failure(
+        &self,
+        endpoint: &CompiledEndpoint,
+        value: &str,
+        locate: &dyn Fn(json::ParseError) -> SanitizeError,
+    ) -> SanitizeError {
+        let mut again = match json::parse_value(value) {
+            Ok(v) => v,
+            Err(e) => return locate(e),
+        };
+        match self.sanitize_value(endpoint, &mut again, None, None) {
+            Err(e) => e,
+            // A chunk fails only where a plain run fails, so this is never reached; the
+            // output written so far is incomplete all the same.
+            Ok(()) => endpoint.transforms.incomplete(),
+        }
     }
 
     /// Sanitizes one parsed top-level value in place for the selected endpoint: augments,
@@ -449,6 +507,29 @@ impl Sanitizer {
         self.sanitize_value(endpoint, value, None, None)
     }
 
+    /// Augments and schema filter (§7.1 step 2), the steps before the transforms.
+    fn prepare_value(
+        &self,
+        endpoint: &CompiledEndpoint,
+        value: &mut Value<'_>,
+        split: bool,
+    ) -> Result<(), SanitizeError> {
+        if let Some(e) = &endpoint.unsupported {
+            return Err(e.clone());
+        }
+        apply_augments(value, &endpoint.augments);
+        if let Some((schema, span)) = &endpoint.schema {
+            let v = std::mem::replace(value, Value::Null);
+            *value = schema
+                .filter_with(v, split)
+                .map_err(|error| SanitizeError::Filter {
+                    location: self.location(*span),
+                    error,
+                })?;
+        }
+        Ok(())
+    }
+
     /// Augments, schema filter, transforms (§7.1 step 2). Strings the transforms make are
     /// kept in `arenas` when given, packed instead of one allocation each.
     fn sanitize_value<'a>(
@@ -458,20 +539,8 @@ impl Sanitizer {
         arenas: Option<&'a mut Arenas>,
         trace: Option<&mut Trace>,
     ) -> Result<(), SanitizeError> {
-        if let Some(e) = &endpoint.unsupported {
-            return Err(e.clone());
-        }
-        apply_augments(value, &endpoint.augments);
-        if let Some((schema, span)) = &endpoint.schema {
-            let v = std::mem::replace(value, Value::Null);
-            let split = arenas.as_ref().is_some_and(|a| a.split());
-            *value = schema
-                .filter_with(v, split)
-                .map_err(|error| SanitizeError::Filter {
-                    location: self.location(*span),
-                    error,
-                })?;
-        }
+        let split = arenas.as_ref().is_some_and(|a| a.split());
+        self.prepare_value(endpoint, value, split)?;
         let Some(trace) = trace else {
             return endpoint
                 .transforms
@@ -491,6 +560,22 @@ impl Sanitizer {
         }
         Ok(())
     }
+}
+
+/// How a sanitization may use a second core.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Cores {
+    /// Large arrays may be filtered and walked in two halves.
+    split: bool,
+    /// Large arrays may be walked while the document is written.
+    holes: bool,
+}
+
+impl Cores {
+    pub(crate) const ONE: Cores = Cores {
+        split: false,
+        holes: false,
+    };
 }
 
 /// The literal start of an endpoint's matcher, for ranking refusals.

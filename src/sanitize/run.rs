@@ -5,12 +5,12 @@ use std::borrow::Cow;
 use bumpalo::Bump;
 
 use crate::diag::Location;
-use crate::json::{Value, java_number_string};
+use crate::json::{Holes, NoHoles, Value, java_number_string};
 use crate::jsonpath::JsonPath;
 use crate::plan::naive::{self, ReadResult, Selected};
 use crate::plan::{
-    Action, ExecError, ExecErrorKind, MapError, Mapper, Plan, RunStats, Split, TransformSpec,
-    compile,
+    Action, Emitted, ExecError, ExecErrorKind, MapError, Mapper, Plan, RunStats, Split,
+    TransformSpec, compile,
 };
 use crate::pseudonym::Pseudonymizer;
 use crate::threads::SPLIT_MIN_ELEMENTS;
@@ -27,6 +27,16 @@ pub enum Engine {
     Plan,
     /// Each path on its own, in order, as the reference proxy does.
     Naive,
+}
+
+/// Why [`Transforms::run_emit`] failed.
+#[derive(Debug)]
+pub(super) enum EmitError {
+    /// The transforms failed with this error, before anything was written.
+    Failed(SanitizeError),
+    /// A walk that wrote as it went failed: which error comes first is known only from
+    /// [`Transforms::run`] on the value as it was parsed.
+    Redo,
 }
 
 /// One compiled transform with the places of its parts in the rules file.
@@ -174,6 +184,10 @@ impl<'a> Mapper<'a> for ValueMapper<'_, 'a> {
         }
     }
 
+    fn can_split(&self, elements: usize) -> bool {
+        elements >= SPLIT_MIN_ELEMENTS && self.spares.len() > 0
+    }
+
     fn split(&mut self, elements: usize) -> Option<Split<'_, 'a, TransformError>> {
         if elements < SPLIT_MIN_ELEMENTS {
             return None;
@@ -241,7 +255,41 @@ impl Transforms {
         p: &Pseudonymizer,
         arenas: Option<&'a mut Arenas>,
     ) -> Result<RunStats, SanitizeError> {
-        let mut mapper = if let Some(arenas) = arenas {
+        let mut mapper = self.mapper(p, arenas);
+        let result = match &self.plan {
+            Some(plan) => plan.run(doc, &mut mapper),
+            None => naive::run(&self.specs, doc, &mut mapper),
+        };
+        result.map_err(|e| self.error(e))
+    }
+
+    /// [`Transforms::run`], then `emit` with the result. With the plan, large arrays of the
+    /// last walk may be walked while `emit` writes them, which must then fill its holes.
+    pub fn run_emit<'a, X>(
+        &self,
+        doc: &mut Value<'a>,
+        p: &Pseudonymizer,
+        arenas: Option<&'a mut Arenas>,
+        emit: &mut dyn FnMut(&Value<'a>, &mut dyn Holes) -> Result<bool, X>,
+    ) -> Result<Result<bool, X>, EmitError> {
+        let Some(plan) = &self.plan else {
+            self.run(doc, p, arenas).map_err(EmitError::Failed)?;
+            return Ok(emit(doc, &mut NoHoles));
+        };
+        let mut mapper = self.mapper(p, arenas);
+        plan.run_emit(doc, &mut mapper, emit).map_err(|e| match e {
+            Emitted::Exec(e) => EmitError::Failed(self.error(e)),
+            Emitted::Redo => EmitError::Redo,
+        })
+    }
+
+    /// The value functions as the engines call them, with the arenas their strings go to.
+    fn mapper<'f, 'a>(
+        &'f self,
+        p: &'f Pseudonymizer,
+        arenas: Option<&'a mut Arenas>,
+    ) -> ValueMapper<'f, 'a> {
+        if let Some(arenas) = arenas {
             let Arenas {
                 main,
                 spares,
@@ -251,12 +299,24 @@ impl Transforms {
             ValueMapper::new(&self.compiled, p, Some(&*main), spares.iter_mut())
         } else {
             ValueMapper::new(&self.compiled, p, None, [].iter_mut())
-        };
-        let result = match &self.plan {
-            Some(plan) => plan.run(doc, &mut mapper),
-            None => naive::run(&self.specs, doc, &mut mapper),
-        };
-        result.map_err(|e| self.error(e))
+        }
+    }
+
+    /// The failure of a run that stopped writing a document, and that a run without holes
+    /// does not repeat.
+    pub fn incomplete(&self) -> SanitizeError {
+        let t = self.compiled.first();
+        SanitizeError::Transform {
+            location: t
+                .and_then(|t| t.path_locations.first().cloned())
+                .unwrap_or(Location::File {
+                    file: String::new(),
+                }),
+            kind: t.map_or("transforms", |t| t.name),
+            pointer: None,
+            reason: "the document could not be written whole; sanitize it with `--engine naive`"
+                .to_owned(),
+        }
     }
 
     fn error(&self, e: ExecError<TransformError>) -> SanitizeError {

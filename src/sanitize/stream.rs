@@ -7,10 +7,11 @@ use std::io::{self, BufRead, Write};
 use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
-use super::{CompiledEndpoint, Output, SanitizeError, Sanitizer, Selection};
+use super::{CompiledEndpoint, Cores, Output, SanitizeError, Sanitizer, Selection};
 use crate::json::split::{Segment, Splitter};
 use crate::json::{
-    ParseError, validate_utf8, write_compact, write_compact_to, write_pretty, write_pretty_to,
+    ParseError, validate_utf8, write_compact, write_compact_to_filled, write_pretty,
+    write_pretty_to,
 };
 use crate::threads::DOCUMENT_STACK;
 
@@ -138,13 +139,13 @@ impl Sanitizer {
                 text,
                 &|e| locate(&segment, e),
                 None,
-                &mut |value| {
+                &mut |value, holes| {
                     match mode {
                         Output::Compact => {
                             if stats.values > 0 {
                                 out.write_all(b"\n")?;
                             }
-                            write_compact_to(value, &mut out)?;
+                            write_compact_to_filled(value, holes, &mut out)?;
                         }
                         Output::Pretty => write_pretty_to(value, &mut out)?,
                     }
@@ -152,7 +153,10 @@ impl Sanitizer {
                     go_on = mode == Output::Compact;
                     Ok(go_on)
                 },
-                split,
+                Cores {
+                    split,
+                    holes: split && mode == Output::Compact,
+                },
             )?;
             if !go_on {
                 break;
@@ -228,7 +232,7 @@ impl Sanitizer {
             text,
             &|e| locate(segment, e),
             None,
-            &mut |value| {
+            &mut |value, _| {
                 match output {
                     Output::Compact => {
                         if values > 0 {
@@ -241,7 +245,7 @@ impl Sanitizer {
                 values += 1;
                 Ok(output == Output::Compact)
             },
-            false,
+            Cores::ONE,
         )?;
         Ok((out, values))
     }

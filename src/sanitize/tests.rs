@@ -338,3 +338,198 @@ fn arenas_holding_too_much_after_a_reset_are_not_kept() {
     arenas.hold(Arenas::KEEP_BYTES + 1);
     assert!(!arenas.reset(), "more than the limit is not");
 }
+
+/// The plan (with both cores, whatever the machine) and the naive engine for `yaml`.
+fn plan_and_naive(yaml: &str) -> (Sanitizer, Sanitizer) {
+    let mut plan = sanitizer(yaml);
+    plan.two_cores = true;
+    let (rules, _) = load_str("rules.yaml", yaml).expect("test rules load");
+    let naive = Sanitizer::new(
+        Arc::new(rules),
+        crate::pseudonym::reference_pseudonymizer(),
+        Engine::Naive,
+    );
+    (plan, naive)
+}
+
+/// `{"e":"…@…"}` objects, `n` of them, as a JSON array.
+fn emails(prefix: &str, n: usize) -> String {
+    let items: Vec<String> = (0..n)
+        .map(|i| format!(r#"{{"e":"{prefix}.{i}@Example.com","n":{i}}}"#))
+        .collect();
+    format!("[{}]", items.join(","))
+}
+
+/// Compact output of the whole body, and of the body streamed on two threads, each equal to
+/// the naive engine's.
+fn assert_same_as_naive(yaml: &str, url: &str, body: &str) -> String {
+    let (plan, naive) = plan_and_naive(yaml);
+    let expected = naive
+        .sanitize("GET", url, body.as_bytes(), Output::Compact)
+        .expect("the naive engine sanitizes");
+    let whole = plan
+        .sanitize("GET", url, body.as_bytes(), Output::Compact)
+        .expect("the plan sanitizes");
+    assert_eq!(
+        String::from_utf8_lossy(&whole),
+        String::from_utf8_lossy(&expected)
+    );
+    let streamed = stream(&plan, body, 2, Output::Compact).expect("the plan streams");
+    assert_eq!(
+        String::from_utf8_lossy(&streamed),
+        String::from_utf8_lossy(&expected)
+    );
+    String::from_utf8_lossy(&whole).into_owned()
+}
+
+#[test]
+fn large_arrays_walked_while_written_give_the_naive_engines_bytes() {
+    let yaml = r#"
+endpoints:
+  - pathTemplate: "/x"
+    transforms:
+      - !<pseudonymize>
+        jsonPaths:
+          - "$.a[*].e"
+          - "$.b[*].e"
+          - "$.c.d[*].e"
+          - "$[?(@.total > 1)].head"
+"#;
+    let body = format!(
+        r#"{{"head":"h@x.io","a":{},"small":{},"b":{},"c":{{"d":{}}},"total":2}}"#,
+        emails("A", 3000),
+        emails("S", 3),
+        emails("B", 1500),
+        emails("D", 2100),
+    );
+    let out = assert_same_as_naive(yaml, "/x", &body);
+    assert!(!out.contains("@Example.com\",\"n\":1,"));
+    assert_eq!(out.matches("\"t~").count(), 3000 + 1500 + 2100 + 1);
+}
+
+#[test]
+fn a_large_root_array_is_walked_while_written() {
+    let yaml = r#"
+endpoints:
+  - pathTemplate: "/x"
+    transforms:
+      - !<pseudonymize>
+        jsonPaths:
+          - "$[*].e"
+"#;
+    let body = emails("R", 5000);
+    let out = assert_same_as_naive(yaml, "/x", &body);
+    assert_eq!(out.matches("\"t~").count(), 5000);
+}
+
+#[test]
+fn arrays_that_a_later_rule_changes_are_walked_before_the_document_is_written() {
+    // `rest` is digested after its elements are pseudonymized: its arrays are walked before
+    // anything is written. `a` is pseudonymized twice, element by element: it may be walked
+    // while written, both rules in order.
+    let yaml = r#"
+endpoints:
+  - pathTemplate: "/x"
+    transforms:
+      - !<pseudonymize>
+        jsonPaths:
+          - "$.first[*].e"
+          - "$.rest.*[*].e"
+          - "$.a[*].e"
+      - !<textDigest>
+        jsonPaths:
+          - "$.rest"
+      - !<pseudonymize>
+        jsonPaths:
+          - "$.a[*].e"
+"#;
+    let rest: Vec<String> = (0..3)
+        .map(|k| format!(r#""b{k}":{}"#, emails(&format!("B{k}"), 1100)))
+        .collect();
+    let body = format!(
+        r#"{{"first":{},"rest":{{{}}},"a":{}}}"#,
+        emails("F", 1200),
+        rest.join(","),
+        emails("A", 1300)
+    );
+    let out = assert_same_as_naive(yaml, "/x", &body);
+    assert!(out.contains(r#""rest":null"#));
+    assert_eq!(out.matches("\"t~").count(), 1200 + 1300);
+}
+
+#[test]
+fn arrays_left_for_later_after_every_second_thread_is_taken_are_walked_by_the_writer() {
+    // `first` is left for later. The filter of the last rule reads `rest`, whose arrays the
+    // second rule changes: they are walked at once, each in two halves, more of them than
+    // there are arenas for second threads. None is left for `first`.
+    let yaml = r#"
+endpoints:
+  - pathTemplate: "/x"
+    transforms:
+      - !<pseudonymize>
+        jsonPaths:
+          - "$.first[*].e"
+      - !<pseudonymize>
+        jsonPaths:
+          - "$.rest.*[*].e"
+      - !<pseudonymize>
+        jsonPaths:
+          - "$.rest[?(@.b0)].flag"
+"#;
+    let rest: Vec<String> = (0..10)
+        .map(|k| format!(r#""b{k}":{}"#, emails(&format!("B{k}"), 1100)))
+        .collect();
+    let body = format!(
+        r#"{{"first":{},"rest":{{"flag":"f",{}}}}}"#,
+        emails("F", 1200),
+        rest.join(",")
+    );
+    let out = assert_same_as_naive(yaml, "/x", &body);
+    assert_eq!(out.matches("\"t~").count(), 1200 + 11_000 + 1);
+}
+
+#[test]
+fn an_error_in_an_array_walked_while_written_is_the_first_in_document_order() {
+    let yaml = r#"
+endpoints:
+  - pathTemplate: "/x"
+    transforms:
+      - !<pseudonymize>
+        jsonPaths:
+          - "$.a[*].e"
+          - "$.after"
+"#;
+    let (plan, naive) = plan_and_naive(yaml);
+    let error =
+        |s: &Sanitizer, body: &str| match s.sanitize("GET", "/x", body.as_bytes(), Output::Compact)
+        {
+            Err(e) => e,
+            Ok(out) => panic!("expected a failure, got {}", String::from_utf8_lossy(&out)),
+        };
+    let bad = |at: usize| {
+        emails("A", 3000).replacen(
+            &format!(r#""A.{at}@Example.com""#),
+            r#"{"not":"a string"}"#,
+            1,
+        )
+    };
+    for (a, after) in [
+        (bad(2900), r#""fine""#),
+        (bad(700), r#"{"also":"bad"}"#),
+        (emails("A", 3000), r#"{"only":"bad"}"#),
+    ] {
+        let body = format!(r#"{{"a":{a},"after":{after}}}"#);
+        let (got, expected) = (error(&plan, &body), error(&naive, &body));
+        assert_eq!(got.to_string(), expected.to_string());
+        let streamed = stream(&plan, &body, 2, Output::Compact);
+        assert!(
+            matches!(&streamed, Err(StreamError::Sanitize(e)) if e.to_string() == expected.to_string()),
+            "{streamed:?}"
+        );
+    }
+    assert!(
+        error(&plan, &format!(r#"{{"a":{},"after":1}}"#, bad(700)))
+            .to_string()
+            .contains("/a/700/e")
+    );
+}
