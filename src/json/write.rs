@@ -38,21 +38,18 @@ impl Holes for NoHoles {
 
 /// Appends the Jackson compact form of `value` (§7.2).
 pub fn write_compact(value: &Value, out: &mut Vec<u8>) {
-    write_into_vec::<Compact>(value, out);
+    write_into_vec::<Compact>(value, &mut NoHoles, out);
 }
 
 /// Writes the Jackson compact form of `value` to `w`, through a buffer flushed about every
 /// 64 KiB.
 pub fn write_compact_to(value: &Value, w: &mut impl io::Write) -> io::Result<()> {
-    write_into_io::<Compact>(value, w)
+    write_into_io::<Compact>(value, &mut NoHoles, w)
 }
 
 /// [`write_compact`] of a tree with holes, each written in its place.
 pub fn write_compact_filled(value: &Value, holes: &mut dyn Holes, out: &mut Vec<u8>) {
-    match walk::<Compact, _>(value, &mut VecSink(out), holes) {
-        Ok(()) => {}
-        Err(never) => match never {},
-    }
+    write_into_vec::<Compact>(value, holes, out);
 }
 
 /// [`write_compact_to`] of a tree with holes, each written in its place.
@@ -61,12 +58,7 @@ pub fn write_compact_to_filled(
     holes: &mut dyn Holes,
     w: &mut impl io::Write,
 ) -> io::Result<()> {
-    let mut sink = IoSink {
-        w,
-        buf: Vec::with_capacity(FLUSH_AT + 4096),
-    };
-    walk::<Compact, _>(value, &mut sink, holes)?;
-    sink.w.write_all(&sink.buf)
+    write_into_io::<Compact>(value, holes, w)
 }
 
 /// The Jackson compact form of `value` (§7.2).
@@ -76,12 +68,12 @@ pub fn to_compact_string(value: &Value) -> String {
 
 /// Appends the json-smart compact form of `value` (§7.4).
 pub fn write_smart(value: &Value, out: &mut Vec<u8>) {
-    write_into_vec::<Smart>(value, out);
+    write_into_vec::<Smart>(value, &mut NoHoles, out);
 }
 
 /// Writes the json-smart compact form of `value` to `w` through a buffer.
 pub fn write_smart_to(value: &Value, w: &mut impl io::Write) -> io::Result<()> {
-    write_into_io::<Smart>(value, w)
+    write_into_io::<Smart>(value, &mut NoHoles, w)
 }
 
 /// The json-smart compact form of `value` (§7.4).
@@ -91,12 +83,12 @@ pub fn to_smart_string(value: &Value) -> String {
 
 /// Appends the golden pretty form of `value` (§7.5; harness spec §5).
 pub fn write_pretty(value: &Value, out: &mut Vec<u8>) {
-    write_into_vec::<Pretty>(value, out);
+    write_into_vec::<Pretty>(value, &mut NoHoles, out);
 }
 
 /// Writes the golden pretty form of `value` to `w` through a buffer.
 pub fn write_pretty_to(value: &Value, w: &mut impl io::Write) -> io::Result<()> {
-    write_into_io::<Pretty>(value, w)
+    write_into_io::<Pretty>(value, &mut NoHoles, w)
 }
 
 /// The golden pretty form of `value` (§7.5): Jackson's `DefaultPrettyPrinter` without spaces
@@ -208,25 +200,29 @@ impl<W: io::Write> Sink for IoSink<'_, W> {
     }
 }
 
-fn write_into_vec<S: Style>(value: &Value, out: &mut Vec<u8>) {
-    match walk::<S, _>(value, &mut VecSink(out), &mut NoHoles) {
+fn write_into_vec<S: Style>(value: &Value, holes: &mut dyn Holes, out: &mut Vec<u8>) {
+    match walk::<S, _>(value, &mut VecSink(out), holes) {
         Ok(()) => {}
         Err(never) => match never {},
     }
 }
 
-fn write_into_io<S: Style>(value: &Value, w: &mut impl io::Write) -> io::Result<()> {
+fn write_into_io<S: Style>(
+    value: &Value,
+    holes: &mut dyn Holes,
+    w: &mut impl io::Write,
+) -> io::Result<()> {
     let mut sink = IoSink {
         w,
         buf: Vec::with_capacity(FLUSH_AT + 4096),
     };
-    walk::<S, _>(value, &mut sink, &mut NoHoles)?;
+    walk::<S, _>(value, &mut sink, holes)?;
     sink.w.write_all(&sink.buf)
 }
 
 fn to_string<S: Style>(value: &Value) -> String {
     let mut out = Vec::new();
-    write_into_vec::<S>(value, &mut out);
+    write_into_vec::<S>(value, &mut NoHoles, &mut out);
     // The writers copy whole `str` slices and add ASCII only, so the bytes are UTF-8.
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
