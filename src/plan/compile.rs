@@ -399,37 +399,27 @@ impl Plan {
                     kind: e.kind,
                 }
             };
-            match emit.take() {
-                Some(emit) if i + 1 == self.passes.len() => {
-                    let done = exec::walk_emit(
-                        trie,
-                        &self.rules,
-                        &rule_on,
-                        doc,
-                        mapper,
-                        &mut counts,
-                        limits,
-                        emit,
-                    )
-                    .map_err(|failure| match failure {
-                        exec::EmitFailure::Walk(e) => Emitted::Exec(walk_error(e)),
-                        exec::EmitFailure::Redo => Emitted::Redo,
-                    })?;
-                    emitted = Some(done);
-                }
-                later => {
-                    emit = later;
-                    exec::walk(
-                        trie,
-                        &self.rules,
-                        &rule_on,
-                        doc,
-                        mapper,
-                        &mut counts,
-                        limits,
-                    )
-                    .map_err(|e| Emitted::Exec(walk_error(e)))?;
-                }
+            let last = if i + 1 == self.passes.len() {
+                emit.take()
+            } else {
+                None
+            };
+            let done = exec::walk(
+                trie,
+                &self.rules,
+                &rule_on,
+                doc,
+                mapper,
+                &mut counts,
+                limits,
+                last,
+            )
+            .map_err(|failure| match failure {
+                exec::EmitFailure::Walk(e) => Emitted::Exec(walk_error(e)),
+                exec::EmitFailure::Redo => Emitted::Redo,
+            })?;
+            if done.is_some() {
+                emitted = done;
             }
         }
         for (rule, n) in self.rules.iter().zip(counts) {

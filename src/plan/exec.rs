@@ -11,7 +11,7 @@
 //! A large array whose elements are independent may be walked in two halves on two threads.
 //! In the last pass, an array that nothing after it in the walk reads or changes (no action or
 //! later rule on it or above it) may instead be taken out and walked in chunks while the
-//! document is written ([`walk_emit`]), so that the transforms share the second core with the
+//! document is written (see [`walk`]), so that the transforms share the second core with the
 //! writer.
 //!
 //! A rule that selects both a node and something inside it (only possible through a deep scan)
@@ -56,37 +56,6 @@ impl<E> WalkError<E> {
     }
 }
 
-/// Runs one walk pass over `doc`; adds each rule's matches to `counts`.
-pub(crate) fn walk<'a, M: Mapper<'a>>(
-    trie: &Trie,
-    rules: &[Rule],
-    rule_on: &[bool],
-    doc: &mut Value<'a>,
-    mapper: &mut M,
-    counts: &mut [u64],
-    limits: Limits,
-) -> Result<(), WalkError<M::Error>>
-where
-    M::Error: Send,
-{
-    let span = trie.nodes[0].span;
-    if span.lo >= span.hi {
-        return Ok(());
-    }
-    // Absolute filter operands read the document as it was before the pass: the split keeps
-    // every position they read unchanged for the whole pass.
-    let snapshot = trie.reads_root.then(|| doc.clone());
-    let shared = Shared {
-        trie,
-        rules,
-        rule_on,
-        root: snapshot.as_ref(),
-        limits,
-    };
-    let (result, _) = walk_root(shared, doc, mapper, counts, false);
-    result
-}
-
 /// Walks the whole document from its root; with `defer`, large arrays that nothing after
 /// them in the walk reads or changes are left as holes, returned for a later walk.
 fn walk_root<'a, M: Mapper<'a>>(
@@ -124,7 +93,7 @@ where
     (result, walker.holes)
 }
 
-/// Why a walk that writes the document as it goes did not.
+/// Why a walk failed.
 pub(crate) enum EmitFailure<E> {
     /// The walk failed with no hole left: its error is the one a plain walk makes.
     Walk(WalkError<E>),
@@ -140,12 +109,13 @@ const TODO: u8 = 0;
 const DONE: u8 = 1;
 const FAILED: u8 = 2;
 
-/// Walks `doc`, then hands it to `emit` to be written. Large arrays that nothing after them
-/// in the walk reads or changes are walked while the document is written: chunk by chunk,
-/// by a second thread and by the writer when it waits for a chunk. Only the last pass of a
-/// plan may do this, as `emit` sees the document as final.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn walk_emit<'a, M: Mapper<'a>, X>(
+/// Runs one walk pass over `doc`; adds each rule's matches to `counts`. With `emit` (the last
+/// pass of a plan only, as `emit` sees the document as final), then hands the document to
+/// `emit` to be written, and returns what it said. Large arrays that nothing after them in the
+/// walk reads or changes are then walked while the document is written: chunk by chunk, by a
+/// second thread and by the writer when it waits for a chunk.
+#[allow(clippy::too_many_arguments, clippy::type_complexity)]
+pub(crate) fn walk<'a, M: Mapper<'a>, X>(
     trie: &Trie,
     rules: &[Rule],
     rule_on: &[bool],
@@ -153,15 +123,17 @@ pub(crate) fn walk_emit<'a, M: Mapper<'a>, X>(
     mapper: &mut M,
     counts: &mut [u64],
     limits: Limits,
-    emit: &mut dyn FnMut(&Value<'a>, &mut dyn Holes) -> Result<bool, X>,
-) -> Result<Result<bool, X>, EmitFailure<M::Error>>
+    emit: Option<&mut dyn FnMut(&Value<'a>, &mut dyn Holes) -> Result<bool, X>>,
+) -> Result<Option<Result<bool, X>>, EmitFailure<M::Error>>
 where
     M::Error: Send,
 {
     let span = trie.nodes[0].span;
     if span.lo >= span.hi {
-        return Ok(emit(doc, &mut NoHoles));
+        return Ok(emit.map(|emit| emit(doc, &mut NoHoles)));
     }
+    // Absolute filter operands read the document as it was before the pass: the split keeps
+    // every position they read unchanged for the whole pass.
     let snapshot = trie.reads_root.then(|| doc.clone());
     let shared = Shared {
         trie,
@@ -170,13 +142,28 @@ where
         root: snapshot.as_ref(),
         limits,
     };
-    let (result, mut holes) = walk_root(shared, doc, mapper, counts, true);
-    match result {
-        Ok(()) if holes.is_empty() => return Ok(emit(doc, &mut NoHoles)),
-        Ok(()) => {}
-        Err(e) if holes.is_empty() => return Err(EmitFailure::Walk(e)),
-        Err(_) => return Err(EmitFailure::Redo),
+    let (result, mut holes) = walk_root(shared, doc, mapper, counts, emit.is_some());
+    match (result, emit) {
+        (Err(e), _) if holes.is_empty() => Err(EmitFailure::Walk(e)),
+        (Err(_), _) => Err(EmitFailure::Redo),
+        (Ok(()), None) => Ok(None),
+        (Ok(()), Some(emit)) if holes.is_empty() => Ok(Some(emit(doc, &mut NoHoles))),
+        (Ok(()), Some(emit)) => walk_holes(shared, doc, &mut holes, mapper, counts, emit).map(Some),
     }
+}
+
+/// Hands `doc` to `emit` with `holes`, walked chunk by chunk while it writes them.
+fn walk_holes<'a, M: Mapper<'a>, X>(
+    shared: Shared<'_, '_, 'a>,
+    doc: &Value<'a>,
+    holes: &mut [Hole<'a>],
+    mapper: &mut M,
+    counts: &mut [u64],
+    emit: &mut dyn FnMut(&Value<'a>, &mut dyn Holes) -> Result<bool, X>,
+) -> Result<Result<bool, X>, EmitFailure<M::Error>>
+where
+    M::Error: Send,
+{
     let infos: Vec<HoleInfo> = holes
         .iter_mut()
         .map(|h| HoleInfo {
