@@ -422,13 +422,15 @@ impl Sanitizer {
                 if cores.holes && trace.is_none() {
                     self.sanitize_emit(endpoint, &mut value, &mut arenas, emit)
                 } else {
-                    self.sanitize_value(
+                    match self.sanitize_value(
                         endpoint,
                         &mut value,
                         Some(&mut arenas),
                         trace.as_deref_mut(),
-                    )?;
-                    Ok(emit(&value, &mut NoHoles))
+                    ) {
+                        Ok(()) => Ok(emit(&value, &mut NoHoles)),
+                        Err(e) => Err(EmitError::Failed(e)),
+                    }
                 }
             };
             if !arenas.reset() {
@@ -436,10 +438,15 @@ impl Sanitizer {
             }
             let go_on = match outcome {
                 Ok(emitted) => emitted?,
-                Err(EmitError::Failed(e)) => return Err(e.into()),
-                Err(EmitError::Redo) => {
+                Err(failure) => {
                     let value = &text[start..values.offset()];
-                    return Err(self.first_failure(endpoint, value, locate).into());
+                    let plan_error = match failure {
+                        EmitError::Failed(e) => Some(e),
+                        EmitError::Redo => None,
+                    };
+                    return Err(self
+                        .first_failure(endpoint, value, locate, plan_error)
+                        .into());
                 }
             };
             if !go_on {
@@ -472,23 +479,42 @@ impl Sanitizer {
             })
     }
 
-    /// Why sanitizing `value` (the text of one top-level value) fails, found again without
-    /// holes after a walk that wrote as it went failed: the error a plain run reports first.
+    /// The error the proxy meets first in `value` (the text of one top-level value), given
+    /// what this run failed with, if anything: nothing when a walk that wrote as it went
+    /// failed. The plan walks the document once, in document order, but the proxy applies
+    /// each transform's paths in turn, and a path's matches in Jayway's order (§6.3.10: array
+    /// elements from the last); so when the plan fails, the value is parsed again and
+    /// sanitized with the naive engine, which fails where the proxy does.
     fn first_failure(
         &self,
         endpoint: &CompiledEndpoint,
         value: &str,
         locate: &dyn Fn(json::ParseError) -> SanitizeError,
+        error: Option<SanitizeError>,
     ) -> SanitizeError {
+        let from_transforms = matches!(
+            error,
+            None | Some(SanitizeError::Transform { .. } | SanitizeError::Guard { .. })
+        );
+        if self.engine == Engine::Naive || !from_transforms {
+            return error.unwrap_or_else(|| endpoint.transforms.incomplete());
+        }
         let mut again = match json::parse_value(value) {
             Ok(v) => v,
             Err(e) => return locate(e),
         };
-        match self.sanitize_value(endpoint, &mut again, None, None) {
+        let naive = self
+            .prepare_value(endpoint, &mut again, false)
+            .and_then(|()| {
+                endpoint
+                    .transforms
+                    .run_naive(&mut again, &self.pseudonymizer)
+            });
+        match naive {
             Err(e) => e,
-            // A chunk fails only where a plain run fails, so this is never reached; the
-            // output written so far is incomplete all the same.
-            Ok(()) => endpoint.transforms.incomplete(),
+            // Both engines fail on the same documents, so this is not reached; the plan's
+            // error is then the one to report.
+            Ok(_) => error.unwrap_or_else(|| endpoint.transforms.incomplete()),
         }
     }
 

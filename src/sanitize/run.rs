@@ -263,6 +263,16 @@ impl Transforms {
         result.map_err(|e| self.error(e))
     }
 
+    /// Applies every transform to `doc` with the naive engine, whichever engine this runs:
+    /// its first error is the one the proxy meets first.
+    pub fn run_naive(
+        &self,
+        doc: &mut Value<'_>,
+        p: &Pseudonymizer,
+    ) -> Result<RunStats, SanitizeError> {
+        naive::run(&self.specs, doc, &mut self.mapper(p, None)).map_err(|e| self.error(e))
+    }
+
     /// [`Transforms::run`], then `emit` with the result. With the plan, large arrays of the
     /// last walk may be walked while `emit` writes them, which must then fill its holes.
     pub fn run_emit<'a, X>(
