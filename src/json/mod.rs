@@ -11,8 +11,8 @@ mod write;
 
 pub use double::{java_double_to_string, java_number_string, write_java_double};
 pub use parse::{
-    Expected, Found, Limits, NumberProblem, ParseError, ParseErrorKind, ValueStream, parse_value,
-    parse_value_with, parse_values, parse_values_with, validate_utf8,
+    Expected, Found, Limits, NumberProblem, ParseError, ParseErrorKind, ValueStream, line_column,
+    parse_value, parse_value_with, parse_values, parse_values_with, validate_utf8,
 };
 pub use scan::same_text;
 pub use value::{Map, Value};

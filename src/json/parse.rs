@@ -802,7 +802,7 @@ fn insert_member<'a>(
 
 /// 1-based line and character column of byte `offset` in `text` (a leading BOM is not a
 /// column).
-fn line_column(text: &str, offset: usize) -> (u32, u32) {
+pub fn line_column(text: &str, offset: usize) -> (u32, u32) {
     let body_start = if text.starts_with(UTF8_BOM) {
         UTF8_BOM.len()
     } else {

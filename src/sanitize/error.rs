@@ -1,6 +1,7 @@
 //! Why a response could not be sanitized, with the place in the rules or the document.
 
 use std::fmt;
+use std::num::NonZeroU32;
 
 use crate::diag::{Diagnostic, Location};
 use crate::filter::FilterError;
@@ -53,26 +54,68 @@ pub enum SanitizeError {
     Endpoint { location: Location, reason: String },
     #[error("{location}: {what}")]
     Unsupported { location: Location, what: String },
-    #[error("{location}: the responseSchema filter failed: {error}")]
+    #[error(
+        "{location}: the responseSchema filter failed{}: {error}",
+        in_value(*value)
+    )]
     Filter {
         location: Location,
         error: FilterError,
+        /// Where the value starts, in a body of several values.
+        value: Option<ValuePlace>,
     },
     /// A transform failed on a value, or its path failed to evaluate (§2.0, §6.4).
-    #[error("{location}: {kind} failed{}: {reason}", pointer.as_ref().map(|p| format!(" at {p}")).unwrap_or_default())]
+    #[error("{location}: {kind} failed{}{}: {reason}", pointer.as_ref().map(|p| format!(" at {p}")).unwrap_or_default(), in_value(*value))]
     Transform {
         location: Location,
         kind: &'static str,
         /// JSON Pointer of the value, when known.
-        pointer: Option<String>,
+        pointer: Option<Box<str>>,
         reason: String,
+        /// Where the top-level value starts, in a body of several values.
+        value: Option<ValuePlace>,
     },
     /// An `applyOnlyWhen` guard that fails the response (§2.0).
-    #[error("{location}: applyOnlyWhen failed: {reason}")]
-    Guard { location: Location, reason: String },
+    #[error("{location}: applyOnlyWhen failed{}: {reason}", in_value(*value))]
+    Guard {
+        location: Location,
+        reason: String,
+        /// Where the top-level value starts, in a body of several values.
+        value: Option<ValuePlace>,
+    },
+}
+
+/// Where a top-level value starts in a body of several (NDJSON, or `{}{}`): 1-based line and
+/// column, in characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ValuePlace {
+    /// Never 0, which keeps an `Option<ValuePlace>` as small as the place.
+    pub line: NonZeroU32,
+    pub column: u32,
+}
+
+fn in_value(value: Option<ValuePlace>) -> String {
+    value.map_or_else(String::new, |v| {
+        format!(
+            " in the value at line {}, column {} of the body",
+            v.line, v.column
+        )
+    })
 }
 
 impl SanitizeError {
+    /// The failure, placed in the top-level value that starts at `place`, when it concerns one
+    /// value's content.
+    pub(crate) fn in_value(mut self, place: ValuePlace) -> Self {
+        if let SanitizeError::Filter { value, .. }
+        | SanitizeError::Transform { value, .. }
+        | SanitizeError::Guard { value, .. } = &mut self
+        {
+            *value = Some(place);
+        }
+        self
+    }
+
     /// The stable code of the failure.
     pub fn code(&self) -> &'static str {
         match self {
@@ -121,8 +164,15 @@ impl SanitizeError {
             SanitizeError::Unsupported { location, what } => {
                 (what.clone(), Some(location.clone()), None)
             }
-            SanitizeError::Filter { location, error } => (
-                format!("the responseSchema filter failed: {error}"),
+            SanitizeError::Filter {
+                location,
+                error,
+                value,
+            } => (
+                format!(
+                    "the responseSchema filter failed{}: {error}",
+                    value_in(body, *value)
+                ),
                 Some(location.clone()),
                 None,
             ),
@@ -131,16 +181,21 @@ impl SanitizeError {
                 kind,
                 pointer,
                 reason,
+                value,
             } => (
                 match pointer {
-                    Some(p) => format!("{kind} failed at {p}: {reason}"),
-                    None => format!("{kind} failed: {reason}"),
+                    Some(p) => format!("{kind} failed at {p}{}: {reason}", value_in(body, *value)),
+                    None => format!("{kind} failed{}: {reason}", value_in(body, *value)),
                 },
                 Some(location.clone()),
                 None,
             ),
-            SanitizeError::Guard { location, reason } => (
-                format!("applyOnlyWhen failed: {reason}"),
+            SanitizeError::Guard {
+                location,
+                reason,
+                value,
+            } => (
+                format!("applyOnlyWhen failed{}: {reason}", value_in(body, *value)),
                 Some(location.clone()),
                 None,
             ),
@@ -150,4 +205,11 @@ impl SanitizeError {
         d.help = help.map(str::to_owned);
         d
     }
+}
+
+/// ` in the value at BODY:LINE:COL`, for a failure in one value of a body of several.
+fn value_in(body: &str, value: Option<ValuePlace>) -> String {
+    value.map_or_else(String::new, |v| {
+        format!(" in the value at {body}:{}:{}", v.line, v.column)
+    })
 }

@@ -6,9 +6,10 @@ mod error;
 mod run;
 mod stream;
 
+use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex, OnceLock};
 
-pub use error::{Refusal, SanitizeError};
+pub use error::{Refusal, SanitizeError, ValuePlace};
 pub use run::Engine;
 pub use stream::{StreamError, StreamOptions, StreamStats};
 
@@ -369,7 +370,7 @@ impl Sanitizer {
         self.for_each_value::<SanitizeError>(
             endpoint,
             text,
-            &SanitizeError::InvalidJson,
+            Origin::BODY,
             trace,
             &mut |value, holes| {
                 match output {
@@ -395,13 +396,14 @@ impl Sanitizer {
     /// Parses and sanitizes each top-level value of `text` for `endpoint`, and hands it to
     /// `emit`, which says whether to go on. Strings the transforms make live in arenas, reset
     /// once `emit` has written their value and kept for the next value and the next call.
-    /// `locate` places JSON errors in the whole body. `cores` says whether large arrays may be
+    /// `origin` says where `text` starts in the whole body, to place errors in it: JSON errors
+    /// always, others when the body has several values. `cores` says whether large arrays may be
     /// walked on two threads, and whether `emit` fills holes: arrays walked while it writes.
     fn for_each_value<E: From<SanitizeError>>(
         &self,
         endpoint: &CompiledEndpoint,
         text: &str,
-        locate: &dyn Fn(json::ParseError) -> SanitizeError,
+        origin: Origin,
         mut trace: Option<&mut Trace>,
         emit: &mut dyn FnMut(&Value<'_>, &mut dyn Holes) -> Result<bool, E>,
         cores: Cores,
@@ -418,7 +420,7 @@ impl Sanitizer {
             let Some(value) = values.next() else { break };
             arenas.set_split(cores.split);
             let outcome = {
-                let mut value: Value<'_> = value.map_err(locate)?;
+                let mut value: Value<'_> = value.map_err(|e| origin.json_error(e))?;
                 if cores.holes && trace.is_none() {
                     self.sanitize_emit(endpoint, &mut value, &mut arenas, emit)
                 } else {
@@ -439,14 +441,21 @@ impl Sanitizer {
             let go_on = match outcome {
                 Ok(emitted) => emitted?,
                 Err(failure) => {
-                    let value = &text[start..values.offset()];
+                    let end = values.offset();
                     let plan_error = match failure {
                         EmitError::Failed(e) => Some(e),
                         EmitError::Redo => None,
                     };
-                    return Err(self
-                        .first_failure(endpoint, value, locate, plan_error)
-                        .into());
+                    let e = self.first_failure(endpoint, &text[start..end], origin, plan_error);
+                    // In a body of several values, say which one failed.
+                    let alone = origin.offset == 0
+                        && text[..start].trim_matches(JSON_SPACE).is_empty()
+                        && text[end..].trim_matches(JSON_SPACE).is_empty();
+                    if alone {
+                        return Err(e.into());
+                    }
+                    let begins = end - text[start..end].trim_start_matches(JSON_SPACE).len();
+                    return Err(e.in_value(origin.place(text, begins)).into());
                 }
             };
             if !go_on {
@@ -489,7 +498,7 @@ impl Sanitizer {
         &self,
         endpoint: &CompiledEndpoint,
         value: &str,
-        locate: &dyn Fn(json::ParseError) -> SanitizeError,
+        origin: Origin,
         error: Option<SanitizeError>,
     ) -> SanitizeError {
         let from_transforms = matches!(
@@ -501,7 +510,7 @@ impl Sanitizer {
         }
         let mut again = match json::parse_value(value) {
             Ok(v) => v,
-            Err(e) => return locate(e),
+            Err(e) => return origin.json_error(e),
         };
         let naive = self
             .prepare_value(endpoint, &mut again, false)
@@ -551,6 +560,7 @@ impl Sanitizer {
                 .map_err(|error| SanitizeError::Filter {
                     location: self.location(*span),
                     error,
+                    value: None,
                 })?;
         }
         Ok(())
@@ -585,6 +595,62 @@ impl Sanitizer {
             }
         }
         Ok(())
+    }
+}
+
+/// JSON's whitespace.
+const JSON_SPACE: &[char] = &[' ', '\t', '\n', '\r'];
+
+/// Where a text being sanitized starts in the whole body (a segment of a stream, or the body
+/// itself), to place what is found in the text in the body.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Origin {
+    /// Byte offset of the text in the body.
+    pub offset: usize,
+    /// Line breaks before the text.
+    pub lines_before: usize,
+    /// Characters between the last line break before the text and its start.
+    pub column_before: usize,
+}
+
+impl Origin {
+    /// The text is the whole body.
+    pub const BODY: Origin = Origin {
+        offset: 0,
+        lines_before: 0,
+        column_before: 0,
+    };
+
+    /// A JSON error of the text, placed in the body.
+    pub fn json_error(self, e: json::ParseError) -> SanitizeError {
+        let (line, column) = self.shift(e.line, e.column);
+        SanitizeError::InvalidJson(json::ParseError {
+            offset: e.offset + self.offset,
+            line,
+            column,
+            ..e
+        })
+    }
+
+    /// Where byte `offset` of `text` is in the body.
+    fn place(self, text: &str, offset: usize) -> ValuePlace {
+        let (line, column) = json::line_column(text, offset);
+        let (line, column) = self.shift(line, column);
+        ValuePlace {
+            line: NonZeroU32::new(line).unwrap_or(NonZeroU32::MIN),
+            column,
+        }
+    }
+
+    /// A line and column of the text as a line and column of the body.
+    fn shift(self, line: u32, column: u32) -> (u32, u32) {
+        let before = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        let column = if line == 1 {
+            column.saturating_add(before(self.column_before))
+        } else {
+            column
+        };
+        (line.saturating_add(before(self.lines_before)), column)
     }
 }
 

@@ -326,6 +326,7 @@ impl Transforms {
             pointer: None,
             reason: "the document could not be written whole; sanitize it with `--engine naive`"
                 .to_owned(),
+            value: None,
         }
     }
 
@@ -342,8 +343,9 @@ impl Transforms {
             Some(p) => SanitizeError::Transform {
                 location: t.path_locations[p].clone(),
                 kind: t.name,
-                pointer: e.pointer,
+                pointer: e.pointer.map(String::into_boxed_str),
                 reason,
+                value: None,
             },
             None => SanitizeError::Guard {
                 location: t.guard_location.clone().unwrap_or_else(|| {
@@ -352,6 +354,7 @@ impl Transforms {
                     })
                 }),
                 reason,
+                value: None,
             },
         }
     }

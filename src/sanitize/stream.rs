@@ -7,7 +7,7 @@ use std::io::{self, BufRead, Write};
 use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
-use super::{CompiledEndpoint, Cores, Output, SanitizeError, Sanitizer, Selection};
+use super::{CompiledEndpoint, Cores, Origin, Output, SanitizeError, Sanitizer, Selection};
 use crate::json::split::{Segment, Splitter};
 use crate::json::{
     ParseError, validate_utf8, write_compact, write_compact_to_filled, write_pretty,
@@ -137,7 +137,7 @@ impl Sanitizer {
             self.for_each_value::<StreamError>(
                 endpoint,
                 text,
-                &|e| locate(&segment, e),
+                origin(&segment),
                 None,
                 &mut |value, holes| {
                     match mode {
@@ -230,7 +230,7 @@ impl Sanitizer {
         self.for_each_value::<StreamError>(
             endpoint,
             text,
-            &|e| locate(segment, e),
+            origin(segment),
             None,
             &mut |value, _| {
                 match output {
@@ -251,18 +251,18 @@ impl Sanitizer {
     }
 }
 
+/// Where a segment starts in the whole stream.
+fn origin(segment: &Segment) -> Origin {
+    Origin {
+        offset: segment.offset,
+        lines_before: segment.lines_before,
+        column_before: segment.column_before,
+    }
+}
+
 /// A JSON error of a segment, located in the whole stream.
 fn locate(segment: &Segment, e: ParseError) -> SanitizeError {
-    SanitizeError::InvalidJson(ParseError {
-        offset: e.offset + segment.offset,
-        column: if e.line == 1 {
-            e.column + segment.column_before as u32
-        } else {
-            e.column
-        },
-        line: e.line + segment.lines_before as u32,
-        ..e
-    })
+    origin(segment).json_error(e)
 }
 
 /// Counts the bytes written through it.

@@ -298,7 +298,7 @@ fn an_error_in_either_half_of_a_split_array_is_the_one_a_plain_run_reports() {
     let pointer = |fail_at: &[usize]| {
         let body = large_response(4000, fail_at);
         match s.sanitize("GET", "/users", body.as_bytes(), Output::Compact) {
-            Err(SanitizeError::Transform { pointer, .. }) => pointer,
+            Err(SanitizeError::Transform { pointer, .. }) => pointer.map(String::from),
             other => panic!("expected a transform error, got {other:?}"),
         }
     };
@@ -586,5 +586,55 @@ endpoints:
             matches!(&streamed, Err(StreamError::Sanitize(e)) if e.to_string() == expected),
             "{streamed:?}"
         );
+    }
+}
+
+#[test]
+fn a_failure_in_a_body_of_several_values_names_the_value() {
+    let (plan, naive) = plan_and_naive(
+        r#"
+endpoints:
+  - pathTemplate: "/x"
+    transforms:
+      - !<pseudonymize>
+        jsonPaths:
+          - "$.e"
+"#,
+    );
+    let good = r#"{"e":"a@example.com"}"#;
+    let bad = r#"{"e":{"not":"a string"}}"#;
+    let cases = [
+        (format!("{good}\n{good}\n  {bad}\n{good}\n"), Some((3, 3))),
+        (format!("{bad}\r\n{good}"), Some((1, 1))),
+        (format!("{good} {bad}"), Some((1, 23))),
+        (format!("\n {bad} \n"), None),
+    ];
+    for (body, place) in cases {
+        let expected = match place {
+            Some((line, column)) => format!(
+                "rules.yaml:7:13: pseudonymize failed at /e in the value at line {line}, column {column} of the body: cannot transform a value of type object"
+            ),
+            None => "rules.yaml:7:13: pseudonymize failed at /e: cannot transform a value of type object"
+                .to_owned(),
+        };
+        for s in [&plan, &naive] {
+            assert_eq!(failure(s, "/x", &body).to_string(), expected, "{body:?}");
+            for jobs in [1, 2] {
+                match stream(s, &body, jobs, Output::Compact) {
+                    Err(StreamError::Sanitize(e)) => assert_eq!(e.to_string(), expected),
+                    other => panic!("expected a failure, got {other:?}"),
+                }
+            }
+        }
+        let shown = failure(&plan, "/x", &body)
+            .to_diagnostic("body.json")
+            .message;
+        match place {
+            Some((line, column)) => assert!(
+                shown.contains(&format!(" in the value at body.json:{line}:{column}: ")),
+                "{shown}"
+            ),
+            None => assert!(!shown.contains("in the value"), "{shown}"),
+        }
     }
 }
