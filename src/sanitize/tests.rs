@@ -339,6 +339,17 @@ fn arenas_holding_too_much_after_a_reset_are_not_kept() {
     assert!(!arenas.reset(), "more than the limit is not");
 }
 
+/// Rules with one endpoint, `/x`, that pseudonymizes `paths`.
+fn pseudonymize_at(paths: &[&str]) -> String {
+    let mut yaml = String::from(
+        "endpoints:\n  - pathTemplate: \"/x\"\n    transforms:\n      - !<pseudonymize>\n        jsonPaths:\n",
+    );
+    for path in paths {
+        let _ = writeln!(yaml, "          - \"{path}\"");
+    }
+    yaml
+}
+
 /// The plan (with both cores, whatever the machine) and the naive engine for `yaml`.
 fn plan_and_naive(yaml: &str) -> (Sanitizer, Sanitizer) {
     let mut plan = sanitizer(yaml);
@@ -384,17 +395,12 @@ fn assert_same_as_naive(yaml: &str, url: &str, body: &str) -> String {
 
 #[test]
 fn large_arrays_walked_while_written_give_the_naive_engines_bytes() {
-    let yaml = r#"
-endpoints:
-  - pathTemplate: "/x"
-    transforms:
-      - !<pseudonymize>
-        jsonPaths:
-          - "$.a[*].e"
-          - "$.b[*].e"
-          - "$.c.d[*].e"
-          - "$[?(@.total > 1)].head"
-"#;
+    let yaml = &pseudonymize_at(&[
+        "$.a[*].e",
+        "$.b[*].e",
+        "$.c.d[*].e",
+        "$[?(@.total > 1)].head",
+    ]);
     let body = format!(
         r#"{{"head":"h@x.io","a":{},"small":{},"b":{},"c":{{"d":{}}},"total":2}}"#,
         emails("A", 3000),
@@ -409,14 +415,7 @@ endpoints:
 
 #[test]
 fn a_large_root_array_is_walked_while_written() {
-    let yaml = r#"
-endpoints:
-  - pathTemplate: "/x"
-    transforms:
-      - !<pseudonymize>
-        jsonPaths:
-          - "$[*].e"
-"#;
+    let yaml = &pseudonymize_at(&["$[*].e"]);
     let body = emails("R", 5000);
     let out = assert_same_as_naive(yaml, "/x", &body);
     assert_eq!(out.matches("\"t~").count(), 5000);
@@ -490,15 +489,7 @@ endpoints:
 
 #[test]
 fn an_error_in_an_array_walked_while_written_is_the_one_a_plain_run_reports() {
-    let yaml = r#"
-endpoints:
-  - pathTemplate: "/x"
-    transforms:
-      - !<pseudonymize>
-        jsonPaths:
-          - "$.a[*].e"
-          - "$.after"
-"#;
+    let yaml = &pseudonymize_at(&["$.a[*].e", "$.after"]);
     let (plan, naive) = plan_and_naive(yaml);
     let error =
         |s: &Sanitizer, body: &str| match s.sanitize("GET", "/x", body.as_bytes(), Output::Compact)
@@ -546,15 +537,7 @@ fn failure(s: &Sanitizer, url: &str, body: &str) -> SanitizeError {
 fn the_error_reported_is_the_one_the_proxy_meets_first() {
     // The proxy applies each path in turn, a path's matches with array elements from the last
     // (§6.3.10); the plan's walk meets these failures in document order.
-    let yaml = r#"
-endpoints:
-  - pathTemplate: "/x"
-    transforms:
-      - !<pseudonymize>
-        jsonPaths:
-          - "$.a[*]"
-          - "$.b"
-"#;
+    let yaml = &pseudonymize_at(&["$.a[*]", "$.b"]);
     let (plan, naive) = plan_and_naive(yaml);
     let items = |n: usize, bad: &[usize]| {
         let items: Vec<String> = (0..n)
@@ -591,16 +574,7 @@ endpoints:
 
 #[test]
 fn a_failure_in_a_body_of_several_values_names_the_value() {
-    let (plan, naive) = plan_and_naive(
-        r#"
-endpoints:
-  - pathTemplate: "/x"
-    transforms:
-      - !<pseudonymize>
-        jsonPaths:
-          - "$.e"
-"#,
-    );
+    let (plan, naive) = plan_and_naive(&pseudonymize_at(&["$.e"]));
     let good = r#"{"e":"a@example.com"}"#;
     let bad = r#"{"e":{"not":"a string"}}"#;
     let cases = [
@@ -612,9 +586,9 @@ endpoints:
     for (body, place) in cases {
         let expected = match place {
             Some((line, column)) => format!(
-                "rules.yaml:7:13: pseudonymize failed at /e in the value at line {line}, column {column} of the body: cannot transform a value of type object"
+                "rules.yaml:6:13: pseudonymize failed at /e in the value at line {line}, column {column} of the body: cannot transform a value of type object"
             ),
-            None => "rules.yaml:7:13: pseudonymize failed at /e: cannot transform a value of type object"
+            None => "rules.yaml:6:13: pseudonymize failed at /e: cannot transform a value of type object"
                 .to_owned(),
         };
         for s in [&plan, &naive] {
