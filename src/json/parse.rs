@@ -239,7 +239,7 @@ impl<'a> Iterator for ValueStream<'a> {
 /// objects with many keys stay linear.
 const INDEX_THRESHOLD: usize = 24;
 
-const UTF8_BOM: &str = "\u{feff}";
+pub(crate) const UTF8_BOM: &str = "\u{feff}";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {

@@ -4,6 +4,8 @@
 
 use std::io::{self, BufRead};
 
+use super::parse::UTF8_BOM;
+
 /// Where the scanner is: between tokens, inside a string, or just after a backslash in one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Lexical {
@@ -93,6 +95,10 @@ impl<R: BufRead> Splitter<R> {
                 {
                     cut += 1;
                 }
+                // A CR read last may be the first half of a CR LF: it goes with what follows.
+                if !self.eof && cut == self.pending.len() && self.pending.last() == Some(&b'\r') {
+                    cut -= 1;
+                }
                 return Ok(Some(self.emit(cut)));
             }
             if self.eof {
@@ -124,17 +130,29 @@ impl<R: BufRead> Splitter<R> {
             column_before: self.column,
             bytes,
         };
-        self.offset += cut;
-        self.lines += memchr::memchr_iter(b'\n', &segment.bytes).count();
-        let last_line = match memchr::memrchr(b'\n', &segment.bytes) {
-            Some(i) => {
-                self.column = 0;
-                &segment.bytes[i + 1..]
+        // Lines end as the parser ends them: at LF, CR LF or a lone CR. A segment never ends
+        // between a CR and its LF (see `scan`), so a CR at its end is a lone one.
+        let bytes = &segment.bytes;
+        let mut line_start = None;
+        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                continue;
             }
-            None => &segment.bytes[..],
+            self.lines += 1;
+            line_start = Some(i + 1);
+        }
+        let last_line = match line_start {
+            Some(start) => {
+                self.column = 0;
+                &bytes[start..]
+            }
+            // The byte order mark that may open the stream is not a column.
+            None if self.offset == 0 => bytes.strip_prefix(UTF8_BOM.as_bytes()).unwrap_or(bytes),
+            None => &bytes[..],
         };
         // Characters, not bytes: count the bytes that start a UTF-8 sequence.
         self.column += last_line.iter().filter(|&&b| b & 0xC0 != 0x80).count();
+        self.offset += cut;
         self.scanned = self.scanned.saturating_sub(cut);
         self.cut = None;
         segment
@@ -178,7 +196,8 @@ impl<R: BufRead> Splitter<R> {
                                 self.mark(i);
                             }
                         }
-                        b' ' | b'\t' | b'\r' | b'\n' if self.depth == 0 => self.mark(i),
+                        // Not after a CR, which may be the first half of a CR LF.
+                        b' ' | b'\t' | b'\n' if self.depth == 0 => self.mark(i),
                         _ => {}
                     }
                 }
@@ -272,6 +291,43 @@ mod tests {
             .map(|s| (s.offset, s.lines_before, s.column_before))
             .collect();
         assert_eq!(places, [(0, 0, 0), (8, 0, 7), (11, 1, 0)]);
+    }
+
+    #[test]
+    fn segments_start_where_the_parser_places_them() {
+        // Lines end at LF, CR LF (one break, never cut in two) or a lone CR; the byte order
+        // mark that opens a stream is not a column.
+        for input in [
+            "1\r2\r\n3 \r\n4",
+            "{}\r{}\r\n{}\n\r{}",
+            "[]\r\r\n\n[] \t\r\n\r\n\"é\"\r\"x\"",
+            "\u{feff}{}{}\r{}",
+            "\u{feff}\r\n{} {}",
+        ] {
+            for capacity in 1..8 {
+                let reader = io::BufReader::with_capacity(capacity, input.as_bytes());
+                let segs: Vec<Segment> = Splitter::new(reader, 1)
+                    .collect::<io::Result<_>>()
+                    .expect("in-memory reads succeed");
+                assert!(segs.len() > 2, "{input:?}");
+                for s in &segs {
+                    let (line, column) = crate::json::line_column(input, s.offset);
+                    assert_eq!(
+                        (s.lines_before + 1, s.column_before + 1),
+                        (line as usize, column as usize),
+                        "{input:?} at {}",
+                        s.offset
+                    );
+                    assert!(
+                        !(s.offset > 0
+                            && input.as_bytes()[s.offset - 1] == b'\r'
+                            && s.bytes.first() == Some(&b'\n')),
+                        "{input:?} cut inside a CR LF at {}",
+                        s.offset
+                    );
+                }
+            }
+        }
     }
 
     #[test]

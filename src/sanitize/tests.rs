@@ -207,6 +207,26 @@ fn streamed_json_errors_are_located_in_the_whole_body() {
         };
         assert_eq!((e.line, e.column), (6, 6), "jobs {jobs}");
     }
+    // Lines end at LF, CR LF or a lone CR, in segments as in a body parsed whole.
+    for separator in ["\r", "\r\n", "\n\r"] {
+        let body =
+            format!("{}{{\"a\":}}{separator}{}", ndjson(5), ndjson(5)).replace('\n', separator);
+        let whole = match s.sanitize("GET", "/x", body.as_bytes(), Output::Compact) {
+            Err(SanitizeError::InvalidJson(e)) => e,
+            other => panic!("a JSON error, got {other:?}"),
+        };
+        for jobs in [1, 3] {
+            let err = stream(&s, &body, jobs, Output::Compact).expect_err("invalid JSON");
+            let StreamError::Sanitize(SanitizeError::InvalidJson(e)) = err else {
+                panic!("a JSON error, got {err:?}");
+            };
+            assert_eq!(
+                (e.line, e.column, e.offset),
+                (whole.line, whole.column, whole.offset),
+                "{separator:?} jobs {jobs}"
+            );
+        }
+    }
 }
 
 #[test]
