@@ -43,6 +43,7 @@
 pub mod cli;
 pub mod diag;
 pub mod endpoint;
+mod files;
 pub mod filter;
 pub mod harness;
 pub mod jregex;

@@ -273,6 +273,11 @@ fn invalid_rules_are_reported_before_anything_is_read() {
     assert!(text(&out.stderr).contains("error[R015]"));
 }
 
+/// Arguments that sanitize a `/v2/users` body with `rules` into the file `target`.
+fn output_args<'a>(rules: &'a str, target: &'a str) -> [&'a str; 6] {
+    ["--rules", rules, "--url", "/v2/users", "--output", target]
+}
+
 #[test]
 fn output_file_is_replaced_only_on_success() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -281,14 +286,7 @@ fn output_file_is_replaced_only_on_success() {
     let rules = zoom_rules();
     let target_arg = target.display().to_string();
     let failed = sanitize(
-        &[
-            "--rules",
-            &rules,
-            "--url",
-            "/v2/users",
-            "--output",
-            &target_arg,
-        ],
+        &output_args(&rules, &target_arg),
         &secrets(),
         b"{\"users\":[",
     );
@@ -298,14 +296,7 @@ fn output_file_is_replaced_only_on_success() {
         "previous"
     );
     let ok = sanitize(
-        &[
-            "--rules",
-            &rules,
-            "--url",
-            "/v2/users",
-            "--output",
-            &target_arg,
-        ],
+        &output_args(&rules, &target_arg),
         &secrets(),
         br#"{"page_size":30}"#,
     );
@@ -321,6 +312,25 @@ fn output_file_is_replaced_only_on_success() {
         .map(|e| e.file_name())
         .collect();
     assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn output_file_keeps_its_mode_and_a_new_one_is_readable_by_others() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let rules = zoom_rules();
+    let existing = dir.path().join("existing.json");
+    std::fs::write(&existing, "previous").expect("existing output");
+    std::fs::set_permissions(&existing, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+    for (target, mode) in [(existing, 0o640), (dir.path().join("new.json"), 0o644)] {
+        let target_arg = target.display().to_string();
+        let args = output_args(&rules, &target_arg);
+        let ok = sanitize(&args, &secrets(), br#"{"page_size":30}"#);
+        assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
+        let written = std::fs::metadata(&target).expect("written").permissions();
+        assert_eq!(written.mode() & 0o777, mode, "{target_arg}");
+    }
 }
 
 #[test]

@@ -112,7 +112,7 @@ impl Spool {
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        let tmp = tempfile::NamedTempFile::new_in(dir)
+        let tmp = crate::files::temp_in(dir)
             .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
         Ok(Spool::File(tmp, path.to_owned()))
     }
@@ -133,6 +133,8 @@ impl Spool {
             }
             Spool::File(f, path) => {
                 f.as_file().sync_all()?;
+                crate::files::take_permissions(f.as_file(), &path)
+                    .with_context(|| format!("writing {}", path.display()))?;
                 f.persist(&path)
                     .with_context(|| format!("writing {}", path.display()))?;
             }

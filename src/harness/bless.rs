@@ -31,33 +31,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
         _ => Path::new("."),
     };
     std::fs::create_dir_all(dir)?;
-    let permissions = match std::fs::metadata(path) {
-        Ok(m) => Some(m.permissions()),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-        Err(e) => return Err(e),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".psoxy-rules-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
+    let mut tmp = crate::files::temp_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
-    match permissions {
-        Some(p) => tmp.as_file().set_permissions(p)?,
-        None => set_default_permissions(tmp.as_file())?,
-    }
+    crate::files::take_permissions(tmp.as_file(), path)?;
     tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
-}
-
-#[cfg(unix)]
-fn set_default_permissions(file: &std::fs::File) -> io::Result<()> {
-    use std::os::unix::fs::PermissionsExt as _;
-    file.set_permissions(std::fs::Permissions::from_mode(0o644))
-}
-
-#[cfg(not(unix))]
-fn set_default_permissions(_file: &std::fs::File) -> io::Result<()> {
     Ok(())
 }
 
