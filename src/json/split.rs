@@ -330,6 +330,43 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn segments_start_where_the_parser_places_them_in_any_stream(
+            parts in proptest::collection::vec(
+                (
+                    proptest::sample::select(vec!["{}", "[1]", "\"é\"", "{\"a\":\"\\r\"}", "7", "\"\\\"\""]),
+                    proptest::sample::select(vec!["", " ", "\n", "\r", "\r\n", "\n\r", "\t\r\r\n"]),
+                ),
+                1..12,
+            ),
+            bom in proptest::bool::ANY,
+            capacity in 1usize..9,
+            target in 1usize..16,
+        ) {
+            let mut input = String::from(if bom { "\u{feff}" } else { "" });
+            for (value, space) in &parts {
+                input.push_str(value);
+                input.push_str(space);
+            }
+            let reader = io::BufReader::with_capacity(capacity, input.as_bytes());
+            let segs: Vec<Segment> = Splitter::new(reader, target)
+                .collect::<io::Result<_>>()
+                .expect("in-memory reads succeed");
+            let mut joined = Vec::new();
+            for s in &segs {
+                let (line, column) = crate::json::line_column(&input, s.offset);
+                proptest::prop_assert_eq!(
+                    (s.lines_before + 1, s.column_before + 1),
+                    (line as usize, column as usize),
+                    "{:?} at {}", input, s.offset
+                );
+                joined.extend_from_slice(&s.bytes);
+            }
+            proptest::prop_assert_eq!(joined, input.as_bytes());
+        }
+    }
+
     #[test]
     fn escapes_split_across_reads_are_followed() {
         let input = r#"{"a":"x\"}"} {"b":"y\\"} "c""#;
