@@ -358,3 +358,32 @@ fn ndjson_on_several_threads_keeps_input_order() {
     assert_eq!(one.stdout, four.stdout);
     assert_eq!(memchr::memchr_iter(b'\n', &one.stdout).count(), 19_999);
 }
+
+#[test]
+fn a_reader_that_stops_reading_ends_the_command_quietly() {
+    // More than a pipe holds, so the command is still writing when the reader goes away.
+    let mut body = String::from(r#"{"users":["#);
+    for i in 0..20_000 {
+        if i > 0 {
+            body.push(',');
+        }
+        let _ = write!(body, r#"{{"email":"u{i}@acme.com","type":1}}"#);
+    }
+    body.push_str("]}");
+    let input = tempfile::NamedTempFile::new().expect("temp file");
+    std::fs::write(input.path(), &body).expect("body written");
+    let rules = zoom_rules();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_psoxy-rules"))
+        .args(["sanitize", "--rules", &rules, "--url", "/v2/users"])
+        .arg(input.path())
+        .env_clear()
+        .envs(secrets())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("the binary finishes");
+    assert_eq!(out.status.code(), Some(141), "{}", text(&out.stderr));
+    assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
+}
