@@ -131,7 +131,8 @@ impl<R: BufRead> Splitter<R> {
             bytes,
         };
         // Lines end as the parser ends them: at LF, CR LF or a lone CR. A segment never ends
-        // between a CR and its LF (see `scan`), so a CR at its end is a lone one.
+        // between a CR and its LF (see `next_segment` and `scan`), so a CR at its end is a lone
+        // one.
         let bytes = &segment.bytes;
         let mut line_start = None;
         for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
