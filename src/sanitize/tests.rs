@@ -391,6 +391,14 @@ fn emails(prefix: &str, n: usize) -> String {
     format!("[{}]", items.join(","))
 }
 
+/// `"b0":[…],"b1":[…],…`: `n` members, each an array of 1,100 [`emails`].
+fn email_arrays(n: usize) -> String {
+    let members: Vec<String> = (0..n)
+        .map(|k| format!(r#""b{k}":{}"#, emails(&format!("B{k}"), 1100)))
+        .collect();
+    members.join(",")
+}
+
 /// Compact output of the whole body, and of the body streamed on two threads, each equal to
 /// the naive engine's.
 fn assert_same_as_naive(yaml: &str, url: &str, body: &str) -> String {
@@ -462,13 +470,10 @@ endpoints:
         jsonPaths:
           - "$.a[*].e"
 "#;
-    let rest: Vec<String> = (0..3)
-        .map(|k| format!(r#""b{k}":{}"#, emails(&format!("B{k}"), 1100)))
-        .collect();
     let body = format!(
         r#"{{"first":{},"rest":{{{}}},"a":{}}}"#,
         emails("F", 1200),
-        rest.join(","),
+        email_arrays(3),
         emails("A", 1300)
     );
     let out = assert_same_as_naive(yaml, "/x", &body);
@@ -495,13 +500,10 @@ endpoints:
         jsonPaths:
           - "$.rest[?(@.b0)].flag"
 "#;
-    let rest: Vec<String> = (0..10)
-        .map(|k| format!(r#""b{k}":{}"#, emails(&format!("B{k}"), 1100)))
-        .collect();
     let body = format!(
         r#"{{"first":{},"rest":{{"flag":"f",{}}}}}"#,
         emails("F", 1200),
-        rest.join(",")
+        email_arrays(10)
     );
     let out = assert_same_as_naive(yaml, "/x", &body);
     assert_eq!(out.matches("\"t~").count(), 1200 + 11_000 + 1);
