@@ -3,7 +3,7 @@
 
 use std::fs::File;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use tempfile::NamedTempFile;
 
@@ -22,6 +22,33 @@ pub(crate) fn take_permissions(tmp: &File, path: &Path) -> io::Result<()> {
         Ok(m) => tmp.set_permissions(m.permissions()),
         Err(e) if e.kind() == io::ErrorKind::NotFound => set_default_permissions(tmp),
         Err(e) => Err(e),
+    }
+}
+
+/// The file that writing to `path` should replace: `path` itself, or the file a symbolic link
+/// there points to (followed through further links, even to a file that does not exist yet).
+pub(crate) fn through_links(path: &Path) -> PathBuf {
+    let mut path = path.to_owned();
+    // A bound on the links followed, as the system puts on opening one.
+    for _ in 0..40 {
+        match std::fs::read_link(&path) {
+            Ok(target) => {
+                path = match path.parent() {
+                    Some(dir) => dir.join(target),
+                    None => target,
+                };
+            }
+            Err(_) => break,
+        }
+    }
+    path
+}
+
+/// The system's reason for `e`, without the temporary file's name that some errors carry.
+pub(crate) fn plain_error(e: &io::Error) -> io::Error {
+    match e.raw_os_error() {
+        Some(code) => io::Error::from_raw_os_error(code),
+        None => io::Error::from(e.kind()),
     }
 }
 

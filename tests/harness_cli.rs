@@ -707,3 +707,108 @@ fn report_of_leaking_rules_as_annotations() {
     std::fs::write(set.sanitized("stale.json"), "{ }\n").expect("written");
     insta::assert_snapshot!("leaks_github", stdout(&set.test(&["--format", "github"])));
 }
+
+#[cfg(unix)]
+#[test]
+fn bless_writes_nothing_when_a_sanitized_file_is_a_link_or_a_folder() {
+    let set = Set::zoom();
+    let rules = set.read(RULES);
+    // A sanitized file that links to the rules, one that is a folder, and one that is missing.
+    std::fs::remove_file(set.path(LIST_USERS)).expect("removed");
+    std::os::unix::fs::symlink(
+        "../../../example-rules/zoom/zoom.yaml",
+        set.path(LIST_USERS),
+    )
+    .expect("linked");
+    let folder = set.sanitized("user-recordings.json");
+    std::fs::remove_file(&folder).expect("removed");
+    std::fs::create_dir(&folder).expect("folder");
+    let missing = set.sanitized("past-meeting-instances.json");
+    std::fs::remove_file(&missing).expect("removed");
+
+    let out = set.test(&["--bless"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains(&format!(
+            "{LIST_USERS}: error[H042]: the sanitized file is a symbolic link; it is not written"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "sanitized/user-recordings.json: error[H042]: the sanitized file is a folder; it is \
+             not written"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "error[H041]: --bless is refused because 2 sanitized files cannot be written; \
+             nothing was written"
+        ),
+        "{text}"
+    );
+    assert_eq!(set.read(RULES), rules);
+    assert!(
+        !missing.exists(),
+        "nothing is written when one target is unfit"
+    );
+    assert!(
+        std::fs::symlink_metadata(set.path(LIST_USERS))
+            .expect("exists")
+            .file_type()
+            .is_symlink()
+    );
+    // Without --bless, the folder is named as what it is.
+    assert!(
+        stdout(&set.test(&[])).contains("error[H012]: the sanitized file is a folder, not a file"),
+    );
+}
+
+#[test]
+fn a_sanitized_file_naming_an_input_is_refused_before_anything_runs() {
+    let set = Set::zoom();
+    let rules = set.read(RULES);
+    set.edit(
+        CASES,
+        "original: list-users.json",
+        "original: list-users.json\n    sanitized: ../../example-rules/zoom/zoom.yaml",
+    );
+    for args in [&[][..], &["--bless"][..]] {
+        let out = set.test(args);
+        let text = stdout(&out);
+        assert_eq!(out.status.code(), Some(2), "{text}");
+        assert!(
+            text.contains("error[H004]: the sanitized file is the rules file"),
+            "{text}"
+        );
+        assert!(!text.contains("wrote "), "{text}");
+    }
+    assert_eq!(set.read(RULES), rules);
+}
+
+#[cfg(unix)]
+#[test]
+fn bless_does_not_follow_a_linked_folder_out_of_the_set() {
+    let set = Set::zoom();
+    let outside = tempfile::tempdir().expect("temp dir");
+    let sanitized = set.path("api-response-examples/zoom/sanitized");
+    std::fs::remove_dir_all(&sanitized).expect("removed");
+    std::os::unix::fs::symlink(outside.path(), &sanitized).expect("linked");
+    let out = set.test(&["--bless"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains(
+            "error[H042]: the sanitized file leads outside the case file's folder through a \
+             symbolic link; it is not written"
+        ),
+        "{text}"
+    );
+    assert_eq!(
+        std::fs::read_dir(outside.path()).expect("listable").count(),
+        0,
+        "nothing is written outside"
+    );
+}

@@ -333,6 +333,67 @@ fn output_file_keeps_its_mode_and_a_new_one_is_readable_by_others() {
     }
 }
 
+#[cfg(unix)]
+#[test]
+fn output_through_a_link_replaces_the_linked_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let rules = zoom_rules();
+    let real = dir.path().join("real.json");
+    std::fs::write(&real, "previous").expect("existing output");
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink("real.json", &link).expect("linked");
+    let link_arg = link.display().to_string();
+    let ok = sanitize(
+        &output_args(&rules, &link_arg),
+        &secrets(),
+        br#"{"page_size":30}"#,
+    );
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .expect("still there")
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(
+        std::fs::read_to_string(&real).expect("written"),
+        r#"{"page_size":30}"#
+    );
+}
+
+#[test]
+fn output_that_cannot_be_written_says_why_in_one_line() {
+    let dir = tempfile::Builder::new()
+        .prefix("out")
+        .tempdir()
+        .expect("temp dir");
+    let rules = zoom_rules();
+    let folder = dir.path().display().to_string();
+    let missing = dir.path().join("no/out.json").display().to_string();
+    let missing_reason = format!(
+        "the folder {} does not exist",
+        dir.path().join("no").display()
+    );
+    for (target, reason) in [
+        (folder.as_str(), "it is a folder"),
+        (missing.as_str(), missing_reason.as_str()),
+    ] {
+        let out = sanitize(
+            &output_args(&rules, target),
+            &secrets(),
+            br#"{"page_size":30}"#,
+        );
+        assert_eq!(out.status.code(), Some(2), "{target}");
+        let err = text(&out.stderr);
+        assert!(
+            err.starts_with(&format!("psoxy-rules: cannot write {target}: {reason}")),
+            "{err}"
+        );
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(!err.contains(".tmp"), "{err}");
+    }
+}
+
 #[test]
 fn ndjson_on_several_threads_keeps_input_order() {
     let rules = zoom_rules();

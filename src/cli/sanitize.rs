@@ -107,14 +107,32 @@ enum Spool {
 }
 
 impl Spool {
+    /// A temporary file beside `path`, or beside the file it links to, as a shell's `>` would
+    /// write through the link.
     fn file_beside(path: &Path) -> anyhow::Result<Spool> {
+        let path = crate::files::through_links(path);
+        if path.is_dir() {
+            anyhow::bail!("cannot write {}: it is a folder", path.display());
+        }
         let dir = path
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        let tmp = crate::files::temp_in(dir)
-            .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
-        Ok(Spool::File(tmp, path.to_owned()))
+        if !dir.is_dir() {
+            anyhow::bail!(
+                "cannot write {}: the folder {} does not exist",
+                path.display(),
+                dir.display()
+            );
+        }
+        let tmp = crate::files::temp_in(dir).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot write {}: {}",
+                path.display(),
+                crate::files::plain_error(&e)
+            )
+        })?;
+        Ok(Spool::File(tmp, path))
     }
 
     fn writer(&mut self) -> &mut dyn Write {
@@ -135,8 +153,13 @@ impl Spool {
                 f.as_file().sync_all()?;
                 crate::files::take_permissions(f.as_file(), &path)
                     .with_context(|| format!("writing {}", path.display()))?;
-                f.persist(&path)
-                    .with_context(|| format!("writing {}", path.display()))?;
+                f.persist(&path).map_err(|e| {
+                    anyhow::anyhow!(
+                        "cannot write {}: {}",
+                        path.display(),
+                        crate::files::plain_error(&e.error)
+                    )
+                })?;
             }
         }
         Ok(())

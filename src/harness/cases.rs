@@ -251,6 +251,17 @@ pub fn load_str(path: &Path, text: String) -> Result<CaseFile, Vec<Diagnostic>> 
             .collect::<Vec<_>>()
     };
     let file_allowances = allowances(&doc.allowed_leaks, &mut findings);
+    let rules = join(dir, &doc.rules.value);
+    let inputs = Inputs {
+        folder: normalize(dir),
+        case_file: normalize(path),
+        rules: &rules,
+        originals: doc
+            .cases
+            .iter()
+            .map(|c| (join(dir, &c.value.original.value), at(&c.referenced)))
+            .collect(),
+    };
     let mut cases = Vec::with_capacity(doc.cases.len());
     for case in &doc.cases {
         let c = &case.value;
@@ -271,16 +282,19 @@ pub fn load_str(path: &Path, text: String) -> Result<CaseFile, Vec<Diagnostic>> 
             Some(s) => join(dir, &s.value),
             None => join(&dir.join("sanitized"), &c.original.value),
         };
-        if sanitized == original {
-            // `--bless` would overwrite the original with its sanitized form.
+        // `--bless` writes the sanitized file: it must not be an input, nor leave the folder.
+        if let Some(problem) = inputs.unfit_target(&sanitized, &original) {
             findings.push(
                 Code::InvalidValue
-                    .diag("the sanitized file is the original itself")
+                    .diag(format!("the sanitized file {problem}"))
                     .at(at(c
                         .sanitized
                         .as_ref()
                         .map_or(&c.original.referenced, |s| &s.referenced)))
-                    .with_help("name a file under `sanitized/`, or leave `sanitized:` out"),
+                    .with_help(
+                        "name a new file under `sanitized/` in this folder, or leave \
+                         `sanitized:` out",
+                    ),
             );
             continue;
         }
@@ -303,7 +317,7 @@ pub fn load_str(path: &Path, text: String) -> Result<CaseFile, Vec<Diagnostic>> 
     };
     Ok(CaseFile {
         path: path.to_owned(),
-        rules: join(dir, &doc.rules.value),
+        rules,
         rules_location: at(&doc.rules.referenced),
         salt: secret(&doc.salt, DEFAULT_SALT),
         encryption_key: secret(&doc.encryption_key, DEFAULT_ENCRYPTION_KEY),
@@ -311,6 +325,42 @@ pub fn load_str(path: &Path, text: String) -> Result<CaseFile, Vec<Diagnostic>> 
         cases,
         text,
     })
+}
+
+/// The files a case file reads, which a sanitized file must not replace, and the folder that
+/// sanitized files must stay in.
+struct Inputs<'a> {
+    folder: PathBuf,
+    case_file: PathBuf,
+    rules: &'a Path,
+    originals: Vec<(PathBuf, Location)>,
+}
+
+impl Inputs<'_> {
+    /// Why `sanitized`, the target of the case reading `original`, cannot be written, if it
+    /// cannot. Paths are compared as written, after `.` and `..`; `--bless` checks the files
+    /// themselves again before it writes.
+    fn unfit_target(&self, sanitized: &Path, original: &Path) -> Option<String> {
+        if sanitized == original {
+            return Some("is the original itself".to_owned());
+        }
+        if sanitized == self.case_file {
+            return Some("is this case file".to_owned());
+        }
+        if sanitized == self.rules {
+            return Some("is the rules file".to_owned());
+        }
+        if let Some((_, place)) = self.originals.iter().find(|(o, _)| o == sanitized) {
+            return Some(format!("is the original of the case at {place}"));
+        }
+        let inside = if self.folder == Path::new(".") {
+            sanitized.is_relative()
+                && !matches!(sanitized.components().next(), Some(Component::ParentDir))
+        } else {
+            sanitized.starts_with(&self.folder)
+        };
+        (!inside).then(|| "is outside the case file's folder".to_owned())
+    }
 }
 
 /// `METHOD URL`: a method of ASCII letters, white space, and a URL that is not empty.
@@ -547,6 +597,69 @@ mod tests {
         .expect_err("refused");
         assert_eq!(e[0].code, "H004");
         assert_eq!(place(&e[0]), "set/cases.yaml:5:16");
+    }
+
+    #[test]
+    fn sanitized_file_must_not_replace_an_input() {
+        let text = |target: &str| {
+            format!(
+                "rules: ../r.yaml\ncases:\n  - request: GET /x\n    original: o.json\n  \
+                 - request: GET /y\n    original: p.json\n    sanitized: {target}\n"
+            )
+        };
+        for (target, message) in [
+            ("../r.yaml", "the sanitized file is the rules file"),
+            ("cases.yaml", "the sanitized file is this case file"),
+            (
+                "./o.json",
+                "the sanitized file is the original of the case at set/cases.yaml:3:5",
+            ),
+        ] {
+            let e = load_text(&text(target)).expect_err(target);
+            assert_eq!(e.len(), 1, "{target}: {e:?}");
+            assert_eq!(e[0].code, "H004");
+            assert_eq!(e[0].message, message);
+            assert_eq!(place(&e[0]), "set/cases.yaml:7:16");
+        }
+    }
+
+    #[test]
+    fn sanitized_file_must_stay_in_the_folder() {
+        for target in [
+            "/tmp/out.json",
+            "../out.json",
+            "sanitized/../../set2/o.json",
+        ] {
+            let e = load_text(&format!(
+                "rules: r.yaml\ncases:\n  - request: GET /x\n    original: o.json\n    \
+                 sanitized: {target}\n"
+            ))
+            .expect_err(target);
+            assert_eq!(
+                e[0].message,
+                "the sanitized file is outside the case file's folder"
+            );
+        }
+        // The default `sanitized/<original>` of an original outside the folder is outside too.
+        let e =
+            load_text("rules: r.yaml\ncases:\n  - request: GET /x\n    original: ../../o.json\n")
+                .expect_err("outside");
+        assert_eq!(place(&e[0]), "set/cases.yaml:4:15");
+        // A case file in the working folder keeps relative targets below it.
+        let f = load_str(
+            Path::new("cases.yaml"),
+            "rules: r.yaml\ncases:\n  - request: GET /x\n    original: o.json\n".to_owned(),
+        )
+        .expect("loads");
+        assert_eq!(f.cases[0].sanitized, PathBuf::from("sanitized/o.json"));
+        let e = load_str(
+            Path::new("cases.yaml"),
+            "rules: r.yaml\ncases:\n  - request: GET /x\n    original: o.json\n    \
+             sanitized: ../o.json\n"
+                .to_owned(),
+        )
+        .expect_err("outside");
+        assert_eq!(e[0].code, "H004");
     }
 
     #[test]

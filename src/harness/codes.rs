@@ -14,7 +14,7 @@ macro_rules! codes {
         /// | H001 | error | 2 | a case file or PATH cannot be read (missing, too large, not UTF-8) |
         /// | H002 | error | 2 | a folder holds no `cases.yaml` |
         /// | H003 | error | 2 | a case file that does not fit the format (YAML syntax, unknown key, wrong type, missing key) |
-        /// | H004 | error | 2 | a `request` that is not `METHOD URL`, or an `allowedLeaks` entry that is not a JSON Pointer |
+        /// | H004 | error | 2 | a `request` that is not `METHOD URL`, an `allowedLeaks` entry that is not a JSON Pointer, or a `sanitized` file outside the folder or naming an input |
         /// | H005 | error | 2 | the rules file of a case file does not load |
         /// | H006 | error | 2 | an original response that cannot be read |
         /// | H007 | error | 1 | a response the rules cannot sanitize (invalid JSON, a transform that fails) |
@@ -32,7 +32,7 @@ macro_rules! codes {
         /// | H033 | warning | 1 with `--strict` | an `allowedLeaks` pointer where nothing leaks |
         /// | H040 | error | 2 | `--bless` while `CI` is set |
         /// | H041 | error | 1 | `--bless` refused because of leaks, conflicting outputs or unusable input |
-        /// | H042 | error | 2 | a sanitized file cannot be written |
+        /// | H042 | error | 2 | a sanitized file cannot be written (a link, a folder, an input, outside the set) |
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum Code {
@@ -73,7 +73,8 @@ codes! {
     NoCaseFiles = "H002", Error, true;
     /// A case file that does not fit the format.
     CaseFormat = "H003", Error, true;
-    /// A `request` that is not `METHOD URL`, or an `allowedLeaks` entry that is not a pointer.
+    /// A `request` that is not `METHOD URL`, an `allowedLeaks` entry that is not a pointer, or
+    /// a `sanitized` file that `--bless` must not write.
     InvalidValue = "H004", Error, true;
     /// The rules file of a case file does not load.
     RulesUnusable = "H005", Error, true;

@@ -198,7 +198,8 @@ enum Committed {
     /// Its text, with line breaks made LF and trimmed (harness spec §5).
     Text(String),
     Missing,
-    Unreadable,
+    /// Why it cannot be compared.
+    Unreadable(&'static str),
 }
 
 /// Replays every case file under `paths` and checks the example set.
@@ -296,7 +297,14 @@ pub fn run(paths: &[PathBuf], options: &Options) -> Report {
     }
 
     if options.bless {
-        bless(&mut work, &mut report, *options, conflicts, &file_findings);
+        bless(
+            &mut work,
+            &mut report,
+            *options,
+            conflicts,
+            &files,
+            &file_findings,
+        );
     }
 
     // Assemble, in case-file order (failed loads first would reorder; keep discovery order).
@@ -317,13 +325,16 @@ pub fn run(paths: &[PathBuf], options: &Options) -> Report {
 }
 
 fn read_committed(path: &Path) -> Committed {
+    if path.is_dir() {
+        return Committed::Unreadable("is a folder, not a file");
+    }
     match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => Committed::Text(golden(&text).into_owned()),
-            Err(_) => Committed::Unreadable,
+            Err(_) => Committed::Unreadable("is not UTF-8 text"),
         },
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Committed::Missing,
-        Err(_) => Committed::Unreadable,
+        Err(_) => Committed::Unreadable("cannot be read"),
     }
 }
 
@@ -513,9 +524,9 @@ fn compare(work: &mut [Work], blessing: bool) {
                         "run `psoxy-rules test --bless` to create it, then review and commit it",
                     ),
             ),
-            Committed::Unreadable => w.findings.push(
+            Committed::Unreadable(why) => w.findings.push(
                 Code::SanitizedUnreadable
-                    .diag("the sanitized file cannot be read as UTF-8 text")
+                    .diag(format!("the sanitized file {why}"))
                     .at(Location::File { file: sanitized }),
             ),
             Committed::Text(expected) => {
@@ -593,6 +604,7 @@ fn bless(
     report: &mut Report,
     options: Options,
     conflicts: usize,
+    files: &[CaseFile],
     file_findings: &[Vec<Diagnostic>],
 ) {
     if options.ci {
@@ -637,20 +649,52 @@ fn bless(
         );
         return;
     }
+    let is_stale = |w: &Work| {
+        w.replay.is_some()
+            && w.findings.iter().any(|d| {
+                matches!(
+                    Code::of(d),
+                    Some(Code::Mismatch | Code::MissingSanitized | Code::SanitizedUnreadable)
+                )
+            })
+    };
+    // Every target is checked before the first is written, so a refusal writes nothing.
+    let inputs = Targets::new(files);
+    let mut unfit: BTreeSet<PathBuf> = BTreeSet::new();
+    for w in work.iter_mut().filter(|w| is_stale(w)) {
+        if let Some(problem) = inputs.unfit(&w.case.sanitized, &files[w.file].path) {
+            unfit.insert(w.case.sanitized.clone());
+            w.findings.push(
+                Code::WriteFailed
+                    .diag(format!("the sanitized file {problem}; it is not written"))
+                    .at(Location::File {
+                        file: w.case.sanitized.display().to_string(),
+                    })
+                    .with_help("name a regular file under `sanitized/` in the case file's folder"),
+            );
+        }
+    }
+    if !unfit.is_empty() {
+        report.findings.push(
+            Code::BlessRefused
+                .diag(format!(
+                    "--bless is refused because {} sanitized file{} cannot be written; \
+                     nothing was written",
+                    unfit.len(),
+                    if unfit.len() == 1 { "" } else { "s" }
+                ))
+                .with_help("fix the findings above, then run `psoxy-rules test --bless` again"),
+        );
+        return;
+    }
     let mut done: BTreeSet<PathBuf> = BTreeSet::new();
     for w in work.iter_mut() {
+        if !is_stale(w) {
+            continue;
+        }
         let Some(r) = &w.replay else {
             continue;
         };
-        let stale = w.findings.iter().any(|d| {
-            matches!(
-                Code::of(d),
-                Some(Code::Mismatch | Code::MissingSanitized | Code::SanitizedUnreadable)
-            )
-        });
-        if !stale {
-            continue;
-        }
         let path = w.case.sanitized.clone();
         if done.contains(&path) {
             w.written = true;
@@ -679,6 +723,77 @@ fn bless(
                 Some(Code::Mismatch | Code::MissingSanitized | Code::SanitizedUnreadable)
             )
         });
+    }
+}
+
+/// The files a run reads, as the file system resolves them, which `--bless` must not replace.
+struct Targets {
+    inputs: BTreeSet<FileId>,
+}
+
+/// What makes two paths the same file: the device and inode on Unix (hard links included),
+/// the resolved path elsewhere.
+#[cfg(unix)]
+type FileId = (u64, u64);
+#[cfg(not(unix))]
+type FileId = PathBuf;
+
+#[cfg(unix)]
+fn file_id(path: &Path) -> Option<FileId> {
+    use std::os::unix::fs::MetadataExt as _;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_id(path: &Path) -> Option<FileId> {
+    std::fs::canonicalize(path).ok()
+}
+
+impl Targets {
+    fn new(files: &[CaseFile]) -> Targets {
+        let inputs = files
+            .iter()
+            .flat_map(|f| {
+                [f.path.clone(), f.rules.clone()]
+                    .into_iter()
+                    .chain(f.cases.iter().map(|c| c.original.clone()))
+            })
+            .filter_map(|p| file_id(&p))
+            .collect();
+        Targets { inputs }
+    }
+
+    /// Why `target`, a sanitized file of the case file `case_file`, cannot be written, if it
+    /// cannot: a link, a folder, an input of the run, or a place outside the case file's folder
+    /// reached through a link.
+    fn unfit(&self, target: &Path, case_file: &Path) -> Option<String> {
+        if let Ok(m) = std::fs::symlink_metadata(target) {
+            if m.file_type().is_symlink() {
+                return Some("is a symbolic link".to_owned());
+            }
+            if m.is_dir() {
+                return Some("is a folder".to_owned());
+            }
+        }
+        if file_id(target).is_some_and(|id| self.inputs.contains(&id)) {
+            return Some("is a file this run reads (a case file, rules or original)".to_owned());
+        }
+        // The deepest folder of the target that exists must still be in the case file's folder.
+        let folder = case_file.parent().filter(|d| !d.as_os_str().is_empty());
+        let folder = std::fs::canonicalize(folder.unwrap_or(Path::new("."))).ok()?;
+        let real = target
+            .ancestors()
+            .skip(1)
+            .map(|a| {
+                if a.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    a
+                }
+            })
+            .find_map(|a| std::fs::canonicalize(a).ok())?;
+        (!real.starts_with(&folder))
+            .then(|| "leads outside the case file's folder through a symbolic link".to_owned())
     }
 }
 
