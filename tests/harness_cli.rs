@@ -505,13 +505,17 @@ fn allowed_leak_is_not_reported() {
 #[test]
 fn allowance_where_nothing_leaks_is_a_warning() {
     let dir = contact_set("/support, /name");
+    let warning = "cases.yaml:5:30: warning[H033]: nothing leaks at `/name`";
     let out = test_in(dir.path(), &["cases.yaml", "--strict"], &[]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
-    assert!(
-        text.contains("cases.yaml:5:30: warning[H033]: nothing leaks at `/name`"),
-        "{text}"
-    );
+    assert!(text.contains(warning), "{text}");
+    // Without --strict the case passes, and its warning is still shown and counted.
+    let out = test_in(dir.path(), &["cases.yaml"], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains(warning), "{text}");
+    assert!(text.ends_with("1 passed, 0 failed (1 warning)\n"), "{text}");
 }
 
 #[test]
@@ -810,5 +814,21 @@ fn bless_does_not_follow_a_linked_folder_out_of_the_set() {
         std::fs::read_dir(outside.path()).expect("listable").count(),
         0,
         "nothing is written outside"
+    );
+}
+
+#[test]
+fn a_committed_file_that_is_not_json_is_named_as_such() {
+    let set = Set::zoom();
+    let text = set.read(LIST_USERS);
+    set.write(LIST_USERS, &text.replacen('}', "", 1));
+    let out = set.test(&[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(
+            "differs from the committed file, which is not valid JSON: expected an object key"
+        ),
+        "{text}"
     );
 }

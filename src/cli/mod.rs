@@ -146,7 +146,7 @@ pub enum EngineArg {
 pub enum FormatArg {
     /// `FILE:LINE:COL: error[CODE]: message` with a source excerpt.
     Human,
-    /// A JSON array of findings.
+    /// JSON: `validate` prints an array of findings, `test` one report object.
     Json,
     /// GitHub Actions annotations.
     Github,

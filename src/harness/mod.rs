@@ -533,20 +533,25 @@ fn compare(work: &mut [Work], blessing: bool) {
                 let actual = String::from_utf8_lossy(&r.output);
                 let actual = golden(&actual);
                 if *expected != actual {
-                    let changes = match (parse_value(expected), parse_value(&actual)) {
-                        (Ok(e), Ok(a)) => diff::structural_diff(&e, &a),
-                        _ => Vec::new(),
-                    };
-                    let count = changes.len();
-                    let mut d = Code::Mismatch
-                        .diag(format!(
-                            "the output of `{}` differs from the committed file{}",
-                            w.case.request(),
-                            match count {
+                    let (changes, how) = match (parse_value(expected), parse_value(&actual)) {
+                        (Ok(e), Ok(a)) => {
+                            let changes = diff::structural_diff(&e, &a);
+                            let how = match changes.len() {
                                 0 => " (in formatting)".to_owned(),
                                 1 => " (1 change)".to_owned(),
                                 n => format!(" ({n} changes)"),
-                            }
+                            };
+                            (changes, how)
+                        }
+                        (Err(e), _) => {
+                            (Vec::new(), format!(", which is not valid JSON: {}", e.kind))
+                        }
+                        (Ok(_), Err(_)) => (Vec::new(), String::new()),
+                    };
+                    let mut d = Code::Mismatch
+                        .diag(format!(
+                            "the output of `{}` differs from the committed file{how}",
+                            w.case.request(),
                         ))
                         .at(Location::File { file: sanitized });
                     if !blessing {

@@ -74,10 +74,17 @@ impl Paint {
 /// The summary line: `N passed, M failed`, then what else happened, if anything.
 pub fn summary(report: &Report) -> String {
     let mut line = format!("{} passed, {} failed", report.passed(), report.failed());
+    // A failed case counts once, as failed; what a passing case notes (warnings) is counted.
     let set_findings: Vec<&Diagnostic> = report
         .findings
         .iter()
         .chain(report.case_files.iter().flat_map(|f| &f.findings))
+        .chain(
+            report
+                .cases()
+                .filter(|c| c.outcome != Outcome::Failed)
+                .flat_map(|c| &c.findings),
+        )
         .collect();
     let errors = set_findings.iter().filter(|d| d.is_error()).count();
     let warnings = set_findings.len() - errors;
@@ -108,6 +115,11 @@ pub fn render_human(report: &Report, paint: Paint) -> String {
         for case in &file.cases {
             if case.outcome == Outcome::Failed {
                 render_case(report, case, paint, &mut out);
+            } else {
+                for d in &case.findings {
+                    out.push_str(&finding(report, d));
+                    out.push('\n');
+                }
             }
         }
         for d in &file.findings {
