@@ -233,12 +233,35 @@ pub fn required_prefix(endpoint: &Endpoint) -> Option<String> {
             (!run.is_empty()).then_some(run)
         }
         (None, Some(template)) => {
-            let prefix = template.split('{').next().unwrap_or_default();
+            let template = template.as_str();
+            let (mut prefix, rest) = match template.find('{') {
+                Some(i) => (template[..i].to_owned(), &template[i..]),
+                None => (template.to_owned(), ""),
+            };
+            // A `{` that does not start a parameter stays regex syntax (§5.2): a quantifier
+            // of the character before it, as in `/ab{0,1}c`.
+            if !rest.is_empty() && !starts_with_parameter(rest) {
+                prefix.pop();
+            }
             // `|` and `\` stay regex syntax in a template (§5.2).
-            (!prefix.is_empty() && !prefix.contains(['|', '\\'])).then(|| prefix.to_owned())
+            (!prefix.is_empty() && !prefix.contains(['|', '\\'])).then_some(prefix)
         }
         _ => None,
     }
+}
+
+/// Whether `text` starts with a template parameter, `{name}` or `{name?}` (§5.2).
+fn starts_with_parameter(text: &str) -> bool {
+    let Some(inner) = text.strip_prefix('{') else {
+        return false;
+    };
+    let name_len = inner
+        .bytes()
+        .enumerate()
+        .take_while(|&(i, b)| b.is_ascii_alphabetic() || (i > 0 && b.is_ascii_digit()))
+        .count();
+    let after = &inner[name_len..];
+    name_len > 0 && (after.starts_with('}') || after.starts_with("?}"))
 }
 
 /// Whether `text` starts with `prefix`, ignoring ASCII case as Java's CASE_INSENSITIVE does.
@@ -321,6 +344,19 @@ mod tests {
         assert_eq!(prefix("pathRegex: \"^/a|^/b\""), None);
         assert_eq!(prefix("pathRegex: \"(?i)/a\""), None);
         assert_eq!(prefix("pathTemplate: \"{id}/x\""), None);
+        // A quantifier in a template applies to the character before it.
+        assert_eq!(prefix("pathTemplate: \"/ab{0,1}c\"").as_deref(), Some("/a"));
+        assert_eq!(
+            prefix("pathTemplate: \"/v2/x{id?}\"").as_deref(),
+            Some("/v2/x")
+        );
+    }
+
+    #[test]
+    fn template_with_a_quantifier_matches_as_its_regex() {
+        let e = endpoint("pathTemplate: \"/ab{0,1}c\"");
+        assert_eq!(check(&e, "GET", "/ac"), Ok(()));
+        assert_eq!(check(&e, "GET", "/abc"), Ok(()));
     }
 
     #[test]

@@ -41,6 +41,15 @@ fn first_matching_endpoint_in_file_order_wins() {
 }
 
 #[test]
+fn a_template_quantifier_is_not_taken_as_a_required_prefix() {
+    // `{0,1}` is regex syntax in a template (§5.2): `/ab{0,1}c` allows `/ac`.
+    let s = sanitizer("endpoints:\n  - pathTemplate: \"/ab{0,1}c\"\n");
+    assert_eq!(s.select("GET", "/ac"), Ok(Selection::Endpoint(0)));
+    assert_eq!(s.select("GET", "/ABC"), Ok(Selection::Endpoint(0)));
+    assert!(s.select("GET", "/abbc").is_err());
+}
+
+#[test]
 fn allow_all_endpoints_passes_unmatched_bodies_through_byte_for_byte() {
     let s = sanitizer("allowAllEndpoints: true\nendpoints:\n  - pathTemplate: \"/a\"\n");
     assert_eq!(s.select("GET", "/b"), Ok(Selection::PassThrough));
