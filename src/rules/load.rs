@@ -524,6 +524,9 @@ impl FromNode for Transform {
             }),
             "hashIp" => TransformKind::HashIp,
             "encryptIp" => TransformKind::EncryptIp,
+            // The unknown kind is reported already; a stand-in keeps its paths checked, so
+            // that their mistakes show now rather than once the kind is fixed.
+            _ if !cx.strict => TransformKind::Redact,
             _ => return cx.fail(node, "a transform kind"),
         };
         let transform = Transform {
@@ -552,6 +555,10 @@ impl FromNode for Augment {
                 taxonomy: f.opt("taxonomy", cx),
                 hedge_words: f.opt("hedgeWords", cx),
                 constraint_words: f.opt("constraintWords", cx),
+            }),
+            // As for transforms: a stand-in keeps the paths of an unknown kind checked.
+            _ if !cx.strict => AugmentKind::TextDigest(TextDigestAugmentOptions {
+                keywords: f.get("keywords", cx).unwrap_or_default(),
             }),
             _ => return cx.fail(node, "an augment kind"),
         };
@@ -740,6 +747,43 @@ mod tests {
         let (rules, _) = ok(text);
         let defs = rules.definitions.expect("definitions");
         assert_eq!(&text[defs["User"].span.range()][..5], "User:");
+    }
+
+    #[test]
+    fn paths_of_an_unknown_kind_are_still_checked() {
+        let text = "endpoints:\n  - pathTemplate: /x\n    transforms:\n      - !<pseudonymise>\n        jsonPaths: [\"users[*].email\"]\n    augments:\n      - !<digest>\n        jsonPaths: [\"$.a[\"]\n";
+        assert_eq!(codes(text), ["R015", "P001", "R015", "P001"]);
+    }
+
+    #[test]
+    fn a_kind_without_options_is_one_finding() {
+        for (item, found) in [
+            ("!<redact>", "nothing"),
+            ("!<redact> []", "a list"),
+            ("!<redact> \"x\"", "a string"),
+        ] {
+            let text =
+                format!("endpoints:\n  - pathTemplate: /x\n    transforms:\n      - {item}\n");
+            let Err(d) = load_str("r.yaml", &text) else {
+                panic!("{item} loads");
+            };
+            assert_eq!(d.len(), 1, "{item}: {d:?}");
+            assert_eq!(d[0].code, "R013");
+            assert_eq!(
+                d[0].message,
+                format!(
+                    "the transform `!<redact>` has no options: it is followed by {found}, not a \
+                     mapping"
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn a_value_of_the_wrong_type_is_not_also_outside_the_enum() {
+        let text =
+            "endpoints:\n  - pathTemplate: /x\n    responseSchema:\n      type: [string, object]\n";
+        assert_eq!(codes(text), ["R013"]);
     }
 
     #[test]

@@ -277,15 +277,27 @@ pub(crate) fn validate(root: &Node, text: &str) -> Vec<(String, Problem)> {
         text,
         schema: &compiled.schema,
     };
+    // A value of the wrong type is not also reported as outside an enum.
+    let typed: Vec<&[Seg]> = leaves
+        .iter()
+        .filter(|l| matches!(l.kind, LeafKind::Type(_)))
+        .map(|l| l.path.as_slice())
+        .collect();
     for leaf in &leaves {
         if out.len() > MAX_FINDINGS {
             break;
         }
-        out.extend(
-            cx.explain(leaf)
-                .into_iter()
-                .map(|p| (leaf.path_string(), p)),
-        );
+        if matches!(leaf.kind, LeafKind::Enum(_)) && typed.contains(&leaf.path.as_slice()) {
+            continue;
+        }
+        for p in cx.explain(leaf) {
+            // The tag of a transform without options is meaningful; only its options are
+            // missing, which that finding says.
+            if p.code == Code::WrongType {
+                out.retain(|(_, q)| !(q.code == Code::UnexpectedTag && q.span == p.span));
+            }
+            out.push((leaf.path_string(), p));
+        }
     }
     out
 }
@@ -613,6 +625,9 @@ impl Explain<'_> {
                 vec![p]
             }
             LeafKind::Type(expected) => {
+                if let Some(p) = Self::kind_without_options(leaf, node) {
+                    return vec![p];
+                }
                 let span = node.map_or(head, |n| first_line(self.text, n.span));
                 if leaf.instance.is_null() && expected.iter().all(|t| *t == JsonType::Boolean) {
                     let mut p = problem(
@@ -626,11 +641,13 @@ impl Explain<'_> {
                     p.help = Some("write `true` or `false`, or remove the key".into());
                     return vec![p];
                 }
-                let wanted: Vec<String> = expected
-                    .iter()
-                    .filter(|t| **t != JsonType::Null)
-                    .map(|t| type_name(*t).to_owned())
-                    .collect();
+                let mut wanted: Vec<String> = Vec::new();
+                for t in expected.iter().filter(|t| **t != JsonType::Null) {
+                    let name = type_name(*t).to_owned();
+                    if !wanted.contains(&name) {
+                        wanted.push(name);
+                    }
+                }
                 let mut p = problem(
                     Code::WrongType,
                     span,
@@ -669,6 +686,42 @@ impl Explain<'_> {
             }
             LeafKind::Other(message) => vec![problem(Code::WrongType, head, message.clone())],
         }
+    }
+
+    /// A transform or augment written as a kind tag on something other than a mapping
+    /// (`- !<redact>` alone, or followed by a list): its options are missing, not its type.
+    fn kind_without_options(leaf: &Leaf, node: Option<&Node>) -> Option<Problem> {
+        let LeafKind::Type(expected) = &leaf.kind else {
+            return None;
+        };
+        let in_list = matches!(
+            leaf.path.iter().rev().nth(1),
+            Some(Seg::Key(k)) if k == "transforms" || k == "augments"
+        );
+        let tag = node?.tag.as_ref()?;
+        let TagKind::Local(name) = &tag.kind else {
+            return None;
+        };
+        if !in_list || !expected.iter().all(|t| *t == JsonType::Object) {
+            return None;
+        }
+        let what = Self::item_kind(leaf);
+        Some(Problem {
+            code: Code::WrongType,
+            span: tag.span,
+            message: format!(
+                "the {what} `!<{name}>` has no options: it is followed by {}, not a mapping",
+                if leaf.instance.is_null() {
+                    "nothing".to_owned()
+                } else {
+                    value_kind(&leaf.instance).to_string()
+                }
+            ),
+            help: Some(format!(
+                "write its options as a mapping after the tag, e.g. `- !<{name}>` then \
+                 `jsonPaths: [\"$.email\"]` indented below it"
+            )),
+        })
     }
 
     /// The key (or `[index]`) the leaf's instance is at.
