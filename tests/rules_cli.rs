@@ -112,7 +112,7 @@ const INVALID: &[(&str, &str, u32, u32)] = &[
     ("param-format.yaml", "R047", 7, 17),
     ("allow-all.yaml", "R048", 2, 20),
     ("no-json-paths.yaml", "R049", 5, 9),
-    ("untyped-container.yaml", "R050", 6, 9),
+    ("untyped-container.yaml", "R050", 5, 7),
     ("unknown-schema-type.yaml", "R051", 5, 13),
     ("ref-loop.yaml", "R053", 8, 11),
     ("bad-jsonpath.yaml", "P001", 8, 14),

@@ -211,14 +211,20 @@ impl Checker<'_> {
                             Some("name a template parameter, or remove this schema".to_owned()),
                         );
                     }
-                    (None, true) => {
+                    // A `pathRegex` decides alone, even beside a template (§5.5).
+                    (_, false) => {
                         self.push(
                             Code::NoEffect,
                             self.head(schema.span),
-                            "path parameter schemas apply only to `pathTemplate` endpoints",
-                            None,
+                            "path parameter schemas apply only to `pathTemplate` endpoints, \
+                             not to a `pathRegex`",
+                            Some(
+                                "match the value in the regex itself, or use a `pathTemplate`"
+                                    .into(),
+                            ),
                         );
                     }
+                    // A template that does not compile is reported on its own.
                     _ => {}
                 }
                 self.parameter_schema(schema);
@@ -696,18 +702,21 @@ impl Checker<'_> {
             && filter.reference.is_none()
             && filter.any_of.as_ref().is_none_or(Vec::is_empty)
             && filter.if_schema.is_none();
+        let container = if filter.properties.is_some() {
+            Some("properties")
+        } else if filter.items.is_some() {
+            Some("items")
+        } else {
+            None
+        };
         if untyped
             && role == FilterRole::Value
-            && let Some((key, span)) = filter
-                .properties
-                .as_ref()
-                .and_then(|p| p.values().next())
-                .map(|p| ("properties", p.span))
-                .or_else(|| filter.items.as_ref().map(|i| ("items", i.span)))
+            && let Some(key) = container
         {
+            // At the schema that lacks the `type`, where it is to be added.
             self.push(
                 Code::UntypedContainer,
-                self.head(span),
+                self.head(filter.span),
                 format!(
                     "`{key}` without `type` is ignored: the filter turns objects and arrays \
                          into null"

@@ -787,6 +787,18 @@ mod tests {
     }
 
     #[test]
+    fn path_parameter_schemas_of_a_path_regex_have_no_effect() {
+        let schemas = "    pathParameterSchemas:\n      id: {type: integer}\n";
+        let regex = format!("endpoints:\n  - pathRegex: \"^/r/(?<id>[^/]+)$\"\n{schemas}");
+        assert_eq!(codes(&regex), ["R039"]);
+        // A template that does not compile is reported once, as such.
+        let broken = format!("endpoints:\n  - pathTemplate: \"/u/{{id}}/{{x|y}}\"\n{schemas}");
+        assert!(!codes(&broken).contains(&"R039"), "{:?}", codes(&broken));
+        let template = format!("endpoints:\n  - pathTemplate: \"/u/{{id}}\"\n{schemas}");
+        assert!(codes(&template).is_empty());
+    }
+
+    #[test]
     fn warnings_alone_load() {
         let (rules, warnings) = ok("allowAllEndpoints: true\nendpoints: []\n");
         assert!(*rules.allow_all_endpoints);
