@@ -23,12 +23,13 @@ impl Mailbox {
     /// `local@domain` without.
     ///
     /// The personal name is written the way `javax.mail.internet.InternetAddress` writes a
-    /// phrase: as is when it needs no quoting, in double quotes when it contains an RFC 822
-    /// special, a control or a non-ASCII character, and in double quotes with `"` and `\`
-    /// backslash-escaped when it contains either of those. (Java additionally MIME-encodes
-    /// non-ASCII names; this writes them quoted instead.) Only the local part and the domain
-    /// reach a pseudonym, and every variant reparses to the same local part and domain, so the
-    /// choice does not show in sanitized output.
+    /// phrase. A name with a character MIME counts as non-ASCII (a control other than tab, CR
+    /// and LF, DEL, or beyond) becomes one encoded word, `=?UTF-8?Q?…?=`, an atom. Otherwise
+    /// it is written as is when it needs no quoting, in double quotes when it contains an
+    /// RFC 822 special, and in double quotes with `"` and `\` backslash-escaped when it contains
+    /// either of those. Only the local part and the domain reach a pseudonym; what matters is
+    /// that every form reparses as a mailbox with the same local part and domain (a quoted
+    /// control would not: `qtext` excludes it).
     pub fn to_header_string(&self) -> String {
         let mut out = String::with_capacity(
             self.local.len()
@@ -53,7 +54,10 @@ impl Mailbox {
 fn push_phrase(out: &mut String, phrase: &str) {
     // RFC 822 specials without space and tab, which InternetAddress leaves unquoted.
     const SPECIALS: &[char] = &['(', ')', '<', '>', '@', ',', ';', ':', '.', '[', ']'];
-    if phrase.contains(['"', '\\']) {
+    let mime_non_ascii = |c: char| (c < ' ' && !matches!(c, '\r' | '\n' | '\t')) || c >= '\x7F';
+    if phrase.chars().any(mime_non_ascii) {
+        push_encoded_word(out, phrase);
+    } else if phrase.contains(['"', '\\']) {
         out.push('"');
         for c in phrase.chars() {
             if matches!(c, '"' | '\\') {
@@ -62,15 +66,34 @@ fn push_phrase(out: &mut String, phrase: &str) {
             out.push(c);
         }
         out.push('"');
-    } else if phrase.chars().any(|c| {
-        (c < ' ' && !matches!(c, '\r' | '\n' | '\t')) || c >= '\x7F' || SPECIALS.contains(&c)
-    }) {
+    } else if phrase.contains(SPECIALS) {
         out.push('"');
         out.push_str(phrase);
         out.push('"');
     } else {
         out.push_str(phrase);
     }
+}
+
+/// Appends `text` as one RFC 2047 encoded word in the Q encoding: letters, digits and `!*+-/`
+/// as they are, space as `_`, every other UTF-8 byte as `=XX`.
+fn push_encoded_word(out: &mut String, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    out.push_str("=?UTF-8?Q?");
+    for &b in text.as_bytes() {
+        match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'!' | b'*' | b'+' | b'-' | b'/' => {
+                out.push(char::from(b));
+            }
+            b' ' => out.push('_'),
+            _ => {
+                out.push('=');
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 0xF)]));
+            }
+        }
+    }
+    out.push_str("?=");
 }
 
 /// The parts of a mailbox the pseudonymizer needs, borrowed from the input.
@@ -701,8 +724,22 @@ mod tests {
     }
 
     #[test]
+    fn reformat_encodes_a_personal_name_with_controls_or_non_ascii() {
+        assert_eq!(
+            mb("a", "acme.com", Some("x\u{1}y z")).to_header_string(),
+            "=?UTF-8?Q?x=01y_z?= <a@acme.com>"
+        );
+        assert_eq!(
+            mb("j", "acme.com", Some("Jürgen")).to_header_string(),
+            "=?UTF-8?Q?J=C3=BCrgen?= <j@acme.com>"
+        );
+    }
+
+    #[test]
     fn reformatted_addresses_parse_back_to_the_same_parts() {
         for s in [
+            "a@acme.com (x\u{1}y)",
+            "\"a\\\u{7f}b\" <a@acme.com>",
             "\"Bob K. Smith\" <b@acme.com>",
             "(Al \"x\" ice) <a@acme.com>",
             "a@acme.com (Al \\\" ice)",
