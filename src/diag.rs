@@ -76,15 +76,21 @@ impl fmt::Display for Location {
     }
 }
 
-/// 1-based line and column (in characters) of byte `offset` in `text`.
+/// 1-based line and column (in characters) of byte `offset` in `text`. A byte order mark at
+/// the start is not a column: editors do not show it.
 pub fn line_col(text: &str, offset: usize) -> (u32, u32) {
     let offset = offset.min(text.len());
     let before = &text.as_bytes()[..offset];
     let line = memchr::memchr_iter(b'\n', before).count() + 1;
+    let bom = if text.starts_with('\u{FEFF}') {
+        '\u{FEFF}'.len_utf8()
+    } else {
+        0
+    };
     let line_start = before
         .iter()
         .rposition(|&b| b == b'\n')
-        .map_or(0, |p| p + 1);
+        .map_or(bom.min(offset), |p| p + 1);
     let column = text
         .get(line_start..offset)
         .map_or(offset - line_start, |s| s.chars().count())
@@ -313,6 +319,14 @@ mod tests {
         assert_eq!(line_col(text, 3), (2, 1));
         // 'é' is two bytes but one column.
         assert_eq!(line_col(text, 6), (2, 3));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_a_column() {
+        let text = "\u{FEFF}endpoints: 5\nx: 1\n";
+        assert_eq!(line_col(text, 3), (1, 1));
+        assert_eq!(line_col(text, text.find('5').unwrap_or(0)), (1, 12));
+        assert_eq!(line_col(text, text.find('x').unwrap_or(0)), (2, 1));
     }
 
     fn sample() -> Diagnostic {

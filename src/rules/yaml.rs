@@ -315,11 +315,14 @@ impl<'t> Reader<'t> {
                 format!("a tab where YAML needs spaces: {kind}"),
             )
             .help("indent with spaces; YAML does not allow tabs in indentation"),
+            // The scanner's own limit is higher than ours and is met before any event: point
+            // where our limit is crossed, as for shallower files.
             ErrorKind::RecursionLimitExceeded => Problem::new(
                 Code::TooDeep,
-                span,
+                flow_too_deep(self.text).map_or(span, |at| Span::new(at, at + 1)),
                 format!("nesting deeper than {MAX_DEPTH} levels"),
-            ),
+            )
+            .help("rules files nest far less; check for a generated or hostile file"),
             ErrorKind::UnknownAnchor => Problem::new(
                 Code::Syntax,
                 span,
@@ -613,6 +616,45 @@ impl<'t> Reader<'t> {
     }
 }
 
+/// The offset of the `[` or `{` that opens the [`MAX_DEPTH`]th nested flow collection (the
+/// level past the limit when the flow sits in a block mapping, as rules do), skipping quoted
+/// scalars and comments.
+fn flow_too_deep(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let (mut depth, mut i) = (0usize, 0usize);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'[' | b'{' => {
+                depth += 1;
+                if depth >= MAX_DEPTH {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'\'' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'\'' {
+                    i += 1;
+                }
+            }
+            b'#' if i == 0 || bytes[i - 1].is_ascii_whitespace() => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -681,6 +723,30 @@ mod tests {
     fn json_indented_with_tabs_reads() {
         let node = root("{\n\t\"a\": [\n\t\t1\n\t]\n}\n");
         assert!(node.get("a").is_some());
+    }
+
+    #[test]
+    fn flow_nesting_beyond_the_scanner_limit_points_where_ours_is_crossed() {
+        for n in [200, 300, 10_000] {
+            let text = format!("x: {}{}", "[".repeat(n), "]".repeat(n));
+            let (_, problems) = parse(&text);
+            let p = problems
+                .iter()
+                .find(|p| p.code == Code::TooDeep)
+                .unwrap_or_else(|| panic!("{n}: {problems:?}"));
+            assert_eq!(p.span.start, 3 + MAX_DEPTH - 1, "{n}");
+        }
+        // Brackets in quotes and comments do not count.
+        let quoted = format!(
+            "a: \"{}\" # {}\nx: {}",
+            "[".repeat(300),
+            "{".repeat(300),
+            "[".repeat(300)
+        );
+        assert_eq!(
+            flow_too_deep(&quoted),
+            quoted.rfind("x: ").map(|x| x + 3 + MAX_DEPTH - 1)
+        );
     }
 
     #[test]
