@@ -448,3 +448,24 @@ fn a_reader_that_stops_reading_ends_the_command_quietly() {
     assert_eq!(out.status.code(), Some(141), "{}", text(&out.stderr));
     assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_secret_that_is_not_text_is_named_not_taken_as_unset() {
+    use std::os::unix::ffi::OsStrExt as _;
+    let rules = zoom_rules();
+    let out = Command::new(env!("CARGO_BIN_EXE_psoxy-rules"))
+        .args(["sanitize", "--rules", &rules, "--url", "/v2/users", "-"])
+        .env_clear()
+        .env("PSOXY_SALT", std::ffi::OsStr::from_bytes(b"s\xFFalt"))
+        .stdin(Stdio::null())
+        .output()
+        .expect("the binary runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("error[S009]: PSOXY_SALT is set, but not to UTF-8 text"),
+        "{err}"
+    );
+}

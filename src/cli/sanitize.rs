@@ -177,11 +177,20 @@ fn pseudonymizer(args: &Args<'_>) -> Result<Pseudonymizer, Box<Diagnostic>> {
         .key_file
         .map(|f| secret_file(f, "--key-file"))
         .transpose()?;
+    // A variable that is set but not UTF-8 is refused by name rather than taken as unset.
+    let not_text = std::cell::RefCell::new(Vec::new());
     let lookup = |name: &str| -> Option<String> {
         match name {
             "PSOXY_SALT" if salt.is_some() => salt.clone(),
             "PSOXY_ENCRYPTION_KEY" if key.is_some() => key.clone(),
-            _ => std::env::var(name).ok(),
+            _ => match std::env::var(name) {
+                Ok(value) => Some(value),
+                Err(std::env::VarError::NotPresent) => None,
+                Err(std::env::VarError::NotUnicode(_)) => {
+                    not_text.borrow_mut().push(name.to_owned());
+                    None
+                }
+            },
         }
     };
     let setting = |e: crate::pseudonym::PseudonymError| {
@@ -190,11 +199,15 @@ fn pseudonymizer(args: &Args<'_>) -> Result<Pseudonymizer, Box<Diagnostic>> {
     };
     let canonicalization = EmailCanonicalization::from_env_with(lookup).map_err(setting)?;
     let domains = DomainHandling::from_env_with(lookup).map_err(setting)?;
-    Ok(Pseudonymizer::new(
-        Secrets::from_env_with(lookup),
-        canonicalization,
-        domains,
-    ))
+    let secrets = Secrets::from_env_with(lookup);
+    if let Some(name) = not_text.borrow().first() {
+        return Err(Box::new(
+            Diagnostic::error("S009", format!("{name} is set, but not to UTF-8 text")).with_help(
+                "set it to text, or give the secret in a file with --salt-file / --key-file",
+            ),
+        ));
+    }
+    Ok(Pseudonymizer::new(secrets, canonicalization, domains))
 }
 
 /// A secret from a file: its text without the final line break.
