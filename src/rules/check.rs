@@ -26,6 +26,8 @@ pub(crate) struct Skip {
     pub definitions: BTreeSet<String>,
     /// The top-level `definitions` itself is malformed.
     pub all_definitions: bool,
+    /// The document has structural problems (a misspelt `endpoints:`, for one).
+    pub structural: bool,
 }
 
 /// Checks `rules`; returns the findings in no particular order.
@@ -81,6 +83,22 @@ impl Checker<'_> {
     }
 
     /// The first line of a node's span, for pointing at a mapping or list.
+    /// The first line of the file that is not blank, a comment or a document marker.
+    fn first_content_line(&self) -> Span {
+        let text = self.text();
+        let mut start = 0;
+        for line in text.split_inclusive('\n') {
+            let content = line.trim_end().trim_start_matches('\u{FEFF}');
+            let trimmed = content.trim_start();
+            if !(trimmed.is_empty() || trimmed.starts_with('#') || trimmed == "---") {
+                let indent = line.len() - line.trim_start_matches(['\u{FEFF}', ' ']).len();
+                return Span::new(start + indent, start + line.trim_end().len());
+            }
+            start += line.len();
+        }
+        Span::new(0, 0)
+    }
+
     fn head(&self, span: Span) -> Span {
         first_line(self.text(), span)
     }
@@ -133,6 +151,19 @@ impl Checker<'_> {
                 }
             }
             self.ref_loops(defs);
+        }
+        // Only in a document otherwise well formed: `endpoint:` is reported as such.
+        if rules.endpoints.is_empty() && !*rules.allow_all_endpoints && !self.skip.structural {
+            self.push(
+                Code::NoEndpoints,
+                self.first_content_line(),
+                "these rules have no endpoints, so they allow no request",
+                Some(
+                    "list the endpoints under `endpoints:`; without them the proxy may not even \
+                     read the file as REST rules"
+                        .into(),
+                ),
+            );
         }
         let mut checked = Vec::new();
         for endpoint in &rules.endpoints {

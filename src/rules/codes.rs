@@ -55,6 +55,7 @@ macro_rules! codes {
         /// | R051 | warning | a filter `type` that is not a JSON type, which fails when reached |
         /// | R052 | error | more findings than are reported for one file |
         /// | R053 | error | definitions whose `$ref`s loop back to themselves |
+        /// | R054 | warning | rules without endpoints, which allow no request |
         /// | P001 | error | a JSONPath that does not parse |
         /// | P002 | warning | a JSONPath that parses but is probably not what was meant, or fails at request time |
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -176,6 +177,8 @@ codes! {
     TooManyFindings = "R052", Error;
     /// Definitions whose `$ref`s loop back to themselves.
     RefLoop = "R053", Error;
+    /// Rules without endpoints.
+    NoEndpoints = "R054", Warning;
     /// A JSONPath that does not parse.
     PathSyntax = "P001", Error;
     /// A JSONPath that parses but is suspicious.

@@ -114,7 +114,10 @@ pub fn load_str(name: &str, text: &str) -> LoadResult {
     }
 
     let structural = schema::validate(&root, text);
-    let mut skip = Skip::default();
+    let mut skip = Skip {
+        structural: !structural.is_empty(),
+        ..Skip::default()
+    };
     for (pointer, problem) in &structural {
         skip.add(&root, pointer, problem.code);
     }
@@ -796,6 +799,20 @@ mod tests {
         assert!(!codes(&broken).contains(&"R039"), "{:?}", codes(&broken));
         let template = format!("endpoints:\n  - pathTemplate: \"/u/{{id}}\"\n{schemas}");
         assert!(codes(&template).is_empty());
+    }
+
+    #[test]
+    fn rules_without_endpoints_allow_nothing() {
+        assert_eq!(codes("{}"), ["R054"]);
+        assert_eq!(codes("# rules\n---\nendpoints: []\n"), ["R054"]);
+        assert_eq!(codes("allowAllEndpoints: true\n"), ["R048"]);
+        assert_eq!(codes("endpoints: 5\n"), ["R013"]);
+        assert_eq!(codes("endpoint: []\n"), ["R012"]);
+        let (_, findings) = ok("# rules\n---\n  endpoints: []\n");
+        assert_eq!(
+            findings[0].location.as_ref().map(ToString::to_string),
+            Some("rules.yaml:3:3".to_owned())
+        );
     }
 
     #[test]
