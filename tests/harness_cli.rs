@@ -431,9 +431,7 @@ fn case_file_error_is_located_and_makes_the_input_unusable() {
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(2), "{text}");
     assert!(
-        text.contains(&format!(
-            "{CASES}:15:5: error[H003]: unknown field `orignal`"
-        )),
+        text.contains(&format!("{CASES}:15:5: error[H003]: unknown key `orignal`")),
         "{text}"
     );
     assert!(

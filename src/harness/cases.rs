@@ -12,6 +12,7 @@ use serde_saphyr::Spanned;
 use super::codes::Code;
 use crate::diag::{Diagnostic, Location};
 use crate::rules::MAX_FILE_BYTES;
+use crate::rules::yaml::{Entry, Node, NodeKind, Style};
 
 /// The file name searched for in folders.
 pub const CASE_FILE_NAME: &str = "cases.yaml";
@@ -187,6 +188,9 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
             );
         }
     }
+    // A case file named twice (`test set set/cases.yaml`) runs once.
+    let mut seen = std::collections::BTreeSet::new();
+    files.retain(|f| seen.insert(std::fs::canonicalize(f).unwrap_or_else(|_| f.clone())));
     (files, findings)
 }
 
@@ -222,6 +226,10 @@ pub fn load(path: &Path) -> Result<CaseFile, Vec<Diagnostic>> {
 /// Checks `text`, the contents of the case file `path`.
 pub fn load_str(path: &Path, text: String) -> Result<CaseFile, Vec<Diagnostic>> {
     let name = path.display().to_string();
+    let shape = shape_findings(&name, &text);
+    if !shape.is_empty() {
+        return Err(shape);
+    }
     let doc: CaseFileDoc = match serde_saphyr::from_str(&text) {
         Ok(doc) => doc,
         Err(e) => return Err(vec![format_error(&name, &text, &e)]),
@@ -325,6 +333,166 @@ pub fn load_str(path: &Path, text: String) -> Result<CaseFile, Vec<Diagnostic>> 
         cases,
         text,
     })
+}
+
+/// The keys of a case file, and of one case.
+const FILE_KEYS: &[&str] = &["rules", "salt", "encryptionKey", "allowedLeaks", "cases"];
+const CASE_KEYS: &[&str] = &["request", "original", "sanitized", "allowedLeaks"];
+
+/// Every problem of form in a case file at once: YAML syntax, duplicate keys, unknown and
+/// missing keys, values of the wrong type. The reader that follows stops at the first.
+fn shape_findings(name: &str, text: &str) -> Vec<Diagnostic> {
+    use crate::rules::Code as RulesCode;
+    let (root, problems) = crate::rules::yaml::parse(text);
+    let mut shape = Shape {
+        name,
+        text,
+        findings: Vec::new(),
+    };
+    for p in problems {
+        let message = match p.code {
+            RulesCode::Empty => "the file holds no document; a case file is a mapping".to_owned(),
+            RulesCode::MultipleDocuments => {
+                "a second YAML document; a case file holds one".to_owned()
+            }
+            _ => p.message,
+        };
+        shape.push(p.span, message, None);
+    }
+    let Some(root) = root else {
+        return shape.findings;
+    };
+    if let Some(entries) = shape.mapping(&root, "the case file", FILE_KEYS, &["rules", "cases"]) {
+        for e in entries {
+            match e.key.as_str() {
+                "rules" | "salt" | "encryptionKey" => shape.string(&e.value, &e.key),
+                "allowedLeaks" => shape.strings(&e.value, &e.key),
+                "cases" => match &e.value.kind {
+                    NodeKind::Seq(items) => {
+                        for item in items {
+                            shape.case(item);
+                        }
+                    }
+                    _ => shape.wrong_type(&e.value, "`cases`", "a list"),
+                },
+                _ => {}
+            }
+        }
+    }
+    let mut findings = shape.findings;
+    findings.sort_by_key(|d| match &d.location {
+        Some(Location::Source { span, .. }) => span.start,
+        _ => 0,
+    });
+    findings
+}
+
+/// Collects the problems of form of a case file.
+struct Shape<'t> {
+    name: &'t str,
+    text: &'t str,
+    findings: Vec<Diagnostic>,
+}
+
+impl Shape<'_> {
+    fn push(&mut self, span: crate::rules::Span, message: String, help: Option<String>) {
+        let mut d = Code::CaseFormat.diag(message).at(Location::in_source(
+            self.name,
+            self.text,
+            span.range(),
+        ));
+        d.help = help.or_else(|| {
+            Some(
+                "a case file has `rules:` and `cases:` (each with `request:` and `original:`); \
+                 see `psoxy-rules schema --cases`"
+                    .into(),
+            )
+        });
+        self.findings.push(d);
+    }
+
+    /// The entries of `node` when it is a mapping, after reporting unknown and missing keys.
+    fn mapping<'n>(
+        &mut self,
+        node: &'n Node,
+        what: &str,
+        known: &[&str],
+        required: &[&str],
+    ) -> Option<&'n [Entry]> {
+        let Some(entries) = node.as_map() else {
+            self.wrong_type(node, what, "a mapping");
+            return None;
+        };
+        let names: Vec<String> = known.iter().map(|k| (*k).to_owned()).collect();
+        for e in entries.iter().filter(|e| !known.contains(&e.key.as_str())) {
+            let help = crate::rules::schema::suggest(&e.key, &names).map_or_else(
+                || format!("the keys are {}", crate::rules::schema::list(&names)),
+                |s| format!("did you mean `{s}`?"),
+            );
+            self.push(e.key_span, format!("unknown key `{}`", e.key), Some(help));
+        }
+        for key in required.iter().filter(|k| node.get(k).is_none()) {
+            self.push(
+                node.head_span(self.text),
+                format!("{what} has no `{key}`"),
+                None,
+            );
+        }
+        Some(entries)
+    }
+
+    fn case(&mut self, node: &Node) {
+        let Some(entries) = self.mapping(node, "this case", CASE_KEYS, &["request", "original"])
+        else {
+            return;
+        };
+        for e in entries {
+            match e.key.as_str() {
+                "request" | "original" | "sanitized" => self.string(&e.value, &e.key),
+                "allowedLeaks" => self.strings(&e.value, &e.key),
+                _ => {}
+            }
+        }
+    }
+
+    /// A string: any scalar but null, as the reader takes `rules: 5` as the text `5`.
+    fn string(&mut self, node: &Node, key: &str) {
+        let is_text = matches!(&node.kind, NodeKind::Scalar(s)
+            if !(s.style == Style::Plain && is_null(&s.text)));
+        if !is_text {
+            self.wrong_type(node, &format!("`{key}`"), "a string");
+        }
+    }
+
+    fn strings(&mut self, node: &Node, key: &str) {
+        match &node.kind {
+            NodeKind::Seq(items) => {
+                for item in items {
+                    self.string(item, key);
+                }
+            }
+            _ => self.wrong_type(node, &format!("`{key}`"), "a list of strings"),
+        }
+    }
+
+    fn wrong_type(&mut self, node: &Node, what: &str, expected: &str) {
+        let found = match &node.kind {
+            NodeKind::Map(_) => "a mapping",
+            NodeKind::Seq(_) => "a list",
+            NodeKind::Scalar(s) if s.style == Style::Plain && is_null(&s.text) => "empty",
+            NodeKind::Scalar(_) => "a single value",
+        };
+        self.push(
+            node.head_span(self.text),
+            format!("{what} must be {expected}, not {found}"),
+            None,
+        );
+    }
+}
+
+/// Whether a plain scalar is YAML's null.
+fn is_null(text: &str) -> bool {
+    matches!(text, "" | "~" | "null" | "Null" | "NULL")
 }
 
 /// The files a case file reads, which a sanitized file must not replace, and the folder that
@@ -558,18 +726,57 @@ mod tests {
         let e = load_text("rules: r.yaml\ncases:\n  - request: GET /x\n    orignal: o.json\n")
             .expect_err("refused");
         assert_eq!(e[0].code, "H003");
-        assert_eq!(place(&e[0]), "set/cases.yaml:4:5");
-        assert!(
-            e[0].message.starts_with("unknown field `orignal`"),
-            "{}",
-            e[0].message
+        assert_eq!(place(&e[0]), "set/cases.yaml:3:5");
+        assert_eq!(e[0].message, "this case has no `original`");
+        assert_eq!(place(&e[1]), "set/cases.yaml:4:5");
+        assert_eq!(e[1].message, "unknown key `orignal`");
+        assert_eq!(e[1].help.as_deref(), Some("did you mean `original`?"));
+    }
+
+    #[test]
+    fn every_problem_of_form_is_reported_at_once() {
+        let e = load_text(
+            "rules: [a]\nextra: 1\ncases:\n  - request: GET /x\n    original: o.json\n    \
+             sanitized: {a: 1}\n  - 5\n  - request: GET /y\n    allowedLeaks: /x\n",
+        )
+        .expect_err("refused");
+        let found: Vec<(String, &str)> = e.iter().map(|d| (place(d), d.message.as_str())).collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "set/cases.yaml:1:8".to_owned(),
+                    "`rules` must be a string, not a list"
+                ),
+                ("set/cases.yaml:2:1".to_owned(), "unknown key `extra`"),
+                (
+                    "set/cases.yaml:6:16".to_owned(),
+                    "`sanitized` must be a string, not a mapping"
+                ),
+                (
+                    "set/cases.yaml:7:5".to_owned(),
+                    "this case must be a mapping, not a single value"
+                ),
+                (
+                    "set/cases.yaml:8:5".to_owned(),
+                    "this case has no `original`"
+                ),
+                (
+                    "set/cases.yaml:9:19".to_owned(),
+                    "`allowedLeaks` must be a list of strings, not a single value"
+                ),
+            ]
         );
+        assert!(e.iter().all(|d| d.code == "H003"));
     }
 
     #[test]
     fn duplicate_key_is_named() {
         let e = load_text("rules: a\nrules: b\ncases: []\n").expect_err("refused");
-        assert_eq!(e[0].message, "duplicate key `rules`");
+        assert_eq!(
+            e[0].message,
+            "duplicate key `rules`; it first appears at 1:1"
+        );
         assert_eq!(place(&e[0]), "set/cases.yaml:2:1");
     }
 
@@ -673,6 +880,21 @@ mod tests {
         assert_eq!(normalize(Path::new("a/./b/../c")), PathBuf::from("a/c"));
         assert_eq!(normalize(Path::new("../a/..")), PathBuf::from(".."));
         assert_eq!(normalize(Path::new("a/..")), PathBuf::from("."));
+    }
+
+    #[test]
+    fn a_case_file_named_twice_is_found_once() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let set = dir.path().join("set");
+        std::fs::create_dir(&set).expect("folder");
+        std::fs::write(set.join(CASE_FILE_NAME), "rules: r.yaml\ncases: []\n").expect("written");
+        let (files, findings) = discover(&[
+            set.clone(),
+            set.join(CASE_FILE_NAME),
+            set.join(".").join(CASE_FILE_NAME),
+        ]);
+        assert!(findings.is_empty(), "{findings:?}");
+        assert_eq!(files, [set.join(CASE_FILE_NAME)]);
     }
 
     #[test]

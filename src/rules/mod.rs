@@ -9,7 +9,7 @@ mod scalar;
 pub mod schema;
 pub mod span;
 pub mod summary;
-mod yaml;
+pub(crate) mod yaml;
 
 pub use codes::Code;
 pub use load::{LoadResult, MAX_FILE_BYTES, load, load_bytes, load_str};
