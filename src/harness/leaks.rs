@@ -83,6 +83,8 @@ impl fmt::Debug for Leak {
 }
 
 /// The original values that transforms protect, each with the first rule that protects it.
+/// They are searched for as written and also ignoring case and runs of white space, so
+/// `ALICE SMITH` and `Alice  Smith` count as `Alice Smith`.
 #[derive(Debug, Default)]
 pub struct Protected {
     values: BTreeMap<String, RuleRef>,
@@ -105,12 +107,81 @@ impl Protected {
         self.values.is_empty()
     }
 
-    /// The values, longest first, so a long match hides the shorter values inside it.
-    fn by_length(&self) -> Vec<(&str, &RuleRef)> {
-        let mut v: Vec<(&str, &RuleRef)> =
-            self.values.iter().map(|(k, r)| (k.as_str(), r)).collect();
-        v.sort_by_key(|(k, _)| std::cmp::Reverse(k.len()));
+    /// The values in their folded form, longest first, so a long match hides the shorter
+    /// values inside it; each with the originals that fold to it.
+    fn by_length(&self) -> Vec<Candidate<'_>> {
+        let mut groups: BTreeMap<String, Vec<(&str, &RuleRef)>> = BTreeMap::new();
+        for (k, r) in &self.values {
+            groups
+                .entry(Folded::new(k.trim()).text)
+                .or_default()
+                .push((k.as_str(), r));
+        }
+        let mut v: Vec<Candidate<'_>> = groups
+            .into_iter()
+            .map(|(folded, originals)| Candidate { folded, originals })
+            .collect();
+        v.sort_by_key(|c| std::cmp::Reverse(c.folded.len()));
         v
+    }
+}
+
+/// A protected value as searched for: folded, with the originals that fold to it.
+struct Candidate<'p> {
+    folded: String,
+    originals: Vec<(&'p str, &'p RuleRef)>,
+}
+
+impl Candidate<'_> {
+    /// The rule of the original written exactly as `found`, else of the first original.
+    fn rule(&self, found: &str) -> &RuleRef {
+        self.originals
+            .iter()
+            .find(|(o, _)| o.trim() == found)
+            .unwrap_or(&self.originals[0])
+            .1
+    }
+}
+
+/// A string lower-cased, with every run of white space made one space, and the place in the
+/// original of each of its bytes, to map a match back.
+struct Folded {
+    text: String,
+    /// For each byte of `text`, and one past its end, the byte offset in the original.
+    origin: Vec<usize>,
+}
+
+impl Folded {
+    fn new(s: &str) -> Folded {
+        let mut text = String::with_capacity(s.len());
+        let mut origin = Vec::with_capacity(s.len() + 1);
+        let mut chars = s.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if c.is_whitespace() {
+                while chars.peek().is_some_and(|(_, n)| n.is_whitespace()) {
+                    chars.next();
+                }
+                text.push(' ');
+                origin.push(i);
+                continue;
+            }
+            for lower in c.to_lowercase() {
+                let before = text.len();
+                text.push(lower);
+                origin.extend(std::iter::repeat_n(i, text.len() - before));
+            }
+        }
+        origin.push(s.len());
+        Folded { text, origin }
+    }
+
+    /// The original range of `range` of the folded text: from the character that starts it to
+    /// the end of the character that ends it.
+    fn original(&self, range: Range<usize>, s: &str) -> Range<usize> {
+        let start = self.origin[range.start];
+        let last = self.origin[range.end - 1];
+        let end = last + s[last..].chars().next().map_or(0, char::len_utf8);
+        start..end
     }
 }
 
@@ -130,7 +201,7 @@ pub fn find_leaks(doc: &Value<'_>, protected: &Protected) -> Vec<Leak> {
     leaks
 }
 
-fn walk(v: &Value<'_>, pointer: &mut String, values: &[(&str, &RuleRef)], out: &mut Vec<Leak>) {
+fn walk(v: &Value<'_>, pointer: &mut String, values: &[Candidate<'_>], out: &mut Vec<Leak>) {
     match v {
         Value::String(s) => scan(s, pointer, false, values, out),
         Value::Array(items) => {
@@ -154,15 +225,15 @@ fn walk(v: &Value<'_>, pointer: &mut String, values: &[(&str, &RuleRef)], out: &
         // meeting's `id`): digits inside other numbers are chance.
         Value::Int(_) | Value::BigInt(_) | Value::Double(_) => {
             if let Some(text) = java_number_string(v)
-                && let Some((value, rule)) = values.iter().find(|(p, _)| *p == text.as_ref())
+                && let Some(candidate) = values.iter().find(|c| c.folded == Folded::new(&text).text)
             {
                 out.push(Leak {
                     kind: LeakKind::Protected,
                     pointer: pointer.clone(),
                     raw_pointer: pointer.clone(),
                     in_key: false,
-                    rule: Some((*rule).clone()),
-                    value: (*value).to_owned(),
+                    rule: Some(candidate.rule(&text).clone()),
+                    value: text.into_owned(),
                 });
             }
         }
@@ -192,8 +263,59 @@ fn matches<'s>(re: &LazyLock<Option<Regex>>, s: &'s str) -> Vec<regex::Match<'s>
         .unwrap_or_default()
 }
 
-/// Finds the leaks in one string.
-fn scan(s: &str, pointer: &str, in_key: bool, values: &[(&str, &RuleRef)], out: &mut Vec<Leak>) {
+/// Finds the leaks in one string, and in its percent-decoded form when that differs (an
+/// email in a URL, `alice%40acme.com`); a leak found only decoded withholds the whole string.
+fn scan(s: &str, pointer: &str, in_key: bool, values: &[Candidate<'_>], out: &mut Vec<Leak>) {
+    let before = out.len();
+    scan_text(s, pointer, in_key, values, out);
+    if !s.contains('%') {
+        return;
+    }
+    let decoded = percent_decode(s);
+    if decoded == s {
+        return;
+    }
+    let mut hidden = Vec::new();
+    scan_text(&decoded, pointer, in_key, values, &mut hidden);
+    for leak in hidden {
+        let known = out[before..].iter().any(|l| l.kind == leak.kind);
+        if !known {
+            out.push(Leak {
+                value: s.to_owned(),
+                ..leak
+            });
+        }
+    }
+}
+
+/// `s` with each `%XX` escape decoded, when the result is UTF-8; `s` itself otherwise.
+fn percent_decode(s: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| char::from(b).to_digit(16);
+        if bytes[i] == b'%'
+            && let (Some(h), Some(l)) = (
+                bytes.get(i + 1).copied().and_then(hex),
+                bytes.get(i + 2).copied().and_then(hex),
+            )
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    match String::from_utf8(out) {
+        Ok(decoded) => std::borrow::Cow::Owned(decoded),
+        Err(_) => std::borrow::Cow::Borrowed(s),
+    }
+}
+
+/// Finds the leaks in one string as it is.
+fn scan_text(s: &str, pointer: &str, in_key: bool, values: &[Candidate<'_>], out: &mut Vec<Leak>) {
     let tokens: Vec<Range<usize>> = matches(&TOKEN, s)
         .into_iter()
         .filter(|m| !preceded_by(s, m.start(), char::is_alphanumeric))
@@ -228,23 +350,26 @@ fn scan(s: &str, pointer: &str, in_key: bool, values: &[(&str, &RuleRef)], out: 
             found.push((LeakKind::Phone, m.range(), None));
         }
     }
-    for (value, rule) in values {
-        if value.len() > s.len() {
+    let folded = Folded::new(s);
+    for candidate in values {
+        let value = candidate.folded.as_str();
+        if value.len() > folded.text.len() {
             continue;
         }
-        for (start, _) in s.match_indices(value) {
-            let range = start..start + value.len();
+        for (start, _) in folded.text.match_indices(value) {
+            let range = folded.original(start..start + value.len(), s);
+            let rule = candidate.rule(&s[range.clone()]);
             if inside_token(&range) {
                 continue;
             }
             if let Some(existing) = found.iter_mut().find(|(_, r, _)| overlaps(r, &range)) {
                 // A detected email or phone number that a rule protects elsewhere: name it.
                 if existing.2.is_none() {
-                    existing.2 = Some((*rule).clone());
+                    existing.2 = Some(rule.clone());
                 }
                 continue;
             }
-            found.push((LeakKind::Protected, range, Some((*rule).clone())));
+            found.push((LeakKind::Protected, range, Some(rule.clone())));
         }
     }
     found.sort_by_key(|(_, r, _)| r.start);
@@ -414,6 +539,69 @@ mod tests {
         assert_eq!(leaks.len(), 1);
         assert_eq!(leaks[0].kind, LeakKind::Email);
         assert_eq!(leaks[0].rule, Some(rule()));
+    }
+
+    #[test]
+    fn protected_value_matches_ignoring_case_and_runs_of_space() {
+        let mut p = Protected::default();
+        p.add("Alice Smith", rule);
+        for written in ["ALICE SMITH", "by alice  smith", "Alice\tSmith!"] {
+            let leaks = find_leaks(&Value::from(&json!({ "n": written })), &p);
+            assert_eq!(leaks.len(), 1, "{written}");
+            assert_eq!(leaks[0].kind, LeakKind::Protected);
+            // The leaked text is the original's, so that it is withheld where printed.
+            assert_eq!(
+                mask(written, &leaks).matches(WITHHELD).count(),
+                1,
+                "{written}"
+            );
+            assert!(!mask(written, &leaks).to_lowercase().contains("smith"));
+        }
+        assert!(leaks_in(&json!({"n":"Alice Smithers"}), &p).len() == 1);
+        assert!(leaks_in(&json!({"n":"Alicia Smith"}), &p).is_empty());
+    }
+
+    #[test]
+    fn a_leak_names_the_rule_of_the_original_written_the_same_way() {
+        let other = || RuleRef {
+            path: "$..name".into(),
+            ..rule()
+        };
+        let mut p = Protected::default();
+        p.add("Dana Ng", rule);
+        p.add("dana ng", other);
+        for (written, expected) in [
+            ("dana ng", other()),
+            ("Dana Ng", rule()),
+            ("DANA NG", rule()),
+        ] {
+            let leaks = find_leaks(&Value::from(&json!({ "n": written })), &p);
+            assert_eq!(leaks.len(), 1, "{written}");
+            assert_eq!(leaks[0].rule, Some(expected), "{written}");
+        }
+    }
+
+    #[test]
+    fn percent_encoded_email_is_a_leak_withheld_whole() {
+        let doc = json!({"next":"https://x.test/v2/users/alice.smith%40acme.com/meetings"});
+        let leaks = find_leaks(&Value::from(&doc), &none());
+        assert_eq!(leaks.len(), 1);
+        assert_eq!(leaks[0].kind, LeakKind::Email);
+        assert_eq!(
+            mask(doc["next"].as_str().unwrap_or_default(), &leaks),
+            WITHHELD
+        );
+        // Escapes that decode to no email, or to bytes that are not UTF-8, are not leaks.
+        assert!(leaks_in(&json!({"q":"a%20b%2Fc", "r":"%FF%40x.com"}), &none()).is_empty());
+    }
+
+    #[test]
+    fn a_protected_number_leaks_as_written() {
+        let mut p = Protected::default();
+        p.add("1.0E10", rule);
+        let leaks = find_leaks(&Value::from(&json!({"a": 1.0e10})), &p);
+        assert_eq!(leaks.len(), 1);
+        assert_eq!(mask("x 1.0E10", &leaks), format!("x {WITHHELD}"));
     }
 
     #[test]
