@@ -135,6 +135,12 @@ pub fn load_str(name: &str, text: &str) -> LoadResult {
         diags.extend(check::check(rules, &skip));
     }
     sort(&mut diags);
+    // A node reused through an alias is checked at each use but written once: report it once.
+    let mut seen = std::collections::HashSet::new();
+    diags.retain(|d| {
+        let place = d.location.as_ref().map(ToString::to_string);
+        seen.insert((d.code, place, d.message.clone()))
+    });
     if diags.len() > schema::MAX_FINDINGS {
         diags.truncate(schema::MAX_FINDINGS);
         diags.push(
@@ -813,6 +819,12 @@ mod tests {
             findings[0].location.as_ref().map(ToString::to_string),
             Some("rules.yaml:3:3".to_owned())
         );
+    }
+
+    #[test]
+    fn a_mistake_reused_through_an_alias_is_reported_once() {
+        let text = "endpoints:\n  - pathTemplate: /a\n    transforms: &t\n      - !<redact>\n        jsonPaths: [\"bad\"]\n  - pathTemplate: /b\n    transforms: *t\n";
+        assert_eq!(codes(text), ["P001"]);
     }
 
     #[test]
