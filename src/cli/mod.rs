@@ -96,10 +96,11 @@ pub enum Command {
     },
     /// Replay example responses and compare them with the committed sanitized files.
     ///
-    /// Each case is replayed through the same pipeline as `sanitize` and compared byte for byte
-    /// with its sanitized file. Endpoints without a case, sanitized files no case names, requests
-    /// no endpoint allows and leaks of personal data in any output are reported too. Exit code:
-    /// 0 all pass, 1 a mismatch or finding, 2 input that cannot be used.
+    /// Each case is replayed through the same pipeline as `sanitize --pretty` and compared byte
+    /// for byte with its sanitized file (CR LF read as LF, both sides trimmed). Endpoints without
+    /// a case, sanitized files no case names, requests no endpoint allows and leaks of personal
+    /// data in any output are reported too. Exit code: 0 all pass, 1 a mismatch or finding,
+    /// 2 input that cannot be used or a --bless that cannot run.
     Test {
         /// Case files, or folders searched for `cases.yaml`.
         #[arg(default_value = "api-response-examples")]
