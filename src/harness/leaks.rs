@@ -87,16 +87,21 @@ impl fmt::Debug for Leak {
 /// `ALICE SMITH` and `Alice  Smith` count as `Alice Smith`.
 #[derive(Debug, Default)]
 pub struct Protected {
-    values: BTreeMap<String, RuleRef>,
+    /// Each value with the order it was added in and its rule.
+    values: BTreeMap<String, (usize, RuleRef)>,
 }
 
 impl Protected {
-    /// Records `value` as protected by `rule`; short values are ignored (they match by chance).
+    /// Records `value` as protected by `rule`; short values are ignored (they match by chance),
+    /// counted as they are searched for, folded.
     pub fn add(&mut self, value: &str, rule: impl FnOnce() -> RuleRef) {
-        if value.trim().chars().count() < MIN_PROTECTED_CHARS || self.values.contains_key(value) {
+        if self.values.contains_key(value)
+            || Folded::new(value.trim()).text.chars().count() < MIN_PROTECTED_CHARS
+        {
             return;
         }
-        self.values.insert(value.to_owned(), rule());
+        let order = self.values.len();
+        self.values.insert(value.to_owned(), (order, rule()));
     }
 
     pub fn len(&self) -> usize {
@@ -110,15 +115,19 @@ impl Protected {
     /// The values in their folded form, longest first, so a long match hides the shorter
     /// values inside it; each with the originals that fold to it.
     fn by_length(&self) -> Vec<Candidate<'_>> {
-        let mut groups: BTreeMap<String, Vec<(&str, &RuleRef)>> = BTreeMap::new();
-        for (k, r) in &self.values {
+        let mut groups: BTreeMap<String, Vec<(usize, &str, &RuleRef)>> = BTreeMap::new();
+        for (k, (order, r)) in &self.values {
             groups
                 .entry(Folded::new(k.trim()).text)
                 .or_default()
-                .push((k.as_str(), r));
+                .push((*order, k.as_str(), r));
         }
+        let groups = groups.into_iter().map(|(folded, mut originals)| {
+            originals.sort_by_key(|(order, _, _)| *order);
+            let originals = originals.into_iter().map(|(_, k, r)| (k, r)).collect();
+            (folded, originals)
+        });
         let mut v: Vec<Candidate<'_>> = groups
-            .into_iter()
             .map(|(folded, originals)| Candidate { folded, originals })
             .collect();
         v.sort_by_key(|c| std::cmp::Reverse(c.folded.len()));
@@ -126,14 +135,15 @@ impl Protected {
     }
 }
 
-/// A protected value as searched for: folded, with the originals that fold to it.
+/// A protected value as searched for: folded, with the originals that fold to it in the order
+/// they were protected.
 struct Candidate<'p> {
     folded: String,
     originals: Vec<(&'p str, &'p RuleRef)>,
 }
 
 impl Candidate<'_> {
-    /// The rule of the original written exactly as `found`, else of the first original.
+    /// The rule of the original written exactly as `found`, else of the first one protected.
     fn rule(&self, found: &str) -> &RuleRef {
         self.originals
             .iter()
@@ -225,7 +235,8 @@ fn walk(v: &Value<'_>, pointer: &mut String, values: &[Candidate<'_>], out: &mut
         // meeting's `id`): digits inside other numbers are chance.
         Value::Int(_) | Value::BigInt(_) | Value::Double(_) => {
             if let Some(text) = java_number_string(v)
-                && let Some(candidate) = values.iter().find(|c| c.folded == Folded::new(&text).text)
+                && let folded = Folded::new(&text).text
+                && let Some(candidate) = values.iter().find(|c| c.folded == folded)
             {
                 out.push(Leak {
                     kind: LeakKind::Protected,
@@ -268,24 +279,50 @@ fn matches<'s>(re: &LazyLock<Option<Regex>>, s: &'s str) -> Vec<regex::Match<'s>
 fn scan(s: &str, pointer: &str, in_key: bool, values: &[Candidate<'_>], out: &mut Vec<Leak>) {
     let before = out.len();
     scan_text(s, pointer, in_key, values, out);
-    if !s.contains('%') {
-        return;
-    }
-    let decoded = percent_decode(s);
-    if decoded == s {
-        return;
-    }
-    let mut hidden = Vec::new();
-    scan_text(&decoded, pointer, in_key, values, &mut hidden);
-    for leak in hidden {
-        let known = out[before..].iter().any(|l| l.kind == leak.kind);
-        if !known {
-            out.push(Leak {
-                value: s.to_owned(),
-                ..leak
+    for decoded in url_decodings(s) {
+        let mut hidden = Vec::new();
+        scan_text(&decoded, pointer, in_key, values, &mut hidden);
+        for leak in hidden {
+            // Found as it is already, whole or in part (`+1 415-555-0100` read as a form):
+            // nothing to add.
+            let known = out[before..].iter().any(|l| {
+                l.kind == leak.kind
+                    && (l.value.contains(&leak.value) || leak.value.contains(&l.value))
             });
+            if !known {
+                out.push(Leak {
+                    value: s.to_owned(),
+                    ..leak
+                });
+            }
         }
     }
+}
+
+/// The ways a URL may hide text in `s`: percent-decoded (twice over, as ids encoded in a path
+/// and then in a query are), and with `+` read as a space first (form encoding). Only forms
+/// that differ from `s` and are UTF-8.
+fn url_decodings(s: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    if !s.contains(['%', '+']) {
+        return out;
+    }
+    let mut starts = vec![s.to_owned()];
+    if s.contains('+') {
+        starts.push(s.replace('+', " "));
+    }
+    for mut text in starts {
+        for _ in 0..2 {
+            match percent_decode(&text) {
+                std::borrow::Cow::Owned(decoded) if decoded != text => text = decoded,
+                _ => break,
+            }
+        }
+        if text != s && !out.contains(&text) {
+            out.push(text);
+        }
+    }
+    out
 }
 
 /// `s` with each `%XX` escape decoded, when the result is UTF-8; `s` itself otherwise.
@@ -520,6 +557,8 @@ mod tests {
         let mut p = Protected::default();
         p.add("me", rule);
         p.add("abc", rule);
+        // Four characters as written, three as searched for.
+        p.add("a  b", rule);
         assert!(p.is_empty());
     }
 
@@ -568,12 +607,13 @@ mod tests {
             ..rule()
         };
         let mut p = Protected::default();
-        p.add("Dana Ng", rule);
         p.add("dana ng", other);
+        p.add("Dana Ng", rule);
+        // Written neither way, the value names the rule that protected it first.
         for (written, expected) in [
             ("dana ng", other()),
             ("Dana Ng", rule()),
-            ("DANA NG", rule()),
+            ("DANA NG", other()),
         ] {
             let leaks = find_leaks(&Value::from(&json!({ "n": written })), &p);
             assert_eq!(leaks.len(), 1, "{written}");
@@ -593,6 +633,23 @@ mod tests {
         );
         // Escapes that decode to no email, or to bytes that are not UTF-8, are not leaks.
         assert!(leaks_in(&json!({"q":"a%20b%2Fc", "r":"%FF%40x.com"}), &none()).is_empty());
+        // Twice encoded, and beside a plain leak of the same kind.
+        let doc = json!({"a":"id=alice%2540acme.com", "b":"bob@x.org alice%40acme.com"});
+        let leaks = find_leaks(&Value::from(&doc), &none());
+        assert_eq!(leaks.len(), 3, "{leaks:?}");
+        let printed = mask(&doc.to_string(), &leaks);
+        assert!(!printed.contains("alice"), "{printed}");
+    }
+
+    #[test]
+    fn a_form_encoded_protected_value_is_a_leak() {
+        let mut p = Protected::default();
+        p.add("Alice Smith", rule);
+        let found = leaks_in(
+            &json!({"next":"https://x.test/search?q=Alice+Smith&page=2"}),
+            &p,
+        );
+        assert_eq!(found, [(LeakKind::Protected, "/next".to_owned())]);
     }
 
     #[test]
