@@ -105,8 +105,8 @@ pub enum Command {
         /// Case files, or folders searched for `cases.yaml`.
         #[arg(default_value = "api-response-examples")]
         paths: Vec<PathBuf>,
-        /// Write the actual outputs over the sanitized files (refused when CI is set or
-        /// anything leaks).
+        /// Write the actual outputs over the sanitized files (refused, writing nothing, when CI
+        /// is set, anything leaks, or a target is a link, a folder or an input).
         #[arg(long)]
         bless: bool,
         /// Fail on warnings too.
@@ -147,7 +147,7 @@ pub enum EngineArg {
 pub enum FormatArg {
     /// `FILE:LINE:COL: error[CODE]: message` with a source excerpt.
     Human,
-    /// JSON: `validate` prints an array of findings, `test` one report object.
+    /// JSON: `test` prints one report object; the other commands an array of findings.
     Json,
     /// GitHub Actions annotations.
     Github,

@@ -357,7 +357,7 @@ fn shape_findings(name: &str, text: &str) -> Vec<Diagnostic> {
             }
             _ => p.message,
         };
-        shape.push(p.span, message, None);
+        shape.push(p.span, message, p.help);
     }
     let Some(root) = root else {
         return shape.findings;
@@ -521,11 +521,14 @@ impl Inputs<'_> {
         if let Some((_, place)) = self.originals.iter().find(|(o, _)| o == sanitized) {
             return Some(format!("is the original of the case at {place}"));
         }
+        // Paths are normalized, so a `..` can only lead them.
+        let climbs = |p: &Path| matches!(p.components().next(), Some(Component::ParentDir));
         let inside = if self.folder == Path::new(".") {
-            sanitized.is_relative()
-                && !matches!(sanitized.components().next(), Some(Component::ParentDir))
+            sanitized.is_relative() && !climbs(sanitized)
         } else {
-            sanitized.starts_with(&self.folder)
+            sanitized
+                .strip_prefix(&self.folder)
+                .is_ok_and(|rest| !climbs(rest))
         };
         (!inside).then(|| "is outside the case file's folder".to_owned())
     }
@@ -852,6 +855,18 @@ mod tests {
             load_text("rules: r.yaml\ncases:\n  - request: GET /x\n    original: ../../o.json\n")
                 .expect_err("outside");
         assert_eq!(place(&e[0]), "set/cases.yaml:4:15");
+        // A folder reached through `..` holds only what is below it.
+        let e = load_str(
+            Path::new("../cases.yaml"),
+            "rules: r.yaml\ncases:\n  - request: GET /x\n    original: o.json\n    \
+             sanitized: ../outside.json\n"
+                .to_owned(),
+        )
+        .expect_err("outside");
+        assert_eq!(
+            e[0].message,
+            "the sanitized file is outside the case file's folder"
+        );
         // A case file in the working folder keeps relative targets below it.
         let f = load_str(
             Path::new("cases.yaml"),

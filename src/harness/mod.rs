@@ -664,10 +664,10 @@ fn bless(
             })
     };
     // Every target is checked before the first is written, so a refusal writes nothing.
-    let inputs = Targets::new(files);
+    let targets = Targets::new(files);
     let mut unfit: BTreeSet<PathBuf> = BTreeSet::new();
     for w in work.iter_mut().filter(|w| is_stale(w)) {
-        if let Some(problem) = inputs.unfit(&w.case.sanitized, &files[w.file].path) {
+        if let Some(problem) = targets.unfit(&w.case.sanitized, &files[w.file].path) {
             unfit.insert(w.case.sanitized.clone());
             w.findings.push(
                 Code::WriteFailed

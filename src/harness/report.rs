@@ -191,15 +191,48 @@ fn finding(report: &Report, d: &Diagnostic) -> String {
     diag::render_human(d, source)
 }
 
-/// Whether byte `at` of `text` is on a `salt:` or `encryptionKey:` line.
+/// Whether byte `at` of `text` is on a line that may show a secret: a `salt:` or
+/// `encryptionKey:` line, one whose key is a misspelling of them, or a line nested under one.
 fn on_secret_line(text: &str, at: usize) -> bool {
     let at = at.min(text.len());
     let start = text
         .get(..at)
         .and_then(|t| t.rfind('\n'))
         .map_or(0, |i| i + 1);
-    let line = text.get(start..).unwrap_or_default().trim_start();
-    line.starts_with("salt:") || line.starts_with("encryptionKey:")
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let secretive = |line: &str| {
+        let key = line
+            .trim_start()
+            .trim_start_matches("- ")
+            .split(':')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .trim_matches(['"', '\'']);
+        let secrets = ["salt".to_owned(), "encryptionKey".to_owned()];
+        !key.is_empty() && crate::rules::schema::suggest(key, &secrets).is_some()
+    };
+    let indent = |line: &str| line.len() - line.trim_start().len();
+    let line = &text[start..end];
+    if secretive(line) {
+        return true;
+    }
+    // The keys this line is nested under: each earlier line indented less than the last.
+    let mut depth = indent(line);
+    for above in text[..start].lines().rev() {
+        let content = above.trim_start();
+        if content.is_empty() || content.starts_with('#') || indent(above) >= depth {
+            continue;
+        }
+        if secretive(above) {
+            return true;
+        }
+        depth = indent(above);
+        if depth == 0 {
+            break;
+        }
+    }
+    false
 }
 
 /// The whole report as one JSON object.
@@ -301,5 +334,14 @@ mod tests {
         assert!(on_secret_line(text, text.find("[pepper]").expect("there")));
         assert!(on_secret_line(text, text.find('k').expect("there") + 1));
         assert!(!on_secret_line(text, text.find("cases").expect("there")));
+        // A misspelt key, and values nested under a secret.
+        let text = "rules: r.yaml\nsallt: pepper\nencryptionKey:\n  - k1\n  -\n    k2\ncases:\n  - request: GET /x\n";
+        for secret in ["pepper", "k1", "k2"] {
+            assert!(
+                on_secret_line(text, text.find(secret).expect("there")),
+                "{secret}"
+            );
+        }
+        assert!(!on_secret_line(text, text.find("request").expect("there")));
     }
 }
