@@ -27,9 +27,10 @@ pub(crate) fn take_permissions(tmp: &File, path: &Path) -> io::Result<()> {
 
 /// The file that writing to `path` should replace: `path` itself, or the file a symbolic link
 /// there points to (followed through further links, even to a file that does not exist yet).
-pub(crate) fn through_links(path: &Path) -> PathBuf {
+/// Links that go on for more than 40 steps (a loop) are refused, as the system refuses to open
+/// them.
+pub(crate) fn through_links(path: &Path) -> io::Result<PathBuf> {
     let mut path = path.to_owned();
-    // A bound on the links followed, as the system puts on opening one.
     for _ in 0..40 {
         match std::fs::read_link(&path) {
             Ok(target) => {
@@ -38,10 +39,10 @@ pub(crate) fn through_links(path: &Path) -> PathBuf {
                     None => target,
                 };
             }
-            Err(_) => break,
+            Err(_) => return Ok(path),
         }
     }
-    path
+    Err(io::Error::other("too many levels of symbolic links"))
 }
 
 /// The system's reason for `e`, without the temporary file's name that some errors carry.

@@ -469,3 +469,30 @@ fn a_secret_that_is_not_text_is_named_not_taken_as_unset() {
         "{err}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn output_through_a_loop_of_links_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let rules = zoom_rules();
+    let (a, b) = (dir.path().join("a.json"), dir.path().join("b.json"));
+    std::os::unix::fs::symlink(&b, &a).expect("linked");
+    std::os::unix::fs::symlink(&a, &b).expect("linked");
+    let target = a.display().to_string();
+    let out = sanitize(
+        &output_args(&rules, &target),
+        &secrets(),
+        br#"{"page_size":30}"#,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        format!("psoxy-rules: cannot write {target}: too many levels of symbolic links\n")
+    );
+    assert!(
+        std::fs::symlink_metadata(&a)
+            .expect("kept")
+            .file_type()
+            .is_symlink()
+    );
+}

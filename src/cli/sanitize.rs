@@ -110,7 +110,8 @@ impl Spool {
     /// A temporary file beside `path`, or beside the file it links to, as a shell's `>` would
     /// write through the link.
     fn file_beside(path: &Path) -> anyhow::Result<Spool> {
-        let path = crate::files::through_links(path);
+        let path = crate::files::through_links(path)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
         if path.is_dir() {
             anyhow::bail!("cannot write {}: it is a folder", path.display());
         }
@@ -201,10 +202,14 @@ fn pseudonymizer(args: &Args<'_>) -> Result<Pseudonymizer, Box<Diagnostic>> {
     let domains = DomainHandling::from_env_with(lookup).map_err(setting)?;
     let secrets = Secrets::from_env_with(lookup);
     if let Some(name) = not_text.borrow().first() {
+        let help = match name.as_str() {
+            "PSOXY_SALT" => "set it to text, or give the salt in a file with --salt-file",
+            "PSOXY_ENCRYPTION_KEY" => "set it to text, or give the key in a file with --key-file",
+            _ => "set it to text, or unset it",
+        };
         return Err(Box::new(
-            Diagnostic::error("S009", format!("{name} is set, but not to UTF-8 text")).with_help(
-                "set it to text, or give the secret in a file with --salt-file / --key-file",
-            ),
+            Diagnostic::error("S009", format!("{name} is set, but not to UTF-8 text"))
+                .with_help(help),
         ));
     }
     Ok(Pseudonymizer::new(secrets, canonicalization, domains))
