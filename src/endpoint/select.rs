@@ -240,7 +240,7 @@ pub fn required_prefix(endpoint: &Endpoint) -> Option<String> {
             };
             // A `{` that does not start a parameter stays regex syntax (§5.2): a quantifier
             // of the character before it, as in `/ab{0,1}c`.
-            if !rest.is_empty() && !starts_with_parameter(rest) {
+            if !rest.is_empty() && super::template::parameter_at(rest).is_none() {
                 prefix.pop();
             }
             // `|` and `\` stay regex syntax in a template (§5.2).
@@ -248,20 +248,6 @@ pub fn required_prefix(endpoint: &Endpoint) -> Option<String> {
         }
         _ => None,
     }
-}
-
-/// Whether `text` starts with a template parameter, `{name}` or `{name?}` (§5.2).
-fn starts_with_parameter(text: &str) -> bool {
-    let Some(inner) = text.strip_prefix('{') else {
-        return false;
-    };
-    let name_len = inner
-        .bytes()
-        .enumerate()
-        .take_while(|&(i, b)| b.is_ascii_alphabetic() || (i > 0 && b.is_ascii_digit()))
-        .count();
-    let after = &inner[name_len..];
-    name_len > 0 && (after.starts_with('}') || after.starts_with("?}"))
 }
 
 /// Whether `text` starts with `prefix`, ignoring ASCII case as Java's CASE_INSENSITIVE does.

@@ -47,7 +47,7 @@ pub fn template_parameters(template: &str) -> Vec<&str> {
 }
 
 /// `{name}` or `{name?}` at the start of `s`: (name, optional, byte length).
-fn parameter_at(s: &str) -> Option<(&str, bool, usize)> {
+pub(crate) fn parameter_at(s: &str) -> Option<(&str, bool, usize)> {
     let body = s.strip_prefix('{')?;
     let close = body.find('}')?;
     let inner = &body[..close];

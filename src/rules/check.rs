@@ -82,23 +82,27 @@ impl Checker<'_> {
             .any(|k| self.skip.broken.contains(&(span.start, (*k).to_owned())))
     }
 
-    /// The first line of a node's span, for pointing at a mapping or list.
-    /// The first line of the file that is not blank, a comment or a document marker.
+    /// The first line of the file that is not blank, a comment, a directive (`%YAML`) or a
+    /// document marker (`---`, with or without a comment).
     fn first_content_line(&self) -> Span {
         let text = self.text();
         let mut start = 0;
         for line in text.split_inclusive('\n') {
-            let content = line.trim_end().trim_start_matches('\u{FEFF}');
-            let trimmed = content.trim_start();
-            if !(trimmed.is_empty() || trimmed.starts_with('#') || trimmed == "---") {
-                let indent = line.len() - line.trim_start_matches(['\u{FEFF}', ' ']).len();
-                return Span::new(start + indent, start + line.trim_end().len());
+            let content = line.trim_end();
+            let trimmed = content.trim_start_matches(['\u{FEFF}', ' ']);
+            let marker = trimmed
+                .strip_prefix("---")
+                .is_some_and(|rest| rest.is_empty() || rest.trim_start().starts_with('#'));
+            if !(trimmed.is_empty() || trimmed.starts_with(['#', '%']) || marker) {
+                let indent = content.len() - trimmed.len();
+                return Span::new(start + indent, start + content.len());
             }
             start += line.len();
         }
         Span::new(0, 0)
     }
 
+    /// The first line of a node's span, for pointing at a mapping or list.
     fn head(&self, span: Span) -> Span {
         first_line(self.text(), span)
     }

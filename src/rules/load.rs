@@ -136,7 +136,7 @@ pub fn load_str(name: &str, text: &str) -> LoadResult {
     }
     sort(&mut diags);
     // A node reused through an alias is checked at each use but written once: report it once.
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = std::collections::BTreeSet::new();
     diags.retain(|d| {
         let place = d.location.as_ref().map(ToString::to_string);
         seen.insert((d.code, place, d.message.clone()))
@@ -811,6 +811,11 @@ mod tests {
     fn rules_without_endpoints_allow_nothing() {
         assert_eq!(codes("{}"), ["R054"]);
         assert_eq!(codes("# rules\n---\nendpoints: []\n"), ["R054"]);
+        let (_, findings) = ok("%YAML 1.2\n--- # rules\nendpoints: []\n");
+        assert_eq!(
+            findings[0].location.as_ref().map(ToString::to_string),
+            Some("rules.yaml:3:1".to_owned())
+        );
         assert_eq!(codes("allowAllEndpoints: true\n"), ["R048"]);
         assert_eq!(codes("endpoints: 5\n"), ["R013"]);
         assert_eq!(codes("endpoint: []\n"), ["R012"]);

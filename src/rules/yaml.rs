@@ -622,7 +622,11 @@ impl<'t> Reader<'t> {
 fn flow_too_deep(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
     let (mut depth, mut i) = (0usize, 0usize);
+    // The last byte that is not a space: a quote opens a scalar only where one can start, so
+    // the apostrophe of `don't` is text.
+    let mut last = b'\n';
     while i < bytes.len() {
+        let starts_scalar = matches!(last, b'\n' | b':' | b'-' | b'[' | b'{' | b',' | b'?');
         match bytes[i] {
             b'[' | b'{' => {
                 depth += 1;
@@ -631,13 +635,13 @@ fn flow_too_deep(text: &str) -> Option<usize> {
                 }
             }
             b']' | b'}' => depth = depth.saturating_sub(1),
-            b'"' => {
+            b'"' if starts_scalar => {
                 i += 1;
                 while i < bytes.len() && bytes[i] != b'"' {
                     i += if bytes[i] == b'\\' { 2 } else { 1 };
                 }
             }
-            b'\'' => {
+            b'\'' if starts_scalar => {
                 i += 1;
                 while i < bytes.len() && bytes[i] != b'\'' {
                     i += 1;
@@ -649,6 +653,11 @@ fn flow_too_deep(text: &str) -> Option<usize> {
                 }
             }
             _ => {}
+        }
+        if let Some(&b) = bytes.get(i)
+            && (b == b'\n' || !b.is_ascii_whitespace())
+        {
+            last = b;
         }
         i += 1;
     }
@@ -746,6 +755,12 @@ mod tests {
         assert_eq!(
             flow_too_deep(&quoted),
             quoted.rfind("x: ").map(|x| x + 3 + MAX_DEPTH - 1)
+        );
+        // An apostrophe inside a plain scalar opens nothing.
+        let plain = format!("a: don't\nx: {}", "[".repeat(300));
+        assert_eq!(
+            flow_too_deep(&plain),
+            Some(plain.len() - 300 + MAX_DEPTH - 1)
         );
     }
 
