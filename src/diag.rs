@@ -76,21 +76,26 @@ impl fmt::Display for Location {
     }
 }
 
-/// 1-based line and column (in characters) of byte `offset` in `text`. A byte order mark at
-/// the start is not a column: editors do not show it.
+/// 1-based line and column (in characters) of byte `offset` in `text`. Lines end at LF, CR LF
+/// or a lone CR, as the YAML and JSON readers count them; a byte order mark at the start is not
+/// a column: editors do not show it.
 pub fn line_col(text: &str, offset: usize) -> (u32, u32) {
     let offset = offset.min(text.len());
-    let before = &text.as_bytes()[..offset];
-    let line = memchr::memchr_iter(b'\n', before).count() + 1;
-    let bom = if text.starts_with('\u{FEFF}') {
-        '\u{FEFF}'.len_utf8()
+    let bytes = text.as_bytes();
+    let mut line = 1;
+    let mut line_start = if text.starts_with('\u{FEFF}') {
+        '\u{FEFF}'.len_utf8().min(offset)
     } else {
         0
     };
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(bom.min(offset), |p| p + 1);
+    for i in memchr::memchr2_iter(b'\n', b'\r', &bytes[..offset]) {
+        // A CR directly followed by LF ends the line at the LF.
+        if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+            continue;
+        }
+        line += 1;
+        line_start = i + 1;
+    }
     let column = text
         .get(line_start..offset)
         .map_or(offset - line_start, |s| s.chars().count())
@@ -216,11 +221,11 @@ fn excerpt(text: &str, span: Range<usize>) -> Option<(String, Range<usize>)> {
     if !text.is_char_boundary(start) {
         return None;
     }
-    let mut line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let mut line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    if text[line_start..line_end].ends_with('\r') {
-        line_end -= 1;
-    }
+    // Lines end at LF, CR LF or a lone CR, as `line_col` counts them.
+    let mut line_start = text[..start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let mut line_end = text[start..]
+        .find(['\n', '\r'])
+        .map_or(text.len(), |i| start + i);
     let mut end = span.end.clamp(start, line_end.max(start));
     end = end.min(start + 2 * EXCERPT_CONTEXT);
     while !text.is_char_boundary(end) {
@@ -319,6 +324,28 @@ mod tests {
         assert_eq!(line_col(text, 3), (2, 1));
         // 'é' is two bytes but one column.
         assert_eq!(line_col(text, 6), (2, 3));
+    }
+
+    #[test]
+    fn lines_end_at_lf_crlf_or_a_lone_cr() {
+        let text = "a\r\nb\rc\nd";
+        for (c, expected) in [('a', (1, 1)), ('b', (2, 1)), ('c', (3, 1)), ('d', (4, 1))] {
+            assert_eq!(line_col(text, text.find(c).unwrap_or(0)), expected, "{c}");
+        }
+        // The excerpt is the line alone, whatever ends it.
+        let (line, range) = excerpt(text, 5..6).expect("an excerpt");
+        assert_eq!((line.as_str(), range), ("c", 0..1));
+    }
+
+    #[test]
+    fn excerpts_at_the_end_of_a_text_of_line_breaks_do_not_panic() {
+        for text in ["\r\r", "\r\n", "\n\r", "x\r"] {
+            for start in 0..=text.len() {
+                let d =
+                    Diagnostic::error("R013", "m").at(Location::in_source("f", text, start..start));
+                let _ = render_human(&d, Some(text));
+            }
+        }
     }
 
     #[test]
