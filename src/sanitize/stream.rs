@@ -66,8 +66,8 @@ type Done = Result<(Vec<u8>, u64), StreamError>;
 
 impl Sanitizer {
     /// Sanitizes the body read from `input` into `output`: compact values joined by `\n`, or
-    /// (with [`Output::Pretty`]) the first value in the golden form. A pass-through selection
-    /// copies the body unchanged.
+    /// (with [`Output::Pretty`]) the first value in the golden form, every value sanitized. A
+    /// pass-through selection copies the body unchanged, or in the golden form its first value.
     ///
     /// On an error, part of the output may already be written; write to a temporary place and
     /// keep it only on success when that matters.
@@ -80,6 +80,17 @@ impl Sanitizer {
     ) -> Result<StreamStats, StreamError> {
         let Selection::Endpoint(i) = selection else {
             let mut input = input;
+            if options.output == Output::Pretty {
+                let mut body = Vec::new();
+                let n = input.read_to_end(&mut body)? as u64;
+                let out = super::pretty_first_value(&body)?;
+                output.write_all(&out)?;
+                return Ok(StreamStats {
+                    bytes_in: n,
+                    bytes_out: out.len() as u64,
+                    values: u64::from(!out.is_empty()),
+                });
+            }
             let n = io::copy(&mut input, output)?;
             return Ok(StreamStats {
                 bytes_in: n,
@@ -133,7 +144,6 @@ impl Sanitizer {
             let segment = segment?;
             stats.bytes_in += segment.bytes.len() as u64;
             let text = validate_utf8(&segment.bytes).map_err(|e| locate(&segment, e))?;
-            let mut go_on = true;
             self.for_each_value::<StreamError>(
                 endpoint,
                 text,
@@ -147,20 +157,19 @@ impl Sanitizer {
                             }
                             write_compact_to_filled(value, holes, &mut out)?;
                         }
-                        Output::Pretty => write_pretty_to(value, &mut out)?,
+                        // The first value only; the others are still sanitized, so that one
+                        // that fails fails the body.
+                        Output::Pretty if stats.values == 0 => write_pretty_to(value, &mut out)?,
+                        Output::Pretty => {}
                     }
                     stats.values += 1;
-                    go_on = mode == Output::Compact;
-                    Ok(go_on)
+                    Ok(true)
                 },
                 Cores {
                     split,
                     holes: split && mode == Output::Compact,
                 },
             )?;
-            if !go_on {
-                break;
-            }
         }
         stats.bytes_out = out.written;
         Ok(stats)
@@ -240,10 +249,11 @@ impl Sanitizer {
                         }
                         write_compact(value, &mut out);
                     }
-                    Output::Pretty => write_pretty(value, &mut out),
+                    Output::Pretty if values == 0 => write_pretty(value, &mut out),
+                    Output::Pretty => {}
                 }
                 values += 1;
-                Ok(output == Output::Compact)
+                Ok(true)
             },
             Cores::ONE,
         )?;

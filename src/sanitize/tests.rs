@@ -248,6 +248,56 @@ fn streamed_pretty_output_is_the_first_value() {
 }
 
 #[test]
+fn pretty_output_still_sanitizes_every_value() {
+    let s = sanitizer(NDJSON_RULES);
+    // A second value that a transform fails on, and one cut short: the body fails either way,
+    // as the compact output does (harness §5 pretty-prints the sanitized whole body).
+    let failing = "{\"i\":0}\n{\"email\":[true]}\n";
+    let cut = "{\"i\":0}\n{\"email\":";
+    for body in [failing, cut] {
+        let whole = s.sanitize("GET", "/x", body.as_bytes(), Output::Pretty);
+        assert!(whole.is_err(), "{body:?}: {whole:?}");
+        for jobs in [1, 2] {
+            let streamed = stream(&s, body, jobs, Output::Pretty);
+            assert!(streamed.is_err(), "{body:?} jobs {jobs}");
+        }
+    }
+}
+
+#[test]
+fn pretty_output_of_a_passed_through_body_is_its_first_value_in_the_golden_form() {
+    let s = sanitizer("allowAllEndpoints: true\nendpoints:\n  - pathTemplate: \"/a\"\n");
+    let pretty = |body: &str| s.sanitize("GET", "/b", body.as_bytes(), Output::Pretty);
+    assert_eq!(
+        pretty("{\"b\":1,  \"a\":[1.50]} trailing").expect("passes"),
+        b"{\n  \"b\":1,\n  \"a\":[\n    1.5\n  ]\n}"
+    );
+    assert_eq!(pretty("").expect("empty"), b"");
+    assert!(matches!(
+        pretty("{\"b\":"),
+        Err(SanitizeError::InvalidJson(_))
+    ));
+    // Compact output stays byte for byte.
+    assert_eq!(
+        s.sanitize("GET", "/b", b"{\"b\":1,  \"a\":[1.50]}", Output::Compact)
+            .expect("passes"),
+        b"{\"b\":1,  \"a\":[1.50]}"
+    );
+    let mut out = Vec::new();
+    s.sanitize_stream(
+        Selection::PassThrough,
+        &b"[1.50] x"[..],
+        &mut out,
+        StreamOptions {
+            output: Output::Pretty,
+            ..StreamOptions::default()
+        },
+    )
+    .expect("streams");
+    assert_eq!(out, b"[\n  1.5\n]");
+}
+
+#[test]
 fn streamed_empty_and_whitespace_bodies_give_nothing() {
     let s = sanitizer(NDJSON_RULES);
     assert_eq!(stream(&s, "", 2, Output::Compact).expect("streams"), b"");
