@@ -1,6 +1,6 @@
 //! Throughput of sanitization on large generated Zoom responses, in MB/s: the compiled plan, the
-//! naive per-path engine, and plain parse + compact write (no transforms) as the floor. The
-//! `cli` groups run the built command end to end, once per document, with the example rules
+//! naive per-path engine, and plain parse + compact write (no transforms) as the floor, with
+//! serde_json's `Value` parse + write beside it for scale. The `cli` groups run the built command end to end, once per document, with the example rules
 //! and with rules that transform nothing.
 //!
 //! The inputs (about 20 MB each) are generated on first run by `../shared/tools/gen_zoom.py`
@@ -104,6 +104,14 @@ fn parse_and_write(body: &[u8]) -> Vec<u8> {
     out
 }
 
+/// The same with serde_json's `Value` (insertion-ordered, as this crate builds serde_json).
+fn serde_json_parse_and_write(body: &[u8]) -> Vec<u8> {
+    let v: serde_json::Value = serde_json::from_slice(body).expect("parses");
+    let mut out = Vec::with_capacity(body.len());
+    serde_json::to_writer(&mut out, &v).expect("writes to memory");
+    out
+}
+
 fn benches(c: &mut Criterion) {
     let rules_file = root().join("example-rules/zoom/zoom.yaml");
     let plan = sanitizer(&rules_file, Engine::Plan);
@@ -134,6 +142,9 @@ fn benches(c: &mut Criterion) {
         whole.sample_size(10);
         // From bytes to bytes, as sanitization: UTF-8 check, parse, compact write.
         whole.bench_function("parse+serialize", |b| b.iter(|| parse_and_write(body)));
+        whole.bench_function("parse+serialize/serde_json", |b| {
+            b.iter(|| serde_json_parse_and_write(body));
+        });
         for (name, s) in [("plan", &plan), ("naive", &naive)] {
             whole.bench_function(name, |b| {
                 b.iter(|| {
