@@ -508,6 +508,8 @@ fn allowance_where_nothing_leaks_is_a_warning() {
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(text.contains(warning), "{text}");
+    // The warning of the failed case is counted too.
+    assert!(text.ends_with("0 passed, 1 failed (1 warning)\n"), "{text}");
     // Without --strict the case passes, and its warning is still shown and counted.
     let out = test_in(dir.path(), &["cases.yaml"], &[]);
     let text = stdout(&out);

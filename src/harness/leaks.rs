@@ -252,8 +252,11 @@ fn walk(v: &Value<'_>, pointer: &mut String, values: &[Candidate<'_>], out: &mut
     }
 }
 
-/// Pseudonym tokens: `t~` or `p~` and base64url text, not inside a longer word.
-static TOKEN: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"[tp]~[A-Za-z0-9_-]+").ok());
+/// Pseudonym tokens: `t~` or `p~` and base64url text, not inside a longer word, with the
+/// `@domain` that an email pseudonym keeps by design.
+static TOKEN: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"[tp]~[A-Za-z0-9_-]+(?:@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)?").ok()
+});
 
 /// Email addresses; the local part may start with a pseudonym prefix, which is checked after.
 static EMAIL: LazyLock<Option<Regex>> = LazyLock::new(|| {
@@ -300,15 +303,16 @@ fn scan(s: &str, pointer: &str, in_key: bool, values: &[Candidate<'_>], out: &mu
 }
 
 /// The ways a URL may hide text in `s`: percent-decoded (twice over, as ids encoded in a path
-/// and then in a query are), and with `+` read as a space first (form encoding). Only forms
-/// that differ from `s` and are UTF-8.
+/// and then in a query are), and, in a query, with `+` read as a space first (form encoding).
+/// Only forms that differ from `s` and are UTF-8.
 fn url_decodings(s: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     if !s.contains(['%', '+']) {
         return out;
     }
     let mut starts = vec![s.to_owned()];
-    if s.contains('+') {
+    // `+` is a space only in a query (`?q=Alice+Smith`), not in `alice+tag@x.com`.
+    if s.contains('+') && s.contains(['?', '&', '=']) {
         starts.push(s.replace('+', " "));
     }
     for mut text in starts {
@@ -395,13 +399,18 @@ fn scan_text(s: &str, pointer: &str, in_key: bool, values: &[Candidate<'_>], out
         }
         for (start, _) in folded.text.match_indices(value) {
             let range = folded.original(start..start + value.len(), s);
-            let rule = candidate.rule(&s[range.clone()]);
-            if inside_token(&range) {
+            // Whole words only: `Mark` is not in `Marketing`, `2024` not in `20245`.
+            if inside_token(&range) || cuts_a_word(s, &range) {
                 continue;
             }
+            let rule = candidate.rule(&s[range.clone()]);
             if let Some(existing) = found.iter_mut().find(|(_, r, _)| overlaps(r, &range)) {
-                // A detected email or phone number that a rule protects elsewhere: name it.
-                if existing.2.is_none() {
+                // A detected email or phone number that a rule protects elsewhere, as a whole:
+                // name the rule.
+                if existing.2.is_none()
+                    && range.start <= existing.1.start
+                    && existing.1.end <= range.end
+                {
                     existing.2 = Some(rule.clone());
                 }
                 continue;
@@ -418,6 +427,19 @@ fn scan_text(s: &str, pointer: &str, in_key: bool, values: &[Candidate<'_>], out
         rule,
         value: s[range].to_owned(),
     }));
+}
+
+/// Whether `range` of `s` starts or ends inside a word: a letter or digit on both sides of
+/// either edge.
+fn cuts_a_word(s: &str, range: &Range<usize>) -> bool {
+    let inside = &s[range.clone()];
+    let first = inside.chars().next().is_some_and(char::is_alphanumeric);
+    let last = inside
+        .chars()
+        .next_back()
+        .is_some_and(char::is_alphanumeric);
+    (first && preceded_by(s, range.start, char::is_alphanumeric))
+        || (last && followed_by(s, range.end, char::is_alphanumeric))
 }
 
 fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
@@ -596,8 +618,10 @@ mod tests {
             );
             assert!(!mask(written, &leaks).to_lowercase().contains("smith"));
         }
-        assert!(leaks_in(&json!({"n":"Alice Smithers"}), &p).len() == 1);
+        // Whole words only.
+        assert!(leaks_in(&json!({"n":"Alice Smithers"}), &p).is_empty());
         assert!(leaks_in(&json!({"n":"Alicia Smith"}), &p).is_empty());
+        assert_eq!(leaks_in(&json!({"n":"(Alice Smith)"}), &p).len(), 1);
     }
 
     #[test]
@@ -619,6 +643,31 @@ mod tests {
             assert_eq!(leaks.len(), 1, "{written}");
             assert_eq!(leaks[0].rule, Some(expected), "{written}");
         }
+    }
+
+    #[test]
+    fn the_domain_a_pseudonym_keeps_is_not_a_leak() {
+        let mut p = Protected::default();
+        p.add("GitHub", rule);
+        let doc = json!({"email":"t~MIHgYv5s6ZVJp7kZx2xqjKkz1Nw5Qw3c8uYh7n1KQ2Y@github.com"});
+        assert!(leaks_in(&doc, &p).is_empty());
+        assert_eq!(leaks_in(&json!({"org":"GitHub"}), &p).len(), 1);
+    }
+
+    #[test]
+    fn a_short_value_inside_an_email_names_no_rule() {
+        let mut p = Protected::default();
+        p.add("jane", rule);
+        let leaks = find_leaks(
+            &Value::from(&json!({"s":"Jane.Smith+x@acme.com is mine"})),
+            &p,
+        );
+        assert_eq!(leaks.len(), 1);
+        assert_eq!(leaks[0].kind, LeakKind::Email);
+        assert_eq!(leaks[0].rule, None);
+        // Not a word of its own either: `Marketing` does not leak `Mark`.
+        p.add("Mark", rule);
+        assert!(leaks_in(&json!({"s":"Marketing offsite"}), &p).is_empty());
     }
 
     #[test]

@@ -74,20 +74,25 @@ impl Paint {
 /// The summary line: `N passed, M failed`, then what else happened, if anything.
 pub fn summary(report: &Report) -> String {
     let mut line = format!("{} passed, {} failed", report.passed(), report.failed());
-    // A failed case counts once, as failed; what a passing case notes (warnings) is counted.
+    // The errors of a failed case count once, as the case failed; every warning is counted.
     let set_findings: Vec<&Diagnostic> = report
         .findings
         .iter()
         .chain(report.case_files.iter().flat_map(|f| &f.findings))
-        .chain(
-            report
-                .cases()
-                .filter(|c| c.outcome != Outcome::Failed)
-                .flat_map(|c| &c.findings),
-        )
         .collect();
-    let errors = set_findings.iter().filter(|d| d.is_error()).count();
-    let warnings = set_findings.len() - errors;
+    let case_findings = report.cases().flat_map(|c| {
+        c.findings
+            .iter()
+            .filter(move |d| !(c.outcome == Outcome::Failed && d.is_error()))
+    });
+    let (errors, warnings) =
+        set_findings
+            .into_iter()
+            .chain(case_findings)
+            .fold(
+                (0, 0),
+                |(e, w), d| if d.is_error() { (e + 1, w) } else { (e, w + 1) },
+            );
     let mut extra = Vec::new();
     if !report.written.is_empty() {
         extra.push(format!("{} written", count(report.written.len(), "file")));
