@@ -323,11 +323,28 @@ impl<'t> Reader<'t> {
                 format!("nesting deeper than {MAX_DEPTH} levels"),
             )
             .help("rules files nest far less; check for a generated or hostile file"),
+            ErrorKind::UnknownQuotedScalarEscape => Problem::new(
+                Code::Syntax,
+                unknown_escape(self.text, at).unwrap_or(span),
+                "this `\\` starts no YAML escape in a double-quoted string",
+            )
+            .help(
+                "in double quotes `\\` starts an escape: write `\\\\w` for a regex's `\\w`, or \
+                 put the regex in single quotes, where `\\` is plain text",
+            ),
             ErrorKind::UnknownAnchor => Problem::new(
                 Code::Syntax,
                 span,
                 "an alias (`*name`) refers to no anchor (`&name`) defined before it",
             ),
+            ErrorKind::ExpectedBlockMappingKey
+            | ErrorKind::ExpectedBlockSequenceEntry
+            | ErrorKind::MappingValueNotAllowed => {
+                Problem::new(Code::Syntax, span, format!("YAML syntax: {kind}")).help(
+                    "check this line's indentation against the lines above: the keys of one \
+                     mapping line up, and a list item's keys go two spaces deeper than its `- `",
+                )
+            }
             _ => Problem::new(Code::Syntax, span, format!("YAML syntax: {kind}")),
         };
         self.problems.push(problem);
@@ -616,6 +633,48 @@ impl<'t> Reader<'t> {
     }
 }
 
+/// The first backslash at or after `from` in a double-quoted scalar that starts no YAML escape,
+/// with the character after it.
+fn unknown_escape(text: &str, from: usize) -> Option<Span> {
+    let rest = text.get(from..)?;
+    let mut chars = rest.char_indices();
+    while let Some((i, c)) = chars.next() {
+        if c != '\\' {
+            continue;
+        }
+        let (_, next) = chars.next()?;
+        let known = matches!(
+            next,
+            '0' | 'a'
+                | 'b'
+                | 't'
+                | '\t'
+                | 'n'
+                | 'v'
+                | 'f'
+                | 'r'
+                | 'e'
+                | ' '
+                | '"'
+                | '/'
+                | '\\'
+                | 'N'
+                | '_'
+                | 'L'
+                | 'P'
+                | 'x'
+                | 'u'
+                | 'U'
+                | '\n'
+                | '\r'
+        );
+        if !known {
+            return Some(Span::new(from + i, from + i + 1 + next.len_utf8()));
+        }
+    }
+    None
+}
+
 /// The offset of the `[` or `{` that opens the [`MAX_DEPTH`]th nested flow collection (the
 /// level past the limit when the flow sits in a block mapping, as rules do), skipping quoted
 /// scalars and comments.
@@ -761,6 +820,27 @@ mod tests {
         assert_eq!(
             flow_too_deep(&plain),
             Some(plain.len() - 300 + MAX_DEPTH - 1)
+        );
+    }
+
+    #[test]
+    fn an_unknown_escape_is_located_at_its_backslash() {
+        let text = "a:\n  regex: \"<@(U\\w+)>\"\n";
+        let p = only_problem(text);
+        assert_eq!(p.code, Code::Syntax);
+        assert_eq!(&text[p.span.range()], "\\w");
+        assert!(p.help.is_some_and(|h| h.contains("single quotes")));
+    }
+
+    #[test]
+    fn an_indentation_mistake_says_to_check_the_indentation() {
+        let p = only_problem("t:\n  - a: 1\n  b: 2\n");
+        assert_eq!(p.code, Code::Syntax);
+        assert!(
+            p.help
+                .as_deref()
+                .is_some_and(|h| h.starts_with("check this line's indentation")),
+            "{p:?}"
         );
     }
 
