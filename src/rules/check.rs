@@ -302,6 +302,29 @@ impl Checker<'_> {
             );
         }
         let s = template.as_str();
+        // A `?` outside `{…}`: the template is matched against the path alone (§5.2).
+        let mut depth = 0usize;
+        let query = s.char_indices().find(|&(_, c)| {
+            match c {
+                '{' => depth += 1,
+                '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            c == '?' && depth == 0
+        });
+        if let Some((q, _)) = query {
+            self.push(
+                Code::TemplateQuery,
+                self.span_in(template, q),
+                "a `pathTemplate` is matched against the path alone, never the query, so this \
+                 endpoint matches no request",
+                Some(
+                    "end the template before `?` and list the query's parameters in \
+                     `allowedQueryParams`"
+                        .into(),
+                ),
+            );
+        }
         let mut pieces = Vec::new();
         let mut literal = String::new();
         let mut names: Vec<&str> = Vec::new();

@@ -56,6 +56,7 @@ macro_rules! codes {
         /// | R052 | error | more findings than are reported for one file |
         /// | R053 | error | definitions whose `$ref`s loop back to themselves |
         /// | R054 | warning | rules without endpoints, which allow no request |
+        /// | R055 | warning | a `pathTemplate` with a query (`?`), which no request path matches |
         /// | P001 | error | a JSONPath that does not parse |
         /// | P002 | warning | a JSONPath that parses but is probably not what was meant, or fails at request time |
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -179,6 +180,8 @@ codes! {
     RefLoop = "R053", Error;
     /// Rules without endpoints.
     NoEndpoints = "R054", Warning;
+    /// A `pathTemplate` with a query.
+    TemplateQuery = "R055", Warning;
     /// A JSONPath that does not parse.
     PathSyntax = "P001", Error;
     /// A JSONPath that parses but is suspicious.

@@ -833,6 +833,19 @@ mod tests {
     }
 
     #[test]
+    fn a_template_with_a_query_matches_nothing() {
+        let (_, findings) = ok("endpoints:\n  - pathTemplate: \"/api/x?channel={channel}\"\n");
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(findings[0].code, "R055");
+        assert_eq!(
+            findings[0].location.as_ref().map(ToString::to_string),
+            Some("rules.yaml:2:26".to_owned())
+        );
+        // An optional parameter is no query.
+        assert!(codes("endpoints:\n  - pathTemplate: \"/api/{id?}\"\n").is_empty());
+    }
+
+    #[test]
     fn warnings_alone_load() {
         let (rules, warnings) = ok("allowAllEndpoints: true\nendpoints: []\n");
         assert!(*rules.allow_all_endpoints);
