@@ -26,6 +26,8 @@ pub struct Matcher {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Mismatch {
     Path,
+    /// A `pathRegex` that matches the path alone but not the path with its query.
+    PathRegexRefusesQuery,
     PathParameter {
         name: String,
         error: ParamError,
@@ -57,6 +59,10 @@ impl fmt::Display for Mismatch {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Mismatch::Path => f.write_str("the path does not match"),
+            Mismatch::PathRegexRefusesQuery => f.write_str(
+                "`pathRegex` sees the path with its query, and matches the path alone: end it \
+                 with `(?:[?].*)?$` to allow a query",
+            ),
             Mismatch::PathParameter { name, error } => {
                 write!(f, "path parameter `{name}` {error}")
             }
@@ -131,6 +137,10 @@ impl Matcher {
             self.full_match(&url.path)?.map(|m| (m, &url.path))
         };
         let Some((groups, text)) = path_match else {
+            // The most common surprise of `pathRegex` (§5.3): anchored at the path's end.
+            if self.has_path_regex && url.query.is_some() && self.full_match(&url.path)?.is_some() {
+                return Err(Mismatch::PathRegexRefusesQuery.into());
+            }
             return Err(Mismatch::Path.into());
         };
         if self.has_template
@@ -364,8 +374,14 @@ mod tests {
         assert_eq!(check(&e, "GET", "/v2/users"), Ok(()));
         assert_eq!(
             check(&e, "GET", "/v2/users?page_size=3"),
+            Err(CheckError::Mismatch(Mismatch::PathRegexRefusesQuery))
+        );
+        assert_eq!(
+            check(&e, "GET", "/v2/groups?page_size=3"),
             Err(CheckError::Mismatch(Mismatch::Path))
         );
+        let allowing = endpoint("pathRegex: \"^/v2/users(?:[?].*)?$\"");
+        assert_eq!(check(&allowing, "GET", "/v2/users?page_size=3"), Ok(()));
     }
 
     #[test]

@@ -75,6 +75,21 @@ fn refusal_prefers_an_endpoint_whose_path_matched() {
 }
 
 #[test]
+fn refusal_by_a_path_regex_that_ends_at_the_path_says_so() {
+    // The template is closer by its literal prefix, but the regex is the one the user meant.
+    let s = sanitizer(
+        "endpoints:\n  - pathTemplate: \"/repos/{owner}/{repo}/commits/\"\n  - pathRegex: \"^/repos/[^/]+/[^/]+/commits$\"\n    allowedQueryParams: [\"per_page\"]\n",
+    );
+    let Err(SanitizeError::Refused(r)) = s.select("GET", "/repos/acme/widgets/commits?per_page=2")
+    else {
+        panic!("refused");
+    };
+    let (location, _, reason) = r.closest.expect("a closest endpoint");
+    assert_eq!(location.to_string(), "rules.yaml:3:5");
+    assert!(reason.contains("end it with `(?:[?].*)?$`"), "{reason}");
+}
+
+#[test]
 fn trace_counts_matches_and_collects_protected_strings() {
     let s = sanitizer(
         r#"
