@@ -832,3 +832,21 @@ fn a_committed_file_that_is_not_json_is_named_as_such() {
         "{text}"
     );
 }
+
+#[test]
+fn personal_data_in_a_committed_file_is_withheld_from_the_diff() {
+    let set = Set::zoom();
+    let text = set.read(LIST_USERS);
+    let start = text.find("\"email\":\"t~").expect("an email token") + "\"email\":\"".len();
+    let end = start + text[start..].find('"').expect("the token ends");
+    let mut tampered = text.clone();
+    tampered.replace_range(start..end, "dana.secret@example.org");
+    set.write(LIST_USERS, &tampered);
+    for format in ["human", "json", "github"] {
+        let out = set.test(&["--format", format]);
+        let printed = stdout(&out);
+        assert_eq!(out.status.code(), Some(1), "{printed}");
+        assert!(printed.contains("H010"), "{printed}");
+        assert!(!printed.contains("dana.secret"), "{format}: {printed}");
+    }
+}

@@ -187,6 +187,9 @@ struct Work {
     committed: Committed,
     findings: Vec<Diagnostic>,
     leaks: Vec<Leak>,
+    /// Personal data in the committed file (committed by mistake, or by hand), withheld from
+    /// diffs as leaks are.
+    committed_leaks: Vec<Leak>,
     /// How the output differs from the committed file, before leaked values are withheld.
     changes: Vec<Change>,
     ran: bool,
@@ -263,6 +266,7 @@ pub fn run(paths: &[PathBuf], options: &Options) -> Report {
                 committed: read_committed(&case.sanitized),
                 findings: Vec::new(),
                 leaks: Vec::new(),
+                committed_leaks: Vec::new(),
                 changes: Vec::new(),
                 ran: sanitizer.is_some(),
                 written: false,
@@ -408,6 +412,11 @@ fn check_leaks(files: &[CaseFile], work: &mut [Work], file_findings: &mut [Vec<D
         }
         let mut used_file_allowances = BTreeSet::new();
         for w in work.iter_mut().filter(|w| w.file == i) {
+            if let Committed::Text(committed) = &w.committed
+                && let Ok(doc) = parse_value(committed)
+            {
+                w.committed_leaks = leaks::find_leaks(&doc, &protected);
+            }
             let Some(r) = &w.replay else {
                 continue;
             };
@@ -817,11 +826,12 @@ fn case_report(file: &CaseFile, w: Work, strict: bool) -> CaseReport {
     if mismatch && let (Some(r), Committed::Text(expected)) = (&w.replay, &w.committed) {
         let actual = String::from_utf8_lossy(&r.output);
         let actual = golden(&actual);
+        let withheld: Vec<Leak> = w.leaks.iter().chain(&w.committed_leaks).cloned().collect();
         changes = w
             .changes
             .iter()
             .cloned()
-            .map(|c| mask_change(c, &w.leaks))
+            .map(|c| mask_change(c, &withheld))
             .collect();
         let text = diff::unified_diff(
             &format!("{expected}\n"),
@@ -829,7 +839,7 @@ fn case_report(file: &CaseFile, w: Work, strict: bool) -> CaseReport {
             &format!("{} (committed)", case.sanitized.display()),
             "actual output",
         );
-        diff = Some(leaks::mask(&text, &w.leaks));
+        diff = Some(leaks::mask(&text, &withheld));
     }
     let failing = w
         .findings
