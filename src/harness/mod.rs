@@ -563,7 +563,12 @@ fn compare(work: &mut [Work], blessing: bool) {
                             w.case.request(),
                         ))
                         .at(Location::File { file: sanitized });
-                    if !blessing {
+                    if !w.leaks.is_empty() {
+                        d = d.with_help(
+                            "fix the leak reported for this case first: `--bless` writes nothing \
+                             while anything leaks",
+                        );
+                    } else if !blessing {
                         d = d.with_help(
                             "if the change is intended, run `psoxy-rules test --bless`, review the \
                              diff and commit it",

@@ -846,6 +846,21 @@ mod tests {
     }
 
     #[test]
+    fn a_string_where_a_list_belongs_says_to_write_a_list() {
+        let text = "endpoints:\n  - pathTemplate: /x\n    transforms:\n      - !<redact>\n        jsonPaths: \"$.a\"\n";
+        let Err(d) = load_str("r.yaml", text) else {
+            panic!("loads");
+        };
+        assert_eq!(d[0].code, "R013");
+        assert!(
+            d[0].help
+                .as_deref()
+                .is_some_and(|h| h.starts_with("write a list, even of one item: `jsonPaths: [")),
+            "{d:?}"
+        );
+    }
+
+    #[test]
     fn warnings_alone_load() {
         let (rules, warnings) = ok("allowAllEndpoints: true\nendpoints: []\n");
         assert!(*rules.allow_all_endpoints);

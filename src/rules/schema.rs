@@ -661,6 +661,16 @@ impl Explain<'_> {
                 if expected == &[JsonType::Boolean] {
                     p.help = Some("write `true` or `false`".into());
                 }
+                if expected.contains(&JsonType::Array)
+                    && !expected.contains(&JsonType::String)
+                    && leaf.instance.is_string()
+                {
+                    let key = Self::key(leaf);
+                    p.help = Some(format!(
+                        "write a list, even of one item: `{key}: [\"…\"]`, or each item on its own \
+                         line under `{key}:` as `- \"…\"`"
+                    ));
+                }
                 vec![p]
             }
             LeafKind::Enum(options) => {

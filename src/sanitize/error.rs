@@ -71,9 +71,11 @@ pub enum SanitizeError {
         kind: &'static str,
         /// JSON Pointer of the value, when known.
         pointer: Option<Box<str>>,
-        reason: String,
+        reason: Box<str>,
         /// Where the top-level value starts, in a body of several values.
         value: Option<ValuePlace>,
+        /// How to fix the rules, when the failure says.
+        help: Option<crate::transform::TransformHint>,
     },
     /// An `applyOnlyWhen` guard that fails the response (§2.0).
     #[error("{location}: applyOnlyWhen failed{}: {reason}", in_value(*value))]
@@ -182,13 +184,14 @@ impl SanitizeError {
                 pointer,
                 reason,
                 value,
+                help,
             } => (
                 match pointer {
                     Some(p) => format!("{kind} failed at {p}{}: {reason}", value_in(body, *value)),
                     None => format!("{kind} failed{}: {reason}", value_in(body, *value)),
                 },
                 Some(location.clone()),
-                None,
+                help.map(crate::transform::TransformHint::text),
             ),
             SanitizeError::Guard {
                 location,

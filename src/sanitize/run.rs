@@ -325,27 +325,30 @@ impl Transforms {
             kind: t.map_or("transforms", |t| t.name),
             pointer: None,
             reason: "the document could not be written whole; sanitize it with `--engine naive`"
-                .to_owned(),
+                .into(),
             value: None,
+            help: None,
         }
     }
 
     fn error(&self, e: ExecError<TransformError>) -> SanitizeError {
         let t = &self.compiled[e.transform];
-        let reason = match e.kind {
-            ExecErrorKind::Fatal(message) => message,
-            ExecErrorKind::Map(error) => error.to_string(),
-            ExecErrorKind::UnexpectedAbort => {
-                "the value function stopped its path unexpectedly".to_owned()
-            }
+        let (reason, help) = match e.kind {
+            ExecErrorKind::Fatal(message) => (message, None),
+            ExecErrorKind::Map(error) => (error.to_string(), error.hint()),
+            ExecErrorKind::UnexpectedAbort => (
+                "the value function stopped its path unexpectedly".to_owned(),
+                None,
+            ),
         };
         match e.path {
             Some(p) => SanitizeError::Transform {
                 location: t.path_locations[p].clone(),
                 kind: t.name,
                 pointer: e.pointer.map(String::into_boxed_str),
-                reason,
+                reason: reason.into_boxed_str(),
                 value: None,
+                help,
             },
             None => SanitizeError::Guard {
                 location: t.guard_location.clone().unwrap_or_else(|| {

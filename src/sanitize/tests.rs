@@ -708,3 +708,24 @@ fn a_failure_in_a_body_of_several_values_names_the_value() {
         }
     }
 }
+
+#[test]
+fn a_transform_on_a_container_says_how_to_select_inside_it() {
+    let (plan, naive) = plan_and_naive(&pseudonymize_at(&["$.e"]));
+    for (s, body) in [(&plan, r#"{"e":{"a":"b"}}"#), (&naive, r#"{"e":["a"]}"#)] {
+        let help = failure(s, "/x", body).to_diagnostic("body.json").help;
+        assert!(
+            help.as_deref()
+                .is_some_and(|h| h.contains("`[*]` for an array's elements")),
+            "{help:?}"
+        );
+    }
+    // A scalar of the wrong kind has nothing to select inside.
+    let s = sanitizer(
+        "endpoints:\n  - pathTemplate: \"/x\"\n    transforms:\n      - !<pseudonymizeEmailHeader>\n        jsonPaths: [\"$.e\"]\n",
+    );
+    assert_eq!(
+        failure(&s, "/x", r#"{"e":1}"#).to_diagnostic("b").help,
+        None
+    );
+}

@@ -45,7 +45,37 @@ pub enum TransformError {
     Pseudonym { kind: &'static str, reason: String },
 }
 
+/// How to change the rules so that a transform failure does not happen (one byte, so that
+/// errors stay small).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransformHint {
+    /// The path selects an array or object where the transform takes scalars.
+    SelectInside,
+}
+
+impl TransformHint {
+    pub fn text(self) -> &'static str {
+        match self {
+            TransformHint::SelectInside => {
+                "select the values inside it (`[*]` for an array's elements, `.name` for a \
+                 member), or remove it whole with `redact`"
+            }
+        }
+    }
+}
+
 impl TransformError {
+    /// How to change the rules so that the failure does not happen, when that is clear.
+    pub fn hint(&self) -> Option<TransformHint> {
+        match self {
+            TransformError::InvalidInput {
+                found: "array" | "object",
+                ..
+            } => Some(TransformHint::SelectInside),
+            _ => None,
+        }
+    }
+
     pub(crate) fn regex(kind: &'static str) -> impl Fn(MatchError) -> TransformError {
         move |source| TransformError::Regex { kind, source }
     }
