@@ -850,3 +850,19 @@ fn personal_data_in_a_committed_file_is_withheld_from_the_diff() {
         assert!(!printed.contains("dana.secret"), "{format}: {printed}");
     }
 }
+
+#[test]
+fn a_value_leaked_twice_in_one_string_is_one_finding() {
+    let dir = contact_set("/support");
+    let p = dir.path();
+    std::fs::write(
+        p.join("contact.json"),
+        r#"{"name":"Jo Doe","support":"help@vendor.example","note":"ask Jo Doe, or Jo Doe"}"#,
+    )
+    .expect("original");
+    let out = test_in(p, &["cases.yaml"], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert_eq!(text.matches("error[H032]").count(), 1, "{text}");
+    assert!(!text.contains("Jo Doe"), "{text}");
+}

@@ -100,7 +100,8 @@ impl Coverage {
                                     .at(rules.source.location(path.span))
                                     .with_help(
                                         "add an example response that has this field, or check \
-                                         the path against the responses",
+                                         the path against the responses; transforms run after \
+                                         `responseSchema`, so a field it drops is never selected",
                                     ),
                             ));
                         }

@@ -861,6 +861,19 @@ mod tests {
     }
 
     #[test]
+    fn schema_mistakes_of_newcomers_get_a_fix() {
+        let help = |schema: &str| {
+            let text = format!("endpoints:\n  - pathTemplate: /x\n    responseSchema:\n{schema}");
+            let Err(d) = load_str("r.yaml", &text) else {
+                panic!("{schema} loads");
+            };
+            d[0].help.clone().unwrap_or_default()
+        };
+        assert!(help("      description: users\n").contains("YAML comment"));
+        assert!(help("      type: [string, \"null\"]\n").starts_with("name one type"));
+    }
+
+    #[test]
     fn warnings_alone_load() {
         let (rules, warnings) = ok("allowAllEndpoints: true\nendpoints: []\n");
         assert!(*rules.allow_all_endpoints);

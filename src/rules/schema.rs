@@ -571,6 +571,13 @@ impl Explain<'_> {
                         },
                         |s| Some(format!("did you mean `{s}`?")),
                     );
+                    if key == "description" || key == "comment" {
+                        p.help = Some(
+                            "the proxy's reader refuses it too; write a YAML comment (`# …`) \
+                             instead"
+                                .into(),
+                        );
+                    }
                     p
                 })
                 .collect(),
@@ -660,6 +667,13 @@ impl Explain<'_> {
                 );
                 if expected == &[JsonType::Boolean] {
                     p.help = Some("write `true` or `false`".into());
+                }
+                if Self::key(leaf) == "type" && leaf.instance.is_array() {
+                    p.help = Some(
+                        "name one type, e.g. `type: \"string\"`; a null value stays null under \
+                         any type but `boolean`, which makes it false"
+                            .into(),
+                    );
                 }
                 if expected.contains(&JsonType::Array)
                     && !expected.contains(&JsonType::String)
