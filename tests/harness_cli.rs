@@ -866,3 +866,40 @@ fn a_value_leaked_twice_in_one_string_is_one_finding() {
     assert_eq!(text.matches("error[H032]").count(), 1, "{text}");
     assert!(!text.contains("Jo Doe"), "{text}");
 }
+
+#[test]
+fn a_leak_in_a_later_value_of_the_response_is_found_and_blocks_bless() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let p = dir.path();
+    std::fs::write(
+        p.join("rules.yaml"),
+        "endpoints:\n  - pathTemplate: /v1/contacts\n    transforms:\n      - !<pseudonymize>\n        jsonPaths: [\"$.email\"]\n",
+    )
+    .expect("rules");
+    std::fs::write(
+        p.join("contacts.ndjson"),
+        "{\"email\":\"a@x.org\"}\n{\"email\":\"b@x.org\",\"note\":\"call +1 415 555 0101\"}\n",
+    )
+    .expect("original");
+    std::fs::write(
+        p.join("cases.yaml"),
+        "rules: rules.yaml\ncases:\n  - request: GET /v1/contacts\n    original: contacts.ndjson\n",
+    )
+    .expect("cases");
+    let out = test_in(p, &["cases.yaml", "--bless"], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(
+            "error[H031]: leak: a phone number in value 2 of the output of `GET /v1/contacts` (the \
+             sanitized file shows the first only)"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("--bless is refused because of 1 leak"),
+        "{text}"
+    );
+    assert!(!p.join("sanitized/contacts.ndjson").exists());
+    assert!(!text.contains("415 555"), "{text}");
+}

@@ -149,13 +149,18 @@ pub fn push_token(pointer: &mut String, token: &str) {
     }
 }
 
+/// `1 element`, `2 elements`.
+fn count(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
 /// A short rendering of a value for a change line: scalars as compact JSON (long strings
 /// shortened), containers by their size.
 pub fn summarize(v: &Value) -> String {
     const MAX: usize = 80;
     match v {
-        Value::Object(m) => format!("{{…{} members}}", m.len()),
-        Value::Array(a) => format!("[…{} elements]", a.len()),
+        Value::Object(m) => format!("{{…{}}}", count(m.len(), "member")),
+        Value::Array(a) => format!("[…{}]", count(a.len(), "element")),
         _ => {
             let text = crate::json::to_compact_string(v);
             if text.chars().count() > MAX {
@@ -224,6 +229,14 @@ pub fn unified_diff(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn containers_are_summarized_by_their_size() {
+        assert_eq!(summarize(&v(&json!([1]))), "[…1 element]");
+        assert_eq!(summarize(&v(&json!([1, 2]))), "[…2 elements]");
+        assert_eq!(summarize(&v(&json!({}))), "{…0 members}");
+        assert_eq!(summarize(&v(&json!({"a": 1}))), "{…1 member}");
+    }
     use serde_json::json;
 
     fn v(j: &serde_json::Value) -> Value<'static> {

@@ -420,10 +420,7 @@ fn check_leaks(files: &[CaseFile], work: &mut [Work], file_findings: &mut [Vec<D
             let Some(r) = &w.replay else {
                 continue;
             };
-            let Ok(text) = std::str::from_utf8(&r.output) else {
-                continue;
-            };
-            let Ok(doc) = parse_value(text) else {
+            let Ok(text) = std::str::from_utf8(&r.proxy_output) else {
                 continue;
             };
             let endpoint_location = match (r.endpoint, &w.rules) {
@@ -435,7 +432,17 @@ fn check_leaks(files: &[CaseFile], work: &mut [Work], file_findings: &mut [Vec<D
                 _ => None,
             };
             let mut used_case_allowances = BTreeSet::new();
-            for leak in leaks::find_leaks(&doc, &protected) {
+            // Every value of the proxy's output, not only the first that the golden form shows.
+            let found = crate::json::parse_values(text)
+                .map_while(Result::ok)
+                .enumerate()
+                .flat_map(|(k, doc)| {
+                    leaks::find_leaks(&doc, &protected)
+                        .into_iter()
+                        .map(move |leak| (k, leak))
+                })
+                .collect::<Vec<_>>();
+            for (value, leak) in found {
                 if let Some(k) = w
                     .case
                     .allowed_leaks
@@ -454,7 +461,7 @@ fn check_leaks(files: &[CaseFile], work: &mut [Work], file_findings: &mut [Vec<D
                     continue;
                 }
                 // The same value twice in one string is one finding; both are withheld.
-                let finding = leak_finding(&leak, &w.case, endpoint_location.as_ref());
+                let finding = leak_finding(&leak, value, &w.case, endpoint_location.as_ref());
                 if !w.findings.contains(&finding) {
                     w.findings.push(finding);
                 }
@@ -484,7 +491,8 @@ fn unused_allowance(a: &cases::Allowance) -> Diagnostic {
         .with_help("remove the entry from `allowedLeaks`")
 }
 
-fn leak_finding(leak: &Leak, case: &Case, endpoint: Option<&Location>) -> Diagnostic {
+/// The finding of `leak`, in the value of index `value` of the response.
+fn leak_finding(leak: &Leak, value: usize, case: &Case, endpoint: Option<&Location>) -> Diagnostic {
     let (code, what) = match leak.kind {
         LeakKind::Email => (Code::LeakedEmail, "an email address".to_owned()),
         LeakKind::Phone => (Code::LeakedPhone, "a phone number".to_owned()),
@@ -497,27 +505,34 @@ fn leak_finding(leak: &Leak, case: &Case, endpoint: Option<&Location>) -> Diagno
         ),
     };
     let place = if leak.in_key { " in a member name" } else { "" };
+    // The golden form shows the first value only; the proxy sends them all.
+    let output = if value > 0 {
+        format!(
+            "value {} of the output of `{}` (the sanitized file shows the first only)",
+            value + 1,
+            case.request()
+        )
+    } else {
+        format!("the output of `{}`", case.request())
+    };
     let cover = match (&leak.rule, endpoint) {
         (Some(r), _) => format!("{r} protects this value elsewhere"),
         (None, Some(e)) => format!("no transform of the endpoint at {e} covers it"),
         (None, None) => "no endpoint sanitized this response".to_owned(),
     };
-    code.diag(format!(
-        "leak: {what}{place} in the output of `{}`; {cover}",
-        case.request()
-    ))
-    .at(Location::Pointer {
-        file: Some(case.sanitized.display().to_string()),
-        pointer: if leak.pointer.is_empty() {
-            "/".to_owned()
-        } else {
-            leak.pointer.clone()
-        },
-    })
-    .with_help(
-        "pseudonymize or redact the field in the rules; if the value is meant to stay, add its \
+    code.diag(format!("leak: {what}{place} in {output}; {cover}"))
+        .at(Location::Pointer {
+            file: Some(case.sanitized.display().to_string()),
+            pointer: if leak.pointer.is_empty() {
+                "/".to_owned()
+            } else {
+                leak.pointer.clone()
+            },
+        })
+        .with_help(
+            "pseudonymize or redact the field in the rules; if the value is meant to stay, add its \
          pointer to `allowedLeaks` in the case file",
-    )
+        )
 }
 
 /// Compares each output with its committed file.

@@ -83,6 +83,9 @@ impl Engines {
 pub(crate) struct Replay {
     /// The golden form of the sanitized response (not trimmed, no final line break).
     pub output: Vec<u8>,
+    /// What the proxy sends: every value, compact, joined by line breaks. The golden form
+    /// shows the first value only; the leak check reads them all.
+    pub proxy_output: Vec<u8>,
     /// The endpoint the request selected (`None` when passed through unchanged).
     pub endpoint: Option<usize>,
     pub trace: Trace,
@@ -120,12 +123,16 @@ pub(crate) fn replay(sanitizer: &Sanitizer, case: &Case) -> Attempt {
         Selection::Endpoint(i) => Some(i),
         Selection::PassThrough => None,
     };
+    // As the reference harness: the proxy's output, then its first value pretty (§5).
     let result = sanitizer
-        .sanitize_traced(selection, &body, Output::Pretty)
-        .map(|(output, trace)| Replay {
-            output,
-            endpoint,
-            trace,
+        .sanitize_traced(selection, &body, Output::Compact)
+        .and_then(|(proxy_output, trace)| {
+            Ok(Replay {
+                output: crate::sanitize::pretty_first_value(&proxy_output)?,
+                proxy_output,
+                endpoint,
+                trace,
+            })
         })
         .map_err(|e| sanitize_finding(&e, &original_name));
     Attempt { result, endpoint }

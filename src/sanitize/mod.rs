@@ -611,7 +611,7 @@ const JSON_SPACE: &[char] = &[' ', '\t', '\n', '\r'];
 /// A body passed through unchanged, as the golden form shows it: its first value read and
 /// written pretty, what follows unread, as Jackson's reader leaves trailing content (harness
 /// §5). An empty body stays empty; one that does not start with a value is refused.
-pub(crate) fn pretty_first_value(body: &[u8]) -> Result<Vec<u8>, SanitizeError> {
+pub fn pretty_first_value(body: &[u8]) -> Result<Vec<u8>, SanitizeError> {
     if body.is_empty() {
         return Ok(Vec::new());
     }
