@@ -273,23 +273,25 @@ pub fn load_str(path: &Path, text: String) -> Result<CaseFile, Vec<Diagnostic>> 
     let mut cases = Vec::with_capacity(doc.cases.len());
     for case in &doc.cases {
         let c = &case.value;
+        // Every problem of the case is reported, not only the first.
         let request_location = at(&c.request.referenced);
-        let Some((method, url)) = split_request(&c.request.value) else {
+        let request = split_request(&c.request.value);
+        if request.is_none() {
             findings.push(
                 Code::InvalidValue
                     .diag("a request is the method and the URL, separated by a space")
-                    .at(request_location)
+                    .at(request_location.clone())
                     .with_help(
                         "e.g. `GET https://api.example.com/v1/users?limit=10` or `GET /v1/users`",
                     ),
             );
-            continue;
-        };
+        }
         let original = join(dir, &c.original.value);
         let sanitized = match &c.sanitized {
             Some(s) => join(dir, &s.value),
             None => join(&dir.join("sanitized"), &c.original.value),
         };
+        let allowed_leaks = allowances(&c.allowed_leaks, &mut findings);
         // `--bless` writes the sanitized file: it must not be an input, nor leave the folder.
         if let Some(problem) = inputs.unfit_target(&sanitized, &original) {
             findings.push(
@@ -306,6 +308,9 @@ pub fn load_str(path: &Path, text: String) -> Result<CaseFile, Vec<Diagnostic>> 
             );
             continue;
         }
+        let Some((method, url)) = request else {
+            continue;
+        };
         cases.push(Case {
             location: at(&case.referenced),
             method: method.to_owned(),
@@ -314,10 +319,11 @@ pub fn load_str(path: &Path, text: String) -> Result<CaseFile, Vec<Diagnostic>> 
             original,
             original_location: at(&c.original.referenced),
             sanitized,
-            allowed_leaks: allowances(&c.allowed_leaks, &mut findings),
+            allowed_leaks,
         });
     }
     if !findings.is_empty() {
+        sort_by_place(&mut findings);
         return Err(findings);
     }
     let secret = |s: &Option<Spanned<String>>, default: &str| {
@@ -380,11 +386,16 @@ fn shape_findings(name: &str, text: &str) -> Vec<Diagnostic> {
         }
     }
     let mut findings = shape.findings;
+    sort_by_place(&mut findings);
+    findings
+}
+
+/// Orders findings as they appear in the file.
+fn sort_by_place(findings: &mut [Diagnostic]) {
     findings.sort_by_key(|d| match &d.location {
         Some(Location::Source { span, .. }) => span.start,
         _ => 0,
     });
-    findings
 }
 
 /// Collects the problems of form of a case file.
@@ -789,6 +800,26 @@ mod tests {
             .expect_err("refused");
         assert_eq!(e[0].code, "H004");
         assert_eq!(place(&e[0]), "set/cases.yaml:3:14");
+    }
+
+    #[test]
+    fn every_problem_of_the_values_is_reported_at_once() {
+        let e = load_text(
+            "rules: r.yaml\ncases:\n  - request: /x\n    original: o.json\n    \
+             sanitized: ../r.json\n    allowedLeaks: [x]\n  - request: GET /y\n    \
+             original: p.json\n    allowedLeaks: [y]\n",
+        )
+        .expect_err("refused");
+        let places: Vec<String> = e.iter().map(place).collect();
+        assert_eq!(
+            places,
+            [
+                "set/cases.yaml:3:14",
+                "set/cases.yaml:5:16",
+                "set/cases.yaml:6:20",
+                "set/cases.yaml:9:20"
+            ]
+        );
     }
 
     #[test]
