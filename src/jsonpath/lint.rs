@@ -26,6 +26,8 @@ pub enum LintKind {
     LeafFilterOnRoot,
     /// `$` alone: mapping or deleting the document root fails the response (§6.3.11).
     RootOnly,
+    /// `.@odata.context`: an OData member name written after a dot, which reads as two steps.
+    SplitODataName,
 }
 
 /// The findings for one parsed path, in step order.
@@ -69,6 +71,24 @@ pub fn lints(path: &JsonPath) -> Vec<PathLint> {
                 });
             }
         }
+        if let Some(next) = path.steps.get(i + 1)
+            && let Selector::Name(name) = step.selector()
+            && name.starts_with('@')
+            && dotted(step, name)
+            && let StepKind::Child(Selector::Name(rest)) = &next.kind
+            && dotted(next, rest)
+        {
+            let whole = format!("{name}.{rest}");
+            out.push(PathLint {
+                kind: LintKind::SplitODataName,
+                span: step.span.start..next.span.end,
+                message: format!(
+                    "this reads as the member `{name}`, then its member `{rest}`, not as the \
+                     one member `{whole}`"
+                ),
+                help: Some(format!("write `['{whole}']`")),
+            });
+        }
         if i == 0
             && path.steps.len() == 1
             && matches!(step.kind, StepKind::Child(Selector::Filter(_)))
@@ -87,6 +107,16 @@ pub fn lints(path: &JsonPath) -> Vec<PathLint> {
         }
     }
     out
+}
+
+/// Whether `step`, selecting `name`, is written after a dot (`.name`, `..name`) rather than in
+/// brackets: its text is the name and the dots alone.
+fn dotted(step: &super::ast::Step, name: &str) -> bool {
+    let dots = match step.kind {
+        StepKind::Child(_) => 1,
+        StepKind::Descendant(_) => 2,
+    };
+    step.span.len() == name.len() + dots
 }
 
 /// Why a quoted name looks like it holds path syntax, with a fix.
@@ -126,6 +156,21 @@ mod tests {
             .into_iter()
             .map(|l| (l.kind, l.span))
             .collect()
+    }
+
+    #[test]
+    fn an_odata_name_after_a_dot_reads_as_two_steps() {
+        assert_eq!(
+            kinds("$.@odata.context"),
+            vec![(LintKind::SplitODataName, 1..16)]
+        );
+        assert_eq!(
+            kinds("$..@odata.nextLink"),
+            vec![(LintKind::SplitODataName, 1..18)]
+        );
+        assert!(kinds("$['@odata.context']").is_empty());
+        assert!(kinds("$..['@odata.type']").is_empty());
+        assert!(kinds("$.value[*].id").is_empty());
     }
 
     #[test]

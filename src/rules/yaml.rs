@@ -337,6 +337,12 @@ impl<'t> Reader<'t> {
                 span,
                 "an alias (`*name`) refers to no anchor (`&name`) defined before it",
             ),
+            ErrorKind::InvalidTrailingDoubleQuotedScalar => {
+                Problem::new(Code::Syntax, span, format!("YAML syntax: {kind}")).help(
+                    "a `\"` inside a double-quoted string ends it: quote the inner text with \
+                     single quotes (`[?(@.type == 'required')]`), or write it `\\\"`",
+                )
+            }
             ErrorKind::ExpectedBlockMappingKey
             | ErrorKind::ExpectedBlockSequenceEntry
             | ErrorKind::MappingValueNotAllowed => {
@@ -830,6 +836,18 @@ mod tests {
         assert_eq!(p.code, Code::Syntax);
         assert_eq!(&text[p.span.range()], "\\w");
         assert!(p.help.is_some_and(|h| h.contains("single quotes")));
+    }
+
+    #[test]
+    fn a_quote_that_ends_a_double_quoted_path_says_how_to_quote_inside() {
+        let p = only_problem("p: \"$.a[?(@.type == \"x\")].b\"\n");
+        assert_eq!(p.code, Code::Syntax);
+        assert!(
+            p.help
+                .as_deref()
+                .is_some_and(|h| h.contains("single quotes")),
+            "{p:?}"
+        );
     }
 
     #[test]
