@@ -35,6 +35,10 @@ pub enum Mismatch {
     QueryParameterNotAllowed {
         name: String,
     },
+    /// `$select` in the URL, `select` in `allowedQueryParams`.
+    QueryParameterListedWithoutDollar {
+        name: String,
+    },
     QueryParameterMissing {
         name: String,
     },
@@ -66,6 +70,12 @@ impl fmt::Display for Mismatch {
             Mismatch::PathParameter { name, error } => {
                 write!(f, "path parameter `{name}` {error}")
             }
+            Mismatch::QueryParameterListedWithoutDollar { name } => write!(
+                f,
+                "query parameter `{name}` is not in `allowedQueryParams`, which lists `{}`: \
+                 OData parameters keep their `$` there",
+                name.trim_start_matches('$')
+            ),
             Mismatch::QueryParameterNotAllowed { name } => {
                 write!(f, "query parameter `{name}` is not in `allowedQueryParams`")
             }
@@ -173,6 +183,13 @@ impl Matcher {
                 .iter()
                 .find(|p| !allowed.contains(&p.name.to_lowercase()))
         {
+            let bare = p.name.strip_prefix('$').map(str::to_lowercase);
+            if bare.is_some_and(|b| allowed.contains(&b)) {
+                return Err(Mismatch::QueryParameterListedWithoutDollar {
+                    name: p.name.clone(),
+                }
+                .into());
+            }
             return Err(Mismatch::QueryParameterNotAllowed {
                 name: p.name.clone(),
             }
@@ -382,6 +399,19 @@ mod tests {
         );
         let allowing = endpoint("pathRegex: \"^/v2/users(?:[?].*)?$\"");
         assert_eq!(check(&allowing, "GET", "/v2/users?page_size=3"), Ok(()));
+    }
+
+    #[test]
+    fn an_odata_parameter_listed_without_its_dollar_is_named() {
+        let e = endpoint("pathTemplate: \"/x\"\nallowedQueryParams: [select, top]");
+        let Err(CheckError::Mismatch(m)) = check(&e, "GET", "/x?$select=id") else {
+            panic!("refused");
+        };
+        assert_eq!(
+            m.to_string(),
+            "query parameter `$select` is not in `allowedQueryParams`, which lists `select`: \
+             OData parameters keep their `$` there"
+        );
     }
 
     #[test]
