@@ -28,6 +28,9 @@ pub enum LintKind {
     RootOnly,
     /// `.@odata.context`: an OData member name written after a dot, which reads as two steps.
     SplitODataName,
+    /// `$..['a','b']` as the last step: Jayway selects only in objects that have all the names
+    /// (§6.3.3), which rarely is what was meant.
+    AllNamesScan,
 }
 
 /// The findings for one parsed path, in step order.
@@ -70,6 +73,22 @@ pub fn lints(path: &JsonPath) -> Vec<PathLint> {
                     help: Some(help),
                 });
             }
+        }
+        if i + 1 == path.steps.len()
+            && let StepKind::Descendant(Selector::Names(names)) = &step.kind
+        {
+            let each: Vec<String> = names.iter().map(|n| format!("`$..['{n}']`")).collect();
+            out.push(PathLint {
+                kind: LintKind::AllNamesScan,
+                span: step.span.clone(),
+                message: "a deep scan ending in several names selects them only in objects that \
+                          have all of them (Jayway's rule), not each name wherever it is"
+                    .to_owned(),
+                help: Some(format!(
+                    "if each name is meant on its own, write one path per name: {}",
+                    each.join(", ")
+                )),
+            });
         }
         if let Some(next) = path.steps.get(i + 1)
             && let Selector::Name(name) = step.selector()
@@ -156,6 +175,18 @@ mod tests {
             .into_iter()
             .map(|l| (l.kind, l.span))
             .collect()
+    }
+
+    #[test]
+    fn a_deep_scan_ending_in_several_names_needs_all_of_them() {
+        assert_eq!(
+            kinds("$..['id','email']"),
+            vec![(LintKind::AllNamesScan, 1..17)]
+        );
+        // Not as a middle step (each name is visited on its own there), nor one name.
+        assert!(kinds("$..['owner','user'].login").is_empty());
+        assert!(kinds("$..['email']").is_empty());
+        assert!(kinds("$.a['id','email']").is_empty());
     }
 
     #[test]
