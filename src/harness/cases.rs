@@ -864,55 +864,40 @@ mod tests {
         }
     }
 
-    #[test]
-    fn sanitized_file_must_stay_in_the_folder() {
-        for target in [
-            "/tmp/out.json",
-            "../out.json",
-            "sanitized/../../set2/o.json",
-        ] {
-            let e = load_text(&format!(
+    /// Loads the case file `case_file` with one case of original `o.json` written to `target`.
+    fn with_target(case_file: &str, target: &str) -> Result<CaseFile, Vec<Diagnostic>> {
+        load_str(
+            Path::new(case_file),
+            format!(
                 "rules: r.yaml\ncases:\n  - request: GET /x\n    original: o.json\n    \
                  sanitized: {target}\n"
-            ))
-            .expect_err(target);
-            assert_eq!(
-                e[0].message,
-                "the sanitized file is outside the case file's folder"
-            );
+            ),
+        )
+    }
+
+    #[test]
+    fn sanitized_file_must_stay_in_the_folder() {
+        let outside = "the sanitized file is outside the case file's folder";
+        for (case_file, target) in [
+            ("set/cases.yaml", "/tmp/out.json"),
+            ("set/cases.yaml", "../out.json"),
+            ("set/cases.yaml", "sanitized/../../set2/o.json"),
+            // A folder reached through `..` holds only what is below it.
+            ("../cases.yaml", "../outside.json"),
+            ("cases.yaml", "../o.json"),
+        ] {
+            let e = with_target(case_file, target).expect_err(target);
+            assert_eq!(e[0].code, "H004", "{case_file} {target}");
+            assert_eq!(e[0].message, outside, "{case_file} {target}");
         }
         // The default `sanitized/<original>` of an original outside the folder is outside too.
         let e =
             load_text("rules: r.yaml\ncases:\n  - request: GET /x\n    original: ../../o.json\n")
                 .expect_err("outside");
         assert_eq!(place(&e[0]), "set/cases.yaml:4:15");
-        // A folder reached through `..` holds only what is below it.
-        let e = load_str(
-            Path::new("../cases.yaml"),
-            "rules: r.yaml\ncases:\n  - request: GET /x\n    original: o.json\n    \
-             sanitized: ../outside.json\n"
-                .to_owned(),
-        )
-        .expect_err("outside");
-        assert_eq!(
-            e[0].message,
-            "the sanitized file is outside the case file's folder"
-        );
         // A case file in the working folder keeps relative targets below it.
-        let f = load_str(
-            Path::new("cases.yaml"),
-            "rules: r.yaml\ncases:\n  - request: GET /x\n    original: o.json\n".to_owned(),
-        )
-        .expect("loads");
+        let f = with_target("cases.yaml", "sanitized/o.json").expect("loads");
         assert_eq!(f.cases[0].sanitized, PathBuf::from("sanitized/o.json"));
-        let e = load_str(
-            Path::new("cases.yaml"),
-            "rules: r.yaml\ncases:\n  - request: GET /x\n    original: o.json\n    \
-             sanitized: ../o.json\n"
-                .to_owned(),
-        )
-        .expect_err("outside");
-        assert_eq!(e[0].code, "H004");
     }
 
     #[test]
