@@ -903,3 +903,31 @@ fn a_leak_in_a_later_value_of_the_response_is_found_and_blocks_bless() {
     assert!(!p.join("sanitized/contacts.ndjson").exists());
     assert!(!text.contains("415 555"), "{text}");
 }
+
+#[test]
+fn a_long_value_is_cut_after_its_leaks_are_withheld() {
+    let dir = contact_set("/support");
+    let p = dir.path();
+    // The email straddles the place where a change line cuts a long value.
+    let note = format!("{}mail priya.raman@partnerco.io or call", "x".repeat(60));
+    std::fs::write(
+        p.join("contact.json"),
+        format!(r#"{{"name":"Jo Doe","support":"help@vendor.example","note":"{note}"}}"#),
+    )
+    .expect("original");
+    std::fs::write(
+        p.join("sanitized/contact.json"),
+        "{\n  \"support\":\"help@vendor.example\",\n  \"note\":\"old\"\n}\n",
+    )
+    .expect("sanitized");
+    for format in ["human", "json", "github"] {
+        let out = test_in(p, &["cases.yaml", "--format", format], &[]);
+        let text = stdout(&out);
+        assert_eq!(out.status.code(), Some(1), "{text}");
+        assert!(
+            text.contains("error[H030]") || text.contains("H030"),
+            "{text}"
+        );
+        assert!(!text.contains("priya"), "{format}: {text}");
+    }
+}

@@ -154,23 +154,47 @@ fn count(n: usize, what: &str) -> String {
     format!("{n} {what}{}", if n == 1 { "" } else { "s" })
 }
 
-/// A short rendering of a value for a change line: scalars as compact JSON (long strings
-/// shortened), containers by their size.
+/// A rendering of a value for a change line: scalars as compact JSON, whole (leaked values are
+/// withheld from it before [`shorten`] cuts it), containers by their size.
 pub fn summarize(v: &Value) -> String {
-    const MAX: usize = 80;
     match v {
         Value::Object(m) => format!("{{…{}}}", count(m.len(), "member")),
         Value::Array(a) => format!("[…{}]", count(a.len(), "element")),
-        _ => {
-            let text = crate::json::to_compact_string(v);
-            if text.chars().count() > MAX {
-                let cut: String = text.chars().take(MAX).collect();
-                format!("{cut}… ({} characters)", text.chars().count())
-            } else {
-                text
-            }
+        _ => crate::json::to_compact_string(v),
+    }
+}
+
+/// Characters of a value shown in a change line before it is cut.
+const SHOWN_CHARS: usize = 80;
+
+/// `text` cut to [`SHOWN_CHARS`] characters, saying how long it was.
+pub fn shorten(text: &str) -> String {
+    let len = text.chars().count();
+    if len > SHOWN_CHARS {
+        let cut: String = text.chars().take(SHOWN_CHARS).collect();
+        format!("{cut}… ({len} characters)")
+    } else {
+        text.to_owned()
+    }
+}
+
+/// `c` with every value in it cut by [`shorten`]; after withholding leaks, so that a cut does
+/// not leave a part of a leaked value that no longer reads as one.
+pub fn shorten_change(mut c: Change) -> Change {
+    let cut = |s: &mut String| *s = shorten(s);
+    match &mut c.kind {
+        ChangeKind::Changed { expected, actual } => {
+            cut(expected);
+            cut(actual);
+        }
+        ChangeKind::Missing { expected } => cut(expected),
+        ChangeKind::Added { actual } => cut(actual),
+        ChangeKind::Reordered { expected, actual } => {
+            expected.iter_mut().for_each(cut);
+            actual.iter_mut().for_each(cut);
         }
     }
+    c
 }
 
 /// Renders changes one per line, at most `limit` of them, then how many more there are.

@@ -854,7 +854,7 @@ fn case_report(file: &CaseFile, w: Work, strict: bool) -> CaseReport {
             .changes
             .iter()
             .cloned()
-            .map(|c| mask_change(c, &withheld))
+            .map(|c| diff::shorten_change(mask_change(c, &withheld)))
             .collect();
         let text = diff::unified_diff(
             &format!("{expected}\n"),
