@@ -442,6 +442,32 @@ impl Checker<'_> {
 
     /// Compiles a Java-dialect regex, reporting where it fails; returns it when it compiles.
     fn regex(&mut self, pattern: &Located<String>, flags: Flags) -> Option<Regex> {
+        // In double quotes YAML reads `\b` as a backspace and `\t` as a tab, which the regex
+        // then matches literally: the word boundary or class meant is gone.
+        if let Some((at, c)) = pattern
+            .char_indices()
+            .find(|&(_, c)| c.is_control() && c != '\n')
+        {
+            let written = match c {
+                '\u{8}' => "\\b".to_owned(),
+                '\t' => "\\t".to_owned(),
+                '\r' => "\\r".to_owned(),
+                '\u{C}' => "\\f".to_owned(),
+                c => format!("\\u{:04X}", u32::from(c)),
+            };
+            self.push(
+                Code::ControlInRegex,
+                self.span_in(pattern, at),
+                format!(
+                    "this regex holds a control character (U+{:04X}), which YAML made of `{written}` \
+                     in double quotes",
+                    u32::from(c)
+                ),
+                Some(format!(
+                    "write `\\{written}` in double quotes, or put the regex in single quotes"
+                )),
+            );
+        }
         match Regex::new(pattern, flags) {
             Ok(re) => Some(re),
             Err(e) => {
@@ -596,8 +622,21 @@ impl Checker<'_> {
                     "a blank `applyOnlyWhen` has no effect",
                     None,
                 );
-            } else {
-                self.path(guard, false);
+            } else if let Some(parsed) = self.path(guard, false)
+                && parsed.is_definite()
+            {
+                // §2.0: a definite guard is read as a list; anything else fails the response.
+                self.push(
+                    Code::PathLint,
+                    guard.span,
+                    "a definite `applyOnlyWhen` fails every response where it is missing or is \
+                     not a list; it works only on an array",
+                    Some(
+                        "to apply the transform when something exists, test for it with a \
+                         filter, for example `$.items[?(@.conferenceData)]`"
+                            .into(),
+                    ),
+                );
             }
         }
         if let Some(fields) = &transform.fields {

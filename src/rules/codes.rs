@@ -57,6 +57,7 @@ macro_rules! codes {
         /// | R053 | error | definitions whose `$ref`s loop back to themselves |
         /// | R054 | warning | rules without endpoints, which allow no request |
         /// | R055 | warning | a `pathTemplate` with a query (`?`), which no request path matches |
+        /// | R056 | warning | a control character in a regex, usually a YAML escape such as `"\b"` |
         /// | P001 | error | a JSONPath that does not parse |
         /// | P002 | warning | a JSONPath that parses but is probably not what was meant, or fails at request time |
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -182,6 +183,8 @@ codes! {
     NoEndpoints = "R054", Warning;
     /// A `pathTemplate` with a query.
     TemplateQuery = "R055", Warning;
+    /// A control character in a regex.
+    ControlInRegex = "R056", Warning;
     /// A JSONPath that does not parse.
     PathSyntax = "P001", Error;
     /// A JSONPath that parses but is suspicious.

@@ -874,6 +874,30 @@ mod tests {
     }
 
     #[test]
+    fn a_backspace_made_of_a_word_boundary_is_a_warning() {
+        let text = "endpoints:\n  - pathTemplate: /x\n    transforms:\n      - !<redactRegexMatches>\n        jsonPaths: [\"$.d\"]\n        redactions: [\"(?i)\\bdial-in\\b\", '\\bok']\n";
+        let (_, findings) = ok(text);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(findings[0].code, "R056");
+        assert_eq!(
+            findings[0].location.as_ref().map(ToString::to_string),
+            Some("rules.yaml:6:27".to_owned())
+        );
+    }
+
+    #[test]
+    fn a_definite_guard_is_a_warning() {
+        let guard = |path: &str| {
+            codes(&format!(
+                "endpoints:\n  - pathTemplate: /x\n    transforms:\n      - !<redact>\n        jsonPaths: [\"$.a\"]\n        applyOnlyWhen: \"{path}\"\n"
+            ))
+        };
+        assert_eq!(guard("$.nextPageToken"), ["P002"]);
+        assert!(guard("$.items[?(@.conferenceData)]").is_empty());
+        assert!(guard("$..email").is_empty());
+    }
+
+    #[test]
     fn warnings_alone_load() {
         let (rules, warnings) = ok("allowAllEndpoints: true\nendpoints: []\n");
         assert!(*rules.allow_all_endpoints);

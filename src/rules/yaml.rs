@@ -323,15 +323,21 @@ impl<'t> Reader<'t> {
                 format!("nesting deeper than {MAX_DEPTH} levels"),
             )
             .help("rules files nest far less; check for a generated or hostile file"),
-            ErrorKind::UnknownQuotedScalarEscape => Problem::new(
-                Code::Syntax,
-                unknown_escape(self.text, at).unwrap_or(span),
-                "this `\\` starts no YAML escape in a double-quoted string",
-            )
-            .help(
-                "in double quotes `\\` starts an escape: write `\\\\w` for a regex's `\\w`, or \
-                 put the regex in single quotes, where `\\` is plain text",
-            ),
+            ErrorKind::UnknownQuotedScalarEscape => {
+                let at_escape = unknown_escape(self.text, at);
+                let escape = at_escape
+                    .and_then(|s| self.text.get(s.range()))
+                    .unwrap_or("\\w");
+                Problem::new(
+                    Code::Syntax,
+                    at_escape.unwrap_or(span),
+                    "this `\\` starts no YAML escape in a double-quoted string",
+                )
+                .help(format!(
+                    "in double quotes `\\` starts an escape: write `\\{escape}` for a regex's \
+                     `{escape}`, or put the regex in single quotes, where `\\` is plain text"
+                ))
+            }
             ErrorKind::UnknownAnchor => Problem::new(
                 Code::Syntax,
                 span,
@@ -346,10 +352,14 @@ impl<'t> Reader<'t> {
             ErrorKind::ExpectedBlockMappingKey
             | ErrorKind::ExpectedBlockSequenceEntry
             | ErrorKind::MappingValueNotAllowed => {
-                Problem::new(Code::Syntax, span, format!("YAML syntax: {kind}")).help(
+                let help = if starts_unquoted_flow(self.text, at) {
+                    "a value that starts with `[` or `{` is a YAML list or mapping: quote a regex \
+                     or path that starts so (`'[0-9]{3}'`)"
+                } else {
                     "check this line's indentation against the lines above: the keys of one \
-                     mapping line up, and a list item's keys go two spaces deeper than its `- `",
-                )
+                     mapping line up, and a list item's keys go two spaces deeper than its `- `"
+                };
+                Problem::new(Code::Syntax, span, format!("YAML syntax: {kind}")).help(help)
             }
             _ => Problem::new(Code::Syntax, span, format!("YAML syntax: {kind}")),
         };
@@ -639,6 +649,33 @@ impl<'t> Reader<'t> {
     }
 }
 
+/// Whether the line of byte `at`, or the one before it, holds a plain value that starts with
+/// `[` or `{` and goes on after the bracket closes (`- [0-9]{3}-[0-9]{4}`): a flow collection
+/// followed by text, which YAML cannot read.
+fn starts_unquoted_flow(text: &str, at: usize) -> bool {
+    let at = at.min(text.len());
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let previous_start = text[..line_start.saturating_sub(1)]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    text[previous_start..line_end].lines().any(|line| {
+        let value = line.trim_start().trim_start_matches("- ");
+        let value = value.split_once(": ").map_or(value, |(_, v)| v).trim();
+        let Some(first) = value.chars().next() else {
+            return false;
+        };
+        let close = match first {
+            '[' => ']',
+            '{' => '}',
+            _ => return false,
+        };
+        value
+            .find(close)
+            .is_some_and(|end| !value[end + 1..].trim().is_empty())
+    })
+}
+
 /// The first backslash at or after `from` in a double-quoted scalar that starts no YAML escape,
 /// with the character after it.
 fn unknown_escape(text: &str, from: usize) -> Option<Span> {
@@ -846,6 +883,19 @@ mod tests {
             p.help
                 .as_deref()
                 .is_some_and(|h| h.contains("single quotes")),
+            "{p:?}"
+        );
+    }
+
+    #[test]
+    fn an_unquoted_regex_that_starts_with_a_bracket_says_to_quote_it() {
+        let (_, problems) = parse("r:\n  - [0-9]{3}-[0-9]{4}\n");
+        let p = problems.first().expect("a problem");
+        assert_eq!(p.code, Code::Syntax);
+        assert!(
+            p.help
+                .as_deref()
+                .is_some_and(|h| h.contains("quote a regex")),
             "{p:?}"
         );
     }
