@@ -442,26 +442,26 @@ impl Checker<'_> {
 
     /// Compiles a Java-dialect regex, reporting where it fails; returns it when it compiles.
     fn regex(&mut self, pattern: &Located<String>, flags: Flags) -> Option<Regex> {
-        // In double quotes YAML reads `\b` as a backspace and `\t` as a tab, which the regex
-        // then matches literally: the word boundary or class meant is gone.
-        if let Some((at, c)) = pattern
+        // In double quotes YAML reads `\b` as a backspace, `\v` as a vertical tab and `\0` as
+        // NUL, which the regex then matches literally: the word boundary, whitespace class or
+        // octal escape meant is gone. (`\t`, `\n`, `\r`, `\f`, `\a`, `\e` mean the same
+        // character to both, so they are left alone.)
+        let meant = |c: char| match c {
+            '\u{8}' => Some("\\b"),
+            '\u{B}' => Some("\\v"),
+            '\0' => Some("\\0"),
+            _ => None,
+        };
+        if let Some((at, written)) = pattern
             .char_indices()
-            .find(|&(_, c)| c.is_control() && c != '\n')
+            .find_map(|(at, c)| meant(c).map(|w| (at, w)))
         {
-            let written = match c {
-                '\u{8}' => "\\b".to_owned(),
-                '\t' => "\\t".to_owned(),
-                '\r' => "\\r".to_owned(),
-                '\u{C}' => "\\f".to_owned(),
-                c => format!("\\u{:04X}", u32::from(c)),
-            };
             self.push(
                 Code::ControlInRegex,
                 self.span_in(pattern, at),
                 format!(
-                    "this regex holds a control character (U+{:04X}), which YAML made of `{written}` \
-                     in double quotes",
-                    u32::from(c)
+                    "this regex holds a control character that YAML made of `{written}` in double \
+                     quotes, not the regex's `{written}`"
                 ),
                 Some(format!(
                     "write `\\{written}` in double quotes, or put the regex in single quotes"

@@ -57,7 +57,7 @@ macro_rules! codes {
         /// | R053 | error | definitions whose `$ref`s loop back to themselves |
         /// | R054 | warning | rules without endpoints, which allow no request |
         /// | R055 | warning | a `pathTemplate` with a query (`?`), which no request path matches |
-        /// | R056 | warning | a control character in a regex, usually a YAML escape such as `"\b"` |
+        /// | R056 | warning | a control character in a regex made of a YAML escape, such as `"\b"` |
         /// | P001 | error | a JSONPath that does not parse |
         /// | P002 | warning | a JSONPath that parses but is probably not what was meant, or fails at request time |
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

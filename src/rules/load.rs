@@ -875,7 +875,7 @@ mod tests {
 
     #[test]
     fn a_backspace_made_of_a_word_boundary_is_a_warning() {
-        let text = "endpoints:\n  - pathTemplate: /x\n    transforms:\n      - !<redactRegexMatches>\n        jsonPaths: [\"$.d\"]\n        redactions: [\"(?i)\\bdial-in\\b\", '\\bok']\n";
+        let text = "endpoints:\n  - pathTemplate: /x\n    transforms:\n      - !<redactRegexMatches>\n        jsonPaths: [\"$.d\"]\n        redactions: [\"(?i)\\bdial-in\\b\", '\\bok', \"a\\tb\"]\n";
         let (_, findings) = ok(text);
         assert_eq!(findings.len(), 1, "{findings:?}");
         assert_eq!(findings[0].code, "R056");
