@@ -178,23 +178,30 @@ pub fn shorten(text: &str) -> String {
     }
 }
 
+impl Change {
+    /// The change with `f` applied to every value it shows (not to its pointer).
+    #[must_use]
+    pub fn map_values(mut self, f: impl Fn(&mut String)) -> Change {
+        match &mut self.kind {
+            ChangeKind::Changed { expected, actual } => {
+                f(expected);
+                f(actual);
+            }
+            ChangeKind::Missing { expected } => f(expected),
+            ChangeKind::Added { actual } => f(actual),
+            ChangeKind::Reordered { expected, actual } => {
+                expected.iter_mut().for_each(&f);
+                actual.iter_mut().for_each(&f);
+            }
+        }
+        self
+    }
+}
+
 /// `c` with every value in it cut by [`shorten`]; after withholding leaks, so that a cut does
 /// not leave a part of a leaked value that no longer reads as one.
-pub fn shorten_change(mut c: Change) -> Change {
-    let cut = |s: &mut String| *s = shorten(s);
-    match &mut c.kind {
-        ChangeKind::Changed { expected, actual } => {
-            cut(expected);
-            cut(actual);
-        }
-        ChangeKind::Missing { expected } => cut(expected),
-        ChangeKind::Added { actual } => cut(actual),
-        ChangeKind::Reordered { expected, actual } => {
-            expected.iter_mut().for_each(cut);
-            actual.iter_mut().for_each(cut);
-        }
-    }
-    c
+pub fn shorten_change(c: Change) -> Change {
+    c.map_values(|s| *s = shorten(s))
 }
 
 /// Renders changes one per line, at most `limit` of them, then how many more there are.

@@ -25,7 +25,7 @@ use crate::json::parse_value;
 use crate::rules::{Rules, TransformKind};
 use crate::sanitize::Engine;
 use coverage::Coverage;
-use diff::{Change, ChangeKind};
+use diff::Change;
 use leaks::{Leak, LeakKind, Protected, RuleRef};
 use replay::{Engines, Replay};
 
@@ -891,20 +891,8 @@ fn case_report(file: &CaseFile, w: Work, strict: bool) -> CaseReport {
     }
 }
 
-fn mask_change(mut c: Change, leaks: &[Leak]) -> Change {
-    let m = |s: &mut String| *s = leaks::mask(s, leaks);
-    match &mut c.kind {
-        ChangeKind::Changed { expected, actual } => {
-            m(expected);
-            m(actual);
-        }
-        ChangeKind::Missing { expected } => m(expected),
-        ChangeKind::Added { actual } => m(actual),
-        ChangeKind::Reordered { expected, actual } => {
-            expected.iter_mut().for_each(m);
-            actual.iter_mut().for_each(m);
-        }
-    }
+fn mask_change(c: Change, leaks: &[Leak]) -> Change {
+    let mut c = c.map_values(|s| *s = leaks::mask(s, leaks));
     c.pointer = leaks::mask(&c.pointer, leaks);
     c
 }
