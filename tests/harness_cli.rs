@@ -462,33 +462,41 @@ fn unmatched_path_is_a_warning_that_fails_only_with_strict() {
     assert_eq!(set.test(&["--strict"]).status.code(), Some(1));
 }
 
+/// Writes `files` (path relative to `dir`, text) into `dir`, creating folders.
+fn write_files(dir: &Path, files: &[(&str, &str)]) {
+    for (name, text) in files {
+        let path = dir.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("folder");
+        }
+        std::fs::write(&path, text).expect("writable");
+    }
+}
+
 /// A one-case set whose rules keep an email on purpose.
 fn contact_set(allowed: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
-    let p = dir.path();
-    std::fs::write(
-        p.join("rules.yaml"),
-        "endpoints:\n  - pathTemplate: /v1/contact\n    transforms:\n      - !<redact>\n        jsonPaths: [\"$.name\"]\n",
-    )
-    .expect("rules");
-    std::fs::write(
-        p.join("contact.json"),
-        r#"{"name":"Jo Doe","support":"help@vendor.example"}"#,
-    )
-    .expect("original");
-    std::fs::create_dir(p.join("sanitized")).expect("folder");
-    std::fs::write(
-        p.join("sanitized/contact.json"),
-        "{\n  \"support\":\"help@vendor.example\"\n}\n",
-    )
-    .expect("sanitized");
-    std::fs::write(
-        p.join("cases.yaml"),
-        format!(
-            "rules: rules.yaml\ncases:\n  - request: GET /v1/contact\n    original: contact.json\n    allowedLeaks: [{allowed}]\n"
-        ),
-    )
-    .expect("cases");
+    let cases = format!(
+        "rules: rules.yaml\ncases:\n  - request: GET /v1/contact\n    original: contact.json\n    allowedLeaks: [{allowed}]\n"
+    );
+    write_files(
+        dir.path(),
+        &[
+            (
+                "rules.yaml",
+                "endpoints:\n  - pathTemplate: /v1/contact\n    transforms:\n      - !<redact>\n        jsonPaths: [\"$.name\"]\n",
+            ),
+            (
+                "contact.json",
+                r#"{"name":"Jo Doe","support":"help@vendor.example"}"#,
+            ),
+            (
+                "sanitized/contact.json",
+                "{\n  \"support\":\"help@vendor.example\"\n}\n",
+            ),
+            ("cases.yaml", &cases),
+        ],
+    );
     dir
 }
 
@@ -871,21 +879,23 @@ fn a_value_leaked_twice_in_one_string_is_one_finding() {
 fn a_leak_in_a_later_value_of_the_response_is_found_and_blocks_bless() {
     let dir = tempfile::tempdir().expect("temp dir");
     let p = dir.path();
-    std::fs::write(
-        p.join("rules.yaml"),
-        "endpoints:\n  - pathTemplate: /v1/contacts\n    transforms:\n      - !<pseudonymize>\n        jsonPaths: [\"$.email\"]\n",
-    )
-    .expect("rules");
-    std::fs::write(
-        p.join("contacts.ndjson"),
-        "{\"email\":\"a@x.org\"}\n{\"email\":\"b@x.org\",\"note\":\"call +1 415 555 0101\"}\n",
-    )
-    .expect("original");
-    std::fs::write(
-        p.join("cases.yaml"),
-        "rules: rules.yaml\ncases:\n  - request: GET /v1/contacts\n    original: contacts.ndjson\n",
-    )
-    .expect("cases");
+    write_files(
+        p,
+        &[
+            (
+                "rules.yaml",
+                "endpoints:\n  - pathTemplate: /v1/contacts\n    transforms:\n      - !<pseudonymize>\n        jsonPaths: [\"$.email\"]\n",
+            ),
+            (
+                "contacts.ndjson",
+                "{\"email\":\"a@x.org\"}\n{\"email\":\"b@x.org\",\"note\":\"call +1 415 555 0101\"}\n",
+            ),
+            (
+                "cases.yaml",
+                "rules: rules.yaml\ncases:\n  - request: GET /v1/contacts\n    original: contacts.ndjson\n",
+            ),
+        ],
+    );
     let out = test_in(p, &["cases.yaml", "--bless"], &[]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
