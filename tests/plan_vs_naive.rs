@@ -232,7 +232,7 @@ impl<'a> Mapper<'a> for TestMapper {
                 Value::Double(d) => Value::string(format!("{d}")),
                 Value::Bool(b) => Value::Bool(!b),
                 Value::Array(_) | Value::Object(_) | Value::Null => Value::Null,
-                big @ Value::BigInt(_) => big,
+                big @ (Value::BigInt(_) | Value::Decimal(_)) => big,
             }
         };
         Ok(())

@@ -48,6 +48,18 @@ fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
+/// Runs `sanitize` for `/x` with rules written from `yaml` into a temporary file.
+fn sanitize_with_rules(yaml: &str, body: &[u8]) -> Output {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let rules = dir.path().join("rules.yaml");
+    std::fs::write(&rules, yaml).expect("rules file");
+    sanitize(
+        &["--rules", &rules.display().to_string(), "--url", "/x"],
+        &secrets(),
+        body,
+    )
+}
+
 #[test]
 fn compact_output_is_the_proxy_form() {
     let rules = zoom_rules();
@@ -203,16 +215,8 @@ fn salt_file_gives_the_same_pseudonyms_as_the_environment() {
 
 #[test]
 fn transform_failure_points_at_the_rule() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let rules = dir.path().join("rules.yaml");
-    std::fs::write(
-        &rules,
+    let out = sanitize_with_rules(
         "endpoints:\n  - pathTemplate: \"/x\"\n    transforms:\n      - !<pseudonymize>\n        jsonPaths:\n          - \"$.o\"\n",
-    )
-    .expect("rules file");
-    let out = sanitize(
-        &["--rules", &rules.display().to_string(), "--url", "/x"],
-        &secrets(),
         br#"{"o":{"private":"value"}}"#,
     );
     assert_eq!(out.status.code(), Some(2));
@@ -226,6 +230,35 @@ fn transform_failure_points_at_the_rule() {
         "{err}"
     );
     assert!(!err.contains("private"), "{err}");
+}
+
+#[test]
+fn json_inside_strings_is_read_leniently_as_the_proxy_reads_it() {
+    let out = sanitize_with_rules(
+        "endpoints:\n  - pathTemplate: \"/x\"\n    transforms:\n      - !<textDigest>\n        jsonPaths: [\"$.items[*].body\"]\n        isJsonEscaped: true\n        jsonPathToProcessWhenEscaped: \"$.text\"\n",
+        br#"{"items":[{"body":"{'text':'two words','n':0.10000000000000000001}"},{"body":"plain words, no JSON"}]}"#,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // Single-quoted JSON is digested and written back in json-smart's style, its long
+    // decimal exact; plain text has no `$.text`, which quietly ends the path, so it stays.
+    assert_eq!(
+        text(&out.stdout),
+        r#"{"items":[{"body":"{\"text\":\"{\\\"length\\\":9,\\\"word_count\\\":2}\",\"n\":0.10000000000000000001}"},{"body":"plain words, no JSON"}]}"#
+    );
+}
+
+#[test]
+fn numbers_past_the_double_range_are_the_string_infinity() {
+    let out = sanitize_with_rules(
+        "endpoints:\n  - pathTemplate: \"/x\"\n    transforms:\n      - !<tokenize>\n        jsonPaths: [\"$.t\"]\n    responseSchema:\n      type: object\n      properties:\n        s: { type: string }\n        n: { type: number }\n        t: { type: string }\n",
+        br#"{"s":1E400,"n":-1e999,"t":2e308}"#,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.starts_with(r#"{"s":"Infinity","n":null,"t":"p~"#),
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -370,7 +370,10 @@ impl CompiledFilter {
                 },
                 Typed::Integer => to_integer(&node),
                 Typed::Number => match node {
-                    n @ (Value::Int(_) | Value::BigInt(_) | Value::Double(_)) => n,
+                    n @ (Value::Int(_)
+                    | Value::BigInt(_)
+                    | Value::Double(_)
+                    | Value::Decimal(_)) => n,
                     _ => Value::Null,
                 },
                 // Quirk (§4.2): null becomes false.
@@ -404,7 +407,7 @@ impl CompiledFilter {
                 | (Node::Typed(Typed::Integer), Value::Int(_))
                 | (
                     Node::Typed(Typed::Number),
-                    Value::Int(_) | Value::BigInt(_) | Value::Double(_)
+                    Value::Int(_) | Value::BigInt(_) | Value::Double(_) | Value::Decimal(_)
                 )
                 | (Node::Typed(Typed::Boolean), Value::Bool(_))
                 | (Node::Typed(Typed::Null), Value::Null)
@@ -584,9 +587,11 @@ fn node_text(node: &Value<'_>) -> String {
         Value::String(s) => s.to_string(),
         Value::Bool(b) => b.to_string(),
         Value::Null => "null".to_owned(),
-        n @ (Value::Int(_) | Value::BigInt(_) | Value::Double(_)) => java_number_string(n)
-            .map(Cow::into_owned)
-            .unwrap_or_default(),
+        n @ (Value::Int(_) | Value::BigInt(_) | Value::Double(_) | Value::Decimal(_)) => {
+            java_number_string(n)
+                .map(Cow::into_owned)
+                .unwrap_or_default()
+        }
         Value::Array(_) | Value::Object(_) => String::new(),
     }
 }

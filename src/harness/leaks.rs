@@ -233,7 +233,7 @@ fn walk(v: &Value<'_>, pointer: &mut String, values: &[Candidate<'_>], out: &mut
         }
         // A number leaks only as a whole protected value (a personal meeting id kept as a
         // meeting's `id`): digits inside other numbers are chance.
-        Value::Int(_) | Value::BigInt(_) | Value::Double(_) => {
+        Value::Int(_) | Value::BigInt(_) | Value::Double(_) | Value::Decimal(_) => {
             if let Some(text) = java_number_string(v)
                 && let folded = Folded::new(&text).text
                 && let Some(candidate) = values.iter().find(|c| c.folded == folded)

@@ -43,11 +43,12 @@ pub fn write_java_double(x: f64, out: &mut Vec<u8>) {
 }
 
 /// Java `toString` of a number value: digits for `Integer`/`Long`/`BigInteger`, the
-/// `Double.toString` form for doubles (§3.8). `None` for anything that is not a number.
+/// `Double.toString` form for doubles (§3.8), the held text of a `BigDecimal`. `None` for
+/// anything that is not a number.
 pub fn java_number_string<'v>(v: &'v Value<'_>) -> Option<Cow<'v, str>> {
     match v {
         Value::Int(i) => Some(Cow::Owned(i.to_string())),
-        Value::BigInt(s) => Some(Cow::Borrowed(s)),
+        Value::BigInt(s) | Value::Decimal(s) => Some(Cow::Borrowed(s)),
         Value::Double(d) => Some(Cow::Owned(java_double_to_string(*d))),
         _ => None,
     }

@@ -5,6 +5,7 @@
 mod double;
 mod parse;
 mod scan;
+mod smart;
 pub mod split;
 pub mod value;
 mod write;
@@ -15,6 +16,7 @@ pub use parse::{
     parse_value, parse_value_with, parse_values, parse_values_with, validate_utf8,
 };
 pub use scan::same_text;
+pub use smart::{SmartError, parse_smart};
 pub use value::{Map, Value};
 pub use write::{
     Holes, NoHoles, to_compact_string, to_pretty_string, to_smart_string, write_compact,

@@ -621,7 +621,8 @@ impl<'a> Parser<'a> {
     }
 
     /// Reads a number with Jackson's grammar and Java typing (§7.1): integers that fit in 64
-    /// bits are `Int`, larger ones `BigInt`, anything with a fraction or exponent `Double`.
+    /// bits are `Int`, larger ones `BigInt`, anything with a fraction or exponent `Double`
+    /// (or, past the double range, the string `Infinity`).
     fn number(&mut self) -> Result<Value<'a>, ParseError> {
         let start = self.pos;
         let bytes = self.bytes;
@@ -686,13 +687,22 @@ impl<'a> Parser<'a> {
         self.pos = p;
         let text = &self.src[start..p];
         if is_double {
-            // Rust's parser rounds correctly, as Java's does; overflow gives ±Infinity.
-            // The grammar checked above is a subset of what it accepts, so it cannot fail here;
-            // a failure would still be reported as an error, never a panic.
-            return text
+            // Rust's parser rounds correctly, as Java's does. The grammar checked above is a
+            // subset of what it accepts, so it cannot fail here; a failure would still be
+            // reported as an error, never a panic.
+            let x = text
                 .parse::<f64>()
-                .map(Value::Double)
-                .map_err(|_| number_error(self, start, NumberProblem::NoDigitInExponent));
+                .map_err(|_| number_error(self, start, NumberProblem::NoDigitInExponent))?;
+            // Overflow gives ±Infinity, which the proxy's write and re-read of each value
+            // (§7.1 step 2.1) turns into the string "Infinity": it is a string from then on.
+            if x.is_infinite() {
+                return Ok(Value::String(Cow::Borrowed(if x < 0.0 {
+                    "-Infinity"
+                } else {
+                    "Infinity"
+                })));
+            }
+            return Ok(Value::Double(x));
         }
         if int_len <= 18 {
             // At most 18 digits always fit in an i64.
@@ -923,9 +933,14 @@ mod tests {
     }
 
     #[test]
-    fn double_overflow_is_infinity_and_underflow_is_zero() {
-        assert_eq!(ok("1e400"), Value::Double(f64::INFINITY));
-        assert_eq!(ok("-1e400"), Value::Double(f64::NEG_INFINITY));
+    fn double_overflow_is_the_string_infinity_and_underflow_is_zero() {
+        assert_eq!(ok("1e400"), Value::String(Cow::Borrowed("Infinity")));
+        assert_eq!(ok("-1e400"), Value::String(Cow::Borrowed("-Infinity")));
+        assert_eq!(
+            ok("1.7976931348623159e308"),
+            Value::String(Cow::Borrowed("Infinity"))
+        );
+        assert_eq!(ok("1.7976931348623157e308"), Value::Double(f64::MAX));
         assert_eq!(ok("1e-400"), Value::Double(0.0));
     }
 

@@ -19,6 +19,9 @@ pub enum Value<'a> {
     BigInt(Cow<'a, str>),
     /// A Java `Double`: any literal with a fraction or an exponent.
     Double(f64),
+    /// A Java `BigDecimal`, as its `toString` text. Only JSON read from inside a string value
+    /// has these: json-smart reads decimals longer than 18 characters exactly.
+    Decimal(Cow<'a, str>),
     String(Cow<'a, str>),
     Array(Vec<Value<'a>>),
     Object(Map<'a>),
@@ -35,7 +38,10 @@ impl<'a> Value<'a> {
     }
 
     pub fn is_number(&self) -> bool {
-        matches!(self, Value::Int(_) | Value::BigInt(_) | Value::Double(_))
+        matches!(
+            self,
+            Value::Int(_) | Value::BigInt(_) | Value::Double(_) | Value::Decimal(_)
+        )
     }
 
     pub fn is_container(&self) -> bool {
@@ -82,7 +88,7 @@ impl<'a> Value<'a> {
         match self {
             Value::Null => "null",
             Value::Bool(_) => "boolean",
-            Value::Int(_) | Value::BigInt(_) | Value::Double(_) => "number",
+            Value::Int(_) | Value::BigInt(_) | Value::Double(_) | Value::Decimal(_) => "number",
             Value::String(_) => "string",
             Value::Array(_) => "array",
             Value::Object(_) => "object",
@@ -97,6 +103,7 @@ impl<'a> Value<'a> {
             Value::Int(i) => Value::Int(i),
             Value::BigInt(s) => Value::BigInt(Cow::Owned(s.into_owned())),
             Value::Double(d) => Value::Double(d),
+            Value::Decimal(s) => Value::Decimal(Cow::Owned(s.into_owned())),
             Value::String(s) => Value::String(Cow::Owned(s.into_owned())),
             Value::Array(a) => Value::Array(a.into_iter().map(Value::into_owned).collect()),
             Value::Object(m) => Value::Object(m.into_owned()),

@@ -357,7 +357,7 @@ fn write_scalar<S: Style>(value: &Value, out: &mut Vec<u8>) {
         Value::Bool(true) => out.extend_from_slice(b"true"),
         Value::Bool(false) => out.extend_from_slice(b"false"),
         Value::Int(i) => write_i64(*i, out),
-        Value::BigInt(digits) => out.extend_from_slice(digits.as_bytes()),
+        Value::BigInt(digits) | Value::Decimal(digits) => out.extend_from_slice(digits.as_bytes()),
         Value::Double(x) => S::double(*x, out),
         Value::String(s) => S::string(s, out),
         // Containers are handled by the walker.

@@ -51,14 +51,19 @@ impl Decimal {
         if let Some(b'e' | b'E') = bytes.get(i) {
             let rest = &text[i + 1..];
             let unsigned = rest.strip_prefix(['+', '-']).unwrap_or(rest);
-            // Java keeps the scale in an `int`; longer exponents cannot be valid.
+            // Java keeps the scale in an `int`: past leading zeros, longer exponents cannot be
+            // valid.
+            let significant = unsigned.trim_start_matches('0');
             if unsigned.is_empty()
-                || unsigned.len() > 10
+                || significant.len() > 10
                 || !unsigned.bytes().all(|b| b.is_ascii_digit())
             {
                 return None;
             }
-            exponent = rest.parse().ok()?;
+            exponent = significant.parse().unwrap_or(0);
+            if rest.starts_with('-') {
+                exponent = -exponent;
+            }
             i = bytes.len();
         }
         if i != bytes.len() {
@@ -217,5 +222,12 @@ mod tests {
         }
         assert!(Decimal::parse("1.").is_some());
         assert!(Decimal::parse("+1e-3").is_some());
+    }
+
+    #[test]
+    fn exponent_leading_zeros_do_not_count_toward_its_length() {
+        assert_eq!(d("-81E00000000000000000000011").to_string(), "-8.1E+12");
+        assert_eq!(d("1e-0000000000003").to_string(), "0.001");
+        assert_eq!(Decimal::parse("1e12345678901"), None);
     }
 }

@@ -146,7 +146,7 @@ fn value_node<'x, 'a>(v: &'x Value<'a>) -> Result<Node<'x, 'a>, FilterError> {
     Ok(match v {
         Value::Null => Node::Null,
         Value::Bool(b) => Node::Bool(*b),
-        Value::Int(_) | Value::BigInt(_) | Value::Double(_) => {
+        Value::Int(_) | Value::BigInt(_) | Value::Double(_) | Value::Decimal(_) => {
             Node::Number(number_decimal(v).ok_or(FilterError)?)
         }
         Value::String(s) => Node::Str(Cow::Borrowed(s)),
@@ -158,7 +158,7 @@ fn value_node<'x, 'a>(v: &'x Value<'a>) -> Result<Node<'x, 'a>, FilterError> {
 fn number_decimal(v: &Value<'_>) -> Option<Decimal> {
     match v {
         Value::Int(i) => Decimal::parse(&i.to_string()),
-        Value::BigInt(s) => Decimal::parse(s),
+        Value::BigInt(s) | Value::Decimal(s) => Decimal::parse(s),
         Value::Double(d) => Decimal::parse(&crate::json::java_double_to_string(*d)),
         _ => None,
     }
@@ -274,7 +274,9 @@ fn java_equals(a: &Value<'_>, b: &Value<'_>) -> bool {
         (Value::Null, Value::Null) => true,
         (Value::Bool(x), Value::Bool(y)) => x == y,
         (Value::Int(x), Value::Int(y)) => x == y,
-        (Value::BigInt(x), Value::BigInt(y)) | (Value::String(x), Value::String(y)) => x == y,
+        (Value::BigInt(x), Value::BigInt(y))
+        | (Value::Decimal(x), Value::Decimal(y))
+        | (Value::String(x), Value::String(y)) => x == y,
         (Value::Double(x), Value::Double(y)) => x.to_bits() == y.to_bits(),
         (Value::Array(x), Value::Array(y)) => {
             x.len() == y.len() && x.iter().zip(y).all(|(p, q)| java_equals(p, q))

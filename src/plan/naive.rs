@@ -980,7 +980,7 @@ mod tests {
             Value::Null => serde_json::Value::Null,
             Value::Bool(b) => (*b).into(),
             Value::Int(i) => (*i).into(),
-            Value::BigInt(s) => serde_json::Value::String(s.to_string()),
+            Value::BigInt(s) | Value::Decimal(s) => serde_json::Value::String(s.to_string()),
             Value::Double(d) => (*d).into(),
             Value::String(s) => s.to_string().into(),
             Value::Array(a) => a.iter().map(to_json).collect(),

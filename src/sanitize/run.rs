@@ -402,7 +402,7 @@ fn collect_strings(v: &Value<'_>, out: &mut Vec<String>) {
     while let Some(v) = stack.pop() {
         match v {
             Value::String(s) => out.push(s.to_string()),
-            Value::Int(_) | Value::BigInt(_) | Value::Double(_) => {
+            Value::Int(_) | Value::BigInt(_) | Value::Double(_) | Value::Decimal(_) => {
                 if let Some(text) = java_number_string(v)
                     && text.len() >= MIN_NUMBER_CHARS
                 {

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use super::text;
 use super::text_digest::{Keywords, digest};
-use crate::json::{Value, parse_value, to_compact_string, to_smart_string};
+use crate::json::{Value, parse_smart, to_compact_string, to_smart_string};
 use crate::jsonpath::{JsonPath, Segment};
 use crate::plan::{MapError, naive};
 
@@ -55,7 +55,7 @@ fn compute(source: &Value<'_>, augment: &TextDigestAugment) -> Option<Value<'sta
     let Some(inner_path) = augment.inner.as_ref().filter(|_| !s.is_empty()) else {
         return Some(digest(s, &augment.keywords).to_value());
     };
-    let mut inner = parse_value(s).ok()?;
+    let mut inner = parse_smart(s).ok()?;
     let mut replaced = false;
     naive::map_path(inner_path, &mut inner, &mut |v: &mut Value<'_>| {
         if let Value::String(t) = v {
@@ -178,12 +178,22 @@ mod tests {
     }
 
     #[test]
-    fn inner_json_that_does_not_parse_or_match_adds_nothing() {
-        let bad = run(
-            r#"{"c":"not json"}"#,
-            &[augment(&["$.c"], Some("$.t"), &[])],
+    fn inner_json_is_read_as_json_smart_reads_it() {
+        let doc = r#"{"c":"{'t':'two words', d: 1.0000000000000000001}"}"#;
+        let out = run(doc, &[augment(&["$.c"], Some("$.t"), &[])]);
+        assert_eq!(
+            out,
+            r#"{"c":"{'t':'two words', d: 1.0000000000000000001}","+c:textDigest":"{\"t\":\"{\\\"length\\\":9,\\\"word_count\\\":2}\",\"d\":1.0000000000000000001}"}"#
         );
-        assert_eq!(bad, r#"{"c":"not json"}"#);
+    }
+
+    #[test]
+    fn inner_json_that_does_not_parse_or_match_adds_nothing() {
+        for source in ["not json", "{\\\"t\\\":", "<p>{t}</p>"] {
+            let doc = format!(r#"{{"c":"{source}"}}"#);
+            let out = run(&doc, &[augment(&["$.c"], Some("$.t"), &[])]);
+            assert_eq!(out, doc);
+        }
         let unmatched = run(
             r#"{"c":"{\"u\":1}"}"#,
             &[augment(&["$.c"], Some("$..t"), &[])],

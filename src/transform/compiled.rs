@@ -6,7 +6,7 @@ use super::redact_except::{exception_pattern, phrase_pattern};
 use super::text_digest::{Keywords, digest};
 use super::{TransformError, filter_token, redact_except, redact_regex, text};
 use crate::jregex::{Flags, Regex, RegexError};
-use crate::json::{Value, parse_value, to_smart_string};
+use crate::json::{Value, parse_smart, to_smart_string};
 use crate::jsonpath::{self, JsonPath, PathError};
 use crate::plan::MapError;
 use crate::plan::naive::{self, EvalError};
@@ -238,7 +238,14 @@ fn text_digest<'a>(
     let Some(inner_path) = escaped else {
         return Ok(text(digest(s, keywords).to_json()));
     };
-    let mut inner = parse_value(s).map_err(|e| TransformError::InnerJson {
+    // Jayway refuses an empty document before reading it.
+    if s.is_empty() {
+        return Err(TransformError::InnerJson {
+            kind: KIND,
+            reason: "an empty string is not a JSON document".to_owned(),
+        });
+    }
+    let mut inner = parse_smart(s).map_err(|e| TransformError::InnerJson {
         kind: KIND,
         reason: e.to_string(),
     })?;
@@ -320,10 +327,38 @@ mod tests {
     }
 
     #[test]
-    fn escaped_value_that_is_not_json_fails() {
+    fn escaped_value_that_is_plain_text_has_no_inner_path() {
+        // json-smart reads text that is not JSON as one string, where `$.a` finds nothing.
         let f = digest_fn(&[], Some("$.a"));
-        let out = f.apply(&text("not json"), &pseudonymizer());
-        assert!(matches!(out, Err(TransformError::InnerJson { .. })));
+        let out = f.apply(&text("not json, just words"), &pseudonymizer());
+        assert_eq!(out, Err(TransformError::InnerPathNotFound));
+    }
+
+    #[test]
+    fn escaped_value_in_lenient_json_is_digested() {
+        let f = digest_fn(&[], Some("$.text"));
+        let out = f.apply(
+            &text("{'text':'hi there', n: 1.2345678901234567890,}"),
+            &pseudonymizer(),
+        );
+        assert_eq!(
+            out,
+            Ok(text(
+                "{\"text\":\"{\\\"length\\\":8,\\\"word_count\\\":2}\",\"n\":1.2345678901234567890}"
+            ))
+        );
+    }
+
+    #[test]
+    fn escaped_value_json_smart_refuses_fails() {
+        let f = digest_fn(&[], Some("$.a"));
+        for refused in ["{\"a\":", "", "[1}"] {
+            let out = f.apply(&text(refused), &pseudonymizer());
+            assert!(
+                matches!(out, Err(TransformError::InnerJson { .. })),
+                "{refused:?}: {out:?}"
+            );
+        }
     }
 
     #[test]

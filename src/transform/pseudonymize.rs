@@ -35,7 +35,7 @@ pub fn pseudonymize<'a>(
     let number;
     let input = match v {
         Value::String(s) if !is_blank(s) => PseudonymInput::Text(s),
-        Value::Int(_) | Value::BigInt(_) | Value::Double(_) => {
+        Value::Int(_) | Value::BigInt(_) | Value::Double(_) | Value::Decimal(_) => {
             number = java_number_string(v).unwrap_or_default();
             PseudonymInput::Number(&number)
         }
