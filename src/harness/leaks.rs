@@ -2,11 +2,12 @@
 //! found by their shape; other values by being an original string that a transform protects in
 //! some case of the set. A leak records where it is, never what it is, except for masking.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::ops::Range;
 use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 use super::diff::push_token;
@@ -195,9 +196,52 @@ impl Folded {
     }
 }
 
+/// The protected values as searched for: longest first, with one automaton finding all of
+/// them in a string at once, and an index of their folded forms for whole numbers.
+struct Candidates<'p> {
+    values: Vec<Candidate<'p>>,
+    search: Option<AhoCorasick>,
+    by_text: HashMap<String, usize>,
+}
+
+impl<'p> Candidates<'p> {
+    fn new(protected: &'p Protected) -> Candidates<'p> {
+        let values = protected.by_length();
+        // Building fails only past the automaton's size limits; the leak check then falls
+        // back to nothing found by value, the detectors of emails and phone numbers still run.
+        let search = (!values.is_empty())
+            .then(|| AhoCorasick::new(values.iter().map(|c| c.folded.as_str())).ok())
+            .flatten();
+        let by_text = values
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.folded.clone(), i))
+            .collect();
+        Candidates {
+            values,
+            search,
+            by_text,
+        }
+    }
+
+    /// Every place of `text` where a value occurs, in the order of the values (longest
+    /// first), then of their places.
+    fn occurrences(&self, text: &str) -> Vec<(usize, Range<usize>)> {
+        let Some(search) = &self.search else {
+            return Vec::new();
+        };
+        let mut found: Vec<(usize, Range<usize>)> = search
+            .find_overlapping_iter(text)
+            .map(|m| (m.pattern().as_usize(), m.range()))
+            .collect();
+        found.sort_by_key(|(value, range)| (*value, range.start));
+        found
+    }
+}
+
 /// Every leak in `doc`, in document order.
 pub fn find_leaks(doc: &Value<'_>, protected: &Protected) -> Vec<Leak> {
-    let values = protected.by_length();
+    let values = Candidates::new(protected);
     let mut leaks = Vec::new();
     let mut pointer = String::new();
     walk(doc, &mut pointer, &values, &mut leaks);
@@ -211,7 +255,7 @@ pub fn find_leaks(doc: &Value<'_>, protected: &Protected) -> Vec<Leak> {
     leaks
 }
 
-fn walk(v: &Value<'_>, pointer: &mut String, values: &[Candidate<'_>], out: &mut Vec<Leak>) {
+fn walk(v: &Value<'_>, pointer: &mut String, values: &Candidates<'_>, out: &mut Vec<Leak>) {
     match v {
         Value::String(s) => scan(s, pointer, false, values, out),
         Value::Array(items) => {
@@ -236,7 +280,8 @@ fn walk(v: &Value<'_>, pointer: &mut String, values: &[Candidate<'_>], out: &mut
         Value::Int(_) | Value::BigInt(_) | Value::Double(_) | Value::Decimal(_) => {
             if let Some(text) = java_number_string(v)
                 && let folded = Folded::new(&text).text
-                && let Some(candidate) = values.iter().find(|c| c.folded == folded)
+                && let Some(&i) = values.by_text.get(&folded)
+                && let candidate = &values.values[i]
             {
                 out.push(Leak {
                     kind: LeakKind::Protected,
@@ -279,7 +324,7 @@ fn matches<'s>(re: &LazyLock<Option<Regex>>, s: &'s str) -> Vec<regex::Match<'s>
 
 /// Finds the leaks in one string, and in its percent-decoded form when that differs (an
 /// email in a URL, `alice%40acme.com`); a leak found only decoded withholds the whole string.
-fn scan(s: &str, pointer: &str, in_key: bool, values: &[Candidate<'_>], out: &mut Vec<Leak>) {
+fn scan(s: &str, pointer: &str, in_key: bool, values: &Candidates<'_>, out: &mut Vec<Leak>) {
     let before = out.len();
     scan_text(s, pointer, in_key, values, out);
     for decoded in url_decodings(s) {
@@ -356,7 +401,7 @@ fn percent_decode(s: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Finds the leaks in one string as it is.
-fn scan_text(s: &str, pointer: &str, in_key: bool, values: &[Candidate<'_>], out: &mut Vec<Leak>) {
+fn scan_text(s: &str, pointer: &str, in_key: bool, values: &Candidates<'_>, out: &mut Vec<Leak>) {
     let tokens: Vec<Range<usize>> = matches(&TOKEN, s)
         .into_iter()
         .filter(|m| !preceded_by(s, m.start(), char::is_alphanumeric))
@@ -392,31 +437,26 @@ fn scan_text(s: &str, pointer: &str, in_key: bool, values: &[Candidate<'_>], out
         }
     }
     let folded = Folded::new(s);
-    for candidate in values {
-        let value = candidate.folded.as_str();
-        if value.len() > folded.text.len() {
+    for (value, place) in values.occurrences(&folded.text) {
+        let candidate = &values.values[value];
+        let range = folded.original(place, s);
+        // Whole words only: `Mark` is not in `Marketing`, `2024` not in `20245`.
+        if inside_token(&range) || cuts_a_word(s, &range) {
             continue;
         }
-        for (start, _) in folded.text.match_indices(value) {
-            let range = folded.original(start..start + value.len(), s);
-            // Whole words only: `Mark` is not in `Marketing`, `2024` not in `20245`.
-            if inside_token(&range) || cuts_a_word(s, &range) {
-                continue;
+        let rule = candidate.rule(&s[range.clone()]);
+        if let Some(existing) = found.iter_mut().find(|(_, r, _)| overlaps(r, &range)) {
+            // A detected email or phone number that a rule protects elsewhere, as a whole:
+            // name the rule.
+            if existing.2.is_none()
+                && range.start <= existing.1.start
+                && existing.1.end <= range.end
+            {
+                existing.2 = Some(rule.clone());
             }
-            let rule = candidate.rule(&s[range.clone()]);
-            if let Some(existing) = found.iter_mut().find(|(_, r, _)| overlaps(r, &range)) {
-                // A detected email or phone number that a rule protects elsewhere, as a whole:
-                // name the rule.
-                if existing.2.is_none()
-                    && range.start <= existing.1.start
-                    && existing.1.end <= range.end
-                {
-                    existing.2 = Some(rule.clone());
-                }
-                continue;
-            }
-            found.push((LeakKind::Protected, range, Some(rule.clone())));
+            continue;
         }
+        found.push((LeakKind::Protected, range, Some(rule.clone())));
     }
     found.sort_by_key(|(_, r, _)| r.start);
     out.extend(found.into_iter().map(|(kind, range, rule)| Leak {
@@ -572,6 +612,35 @@ mod tests {
         assert_eq!(leaks[0].kind, LeakKind::Protected);
         assert_eq!(leaks[0].pointer, "/x/url");
         assert_eq!(leaks[0].rule, Some(rule()));
+    }
+
+    #[test]
+    fn a_long_value_hides_the_shorter_ones_inside_it() {
+        let mut p = Protected::default();
+        let named = |path: &str| RuleRef {
+            path: path.to_owned(),
+            ..rule()
+        };
+        p.add("Maria", || named("$.first"));
+        p.add("Anna Maria Lopez", || named("$.name"));
+        p.add("Lopez", || named("$.last"));
+        let leaks = find_leaks(
+            &Value::from(&json!({"a":"by anna maria lopez, for Maria; Lopez-Maria"})),
+            &p,
+        );
+        let found: Vec<(&str, Option<&str>)> = leaks
+            .iter()
+            .map(|l| (l.value(), l.rule.as_ref().map(|r| r.path.as_str())))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("anna maria lopez", Some("$.name")),
+                ("Maria", Some("$.first")),
+                ("Lopez", Some("$.last")),
+                ("Maria", Some("$.first")),
+            ]
+        );
     }
 
     #[test]
