@@ -482,6 +482,53 @@ fn a_reader_that_stops_reading_ends_the_command_quietly() {
     assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
 }
 
+#[test]
+fn an_empty_secret_is_refused_not_used() {
+    let rules = zoom_rules();
+    let body = br#"{"users":[{"email":"alice@acme.com"}]}"#;
+    for (name, expected) in [
+        ("PSOXY_SALT", "error[S009]: PSOXY_SALT is set, but empty"),
+        (
+            "PSOXY_ENCRYPTION_KEY",
+            "error[S009]: PSOXY_ENCRYPTION_KEY is set, but empty",
+        ),
+        ("SALT_IP", "error[S009]: SALT_IP is set, but empty"),
+    ] {
+        let mut env: Vec<(&str, &str)> =
+            secrets().into_iter().filter(|(n, _)| *n != name).collect();
+        env.push((name, ""));
+        let out = sanitize(&["--rules", &rules, "--url", "/v2/users"], &env, body);
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        assert!(out.stdout.is_empty(), "{name}");
+        assert!(
+            text(&out.stderr).contains(expected),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let salt_file = dir.path().join("salt");
+    std::fs::write(&salt_file, "\n").expect("salt file");
+    let out = sanitize(
+        &[
+            "--rules",
+            &rules,
+            "--url",
+            "/v2/users",
+            "--salt-file",
+            &salt_file.display().to_string(),
+        ],
+        &secrets(),
+        body,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("error[S009]: --salt-file: ") && err.contains("is empty"),
+        "{err}"
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn a_secret_that_is_not_text_is_named_not_taken_as_unset() {

@@ -178,14 +178,22 @@ fn pseudonymizer(args: &Args<'_>) -> Result<Pseudonymizer, Box<Diagnostic>> {
         .key_file
         .map(|f| secret_file(f, "--key-file"))
         .transpose()?;
-    // A variable that is set but not UTF-8 is refused by name rather than taken as unset.
+    // A variable that is set but not UTF-8 is refused by name rather than taken as unset; a
+    // secret that is set but empty is refused too: pseudonyms made with an empty salt are
+    // reversed by anyone with a list of names.
     let not_text = std::cell::RefCell::new(Vec::new());
+    let empty = std::cell::RefCell::new(Vec::new());
     let lookup = |name: &str| -> Option<String> {
         match name {
             "PSOXY_SALT" if salt.is_some() => salt.clone(),
             "PSOXY_ENCRYPTION_KEY" if key.is_some() => key.clone(),
             _ => match std::env::var(name) {
-                Ok(value) => Some(value),
+                Ok(value) => {
+                    if value.is_empty() && SECRET_VARIABLES.contains(&name) {
+                        empty.borrow_mut().push(name.to_owned());
+                    }
+                    Some(value)
+                }
                 Err(std::env::VarError::NotPresent) => None,
                 Err(std::env::VarError::NotUnicode(_)) => {
                     not_text.borrow_mut().push(name.to_owned());
@@ -212,8 +220,30 @@ fn pseudonymizer(args: &Args<'_>) -> Result<Pseudonymizer, Box<Diagnostic>> {
                 .with_help(help),
         ));
     }
+    if let Some(name) = empty.borrow().first() {
+        let help = match name.as_str() {
+            "PSOXY_SALT" | "PSOXY_ENCRYPTION_KEY" => {
+                "set it to the proxy's secret, or unset it to run without one (transforms that \
+                 need it then fail)"
+            }
+            _ => "set it, or unset it to use the main secret as the proxy does",
+        };
+        return Err(Box::new(
+            Diagnostic::error("S009", format!("{name} is set, but empty")).with_help(help),
+        ));
+    }
     Ok(Pseudonymizer::new(secrets, canonicalization, domains))
 }
+
+/// The variables that hold salts and encryption keys (§3.1).
+const SECRET_VARIABLES: [&str; 6] = [
+    "PSOXY_SALT",
+    "PSOXY_ENCRYPTION_KEY",
+    "SALT_IP",
+    "ENCRYPTION_KEY_IP",
+    "SALT_EMAIL_DOMAINS",
+    "ENCRYPTION_KEY_EMAIL_DOMAINS",
+];
 
 /// A secret from a file: its text without the final line break.
 fn secret_file(path: &Path, flag: &str) -> Result<String, Box<Diagnostic>> {
@@ -224,7 +254,14 @@ fn secret_file(path: &Path, flag: &str) -> Result<String, Box<Diagnostic>> {
         )
     })?;
     let trimmed = text.strip_suffix('\n').unwrap_or(&text);
-    Ok(trimmed.strip_suffix('\r').unwrap_or(trimmed).to_owned())
+    let secret = trimmed.strip_suffix('\r').unwrap_or(trimmed);
+    if secret.is_empty() {
+        return Err(Box::new(
+            Diagnostic::error("S009", format!("{flag}: {} is empty", path.display()))
+                .with_help("write the secret in the file, on one line"),
+        ));
+    }
+    Ok(secret.to_owned())
 }
 
 fn open_body(path: &Path) -> anyhow::Result<Box<dyn BufRead + Send>> {
