@@ -825,6 +825,147 @@ fn bless_does_not_follow_a_linked_folder_out_of_the_set() {
     );
 }
 
+/// A set whose two cases write `sanitized/a.json` and `second` (neither exists yet).
+fn two_target_set(second: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cases = format!(
+        "rules: rules.yaml\ncases:\n  - request: GET /v1/contact\n    original: contact.json\n    \
+         sanitized: sanitized/a.json\n  - request: GET /v1/contact\n    original: contact.json\n    \
+         sanitized: {second}\n"
+    );
+    write_files(
+        dir.path(),
+        &[
+            (
+                "rules.yaml",
+                "endpoints:\n  - pathTemplate: /v1/contact\n    transforms:\n      - !<redact>\n        jsonPaths: [\"$.name\"]\n",
+            ),
+            ("contact.json", r#"{"name":"Jo Doe","id":1}"#),
+            ("cases.yaml", &cases),
+        ],
+    );
+    std::fs::create_dir(dir.path().join("sanitized")).expect("folder");
+    dir
+}
+
+/// The names of the files in `dir`, sorted.
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("listable")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn bless_writes_nothing_when_a_folder_on_a_target_path_is_a_file() {
+    let dir = two_target_set("blocker/b.json");
+    let p = dir.path();
+    std::fs::write(p.join("blocker"), "").expect("written");
+    let out = test_in(p, &["cases.yaml", "--bless"], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains(
+            "blocker/b.json: error[H042]: the sanitized file has a file where its path needs a \
+             folder; it is not written"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "error[H041]: --bless is refused because 1 sanitized file cannot be written; nothing \
+             was written"
+        ),
+        "{text}"
+    );
+    assert!(listing(&p.join("sanitized")).is_empty(), "{text}");
+}
+
+/// A folder that the process running `psoxy-rules` cannot write to, and the command to run it
+/// with: as it is, or, for a user whom permissions do not stop (root), as user 65534 through
+/// `setpriv`. `None` when no such command is available.
+#[cfg(unix)]
+fn unwritable_folder(set: &Path, name: &str) -> Option<Command> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode = |path: &Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+    };
+    let folder = set.join(name);
+    std::fs::create_dir(&folder).expect("folder");
+    mode(&folder, 0o555);
+    if tempfile::tempfile_in(&folder).is_err() {
+        return Some(Command::new(env!("CARGO_BIN_EXE_psoxy-rules")));
+    }
+    // Permissions do not stop this user: run as another, who can read the set and write to
+    // every folder but `name`.
+    let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())?;
+    for entry in walkdir::WalkDir::new(set) {
+        let entry = entry.expect("walkable");
+        if entry.path() == folder {
+            continue;
+        }
+        mode(
+            entry.path(),
+            if entry.file_type().is_dir() {
+                0o777
+            } else {
+                0o644
+            },
+        );
+    }
+    let mut command = Command::new(setpriv);
+    command
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(env!("CARGO_BIN_EXE_psoxy-rules"));
+    Some(command)
+}
+
+#[cfg(unix)]
+#[test]
+fn bless_writes_nothing_when_a_target_folder_is_not_writable() {
+    let dir = two_target_set("rodir/b.json");
+    let p = dir.path();
+    let Some(mut command) = unwritable_folder(p, "rodir") else {
+        eprintln!("skipped: permissions do not stop this user, and setpriv is missing");
+        return;
+    };
+    let out = command
+        .args(["test", "cases.yaml", "--bless"])
+        .current_dir(p)
+        .env_remove("CI")
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("the binary runs");
+    let text = stdout(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains(
+            "rodir/b.json: error[H042]: the sanitized file cannot be written: permission denied; \
+             it is not written"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "error[H041]: --bless is refused because 1 sanitized file cannot be written; nothing \
+             was written"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains(".tmp"), "{text}");
+    assert!(listing(&p.join("sanitized")).is_empty(), "{text}");
+    assert!(listing(&p.join("rodir")).is_empty(), "{text}");
+}
+
 #[test]
 fn a_committed_file_that_is_not_json_is_named_as_such() {
     let set = Set::zoom();

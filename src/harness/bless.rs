@@ -1,8 +1,10 @@
-//! Regenerating sanitized files (`--bless`): when it is allowed, and writing each file so that a
-//! reader never sees it half written.
+//! Regenerating sanitized files (`--bless`): when it is allowed, and writing the files all or
+//! none, each so that a reader never sees it half written.
 
 use std::io::{self, Write as _};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use tempfile::NamedTempFile;
 
 /// Whether the `CI` variable says the run is in continuous integration, where sanitized files
 /// must be compared, never rewritten. Unset, empty, `false` and `0` mean no.
@@ -22,20 +24,88 @@ pub fn file_bytes(output: &[u8]) -> Vec<u8> {
     bytes
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same folder and a rename, creating
-/// the folder if needed. An existing file keeps its permissions; a new one is made readable by
-/// everyone (0644) rather than keeping the temporary file's private mode.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+/// Why [`write_all`] did not write every file.
+#[derive(Debug)]
+pub struct WriteFailure {
+    /// Each file that could not be written (its index) and the system's reason, without the
+    /// temporary file's name.
+    pub failed: Vec<(usize, io::Error)>,
+    /// Whether the other files were written: only when a rename fails after every file was
+    /// written aside.
+    pub others_written: bool,
+}
+
+/// Writes each file's bytes, all or none: every file is first written to a temporary file in
+/// its folder (created if needed), and the temporary files are renamed into place only once all
+/// of them were written. When one cannot be written, the temporary files and the folders
+/// created for them are removed and no file is touched. An existing file keeps its
+/// permissions; a new one is made readable by everyone (0644) rather than keeping the temporary
+/// file's private mode.
+pub fn write_all(files: &[(PathBuf, Vec<u8>)]) -> Result<(), WriteFailure> {
+    let mut created = Vec::new();
+    let mut staged = Vec::new();
+    let mut failed = Vec::new();
+    for (i, (path, bytes)) in files.iter().enumerate() {
+        match stage(path, bytes, &mut created) {
+            Ok(tmp) => staged.push(tmp),
+            Err(e) => failed.push((i, crate::files::plain_error(&e))),
+        }
+    }
+    if !failed.is_empty() {
+        drop(staged);
+        for dir in created.iter().rev() {
+            let _ = std::fs::remove_dir(dir);
+        }
+        return Err(WriteFailure {
+            failed,
+            others_written: false,
+        });
+    }
+    for (i, (tmp, (path, _))) in staged.into_iter().zip(files).enumerate() {
+        if let Err(e) = tmp.persist(path) {
+            failed.push((i, crate::files::plain_error(&e.error)));
+        }
+    }
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        let others_written = failed.len() < files.len();
+        Err(WriteFailure {
+            failed,
+            others_written,
+        })
+    }
+}
+
+/// `bytes` in a temporary file beside `path`, complete and with the permissions `path` is to
+/// have.
+fn stage(path: &Path, bytes: &[u8], created: &mut Vec<PathBuf>) -> io::Result<NamedTempFile> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    std::fs::create_dir_all(dir)?;
+    create_folders(dir, created)?;
     let mut tmp = crate::files::temp_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     crate::files::take_permissions(tmp.as_file(), path)?;
-    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(tmp)
+}
+
+/// Creates `dir` and the folders above it that are missing, adding each one created to
+/// `created`, outermost first.
+fn create_folders(dir: &Path, created: &mut Vec<PathBuf>) -> io::Result<()> {
+    let missing: Vec<&Path> = dir
+        .ancestors()
+        .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
+        .collect();
+    for d in missing.into_iter().rev() {
+        match std::fs::create_dir(d) {
+            Ok(()) => created.push(d.to_owned()),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && d.is_dir() => {}
+            Err(e) => return Err(e),
+        }
+    }
     Ok(())
 }
 
@@ -54,18 +124,59 @@ mod tests {
         assert!(!is_ci(Some("0")));
     }
 
-    #[test]
-    fn atomic_write_creates_folders_and_replaces_files() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("sanitized/a.json");
-        write_atomic(&path, b"{ }\n").expect("written");
-        write_atomic(&path, b"[ ]\n").expect("rewritten");
-        assert_eq!(std::fs::read(&path).expect("readable"), b"[ ]\n");
-        let names: Vec<_> = std::fs::read_dir(dir.path().join("sanitized"))
+    fn names(dir: &Path) -> Vec<std::ffi::OsString> {
+        let mut names: Vec<_> = std::fs::read_dir(dir)
             .expect("listable")
             .map(|e| e.expect("entry").file_name())
             .collect();
-        assert_eq!(names, ["a.json"], "no temporary file is left behind");
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn files_are_written_creating_folders_and_replacing_files() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let a = dir.path().join("sanitized/a.json");
+        let b = dir.path().join("sanitized/deep/b.json");
+        write_all(&[(a.clone(), b"{ }\n".to_vec()), (b.clone(), b"1\n".to_vec())])
+            .expect("written");
+        write_all(&[(a.clone(), b"[ ]\n".to_vec())]).expect("rewritten");
+        assert_eq!(std::fs::read(&a).expect("readable"), b"[ ]\n");
+        assert_eq!(std::fs::read(&b).expect("readable"), b"1\n");
+        assert_eq!(
+            names(&dir.path().join("sanitized")),
+            ["a.json", "deep"],
+            "no temporary file is left behind"
+        );
+    }
+
+    #[test]
+    fn one_file_that_cannot_be_written_writes_none() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let a = dir.path().join("sanitized/a.json");
+        std::fs::write(dir.path().join("blocker"), "").expect("written");
+        let b = dir.path().join("blocker/b.json");
+        let c = dir.path().join("new/deeper/c.json");
+        let failure = write_all(&[
+            (a.clone(), b"{ }\n".to_vec()),
+            (b, b"1\n".to_vec()),
+            (c, b"2\n".to_vec()),
+        ])
+        .expect_err("refused");
+        assert!(!failure.others_written);
+        assert_eq!(failure.failed.len(), 1);
+        assert_eq!(failure.failed[0].0, 1);
+        assert!(
+            !failure.failed[0].1.to_string().contains(".tmp"),
+            "{}",
+            failure.failed[0].1
+        );
+        assert!(!a.exists());
+        assert_eq!(
+            names(dir.path()),
+            ["blocker"],
+            "the temporary files and the folders made for them are removed"
+        );
     }
 
     #[cfg(unix)]
@@ -74,7 +185,7 @@ mod tests {
         use std::os::unix::fs::PermissionsExt as _;
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("a.json");
-        write_atomic(&path, b"1\n").expect("written");
+        write_all(&[(path.clone(), b"1\n".to_vec())]).expect("written");
         let mode = std::fs::metadata(&path)
             .expect("exists")
             .permissions()

@@ -31,8 +31,8 @@ macro_rules! codes {
         /// | H032 | error | 1 | an original value that a transform protects, found in an output |
         /// | H033 | warning | 1 with `--strict` | an `allowedLeaks` pointer where nothing leaks |
         /// | H040 | error | 2 | `--bless` while `CI` is set |
-        /// | H041 | error | 1 | `--bless` refused because of leaks, conflicting outputs or unusable input |
-        /// | H042 | error | 2 | a sanitized file cannot be written (a link, a folder, an input, outside the set) |
+        /// | H041 | error | 1 | `--bless` refused because of leaks, conflicting outputs, unusable input or a file that cannot be written |
+        /// | H042 | error | 2 | a sanitized file cannot be written (a link, a folder, an input, outside the set, or the system refuses it) |
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum Code {
@@ -108,7 +108,8 @@ codes! {
     UnusedAllowance = "H033", Warning, false;
     /// `--bless` while `CI` is set.
     BlessInCi = "H040", Error, true;
-    /// `--bless` refused because of leaks, conflicting outputs or unusable input.
+    /// `--bless` refused because of leaks, conflicting outputs, unusable input or a file that
+    /// cannot be written.
     BlessRefused = "H041", Error, false;
     /// A sanitized file cannot be written.
     WriteFailed = "H042", Error, true;

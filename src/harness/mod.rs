@@ -712,48 +712,52 @@ fn bless(
         }
     }
     if !unfit.is_empty() {
-        report.findings.push(
-            Code::BlessRefused
-                .diag(format!(
-                    "--bless is refused because {} sanitized file{} cannot be written; \
-                     nothing was written",
-                    unfit.len(),
-                    if unfit.len() == 1 { "" } else { "s" }
-                ))
-                .with_help("fix the findings above, then run `psoxy-rules test --bless` again"),
-        );
+        report.findings.push(cannot_write(unfit.len()));
         return;
     }
-    let mut done: BTreeSet<PathBuf> = BTreeSet::new();
-    for w in work.iter_mut() {
-        if !is_stale(w) {
+    // Each file once; cases that name one file agree on it (checked above).
+    let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    for w in work.iter().filter(|w| is_stale(w)) {
+        if let Some(r) = &w.replay
+            && !outputs.iter().any(|(p, _)| *p == w.case.sanitized)
+        {
+            outputs.push((w.case.sanitized.clone(), bless::file_bytes(&r.output)));
+        }
+    }
+    let (failed, written) = match bless::write_all(&outputs) {
+        Ok(()) => (BTreeMap::new(), true),
+        Err(f) => {
+            let failed: BTreeMap<PathBuf, std::io::Error> = f
+                .failed
+                .into_iter()
+                .map(|(i, e)| (outputs[i].0.clone(), e))
+                .collect();
+            (failed, f.others_written)
+        }
+    };
+    for w in work.iter_mut().filter(|w| is_stale(w)) {
+        let path = &w.case.sanitized;
+        if let Some(e) = failed.get(path) {
+            w.findings.push(
+                Code::WriteFailed
+                    .diag(format!(
+                        "the sanitized file cannot be written: {e}; it is not written"
+                    ))
+                    .at(Location::File {
+                        file: path.display().to_string(),
+                    })
+                    .with_help("make its folder writable, or name another file in the case file"),
+            );
             continue;
         }
-        let Some(r) = &w.replay else {
+        if !written {
             continue;
-        };
-        let path = w.case.sanitized.clone();
-        if done.contains(&path) {
-            w.written = true;
-        } else {
-            match bless::write_atomic(&path, &bless::file_bytes(&r.output)) {
-                Ok(()) => {
-                    report.written.push(path.display().to_string());
-                    done.insert(path);
-                    w.written = true;
-                }
-                Err(e) => {
-                    w.findings.push(
-                        Code::WriteFailed
-                            .diag(format!("cannot write the sanitized file: {e}"))
-                            .at(Location::File {
-                                file: path.display().to_string(),
-                            }),
-                    );
-                    continue;
-                }
-            }
         }
+        let name = path.display().to_string();
+        if !report.written.contains(&name) {
+            report.written.push(name);
+        }
+        w.written = true;
         w.findings.retain(|d| {
             !matches!(
                 Code::of(d),
@@ -761,6 +765,20 @@ fn bless(
             )
         });
     }
+    if !written {
+        report.findings.push(cannot_write(failed.len()));
+    }
+}
+
+/// The refusal of a `--bless` run because `n` sanitized files cannot be written.
+fn cannot_write(n: usize) -> Diagnostic {
+    Code::BlessRefused
+        .diag(format!(
+            "--bless is refused because {n} sanitized file{} cannot be written; nothing was \
+             written",
+            if n == 1 { "" } else { "s" }
+        ))
+        .with_help("fix the findings above, then run `psoxy-rules test --bless` again")
 }
 
 /// The files a run reads, as the file system resolves them, which `--bless` must not replace.
@@ -801,16 +819,18 @@ impl Targets {
     }
 
     /// Why `target`, a sanitized file of the case file `case_file`, cannot be written, if it
-    /// cannot: a link, a folder, an input of the run, or a place outside the case file's folder
-    /// reached through a link.
+    /// cannot: a link, a folder, a path through a file, an input of the run, or a place outside
+    /// the case file's folder reached through a link.
     fn unfit(&self, target: &Path, case_file: &Path) -> Option<String> {
-        if let Ok(m) = std::fs::symlink_metadata(target) {
-            if m.file_type().is_symlink() {
-                return Some("is a symbolic link".to_owned());
+        match std::fs::symlink_metadata(target) {
+            Ok(m) if m.file_type().is_symlink() => return Some("is a symbolic link".to_owned()),
+            Ok(m) if m.is_dir() => return Some("is a folder".to_owned()),
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => {
+                return Some("has a file where its path needs a folder".to_owned());
             }
-            if m.is_dir() {
-                return Some("is a folder".to_owned());
-            }
+            Err(e) => return Some(format!("cannot be reached: {e}")),
         }
         if file_id(target).is_some_and(|id| self.inputs.contains(&id)) {
             return Some("is a file this run reads (a case file, rules or original)".to_owned());
