@@ -1,18 +1,110 @@
 //! Replacing a file through a temporary file and a rename, so that a reader never sees it half
-//! written, without changing who may read it.
+//! written, without changing who may read it, and without leaving the temporary file behind
+//! when the process is interrupted.
 
+use std::collections::BTreeSet;
+use std::ffi::OsStr;
 use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use tempfile::NamedTempFile;
 
+/// The start and end of the names of temporary files.
+const TEMP_PREFIX: &str = ".psoxy-rules-";
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// The temporary files this process has open, removed if it is interrupted.
+static LIVE: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
+
+fn live() -> MutexGuard<'static, BTreeSet<PathBuf>> {
+    LIVE.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// A temporary file, to be renamed over a file of its folder once complete. It is removed when
+/// dropped, and when the process is interrupted (see [`remove_temporaries_on_signals`]).
+#[derive(Debug)]
+pub(crate) struct TempFile {
+    // Removed before it is forgotten, so an interruption in between still finds it.
+    file: NamedTempFile,
+    noted: Noted,
+}
+
+/// A temporary file's entry among the files an interruption removes.
+#[derive(Debug)]
+struct Noted(PathBuf);
+
+impl Drop for Noted {
+    fn drop(&mut self) {
+        live().remove(&self.0);
+    }
+}
+
 /// A temporary file in `dir`, to be renamed over a file of that folder once complete.
-pub(crate) fn temp_in(dir: &Path) -> io::Result<NamedTempFile> {
-    tempfile::Builder::new()
-        .prefix(".psoxy-rules-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
+pub(crate) fn temp_in(dir: &Path) -> io::Result<TempFile> {
+    // Created and noted under the lock, so an interruption finds every file that exists.
+    let mut live = live();
+    let file = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
+        .tempfile_in(dir)?;
+    live.insert(file.path().to_owned());
+    let noted = Noted(file.path().to_owned());
+    Ok(TempFile { file, noted })
+}
+
+impl TempFile {
+    pub(crate) fn as_file(&self) -> &File {
+        self.file.as_file()
+    }
+
+    pub(crate) fn as_file_mut(&mut self) -> &mut File {
+        self.file.as_file_mut()
+    }
+
+    /// Renames the file over `path`; on failure the temporary file is removed. An interruption
+    /// waits for the rename, so `path` is either the old file or the new one.
+    pub(crate) fn persist(self, path: &Path) -> io::Result<()> {
+        let TempFile { file, noted } = self;
+        let live = live();
+        let result = file.persist(path).map(drop).map_err(|e| e.error);
+        drop(live);
+        drop(noted);
+        result
+    }
+}
+
+/// Whether `name` is the name of a temporary file of [`temp_in`].
+pub(crate) fn is_temporary(name: &OsStr) -> bool {
+    name.to_str()
+        .is_some_and(|n| n.starts_with(TEMP_PREFIX) && n.ends_with(TEMP_SUFFIX))
+}
+
+/// From now on, SIGINT and SIGTERM remove the temporary files of [`temp_in`] that are still
+/// open, then end the process with the status a shell reports for the signal (130, 143).
+#[cfg(unix)]
+pub(crate) fn remove_temporaries_on_signals() -> io::Result<()> {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])?;
+    std::thread::Builder::new()
+        .name("signals".to_owned())
+        .spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                // Held until the process ends: no temporary file is made or renamed meanwhile.
+                let live = live();
+                for path in live.iter() {
+                    let _ = std::fs::remove_file(path);
+                }
+                std::process::exit(128 + signal);
+            }
+        })?;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+pub(crate) fn remove_temporaries_on_signals() -> io::Result<()> {
+    Ok(())
 }
 
 /// Gives `tmp`, about to be renamed over `path`, the permissions of the file it replaces, or
@@ -76,6 +168,30 @@ mod tests {
             .permissions()
             .mode()
             & 0o777
+    }
+
+    #[test]
+    fn an_interruption_finds_each_temporary_file_until_it_is_renamed_or_dropped() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let renamed = temp_in(dir.path()).expect("temp file");
+        let dropped = temp_in(dir.path()).expect("temp file");
+        let (a, b) = (
+            renamed.file.path().to_owned(),
+            dropped.file.path().to_owned(),
+        );
+        for p in [&a, &b] {
+            assert!(live().contains(p), "{}", p.display());
+            assert!(is_temporary(p.file_name().expect("a name")));
+        }
+        renamed
+            .persist(&dir.path().join("a.json"))
+            .expect("renamed");
+        drop(dropped);
+        for p in [&a, &b] {
+            assert!(!live().contains(p), "{}", p.display());
+            assert!(!p.exists(), "{}", p.display());
+        }
+        assert!(!is_temporary(OsStr::new("a.json")));
     }
 
     #[test]

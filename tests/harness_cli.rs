@@ -631,6 +631,46 @@ fn leak_no_rule_protects_names_the_endpoint() {
 }
 
 #[test]
+fn a_temporary_file_left_behind_is_a_warning_and_bless_deletes_it() {
+    let dir = contact_set("/support");
+    let p = dir.path();
+    let name = "sanitized/.psoxy-rules-Ab3xYz.tmp";
+    std::fs::write(p.join(name), "{\n  \"supp").expect("written");
+    let warning = format!(
+        "{name}: warning[H024]: a temporary file left by an interrupted write\n = help: an \
+         interrupted run of psoxy-rules left it; delete it, or run `psoxy-rules test --bless`, \
+         which deletes it\n"
+    );
+    let out = test_in(p, &["cases.yaml"], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains(&warning), "{text}");
+    assert!(!text.contains("H022"), "{text}");
+    assert!(text.ends_with("1 passed, 0 failed (1 warning)\n"), "{text}");
+    assert_eq!(
+        test_in(p, &["cases.yaml", "--strict"], &[]).status.code(),
+        Some(1)
+    );
+    // A refused --bless deletes nothing.
+    let out = test_in(p, &["cases.yaml", "--bless"], &[("CI", "true")]);
+    assert!(stdout(&out).contains(&warning), "{}", stdout(&out));
+    assert!(p.join(name).exists());
+
+    let out = test_in(p, &["cases.yaml", "--bless"], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert_eq!(
+        text,
+        format!("removed {name}\n1 passed, 0 failed (1 temporary file removed)\n")
+    );
+    assert!(!p.join(name).exists());
+    assert_eq!(
+        stdout(&test_in(p, &["cases.yaml"], &[])),
+        "1 passed, 0 failed\n"
+    );
+}
+
+#[test]
 fn cases_naming_one_file_must_agree_and_bless_refuses_otherwise() {
     let dir = contact_set("/support");
     let p = dir.path();

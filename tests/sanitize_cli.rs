@@ -576,3 +576,76 @@ fn output_through_a_loop_of_links_is_refused() {
             .is_symlink()
     );
 }
+
+/// The names of the files in `dir`, sorted.
+fn listing(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("listable")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[cfg(unix)]
+#[test]
+fn an_interrupted_output_leaves_no_temporary_file() {
+    let rules = zoom_rules();
+    let page = "{\"users\":[{\"email\":\"alice@acme.com\",\"id\":\"u1\"}],\"page_size\":1}\n";
+    let body = page.repeat(20_000);
+    for (signal, status) in [("TERM", 143), ("INT", 130)] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let target = dir.path().join("out.json");
+        std::fs::write(&target, "previous").expect("existing output");
+        let target_arg = target.display().to_string();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_psoxy-rules"))
+            .arg("sanitize")
+            .args(output_args(&rules, &target_arg))
+            .arg("-")
+            .env_clear()
+            .envs(secrets())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary starts");
+        // Part of a body, with standard input kept open: the command waits for the rest.
+        let mut stdin = child.stdin.take().expect("stdin is piped");
+        stdin
+            .write_all(body.as_bytes())
+            .expect("stdin takes the body");
+        stdin.flush().expect("flushed");
+        let started = std::time::Instant::now();
+        while !listing(dir.path())
+            .iter()
+            .any(|n| n.starts_with(".psoxy-rules-"))
+        {
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(30),
+                "no temporary file appeared: {:?}",
+                listing(dir.path())
+            );
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        let killed = Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(child.id().to_string())
+            .status()
+            .expect("kill runs");
+        assert!(killed.success());
+        let out = child.wait_with_output().expect("the binary finishes");
+        drop(stdin);
+        assert_eq!(
+            out.status.code(),
+            Some(status),
+            "SIG{signal}: {}",
+            text(&out.stderr)
+        );
+        assert_eq!(listing(dir.path()), ["out.json"], "SIG{signal}");
+        assert_eq!(
+            std::fs::read_to_string(&target).expect("kept"),
+            "previous",
+            "SIG{signal}"
+        );
+    }
+}

@@ -176,6 +176,16 @@ pub enum Status {
 
 /// Runs `cli`, writing results to `out` and diagnostics of `compile` to `err`.
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Status> {
+    // Commands that write files through temporary files remove them when interrupted.
+    let writes = match &cli.command {
+        Command::Sanitize { output, .. } => output.is_some(),
+        Command::Test { bless, .. } => *bless,
+        _ => false,
+    };
+    if writes {
+        crate::files::remove_temporaries_on_signals()
+            .context("preparing to remove temporary files when interrupted")?;
+    }
     match cli.command {
         Command::Validate { files, format } => validate(&files, format.into(), out),
         Command::Schema { cases } => {

@@ -103,7 +103,7 @@ enum Spool {
     /// Copied to standard output at the end.
     Memory(tempfile::SpooledTempFile),
     /// Renamed over the `--output` file at the end.
-    File(tempfile::NamedTempFile, PathBuf),
+    File(crate::files::TempFile, PathBuf),
 }
 
 impl Spool {
@@ -158,7 +158,7 @@ impl Spool {
                     anyhow::anyhow!(
                         "cannot write {}: {}",
                         path.display(),
-                        crate::files::plain_error(&e.error)
+                        crate::files::plain_error(&e)
                     )
                 })?;
             }

@@ -4,7 +4,7 @@
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
-use tempfile::NamedTempFile;
+use crate::files::TempFile;
 
 /// Whether the `CI` variable says the run is in continuous integration, where sanitized files
 /// must be compared, never rewritten. Unset, empty, `false` and `0` mean no.
@@ -63,7 +63,7 @@ pub fn write_all(files: &[(PathBuf, Vec<u8>)]) -> Result<(), WriteFailure> {
     }
     for (i, (tmp, (path, _))) in staged.into_iter().zip(files).enumerate() {
         if let Err(e) = tmp.persist(path) {
-            failed.push((i, crate::files::plain_error(&e.error)));
+            failed.push((i, crate::files::plain_error(&e)));
         }
     }
     if failed.is_empty() {
@@ -79,14 +79,14 @@ pub fn write_all(files: &[(PathBuf, Vec<u8>)]) -> Result<(), WriteFailure> {
 
 /// `bytes` in a temporary file beside `path`, complete and with the permissions `path` is to
 /// have.
-fn stage(path: &Path, bytes: &[u8], created: &mut Vec<PathBuf>) -> io::Result<NamedTempFile> {
+fn stage(path: &Path, bytes: &[u8], created: &mut Vec<PathBuf>) -> io::Result<TempFile> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
     create_folders(dir, created)?;
     let mut tmp = crate::files::temp_in(dir)?;
-    tmp.write_all(bytes)?;
+    tmp.as_file_mut().write_all(bytes)?;
     tmp.as_file().sync_all()?;
     crate::files::take_permissions(tmp.as_file(), path)?;
     Ok(tmp)

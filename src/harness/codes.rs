@@ -26,6 +26,7 @@ macro_rules! codes {
         /// | H021 | error | 1 | an endpoint that no case exercises |
         /// | H022 | error | 1 | a file in a sanitized folder that no case names |
         /// | H023 | warning | 1 with `--strict` | a JSONPath that selects nothing in any case |
+        /// | H024 | warning | 1 with `--strict` | a temporary file (`.psoxy-rules-*.tmp`) left in a sanitized folder by an interrupted write; `--bless` deletes it |
         /// | H030 | error | 1 | an email address in an output |
         /// | H031 | error | 1 | a phone number in an output |
         /// | H032 | error | 1 | an original value that a transform protects, found in an output |
@@ -98,6 +99,8 @@ codes! {
     UnreferencedFile = "H022", Error, false;
     /// A JSONPath that selects nothing in any case.
     UnmatchedPath = "H023", Warning, false;
+    /// A temporary file left in a sanitized folder by an interrupted write.
+    LeftoverTemporary = "H024", Warning, false;
     /// An email address in an output.
     LeakedEmail = "H030", Error, false;
     /// A phone number in an output.

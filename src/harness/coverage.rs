@@ -122,15 +122,10 @@ fn matcher(e: &Endpoint) -> String {
     }
 }
 
-/// Files in the sanitized folders of the case files that no case names, each with the first
-/// case file whose folders hold it. The folders are each file's `sanitized/` and the folders of
-/// the sanitized files its cases name; only `.json` files are considered.
-pub(crate) fn unreferenced_files(files: &[CaseFile]) -> Vec<(usize, Diagnostic)> {
-    let named: BTreeSet<PathBuf> = files
-        .iter()
-        .flat_map(|f| f.cases.iter().map(|c| c.sanitized.clone()))
-        .collect();
-    let mut seen_folders = BTreeSet::new();
+/// The sanitized folders of the case files, each with the first case file that has it: each
+/// file's `sanitized/` and the folders of the sanitized files its cases name.
+fn sanitized_folders(files: &[CaseFile]) -> Vec<(usize, PathBuf)> {
+    let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for (i, f) in files.iter().enumerate() {
         let dir = f.path.parent().map(PathBuf::from).unwrap_or_default();
@@ -142,36 +137,81 @@ pub(crate) fn unreferenced_files(files: &[CaseFile]) -> Vec<(usize, Diagnostic)>
             }
         }
         for folder in folders {
-            if !seen_folders.insert(folder.clone()) {
-                continue;
-            }
-            let Ok(entries) = std::fs::read_dir(&folder) else {
-                continue;
-            };
-            let mut paths: Vec<PathBuf> = entries
-                .filter_map(Result::ok)
-                .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-                .map(|e| normalize(&folder.join(e.file_name())))
-                .filter(|p| p.extension().is_some_and(|x| x == "json"))
-                .collect();
-            paths.sort();
-            for p in paths {
-                if !named.contains(&p) {
-                    out.push((
-                        i,
-                        Code::UnreferencedFile
-                            .diag("no case names this sanitized file")
-                            .at(Location::File {
-                                file: p.display().to_string(),
-                            })
-                            .with_help(format!(
-                                "remove it, or add a case for it to {}",
-                                f.path.display()
-                            )),
-                    ));
-                }
+            if seen.insert(folder.clone()) {
+                out.push((i, folder));
             }
         }
     }
     out
+}
+
+/// The regular files of `folder` whose names pass `keep`, sorted; none if it cannot be listed.
+fn files_in(folder: &Path, keep: impl Fn(&std::ffi::OsStr) -> bool) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()) && keep(&e.file_name()))
+        .map(|e| normalize(&folder.join(e.file_name())))
+        .collect();
+    paths.sort();
+    paths
+}
+
+/// Files in the sanitized folders of the case files that no case names, each with the first
+/// case file whose folders hold it. Only `.json` files are considered.
+pub(crate) fn unreferenced_files(files: &[CaseFile]) -> Vec<(usize, Diagnostic)> {
+    let named: BTreeSet<PathBuf> = files
+        .iter()
+        .flat_map(|f| f.cases.iter().map(|c| c.sanitized.clone()))
+        .collect();
+    let mut out = Vec::new();
+    for (i, folder) in sanitized_folders(files) {
+        let json =
+            |name: &std::ffi::OsStr| Path::new(name).extension().is_some_and(|x| x == "json");
+        for p in files_in(&folder, json) {
+            if !named.contains(&p) {
+                out.push((
+                    i,
+                    Code::UnreferencedFile
+                        .diag("no case names this sanitized file")
+                        .at(Location::File {
+                            file: p.display().to_string(),
+                        })
+                        .with_help(format!(
+                            "remove it, or add a case for it to {}",
+                            files[i].path.display()
+                        )),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Temporary files that an interrupted write left in the sanitized folders of the case files,
+/// each with the first case file whose folders hold it.
+pub(crate) fn leftover_temporaries(files: &[CaseFile]) -> Vec<(usize, PathBuf)> {
+    sanitized_folders(files)
+        .into_iter()
+        .flat_map(|(i, folder)| {
+            files_in(&folder, crate::files::is_temporary)
+                .into_iter()
+                .map(move |p| (i, p))
+        })
+        .collect()
+}
+
+/// The warning about a temporary file left by an interrupted write.
+pub(crate) fn leftover_temporary(path: &Path) -> Diagnostic {
+    Code::LeftoverTemporary
+        .diag("a temporary file left by an interrupted write")
+        .at(Location::File {
+            file: path.display().to_string(),
+        })
+        .with_help(
+            "an interrupted run of psoxy-rules left it; delete it, or run `psoxy-rules test \
+             --bless`, which deletes it",
+        )
 }

@@ -110,6 +110,8 @@ pub struct Report {
     pub findings: Vec<Diagnostic>,
     /// Sanitized files written by `--bless`.
     pub written: Vec<String>,
+    /// Temporary files left by interrupted writes that `--bless` deleted.
+    pub removed: Vec<String>,
     pub strict: bool,
     /// The text of case and rules files, for excerpts in findings.
     sources: BTreeMap<String, String>,
@@ -300,8 +302,8 @@ pub fn run(paths: &[PathBuf], options: &Options) -> Report {
         file_findings[i].push(d);
     }
 
-    if options.bless {
-        bless(
+    let blessed = options.bless
+        && bless(
             &mut work,
             &mut report,
             *options,
@@ -309,6 +311,13 @@ pub fn run(paths: &[PathBuf], options: &Options) -> Report {
             &files,
             &file_findings,
         );
+    // A run that blesses deletes what interrupted runs left; others point them out.
+    for (i, path) in coverage::leftover_temporaries(&files) {
+        if blessed && std::fs::remove_file(&path).is_ok() {
+            report.removed.push(path.display().to_string());
+        } else {
+            file_findings[i].push(coverage::leftover_temporary(&path));
+        }
     }
 
     // Assemble, in case-file order (failed loads first would reorder; keep discovery order).
@@ -635,7 +644,8 @@ fn check_conflicts(work: &mut [Work]) -> usize {
     conflicts
 }
 
-/// Writes the outputs that differ from their files, unless that is refused.
+/// Writes the outputs that differ from their files, unless that is refused; whether it went
+/// ahead.
 fn bless(
     work: &mut [Work],
     report: &mut Report,
@@ -643,7 +653,7 @@ fn bless(
     conflicts: usize,
     files: &[CaseFile],
     file_findings: &[Vec<Diagnostic>],
-) {
+) -> bool {
     if options.ci {
         report.findings.push(
             Code::BlessInCi
@@ -653,7 +663,7 @@ fn bless(
                      only compares",
                 ),
         );
-        return;
+        return false;
     }
     let leaks: usize = work.iter().map(|w| w.leaks.len()).sum();
     let unusable = report
@@ -684,7 +694,7 @@ fn bless(
                 ))
                 .with_help("fix the findings above, then run `psoxy-rules test --bless` again"),
         );
-        return;
+        return false;
     }
     let is_stale = |w: &Work| {
         w.replay.is_some()
@@ -713,7 +723,7 @@ fn bless(
     }
     if !unfit.is_empty() {
         report.findings.push(cannot_write(unfit.len()));
-        return;
+        return false;
     }
     // Each file once; cases that name one file agree on it (checked above).
     let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
@@ -768,6 +778,7 @@ fn bless(
     if !written {
         report.findings.push(cannot_write(failed.len()));
     }
+    written
 }
 
 /// The refusal of a `--bless` run because `n` sanitized files cannot be written.

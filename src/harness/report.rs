@@ -97,6 +97,12 @@ pub fn summary(report: &Report) -> String {
     if !report.written.is_empty() {
         extra.push(format!("{} written", count(report.written.len(), "file")));
     }
+    if !report.removed.is_empty() {
+        extra.push(format!(
+            "{} removed",
+            count(report.removed.len(), "temporary file")
+        ));
+    }
     if errors > 0 {
         extra.push(count(errors, "other error"));
     }
@@ -138,6 +144,9 @@ pub fn render_human(report: &Report, paint: Paint) -> String {
     }
     for path in &report.written {
         let _ = writeln!(out, "wrote {path}");
+    }
+    for path in &report.removed {
+        let _ = writeln!(out, "removed {path}");
     }
     let line = summary(report);
     let line = if report.verdict() == Verdict::Pass {
@@ -249,6 +258,8 @@ pub fn render_json(report: &Report) -> String {
         failed: usize,
         verdict: &'static str,
         written: &'a [String],
+        #[serde(skip_serializing_if = "<[String]>::is_empty")]
+        removed: &'a [String],
         findings: &'a [Diagnostic],
         case_files: &'a [CaseFileReport],
     }
@@ -261,6 +272,7 @@ pub fn render_json(report: &Report) -> String {
             Verdict::Unusable => "unusable",
         },
         written: &report.written,
+        removed: &report.removed,
         findings: &report.findings,
         case_files: &report.case_files,
     };
@@ -297,6 +309,9 @@ pub fn render_github(report: &Report) -> String {
     }
     for path in &report.written {
         let _ = writeln!(out, "wrote {path}");
+    }
+    for path in &report.removed {
+        let _ = writeln!(out, "removed {path}");
     }
     out.push_str(&summary(report));
     out.push('\n');
