@@ -1,5 +1,6 @@
 //! The `psoxy-rules` command.
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use clap::Parser as _;
@@ -15,7 +16,9 @@ fn main() -> ExitCode {
         // status of a command that a SIGPIPE ended, as `cat` does.
         Err(e) if closed_pipe(&e) => ExitCode::from(128 + 13),
         Err(e) => {
-            eprintln!("psoxy-rules: {e:#}");
+            // A standard error that cannot be written (full, closed) leaves only the status
+            // to tell the failure.
+            let _ = writeln!(err, "psoxy-rules: {e:#}");
             ExitCode::from(2)
         }
     }

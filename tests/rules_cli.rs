@@ -334,3 +334,20 @@ fn published_schema_flags_an_unknown_key_in_a_tagged_item() {
     let view = editor_view(Path::new(&invalid("unknown-transform-option.yaml")));
     assert!(!validator.is_valid(&view));
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn findings_that_cannot_be_printed_still_exit_2() {
+    let full = std::fs::File::options()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full opens");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_psoxy-rules"))
+        .args(["compile", &invalid("unknown-kind.yaml")])
+        .current_dir(package_root())
+        .stderr(full)
+        .output()
+        .expect("the binary runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+}

@@ -649,3 +649,39 @@ fn an_interrupted_output_leaves_no_temporary_file() {
         );
     }
 }
+
+/// A standard stream on `/dev/full`, where every write fails with "no space left on device".
+#[cfg(target_os = "linux")]
+fn full_device() -> Stdio {
+    std::fs::File::options()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full opens")
+        .into()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_failure_that_cannot_be_printed_still_exits_with_its_status() {
+    let rules = zoom_rules();
+    for (url, body) in [("/nope", "{}"), ("/v2/users", "{")] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_psoxy-rules"))
+            .args(["sanitize", "--rules", &rules, "--url", url, "-"])
+            .env_clear()
+            .envs(secrets())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(full_device())
+            .spawn()
+            .expect("the binary starts");
+        child
+            .stdin
+            .take()
+            .expect("stdin is piped")
+            .write_all(body.as_bytes())
+            .expect("stdin takes the body");
+        let out = child.wait_with_output().expect("the binary finishes");
+        assert_eq!(out.status.code(), Some(2), "{url}");
+        assert!(out.stdout.is_empty(), "{url}");
+    }
+}
