@@ -1,20 +1,26 @@
 //! The `psoxy-rules` command.
 
-use std::io::Write as _;
+use std::io::{self, Write};
 use std::process::ExitCode;
 
 use clap::Parser as _;
 use psoxy_rules::cli::{self, Cli};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let mut out = std::io::stdout().lock();
-    let mut err = std::io::stderr().lock();
-    match cli::run(cli, &mut out, &mut err) {
+    let mut err = io::stderr().lock();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage(&e, &mut err),
+    };
+    let mut out = Stdout(io::stdout().lock());
+    // The whole output is flushed here, so that a failure to write its end is seen too.
+    let result = cli::run(cli, &mut out, &mut err).and_then(|status| {
+        out.flush()?;
+        Ok(status)
+    });
+    match result {
         Ok(status) => ExitCode::from(status as u8),
-        // The reader of standard output stopped reading (`… | head`): end quietly, with the
-        // status of a command that a SIGPIPE ended, as `cat` does.
-        Err(e) if closed_pipe(&e) => ExitCode::from(128 + 13),
+        Err(e) if closed_pipe(&e) => closed_pipe_status(),
         Err(e) => {
             // A standard error that cannot be written (full, closed) leaves only the status
             // to tell the failure.
@@ -24,10 +30,49 @@ fn main() -> ExitCode {
     }
 }
 
+/// The reader of standard output stopped reading (`… | head`): the command ends quietly, with
+/// the status of a command that a SIGPIPE ended, as `cat` does.
+fn closed_pipe_status() -> ExitCode {
+    ExitCode::from(128 + 13)
+}
+
+/// Prints clap's help, version or usage error; help and version that cannot be written to
+/// standard output are a failure (status 2), as any other output would be.
+fn usage(e: &clap::Error, err: &mut dyn Write) -> ExitCode {
+    match e.print() {
+        Err(io) if io.kind() == io::ErrorKind::BrokenPipe => closed_pipe_status(),
+        Err(io) if !e.use_stderr() => {
+            let _ = writeln!(err, "psoxy-rules: {}", Stdout::named(&io));
+            ExitCode::from(2)
+        }
+        _ => ExitCode::from(e.exit_code().clamp(0, 255) as u8),
+    }
+}
+
+/// Standard output, whose write errors say that standard output could not be written. They
+/// keep their kind, so that a closed pipe is still told apart.
+struct Stdout<'a>(io::StdoutLock<'a>);
+
+impl Stdout<'_> {
+    fn named(e: &io::Error) -> io::Error {
+        io::Error::new(e.kind(), format!("cannot write standard output: {e}"))
+    }
+}
+
+impl Write for Stdout<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf).map_err(|e| Stdout::named(&e))
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush().map_err(|e| Stdout::named(&e))
+    }
+}
+
 fn closed_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|cause| {
         cause
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            .downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
     })
 }

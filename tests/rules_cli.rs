@@ -351,3 +351,43 @@ fn findings_that_cannot_be_printed_still_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn output_that_cannot_be_written_is_an_error_of_every_command() {
+    let rules = "example-rules/zoom/zoom.yaml";
+    let body = "api-response-examples/zoom/list-users.json";
+    let url = "https://api.zoom.us/v2/users";
+    let commands: [&[&str]; 8] = [
+        &["schema"],
+        &["validate", rules],
+        &["compile", rules],
+        &["test"],
+        &["sanitize", "--rules", rules, "--url", url, body],
+        &["--help"],
+        &["--version"],
+        &["sanitize", "--help"],
+    ];
+    for args in commands {
+        let full = std::fs::File::options()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full opens");
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_psoxy-rules"))
+            .args(args)
+            .current_dir(package_root())
+            .env_clear()
+            .envs([("PSOXY_SALT", "salt"), ("PSOXY_ENCRYPTION_KEY", "secret")])
+            .stdout(full)
+            .output()
+            .expect("the binary runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(
+            err.starts_with("psoxy-rules: ")
+                && err.contains("cannot write standard output: No space left on device"),
+            "{args:?}: {err}"
+        );
+    }
+}
