@@ -685,3 +685,45 @@ fn a_failure_that_cannot_be_printed_still_exits_with_its_status() {
         assert!(out.stdout.is_empty(), "{url}");
     }
 }
+
+#[test]
+fn jobs_out_of_range_are_refused_when_the_arguments_are_read() {
+    let rules = zoom_rules();
+    for jobs in ["0", "257", "100000", "many"] {
+        let out = sanitize(
+            &["--rules", &rules, "--url", "/v2/users", "--jobs", jobs],
+            &secrets(),
+            b"",
+        );
+        assert_eq!(out.status.code(), Some(2), "{jobs}");
+        assert!(out.stdout.is_empty(), "{jobs}");
+        let err = text(&out.stderr);
+        assert!(
+            err.contains(&format!(
+                "invalid value '{jobs}' for '--jobs <N>': the number of threads is a whole number from 1 to 256"
+            )),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn the_most_jobs_give_the_output_of_one() {
+    let rules = zoom_rules();
+    // Over 1 MiB: more than one segment, so the segments go to the workers.
+    let body = (0..30_000).fold(String::new(), |mut s, i| {
+        let _ = writeln!(s, r#"{{"users":[{{"email":"u{i}@acme.com","type":1}}]}}"#);
+        s
+    });
+    let run = |jobs: &str| {
+        sanitize(
+            &["--rules", &rules, "--url", "/v2/users", "--jobs", jobs],
+            &secrets(),
+            body.as_bytes(),
+        )
+    };
+    let (one, most) = (run("1"), run("256"));
+    assert_eq!(one.status.code(), Some(0), "{}", text(&one.stderr));
+    assert_eq!(most.status.code(), Some(0), "{}", text(&most.stderr));
+    assert_eq!(one.stdout, most.stdout);
+}

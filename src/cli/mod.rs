@@ -83,8 +83,11 @@ pub enum Command {
         format: FormatArg,
         /// Threads sanitizing the values of a multi-value (NDJSON) body; the output keeps the
         /// input's order. With more than one, the large arrays of a single document are split
-        /// between two threads. Default: the number of cores.
-        #[arg(long, value_name = "N")]
+        /// between two threads. From 1 to 256: up to 2N + 1 segments of about 1 MiB are held at
+        /// once, and threads beyond the cores add memory, not speed. When the system
+        /// refuses some of the threads, those it starts do the work. Default: the number of
+        /// cores, at most 256.
+        #[arg(long, value_name = "N", value_parser = parse_jobs)]
         jobs: Option<usize>,
         /// Write the sanitized body to FILE (replaced atomically, only on success) instead of
         /// standard output.
@@ -122,6 +125,20 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = EngineArg::Plan)]
         engine: EngineArg,
     },
+}
+
+/// The most threads `sanitize --jobs` takes: enough for the largest machines, few enough that
+/// their stacks and segments in flight fit in memory.
+pub const MAX_JOBS: usize = 256;
+
+/// `--jobs N`: a whole number from 1 to [`MAX_JOBS`].
+fn parse_jobs(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if (1..=MAX_JOBS).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "the number of threads is a whole number from 1 to {MAX_JOBS}"
+        )),
+    }
 }
 
 /// When human output is coloured.
@@ -228,7 +245,9 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result
                 key_file: key_file.as_deref(),
                 format: format.into(),
                 jobs: jobs.unwrap_or_else(|| {
-                    std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+                    std::thread::available_parallelism()
+                        .map_or(1, std::num::NonZero::get)
+                        .min(MAX_JOBS)
                 }),
                 output: output.as_deref(),
                 body: &body,

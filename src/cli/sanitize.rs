@@ -60,7 +60,7 @@ pub(super) fn run(
         Err(e) => return fail(e, err),
     };
     let options = StreamOptions {
-        jobs: args.jobs.max(1),
+        jobs: args.jobs,
         output: if args.pretty {
             Output::Pretty
         } else {
@@ -90,6 +90,7 @@ pub(super) fn run(
         Err(StreamError::Io(e)) => {
             return Err(e).with_context(|| format!("reading {body_name}"));
         }
+        Err(e @ StreamError::Threads(_)) => return Err(e.into()),
     };
     if args.pretty && stats.bytes_out > 0 {
         spool.writer().write_all(b"\n")?;

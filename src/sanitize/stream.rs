@@ -59,6 +59,9 @@ pub enum StreamError {
     Sanitize(#[from] SanitizeError),
     #[error("{0}")]
     Io(#[from] io::Error),
+    /// Not one thread could be started to sanitize the segments (`jobs` above 1).
+    #[error("cannot start a thread to sanitize the body ({0}); `--jobs 1` needs none")]
+    Threads(io::Error),
 }
 
 /// One sanitized segment: its output and how many values it held.
@@ -177,7 +180,9 @@ impl Sanitizer {
 
     /// Producer, `jobs` workers, and the calling thread writing results in input order. At
     /// most `2 × jobs + 1` segments are in flight: the producer waits for a token that the
-    /// writer returns after writing a segment.
+    /// writer returns after writing a segment. When the system refuses a thread, the workers
+    /// already started do the work; when it refuses the producer or the first worker, nothing
+    /// has been written and the run fails with [`StreamError::Threads`].
     fn parallel(
         &self,
         endpoint: &CompiledEndpoint,
@@ -187,20 +192,24 @@ impl Sanitizer {
     ) -> Result<(), StreamError> {
         let in_flight = 2 * options.jobs + 1;
         let (token_tx, token_rx) = sync_channel::<()>(in_flight);
-        for _ in 0..in_flight {
-            let _ = token_tx.send(());
-        }
         let (work_tx, work_rx) = sync_channel::<(u64, Segment)>(options.jobs);
         let work_rx = Mutex::new(work_rx);
         let (done_tx, done_rx) = sync_channel::<(u64, u64, Done)>(in_flight);
         std::thread::scope(|scope| {
-            // Workers first: if one cannot start, nothing has been read yet, and the workers
-            // that did start end when the unused sending end is dropped.
+            // The producer first, so that workers cannot take the last room for it. It reads
+            // nothing past the first segment until tokens are given, after the workers start;
+            // if none can, dropping the tokens' sending end ends it.
+            let producer_done = done_tx.clone();
+            start(std::thread::Builder::new(), scope, move || {
+                produce(splitter, &token_rx, &work_tx, &producer_done);
+            })
+            .map_err(StreamError::Threads)?;
+            let mut started = 0;
             for _ in 0..options.jobs {
                 let done_tx = done_tx.clone();
                 let work_rx = &work_rx;
                 let worker = std::thread::Builder::new().stack_size(DOCUMENT_STACK);
-                let spawned = worker.spawn_scoped(scope, move || {
+                let spawned = start(worker, scope, move || {
                     loop {
                         let next = work_rx.lock().map(|rx| rx.recv());
                         let Ok(Ok((seq, segment))) = next else {
@@ -213,12 +222,20 @@ impl Sanitizer {
                         }
                     }
                 });
-                if let Err(e) = spawned {
-                    return Err(StreamError::Io(e));
+                match spawned {
+                    Ok(_) => started += 1,
+                    Err(e) if started == 0 => {
+                        drop(token_tx);
+                        return Err(StreamError::Threads(e));
+                    }
+                    // The system has no room for more threads: go on with those started.
+                    Err(_) => break,
                 }
             }
-            let producer_done = done_tx.clone();
-            scope.spawn(move || produce(splitter, &token_rx, &work_tx, &producer_done));
+            // Segments in flight for the workers that did start.
+            for _ in 0..=2 * started {
+                let _ = token_tx.send(());
+            }
             drop(done_tx);
             // `collect` owns the writer's ends of the channels: when it returns (early, on a
             // failure) they close, which unblocks and ends the producer and the workers.
@@ -259,6 +276,30 @@ impl Sanitizer {
         )?;
         Ok((out, values))
     }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// In tests, how many more threads the parallel path of this thread may start, as the
+    /// system would refuse them past a limit; `None` for no limit.
+    pub(super) static THREAD_BUDGET: std::cell::Cell<Option<usize>> =
+        const { std::cell::Cell::new(None) };
+}
+
+/// Starts a thread of the parallel path in `scope`.
+fn start<'scope, T: Send + 'scope>(
+    builder: std::thread::Builder,
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    f: impl FnOnce() -> T + Send + 'scope,
+) -> io::Result<std::thread::ScopedJoinHandle<'scope, T>> {
+    #[cfg(test)]
+    if let Some(left) = THREAD_BUDGET.get() {
+        if left == 0 {
+            return Err(io::Error::from(io::ErrorKind::WouldBlock));
+        }
+        THREAD_BUDGET.set(Some(left - 1));
+    }
+    builder.spawn_scoped(scope, f)
 }
 
 /// Where a segment starts in the whole stream.

@@ -221,6 +221,31 @@ fn streamed_output_equals_whole_body_output_in_order_for_any_job_count() {
 }
 
 #[test]
+fn streams_go_on_with_the_threads_the_system_starts_and_fail_clearly_without_any() {
+    let s = sanitizer(NDJSON_RULES);
+    let body = ndjson(300);
+    let whole = stream(&s, &body, 1, Output::Compact).expect("streams");
+    // The producer and one worker are enough; without either nothing is written.
+    for (budget, works) in [(0, false), (1, false), (2, true), (3, true)] {
+        super::stream::THREAD_BUDGET.set(Some(budget));
+        let streamed = stream(&s, &body, 8, Output::Compact);
+        super::stream::THREAD_BUDGET.set(None);
+        match streamed {
+            Ok(out) => assert!(works && out == whole, "budget {budget}"),
+            Err(e) => {
+                assert!(!works, "budget {budget}: {e}");
+                assert!(matches!(e, StreamError::Threads(_)), "budget {budget}: {e}");
+                assert!(
+                    e.to_string()
+                        .starts_with("cannot start a thread to sanitize the body"),
+                    "{e}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
 fn streamed_json_errors_are_located_in_the_whole_body() {
     let s = sanitizer(NDJSON_RULES);
     let body = format!("{}{{\"a\":}}\n{}", ndjson(5), ndjson(5));
