@@ -727,3 +727,71 @@ fn the_most_jobs_give_the_output_of_one() {
     assert_eq!(most.status.code(), Some(0), "{}", text(&most.stderr));
     assert_eq!(one.stdout, most.stdout);
 }
+
+#[test]
+fn output_that_is_an_input_is_refused_and_nothing_is_written() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = |name: &str| dir.path().join(name).display().to_string();
+    let rules_text = std::fs::read(zoom_rules()).expect("rules read");
+    let body_text = br#"{"page_size":30}"#;
+    std::fs::write(path("rules.yaml"), &rules_text).expect("rules written");
+    std::fs::write(path("body.json"), body_text).expect("body written");
+    std::fs::write(path("salt"), "salt\n").expect("salt written");
+    std::fs::write(path("key"), "secret\n").expect("key written");
+    let mut clashes = vec![
+        ("rules.yaml", "the rules file rules.yaml"),
+        ("body.json", "the body body.json"),
+        ("salt", "the --salt-file salt"),
+        ("key", "the --key-file key"),
+        ("./sub/../rules.yaml", "the rules file rules.yaml"),
+    ];
+    std::fs::create_dir(path("sub")).expect("folder made");
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("rules.yaml", path("link.yaml")).expect("linked");
+        std::fs::hard_link(path("body.json"), path("hard.json")).expect("linked");
+        clashes.push(("link.yaml", "the rules file rules.yaml"));
+        clashes.push(("hard.json", "the body body.json"));
+    }
+    let listing = || {
+        let mut names: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("listed")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        names.sort();
+        names
+    };
+    let before = listing();
+    for (output, clash) in clashes {
+        let out = Command::new(env!("CARGO_BIN_EXE_psoxy-rules"))
+            .current_dir(dir.path())
+            .args(["sanitize", "--rules", "rules.yaml", "--url", "/v2/users"])
+            .args(["--salt-file", "salt", "--key-file", "key", "-o", output])
+            .arg("body.json")
+            .env_clear()
+            .output()
+            .expect("the binary runs");
+        assert_eq!(out.status.code(), Some(2), "{output}");
+        assert_eq!(
+            text(&out.stderr),
+            format!("psoxy-rules: cannot write {output}: it is {clash}\n")
+        );
+        assert!(out.stdout.is_empty(), "{output}");
+        assert_eq!(listing(), before, "{output}");
+        assert_eq!(std::fs::read(path("rules.yaml")).expect("read"), rules_text);
+        assert_eq!(std::fs::read(path("body.json")).expect("read"), body_text);
+        assert_eq!(std::fs::read(path("salt")).expect("read"), b"salt\n");
+        assert_eq!(std::fs::read(path("key")).expect("read"), b"secret\n");
+    }
+    // Another file in the same folder is written as usual.
+    let out = Command::new(env!("CARGO_BIN_EXE_psoxy-rules"))
+        .current_dir(dir.path())
+        .args(["sanitize", "--rules", "rules.yaml", "--url", "/v2/users"])
+        .args(["--salt-file", "salt", "--key-file", "key", "-o", "out.json"])
+        .arg("body.json")
+        .env_clear()
+        .output()
+        .expect("the binary runs");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(std::fs::read(path("out.json")).expect("written"), body_text);
+}

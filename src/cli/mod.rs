@@ -90,7 +90,7 @@ pub enum Command {
         #[arg(long, value_name = "N", value_parser = parse_jobs)]
         jobs: Option<usize>,
         /// Write the sanitized body to FILE (replaced atomically, only on success) instead of
-        /// standard output.
+        /// standard output. FILE must not be the rules, the body, --salt-file or --key-file.
         #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,
         /// The response body; `-` reads standard input.

@@ -34,6 +34,9 @@ pub(super) fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<Status> {
+    if let Some(output) = args.output {
+        refuse_overwriting_inputs(args, output)?;
+    }
     let rules = match rules::load(args.rules) {
         Ok((rules, _warnings)) => rules,
         Err(findings) => {
@@ -97,6 +100,56 @@ pub(super) fn run(
     }
     spool.finish(out)?;
     Ok(Status::Ok)
+}
+
+/// Refuses an `--output` file that is one of the files the command reads, which replacing
+/// it would destroy: checked before anything is read or written.
+fn refuse_overwriting_inputs(args: &Args<'_>, output: &Path) -> anyhow::Result<()> {
+    let inputs = [
+        (Some(args.rules), "the rules file"),
+        (
+            (args.body != Path::new("-")).then_some(args.body),
+            "the body",
+        ),
+        (args.salt_file, "the --salt-file"),
+        (args.key_file, "the --key-file"),
+    ];
+    for (input, what) in inputs {
+        if let Some(input) = input
+            && same_file(output, input)
+        {
+            anyhow::bail!(
+                "cannot write {}: it is {what} {}",
+                output.display(),
+                input.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Whether writing `output` (through its links) would replace `input`: the same file, by
+/// device and inode, or where those are unknown, by canonical path.
+fn same_file(output: &Path, input: &Path) -> bool {
+    let Ok(output) = crate::files::through_links(output) else {
+        return false;
+    };
+    let (Ok(a), Ok(b)) = (std::fs::metadata(&output), std::fs::metadata(input)) else {
+        return false;
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        a.dev() == b.dev() && a.ino() == b.ino()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (a, b);
+        matches!(
+            (std::fs::canonicalize(&output), std::fs::canonicalize(input)),
+            (Ok(x), Ok(y)) if x == y
+        )
+    }
 }
 
 /// Where the sanitized body is assembled until it is complete.
