@@ -1122,3 +1122,42 @@ fn a_long_value_is_cut_after_its_leaks_are_withheld() {
         assert!(!text.contains("priya"), "{format}: {text}");
     }
 }
+
+#[test]
+fn case_urls_the_proxy_cannot_receive_are_refused_at_the_request() {
+    for (url, reason) in [
+        (
+            "ftp://api.example.com/v1/contact",
+            "the scheme `ftp` is not `http` or `https`, the schemes of the proxy",
+        ),
+        (
+            "https://[::1/v1/contact",
+            "the IPv6 host `[::1` is not closed with `]`",
+        ),
+        (
+            "https://api.example.com:70000/v1/contact",
+            "the port 70000 is above 65535",
+        ),
+    ] {
+        let dir = contact_set("/support");
+        let cases = std::fs::read_to_string(dir.path().join("cases.yaml")).expect("readable");
+        let cases = cases.replace("GET /v1/contact", &format!("GET {url}"));
+        std::fs::write(dir.path().join("cases.yaml"), cases).expect("writable");
+        let out = test_in(dir.path(), &["cases.yaml"], &[]);
+        let text = stdout(&out);
+        assert_ne!(out.status.code(), Some(0), "{text}");
+        assert!(
+            text.contains(&format!(
+                "cases.yaml:3:14: error[H004]: `{url}` is not a request URL: {reason}"
+            )),
+            "{text}"
+        );
+    }
+    // A URL in the query of a bare path is part of the query.
+    let dir = contact_set("/support");
+    let cases = std::fs::read_to_string(dir.path().join("cases.yaml")).expect("readable");
+    let cases = cases.replace("GET /v1/contact", "GET /v1/contact?next=https://h/x");
+    std::fs::write(dir.path().join("cases.yaml"), cases).expect("writable");
+    let out = test_in(dir.path(), &["cases.yaml"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}

@@ -795,3 +795,72 @@ fn output_that_is_an_input_is_refused_and_nothing_is_written() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(std::fs::read(path("out.json")).expect("written"), body_text);
 }
+
+#[test]
+fn a_method_that_is_not_a_token_is_refused_with_the_arguments() {
+    let rules = zoom_rules();
+    for (method, reason) in [
+        ("", "the method is empty; give one like GET"),
+        (
+            "G T",
+            "a method is made of ASCII letters, digits and !#$%&'*+-.^_`|~ (a token of RFC 9110)",
+        ),
+        (
+            "GET\r",
+            "a method is made of ASCII letters, digits and !#$%&'*+-.^_`|~ (a token of RFC 9110)",
+        ),
+    ] {
+        let out = sanitize(
+            &["--rules", &rules, "--url", "/v2/users", "--method", method],
+            &secrets(),
+            b"",
+        );
+        assert_eq!(out.status.code(), Some(2), "{method:?}");
+        assert!(out.stdout.is_empty(), "{method:?}");
+        let err = text(&out.stderr);
+        assert!(
+            err.starts_with(&format!(
+                "error: invalid value '{method}' for '--method <METHOD>': {reason}\n"
+            )),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn urls_the_proxy_cannot_receive_are_refused() {
+    let rules = zoom_rules();
+    for (url, reason) in [
+        (
+            "ftp://api.zoom.us/v2/users",
+            "the scheme `ftp` is not `http` or `https`, the schemes of the proxy",
+        ),
+        (
+            "https://[::1/v2/users",
+            "the IPv6 host `[::1` is not closed with `]`",
+        ),
+        (
+            "https://api.zoom.us:99999/v2/users",
+            "the port 99999 is above 65535",
+        ),
+    ] {
+        let out = sanitize(&["--rules", &rules, "--url", url], &secrets(), b"{}");
+        assert_eq!(out.status.code(), Some(2), "{url}");
+        assert!(out.stdout.is_empty(), "{url}");
+        let err = text(&out.stderr);
+        assert!(
+            err.starts_with(&format!(
+                "error[S002]: `{url}` is not a request URL: {reason}\n"
+            )),
+            "{err}"
+        );
+    }
+    // What the proxy accepts in a path and query stays accepted.
+    for url in [
+        "https://[::1]:8443/v2/users?page_size=30",
+        "/v2/users?next_page_token=https://x/%zz",
+    ] {
+        let out = sanitize(&["--rules", &rules, "--url", url], &secrets(), b"{}");
+        assert_eq!(out.status.code(), Some(0), "{url}: {}", text(&out.stderr));
+    }
+}

@@ -62,8 +62,8 @@ pub enum Command {
         /// The request URL: `https://host/path?query` or `/path?query`.
         #[arg(long)]
         url: String,
-        /// The request method.
-        #[arg(long, default_value = "GET")]
+        /// The request method: a token of RFC 9110 (letters, digits and !#$%&'*+-.^_`|~).
+        #[arg(long, default_value = "GET", value_parser = parse_method)]
         method: String,
         /// Write the golden form of sanitized example files instead of the proxy's compact
         /// output.
@@ -138,6 +138,21 @@ fn parse_jobs(text: &str) -> Result<usize, String> {
         _ => Err(format!(
             "the number of threads is a whole number from 1 to {MAX_JOBS}"
         )),
+    }
+}
+
+/// `--method M`: one or more token characters of RFC 9110, as an HTTP request line needs.
+fn parse_method(text: &str) -> Result<String, String> {
+    let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+    if text.is_empty() {
+        Err("the method is empty; give one like GET".to_owned())
+    } else if !text.bytes().all(token) {
+        Err(
+            "a method is made of ASCII letters, digits and !#$%&'*+-.^_`|~ (a token of RFC 9110)"
+                .to_owned(),
+        )
+    } else {
+        Ok(text.to_owned())
     }
 }
 

@@ -11,11 +11,15 @@ pub struct RequestUrl {
 
 impl RequestUrl {
     /// Parses an absolute URL (`https://host/path?query#fragment`) or a bare path
-    /// (`/path?query`). Like `java.net.URL` it is lenient: raw spaces, braces and angle
-    /// brackets are kept as they are.
+    /// (`/path?query`). Like `java.net.URL` it is lenient in the path and query: raw spaces,
+    /// braces and angle brackets are kept as they are. An absolute URL must be one the proxy
+    /// can receive: `http` or `https`, an IPv6 host closed with `]`, a port up to 65535.
     pub fn parse(url: &str) -> Result<RequestUrl, String> {
         let without_fragment = url.split_once('#').map_or(url, |(u, _)| u);
-        let rest = if let Some(scheme_end) = without_fragment.find("://") {
+        // A bare path first: its query may hold a URL (`/login?next=https://…`).
+        let rest = if without_fragment.starts_with('/') {
+            without_fragment
+        } else if let Some(scheme_end) = without_fragment.find("://") {
             let scheme = &without_fragment[..scheme_end];
             if scheme.is_empty()
                 || !scheme
@@ -24,13 +28,18 @@ impl RequestUrl {
             {
                 return Err(format!("`{scheme}` is not a URL scheme"));
             }
-            let after = &without_fragment[scheme_end + 3..];
-            match after.find(['/', '?']) {
-                Some(i) => &after[i..],
-                None => "",
+            if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
+                return Err(format!(
+                    "the scheme `{scheme}` is not `http` or `https`, the schemes of the proxy"
+                ));
             }
-        } else if without_fragment.starts_with('/') {
-            without_fragment
+            let after = &without_fragment[scheme_end + 3..];
+            let (authority, rest) = match after.find(['/', '?']) {
+                Some(i) => after.split_at(i),
+                None => (after, ""),
+            };
+            check_authority(authority)?;
+            rest
         } else {
             return Err(
                 "expected an absolute URL (`https://host/path`) or a path starting with `/`"
@@ -55,6 +64,39 @@ impl RequestUrl {
             Some(q) => format!("{}?{q}", self.path),
             None => self.path.clone(),
         }
+    }
+}
+
+/// Checks the host and port of `[userinfo@]host[:port]`: an IPv6 host closed with `]`, and a
+/// port of digits up to 65535 (or empty, the scheme's default).
+fn check_authority(authority: &str) -> Result<(), String> {
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let port = if let Some(ipv6) = host_port.strip_prefix('[') {
+        let Some((_, after)) = ipv6.split_once(']') else {
+            return Err(format!(
+                "the IPv6 host `{host_port}` is not closed with `]`"
+            ));
+        };
+        match after.strip_prefix(':') {
+            Some(port) => Some(port),
+            None if after.is_empty() => None,
+            None => {
+                return Err(format!(
+                    "`{after}` follows the IPv6 host, where only `:` and a port may"
+                ));
+            }
+        }
+    } else {
+        host_port.split_once(':').map(|(_, port)| port)
+    };
+    match port {
+        Some(port) if !port.bytes().all(|b| b.is_ascii_digit()) => {
+            Err(format!("the port `{port}` is not a number"))
+        }
+        Some(port) if !port.is_empty() && port.parse::<u16>().is_err() => {
+            Err(format!("the port {port} is above 65535"))
+        }
+        _ => Ok(()),
     }
 }
 
@@ -98,6 +140,60 @@ mod tests {
             RequestUrl::parse("https://h/v2/report/users/{userId}/meetings?q=a b").expect("parses");
         assert_eq!(u.path, "/v2/report/users/{userId}/meetings");
         assert_eq!(u.query.as_deref(), Some("q=a b"));
+    }
+
+    #[test]
+    fn a_url_in_the_query_of_a_bare_path_is_part_of_the_query() {
+        let u = RequestUrl::parse("/login?next=https://h/x").expect("parses");
+        assert_eq!(u.path, "/login");
+        assert_eq!(u.query.as_deref(), Some("next=https://h/x"));
+    }
+
+    #[test]
+    fn hosts_and_ports_the_proxy_can_receive_are_accepted() {
+        for url in [
+            "HTTP://h/v2/users",
+            "https://h:443/v2/users",
+            "https://h:/v2/users",
+            "https://h:0065535/v2/users",
+            "https://[::1]/v2/users",
+            "https://[::1]:8443/v2/users?x=[1]",
+            "https://u:p@h:80/v2/users",
+            "https://h?x=%zz&y=%",
+            "https://h/a%2/%%",
+        ] {
+            assert!(RequestUrl::parse(url).is_ok(), "{url}");
+        }
+        let u = RequestUrl::parse("https://[::1]:8443/v2/users?x=[1]").expect("parses");
+        assert_eq!(u.path, "/v2/users");
+        assert_eq!(u.query.as_deref(), Some("x=[1]"));
+    }
+
+    #[test]
+    fn schemes_hosts_and_ports_the_proxy_cannot_receive_are_refused() {
+        for (url, reason) in [
+            (
+                "ftp://h/v2/users",
+                "the scheme `ftp` is not `http` or `https`, the schemes of the proxy",
+            ),
+            (
+                "https://[::1/v2/users",
+                "the IPv6 host `[::1` is not closed with `]`",
+            ),
+            (
+                "https://[::1]x/v2/users",
+                "`x` follows the IPv6 host, where only `:` and a port may",
+            ),
+            ("https://h:65536/v2/users", "the port 65536 is above 65535"),
+            (
+                "https://[::1]:99999999999999999999/",
+                "the port 99999999999999999999 is above 65535",
+            ),
+            ("https://h:8o/v2/users", "the port `8o` is not a number"),
+            ("https://h:-1?x", "the port `-1` is not a number"),
+        ] {
+            assert_eq!(RequestUrl::parse(url), Err(reason.to_owned()), "{url}");
+        }
     }
 
     #[test]
