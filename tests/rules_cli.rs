@@ -188,6 +188,44 @@ fn file_over_the_size_cap_is_refused_before_parsing() {
 }
 
 #[test]
+fn many_warnings_stay_warnings_and_errors_are_shown_first() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // Every endpoint after the first is shadowed by it: one warning each.
+    let endpoint = "  - pathTemplate: \"/v2/users\"\n";
+    let warnings_only = format!("endpoints:\n{}", endpoint.repeat(700));
+    let path = dir.path().join("many.yaml");
+    std::fs::write(&path, &warnings_only).expect("write");
+    let path = path.display().to_string();
+    let (status, out, _) = run(&["validate", &path]);
+    assert_eq!(
+        status,
+        Status::Ok,
+        "{}",
+        &out[out.len().saturating_sub(400)..]
+    );
+    assert!(
+        out.contains("warning[R052]: 199 more findings are not shown"),
+        "{}",
+        &out[out.len() - 400..]
+    );
+    assert!(!out.contains("error["));
+    // One error after all the warnings: it is shown, and it decides.
+    let with_error = format!("{warnings_only}  - pathTemplate: \"/v2/{{\"\n");
+    let path = dir.path().join("error-last.yaml");
+    std::fs::write(&path, with_error).expect("write");
+    let path = path.display().to_string();
+    let (status, out, _) = run(&["validate", &path]);
+    assert_eq!(status, Status::Invalid);
+    assert_eq!(
+        out.matches("error[").count(),
+        1,
+        "{}",
+        &out[out.len() - 400..]
+    );
+    assert!(out.contains("warning[R052]: 200 more findings are not shown"));
+}
+
+#[test]
 fn unreadable_file_is_a_finding() {
     let (status, out, _) = run(&["validate", "tests/fixtures/does-not-exist.yaml"]);
     assert_eq!(status, Status::Invalid);

@@ -53,7 +53,7 @@ macro_rules! codes {
         /// | R049 | warning | a transform or augment without `jsonPaths` |
         /// | R050 | warning | `properties` or `items` without `type`, which the filter ignores |
         /// | R051 | warning | a filter `type` that is not a JSON type, which fails when reached |
-        /// | R052 | error | more findings than are reported for one file |
+        /// | R052 | warning | more findings than are reported for one file (errors are shown first) |
         /// | R053 | error | definitions whose `$ref`s loop back to themselves |
         /// | R054 | warning | rules without endpoints, which allow no request |
         /// | R055 | warning | a `pathTemplate` with a query (`?`), which no request path matches |
@@ -176,7 +176,7 @@ codes! {
     /// A filter `type` that is not a JSON type.
     UnknownSchemaType = "R051", Warning;
     /// More findings than are reported for one file.
-    TooManyFindings = "R052", Error;
+    TooManyFindings = "R052", Warning;
     /// Definitions whose `$ref`s loop back to themselves.
     RefLoop = "R053", Error;
     /// Rules without endpoints.

@@ -142,11 +142,15 @@ pub fn load_str(name: &str, text: &str) -> LoadResult {
         seen.insert((d.code, place, d.message.clone()))
     });
     if diags.len() > schema::MAX_FINDINGS {
+        // Errors first, so that what is shown decides whether the rules can be used.
+        let hidden = diags.len() - schema::MAX_FINDINGS;
+        diags.sort_by_key(|d| !d.is_error());
         diags.truncate(schema::MAX_FINDINGS);
+        sort(&mut diags);
         diags.push(
             Code::TooManyFindings
                 .diag(format!(
-                    "more than {} findings; the rest are not shown",
+                    "{hidden} more findings are not shown (at most {} are, errors first)",
                     schema::MAX_FINDINGS
                 ))
                 .at(Location::File {
