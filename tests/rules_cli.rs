@@ -65,7 +65,8 @@ fn example_zoom_rules_are_valid() {
     assert_eq!(status, Status::Ok, "{out}");
 }
 
-/// Each malformed file, the code it must produce and where (line:column).
+/// Each malformed file, the code it must produce and where (line:column; 0:0 for the file as a
+/// whole).
 const INVALID: &[(&str, &str, u32, u32)] = &[
     ("empty.yaml", "R009", 1, 1),
     ("comments-only.yaml", "R009", 3, 1),
@@ -76,7 +77,7 @@ const INVALID: &[(&str, &str, u32, u32)] = &[
     ("alias-bomb.yaml", "R007", 6, 36),
     ("deep-nesting.yaml", "R008", 2, 139),
     ("root-list.yaml", "R010", 2, 1),
-    ("root-scalar.yaml", "R010", 1, 5),
+    ("root-scalar.yaml", "R010", 0, 0),
     ("two-documents.yaml", "R011", 4, 1),
     ("unknown-endpoint-key.yaml", "R012", 4, 5),
     ("unknown-top-level-key.yaml", "R012", 2, 1),
@@ -147,7 +148,11 @@ fn malformed_files_report_the_expected_code_and_place() {
             Ok((_, warnings)) => warnings,
             Err(findings) => findings,
         };
-        let expected = format!("{}:{line}:{column}", invalid(file));
+        let expected = if *line == 0 {
+            invalid(file)
+        } else {
+            format!("{}:{line}:{column}", invalid(file))
+        };
         assert!(
             findings.iter().any(|d| d.code == *code
                 && d.location.as_ref().map(ToString::to_string) == Some(expected.clone())),
@@ -223,6 +228,22 @@ fn many_warnings_stay_warnings_and_errors_are_shown_first() {
         &out[out.len() - 400..]
     );
     assert!(out.contains("warning[R052]: 200 more findings are not shown"));
+}
+
+#[test]
+fn a_file_of_one_value_is_not_quoted() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("salt.txt");
+    std::fs::write(&path, "pepper-7f3a9c\n").expect("write");
+    let path = path.display().to_string();
+    let (status, out, _) = run(&["validate", &path]);
+    assert_eq!(status, Status::Invalid);
+    assert!(
+        out.contains("error[R010]: the document is a single value"),
+        "{out}"
+    );
+    assert!(out.contains("--salt-file"), "{out}");
+    assert!(!out.contains("pepper"), "{out}");
 }
 
 #[test]

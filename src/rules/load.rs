@@ -104,6 +104,21 @@ pub fn load_str(name: &str, text: &str) -> LoadResult {
         } else {
             Code::RootNotMapping
         };
+        // A file of one plain value is likely a secret given in the wrong place: its text is
+        // not quoted.
+        if matches!(root.kind, NodeKind::Scalar(_)) && what != "empty" {
+            diags.push(
+                code.diag(format!("the document is {what}; rules are a mapping"))
+                    .at(Location::File {
+                        file: name.to_owned(),
+                    })
+                    .with_help(
+                        "a rules file is a mapping with at least `endpoints:`; a salt or key \
+                         file goes to --salt-file or --key-file",
+                    ),
+            );
+            return Err(diags);
+        }
         diags.push(to_diag(Problem {
             code,
             span: root.head_span(text),
