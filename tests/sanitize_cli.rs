@@ -233,6 +233,21 @@ fn transform_failure_points_at_the_rule() {
 }
 
 #[test]
+fn a_member_name_that_is_an_email_is_withheld_from_the_failure() {
+    let out = sanitize_with_rules(
+        "endpoints:\n  - pathTemplate: \"/x\"\n    transforms:\n      - !<pseudonymize>\n        jsonPaths: [\"$.byUser.*.email\"]\n",
+        br#"{"byUser":{"alice.smith@example.com":{"email":["x"]}}}"#,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("pseudonymize failed at /byUser/‹withheld›/email"),
+        "{err}"
+    );
+    assert!(!err.contains("alice"), "{err}");
+}
+
+#[test]
 fn json_inside_strings_is_read_leniently_as_the_proxy_reads_it() {
     let out = sanitize_with_rules(
         "endpoints:\n  - pathTemplate: \"/x\"\n    transforms:\n      - !<textDigest>\n        jsonPaths: [\"$.items[*].body\"]\n        isJsonEscaped: true\n        jsonPathToProcessWhenEscaped: \"$.text\"\n",

@@ -517,10 +517,43 @@ pub fn mask(text: &str, leaks: &[Leak]) -> String {
     out
 }
 
+/// `pointer` with each member name that holds an email address or a phone number withheld: the
+/// keys of a document can be personal data (`/byUser/alice@acme.com/email`).
+pub fn withhold_personal_names(pointer: &str) -> String {
+    let nothing = Protected::default();
+    let values = Candidates::new(&nothing);
+    pointer
+        .split('/')
+        .map(|token| {
+            let mut found = Vec::new();
+            scan(token, "", true, &values, &mut found);
+            if found.is_empty() { token } else { WITHHELD }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn personal_member_names_are_withheld_from_pointers() {
+        assert_eq!(
+            withhold_personal_names("/byUser/alice.smith@example.com/email"),
+            format!("/byUser/{WITHHELD}/email")
+        );
+        assert_eq!(
+            withhold_personal_names("/calls/+1 415-555-0100/0"),
+            format!("/calls/{WITHHELD}/0")
+        );
+        assert_eq!(
+            withhold_personal_names("/users/12/t~abc@acme.com"),
+            "/users/12/t~abc@acme.com"
+        );
+        assert_eq!(withhold_personal_names(""), "");
+    }
 
     fn rule() -> RuleRef {
         RuleRef {

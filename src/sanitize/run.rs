@@ -345,7 +345,9 @@ impl Transforms {
             Some(p) => SanitizeError::Transform {
                 location: t.path_locations[p].clone(),
                 kind: t.name,
-                pointer: e.pointer.map(String::into_boxed_str),
+                pointer: e
+                    .pointer
+                    .map(|p| crate::harness::leaks::withhold_personal_names(&p).into_boxed_str()),
                 reason: reason.into_boxed_str(),
                 value: None,
                 help,
