@@ -247,6 +247,47 @@ fn a_file_of_one_value_is_not_quoted() {
 }
 
 #[test]
+fn a_utf16_file_is_named_as_such() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("rules.yaml");
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain("endpoints: []\n".encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    std::fs::write(&path, utf16).expect("write");
+    let path = path.display().to_string();
+    let (status, out, _) = run(&["validate", &path]);
+    assert_eq!(status, Status::Invalid);
+    assert!(
+        out.contains("error[R003]: the file is UTF-16 (it starts with a UTF-16 byte order mark)"),
+        "{out}"
+    );
+    assert!(out.contains("save the file as UTF-8"), "{out}");
+}
+
+#[test]
+fn an_unknown_kind_is_one_finding_not_also_a_missing_key() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("rules.yaml");
+    std::fs::write(
+        &path,
+        "endpoints:\n  - pathTemplate: \"/x\"\n    transforms:\n      - !<pseudonymise>\n        jsonPath: [\"$.a\"]\n",
+    )
+    .expect("write");
+    let path = path.display().to_string();
+    let (status, out, _) = run(&["validate", &path]);
+    assert_eq!(status, Status::Invalid);
+    assert!(
+        out.contains("error[R015]: unknown transform kind `pseudonymise`"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("1 file checked: 1 error, 0 warnings\n"),
+        "{out}"
+    );
+}
+
+#[test]
 fn unreadable_file_is_a_finding() {
     let (status, out, _) = run(&["validate", "tests/fixtures/does-not-exist.yaml"]);
     assert_eq!(status, Status::Invalid);

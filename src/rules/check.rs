@@ -566,7 +566,7 @@ impl Checker<'_> {
                 Some("sanitized output of this endpoint will lack its properties".into()),
             );
         }
-        if augment.json_paths.is_empty() && !self.broken_any(augment.span, &["jsonPaths"]) {
+        if augment.json_paths.is_empty() && !self.broken_any(augment.span, &["jsonPaths", "kind"]) {
             self.push(
                 Code::NoJsonPaths,
                 augment.kind_span,
@@ -603,7 +603,8 @@ impl Checker<'_> {
             broken(&["regex"]),
             broken(&["isJsonEscaped", "jsonPathToProcessWhenEscaped"]),
         );
-        if transform.json_paths.is_empty() && !paths_broken {
+        // A transform of an unknown kind is reported as such; what its keys mean is unknown.
+        if transform.json_paths.is_empty() && !paths_broken && !broken(&["kind"]) {
             self.push(
                 Code::NoJsonPaths,
                 at,

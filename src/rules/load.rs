@@ -61,6 +61,16 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> LoadResult {
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => load_str(name, text),
+        Err(_) if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) => {
+            Err(vec![
+                Code::NotUtf8
+                    .diag("the file is UTF-16 (it starts with a UTF-16 byte order mark)")
+                    .at(Location::File {
+                        file: name.to_owned(),
+                    })
+                    .with_help("save the file as UTF-8"),
+            ])
+        }
         Err(e) => {
             let at = e.valid_up_to();
             let lossy = String::from_utf8_lossy(bytes);
@@ -700,6 +710,11 @@ impl Skip {
                 }
                 NodeKind::Scalar(_) => return,
             };
+        }
+        // An unknown kind: its transform or augment stands in as another kind, whose keys it
+        // need not have.
+        if code == Code::UnknownKind {
+            self.broken.insert((node.span.start, "kind".to_owned()));
         }
     }
 }

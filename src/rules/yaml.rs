@@ -322,7 +322,7 @@ impl<'t> Reader<'t> {
                 flow_too_deep(self.text).map_or(span, |at| Span::new(at, at + 1)),
                 format!("nesting deeper than {MAX_DEPTH} levels"),
             )
-            .help("rules files nest far less; check for a generated or hostile file"),
+            .help("rules and case files nest far less; check for a generated or hostile file"),
             ErrorKind::UnknownQuotedScalarEscape => {
                 let at_escape = unknown_escape(self.text, at);
                 let escape = at_escape
@@ -392,9 +392,12 @@ impl<'t> Reader<'t> {
                         Problem::new(
                             Code::Empty,
                             Span::new(offset(s.start), offset(s.start)),
-                            "the file holds no rules document",
+                            "the file holds no YAML document",
                         )
-                        .help("a rules file is a mapping with at least `endpoints:`"),
+                        .help(
+                            "a rules file is a mapping with at least `endpoints:`; a case file, \
+                             one with `rules:` and `cases:`",
+                        ),
                     );
                     return None;
                 }
@@ -613,7 +616,7 @@ impl<'t> Reader<'t> {
                     first_line(self.text, at),
                     format!("nesting deeper than {MAX_DEPTH} levels"),
                 )
-                .help("rules files nest far less; check for a generated or hostile file"),
+                .help("rules and case files nest far less; check for a generated or hostile file"),
             );
             return Err(Stop);
         }

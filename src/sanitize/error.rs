@@ -161,7 +161,10 @@ impl SanitizeError {
             SanitizeError::Endpoint { location, reason } => (
                 format!("the endpoint cannot be used: {reason}"),
                 Some(location.clone()),
-                Some("run `psoxy-rules validate` on the rules file"),
+                Some(
+                    "run `psoxy-rules validate` on the rules file; a regex that exceeds its \
+                     backtracking limit needs rewriting without nested repetition such as `(a+)+`",
+                ),
             ),
             SanitizeError::Unsupported { location, what } => {
                 (what.clone(), Some(location.clone()), None)
