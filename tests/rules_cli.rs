@@ -20,6 +20,15 @@ fn run(args: &[&str]) -> (Status, String, String) {
     )
 }
 
+/// Runs `validate` on a file holding `content`; returns the status and stdout.
+fn validate_bytes(content: &[u8]) -> (Status, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("rules.yaml");
+    std::fs::write(&path, content).expect("write");
+    let (status, out, _) = run(&["validate", &path.display().to_string()]);
+    (status, out)
+}
+
 fn package_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -194,14 +203,10 @@ fn file_over_the_size_cap_is_refused_before_parsing() {
 
 #[test]
 fn many_warnings_stay_warnings_and_errors_are_shown_first() {
-    let dir = tempfile::tempdir().expect("temp dir");
     // Every endpoint after the first is shadowed by it: one warning each.
     let endpoint = "  - pathTemplate: \"/v2/users\"\n";
     let warnings_only = format!("endpoints:\n{}", endpoint.repeat(700));
-    let path = dir.path().join("many.yaml");
-    std::fs::write(&path, &warnings_only).expect("write");
-    let path = path.display().to_string();
-    let (status, out, _) = run(&["validate", &path]);
+    let (status, out) = validate_bytes(warnings_only.as_bytes());
     assert_eq!(
         status,
         Status::Ok,
@@ -216,10 +221,7 @@ fn many_warnings_stay_warnings_and_errors_are_shown_first() {
     assert!(!out.contains("error["));
     // One error after all the warnings: it is shown, and it decides.
     let with_error = format!("{warnings_only}  - pathTemplate: \"/v2/{{\"\n");
-    let path = dir.path().join("error-last.yaml");
-    std::fs::write(&path, with_error).expect("write");
-    let path = path.display().to_string();
-    let (status, out, _) = run(&["validate", &path]);
+    let (status, out) = validate_bytes(with_error.as_bytes());
     assert_eq!(status, Status::Invalid);
     assert_eq!(
         out.matches("error[").count(),
@@ -232,11 +234,7 @@ fn many_warnings_stay_warnings_and_errors_are_shown_first() {
 
 #[test]
 fn a_file_of_one_value_is_not_quoted() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("salt.txt");
-    std::fs::write(&path, "pepper-7f3a9c\n").expect("write");
-    let path = path.display().to_string();
-    let (status, out, _) = run(&["validate", &path]);
+    let (status, out) = validate_bytes(b"pepper-7f3a9c\n");
     assert_eq!(status, Status::Invalid);
     assert!(
         out.contains("error[R010]: the document is a single value"),
@@ -248,15 +246,11 @@ fn a_file_of_one_value_is_not_quoted() {
 
 #[test]
 fn a_utf16_file_is_named_as_such() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("rules.yaml");
     let utf16: Vec<u8> = [0xFF, 0xFE]
         .into_iter()
         .chain("endpoints: []\n".encode_utf16().flat_map(u16::to_le_bytes))
         .collect();
-    std::fs::write(&path, utf16).expect("write");
-    let path = path.display().to_string();
-    let (status, out, _) = run(&["validate", &path]);
+    let (status, out) = validate_bytes(&utf16);
     assert_eq!(status, Status::Invalid);
     assert!(
         out.contains("error[R003]: the file is UTF-16 (it starts with a UTF-16 byte order mark)"),
@@ -267,15 +261,9 @@ fn a_utf16_file_is_named_as_such() {
 
 #[test]
 fn an_unknown_kind_is_one_finding_not_also_a_missing_key() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("rules.yaml");
-    std::fs::write(
-        &path,
-        "endpoints:\n  - pathTemplate: \"/x\"\n    transforms:\n      - !<pseudonymise>\n        jsonPath: [\"$.a\"]\n",
-    )
-    .expect("write");
-    let path = path.display().to_string();
-    let (status, out, _) = run(&["validate", &path]);
+    let (status, out) = validate_bytes(
+        b"endpoints:\n  - pathTemplate: \"/x\"\n    transforms:\n      - !<pseudonymise>\n        jsonPath: [\"$.a\"]\n",
+    );
     assert_eq!(status, Status::Invalid);
     assert!(
         out.contains("error[R015]: unknown transform kind `pseudonymise`"),
