@@ -1,15 +1,61 @@
-//! Replacing a file through a temporary file and a rename, so that a reader never sees it half
-//! written, without changing who may read it, and without leaving the temporary file behind
-//! when the process is interrupted.
+//! Reading a file with a size cap, whatever it is (a device or a pipe has no size to check
+//! first); and replacing a file through a temporary file and a rename, so that a reader never
+//! sees it half written, without changing who may read it, and without leaving the temporary
+//! file behind when the process is interrupted.
 
 use std::collections::BTreeSet;
 use std::ffi::OsStr;
 use std::fs::File;
-use std::io;
+use std::io::{self, Read as _};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use tempfile::NamedTempFile;
+
+/// Why a file could not be read whole by [`read_capped`].
+#[derive(Debug)]
+pub(crate) enum CappedRead {
+    /// The file could not be opened or read.
+    Io(io::Error),
+    /// The file holds more than the cap: its size when the system knows it (a regular file),
+    /// or `None` when more than the cap was read from it (a device, a pipe).
+    TooLarge(Option<u64>),
+}
+
+impl CappedRead {
+    /// `what` is too large: "the file is N bytes" or "the file holds more than CAP bytes",
+    /// then `; {what} are refused above CAP bytes`.
+    pub(crate) fn too_large_message(size: Option<u64>, cap: u64, what: &str) -> String {
+        match size {
+            Some(size) => format!("the file is {size} bytes; {what} are refused above {cap} bytes"),
+            None => format!(
+                "the file holds more than {cap} bytes; {what} are refused above {cap} bytes"
+            ),
+        }
+    }
+}
+
+/// The contents of the file at `path`, refused when it holds more than `cap` bytes. A regular
+/// file is refused by its size before it is read; anything else (a device such as
+/// `/dev/zero`, a pipe) is read up to one byte past the cap, so that a source without end
+/// costs neither unbounded memory nor unbounded time.
+pub(crate) fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, CappedRead> {
+    let file = File::open(path).map_err(CappedRead::Io)?;
+    let meta = file.metadata().map_err(CappedRead::Io)?;
+    if meta.is_file() && meta.len() > cap {
+        return Err(CappedRead::TooLarge(Some(meta.len())));
+    }
+    let reserve = if meta.is_file() { meta.len() } else { 0 };
+    let mut bytes = Vec::with_capacity(usize::try_from(reserve).unwrap_or(0));
+    file.take(cap.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(CappedRead::Io)?;
+    if bytes.len() as u64 > cap {
+        // A regular file that grew while it was read is still measured by what was read.
+        return Err(CappedRead::TooLarge(None));
+    }
+    Ok(bytes)
+}
 
 /// The start and end of the names of temporary files.
 const TEMP_PREFIX: &str = ".psoxy-rules-";

@@ -339,3 +339,183 @@ fn redacting_most_of_a_200000_element_array_takes_linear_time() {
         started.elapsed()
     );
 }
+
+/// Runs the binary with `args` in `dir`, its address space capped at 4 GiB and its run at 60
+/// seconds, so that an input read without end fails the test instead of exhausting the
+/// machine. Returns the status and everything it printed.
+#[cfg(target_os = "linux")]
+fn run_bounded(dir: &std::path::Path, args: &[&str]) -> (Option<i32>, String) {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(r#"ulimit -v 4194304 && exec "$@""#)
+        .arg("sh")
+        .arg(env!("CARGO_BIN_EXE_psoxy-rules"))
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .envs([("PSOXY_SALT", "salt"), ("PSOXY_ENCRYPTION_KEY", "secret")])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let start = Instant::now();
+    while child.try_wait().expect("waits").is_none() {
+        if start.elapsed() > Duration::from_secs(60) {
+            child.kill().expect("killed");
+            panic!("psoxy-rules {args:?} still runs after 60 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().expect("finished");
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.code(), text)
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn rules_files_without_end_are_refused_as_too_large() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let too_large = "error[R002]: the file holds more than 16777216 bytes; rules files are \
+                     refused above 16777216 bytes";
+    for device in ["/dev/zero", "/dev/urandom"] {
+        let (status, text) = run_bounded(root, &["validate", device]);
+        assert_eq!(status, Some(2), "{text}");
+        assert!(text.contains(&format!("{device}: {too_large}")), "{text}");
+    }
+    let (status, text) = run_bounded(
+        root,
+        &[
+            "sanitize",
+            "--rules",
+            "/dev/zero",
+            "--url",
+            "/v2/users",
+            "-",
+        ],
+    );
+    assert_eq!(status, Some(2), "{text}");
+    assert!(text.contains(too_large), "{text}");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn secret_files_without_end_are_refused_as_too_large() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for flag in ["--salt-file", "--key-file"] {
+        let (status, text) = run_bounded(
+            root,
+            &[
+                "sanitize",
+                "--rules",
+                "example-rules/zoom/zoom.yaml",
+                "--url",
+                "/v2/users",
+                flag,
+                "/dev/zero",
+                "api-response-examples/zoom/list-users.json",
+            ],
+        );
+        assert_eq!(status, Some(2), "{text}");
+        assert!(
+            text.contains(&format!(
+                "error[S009]: {flag}: /dev/zero: the file holds more than 65536 bytes; secret \
+                 files are refused above 65536 bytes"
+            )),
+            "{text}"
+        );
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_body_without_end_is_refused_at_its_first_byte() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("all.yaml"),
+        "allowAllEndpoints: true\nendpoints: []\n",
+    )
+    .expect("rules");
+    let root = env!("CARGO_MANIFEST_DIR");
+    let zoom = format!("{root}/example-rules/zoom/zoom.yaml");
+    let runs: [&[&str]; 3] = [
+        &["--rules", &zoom, "--url", "/v2/users", "--jobs", "1"],
+        &["--rules", &zoom, "--url", "/v2/users", "--jobs", "2"],
+        // Passed through under `allowAllEndpoints`, in the golden form.
+        &["--rules", "all.yaml", "--url", "/v2/users", "--pretty"],
+    ];
+    for args in runs {
+        let args: Vec<&str> = std::iter::once("sanitize")
+            .chain(args.iter().copied())
+            .chain(["/dev/zero"])
+            .collect();
+        let (status, text) = run_bounded(dir.path(), &args);
+        assert_eq!(status, Some(2), "{args:?}: {text}");
+        assert!(
+            text.contains("/dev/zero:1:1: error[S003]: the body is not valid JSON"),
+            "{args:?}: {text}"
+        );
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn case_files_naming_inputs_without_end_are_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let p = dir.path();
+    std::fs::write(
+        p.join("rules.yaml"),
+        "endpoints:\n  - pathTemplate: /v1/x\n",
+    )
+    .expect("rules");
+    std::fs::create_dir(p.join("sanitized")).expect("folder");
+    std::fs::write(p.join("sanitized/x.json"), "{ }\n").expect("sanitized");
+    std::fs::write(p.join("x.json"), "{}\n").expect("original");
+
+    // Rules that never end.
+    std::fs::write(
+        p.join("cases.yaml"),
+        "rules: /dev/zero\ncases:\n  - request: GET /v1/x\n    original: x.json\n",
+    )
+    .expect("cases");
+    let (status, text) = run_bounded(p, &["test", "cases.yaml"]);
+    assert_eq!(status, Some(2), "{text}");
+    assert!(
+        text.contains("/dev/zero: error[R002]: the file holds more than 16777216 bytes"),
+        "{text}"
+    );
+
+    // An original that never ends: a pipe in the set's folder, fed zeros until it is closed.
+    let fifo = p.join("endless.json");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    std::thread::spawn(move || {
+        use std::io::Write as _;
+        let mut pipe = std::fs::File::options()
+            .write(true)
+            .open(&fifo)
+            .expect("the pipe opens");
+        let zeros = vec![0u8; 1 << 16];
+        while pipe.write_all(&zeros).is_ok() {}
+    });
+    std::fs::write(
+        p.join("cases.yaml"),
+        "rules: rules.yaml\ncases:\n  - request: GET /v1/x\n    original: endless.json\n    \
+         sanitized: sanitized/x.json\n",
+    )
+    .expect("cases");
+    let (status, text) = run_bounded(p, &["test", "cases.yaml"]);
+    assert_eq!(status, Some(2), "{text}");
+    assert!(
+        text.contains(
+            "cases.yaml:4:15: error[H006]: cannot read the original endless.json: the file holds \
+             more than 268435456 bytes; originals are refused above 268435456 bytes"
+        ),
+        "{text}"
+    );
+}

@@ -411,13 +411,13 @@ pub(crate) fn render_human(file: &Path, findings: &[Diagnostic]) -> String {
     out
 }
 
-/// The file's text for excerpts, if it is small enough to have been read.
+/// The file's text for excerpts, if it is a regular file small enough to have been read. A
+/// device or a pipe is not read again: it would not give the same bytes, or none at all.
 fn source_text(file: &Path) -> Option<String> {
-    let size = std::fs::metadata(file).ok()?.len();
-    if size > rules::MAX_FILE_BYTES {
+    if !std::fs::metadata(file).ok()?.is_file() {
         return None;
     }
-    let bytes = std::fs::read(file).ok()?;
+    let bytes = crate::files::read_capped(file, rules::MAX_FILE_BYTES).ok()?;
     Some(String::from_utf8_lossy(&bytes).into_owned())
 }
 

@@ -8,6 +8,7 @@ use anyhow::Context as _;
 
 use super::{Status, render_human};
 use crate::diag::{self, Diagnostic, Format};
+use crate::files::CappedRead;
 use crate::pseudonym::{DomainHandling, EmailCanonicalization, Pseudonymizer, Secrets};
 use crate::rules;
 use crate::sanitize::{Engine, Output, SanitizeError, Sanitizer, StreamError, StreamOptions};
@@ -69,9 +70,12 @@ pub(super) fn run(
         } else {
             Output::Compact
         },
+        // Only a regular file has a size: a device or a pipe says 0 and may never end.
         size_hint: (args.body != Path::new("-"))
-            .then(|| std::fs::metadata(args.body).ok().map(|m| m.len()))
-            .flatten(),
+            .then(|| std::fs::metadata(args.body).ok())
+            .flatten()
+            .filter(std::fs::Metadata::is_file)
+            .map(|m| m.len()),
         ..StreamOptions::default()
     };
     // The output is spooled and released only on success: a failure in the middle of a large
@@ -299,14 +303,30 @@ const SECRET_VARIABLES: [&str; 6] = [
     "ENCRYPTION_KEY_EMAIL_DOMAINS",
 ];
 
+/// Secret files larger than this are refused: a salt or a key is one line of text.
+const MAX_SECRET_BYTES: u64 = 64 * 1024;
+
 /// A secret from a file: its text without the final line break.
 fn secret_file(path: &Path, flag: &str) -> Result<String, Box<Diagnostic>> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let unreadable = |e: &dyn std::fmt::Display| {
         Diagnostic::error(
             "S009",
             format!("{flag}: cannot read {}: {e}", path.display()),
         )
-    })?;
+    };
+    let bytes = match crate::files::read_capped(path, MAX_SECRET_BYTES) {
+        Ok(bytes) => bytes,
+        Err(CappedRead::Io(e)) => return Err(Box::new(unreadable(&e))),
+        Err(CappedRead::TooLarge(size)) => {
+            let why = CappedRead::too_large_message(size, MAX_SECRET_BYTES, "secret files");
+            return Err(Box::new(
+                Diagnostic::error("S009", format!("{flag}: {}: {why}", path.display()))
+                    .with_help("write the secret in the file, on one line"),
+            ));
+        }
+    };
+    let text =
+        String::from_utf8(bytes).map_err(|_| unreadable(&"stream did not contain valid UTF-8"))?;
     let trimmed = text.strip_suffix('\n').unwrap_or(&text);
     let secret = trimmed.strip_suffix('\r').unwrap_or(trimmed);
     if secret.is_empty() {

@@ -11,6 +11,7 @@ use serde_saphyr::Spanned;
 
 use super::codes::Code;
 use crate::diag::{Diagnostic, Location};
+use crate::files::{CappedRead, read_capped};
 use crate::rules::MAX_FILE_BYTES;
 use crate::rules::yaml::{Entry, Node, NodeKind, Style};
 
@@ -204,16 +205,17 @@ pub fn load(path: &Path) -> Result<CaseFile, Vec<Diagnostic>> {
                 .at(Location::File { file: name.clone() }),
         ]
     };
-    let size = std::fs::metadata(path)
-        .map_err(|e| unreadable(format!("cannot read the file: {e}")))?
-        .len();
-    if size > MAX_FILE_BYTES {
-        return Err(unreadable(format!(
-            "the file is {size} bytes; case files are refused above {MAX_FILE_BYTES} bytes"
-        )));
-    }
-    let bytes =
-        std::fs::read(path).map_err(|e| unreadable(format!("cannot read the file: {e}")))?;
+    let bytes = match read_capped(path, MAX_FILE_BYTES) {
+        Ok(bytes) => bytes,
+        Err(CappedRead::Io(e)) => return Err(unreadable(format!("cannot read the file: {e}"))),
+        Err(CappedRead::TooLarge(size)) => {
+            return Err(unreadable(CappedRead::too_large_message(
+                size,
+                MAX_FILE_BYTES,
+                "case files",
+            )));
+        }
+    };
     let text = String::from_utf8(bytes).map_err(|e| {
         unreadable(format!(
             "byte {} is not UTF-8",

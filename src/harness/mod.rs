@@ -21,6 +21,7 @@ pub use codes::Code;
 pub use report::Paint;
 
 use crate::diag::{Diagnostic, Location, Severity};
+use crate::files::{CappedRead, read_capped};
 use crate::json::parse_value;
 use crate::rules::{Rules, TransformKind};
 use crate::sanitize::Engine;
@@ -228,7 +229,12 @@ pub fn run(paths: &[PathBuf], options: &Options) -> Report {
                 file_findings.push(Vec::new());
             }
             Err(findings) => {
-                if let Ok(text) = std::fs::read_to_string(&path) {
+                // For excerpts; a device or pipe is not read again.
+                if std::fs::metadata(&path).is_ok_and(|m| m.is_file())
+                    && let Ok(bytes) =
+                        crate::files::read_capped(&path, crate::rules::MAX_FILE_BYTES)
+                    && let Ok(text) = String::from_utf8(bytes)
+                {
                     report.sources.insert(path.display().to_string(), text);
                 }
                 report.case_files.push(CaseFileReport {
@@ -341,13 +347,14 @@ fn read_committed(path: &Path) -> Committed {
     if path.is_dir() {
         return Committed::Unreadable("is a folder, not a file");
     }
-    match std::fs::read(path) {
+    match read_capped(path, replay::MAX_ORIGINAL_BYTES) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => Committed::Text(golden(&text).into_owned()),
             Err(_) => Committed::Unreadable("is not UTF-8 text"),
         },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Committed::Missing,
-        Err(_) => Committed::Unreadable("cannot be read"),
+        Err(CappedRead::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => Committed::Missing,
+        Err(CappedRead::Io(_)) => Committed::Unreadable("cannot be read"),
+        Err(CappedRead::TooLarge(_)) => Committed::Unreadable("is larger than 256 MiB"),
     }
 }
 

@@ -8,11 +8,16 @@ use std::sync::Arc;
 use super::cases::{Case, CaseFile};
 use super::codes::Code;
 use crate::diag::Diagnostic;
+use crate::files::{CappedRead, read_capped};
 use crate::pseudonym::{
     DomainHandling, EmailCanonicalization, Pseudonymizer, SecretValues, Secrets,
 };
 use crate::rules::{self, Rules};
 use crate::sanitize::{Engine, Output, SanitizeError, Sanitizer, Selection, Trace};
+
+/// Originals and committed sanitized files larger than this are refused: an example response
+/// is read whole, and a device or pipe named as one must not be read without end.
+pub(crate) const MAX_ORIGINAL_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Loaded rules files and sanitizers, shared by the case files that name the same rules and
 /// secrets.
@@ -105,12 +110,18 @@ pub(crate) fn replay(sanitizer: &Sanitizer, case: &Case) -> Attempt {
         endpoint: None,
     };
     let original_name = case.original.display().to_string();
-    let body = match std::fs::read(&case.original) {
+    let body = match read_capped(&case.original, MAX_ORIGINAL_BYTES) {
         Ok(b) => b,
         Err(e) => {
+            let why = match e {
+                CappedRead::Io(e) => e.to_string(),
+                CappedRead::TooLarge(size) => {
+                    CappedRead::too_large_message(size, MAX_ORIGINAL_BYTES, "originals")
+                }
+            };
             return failed(
                 Code::OriginalUnreadable
-                    .diag(format!("cannot read the original {original_name}: {e}"))
+                    .diag(format!("cannot read the original {original_name}: {why}"))
                     .at(case.original_location.clone()),
             );
         }

@@ -50,6 +50,8 @@ pub struct Splitter<R> {
     lexical: Lexical,
     /// The first possible cut at or beyond `target` bytes into `pending`, once found.
     cut: Option<usize>,
+    /// The cut is just after a byte that JSON never has outside a string: the stream ends there.
+    refused: bool,
     eof: bool,
 }
 
@@ -76,6 +78,7 @@ impl<R: BufRead> Splitter<R> {
             depth: 0,
             lexical: Lexical::Structure,
             cut: None,
+            refused: false,
             eof: false,
         }
     }
@@ -99,7 +102,13 @@ impl<R: BufRead> Splitter<R> {
                 if !self.eof && cut == self.pending.len() && self.pending.last() == Some(&b'\r') {
                     cut -= 1;
                 }
-                return Ok(Some(self.emit(cut)));
+                let segment = self.emit(cut);
+                if self.refused {
+                    // The parser refuses the stream in this segment: the rest is not read.
+                    self.pending.clear();
+                    self.eof = true;
+                }
+                return Ok(Some(segment));
             }
             if self.eof {
                 let all = self.pending.len();
@@ -199,6 +208,13 @@ impl<R: BufRead> Splitter<R> {
                         }
                         // Not after a CR, which may be the first half of a CR LF.
                         b' ' | b'\t' | b'\n' if self.depth == 0 => self.mark(i),
+                        // A control character outside a string (all of `/dev/zero`) is
+                        // refused by the parser: the segment ends with it and the stream there,
+                        // so that a source without end is not read into memory without end.
+                        0x00..=0x08 | 0x0B | 0x0C | 0x0E..=0x1F | 0x7F => {
+                            self.cut = Some(i);
+                            self.refused = true;
+                        }
                         _ => {}
                     }
                 }
@@ -399,6 +415,21 @@ mod tests {
             .expect("reads");
         assert_eq!(segs.len(), 1);
         assert_eq!(segs[0].bytes, input.as_bytes());
+    }
+
+    #[test]
+    fn a_control_character_outside_a_string_ends_the_stream() {
+        // Inside a string it is left to the parser, with the rest of the string.
+        let input = "{\"a\":\"\u{1}\"}\n[1,\u{0}\u{0}]\n{}\n";
+        let segs: Vec<String> = segments(input, 1 << 20).into_iter().map(|s| s.0).collect();
+        assert_eq!(segs, ["{\"a\":\"\u{1}\"}\n[1,\u{0}"]);
+        // Endless zeros end at the first one.
+        let zeros = io::BufReader::with_capacity(4, io::repeat(0));
+        let segs: Vec<Segment> = Splitter::new(zeros, 1 << 20)
+            .collect::<io::Result<_>>()
+            .expect("reads");
+        assert_eq!(segs.len(), 1);
+        assert_eq!(segs[0].bytes, [0]);
     }
 
     #[test]

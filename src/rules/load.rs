@@ -19,6 +19,7 @@ use super::schema;
 use super::span::{Located, SourceFile, Span};
 use super::yaml::{self, Entry, Node, NodeKind, Problem, Resolved};
 use crate::diag::{Diagnostic, Location};
+use crate::files::{CappedRead, read_capped};
 
 /// Files larger than this are refused before parsing.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
@@ -36,18 +37,21 @@ pub fn load(path: &Path) -> LoadResult {
                 .at(Location::File { file: name.clone() }),
         ]
     };
-    let size = std::fs::metadata(path).map_err(|e| unreadable(&e))?.len();
-    if size > MAX_FILE_BYTES {
-        return Err(vec![too_large(&name, size)]);
-    }
-    let bytes = std::fs::read(path).map_err(|e| unreadable(&e))?;
+    let bytes = match read_capped(path, MAX_FILE_BYTES) {
+        Ok(bytes) => bytes,
+        Err(CappedRead::Io(e)) => return Err(unreadable(&e)),
+        Err(CappedRead::TooLarge(size)) => return Err(vec![too_large(&name, size)]),
+    };
     load_bytes(&name, &bytes)
 }
 
-fn too_large(name: &str, size: u64) -> Diagnostic {
+/// R002 for the file `name`, of `size` bytes when known.
+fn too_large(name: &str, size: Option<u64>) -> Diagnostic {
     Code::TooLarge
-        .diag(format!(
-            "the file is {size} bytes; rules files are refused above {MAX_FILE_BYTES} bytes"
+        .diag(CappedRead::too_large_message(
+            size,
+            MAX_FILE_BYTES,
+            "rules files",
         ))
         .at(Location::File {
             file: name.to_owned(),
@@ -57,7 +61,7 @@ fn too_large(name: &str, size: u64) -> Diagnostic {
 /// Checks `bytes`, the contents of the file `name`.
 pub fn load_bytes(name: &str, bytes: &[u8]) -> LoadResult {
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(vec![too_large(name, bytes.len() as u64)]);
+        return Err(vec![too_large(name, Some(bytes.len() as u64))]);
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => load_str(name, text),
@@ -89,7 +93,7 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> LoadResult {
 /// Checks `text`, the contents of the file `name` (YAML or JSON).
 pub fn load_str(name: &str, text: &str) -> LoadResult {
     if text.len() as u64 > MAX_FILE_BYTES {
-        return Err(vec![too_large(name, text.len() as u64)]);
+        return Err(vec![too_large(name, Some(text.len() as u64))]);
     }
     let source = Arc::new(SourceFile::new(name, text));
     let to_diag = |p: Problem| {

@@ -23,8 +23,8 @@ pub struct StreamOptions {
     /// Segments hold whole values and end at the first value boundary after this many bytes.
     pub segment_bytes: usize,
     pub output: Output,
-    /// The body's size when known in advance (a file), to read a single large document into
-    /// a buffer of the right size.
+    /// The body's size when known in advance (a regular file, not a device or a pipe), to
+    /// read a single large document into a buffer of the right size.
     pub size_hint: Option<u64>,
 }
 
@@ -82,10 +82,14 @@ impl Sanitizer {
         options: StreamOptions,
     ) -> Result<StreamStats, StreamError> {
         let Selection::Endpoint(i) = selection else {
-            let mut input = input;
             if options.output == Output::Pretty {
+                // Read as one segment, which a byte that cannot be JSON ends, so that
+                // a device such as `/dev/zero` is not read without end.
                 let mut body = Vec::new();
-                let n = input.read_to_end(&mut body)? as u64;
+                for segment in Splitter::new(input, usize::MAX) {
+                    body.extend_from_slice(&segment?.bytes);
+                }
+                let n = body.len() as u64;
                 let out = super::pretty_first_value(&body)?;
                 output.write_all(&out)?;
                 return Ok(StreamStats {
@@ -94,6 +98,7 @@ impl Sanitizer {
                     values: u64::from(!out.is_empty()),
                 });
             }
+            let mut input = input;
             let n = io::copy(&mut input, output)?;
             return Ok(StreamStats {
                 bytes_in: n,
