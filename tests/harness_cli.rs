@@ -1161,3 +1161,80 @@ fn case_urls_the_proxy_cannot_receive_are_refused_at_the_request() {
     let out = test_in(dir.path(), &["cases.yaml"], &[]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }
+
+#[test]
+fn an_original_outside_the_case_files_folder_is_not_read() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let p = dir.path();
+    let secret = r#"{"private_key":"a-credential-of-the-runner"}"#;
+    write_files(
+        p,
+        &[
+            ("credentials.json", secret),
+            ("set/rules.yaml", "endpoints:\n  - pathTemplate: /v1/x\n"),
+            ("set/sanitized/x.json", "{ }\n"),
+        ],
+    );
+    let absolute = p.join("credentials.json").display().to_string();
+    for (original, sanitized) in [
+        ("../credentials.json", "\n    sanitized: sanitized/x.json"),
+        (absolute.as_str(), "\n    sanitized: sanitized/x.json"),
+        (absolute.as_str(), ""),
+        ("../../x.json", ""),
+    ] {
+        write_files(
+            p,
+            &[(
+                "set/cases.yaml",
+                &format!(
+                    "rules: rules.yaml\ncases:\n  - request: GET /v1/x\n    original: {original}{sanitized}\n"
+                ),
+            )],
+        );
+        let out = test_in(p, &["set/cases.yaml"], &[]);
+        let text = stdout(&out);
+        assert_eq!(out.status.code(), Some(2), "{original}: {text}");
+        assert!(
+            text.contains(
+                "set/cases.yaml:4:15: error[H004]: the original is outside the case file's folder"
+            ),
+            "{original}: {text}"
+        );
+        assert!(!text.contains("sanitized file"), "{original}: {text}");
+        assert!(!text.contains("credential-of"), "{original}: {text}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn an_original_linked_from_outside_the_case_files_folder_is_not_read() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let p = dir.path();
+    write_files(
+        p,
+        &[
+            (
+                "credentials.json",
+                r#"{"private_key":"a-credential-of-the-runner"}"#,
+            ),
+            ("set/rules.yaml", "endpoints:\n  - pathTemplate: /v1/x\n"),
+            ("set/sanitized/x.json", "{ }\n"),
+            (
+                "set/cases.yaml",
+                "rules: rules.yaml\ncases:\n  - request: GET /v1/x\n    original: x.json\n",
+            ),
+        ],
+    );
+    std::os::unix::fs::symlink("../credentials.json", p.join("set/x.json")).expect("linked");
+    let out = test_in(p, &["set/cases.yaml"], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains(
+            "set/cases.yaml:4:15: error[H004]: the original leads outside the case file's folder \
+             through a symbolic link"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("credential-of"), "{text}");
+}

@@ -289,6 +289,16 @@ pub fn load_str(path: &Path, text: String) -> Result<CaseFile, Vec<Diagnostic>> 
             );
         }
         let original = join(dir, &c.original.value);
+        // `test` prints what it reads in diffs: an original elsewhere could show any file.
+        if let Some(problem) = inputs.unfit_original(&original) {
+            findings.push(
+                Code::InvalidValue
+                    .diag(format!("the original {problem}"))
+                    .at(at(&c.original.referenced))
+                    .with_help("put the original in this folder or a folder under it"),
+            );
+            continue;
+        }
         let sanitized = match &c.sanitized {
             Some(s) => join(dir, &s.value),
             None => join(&dir.join("sanitized"), &c.original.value),
@@ -534,17 +544,50 @@ impl Inputs<'_> {
         if let Some((_, place)) = self.originals.iter().find(|(o, _)| o == sanitized) {
             return Some(format!("is the original of the case at {place}"));
         }
+        (!self.inside(sanitized)).then(|| "is outside the case file's folder".to_owned())
+    }
+
+    /// Why `original` cannot be read, if it cannot: it is outside the case file's folder, as
+    /// written after `.` and `..`, or once its symbolic links are followed.
+    fn unfit_original(&self, original: &Path) -> Option<String> {
+        if !self.inside(original) {
+            return Some("is outside the case file's folder".to_owned());
+        }
+        let folder = self.case_file.parent().unwrap_or(Path::new(""));
+        leaves_through_links(folder, original)
+            .then(|| "leads outside the case file's folder through a symbolic link".to_owned())
+    }
+
+    /// Whether `path`, normalized, is in the case file's folder as written.
+    fn inside(&self, path: &Path) -> bool {
         // Paths are normalized, so a `..` can only lead them.
         let climbs = |p: &Path| matches!(p.components().next(), Some(Component::ParentDir));
-        let inside = if self.folder == Path::new(".") {
-            sanitized.is_relative() && !climbs(sanitized)
+        if self.folder == Path::new(".") {
+            path.is_relative() && !climbs(path)
         } else {
-            sanitized
-                .strip_prefix(&self.folder)
+            path.strip_prefix(&self.folder)
                 .is_ok_and(|rest| !climbs(rest))
-        };
-        (!inside).then(|| "is outside the case file's folder".to_owned())
+        }
     }
+}
+
+/// Whether `path`, in the folder `folder` as written, is outside it once symbolic links are
+/// followed: the deepest of `path` and its folders that exists is resolved. A folder that
+/// cannot be resolved leaves nothing to compare.
+pub(crate) fn leaves_through_links(folder: &Path, path: &Path) -> bool {
+    let here = |p: &Path| {
+        if p.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            p.to_owned()
+        }
+    };
+    let Ok(folder) = std::fs::canonicalize(here(folder)) else {
+        return false;
+    };
+    path.ancestors()
+        .find_map(|a| std::fs::canonicalize(here(a)).ok())
+        .is_some_and(|real| !real.starts_with(&folder))
 }
 
 /// `METHOD URL`: a method of ASCII letters, white space, and a URL that is not empty.
@@ -892,14 +935,62 @@ mod tests {
             assert_eq!(e[0].code, "H004", "{case_file} {target}");
             assert_eq!(e[0].message, outside, "{case_file} {target}");
         }
-        // The default `sanitized/<original>` of an original outside the folder is outside too.
-        let e =
-            load_text("rules: r.yaml\ncases:\n  - request: GET /x\n    original: ../../o.json\n")
-                .expect_err("outside");
-        assert_eq!(place(&e[0]), "set/cases.yaml:4:15");
         // A case file in the working folder keeps relative targets below it.
         let f = with_target("cases.yaml", "sanitized/o.json").expect("loads");
         assert_eq!(f.cases[0].sanitized, PathBuf::from("sanitized/o.json"));
+    }
+
+    #[test]
+    fn original_must_be_in_the_folder() {
+        let outside = "the original is outside the case file's folder";
+        for (original, sanitized) in [
+            ("../../o.json", ""),
+            ("/etc/passwd", ""),
+            ("../outside.json", "\n    sanitized: sanitized/o.json"),
+            ("/tmp/o.json", "\n    sanitized: sanitized/o.json"),
+            ("sub/../../o.json", "\n    sanitized: sanitized/o.json"),
+        ] {
+            let e = load_text(&format!(
+                "rules: r.yaml\ncases:\n  - request: GET /x\n    original: {original}{sanitized}\n"
+            ))
+            .expect_err(original);
+            assert_eq!(e.len(), 1, "{original}: {e:?}");
+            assert_eq!(e[0].code, "H004", "{original}");
+            assert_eq!(e[0].message, outside, "{original}");
+            assert_eq!(place(&e[0]), "set/cases.yaml:4:15", "{original}");
+        }
+        // Rules may be elsewhere; originals below the folder are in it.
+        let f = load_text(
+            "rules: ../../rules/r.yaml\ncases:\n  - request: GET /x\n    original: sub/../o.json\n",
+        )
+        .expect("loads");
+        assert_eq!(f.cases[0].original, PathBuf::from("set/o.json"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn original_must_not_lead_out_of_the_folder_through_a_link() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let set = dir.path().join("set");
+        std::fs::create_dir(&set).expect("folder");
+        std::fs::write(dir.path().join("secret.json"), "{}").expect("written");
+        std::os::unix::fs::symlink("../secret.json", set.join("o.json")).expect("linked");
+        std::os::unix::fs::symlink("..", set.join("up")).expect("linked");
+        for original in ["o.json", "up/secret.json"] {
+            let e = load_str(
+                &set.join(CASE_FILE_NAME),
+                format!(
+                    "rules: ../r.yaml\ncases:\n  - request: GET /x\n    original: {original}\n    \
+                     sanitized: sanitized/o.json\n"
+                ),
+            )
+            .expect_err(original);
+            assert_eq!(e[0].code, "H004", "{original}");
+            assert_eq!(
+                e[0].message,
+                "the original leads outside the case file's folder through a symbolic link"
+            );
+        }
     }
 
     #[test]

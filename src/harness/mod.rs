@@ -854,20 +854,8 @@ impl Targets {
             return Some("is a file this run reads (a case file, rules or original)".to_owned());
         }
         // The deepest folder of the target that exists must still be in the case file's folder.
-        let folder = case_file.parent().filter(|d| !d.as_os_str().is_empty());
-        let folder = std::fs::canonicalize(folder.unwrap_or(Path::new("."))).ok()?;
-        let real = target
-            .ancestors()
-            .skip(1)
-            .map(|a| {
-                if a.as_os_str().is_empty() {
-                    Path::new(".")
-                } else {
-                    a
-                }
-            })
-            .find_map(|a| std::fs::canonicalize(a).ok())?;
-        (!real.starts_with(&folder))
+        let folder = case_file.parent().unwrap_or(Path::new(""));
+        cases::leaves_through_links(folder, target.parent().unwrap_or(Path::new("")))
             .then(|| "leads outside the case file's folder through a symbolic link".to_owned())
     }
 }
