@@ -7,7 +7,7 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use regex::Regex;
 
 use super::diff::push_token;
@@ -210,7 +210,14 @@ impl<'p> Candidates<'p> {
         // Building fails only past the automaton's size limits; the leak check then falls
         // back to nothing found by value, the detectors of emails and phone numbers still run.
         let search = (!values.is_empty())
-            .then(|| AhoCorasick::new(values.iter().map(|c| c.folded.as_str())).ok())
+            .then(|| {
+                // A contiguous NFA builds in a fraction of a DFA's time and searches nearly
+                // as fast; the automaton is built for every output checked.
+                AhoCorasick::builder()
+                    .kind(Some(AhoCorasickKind::ContiguousNFA))
+                    .build(values.iter().map(|c| c.folded.as_str()))
+                    .ok()
+            })
             .flatten();
         let by_text = values
             .iter()
