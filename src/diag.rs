@@ -47,7 +47,11 @@ pub enum Location {
 impl Location {
     /// The location of byte `span` in `text`, the contents of `file`.
     pub fn in_source(file: impl Into<String>, text: &str, span: Range<usize>) -> Location {
-        let (line, column) = line_col(text, span.start);
+        Location::at(file, line_col(text, span.start), span)
+    }
+
+    /// The location of byte `span` at `(line, column)` of `file`.
+    pub fn at(file: impl Into<String>, (line, column): (u32, u32), span: Range<usize>) -> Location {
         Location::Source {
             file: file.into(),
             line,
@@ -101,6 +105,50 @@ pub fn line_col(text: &str, offset: usize) -> (u32, u32) {
         .map_or(offset - line_start, |s| s.chars().count())
         + 1;
     (line as u32, column as u32)
+}
+
+/// Where the lines of a text start, for the line numbers of many places at once (what
+/// [`line_col`] counts for one place from the start of the text).
+#[derive(Debug, Clone)]
+pub struct LineStarts {
+    starts: Vec<usize>,
+}
+
+impl LineStarts {
+    pub fn new(text: &str) -> LineStarts {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            // A CR directly followed by LF ends the line at the LF.
+            if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                continue;
+            }
+            starts.push(i + 1);
+        }
+        LineStarts { starts }
+    }
+
+    /// The 1-based line of byte `offset`, as [`line_col`] gives it.
+    pub fn line(&self, offset: usize) -> u32 {
+        // The line whose start is the last one at or before `offset`; a line break's own
+        // byte belongs to the line it ends.
+        self.starts.partition_point(|&start| start <= offset) as u32
+    }
+
+    /// [`line_col`] of byte `offset` in `text`, the text these line starts were made from.
+    pub fn line_col(&self, text: &str, offset: usize) -> (u32, u32) {
+        let offset = offset.min(text.len());
+        let line = self.line(offset);
+        let mut start = self.starts[line as usize - 1];
+        if line == 1 && text.starts_with('\u{FEFF}') {
+            start = '\u{FEFF}'.len_utf8().min(offset);
+        }
+        let column = text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count())
+            + 1;
+        (line, column as u32)
+    }
 }
 
 /// One finding.
@@ -316,6 +364,23 @@ fn escape_property(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_starts_give_the_places_of_line_col() {
+        for text in ["a\nbc\r\nd\re\n\n\r\r\nf", "\u{FEFF}ab\nçd\r\n\u{FEFF}é"] {
+            let starts = LineStarts::new(text);
+            for offset in
+                (0..=text.len() + 2).filter(|&o| o >= text.len() || text.is_char_boundary(o))
+            {
+                assert_eq!(starts.line(offset), line_col(text, offset).0, "{offset}");
+                assert_eq!(
+                    starts.line_col(text, offset),
+                    line_col(text, offset),
+                    "{offset}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn line_col_counts_lines_and_characters_from_one() {

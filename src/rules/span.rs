@@ -4,11 +4,12 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::ops::{Deref, Range};
+use std::sync::OnceLock;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::{Serialize, Serializer};
 
-use crate::diag::Location;
+use crate::diag::{LineStarts, Location};
 
 /// A byte range in the text of a rules file. Spans of values built by default (not written in the
 /// file) are empty and start at 0.
@@ -141,17 +142,29 @@ impl<T: JsonSchema> JsonSchema for Located<T> {
 
 /// The name and text of a rules file, kept with the loaded rules so later phases can report
 /// problems as `file:line:col`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct SourceFile {
     name: String,
     text: String,
+    /// Where its lines start, made on first use: a file with many endpoints has many places
+    /// to report.
+    lines: OnceLock<LineStarts>,
 }
+
+impl PartialEq for SourceFile {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name && self.text == other.text
+    }
+}
+
+impl Eq for SourceFile {}
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
         SourceFile {
             name: name.into(),
             text: text.into(),
+            lines: OnceLock::new(),
         }
     }
 
@@ -167,6 +180,8 @@ impl SourceFile {
     /// The diagnostic location of `span` in this file.
     pub fn location(&self, span: Span) -> Location {
         let end = span.end.min(self.text.len()).max(span.start);
-        Location::in_source(self.name.clone(), &self.text, span.start..end)
+        let lines = self.lines.get_or_init(|| LineStarts::new(&self.text));
+        let place = lines.line_col(&self.text, span.start);
+        Location::at(self.name.clone(), place, span.start..end)
     }
 }

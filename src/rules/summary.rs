@@ -20,15 +20,16 @@ pub fn render(rules: &Rules) -> String {
         let names: Vec<&str> = defs.keys().map(String::as_str).collect();
         let _ = writeln!(out, "definitions: {}", names.join(", "));
     }
+    let lines = crate::diag::LineStarts::new(rules.source.text());
     for (i, endpoint) in rules.endpoints.iter().enumerate() {
         out.push('\n');
-        endpoint_block(&mut out, rules, i + 1, endpoint);
+        let line = lines.line(endpoint.span.start);
+        endpoint_block(&mut out, i + 1, line, endpoint);
     }
     out
 }
 
-fn endpoint_block(out: &mut String, rules: &Rules, number: usize, endpoint: &Located<Endpoint>) {
-    let (line, _) = crate::diag::line_col(rules.source.text(), endpoint.span.start);
+fn endpoint_block(out: &mut String, number: usize, line: u32, endpoint: &Located<Endpoint>) {
     let _ = writeln!(out, "endpoint {number} (line {line})");
     match (&endpoint.path_regex, &endpoint.path_template) {
         (Some(regex), _) if !regex.trim().is_empty() => {
