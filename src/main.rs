@@ -20,7 +20,7 @@ fn main() -> ExitCode {
     });
     match result {
         Ok(status) => ExitCode::from(status as u8),
-        Err(e) if closed_pipe(&e) => closed_pipe_status(),
+        Err(e) if cli::closed_pipe(&e) => closed_pipe_status(),
         Err(e) => {
             // A standard error that cannot be written (full, closed) leaves only the status
             // to tell the failure.
@@ -67,12 +67,4 @@ impl Write for Stdout<'_> {
     fn flush(&mut self) -> io::Result<()> {
         self.0.flush().map_err(|e| Stdout::named(&e))
     }
-}
-
-fn closed_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|cause| {
-        cause
-            .downcast_ref::<io::Error>()
-            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
-    })
 }

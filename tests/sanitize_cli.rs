@@ -248,6 +248,54 @@ fn a_member_name_that_is_an_email_is_withheld_from_the_failure() {
 }
 
 #[test]
+fn an_unreadable_body_is_a_finding_in_the_json_and_github_forms() {
+    let rules = zoom_rules();
+    let missing = "/nonexistent/body.json";
+    let out = sanitize(
+        &[
+            "--rules",
+            &rules,
+            "--url",
+            "/v2/users",
+            "--format",
+            "json",
+            missing,
+        ],
+        &secrets(),
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let findings: serde_json::Value =
+        serde_json::from_slice(&out.stderr).expect("standard error is JSON");
+    assert_eq!(findings[0]["code"], "S010");
+    assert!(
+        findings[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("reading the body /nonexistent/body.json")),
+        "{findings}"
+    );
+    let out = sanitize(
+        &[
+            "--rules",
+            &rules,
+            "--url",
+            "/v2/users",
+            "--format",
+            "github",
+            missing,
+        ],
+        &secrets(),
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).starts_with("::error title=S010::reading the body"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
 fn json_inside_strings_is_read_leniently_as_the_proxy_reads_it() {
     let out = sanitize_with_rules(
         "endpoints:\n  - pathTemplate: \"/x\"\n    transforms:\n      - !<textDigest>\n        jsonPaths: [\"$.items[*].body\"]\n        isJsonEscaped: true\n        jsonPathToProcessWhenEscaped: \"$.text\"\n",

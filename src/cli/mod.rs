@@ -207,6 +207,15 @@ pub enum Status {
 }
 
 /// Runs `cli`, writing results to `out` and diagnostics of `compile` to `err`.
+/// Whether `e` comes from a reader of standard output that stopped reading (`… | head`).
+pub fn closed_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Status> {
     // Commands that write files through temporary files remove them when interrupted.
     let writes = match &cli.command {

@@ -35,6 +35,18 @@ pub(super) fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<Status> {
+    match sanitize(args, out, err) {
+        // A file that cannot be read or written is a finding too where findings are read by
+        // a program (S010); a closed pipe still ends the command quietly.
+        Err(e) if args.format != Format::Human && !super::closed_pipe(&e) => {
+            report(args, &[Diagnostic::error("S010", format!("{e:#}"))], err)?;
+            Ok(Status::Invalid)
+        }
+        result => result,
+    }
+}
+
+fn sanitize(args: &Args<'_>, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Status> {
     if let Some(output) = args.output {
         refuse_overwriting_inputs(args, output)?;
     }
