@@ -38,11 +38,11 @@ struct CaseFileDoc {
     rules: Spanned<String>,
     /// The salt (PSOXY_SALT) the sanitized files were made with. Default: `salt`.
     #[serde(default)]
-    #[schemars(with = "Option<String>")]
+    #[schemars(with = "String")]
     salt: Option<Spanned<String>>,
     /// The encryption key (PSOXY_ENCRYPTION_KEY) of reversible pseudonyms. Default: `secret`.
     #[serde(default)]
-    #[schemars(with = "Option<String>")]
+    #[schemars(with = "String")]
     encryption_key: Option<Spanned<String>>,
     /// JSON Pointers into every output where a detected leak is intended.
     #[serde(default)]
@@ -261,6 +261,21 @@ pub fn load_str(path: &Path, text: String) -> Result<CaseFile, Vec<Diagnostic>> 
             .collect::<Vec<_>>()
     };
     let file_allowances = allowances(&doc.allowed_leaks, &mut findings);
+    // As `sanitize` refuses them: pseudonyms made with an empty salt are reversed by anyone
+    // with a list of names.
+    for (secret, key) in [(&doc.salt, "salt"), (&doc.encryption_key, "encryptionKey")] {
+        if let Some(secret) = secret.as_ref().filter(|s| s.value.is_empty()) {
+            findings.push(
+                Code::InvalidValue
+                    .diag(format!("`{key}` is empty"))
+                    .at(at(&secret.referenced))
+                    .with_help(format!(
+                        "give the secret the sanitized files were made with, or leave `{key}:` \
+                         out to use the default"
+                    )),
+            );
+        }
+    }
     let rules = join(dir, &doc.rules.value);
     let inputs = Inputs {
         folder: normalize(dir),
@@ -278,6 +293,17 @@ pub fn load_str(path: &Path, text: String) -> Result<CaseFile, Vec<Diagnostic>> 
         // Every problem of the case is reported, not only the first.
         let request_location = at(&c.request.referenced);
         let request = split_request(&c.request.value);
+        // A URL the proxy could not receive is a problem of the case file, reported with the
+        // others before anything runs.
+        if let Some((_, url)) = request
+            && let Err(reason) = crate::endpoint::RequestUrl::parse(url)
+        {
+            findings.push(
+                Code::InvalidValue
+                    .diag(format!("`{url}` is not a request URL: {reason}"))
+                    .at(request_location.clone()),
+            );
+        }
         if request.is_none() {
             findings.push(
                 Code::InvalidValue
@@ -502,7 +528,7 @@ impl Shape<'_> {
         let found = match &node.kind {
             NodeKind::Map(_) => "a mapping",
             NodeKind::Seq(_) => "a list",
-            NodeKind::Scalar(s) if s.style == Style::Plain && is_null(&s.text) => "empty",
+            NodeKind::Scalar(s) if s.style == Style::Plain && is_null(&s.text) => "empty (null)",
             NodeKind::Scalar(_) => "a single value",
         };
         self.push(
@@ -845,6 +871,36 @@ mod tests {
             .expect_err("refused");
         assert_eq!(e[0].code, "H004");
         assert_eq!(place(&e[0]), "set/cases.yaml:3:14");
+    }
+
+    #[test]
+    fn an_empty_secret_is_refused_and_a_bad_url_with_the_other_values() {
+        let e = load_text(
+            "rules: r.yaml\nsalt: \"\"\ncases:\n  - request: GET ftp://h/x\n    original: o.json\n    \
+             sanitized: ../r.json\n",
+        )
+        .expect_err("refused");
+        let found: Vec<(String, String)> =
+            e.iter().map(|d| (place(d), d.message.clone())).collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "set/cases.yaml:2:7".to_owned(),
+                    "`salt` is empty".to_owned()
+                ),
+                (
+                    "set/cases.yaml:4:14".to_owned(),
+                    "`ftp://h/x` is not a request URL: the scheme `ftp` is not `http` or \
+                     `https`, the schemes of the proxy"
+                        .to_owned()
+                ),
+                (
+                    "set/cases.yaml:6:16".to_owned(),
+                    "the sanitized file is outside the case file's folder".to_owned()
+                ),
+            ]
+        );
     }
 
     #[test]
