@@ -6,6 +6,10 @@ use std::io::{self, BufRead};
 
 use super::parse::UTF8_BOM;
 
+/// The longest string the parser accepts, in bytes: 20,000,000 characters (`max_string_len`),
+/// each written as a six-byte `\uXXXX` escape, and its quotes.
+const MAX_STRING_BYTES: usize = 6 * 20_000_000 + 2;
+
 /// Where the scanner is: between tokens, inside a string, or just after a backslash in one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Lexical {
@@ -48,6 +52,10 @@ pub struct Splitter<R> {
     whole: bool,
     depth: usize,
     lexical: Lexical,
+    /// Where the string being scanned starts in `pending`.
+    string_start: usize,
+    /// Strings longer than this end the stream.
+    string_cap: usize,
     /// The first possible cut at or beyond `target` bytes into `pending`, once found.
     cut: Option<usize>,
     /// The cut is just after a byte that JSON never has outside a string: the stream ends there.
@@ -79,6 +87,8 @@ impl<R: BufRead> Splitter<R> {
             lexical: Lexical::Structure,
             cut: None,
             refused: false,
+            string_start: 0,
+            string_cap: MAX_STRING_BYTES,
             eof: false,
         }
     }
@@ -164,6 +174,7 @@ impl<R: BufRead> Splitter<R> {
         self.column += last_line.iter().filter(|&&b| b & 0xC0 != 0x80).count();
         self.offset += cut;
         self.scanned = self.scanned.saturating_sub(cut);
+        self.string_start = self.string_start.saturating_sub(cut);
         self.cut = None;
         segment
     }
@@ -182,6 +193,13 @@ impl<R: BufRead> Splitter<R> {
                     // backslash.
                     let Some(at) = memchr::memchr2(b'"', b'\\', &self.pending[i..]) else {
                         i = self.pending.len();
+                        // A string longer than any the parser accepts (of the most characters,
+                        // each written as a `\uXXXX` escape) ends the stream where the parser
+                        // refuses it, so that a string without end is not read without end.
+                        if i - self.string_start > self.string_cap {
+                            self.cut = Some(i);
+                            self.refused = true;
+                        }
                         break;
                     };
                     i += at + 1;
@@ -198,7 +216,10 @@ impl<R: BufRead> Splitter<R> {
                     let b = self.pending[i];
                     i += 1;
                     match b {
-                        b'"' => self.lexical = Lexical::String,
+                        b'"' => {
+                            self.lexical = Lexical::String;
+                            self.string_start = i - 1;
+                        }
                         b'{' | b'[' => self.depth += 1,
                         b'}' | b']' => {
                             self.depth = self.depth.saturating_sub(1);
@@ -430,6 +451,27 @@ mod tests {
             .expect("reads");
         assert_eq!(segs.len(), 1);
         assert_eq!(segs[0].bytes, [0]);
+    }
+
+    #[test]
+    fn a_string_longer_than_the_parser_accepts_ends_the_stream() {
+        let endless = io::Read::chain(&b"[\"ab"[..], io::repeat(b'a'));
+        let mut splitter = Splitter::new(io::BufReader::with_capacity(64, endless), 1 << 20);
+        splitter.string_cap = 1000;
+        let segs: Vec<Segment> = splitter.collect::<io::Result<_>>().expect("reads");
+        assert_eq!(segs.len(), 1);
+        // The segment holds the string up to past the cap: the parser refuses it there.
+        assert!(
+            segs[0].bytes.len() > 1001 && segs[0].bytes.len() < 1200,
+            "{}",
+            segs[0].bytes.len()
+        );
+        // Below the cap, a long string is whole.
+        let long = format!("[\"{}\"]\n{{}}\n", "a".repeat(900));
+        let mut splitter = Splitter::new(io::BufReader::with_capacity(64, long.as_bytes()), 1);
+        splitter.string_cap = 1000;
+        let segs: Vec<Segment> = splitter.collect::<io::Result<_>>().expect("reads");
+        assert_eq!(segs.len(), 2);
     }
 
     #[test]
