@@ -28,16 +28,26 @@ use crate::jsonpath::decimal::Decimal;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SmartError {
-    #[error("unexpected `{}` at offset {offset}", char::from(*found))]
+    #[error("unexpected {} at byte {offset}", syntax(*found))]
     Unexpected { offset: usize, found: u8 },
     #[error("unexpected end of text")]
     End,
-    #[error("invalid hexadecimal digit in an escape at offset {offset}")]
+    #[error("invalid hexadecimal digit in an escape at byte {offset}")]
     Escape { offset: usize },
-    #[error("malformed number at offset {offset}")]
+    #[error("malformed number at byte {offset}")]
     Number { offset: usize },
     #[error("nesting deeper than {MAX_DEPTH} levels")]
     TooDeep,
+}
+
+/// How a message names an unexpected byte: a character of JSON's syntax by itself, any other
+/// (which may be a piece of the text) only as "character".
+fn syntax(found: u8) -> String {
+    if b"{}[]:,\"'".contains(&found) {
+        format!("`{}`", char::from(found))
+    } else {
+        "character".to_owned()
+    }
 }
 
 /// json-smart's nesting limit.
@@ -599,7 +609,10 @@ mod tests {
     #[test]
     fn errors_quote_syntax_only() {
         let e = parse_smart("{\"secret value\" x}").expect_err("refused");
-        assert_eq!(e.to_string(), "unexpected `x` at offset 16");
-        assert!(!e.to_string().contains("secret"));
+        assert_eq!(e.to_string(), "unexpected character at byte 16");
+        let e = parse_smart("{\"a\" été}").expect_err("refused");
+        assert_eq!(e.to_string(), "unexpected character at byte 5");
+        let e = parse_smart("[:]").expect_err("refused");
+        assert_eq!(e.to_string(), "unexpected `:` at byte 1");
     }
 }
