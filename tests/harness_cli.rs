@@ -636,6 +636,20 @@ fn a_temporary_file_left_behind_is_a_warning_and_bless_deletes_it() {
     let p = dir.path();
     let name = "sanitized/.psoxy-rules-Ab3xYz.tmp";
     std::fs::write(p.join(name), "{\n  \"supp").expect("written");
+    // Written to a moment ago, it may belong to a run still going: left alone.
+    let out = test_in(p, &["cases.yaml"], &[]);
+    assert!(
+        stdout(&out).ends_with("1 passed, 0 failed\n"),
+        "{}",
+        stdout(&out)
+    );
+    std::fs::File::options()
+        .write(true)
+        .open(p.join(name))
+        .and_then(|f| {
+            f.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(120))
+        })
+        .expect("dated two minutes back");
     let warning = format!(
         "{name}: warning[H024]: a temporary file left by an interrupted write\n = help: an \
          interrupted run of psoxy-rules left it; delete it, or run `psoxy-rules test --bless`, \

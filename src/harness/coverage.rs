@@ -191,13 +191,23 @@ pub(crate) fn unreferenced_files(files: &[CaseFile]) -> Vec<(usize, Diagnostic)>
 }
 
 /// Temporary files that an interrupted write left in the sanitized folders of the case files,
-/// each with the first case file whose folders hold it.
+/// each with the first case file whose folders hold it. A file written to in the last minute
+/// may belong to a run still going, and is left alone.
 pub(crate) fn leftover_temporaries(files: &[CaseFile]) -> Vec<(usize, PathBuf)> {
+    const IN_USE: std::time::Duration = std::time::Duration::from_secs(60);
+    let abandoned = |p: &PathBuf| {
+        std::fs::metadata(p)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_none_or(|age| age >= IN_USE)
+    };
     sanitized_folders(files)
         .into_iter()
         .flat_map(|(i, folder)| {
             files_in(&folder, crate::files::is_temporary)
                 .into_iter()
+                .filter(abandoned)
                 .map(move |p| (i, p))
         })
         .collect()
