@@ -276,6 +276,22 @@ fn an_unknown_kind_is_one_finding_not_also_a_missing_key() {
 }
 
 #[test]
+fn a_type_list_is_one_finding_not_also_a_missing_type() {
+    let (status, out) = validate_bytes(
+        b"endpoints:\n  - pathTemplate: \"/x\"\n    responseSchema:\n      type: [\"object\", \"null\"]\n      properties:\n        a: { type: string }\n",
+    );
+    assert_eq!(status, Status::Invalid);
+    assert!(
+        out.contains(":4:13: error[R013]: `type` must be a string, not a list"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("1 file checked: 1 error, 0 warnings\n"),
+        "{out}"
+    );
+}
+
+#[test]
 fn unreadable_file_is_a_finding() {
     let (status, out, _) = run(&["validate", "tests/fixtures/does-not-exist.yaml"]);
     assert_eq!(status, Status::Invalid);

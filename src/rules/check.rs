@@ -796,7 +796,9 @@ impl Checker<'_> {
                 )),
             );
         }
+        // A `type` of the wrong form (a list) is reported as such, not also as missing.
         let untyped = filter.schema_type.is_none()
+            && !self.broken_any(filter.span, &["type"])
             && filter.reference.is_none()
             && filter.any_of.as_ref().is_none_or(Vec::is_empty)
             && filter.if_schema.is_none();
