@@ -292,6 +292,51 @@ fn a_type_list_is_one_finding_not_also_a_missing_type() {
 }
 
 #[test]
+fn a_regex_endpoint_that_an_earlier_endpoint_shadows_is_found_by_an_example() {
+    let (status, out) = validate_bytes(
+        br#"endpoints:
+  - pathTemplate: "/v1.0/chats/{chatId}/messages"
+  - pathRegex: "^/v1\\.0/chats/[^/]+/messages$"
+  - pathRegex: "^/v2/(users|groups)/[0-9]+$"
+  - pathRegex: "^/v2/users/me$"
+"#,
+    );
+    assert_eq!(status, Status::Ok, "{out}");
+    assert!(
+        out.contains(
+            ":3:16: warning[R044]: a request for `/v1.0/chats/a/messages` is taken by the earlier \
+             endpoint at line 2"
+        ),
+        "{out}"
+    );
+    // `me` is no number: not shadowed.
+    assert!(out.ends_with("0 errors, 1 warning\n"), "{out}");
+}
+
+#[test]
+fn a_path_regex_that_refuses_every_query_beside_allowed_query_params_is_a_warning() {
+    let (status, out) = validate_bytes(
+        br#"endpoints:
+  - pathRegex: "^/rest/api/3/issue/[A-Z]+-[0-9]+/changelog$"
+    allowedQueryParams: ["startAt"]
+  - pathRegex: "^/rest/api/3/search(?:[?].*)?$"
+    allowedQueryParams: ["jql"]
+  - pathRegex: "^/rest/api/3/users$"
+"#,
+    );
+    assert_eq!(status, Status::Ok, "{out}");
+    assert!(
+        out.contains(
+            ":2:16: warning[R057]: this `pathRegex` sees the path with its query and refuses any \
+             query, so `allowedQueryParams` never applies (`/rest/api/3/issue/a-0/changelog?startAt=1` \
+             does not match)"
+        ),
+        "{out}"
+    );
+    assert!(out.ends_with("0 errors, 1 warning\n"), "{out}");
+}
+
+#[test]
 fn unreadable_file_is_a_finding() {
     let (status, out, _) = run(&["validate", "tests/fixtures/does-not-exist.yaml"]);
     assert_eq!(status, Status::Invalid);

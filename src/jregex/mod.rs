@@ -15,6 +15,7 @@ mod ast;
 mod charset;
 mod emit;
 mod parse;
+mod sample;
 
 use std::fmt;
 
@@ -184,6 +185,13 @@ impl Regex {
     }
 
     /// Java `Matcher.matches()`: the whole text must match.
+    /// A string this regex matches whole, when one can be made from its form (see
+    /// `sample.rs`): an example for checks that compare endpoints.
+    pub fn sample(&self, flags: Flags) -> Option<String> {
+        let parsed = parse::parse(&self.source, flags).ok()?;
+        sample::sample(&parsed.node).filter(|s| self.is_full_match(s).unwrap_or(false))
+    }
+
     pub fn is_full_match(&self, text: &str) -> Result<bool, MatchError> {
         self.full.is_match(text).map_err(|e| match_error(&e))
     }

@@ -225,6 +225,7 @@ impl Checker<'_> {
                 ..Flags::default()
             };
             self.regex(regex, flags);
+            self.regex_refusing_queries(endpoint, regex, flags);
         }
         if let Some(schemas) = &endpoint.path_parameter_schemas
             && !matcher_malformed
@@ -991,8 +992,14 @@ impl Checker<'_> {
         let accepts: Vec<Accepts> = endpoints.iter().map(|(e, _)| Accepts::of(e)).collect();
         for (j, (later, later_pieces)) in endpoints.iter().enumerate() {
             let later_regex = later.path_regex.as_ref().filter(|r| !r.trim().is_empty());
+            // An example request: the template's path with `1` for each parameter, or a path
+            // the regex matches (one without a query, which a template would not see).
             let sample = match (later_regex, later_pieces) {
                 (None, Some(pieces)) => Some(sample_path(pieces)),
+                (Some(_), _) => compiled[j]
+                    .as_ref()
+                    .and_then(|re| re.sample(ci))
+                    .filter(|s| !s.contains('?')),
                 _ => None,
             };
             for (i, (earlier, earlier_pieces)) in endpoints[..j].iter().enumerate() {
@@ -1000,26 +1007,28 @@ impl Checker<'_> {
                     continue;
                 }
                 let earlier_regex = earlier.path_regex.as_ref().filter(|r| !r.trim().is_empty());
-                let shadowed = match (&sample, later_regex) {
-                    (Some(sample), _) => match (&compiled[i], earlier_regex, earlier_pieces) {
+                let same_regex =
+                    later_regex.is_some_and(|r| earlier_regex.is_some_and(|e| e.value == r.value));
+                let sample_taken = sample.as_ref().is_some_and(|sample| {
+                    match (&compiled[i], earlier_regex, earlier_pieces) {
                         (Some(re), _, _) => re.is_full_match(sample).unwrap_or(false),
                         (None, None, Some(pieces)) => template_matches(pieces, sample),
                         _ => false,
-                    },
-                    (None, Some(regex)) => earlier_regex.is_some_and(|r| r.value == regex.value),
-                    (None, None) => false,
-                };
-                if !shadowed {
+                    }
+                });
+                if !same_regex && !sample_taken {
                     continue;
                 }
                 let (line, _) = crate::diag::line_col(self.text(), earlier.span.start);
-                let (span, request) = match (&sample, later_regex) {
-                    (Some(sample), _) => (
-                        later.path_template.as_ref().map_or(later.span, |t| t.span),
-                        format!("a request for `{sample}`"),
-                    ),
-                    (None, Some(regex)) => (regex.span, "every request it matches".to_owned()),
-                    (None, None) => (later.span, String::new()),
+                let span = match (later_regex, &later.path_template) {
+                    (Some(regex), _) => regex.span,
+                    (None, Some(template)) => template.span,
+                    (None, None) => later.span,
+                };
+                let request = match &sample {
+                    _ if same_regex => "every request it matches".to_owned(),
+                    Some(sample) => format!("a request for `{sample}`"),
+                    None => String::new(),
                 };
                 self.push(
                     Code::ShadowedEndpoint,
@@ -1036,6 +1045,44 @@ impl Checker<'_> {
                 break;
             }
         }
+    }
+
+    /// Warns about a `pathRegex` that refuses every query beside `allowedQueryParams`: the
+    /// regex sees the path with its query (§5.3), so the parameters can never be given.
+    fn regex_refusing_queries(
+        &mut self,
+        endpoint: &Endpoint,
+        regex: &Located<String>,
+        flags: Flags,
+    ) {
+        let Some(param) = endpoint
+            .allowed_query_params
+            .as_ref()
+            .and_then(|p| p.first())
+        else {
+            return;
+        };
+        let Ok(compiled) = Regex::new(regex, flags) else {
+            return;
+        };
+        let Some(path) = compiled.sample(flags).filter(|s| !s.contains('?')) else {
+            return;
+        };
+        if compiled
+            .is_full_match(&format!("{path}?{param}=1"))
+            .unwrap_or(true)
+        {
+            return;
+        }
+        self.push(
+            Code::RegexRefusesQuery,
+            self.head(regex.span),
+            format!(
+                "this `pathRegex` sees the path with its query and refuses any query, so \
+                 `allowedQueryParams` never applies (`{path}?{param}=1` does not match)"
+            ),
+            Some("end the regex with `(?:[?].*)?$` to allow a query after the path".into()),
+        );
     }
 }
 

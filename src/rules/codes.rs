@@ -58,6 +58,7 @@ macro_rules! codes {
         /// | R054 | warning | rules without endpoints, which allow no request |
         /// | R055 | warning | a `pathTemplate` with a query (`?`), which no request path matches |
         /// | R056 | warning | a control character in a regex made of a YAML escape, such as `"\b"` |
+        /// | R057 | warning | a `pathRegex` that refuses every query beside `allowedQueryParams` |
         /// | P001 | error | a JSONPath that does not parse |
         /// | P002 | warning | a JSONPath that parses but is probably not what was meant, or fails at request time |
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -185,6 +186,8 @@ codes! {
     TemplateQuery = "R055", Warning;
     /// A control character in a regex.
     ControlInRegex = "R056", Warning;
+    /// A `pathRegex` that refuses every query beside `allowedQueryParams`.
+    RegexRefusesQuery = "R057", Warning;
     /// A JSONPath that does not parse.
     PathSyntax = "P001", Error;
     /// A JSONPath that parses but is suspicious.
