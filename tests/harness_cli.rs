@@ -501,6 +501,22 @@ fn contact_set(allowed: &str) -> tempfile::TempDir {
 }
 
 #[test]
+fn a_value_whose_redaction_was_removed_is_withheld_from_the_diff() {
+    let dir = contact_set("/support");
+    // The rules no longer redact `name`: the committed file has no value there.
+    write_files(
+        dir.path(),
+        &[("rules.yaml", "endpoints:\n  - pathTemplate: /v1/contact\n")],
+    );
+    let out = test_in(dir.path(), &["cases.yaml"], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("/name: unexpected \"‹withheld›\""), "{text}");
+    assert!(text.contains("\"name\":\"‹withheld›\""), "{text}");
+    assert!(!text.contains("Jo Doe"), "{text}");
+}
+
+#[test]
 fn allowed_leak_is_not_reported() {
     let dir = contact_set("/support");
     let out = test_in(dir.path(), &["cases.yaml"], &[]);

@@ -154,6 +154,57 @@ fn count(n: usize, what: &str) -> String {
     format!("{n} {what}{}", if n == 1 { "" } else { "s" })
 }
 
+/// The strings that `actual` has where `expected` has no value (a member or element it lacks)
+/// or a pseudonym or null in its place: values whose protection a rules change may have
+/// removed. Diffs withhold them like leaks; short ones (under four characters) match too much
+/// text to be withheld.
+pub fn unprotected_strings(expected: &Value, actual: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    unprotected_into(expected, actual, &mut out);
+    out.retain(|s| s.trim().chars().count() >= super::leaks::MIN_PROTECTED_CHARS);
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn unprotected_into(expected: &Value, actual: &Value, out: &mut Vec<String>) {
+    match (expected, actual) {
+        (Value::Object(e), Value::Object(a)) => {
+            for (k, av) in a.iter() {
+                match e.get(k) {
+                    Some(ev) => unprotected_into(ev, av, out),
+                    None => strings_in(av, out),
+                }
+            }
+        }
+        (Value::Array(e), Value::Array(a)) => {
+            for (i, av) in a.iter().enumerate() {
+                match e.get(i) {
+                    Some(ev) => unprotected_into(ev, av, out),
+                    None => strings_in(av, out),
+                }
+            }
+        }
+        (Value::String(e), _) if is_pseudonym(e) && actual.as_str().is_some_and(is_pseudonym) => {}
+        (Value::Null, _) => strings_in(actual, out),
+        (Value::String(e), _) if is_pseudonym(e) => strings_in(actual, out),
+        _ => {}
+    }
+}
+
+fn is_pseudonym(s: &str) -> bool {
+    s.starts_with("t~") || s.starts_with("p~")
+}
+
+fn strings_in(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) => out.push(s.to_string()),
+        Value::Array(items) => items.iter().for_each(|i| strings_in(i, out)),
+        Value::Object(m) => m.values().for_each(|i| strings_in(i, out)),
+        _ => {}
+    }
+}
+
 /// A rendering of a value for a change line: scalars as compact JSON, whole (leaked values are
 /// withheld from it before [`shorten`] cuts it), containers by their size.
 pub fn summarize(v: &Value) -> String {
@@ -260,6 +311,21 @@ pub fn unified_diff(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strings_where_the_committed_file_has_no_value_or_a_pseudonym_are_unprotected() {
+        let expected =
+            crate::json::parse_value(r#"{"a":"t~x","b":null,"c":"plain","d":[1],"e":"p~y"}"#)
+                .expect("parses");
+        let actual = crate::json::parse_value(
+            r#"{"a":"Ann Lee","b":"Bo Ray","c":"other","d":[1,"Cy Orr"],"e":"p~z","f":{"g":["Di Fox","ab"]}}"#,
+        )
+        .expect("parses");
+        assert_eq!(
+            unprotected_strings(&expected, &actual),
+            ["Ann Lee", "Bo Ray", "Cy Orr", "Di Fox"]
+        );
+    }
 
     #[test]
     fn containers_are_summarized_by_their_size() {

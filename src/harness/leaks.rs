@@ -506,7 +506,13 @@ pub const WITHHELD: &str = "‹withheld›";
 
 /// `text` with every leaked value (raw, and as written in JSON) replaced by [`WITHHELD`].
 pub fn mask(text: &str, leaks: &[Leak]) -> String {
-    let mut values: Vec<&str> = leaks.iter().map(Leak::value).collect();
+    mask_values(text, leaks.iter().map(Leak::value))
+}
+
+/// `text` with each of `values` (raw, and as written in JSON) replaced by [`WITHHELD`], longest
+/// first.
+pub fn mask_values<'v>(text: &str, values: impl IntoIterator<Item = &'v str>) -> String {
+    let mut values: Vec<&str> = values.into_iter().collect();
     values.sort_by_key(|v| std::cmp::Reverse(v.len()));
     values.dedup();
     let mut out = text.to_owned();

@@ -875,7 +875,19 @@ fn case_report(file: &CaseFile, w: Work, strict: bool) -> CaseReport {
     if mismatch && let (Some(r), Committed::Text(expected)) = (&w.replay, &w.committed) {
         let actual = String::from_utf8_lossy(&r.output);
         let actual = golden(&actual);
-        let withheld: Vec<Leak> = w.leaks.iter().chain(&w.committed_leaks).cloned().collect();
+        // Leaks, and the strings the output has where the committed file has no value or a
+        // pseudonym: a rules change may have removed their protection.
+        let unprotected = match (parse_value(expected), parse_value(&actual)) {
+            (Ok(e), Ok(a)) => diff::unprotected_strings(&e, &a),
+            _ => Vec::new(),
+        };
+        let withheld: Vec<&str> = w
+            .leaks
+            .iter()
+            .chain(&w.committed_leaks)
+            .map(Leak::value)
+            .chain(unprotected.iter().map(String::as_str))
+            .collect();
         changes = w
             .changes
             .iter()
@@ -888,7 +900,7 @@ fn case_report(file: &CaseFile, w: Work, strict: bool) -> CaseReport {
             &format!("{} (committed)", case.sanitized.display()),
             "actual output",
         );
-        diff = Some(leaks::mask(&text, &withheld));
+        diff = Some(leaks::mask_values(&text, withheld.iter().copied()));
     }
     let failing = w
         .findings
@@ -917,9 +929,9 @@ fn case_report(file: &CaseFile, w: Work, strict: bool) -> CaseReport {
     }
 }
 
-fn mask_change(c: Change, leaks: &[Leak]) -> Change {
-    let mut c = c.map_values(|s| *s = leaks::mask(s, leaks));
-    c.pointer = leaks::mask(&c.pointer, leaks);
+fn mask_change(c: Change, withheld: &[&str]) -> Change {
+    let mut c = c.map_values(|s| *s = leaks::mask_values(s, withheld.iter().copied()));
+    c.pointer = leaks::mask_values(&c.pointer, withheld.iter().copied());
     c
 }
 
