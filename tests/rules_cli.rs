@@ -337,6 +337,40 @@ fn a_path_regex_that_refuses_every_query_beside_allowed_query_params_is_a_warnin
 }
 
 #[test]
+fn a_query_schema_for_a_parameter_that_is_not_allowed_is_a_warning() {
+    let (status, out) = validate_bytes(
+        br#"endpoints:
+  - pathTemplate: "/rest/api/3/search"
+    allowedQueryParams: ["jql", "maxResults"]
+    queryParamSchemas:
+      maxresults:
+        type: integer
+      maxResult:
+        type: integer
+      expand:
+        enum: ["names"]
+        required: true
+"#,
+    );
+    assert_eq!(status, Status::Ok, "{out}");
+    assert!(
+        out.contains(
+            ":7:7: warning[R046]: `maxResult` is not in `allowedQueryParams`, so no request can \
+             give it and this schema never applies"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            ":9:7: warning[R046]: `expand` is not in `allowedQueryParams`, so no request can give \
+             it and, as it is required, this endpoint never matches"
+        ),
+        "{out}"
+    );
+    assert!(out.ends_with("0 errors, 2 warnings\n"), "{out}");
+}
+
+#[test]
 fn unreadable_file_is_a_finding() {
     let (status, out, _) = run(&["validate", "tests/fixtures/does-not-exist.yaml"]);
     assert_eq!(status, Status::Invalid);

@@ -267,8 +267,29 @@ impl Checker<'_> {
             }
         }
         if let Some(schemas) = &endpoint.query_param_schemas {
-            for schema in schemas.values() {
+            for (name, schema) in schemas {
                 self.query_parameter_schema(schema);
+                // Names compare ignoring case (§5.4).
+                let allowed = endpoint
+                    .allowed_query_params
+                    .as_ref()
+                    .is_none_or(|list| list.iter().any(|p| p.eq_ignore_ascii_case(name)));
+                if !allowed {
+                    let consequence = if schema.required == Some(true) {
+                        "so no request can give it and, as it is required, this endpoint never \
+                         matches"
+                    } else {
+                        "so no request can give it and this schema never applies"
+                    };
+                    self.push(
+                        Code::UnusedParamSchema,
+                        self.head(schema.span),
+                        format!("`{name}` is not in `allowedQueryParams`, {consequence}"),
+                        Some(format!(
+                            "add `{name}` to `allowedQueryParams`, or remove this schema"
+                        )),
+                    );
+                }
             }
         }
         if let Some(ignored) = &endpoint.allowed_request_headers_to_forward {

@@ -47,7 +47,7 @@ macro_rules! codes {
         /// | R043 | warning | `definitions` nested in a schema, which refs never reach |
         /// | R044 | warning | an endpoint shadowed by an earlier one |
         /// | R045 | warning | a `sentenceMetadata` augment, which psoxy-rules cannot apply |
-        /// | R046 | warning | a path parameter schema for a parameter the template lacks |
+        /// | R046 | warning | a parameter schema that never applies: for a parameter the template lacks, or one `allowedQueryParams` does not allow |
         /// | R047 | error | a parameter schema `format` other than a pseudonym format |
         /// | R048 | warning | `allowAllEndpoints: true` |
         /// | R049 | warning | a transform or augment without `jsonPaths` |
