@@ -164,7 +164,7 @@ codes! {
     ShadowedEndpoint = "R044", Warning;
     /// A `sentenceMetadata` augment.
     SentenceMetadata = "R045", Warning;
-    /// A path parameter schema for a parameter the template lacks.
+    /// A parameter schema that never applies.
     UnusedParamSchema = "R046", Warning;
     /// A parameter schema `format` other than a pseudonym format.
     InvalidParamFormat = "R047", Error;
