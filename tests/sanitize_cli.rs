@@ -549,29 +549,28 @@ fn a_reader_that_stops_reading_ends_the_command_quietly() {
 fn an_empty_secret_is_refused_not_used() {
     let rules = zoom_rules();
     let body = br#"{"users":[{"email":"alice@acme.com"}]}"#;
-    for (name, expected) in [
-        ("PSOXY_SALT", "error[S009]: PSOXY_SALT is set, but empty"),
-        (
-            "PSOXY_ENCRYPTION_KEY",
-            "error[S009]: PSOXY_ENCRYPTION_KEY is set, but empty",
-        ),
-        ("SALT_IP", "error[S009]: SALT_IP is set, but empty"),
+    for (name, value) in [
+        ("PSOXY_SALT", ""),
+        ("PSOXY_ENCRYPTION_KEY", ""),
+        ("SALT_IP", ""),
+        ("PSOXY_SALT", " \t"),
     ] {
+        let expected = format!("error[S009]: {name} is set, but empty or blank");
         let mut env: Vec<(&str, &str)> =
             secrets().into_iter().filter(|(n, _)| *n != name).collect();
-        env.push((name, ""));
+        env.push((name, value));
         let out = sanitize(&["--rules", &rules, "--url", "/v2/users"], &env, body);
         assert_eq!(out.status.code(), Some(2), "{name}");
         assert!(out.stdout.is_empty(), "{name}");
         assert!(
-            text(&out.stderr).contains(expected),
+            text(&out.stderr).contains(&expected),
             "{}",
             text(&out.stderr)
         );
     }
     let dir = tempfile::tempdir().expect("temp dir");
     let salt_file = dir.path().join("salt");
-    std::fs::write(&salt_file, "\n").expect("salt file");
+    std::fs::write(&salt_file, "\n\n").expect("salt file");
     let out = sanitize(
         &[
             "--rules",
@@ -587,7 +586,7 @@ fn an_empty_secret_is_refused_not_used() {
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
     assert!(
-        err.contains("error[S009]: --salt-file: ") && err.contains("is empty"),
+        err.contains("error[S009]: --salt-file: ") && err.contains("is empty or blank"),
         "{err}"
     );
 }

@@ -259,7 +259,7 @@ fn pseudonymizer(args: &Args<'_>) -> Result<Pseudonymizer, Box<Diagnostic>> {
             "PSOXY_ENCRYPTION_KEY" if key.is_some() => key.clone(),
             _ => match std::env::var(name) {
                 Ok(value) => {
-                    if value.is_empty() && SECRET_VARIABLES.contains(&name) {
+                    if value.trim().is_empty() && SECRET_VARIABLES.contains(&name) {
                         empty.borrow_mut().push(name.to_owned());
                     }
                     Some(value)
@@ -299,7 +299,7 @@ fn pseudonymizer(args: &Args<'_>) -> Result<Pseudonymizer, Box<Diagnostic>> {
             _ => "set it, or unset it to use the main secret as the proxy does",
         };
         return Err(Box::new(
-            Diagnostic::error("S009", format!("{name} is set, but empty")).with_help(help),
+            Diagnostic::error("S009", format!("{name} is set, but empty or blank")).with_help(help),
         ));
     }
     Ok(Pseudonymizer::new(secrets, canonicalization, domains))
@@ -341,10 +341,13 @@ fn secret_file(path: &Path, flag: &str) -> Result<String, Box<Diagnostic>> {
         String::from_utf8(bytes).map_err(|_| unreadable(&"stream did not contain valid UTF-8"))?;
     let trimmed = text.strip_suffix('\n').unwrap_or(&text);
     let secret = trimmed.strip_suffix('\r').unwrap_or(trimmed);
-    if secret.is_empty() {
+    if secret.trim().is_empty() {
         return Err(Box::new(
-            Diagnostic::error("S009", format!("{flag}: {} is empty", path.display()))
-                .with_help("write the secret in the file, on one line"),
+            Diagnostic::error(
+                "S009",
+                format!("{flag}: {} is empty or blank", path.display()),
+            )
+            .with_help("write the secret in the file, on one line"),
         ));
     }
     Ok(secret.to_owned())

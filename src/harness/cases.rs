@@ -264,10 +264,10 @@ pub fn load_str(path: &Path, text: String) -> Result<CaseFile, Vec<Diagnostic>> 
     // As `sanitize` refuses them: pseudonyms made with an empty salt are reversed by anyone
     // with a list of names.
     for (secret, key) in [(&doc.salt, "salt"), (&doc.encryption_key, "encryptionKey")] {
-        if let Some(secret) = secret.as_ref().filter(|s| s.value.is_empty()) {
+        if let Some(secret) = secret.as_ref().filter(|s| s.value.trim().is_empty()) {
             findings.push(
                 Code::InvalidValue
-                    .diag(format!("`{key}` is empty"))
+                    .diag(format!("`{key}` is empty or blank"))
                     .at(at(&secret.referenced))
                     .with_help(format!(
                         "give the secret the sanitized files were made with, or leave `{key}:` \
@@ -887,7 +887,7 @@ mod tests {
             [
                 (
                     "set/cases.yaml:2:7".to_owned(),
-                    "`salt` is empty".to_owned()
+                    "`salt` is empty or blank".to_owned()
                 ),
                 (
                     "set/cases.yaml:4:14".to_owned(),
