@@ -554,9 +554,10 @@ struct Inputs<'a> {
 }
 
 impl Inputs<'_> {
-    /// Why `sanitized`, the target of the case reading `original`, cannot be written, if it
-    /// cannot. Paths are compared as written, after `.` and `..`; `--bless` checks the files
-    /// themselves again before it writes.
+    /// Why `sanitized`, the target of the case reading `original`, cannot be read or written,
+    /// if it cannot. Paths are compared as written, after `.` and `..`, and must not lead out of
+    /// the folder through symbolic links; `--bless` checks the files themselves again before it
+    /// writes.
     fn unfit_target(&self, sanitized: &Path, original: &Path) -> Option<String> {
         if sanitized == original {
             return Some("is the original itself".to_owned());
@@ -570,7 +571,13 @@ impl Inputs<'_> {
         if let Some((_, place)) = self.originals.iter().find(|(o, _)| o == sanitized) {
             return Some(format!("is the original of the case at {place}"));
         }
-        (!self.inside(sanitized)).then(|| "is outside the case file's folder".to_owned())
+        if !self.inside(sanitized) {
+            return Some("is outside the case file's folder".to_owned());
+        }
+        // `test` prints what it reads in diffs: a link out of the folder could show any file.
+        let folder = self.case_file.parent().unwrap_or(Path::new(""));
+        leaves_through_links(folder, sanitized)
+            .then(|| "leads outside the case file's folder through a symbolic link".to_owned())
     }
 
     /// Why `original` cannot be read, if it cannot: it is outside the case file's folder, as
@@ -1045,6 +1052,32 @@ mod tests {
             assert_eq!(
                 e[0].message,
                 "the original leads outside the case file's folder through a symbolic link"
+            );
+        }
+    }
+
+    #[test]
+    fn sanitized_must_not_lead_out_of_the_folder_through_a_link() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let set = dir.path().join("set");
+        std::fs::create_dir_all(set.join("sanitized")).expect("folders");
+        std::fs::write(dir.path().join("secret.json"), "{}").expect("written");
+        std::os::unix::fs::symlink("../../secret.json", set.join("sanitized/ext.json"))
+            .expect("linked");
+        std::os::unix::fs::symlink("../..", set.join("sanitized/out")).expect("linked");
+        for sanitized in ["sanitized/ext.json", "sanitized/out/secret.json"] {
+            let e = load_str(
+                &set.join(CASE_FILE_NAME),
+                format!(
+                    "rules: ../r.yaml\ncases:\n  - request: GET /x\n    original: o.json\n    \
+                     sanitized: {sanitized}\n"
+                ),
+            )
+            .expect_err(sanitized);
+            assert_eq!(e[0].code, "H004", "{sanitized}");
+            assert_eq!(
+                e[0].message,
+                "the sanitized file leads outside the case file's folder through a symbolic link"
             );
         }
     }
