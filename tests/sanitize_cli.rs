@@ -845,6 +845,24 @@ fn output_that_is_an_input_is_refused_and_nothing_is_written() {
         assert_eq!(std::fs::read(path("salt")).expect("read"), b"salt\n");
         assert_eq!(std::fs::read(path("key")).expect("read"), b"secret\n");
     }
+    // Standard input redirected from the output file is that file.
+    #[cfg(target_os = "linux")]
+    {
+        let out = Command::new(env!("CARGO_BIN_EXE_psoxy-rules"))
+            .current_dir(dir.path())
+            .args(["sanitize", "--rules", "rules.yaml", "--url", "/v2/users"])
+            .args(["--salt-file", "salt", "-o", "body.json", "-"])
+            .stdin(std::fs::File::open(path("body.json")).expect("opened"))
+            .env_clear()
+            .output()
+            .expect("the binary runs");
+        assert_eq!(out.status.code(), Some(2));
+        assert_eq!(
+            text(&out.stderr),
+            "psoxy-rules: cannot write body.json: it is the body (standard input)\n"
+        );
+        assert_eq!(std::fs::read(path("body.json")).expect("read"), body_text);
+    }
     // Another file in the same folder is written as usual.
     let out = Command::new(env!("CARGO_BIN_EXE_psoxy-rules"))
         .current_dir(dir.path())

@@ -121,12 +121,15 @@ fn sanitize(args: &Args<'_>, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
 /// Refuses an `--output` file that is one of the files the command reads, which replacing
 /// it would destroy: checked before anything is read or written.
 fn refuse_overwriting_inputs(args: &Args<'_>, output: &Path) -> anyhow::Result<()> {
+    // Standard input redirected from a file (`- < FILE`) is that file, as `/dev/stdin` shows.
+    let body = if args.body == Path::new("-") {
+        Path::new("/dev/stdin")
+    } else {
+        args.body
+    };
     let inputs = [
         (Some(args.rules), "the rules file"),
-        (
-            (args.body != Path::new("-")).then_some(args.body),
-            "the body",
-        ),
+        (Some(body), "the body"),
         (args.salt_file, "the --salt-file"),
         (args.key_file, "the --key-file"),
     ];
@@ -134,11 +137,12 @@ fn refuse_overwriting_inputs(args: &Args<'_>, output: &Path) -> anyhow::Result<(
         if let Some(input) = input
             && same_file(output, input)
         {
-            anyhow::bail!(
-                "cannot write {}: it is {what} {}",
-                output.display(),
-                input.display()
-            );
+            let name = if args.body == Path::new("-") && what == "the body" {
+                "(standard input)".to_owned()
+            } else {
+                input.display().to_string()
+            };
+            anyhow::bail!("cannot write {}: it is {what} {name}", output.display());
         }
     }
     Ok(())
