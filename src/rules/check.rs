@@ -585,7 +585,7 @@ impl Checker<'_> {
                 Code::SentenceMetadata,
                 augment.kind_span,
                 "`sentenceMetadata` needs NLP models; psoxy-rules does not apply it",
-                Some("sanitized output of this endpoint will lack its properties".into()),
+                Some("sanitize and test refuse the responses of this endpoint (S005)".into()),
             );
         }
         if augment.json_paths.is_empty() && !self.broken_any(augment.span, &["jsonPaths", "kind"]) {
