@@ -530,6 +530,33 @@ pub fn mask_values<'v>(text: &str, values: impl IntoIterator<Item = &'v str>) ->
     out
 }
 
+/// `text` (JSON, or change lines quoting JSON) with each of `values` withheld where it is a
+/// whole string value: its JSON form, quotes included, not followed by `:` (which would make
+/// it a member name). Unlike [`mask_values`], a common word among `values` leaves the rest of
+/// the text alone.
+pub fn mask_string_values<'v>(text: &str, values: impl IntoIterator<Item = &'v str>) -> String {
+    let mut out = text.to_owned();
+    let withheld = crate::json::to_compact_string(&Value::string(WITHHELD));
+    for v in values {
+        let quoted = crate::json::to_compact_string(&Value::string(v));
+        let mut masked = String::with_capacity(out.len());
+        let mut rest = out.as_str();
+        while let Some(at) = rest.find(&quoted) {
+            let after = &rest[at + quoted.len()..];
+            masked.push_str(&rest[..at]);
+            if after.starts_with(':') {
+                masked.push_str(&quoted);
+            } else {
+                masked.push_str(&withheld);
+            }
+            rest = after;
+        }
+        masked.push_str(rest);
+        out = masked;
+    }
+    out
+}
+
 /// `pointer` with each member name that holds an email address or a phone number withheld: the
 /// keys of a document can be personal data (`/byUser/alice@acme.com/email`).
 pub fn withhold_personal_names(pointer: &str) -> String {
@@ -550,6 +577,19 @@ pub fn withhold_personal_names(pointer: &str) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn string_values_are_withheld_whole_and_never_as_names() {
+        assert_eq!(
+            mask_string_values(
+                r#"{"user":"user","a":["user", "a user"],"users":"x"} /a: unexpected "user""#,
+                ["user"]
+            ),
+            format!(
+                r#"{{"user":"{WITHHELD}","a":["{WITHHELD}", "a user"],"users":"x"}} /a: unexpected "{WITHHELD}""#
+            )
+        );
+    }
 
     #[test]
     fn personal_member_names_are_withheld_from_pointers() {

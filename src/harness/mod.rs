@@ -881,18 +881,25 @@ fn case_report(file: &CaseFile, w: Work, strict: bool) -> CaseReport {
             (Ok(e), Ok(a)) => diff::unprotected_strings(&e, &a),
             _ => Vec::new(),
         };
-        let withheld: Vec<&str> = w
+        let leaked: Vec<&str> = w
             .leaks
             .iter()
             .chain(&w.committed_leaks)
             .map(Leak::value)
-            .chain(unprotected.iter().map(String::as_str))
             .collect();
+        let mask = |text: &str| {
+            let text = leaks::mask_values(text, leaked.iter().copied());
+            leaks::mask_string_values(&text, unprotected.iter().map(String::as_str))
+        };
         changes = w
             .changes
             .iter()
             .cloned()
-            .map(|c| diff::shorten_change(mask_change(c, &withheld)))
+            .map(|c| {
+                let mut c = c.map_values(|s| *s = mask(s));
+                c.pointer = leaks::mask_values(&c.pointer, leaked.iter().copied());
+                diff::shorten_change(c)
+            })
             .collect();
         let text = diff::unified_diff(
             &format!("{expected}\n"),
@@ -900,7 +907,7 @@ fn case_report(file: &CaseFile, w: Work, strict: bool) -> CaseReport {
             &format!("{} (committed)", case.sanitized.display()),
             "actual output",
         );
-        diff = Some(leaks::mask_values(&text, withheld.iter().copied()));
+        diff = Some(mask(&text));
     }
     let failing = w
         .findings
@@ -927,12 +934,6 @@ fn case_report(file: &CaseFile, w: Work, strict: bool) -> CaseReport {
         changes,
         diff,
     }
-}
-
-fn mask_change(c: Change, withheld: &[&str]) -> Change {
-    let mut c = c.map_values(|s| *s = leaks::mask_values(s, withheld.iter().copied()));
-    c.pointer = leaks::mask_values(&c.pointer, withheld.iter().copied());
-    c
 }
 
 #[cfg(test)]
