@@ -1011,6 +1011,11 @@ impl Checker<'_> {
             })
             .collect();
         let accepts: Vec<Accepts> = endpoints.iter().map(|(e, _)| Accepts::of(e)).collect();
+        // What a request must start with to match each endpoint: most pairs differ there.
+        let prefixes: Vec<Option<String>> = endpoints
+            .iter()
+            .map(|(e, _)| crate::endpoint::required_prefix(e))
+            .collect();
         for (j, (later, later_pieces)) in endpoints.iter().enumerate() {
             let later_regex = later.path_regex.as_ref().filter(|r| !r.trim().is_empty());
             // An example request: the template's path with `1` for each parameter, or a path
@@ -1031,11 +1036,15 @@ impl Checker<'_> {
                 let same_regex =
                     later_regex.is_some_and(|r| earlier_regex.is_some_and(|e| e.value == r.value));
                 let sample_taken = sample.as_ref().is_some_and(|sample| {
-                    match (&compiled[i], earlier_regex, earlier_pieces) {
-                        (Some(re), _, _) => re.is_full_match(sample).unwrap_or(false),
-                        (None, None, Some(pieces)) => template_matches(pieces, sample),
-                        _ => false,
-                    }
+                    let may_match = prefixes[i].as_deref().is_none_or(|prefix| {
+                        crate::endpoint::starts_with_ignoring_ascii_case(sample, prefix)
+                    });
+                    may_match
+                        && match (&compiled[i], earlier_regex, earlier_pieces) {
+                            (Some(re), _, _) => re.is_full_match(sample).unwrap_or(false),
+                            (None, None, Some(pieces)) => template_matches(pieces, sample),
+                            _ => false,
+                        }
                 });
                 if !same_regex && !sample_taken {
                     continue;
