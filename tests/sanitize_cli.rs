@@ -48,6 +48,25 @@ fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
+/// Runs `sanitize` of the Zoom rules with `args` added, which must be refused (status 2,
+/// nothing on standard output); returns standard error.
+fn refused(args: &[&str], body: &[u8]) -> String {
+    let rules = zoom_rules();
+    let all: Vec<&str> = ["--rules", rules.as_str()]
+        .into_iter()
+        .chain(args.iter().copied())
+        .collect();
+    let out = sanitize(&all, &secrets(), body);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{args:?}: {}",
+        text(&out.stderr)
+    );
+    assert!(out.stdout.is_empty(), "{args:?}");
+    text(&out.stderr)
+}
+
 /// Runs `sanitize` for `/x` with rules written from `yaml` into a temporary file.
 fn sanitize_with_rules(yaml: &str, body: &[u8]) -> Output {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -750,16 +769,8 @@ fn a_failure_that_cannot_be_printed_still_exits_with_its_status() {
 
 #[test]
 fn jobs_out_of_range_are_refused_when_the_arguments_are_read() {
-    let rules = zoom_rules();
     for jobs in ["0", "257", "100000", "many"] {
-        let out = sanitize(
-            &["--rules", &rules, "--url", "/v2/users", "--jobs", jobs],
-            &secrets(),
-            b"",
-        );
-        assert_eq!(out.status.code(), Some(2), "{jobs}");
-        assert!(out.stdout.is_empty(), "{jobs}");
-        let err = text(&out.stderr);
+        let err = refused(&["--url", "/v2/users", "--jobs", jobs], b"");
         assert!(
             err.contains(&format!(
                 "invalid value '{jobs}' for '--jobs <N>': the number of threads is a whole number from 1 to 256"
@@ -878,7 +889,6 @@ fn output_that_is_an_input_is_refused_and_nothing_is_written() {
 
 #[test]
 fn a_method_that_is_not_a_token_is_refused_with_the_arguments() {
-    let rules = zoom_rules();
     for (method, reason) in [
         ("", "the method is empty; give one like GET"),
         (
@@ -890,14 +900,7 @@ fn a_method_that_is_not_a_token_is_refused_with_the_arguments() {
             "a method is made of ASCII letters, digits and !#$%&'*+-.^_`|~ (a token of RFC 9110)",
         ),
     ] {
-        let out = sanitize(
-            &["--rules", &rules, "--url", "/v2/users", "--method", method],
-            &secrets(),
-            b"",
-        );
-        assert_eq!(out.status.code(), Some(2), "{method:?}");
-        assert!(out.stdout.is_empty(), "{method:?}");
-        let err = text(&out.stderr);
+        let err = refused(&["--url", "/v2/users", "--method", method], b"");
         assert!(
             err.starts_with(&format!(
                 "error: invalid value '{method}' for '--method <METHOD>': {reason}\n"
@@ -924,10 +927,7 @@ fn urls_the_proxy_cannot_receive_are_refused() {
             "the port 99999 is above 65535",
         ),
     ] {
-        let out = sanitize(&["--rules", &rules, "--url", url], &secrets(), b"{}");
-        assert_eq!(out.status.code(), Some(2), "{url}");
-        assert!(out.stdout.is_empty(), "{url}");
-        let err = text(&out.stderr);
+        let err = refused(&["--url", url], b"{}");
         assert!(
             err.starts_with(&format!(
                 "error[S002]: `{url}` is not a request URL: {reason}\n"
