@@ -826,15 +826,7 @@ fn output_that_is_an_input_is_refused_and_nothing_is_written() {
         clashes.push(("link.yaml", "the rules file rules.yaml"));
         clashes.push(("hard.json", "the body body.json"));
     }
-    let listing = || {
-        let mut names: Vec<_> = std::fs::read_dir(dir.path())
-            .expect("listed")
-            .map(|e| e.expect("entry").file_name())
-            .collect();
-        names.sort();
-        names
-    };
-    let before = listing();
+    let before = listing(dir.path());
     for (output, clash) in clashes {
         let out = Command::new(env!("CARGO_BIN_EXE_psoxy-rules"))
             .current_dir(dir.path())
@@ -850,7 +842,7 @@ fn output_that_is_an_input_is_refused_and_nothing_is_written() {
             format!("psoxy-rules: cannot write {output}: it is {clash}\n")
         );
         assert!(out.stdout.is_empty(), "{output}");
-        assert_eq!(listing(), before, "{output}");
+        assert_eq!(listing(dir.path()), before, "{output}");
         assert_eq!(std::fs::read(path("rules.yaml")).expect("read"), rules_text);
         assert_eq!(std::fs::read(path("body.json")).expect("read"), body_text);
         assert_eq!(std::fs::read(path("salt")).expect("read"), b"salt\n");
