@@ -128,7 +128,8 @@ pub(crate) fn is_temporary(name: &OsStr) -> bool {
 }
 
 /// From now on, SIGINT and SIGTERM remove the temporary files of [`temp_in`] that are still
-/// open, then end the process with the status a shell reports for the signal (130, 143).
+/// open, then end the process by the signal itself, so that a parent sees how it ended (a
+/// shell reports 130, 143).
 #[cfg(unix)]
 pub(crate) fn remove_temporaries_on_signals() -> io::Result<()> {
     use signal_hook::consts::{SIGINT, SIGTERM};
@@ -142,6 +143,8 @@ pub(crate) fn remove_temporaries_on_signals() -> io::Result<()> {
                 for path in live.iter() {
                     let _ = std::fs::remove_file(path);
                 }
+                // Back to the default action, unblocked, and raised again: the process ends.
+                let _ = signal_hook::low_level::emulate_default_handler(signal);
                 std::process::exit(128 + signal);
             }
         })?;
