@@ -10,6 +10,20 @@ use super::parse::UTF8_BOM;
 /// each written as a six-byte `\uXXXX` escape, and its quotes.
 const MAX_STRING_BYTES: usize = 6 * 20_000_000 + 2;
 
+/// The longest top-level value read, in bytes: each is parsed and sanitized whole, in several
+/// times its size of memory, so a longer one (or one without end, `[` and endless spaces) is
+/// refused rather than read until memory runs out.
+pub const MAX_VALUE_BYTES: usize = 1 << 30;
+
+/// `bytes` in GiB when a whole number of them, as the cap is, else in bytes.
+fn size_text(bytes: usize) -> String {
+    if bytes > 0 && bytes.is_multiple_of(1 << 30) {
+        format!("{} GiB", bytes >> 30)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
 /// Where the scanner is: between tokens, inside a string, or just after a backslash in one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Lexical {
@@ -56,6 +70,10 @@ pub struct Splitter<R> {
     string_start: usize,
     /// Strings longer than this end the stream.
     string_cap: usize,
+    /// Values longer than this are an error.
+    value_cap: usize,
+    /// The last place in `pending` between top-level values, where the value read starts.
+    boundary: usize,
     /// The first possible cut at or beyond `target` bytes into `pending`, once found.
     cut: Option<usize>,
     /// The cut is just after a byte that JSON never has outside a string: the stream ends there.
@@ -89,6 +107,8 @@ impl<R: BufRead> Splitter<R> {
             refused: false,
             string_start: 0,
             string_cap: MAX_STRING_BYTES,
+            value_cap: MAX_VALUE_BYTES,
+            boundary: 0,
             eof: false,
         }
     }
@@ -124,6 +144,9 @@ impl<R: BufRead> Splitter<R> {
                 let all = self.pending.len();
                 return Ok((all > 0).then(|| self.emit(all)));
             }
+            if !self.whole && self.pending.len() - self.boundary > self.value_cap {
+                return Err(self.too_long());
+            }
             let chunk = self.reader.fill_buf()?;
             if chunk.is_empty() {
                 self.eof = true;
@@ -149,34 +172,62 @@ impl<R: BufRead> Splitter<R> {
             column_before: self.column,
             bytes,
         };
-        // Lines end as the parser ends them: at LF, CR LF or a lone CR. A segment never ends
-        // between a CR and its LF (see `next_segment` and `scan`), so a CR at its end is a lone
-        // one.
-        let bytes = &segment.bytes;
+        // A segment never ends between a CR and its LF (see `next_segment` and `scan`), so a CR
+        // at its end is a lone one.
+        (self.lines, self.column) = self.position_after(&segment.bytes);
+        self.offset += cut;
+        self.scanned = self.scanned.saturating_sub(cut);
+        self.string_start = self.string_start.saturating_sub(cut);
+        self.boundary = self.boundary.saturating_sub(cut);
+        self.cut = None;
+        segment
+    }
+
+    /// The line breaks and the column after `bytes`, read from where `pending` starts. Lines
+    /// end as the parser ends them: at LF, CR LF or a lone CR.
+    fn position_after(&self, bytes: &[u8]) -> (usize, usize) {
+        let (mut lines, mut column) = (self.lines, self.column);
         let mut line_start = None;
         for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
             if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
                 continue;
             }
-            self.lines += 1;
+            lines += 1;
             line_start = Some(i + 1);
         }
         let last_line = match line_start {
             Some(start) => {
-                self.column = 0;
+                column = 0;
                 &bytes[start..]
             }
             // The byte order mark that may open the stream is not a column.
             None if self.offset == 0 => bytes.strip_prefix(UTF8_BOM.as_bytes()).unwrap_or(bytes),
-            None => &bytes[..],
+            None => bytes,
         };
         // Characters, not bytes: count the bytes that start a UTF-8 sequence.
-        self.column += last_line.iter().filter(|&&b| b & 0xC0 != 0x80).count();
-        self.offset += cut;
-        self.scanned = self.scanned.saturating_sub(cut);
-        self.string_start = self.string_start.saturating_sub(cut);
-        self.cut = None;
-        segment
+        column += last_line.iter().filter(|&&b| b & 0xC0 != 0x80).count();
+        (lines, column)
+    }
+
+    /// The error for a value longer than the cap, placed where it starts; the stream ends.
+    fn too_long(&mut self) -> io::Error {
+        let start = self.boundary
+            + self.pending[self.boundary..]
+                .iter()
+                .take_while(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+                .count();
+        let (lines, column) = self.position_after(&self.pending[..start]);
+        let (line, column) = (lines + 1, column + 1);
+        self.pending = Vec::new();
+        self.eof = true;
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "the value at {line}:{column} is longer than {}, the most one value may have \
+                 (each is read whole)",
+                size_text(self.value_cap)
+            ),
+        )
     }
 
     /// Advances the scanner until it finds a cut at or beyond the target, or runs out of bytes.
@@ -245,6 +296,7 @@ impl<R: BufRead> Splitter<R> {
     }
 
     fn mark(&mut self, at: usize) {
+        self.boundary = at;
         if at >= self.target {
             self.cut = Some(at);
         }
@@ -451,6 +503,38 @@ mod tests {
             .expect("reads");
         assert_eq!(segs.len(), 1);
         assert_eq!(segs[0].bytes, [0]);
+    }
+
+    #[test]
+    fn a_value_longer_than_the_cap_is_an_error_placed_where_it_starts() {
+        // Two values, then one without end on the third line: `[` and endless spaces.
+        let endless = io::Read::chain(&b"{}\n\"\xc3\xa9\"\r\n  ["[..], io::repeat(b' '));
+        let mut splitter = Splitter::new(io::BufReader::with_capacity(64, endless), 1);
+        splitter.value_cap = 1000;
+        let first = splitter.next().expect("a segment").expect("reads");
+        assert_eq!(first.bytes, b"{}\n");
+        let second = splitter.next().expect("a segment").expect("reads");
+        assert_eq!(second.bytes, "\"é\"\r\n  ".as_bytes());
+        let e = splitter.next().expect("an error").expect_err("too long");
+        assert_eq!(e.kind(), io::ErrorKind::InvalidData);
+        assert_eq!(
+            e.to_string(),
+            "the value at 3:3 is longer than 1000 bytes, the most one value may have (each is \
+             read whole)"
+        );
+        assert!(splitter.next().is_none(), "the stream ends");
+        // On one line, after a value grouped with it in one segment, with an endless number.
+        let endless = io::Read::chain(&b"\"\xc3\xa9\" 1"[..], io::repeat(b'1'));
+        let mut splitter = Splitter::new(io::BufReader::with_capacity(64, endless), 1 << 20);
+        splitter.value_cap = 1000;
+        let e = splitter.next().expect("an error").expect_err("too long");
+        assert!(e.to_string().starts_with("the value at 1:5 is"), "{e}");
+        // A value as long as the cap is read whole.
+        let long = format!("[{}]\n{{}}\n", " ".repeat(998));
+        let mut splitter = Splitter::new(io::BufReader::with_capacity(64, long.as_bytes()), 1);
+        splitter.value_cap = 1000;
+        let segs: Vec<Segment> = splitter.collect::<io::Result<_>>().expect("reads");
+        assert_eq!(segs.len(), 2);
     }
 
     #[test]
