@@ -337,6 +337,42 @@ fn a_path_regex_that_refuses_every_query_beside_allowed_query_params_is_a_warnin
 }
 
 #[test]
+fn a_value_two_paths_pseudonymize_is_a_warning_unless_redacted_between() {
+    let (status, out) = validate_bytes(
+        br#"endpoints:
+  - pathTemplate: "/api/users.list"
+    transforms:
+      - !<pseudonymize>
+        jsonPaths: ["$..email", "$.members[*].profile.email"]
+      - !<pseudonymize>
+        jsonPaths: ["$.members[*].id", "$.members[*].profile.phone", "$..participants[*]"]
+      - !<redact>
+        jsonPaths: ["$.members[*].id"]
+      - !<tokenize>
+        jsonPaths: ["$.members[0].id", "$.members[?(@.x)].profile.phone", "$.members[1:].profile.phone"]
+"#,
+    );
+    assert_eq!(status, Status::Ok, "{out}");
+    // In one transform, and across transforms; a redaction between them removes the value
+    // (`id`), and paths with filters are not compared.
+    assert!(
+        out.contains(
+            ":5:33: warning[R059]: this path can select a value that `$..email` (line 5) already \
+             replaced with a pseudonym: the pseudonym is then pseudonymized again"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            ":11:75: warning[R059]: this path can select a value that `$.members[*].profile.phone` \
+             (line 7) already replaced"
+        ),
+        "{out}"
+    );
+    assert!(out.ends_with("0 errors, 2 warnings\n"), "{out}");
+}
+
+#[test]
 fn a_query_schema_for_a_parameter_that_is_not_allowed_is_a_warning() {
     let (status, out) = validate_bytes(
         br#"endpoints:

@@ -68,6 +68,9 @@ struct Build {
     /// Writes keep indexes exact; reads widen them to any element, since deleting an earlier
     /// element moves a later one under a fixed index.
     exact_indexes: bool,
+    /// A wildcard selects array elements only, as it almost always does in rules: a coarser
+    /// reading for lints that should not warn about objects no response has.
+    wildcard_elements: bool,
 }
 
 impl Build {
@@ -80,6 +83,7 @@ impl Build {
             },
             cur: 0,
             exact_indexes,
+            wildcard_elements: false,
         }
     }
 
@@ -116,6 +120,7 @@ impl Build {
         let labels: Vec<Label> = match selector {
             Selector::Name(n) => vec![Label::Key(n.clone())],
             Selector::Names(ns) => ns.iter().map(|n| Label::Key(n.clone())).collect(),
+            Selector::Wildcard if self.wildcard_elements => vec![Label::AnyElem],
             Selector::Wildcard => vec![Label::Any],
             Selector::Indexes(ix) => ix
                 .iter()
@@ -189,10 +194,30 @@ pub(crate) fn related(
     relation: Relation,
     budget: &mut Budget,
 ) -> bool {
+    search(w, v, budget, |a, b| {
+        a == w.end || (b == v.end && relation == Relation::Either)
+    })
+    .unwrap_or(true)
+}
+
+/// Whether some position is in both `w` and `v`: `Some(true)` or `Some(false)`, or `None` when
+/// the budget ran out first.
+pub(crate) fn coincide(w: &Positions, v: &Positions, budget: &mut Budget) -> Option<bool> {
+    search(w, v, budget, |a, b| a == w.end && b == v.end)
+}
+
+/// Whether a pair of states that `accept`s is reachable in the product of `w` and `v`, or
+/// `None` when the budget ran out first.
+fn search(
+    w: &Positions,
+    v: &Positions,
+    budget: &mut Budget,
+    accept: impl Fn(u32, u32) -> bool,
+) -> Option<bool> {
     if let (Some(a), Some(b)) = (w.head(), v.head())
         && a != b
     {
-        return false;
+        return Some(false);
     }
     let mut seen: HashSet<(u32, u32)> = HashSet::new();
     let mut stack = vec![(0, 0)];
@@ -201,11 +226,11 @@ pub(crate) fn related(
             continue;
         }
         if budget.left == 0 {
-            return true;
+            return None;
         }
         budget.left -= 1;
-        if a == w.end || (b == v.end && relation == Relation::Either) {
-            return true;
+        if accept(a, b) {
+            return Some(true);
         }
         for &a2 in &w.eps[a as usize] {
             stack.push((a2, b));
@@ -221,7 +246,36 @@ pub(crate) fn related(
             }
         }
     }
-    false
+    Some(false)
+}
+
+/// Whether two filter-free paths can select the same value of a document whose wildcards
+/// meet arrays: `None` when a path has a filter (whether the filters agree is not decided
+/// here) or the search would take more than `steps` product states.
+pub(crate) fn may_select_same(a: &JsonPath, b: &JsonPath, steps: u64) -> Option<bool> {
+    let positions = |p: &JsonPath| {
+        let mut build = Build::new(true);
+        build.wildcard_elements = true;
+        for step in &p.steps {
+            if let Selector::Filter(_) = step.selector() {
+                return None;
+            }
+            build.step(step);
+        }
+        Some(build.finish())
+    };
+    coincide(&positions(a)?, &positions(b)?, &mut Budget::new(steps))
+}
+
+/// Whether deleting what `redact` selects can remove a value `later` selects (the value itself
+/// or a container of it); a search longer than `steps` product states answers yes.
+pub(crate) fn may_remove(redact: &JsonPath, later: &JsonPath, steps: u64) -> bool {
+    related(
+        &RuleFacts::of(redact).writes,
+        &RuleFacts::of(later).writes,
+        Relation::AtOrAbove,
+        &mut Budget::new(steps),
+    )
 }
 
 /// What one rule writes, and what it reads outside the walk's order.
@@ -524,6 +578,48 @@ mod tests {
     fn guards_that_index_read_the_whole_array() {
         assert!(guard_reads_write("$.l[1]", "$.l[0]"));
         assert!(!guard_reads_write("$.l[1]", "$.m[0]"));
+    }
+
+    fn same(a: &str, b: &str) -> Option<bool> {
+        may_select_same(
+            &parse(a).expect("valid path"),
+            &parse(b).expect("valid path"),
+            10_000,
+        )
+    }
+
+    #[test]
+    fn paths_that_can_select_one_value_coincide() {
+        assert_eq!(same("$..email", "$.members[*].profile.email"), Some(true));
+        assert_eq!(same("$.members[*].id", "$.members[*].id"), Some(true));
+        assert_eq!(same("$.a[*].c", "$.a[1].c"), Some(true));
+        assert_eq!(same("$['x','a'][*]", "$.a[0]"), Some(true));
+        // A wildcard is read as array elements: no object is assumed to have `email`.
+        assert_eq!(same("$..participants[*]", "$..email"), Some(false));
+        assert_eq!(same("$.a.*", "$.a.b"), Some(false));
+        assert_eq!(same("$.users[0].id", "$.users[1].id"), Some(false));
+        assert_eq!(same("$.users[0:2].id", "$.users[1].id"), Some(true));
+        // Ancestors and descendants are different values.
+        assert_eq!(same("$.a", "$.a.b"), Some(false));
+        assert_eq!(same("$..email", "$..contact_email"), Some(false));
+        assert_eq!(same("$['host_id','host_email']", "$..email"), Some(false));
+        // Filters are not compared.
+        assert_eq!(same("$.a[?(@.x)].b", "$.a[*].b"), None);
+    }
+
+    #[test]
+    fn a_redaction_removes_values_at_and_below_what_it_selects() {
+        let removes = |r: &str, p: &str| {
+            may_remove(&parse(r).expect("valid"), &parse(p).expect("valid"), 10_000)
+        };
+        assert!(removes("$.members[*].id", "$.members[*].id"));
+        assert!(removes("$.members", "$..id"));
+        assert!(removes("$.members[?(@.bot)]", "$.members[*].id"));
+        assert!(!removes("$.members[*].id", "$.members[*].name"));
+        assert!(!removes(
+            "$.members[*].profile.email",
+            "$.members[*].profile"
+        ));
     }
 
     #[test]

@@ -309,7 +309,64 @@ impl Checker<'_> {
         for transform in &endpoint.transforms {
             self.transform(transform);
         }
+        self.pseudonymized_twice(&endpoint.transforms);
         pieces
+    }
+
+    /// Warns about a path that can select a value an earlier path of the endpoint already
+    /// pseudonymized, unless a redaction between them can remove it: the proxy hashes it again
+    /// (§3.9), and the pseudonym no longer matches the one the value has elsewhere. Paths with
+    /// filters are not compared, and a wildcard is taken to select array elements, so that only
+    /// overlaps of real responses are reported.
+    fn pseudonymized_twice(&mut self, transforms: &[Located<Transform>]) {
+        /// Paths compared at most, and product states per comparison.
+        const MAX_PATHS: usize = 500;
+        const STEPS: u64 = 20_000;
+        // Paths that pseudonymize and paths that redact, with their transform's place.
+        let mut hashed: Vec<(usize, &Located<String>, JsonPath)> = Vec::new();
+        let mut redacted: Vec<(usize, JsonPath)> = Vec::new();
+        for (t, transform) in transforms.iter().enumerate() {
+            let hashing = hashes(&transform.kind);
+            if !hashing && transform.kind != TransformKind::Redact {
+                continue;
+            }
+            for path in &transform.json_paths {
+                let Ok(parsed) = jsonpath::parse(path) else {
+                    continue;
+                };
+                if hashed.len() + redacted.len() >= MAX_PATHS {
+                    return;
+                }
+                if !hashing {
+                    redacted.push((t, parsed));
+                    continue;
+                }
+                let first = hashed.iter().find(|(te, _, e)| {
+                    crate::plan::may_select_same(e, &parsed, STEPS) == Some(true)
+                        && !redacted
+                            .iter()
+                            .any(|(tr, r)| te < tr && crate::plan::may_remove(r, &parsed, STEPS))
+                });
+                if let Some((_, first, _)) = first {
+                    let (line, _) = crate::diag::line_col(self.text(), first.span.start);
+                    self.push(
+                        Code::PseudonymizedTwice,
+                        path.span,
+                        format!(
+                            "this path can select a value that `{}` (line {line}) already \
+                             replaced with a pseudonym: the pseudonym is then pseudonymized again",
+                            first.value
+                        ),
+                        Some(
+                            "narrow one of the two paths: a value hashed twice no longer \
+                             matches its pseudonym in other responses"
+                                .into(),
+                        ),
+                    );
+                }
+                hashed.push((t, path, parsed));
+            }
+        }
     }
 
     /// Splits a template into pieces, reporting unbalanced braces, parameter names that stay
@@ -1156,6 +1213,18 @@ impl Accepts {
             && subset(&later.methods, &self.methods)
             && subset(&later.query, &self.query)
     }
+}
+
+/// Whether a transform replaces what it selects with pseudonyms that a later transform of the
+/// same kind would hash again.
+fn hashes(kind: &TransformKind) -> bool {
+    matches!(
+        kind,
+        TransformKind::Pseudonymize(_)
+            | TransformKind::PseudonymizeEmailHeader(_)
+            | TransformKind::PseudonymizeRegexMatches(_)
+            | TransformKind::Tokenize(_)
+    )
 }
 
 fn sample_path(pieces: &[Piece]) -> String {

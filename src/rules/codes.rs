@@ -59,6 +59,7 @@ macro_rules! codes {
         /// | R055 | warning | a `pathTemplate` with a query (`?`), which no request path matches |
         /// | R056 | warning | a control character in a regex made of a YAML escape, such as `"\b"` |
         /// | R057 | warning | a `pathRegex` that refuses every query beside `allowedQueryParams` |
+        /// | R059 | warning | two paths that can select one value, which is then pseudonymized twice |
         /// | P001 | error | a JSONPath that does not parse |
         /// | P002 | warning | a JSONPath that parses but is probably not what was meant, or fails at request time |
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -188,6 +189,8 @@ codes! {
     ControlInRegex = "R056", Warning;
     /// A `pathRegex` that refuses every query beside `allowedQueryParams`.
     RegexRefusesQuery = "R057", Warning;
+    /// Two paths of an endpoint that can select one value, which is then pseudonymized twice.
+    PseudonymizedTwice = "R059", Warning;
     /// A JSONPath that does not parse.
     PathSyntax = "P001", Error;
     /// A JSONPath that parses but is suspicious.
