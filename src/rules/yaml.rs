@@ -338,6 +338,29 @@ impl<'t> Reader<'t> {
                      `{escape}`, or put the regex in single quotes, where `\\` is plain text"
                 ))
             }
+            _ if unquoted_json_path(self.text, at) => {
+                let problem = if matches!(kind, ErrorKind::UnknownAnchor) {
+                    Problem::new(
+                        Code::Syntax,
+                        span,
+                        "an alias (`*name`) refers to no anchor (`&name`) defined before it",
+                    )
+                } else {
+                    Problem::new(Code::Syntax, span, format!("YAML syntax: {kind}"))
+                };
+                problem.help(
+                    "quote JSONPaths (`\"$.items[*].email\"`): unquoted, YAML reads `*` as an \
+                     alias, `&` as an anchor and, in a `[...]` list, `[`, `]` and `,` as list \
+                     syntax",
+                )
+            }
+            _ if spaced_tag(self.text, at).is_some() => {
+                let name = spaced_tag(self.text, at).unwrap_or_default();
+                Problem::new(Code::Syntax, span, format!("YAML syntax: {kind}")).help(format!(
+                    "a transform's kind is a tag with no space after `!`: `- !<{name}>`; \
+                     `! {name}` makes `{name}` and the lines below it one text"
+                ))
+            }
             ErrorKind::UnknownAnchor => Problem::new(
                 Code::Syntax,
                 span,
@@ -679,6 +702,61 @@ fn starts_unquoted_flow(text: &str, at: usize) -> bool {
     })
 }
 
+/// The line holding `at` and the two before it, where a syntax error's cause usually is.
+fn lines_up_to(text: &str, at: usize) -> impl Iterator<Item = &str> {
+    let at = at.min(text.len());
+    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let mut start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    for _ in 0..2 {
+        start = text[..start.saturating_sub(1)]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+    }
+    text[start..line_end].lines()
+}
+
+/// Whether a line near `at` has an unquoted JSONPath (`$.` or `$[` outside quotes, at the start
+/// of a value) that YAML cannot read as plain text: inside a `[...]` or `{...}` collection,
+/// where `[`, `]`, `,` and a leading `*` are syntax, or holding `: ` or ` #`.
+fn unquoted_json_path(text: &str, at: usize) -> bool {
+    lines_up_to(text, at).any(|line| {
+        let mut quote = None;
+        let mut before = ' ';
+        let mut flow = false;
+        for (i, c) in line.char_indices() {
+            match (quote, c) {
+                (None, '"' | '\'') => quote = Some(c),
+                (Some(q), _) if c == q => quote = None,
+                (None, '#') if before == ' ' => return false,
+                (None, '[' | '{') if matches!(before, ' ' | '[' | ',' | '{' | ':') => flow = true,
+                (None, '$')
+                    if matches!(before, ' ' | '[' | ',' | '{' | ':')
+                        && matches!(line[i + 1..].chars().next(), Some('.' | '[')) =>
+                {
+                    let rest = &line[i..];
+                    return flow || rest.contains(": ") || rest.contains(" #");
+                }
+                _ => {}
+            }
+            before = c;
+        }
+        false
+    })
+}
+
+/// The name of a tag written with a space after its `!` (`- ! redact`) on a line near `at`.
+fn spaced_tag(text: &str, at: usize) -> Option<&str> {
+    lines_up_to(text, at).find_map(|line| {
+        let value = line.trim_start().trim_start_matches("- ");
+        let value = value.split_once(": ").map_or(value, |(_, v)| v);
+        let name = value.strip_prefix("! ")?.trim_start();
+        let end = name
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(name.len());
+        (end > 0 && name.starts_with(|c: char| c.is_ascii_alphabetic())).then(|| &name[..end])
+    })
+}
+
 /// The first backslash at or after `from` in a double-quoted scalar that starts no YAML escape,
 /// with the character after it.
 fn unknown_escape(text: &str, from: usize) -> Option<Span> {
@@ -869,6 +947,14 @@ mod tests {
         );
     }
 
+    /// The help of the first problem of `text`, a syntax error.
+    fn syntax_help(text: &str) -> String {
+        let (_, problems) = parse(text);
+        let p = problems.first().expect("a problem");
+        assert_eq!(p.code, Code::Syntax, "{text}");
+        p.help.clone().unwrap_or_default()
+    }
+
     #[test]
     fn an_unknown_escape_is_located_at_its_backslash() {
         let text = "a:\n  regex: \"<@(U\\w+)>\"\n";
@@ -880,39 +966,47 @@ mod tests {
 
     #[test]
     fn a_quote_that_ends_a_double_quoted_path_says_how_to_quote_inside() {
-        let p = only_problem("p: \"$.a[?(@.type == \"x\")].b\"\n");
-        assert_eq!(p.code, Code::Syntax);
-        assert!(
-            p.help
-                .as_deref()
-                .is_some_and(|h| h.contains("single quotes")),
-            "{p:?}"
-        );
+        let help = syntax_help("p: \"$.a[?(@.type == \"x\")].b\"\n");
+        assert!(help.contains("single quotes"), "{help}");
     }
 
     #[test]
     fn an_unquoted_regex_that_starts_with_a_bracket_says_to_quote_it() {
-        let (_, problems) = parse("r:\n  - [0-9]{3}-[0-9]{4}\n");
-        let p = problems.first().expect("a problem");
-        assert_eq!(p.code, Code::Syntax);
-        assert!(
-            p.help
-                .as_deref()
-                .is_some_and(|h| h.contains("quote a regex")),
-            "{p:?}"
-        );
+        let help = syntax_help("r:\n  - [0-9]{3}-[0-9]{4}\n");
+        assert!(help.contains("quote a regex"), "{help}");
+    }
+
+    #[test]
+    fn an_unquoted_json_path_says_to_quote_it() {
+        for text in [
+            "t:\n  jsonPaths: [$.messages[*].files]\n",
+            "t: {jsonPaths: $.a[*]}\n",
+            "t:\n  - $.a[?(@.x == 'y')]: 1\n  - b: c: d\n",
+            "t:\n  jsonPaths: [$.a, $.b[0], $..c]: x\n",
+        ] {
+            let help = syntax_help(text);
+            assert!(help.starts_with("quote JSONPaths"), "{text}: {help}");
+        }
+    }
+
+    #[test]
+    fn an_unquoted_path_that_yaml_reads_as_text_is_no_cause() {
+        let help = syntax_help("t:\n  - $.a[*].b\n  c: 2\n");
+        assert!(help.starts_with("check this line's indentation"), "{help}");
+    }
+
+    #[test]
+    fn a_tag_with_a_space_says_how_to_write_it() {
+        assert_eq!(spaced_tag("  - ! pseudonymize\n", 0), Some("pseudonymize"));
+        assert_eq!(spaced_tag("  - ! 'x'\n", 0), None);
+        let help = syntax_help("t:\n  - ! redact\n    jsonPaths: [\"$.a\"]\n");
+        assert!(help.contains("`- !<redact>`"), "{help}");
     }
 
     #[test]
     fn an_indentation_mistake_says_to_check_the_indentation() {
-        let p = only_problem("t:\n  - a: 1\n  b: 2\n");
-        assert_eq!(p.code, Code::Syntax);
-        assert!(
-            p.help
-                .as_deref()
-                .is_some_and(|h| h.starts_with("check this line's indentation")),
-            "{p:?}"
-        );
+        let help = syntax_help("t:\n  - a: 1\n  b: 2\n");
+        assert!(help.starts_with("check this line's indentation"), "{help}");
     }
 
     #[test]
