@@ -565,9 +565,16 @@ impl Explain<'_> {
                         );
                     }
                     p.help = suggest(key, &known).map_or_else(
-                        || {
-                            (!known.is_empty())
-                                .then(|| format!("the keys accepted here are {}", list(&known)))
+                        || match self
+                            .owner_of(key)
+                            .filter(|&o| o != Self::mapping_kind(leaf))
+                        {
+                            Some(owner) => Some(format!(
+                                "`{key}` is a key of {owner}, not of this mapping: check its \
+                                 indentation"
+                            )),
+                            None => (!known.is_empty())
+                                .then(|| format!("the keys accepted here are {}", list(&known))),
                         },
                         |s| Some(format!("did you mean `{s}`?")),
                     );
@@ -769,6 +776,47 @@ impl Explain<'_> {
         if in_augments { "augment" } else { "transform" }
     }
 
+    /// What the mapping of `leaf` is, in the words of [`Explain::owner_of`].
+    fn mapping_kind(leaf: &Leaf) -> &'static str {
+        let key = |i: usize| match leaf.path.get(i) {
+            Some(Seg::Key(k)) => Some(k.as_str()),
+            _ => None,
+        };
+        match (leaf.path.len(), key(0), key(2)) {
+            (0, _, _) => "the top level of the file",
+            (2, Some("endpoints"), _) => "an endpoint",
+            (4, Some("endpoints"), Some("transforms")) => "a transform",
+            (4, Some("endpoints"), Some("augments")) => "an augment",
+            _ => "",
+        }
+    }
+
+    /// What `key` is a key of elsewhere in a rules file (the top level, an endpoint, a transform
+    /// or an augment), for a key written at the wrong indentation.
+    fn owner_of(&self, key: &str) -> Option<&'static str> {
+        let has = |schema: Option<&Value>| {
+            schema.is_some_and(|s| {
+                s.get("properties").is_some_and(|p| p.get(key).is_some())
+                    || ["oneOf", "anyOf", "allOf"].iter().any(|k| {
+                        s.get(k).and_then(Value::as_array).is_some_and(|b| {
+                            b.iter()
+                                .any(|b| b.pointer(&format!("/properties/{key}")).is_some())
+                        })
+                    })
+            })
+        };
+        let definition = |name: &str| self.schema.pointer(&format!("/definitions/{name}"));
+        [
+            (Some(self.schema), "the top level of the file"),
+            (definition("Endpoint"), "an endpoint"),
+            (definition("Transform"), "a transform"),
+            (definition("Augment"), "an augment"),
+        ]
+        .into_iter()
+        .find(|(schema, _)| has(*schema))
+        .map(|(_, owner)| owner)
+    }
+
     /// The keys accepted where an `additionalProperties` error was raised: the `properties` of
     /// the schema the evaluation path leads to.
     fn known_keys(&self, leaf: &Leaf) -> Vec<String> {
@@ -958,6 +1006,27 @@ mod tests {
         assert_eq!(p[0].code, Code::UnknownKey);
         assert_eq!(p[0].span, Span::new(36, 43));
         assert_eq!(p[0].help.as_deref(), Some("did you mean `allowedMethods`?"));
+    }
+
+    #[test]
+    fn a_key_of_another_level_says_to_check_the_indentation() {
+        let mut p = problems(
+            "endpoints:\n  - pathTemplate: /a\n    includeReversible: true\n    transforms:\n      \
+             - !<redact>\n        jsonPaths: [$.a]\n        encoding: JSON\n        pathRegex: x\n",
+        );
+        p.sort_by_key(|p| p.span.start);
+        let helps: Vec<_> = p.iter().map(|p| p.help.as_deref().unwrap_or("")).collect();
+        assert_eq!(
+            helps,
+            [
+                "`includeReversible` is a key of a transform, not of this mapping: check its \
+                 indentation",
+                // A key of another kind of transform is no indentation mistake.
+                "the keys accepted here are `applyOnlyWhen`, `fields`, `jsonPaths` and `method`",
+                "`pathRegex` is a key of an endpoint, not of this mapping: check its indentation",
+            ],
+            "{p:?}"
+        );
     }
 
     #[test]
