@@ -357,19 +357,42 @@ fn a_value_two_paths_pseudonymize_is_a_warning_unless_redacted_between() {
     // (`id`), and paths with filters are not compared.
     assert!(
         out.contains(
-            ":5:33: warning[R059]: this path can select a value that `$..email` (line 5) already \
+            ":5:34: warning[R059]: this path can select a value that `$..email` (line 5) already \
              replaced with a pseudonym: the pseudonym is then pseudonymized again"
         ),
         "{out}"
     );
     assert!(
         out.contains(
-            ":11:75: warning[R059]: this path can select a value that `$.members[*].profile.phone` \
+            ":11:76: warning[R059]: this path can select a value that `$.members[*].profile.phone` \
              (line 7) already replaced"
         ),
         "{out}"
     );
     assert!(out.ends_with("0 errors, 2 warnings\n"), "{out}");
+}
+
+#[test]
+fn a_deep_wildcard_that_a_kind_fails_on_is_a_warning() {
+    let (status, out) = validate_bytes(
+        br#"endpoints:
+  - pathTemplate: "/a"
+    transforms:
+      - !<pseudonymizeEmailHeader>
+        jsonPaths: ["$.headers..*", "$.to.*"]
+      - !<redact>
+        jsonPaths: ["$..*"]
+"#,
+    );
+    assert_eq!(status, Status::Ok, "{out}");
+    assert!(
+        out.contains(
+            ":5:31: warning[P002]: `..*` selects every value below, objects and arrays included, \
+             and `pseudonymizeEmailHeader` fails the response on an object, an array or a boolean"
+        ),
+        "{out}"
+    );
+    assert!(out.ends_with("0 errors, 1 warning\n"), "{out}");
 }
 
 #[test]

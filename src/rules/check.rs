@@ -351,7 +351,7 @@ impl Checker<'_> {
                     let (line, _) = crate::diag::line_col(self.text(), first.span.start);
                     self.push(
                         Code::PseudonymizedTwice,
-                        path.span,
+                        self.span_of(path, 0, path.value.len()),
                         format!(
                             "this path can select a value that `{}` (line {line}) already \
                              replaced with a pseudonym: the pseudonym is then pseudonymized again",
@@ -692,7 +692,34 @@ impl Checker<'_> {
             );
         }
         for path in &transform.json_paths {
-            self.path(path, true);
+            let parsed = self.path(path, true);
+            // §2.12: these kinds fail the response on an object, an array or a boolean.
+            let strings_only = matches!(
+                transform.kind,
+                TransformKind::Pseudonymize(_)
+                    | TransformKind::PseudonymizeEmailHeader(_)
+                    | TransformKind::PseudonymizeRegexMatches(_)
+            );
+            if let Some(last) = parsed.as_ref().and_then(|p| p.steps.last())
+                && strings_only
+                && last.is_descendant()
+                && matches!(last.selector(), jsonpath::Selector::Wildcard)
+            {
+                self.push(
+                    Code::PathLint,
+                    self.span_of(path, last.span.start, last.span.end),
+                    format!(
+                        "`{}` selects every value below, objects and arrays included, and `{}` \
+                         fails the response on an object, an array or a boolean",
+                        &path.value[last.span.clone()],
+                        transform.kind.name()
+                    ),
+                    Some(
+                        "name what to pseudonymize (`$..email`), or select strings with a filter"
+                            .into(),
+                    ),
+                );
+            }
         }
         if let Some(guard) = &transform.apply_only_when {
             if guard.trim().is_empty() {
