@@ -396,6 +396,35 @@ fn a_deep_wildcard_that_a_kind_fails_on_is_a_warning() {
 }
 
 #[test]
+fn a_regex_escaping_a_backslash_before_a_class_letter_is_a_warning() {
+    let (status, out) = validate_bytes(
+        br#"endpoints:
+  - pathTemplate: "/a"
+    transforms:
+      - !<pseudonymizeRegexMatches>
+        jsonPaths: ["$.text"]
+        regex: '<@(U\\w+)>'
+      - !<redactRegexMatches>
+        jsonPaths: ["$.b"]
+        redactions: ["x\\\\d+", "\\\\\\d", '[\w;]', "\\\\"]
+"#,
+    );
+    assert_eq!(status, Status::Ok, "{out}");
+    // An odd run before the letter is a backslash and the class: meant, and left alone.
+    assert!(
+        out.contains(
+            ":6:21: warning[R060]: this regex matches a backslash followed by `w`, not the class \
+             `\\w`"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("= help: in single quotes a backslash is written once: `\\w`"));
+    assert!(out.contains(":9:24: warning[R060]"), "{out}");
+    assert!(out.contains("= help: in double quotes a backslash is written twice: `\\\\d`"));
+    assert!(out.ends_with("0 errors, 2 warnings\n"), "{out}");
+}
+
+#[test]
 fn a_query_schema_for_a_parameter_that_is_not_allowed_is_a_warning() {
     let (status, out) = validate_bytes(
         br#"endpoints:

@@ -547,6 +547,7 @@ impl Checker<'_> {
                 )),
             );
         }
+        self.doubled_backslash(pattern);
         match Regex::new(pattern, flags) {
             Ok(re) => Some(re),
             Err(e) => {
@@ -558,6 +559,45 @@ impl Checker<'_> {
                 );
                 None
             }
+        }
+    }
+
+    /// Warns about a regex where `\\` comes before a class letter (`\\w`, `\\d`, ...): the regex
+    /// matches a backslash and the letter, not the class, mostly because the backslash was doubled
+    /// for double quotes while the regex is in single quotes.
+    fn doubled_backslash(&mut self, pattern: &Located<String>) {
+        let bytes = pattern.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let run = bytes[i..].iter().take_while(|&&b| b == b'\\').count();
+            if run == 0 {
+                i += 1;
+                continue;
+            }
+            let next = bytes.get(i + run).copied();
+            if run % 2 == 0 && next.is_some_and(|b| b"wWdDsSbB".contains(&b)) {
+                let letter = char::from(next.unwrap_or(b'w'));
+                let help = match self.text().as_bytes().get(pattern.span.start) {
+                    Some(b'\'') => {
+                        format!("in single quotes a backslash is written once: `\\{letter}`")
+                    }
+                    Some(b'"') => {
+                        format!("in double quotes a backslash is written twice: `\\\\{letter}`")
+                    }
+                    _ => format!("write `\\{letter}`"),
+                };
+                self.push(
+                    Code::DoubledBackslash,
+                    self.span_of(pattern, i + run - 2, i + run + 1),
+                    format!(
+                        "this regex matches a backslash followed by `{letter}`, not the class \
+                         `\\{letter}`"
+                    ),
+                    Some(help),
+                );
+                return;
+            }
+            i += run + 1;
         }
     }
 

@@ -60,6 +60,7 @@ macro_rules! codes {
         /// | R056 | warning | a control character in a regex made of a YAML escape, such as `"\b"` |
         /// | R057 | warning | a `pathRegex` that refuses every query beside `allowedQueryParams` |
         /// | R059 | warning | two paths that can select one value, which is then pseudonymized twice |
+        /// | R060 | warning | `\\w` (or `d`, `s`, `b`, ...) in a regex, which matches a backslash, not the class |
         /// | P001 | error | a JSONPath that does not parse |
         /// | P002 | warning | a JSONPath that parses but is probably not what was meant, or fails at request time |
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -191,6 +192,8 @@ codes! {
     RegexRefusesQuery = "R057", Warning;
     /// Two paths of an endpoint that can select one value, which is then pseudonymized twice.
     PseudonymizedTwice = "R059", Warning;
+    /// A regex escaping a backslash before a class letter.
+    DoubledBackslash = "R060", Warning;
     /// A JSONPath that does not parse.
     PathSyntax = "P001", Error;
     /// A JSONPath that parses but is suspicious.
