@@ -425,6 +425,50 @@ fn a_regex_escaping_a_backslash_before_a_class_letter_is_a_warning() {
 }
 
 #[test]
+fn a_folder_is_validated_as_its_yaml_files_except_hidden_ones_and_case_files() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    let write = |name: &str, text: &str| {
+        let path = root.join(name);
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("folders");
+        std::fs::write(path, text).expect("write");
+    };
+    write("a.yaml", "endpoints:\n  - pathTemplate: /a\n");
+    write("sub/b.yml", "endpoints:\n  - pathTemplat: /b\n");
+    // Not rules files: hidden, a case file, JSON bodies.
+    write(".git/c.yaml", "not: rules\n");
+    write("cases.yaml", "rules: a.yaml\ncases: []\n");
+    write("sub/body.json", "{}");
+    let folder = root.display().to_string();
+    let (status, out, _) = run(&["validate", &folder]);
+    assert_eq!(status, Status::Invalid, "{out}");
+    assert!(
+        out.contains("sub/b.yml:2:5: error[R012]: unknown key `pathTemplat`"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("2 files checked: 2 errors, 0 warnings\n"),
+        "{out}"
+    );
+    // A folder without any is a finding, beside the other files.
+    let empty = root.join("sub/empty");
+    std::fs::create_dir(&empty).expect("folder");
+    let a = root.join("a.yaml").display().to_string();
+    let (status, out, _) = run(&["validate", &empty.display().to_string(), &a]);
+    assert_eq!(status, Status::Invalid, "{out}");
+    assert!(
+        out.contains(
+            "empty: error[R001]: no rules file (`*.yaml`, `*.yml`) in this folder or below"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("1 file checked: 1 error, 0 warnings\n"),
+        "{out}"
+    );
+}
+
+#[test]
 fn a_query_schema_for_a_parameter_that_is_not_allowed_is_a_warning() {
     let (status, out) = validate_bytes(
         br#"endpoints:

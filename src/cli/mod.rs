@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::diag::{self, Diagnostic, Format};
+use crate::diag::{self, Diagnostic, Format, Location};
 use crate::rules;
 use crate::sanitize::Engine;
 
@@ -27,7 +27,7 @@ pub struct Cli {
 pub enum Command {
     /// Check rules files and print every finding (exit 2 when any is an error).
     Validate {
-        /// Rules files (YAML or JSON).
+        /// Rules files (YAML or JSON), or folders: every `*.yaml` and `*.yml` file below them.
         #[arg(required = true)]
         files: Vec<PathBuf>,
         #[arg(long, value_enum, default_value_t = FormatArg::Human)]
@@ -300,10 +300,65 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result
     }
 }
 
-fn validate(files: &[PathBuf], format: Format, out: &mut dyn Write) -> anyhow::Result<Status> {
-    let mut all = Vec::new();
+/// The rules files named: a file as it is, a folder as every `*.yaml` and `*.yml` file below
+/// it, in name order, except hidden ones and case files (`cases.yaml`). A folder without any is
+/// a finding.
+fn rules_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut findings = Vec::new();
+    for path in paths {
+        if !path.is_dir() {
+            files.push(path.clone());
+            continue;
+        }
+        let before = files.len();
+        let walk = walkdir::WalkDir::new(path)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        for entry in walk {
+            match entry {
+                Ok(e) if e.file_type().is_file() => {
+                    let name = e.file_name().to_string_lossy();
+                    let yaml = name.ends_with(".yaml") || name.ends_with(".yml");
+                    if yaml && name != "cases.yaml" && name != "cases.yml" {
+                        files.push(e.into_path());
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => findings.push(
+                    rules::codes::Code::Unreadable
+                        .diag(format!("cannot search the folder: {e}"))
+                        .at(Location::File {
+                            file: path.display().to_string(),
+                        }),
+                ),
+            }
+        }
+        if files.len() == before {
+            findings.push(
+                rules::codes::Code::Unreadable
+                    .diag("no rules file (`*.yaml`, `*.yml`) in this folder or below")
+                    .at(Location::File {
+                        file: path.display().to_string(),
+                    })
+                    .with_help("name the rules files, or a folder that holds them"),
+            );
+        }
+    }
+    (files, findings)
+}
+
+fn validate(paths: &[PathBuf], format: Format, out: &mut dyn Write) -> anyhow::Result<Status> {
+    let (files, mut all) = rules_files(paths);
     let mut text = String::new();
-    for file in files {
+    if format == Format::Human {
+        for finding in &all {
+            text.push_str(&diag::render_human(finding, None));
+            text.push('\n');
+        }
+    }
+    for file in &files {
         let findings = match rules::load(file) {
             Ok((_, warnings)) => warnings,
             Err(findings) => findings,
