@@ -29,6 +29,19 @@ fn validate_bytes(content: &[u8]) -> (Status, String) {
     (status, out)
 }
 
+/// Writes a rules file and a response body into a temporary folder, which lives as long as the
+/// returned handle; returns it with the two paths.
+fn rules_and_body(rules: &str, body: &str) -> (tempfile::TempDir, String, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let write = |name: &str, content: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, content).expect("write");
+        path.display().to_string()
+    };
+    let (rules, body) = (write("rules.yaml", rules), write("body.json", body));
+    (dir, rules, body)
+}
+
 fn package_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -311,6 +324,54 @@ fn a_regex_endpoint_that_an_earlier_endpoint_shadows_is_found_by_an_example() {
     );
     // `me` is no number: not shadowed.
     assert!(out.ends_with("0 errors, 1 warning\n"), "{out}");
+}
+
+#[test]
+fn an_endpoint_whose_requests_an_earlier_one_takes_is_shadowed_whatever_its_query_parameters() {
+    let (_dir, rules, body) = rules_and_body(
+        r#"endpoints:
+  - pathTemplate: "/api/{method}"
+    allowedQueryParams: ["channel", "cursor"]
+  - pathTemplate: "/api/conversations.history"
+    allowedQueryParams: ["channel", "cursor", "limit"]
+    transforms:
+      - !<redact>
+        jsonPaths: ["$.messages[*].text"]
+"#,
+        r#"{"messages":[{"text":"hi"}]}"#,
+    );
+    let (status, out, _) = run(&["validate", &rules]);
+    assert_eq!(status, Status::Ok, "{out}");
+    assert!(
+        out.contains(
+            ":4:19: warning[R044]: a request for `/api/conversations.history` is taken by the \
+             earlier endpoint at line 2, whose transforms apply to it instead of this endpoint's \
+             (the first endpoint that allows a request wins)"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "help: only requests with `limit` get past the earlier endpoint; move this endpoint \
+             first, or make the earlier one narrower"
+        ),
+        "{out}"
+    );
+    assert!(out.ends_with("0 errors, 1 warning\n"), "{out}");
+    // What the warning says is what sanitize does: the example goes to the earlier endpoint.
+    let sanitized = |url: &str| {
+        let (status, out, err) = run(&["sanitize", "--rules", &rules, "--url", url, &body]);
+        assert_eq!(status, Status::Ok, "{err}");
+        out
+    };
+    assert_eq!(
+        sanitized("https://slack.com/api/conversations.history?channel=C1"),
+        r#"{"messages":[{"text":"hi"}]}"#
+    );
+    assert_eq!(
+        sanitized("https://slack.com/api/conversations.history?limit=5"),
+        r#"{"messages":[{}]}"#
+    );
 }
 
 #[test]

@@ -126,6 +126,11 @@ impl Matcher {
         })
     }
 
+    /// The compiled path pattern: the `pathRegex`, or the template's regex (§5.2).
+    pub fn regex(&self) -> &Regex {
+        &self.regex
+    }
+
     /// Whether the endpoint allows `method url`, checking path, path parameters, query
     /// parameters and method, in that order (§5.6).
     pub fn check(

@@ -2,6 +2,7 @@
 //! only discover at request time (paths, regexes, `$ref`s), plus keys without effect and
 //! endpoints that can never be selected.
 
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::codes::Code;
@@ -14,6 +15,7 @@ use super::schema::{list, suggest};
 use super::span::{Located, SourceFile, Span};
 use super::yaml::{Style, first_line};
 use crate::diag::Diagnostic;
+use crate::endpoint::{Matcher, RequestUrl, parse_query};
 use crate::jregex::{Flags, Regex};
 use crate::jsonpath::{self, JsonPath};
 
@@ -1112,9 +1114,13 @@ impl Checker<'_> {
         );
     }
 
-    /// Warns about endpoints the first-match selection never reaches for some requests: a
-    /// template endpoint whose sample path (each parameter replaced by `1`) an earlier endpoint
-    /// accepts with at least the same methods and query parameters, and repeated `pathRegex`es.
+    /// Warns about endpoints that lose requests to an earlier endpoint, since the first endpoint
+    /// that allows a request takes it (§5.6). An example request of the later endpoint (its
+    /// template's path, or a string its `pathRegex` matches) that both allow, path, parameters,
+    /// query and method alike, shows it. Allow-lists of query parameters or methods narrow what
+    /// is lost but do not prevent it: a request without a query passes every
+    /// `allowedQueryParams`. One finding per shadowed endpoint, naming the first earlier
+    /// endpoint that takes an example.
     fn shadowing(&mut self, endpoints: &[(&Located<Endpoint>, Option<Vec<Piece>>)]) {
         // The comparison is quadratic; rules files have at most a few hundred endpoints, and a
         // file with thousands is not worth the time.
@@ -1125,15 +1131,17 @@ impl Checker<'_> {
             case_insensitive: true,
             ..Flags::default()
         };
-        let compiled: Vec<Option<Regex>> = endpoints
-            .iter()
-            .map(|(e, _)| {
-                e.path_regex
-                    .as_ref()
-                    .filter(|r| !r.trim().is_empty())
-                    .and_then(|r| Regex::new(r, ci).ok())
-            })
-            .collect();
+        // Each endpoint's request check as the proxy makes it (§5.6), built when first needed.
+        let matchers: Vec<OnceCell<Option<Matcher>>> =
+            endpoints.iter().map(|_| OnceCell::new()).collect();
+        let matcher = |i: usize| {
+            matchers[i]
+                .get_or_init(|| Matcher::new(endpoints[i].0).ok())
+                .as_ref()
+        };
+        let allows = |i: usize, method: &str, request: &RequestUrl| {
+            matcher(i).is_some_and(|m| m.check(endpoints[i].0, method, request).is_ok())
+        };
         let accepts: Vec<Accepts> = endpoints.iter().map(|(e, _)| Accepts::of(e)).collect();
         // What a request must start with to match each endpoint: most pairs differ there.
         let prefixes: Vec<Option<String>> = endpoints
@@ -1142,35 +1150,61 @@ impl Checker<'_> {
             .collect();
         for (j, (later, later_pieces)) in endpoints.iter().enumerate() {
             let later_regex = later.path_regex.as_ref().filter(|r| !r.trim().is_empty());
-            // An example request: the template's path with `1` for each parameter, or a path
-            // the regex matches (one without a query, which a template would not see).
-            let sample = match (later_regex, later_pieces) {
-                (None, Some(pieces)) => Some(sample_path(pieces)),
-                (Some(_), _) => compiled[j]
-                    .as_ref()
-                    .and_then(|re| re.sample(ci))
-                    .filter(|s| !s.contains('?')),
-                _ => None,
-            };
-            for (i, (earlier, earlier_pieces)) in endpoints[..j].iter().enumerate() {
-                if !accepts[i].covers(&accepts[j]) {
-                    continue;
+            // Example requests: the template's path with a value for each parameter, or a
+            // string the regex matches, split at its `?`; each with the query parameters the
+            // endpoint requires.
+            let samples: Vec<String> = match (later_regex, later_pieces) {
+                (None, Some(pieces)) => {
+                    vec![sample_path(pieces, later.path_parameter_schemas.as_ref())]
                 }
+                (Some(_), _) => matcher(j)
+                    .iter()
+                    .filter_map(|m| m.regex().sample(ci))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let examples: Vec<(RequestUrl, String)> = samples
+                .iter()
+                .filter(|s| s.starts_with('/'))
+                .map(|s| {
+                    let request = example_request(later, s);
+                    let file = request.file();
+                    (request, file)
+                })
+                .collect();
+            // Whether the later endpoint allows each example itself, decided when first needed;
+            // within its `allowedMethods` the method makes no difference.
+            let later_allows: Vec<OnceCell<bool>> =
+                examples.iter().map(|_| OnceCell::new()).collect();
+            let own_method = accepts[j].shared_method(&accepts[j]);
+            for (i, (earlier, earlier_pieces)) in endpoints[..j].iter().enumerate() {
+                let Some(method) = accepts[i].shared_method(&accepts[j]) else {
+                    continue;
+                };
                 let earlier_regex = earlier.path_regex.as_ref().filter(|r| !r.trim().is_empty());
-                let same_regex =
-                    later_regex.is_some_and(|r| earlier_regex.is_some_and(|e| e.value == r.value));
-                let sample_taken = sample.as_ref().is_some_and(|sample| {
-                    let may_match = prefixes[i].as_deref().is_none_or(|prefix| {
-                        crate::endpoint::starts_with_ignoring_ascii_case(sample, prefix)
+                let same_regex = accepts[i].covers(&accepts[j])
+                    && later_regex
+                        .is_some_and(|r| earlier_regex.is_some_and(|e| e.value == r.value));
+                let earlier_regex_compiled = earlier
+                    .path_regex
+                    .is_some()
+                    .then(|| matcher(i).map(Matcher::regex))
+                    .flatten();
+                let witness = examples
+                    .iter()
+                    .zip(&later_allows)
+                    .find(|((request, file), ok)| {
+                        path_may_match(
+                            earlier,
+                            earlier_pieces.as_deref(),
+                            earlier_regex_compiled,
+                            prefixes[i].as_deref(),
+                            request,
+                            file,
+                        ) && allows(i, method, request)
+                            && *ok.get_or_init(|| own_method.is_some_and(|m| allows(j, m, request)))
                     });
-                    may_match
-                        && match (&compiled[i], earlier_regex, earlier_pieces) {
-                            (Some(re), _, _) => re.is_full_match(sample).unwrap_or(false),
-                            (None, None, Some(pieces)) => template_matches(pieces, sample),
-                            _ => false,
-                        }
-                });
-                if !same_regex && !sample_taken {
+                if !same_regex && witness.is_none() {
                     continue;
                 }
                 let (line, _) = crate::diag::line_col(self.text(), earlier.span.start);
@@ -1179,22 +1213,41 @@ impl Checker<'_> {
                     (None, Some(template)) => template.span,
                     (None, None) => later.span,
                 };
-                let request = match &sample {
-                    _ if same_regex => "every request it matches".to_owned(),
-                    Some(sample) => format!("a request for `{sample}`"),
-                    None => String::new(),
+                let by = if accepts[i].methods.is_none() && accepts[j].methods.is_none() {
+                    "a request".to_owned()
+                } else {
+                    format!("a {method} request")
+                };
+                let (request, them) = match witness {
+                    _ if same_regex => ("every request it matches".to_owned(), "them"),
+                    Some(((_, file), _)) => (format!("{by} for `{file}`"), "it"),
+                    None => continue,
+                };
+                let narrower = "move this endpoint first, or make the earlier one narrower";
+                let help = match accepts[i].refused_of(&accepts[j]).as_slice() {
+                    [] if !accepts[i].validates => {
+                        "move the more specific endpoint first, or make the earlier one narrower"
+                            .to_owned()
+                    }
+                    [] => narrower.to_owned(),
+                    passing => {
+                        // Parameter schemas of the earlier endpoint may refuse others too.
+                        let only = if accepts[i].validates { "" } else { "only " };
+                        format!(
+                            "{only}{} get past the earlier endpoint; {narrower}",
+                            passing.join(" and ")
+                        )
+                    }
                 };
                 self.push(
                     Code::ShadowedEndpoint,
                     self.head(span),
                     format!(
-                        "{request} is taken by the earlier endpoint at line {line}; the first \
-                         matching endpoint wins"
+                        "{request} is taken by the earlier endpoint at line {line}, whose \
+                         transforms apply to {them} instead of this endpoint's (the first \
+                         endpoint that allows a request wins)"
                     ),
-                    Some(
-                        "move the more specific endpoint first, or make the earlier one narrower"
-                            .into(),
-                    ),
+                    Some(help),
                 );
                 break;
             }
@@ -1245,7 +1298,7 @@ const MAX_SHADOWING_ENDPOINTS: usize = 2000;
 
 /// What an endpoint accepts besides its path: the sets of methods (upper case) and query
 /// parameter names (lower case), `None` meaning any, and whether it validates parameters.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct Accepts {
     methods: Option<BTreeSet<String>>,
     query: Option<BTreeSet<String>>,
@@ -1269,16 +1322,67 @@ impl Accepts {
     /// Whether `self` (an earlier endpoint) accepts every method and query parameter `later`
     /// accepts, and validates nothing that could make it not match.
     fn covers(&self, later: &Accepts) -> bool {
-        let subset = |later: &Option<BTreeSet<String>>, earlier: &Option<BTreeSet<String>>| match (
-            later, earlier,
-        ) {
-            (_, None) => true,
-            (None, Some(_)) => false,
-            (Some(l), Some(e)) => l.is_subset(e),
+        !self.validates && self.refused_of(later).is_empty()
+    }
+
+    /// A method both allow, for an example request: `GET` where both allow it, else the first
+    /// in order; `None` when they share none.
+    fn shared_method<'a>(&'a self, other: &'a Accepts) -> Option<&'a str> {
+        let both = |m: &str| {
+            [&self.methods, &other.methods]
+                .iter()
+                .all(|set| set.as_ref().is_none_or(|s| s.contains(m)))
         };
-        !self.validates
-            && subset(&later.methods, &self.methods)
-            && subset(&later.query, &self.query)
+        if both("GET") {
+            return Some("GET");
+        }
+        self.methods
+            .iter()
+            .chain(&other.methods)
+            .flatten()
+            .map(String::as_str)
+            .find(|m| both(m))
+    }
+
+    /// The requests of `later` that `self` (an earlier endpoint) refuses for their method or
+    /// query parameters, in words; empty when it allows every method and parameter `later`
+    /// does.
+    fn refused_of(&self, later: &Accepts) -> Vec<String> {
+        let quoted = |names: Vec<&String>| -> Vec<String> {
+            names.iter().map(|n| format!("`{n}`")).collect()
+        };
+        let mut refused = Vec::new();
+        if let Some(earlier) = &self.methods {
+            match &later.methods {
+                None if earlier.is_empty() => refused.push("requests".to_owned()),
+                None => refused.push(format!(
+                    "requests by a method other than {}",
+                    or_list(&earlier.iter().cloned().collect::<Vec<_>>())
+                )),
+                Some(later) => {
+                    let extra: Vec<String> = later.difference(earlier).cloned().collect();
+                    if !extra.is_empty() {
+                        refused.push(format!("{} requests", or_list(&extra)));
+                    }
+                }
+            }
+        }
+        if let Some(earlier) = &self.query {
+            match &later.query {
+                None if earlier.is_empty() => refused.push("requests with a query".to_owned()),
+                None => refused.push(format!(
+                    "requests with a query parameter other than {}",
+                    or_list(&quoted(earlier.iter().collect()))
+                )),
+                Some(later) => {
+                    let extra = quoted(later.difference(earlier).collect());
+                    if !extra.is_empty() {
+                        refused.push(format!("requests with {}", or_list(&extra)));
+                    }
+                }
+            }
+        }
+        refused
     }
 }
 
@@ -1294,14 +1398,115 @@ fn hashes(kind: &TransformKind) -> bool {
     )
 }
 
-fn sample_path(pieces: &[Piece]) -> String {
+/// `a`, `a or b`, `a, b or c`.
+fn or_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// A template's path with a value for each parameter: one its schema may accept, else `1`.
+fn sample_path(
+    pieces: &[Piece],
+    schemas: Option<&BTreeMap<String, Located<ParameterSchema>>>,
+) -> String {
     pieces
         .iter()
         .map(|p| match p {
-            Piece::Literal(s) => s.as_str(),
-            Piece::Param { .. } => "1",
+            Piece::Literal(s) => s.clone(),
+            Piece::Param { name, .. } => schemas
+                .and_then(|s| s.get(name))
+                .map_or_else(|| "1".to_owned(), |schema| example_value(schema)),
         })
         .collect()
+}
+
+/// The request for `file` (a path, or a path with its query after `?`), with each query
+/// parameter `endpoint` requires and `file` lacks added.
+fn example_request(endpoint: &Endpoint, file: &str) -> RequestUrl {
+    let (path, mut query) = match file.split_once('?') {
+        Some((path, query)) => (path, Some(query.to_owned())),
+        None => (file, None),
+    };
+    let given: Vec<String> = query
+        .as_deref()
+        .map(parse_query)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    let required = endpoint
+        .query_param_schemas
+        .iter()
+        .flatten()
+        .filter(|(name, schema)| {
+            schema.required == Some(true) && !given.iter().any(|g| g.eq_ignore_ascii_case(name))
+        });
+    for (name, schema) in required {
+        let pair = format!("{name}={}", example_value(&schema.as_parameter_schema()));
+        query = Some(match query {
+            Some(q) if !q.is_empty() => format!("{q}&{pair}"),
+            _ => pair,
+        });
+    }
+    RequestUrl {
+        path: path.to_owned(),
+        query,
+    }
+}
+
+/// A parameter value for an example request that `schema` may accept: its first `enum` value,
+/// a pseudonym for a `format`, a string its `pattern` matches, else `1`. The endpoint's own
+/// check decides whether it does.
+fn example_value(schema: &ParameterSchema) -> String {
+    if let Some(first) = schema.enum_values.as_ref().and_then(|v| v.first()) {
+        return first.clone();
+    }
+    if schema.format.is_some() {
+        return format!("p~{}", "a".repeat(43));
+    }
+    let from_pattern = schema.pattern.as_ref().and_then(|p| {
+        Regex::new(p, Flags::default())
+            .ok()?
+            .sample(Flags::default())
+    });
+    if let Some(sample) = from_pattern {
+        return sample;
+    }
+    match schema.any_of.as_ref().and_then(|a| a.first()) {
+        Some(first) => example_value(first),
+        None => "1".to_owned(),
+    }
+}
+
+/// Whether `request` (`file` being its path and query) may match `endpoint`'s path: a cheap
+/// test that rules out most pairs before the proxy's own check, and never says no where that
+/// check could say yes.
+fn path_may_match(
+    endpoint: &Endpoint,
+    pieces: Option<&[Piece]>,
+    regex: Option<&Regex>,
+    prefix: Option<&str>,
+    request: &RequestUrl,
+    file: &str,
+) -> bool {
+    let has_regex = endpoint.path_regex.is_some();
+    let target = if has_regex { file } else { &request.path };
+    if prefix.is_some_and(|p| !crate::endpoint::starts_with_ignoring_ascii_case(target, p)) {
+        return false;
+    }
+    match (regex, pieces) {
+        // Beside a template the regex is also tried on the path alone (§5.6).
+        (Some(re), _) => {
+            re.is_full_match(file).unwrap_or(true)
+                || (endpoint.path_template.is_some()
+                    && re.is_full_match(&request.path).unwrap_or(true))
+        }
+        (None, Some(pieces)) if !has_regex => template_matches(pieces, &request.path),
+        _ => true,
+    }
 }
 
 /// Whether a template matches `path` as its regex would (§5.2): literals ignoring ASCII case,
@@ -1389,7 +1594,7 @@ mod tests {
 
     #[test]
     fn sample_path_replaces_parameters() {
-        assert_eq!(sample_path(&pieces("/a/{b}/c")), "/a/1/c");
+        assert_eq!(sample_path(&pieces("/a/{b}/c"), None), "/a/1/c");
     }
 
     #[test]
@@ -1405,6 +1610,77 @@ mod tests {
         assert!(Accepts::of(&earlier).covers(&later));
         earlier.allowed_methods = Some(vec!["POST".into()]);
         assert!(!Accepts::of(&earlier).covers(&later));
+    }
+
+    #[test]
+    fn shared_method_prefers_get_and_is_none_without_one() {
+        let accepts = |methods: Option<&[&str]>| Accepts {
+            methods: methods.map(|m| m.iter().map(|s| (*s).to_owned()).collect()),
+            ..Accepts::default()
+        };
+        let any = accepts(None);
+        assert_eq!(any.shared_method(&any), Some("GET"));
+        let post_get = accepts(Some(&["POST", "GET"]));
+        assert_eq!(any.shared_method(&post_get), Some("GET"));
+        let post_put = accepts(Some(&["PUT", "POST"]));
+        assert_eq!(post_get.shared_method(&post_put), Some("POST"));
+        assert_eq!(accepts(Some(&["GET"])).shared_method(&post_put), None);
+    }
+
+    #[test]
+    fn refused_of_names_the_methods_and_parameters_that_get_past_the_earlier_endpoint() {
+        let accepts = |methods: Option<&[&str]>, query: Option<&[&str]>| {
+            let set = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect();
+            Accepts {
+                methods: methods.map(set),
+                query: query.map(set),
+                validates: false,
+            }
+        };
+        let earlier = accepts(Some(&["GET"]), Some(&["channel"]));
+        assert_eq!(
+            earlier.refused_of(&accepts(
+                Some(&["GET", "POST", "PUT"]),
+                Some(&["channel", "limit"])
+            )),
+            ["POST or PUT requests", "requests with `limit`"]
+        );
+        assert_eq!(
+            earlier.refused_of(&accepts(None, None)),
+            [
+                "requests by a method other than GET",
+                "requests with a query parameter other than `channel`"
+            ]
+        );
+        assert_eq!(
+            accepts(None, Some(&[])).refused_of(&accepts(None, None)),
+            ["requests with a query"]
+        );
+        assert!(earlier.refused_of(&earlier).is_empty());
+    }
+
+    #[test]
+    fn an_example_request_adds_the_query_parameters_the_endpoint_requires() {
+        let mut schemas = BTreeMap::new();
+        schemas.insert(
+            "since".to_owned(),
+            Located::unlocated(QueryParameterSchema {
+                required: Some(true),
+                enum_values: Some(vec!["today".into()]),
+                ..QueryParameterSchema::default()
+            }),
+        );
+        let endpoint = Endpoint {
+            query_param_schemas: Some(schemas),
+            ..Endpoint::default()
+        };
+        let request = example_request(&endpoint, "/a?page=2");
+        assert_eq!(request.file(), "/a?page=2&since=today");
+        assert_eq!(
+            example_request(&endpoint, "/a?SINCE=3").file(),
+            "/a?SINCE=3"
+        );
+        assert_eq!(example_request(&Endpoint::default(), "/a").query, None);
     }
 
     #[test]

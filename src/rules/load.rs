@@ -1007,6 +1007,36 @@ mod tests {
     }
 
     #[test]
+    fn a_generic_endpoint_shadows_requests_a_specific_one_with_more_query_parameters_allows() {
+        let text = "endpoints:\n  - pathTemplate: /api/{method}\n    allowedQueryParams: [channel]\n  - pathTemplate: /api/history\n    allowedQueryParams: [channel, limit]\n";
+        assert_eq!(codes(text), ["R044"]);
+    }
+
+    #[test]
+    fn an_endpoint_that_allows_no_query_shadows_requests_without_one() {
+        let text = "endpoints:\n  - pathRegex: \"^/r/[^/]+/[^/]+$\"\n    allowedQueryParams: []\n  - pathTemplate: /r/{repo}/commits\n    allowedQueryParams: [sha]\n";
+        assert_eq!(codes(text), ["R044"]);
+    }
+
+    #[test]
+    fn an_endpoint_shadows_requests_by_the_methods_it_shares() {
+        let text = "endpoints:\n  - pathTemplate: /a/{id}\n    allowedMethods: [GET]\n  - pathTemplate: /a/me\n    allowedMethods: [GET, POST]\n";
+        assert_eq!(codes(text), ["R044"]);
+    }
+
+    #[test]
+    fn a_required_query_parameter_the_earlier_endpoint_refuses_is_not_shadowed() {
+        let text = "endpoints:\n  - pathTemplate: /a/{id}\n    allowedQueryParams: [page]\n  - pathTemplate: /a/me\n    allowedQueryParams: [since]\n    queryParamSchemas:\n      since:\n        required: true\n";
+        assert!(codes(text).is_empty());
+    }
+
+    #[test]
+    fn a_later_path_parameter_schema_gets_a_value_it_accepts() {
+        let text = "endpoints:\n  - pathTemplate: /a/{id}\n  - pathTemplate: /a/{id}\n    pathParameterSchemas:\n      id:\n        enum: [me]\n";
+        assert_eq!(codes(text), ["R044"]);
+    }
+
+    #[test]
     fn repeated_path_regex_is_shadowed() {
         let text = "endpoints:\n  - pathRegex: \"^/a$\"\n  - pathRegex: \"^/a$\"\n";
         assert_eq!(codes(text), ["R044"]);
