@@ -530,6 +530,45 @@ fn a_folder_is_validated_as_its_yaml_files_except_hidden_ones_and_case_files() {
 }
 
 #[test]
+fn a_path_regex_written_as_a_prefix_that_refuses_every_query_is_a_warning() {
+    let (_dir, rules, body) = rules_and_body(
+        r#"endpoints:
+  - pathRegex: "^/api/conversations\\.replies"
+  - pathRegex: "^/api/conversations\\.history$"
+  - pathRegex: "^/api/conversations\\.members"
+    allowedQueryParams: []
+  - pathRegex: "^/api/users\\.list(?:[?]limit=[0-9]+)?"
+"#,
+        "{}",
+    );
+    let (status, out, _) = run(&["validate", &rules]);
+    assert_eq!(status, Status::Ok, "{out}");
+    assert!(
+        out.contains(
+            ":2:16: warning[R057]: this `pathRegex` is matched against the path with its query, \
+             whole, not as a prefix: every request with a query is refused \
+             (`/api/conversations.replies?x=1` does not match)"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "help: end the regex with `(?:[?].*)?$` to allow a query after the path, or add \
+             `allowedQueryParams: []` if the endpoint takes none"
+        ),
+        "{out}"
+    );
+    // Ending in `$`, an empty `allowedQueryParams` or a `?` of its own: no query is meant, or
+    // the regex handles it.
+    assert!(out.ends_with("0 errors, 1 warning\n"), "{out}");
+    // As sanitize refuses such a request.
+    let url = "https://slack.com/api/conversations.replies?channel=C1";
+    let (status, _, err) = run(&["sanitize", "--rules", &rules, "--url", url, &body]);
+    assert_ne!(status, Status::Ok, "{err}");
+    assert!(err.contains("S001"), "{err}");
+}
+
+#[test]
 fn a_query_schema_for_a_parameter_that_is_not_allowed_is_a_warning() {
     let (status, out) = validate_bytes(
         br#"endpoints:

@@ -162,6 +162,36 @@ impl Node {
     }
 }
 
+impl Node {
+    /// Whether every match ends with an end-of-input anchor (`$`, `\Z`, `\z`): the pattern says
+    /// where the text ends, rather than reading as a prefix of it.
+    pub(crate) fn ends_anchored(&self) -> bool {
+        match self {
+            Node::Assert(Assertion::End | Assertion::Dollar { .. }) => true,
+            Node::Concat(nodes) => nodes
+                .iter()
+                .rfind(|n| !matches!(n, Node::Empty))
+                .is_some_and(Node::ends_anchored),
+            Node::Alt(alts) => !alts.is_empty() && alts.iter().all(Node::ends_anchored),
+            Node::Group(
+                GroupKind::Capture { .. } | GroupKind::NonCapture | GroupKind::Atomic,
+                inner,
+            ) => inner.ends_anchored(),
+            _ => false,
+        }
+    }
+
+    /// Whether one step of the pattern is the character `c` and nothing else (`\?` or `[?]`).
+    pub(crate) fn has_literal(&self, c: char) -> bool {
+        match self {
+            Node::Set(set) => set.as_single() == Some(u32::from(c)),
+            Node::Concat(nodes) | Node::Alt(nodes) => nodes.iter().any(|n| n.has_literal(c)),
+            Node::Group(_, inner) | Node::Repeat { node: inner, .. } => inner.has_literal(c),
+            Node::Empty | Node::Assert(_) | Node::Backref { .. } | Node::LineBreak => false,
+        }
+    }
+}
+
 fn is_single_char(node: &Node) -> bool {
     matches!(node, Node::Set(_))
 }

@@ -184,7 +184,6 @@ impl Regex {
         self.names.iter().find(|(n, _)| n == name).map(|&(_, i)| i)
     }
 
-    /// Java `Matcher.matches()`: the whole text must match.
     /// A string this regex matches whole, when one can be made from its form (see
     /// `sample.rs`): an example for checks that compare endpoints.
     pub fn sample(&self, flags: Flags) -> Option<String> {
@@ -192,6 +191,18 @@ impl Regex {
         sample::sample(&parsed.node).filter(|s| self.is_full_match(s).unwrap_or(false))
     }
 
+    /// Whether every match ends with `$`, `\Z` or `\z`, as written: a pattern that does not
+    /// reads as a prefix, although `matches()` still needs the whole text.
+    pub fn ends_anchored(&self, flags: Flags) -> bool {
+        parse::parse(&self.source, flags).is_ok_and(|p| p.node.ends_anchored())
+    }
+
+    /// Whether the pattern has a step that is the character `c` alone, as `\?` or `[?]` is.
+    pub fn has_literal(&self, c: char, flags: Flags) -> bool {
+        parse::parse(&self.source, flags).is_ok_and(|p| p.node.has_literal(c))
+    }
+
+    /// Java `Matcher.matches()`: the whole text must match.
     pub fn is_full_match(&self, text: &str) -> Result<bool, MatchError> {
         self.full.is_match(text).map_err(|e| match_error(&e))
     }

@@ -62,6 +62,34 @@ fn zoom_path_regex_accepts_an_encoded_id_with_a_query() {
 }
 
 #[test]
+fn a_pattern_ends_anchored_when_every_alternative_ends_with_an_end_anchor() {
+    let anchored = |p: &str| re(p).ends_anchored(Flags::default());
+    for p in [
+        "^/a$",
+        "/a\\z",
+        "/a\\Z",
+        "^/(?:a|b)$",
+        "^/(a$|b\\z)",
+        "/a(?:[?].*)?$",
+    ] {
+        assert!(anchored(p), "{p}");
+    }
+    for p in ["^/a", "^/a$|^/b", "^/(a|b$)", "^/a(?=$)", "^/a$.*", "/a$?"] {
+        assert!(!anchored(p), "{p}");
+    }
+}
+
+#[test]
+fn a_literal_is_a_step_that_is_that_character_alone() {
+    let has = |p: &str| re_ci(p).has_literal('?', Flags::default());
+    assert!(has("/a[?].*"));
+    assert!(has("/a(?:\\?q=.*)?"));
+    assert!(!has("/a[^?]*"));
+    assert!(!has("/a.*"));
+    assert!(!has("/a[?x]"));
+}
+
+#[test]
 fn path_regex_is_ascii_case_insensitive() {
     assert!(full(&re_ci(ZOOM_MEETING), "/V2/MEETINGS/123"));
 }

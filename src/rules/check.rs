@@ -1255,40 +1255,55 @@ impl Checker<'_> {
     }
 
     /// Warns about a `pathRegex` that refuses every query beside `allowedQueryParams`: the
-    /// regex sees the path with its query (§5.3), so the parameters can never be given.
+    /// regex sees the path with its query and must match it whole (§5.1, §5.3), so the
+    /// parameters can never be given. Without `allowedQueryParams` (any query allowed), only a
+    /// regex written as a prefix is reported: one without an end anchor or a `?` of its own.
+    /// A regex that ends in `$` says where the request ends, as `allowedQueryParams: []` would.
     fn regex_refusing_queries(
         &mut self,
         endpoint: &Endpoint,
         regex: &Located<String>,
         flags: Flags,
     ) {
-        let Some(param) = endpoint
-            .allowed_query_params
-            .as_ref()
-            .and_then(|p| p.first())
-        else {
-            return;
-        };
         let Ok(compiled) = Regex::new(regex, flags) else {
             return;
+        };
+        let param = match endpoint.allowed_query_params.as_deref() {
+            Some([first, ..]) => first.as_str(),
+            Some([]) => return,
+            None if compiled.ends_anchored(flags) || compiled.has_literal('?', flags) => return,
+            None => "x",
         };
         let Some(path) = compiled.sample(flags).filter(|s| !s.contains('?')) else {
             return;
         };
-        if compiled
-            .is_full_match(&format!("{path}?{param}=1"))
-            .unwrap_or(true)
-        {
+        let example = format!("{path}?{param}=1");
+        if compiled.is_full_match(&example).unwrap_or(true) {
             return;
         }
+        let (message, help) = if endpoint.allowed_query_params.is_some() {
+            (
+                format!(
+                    "this `pathRegex` sees the path with its query and refuses any query, so \
+                     `allowedQueryParams` never applies (`{example}` does not match)"
+                ),
+                "end the regex with `(?:[?].*)?$` to allow a query after the path",
+            )
+        } else {
+            (
+                format!(
+                    "this `pathRegex` is matched against the path with its query, whole, not as \
+                     a prefix: every request with a query is refused (`{example}` does not match)"
+                ),
+                "end the regex with `(?:[?].*)?$` to allow a query after the path, or add \
+                 `allowedQueryParams: []` if the endpoint takes none",
+            )
+        };
         self.push(
             Code::RegexRefusesQuery,
             self.head(regex.span),
-            format!(
-                "this `pathRegex` sees the path with its query and refuses any query, so \
-                 `allowedQueryParams` never applies (`{path}?{param}=1` does not match)"
-            ),
-            Some("end the regex with `(?:[?].*)?$` to allow a query after the path".into()),
+            message,
+            Some(help.into()),
         );
     }
 }

@@ -58,7 +58,7 @@ macro_rules! codes {
         /// | R054 | warning | rules without endpoints, which allow no request |
         /// | R055 | warning | a `pathTemplate` with a query (`?`), which no request path matches |
         /// | R056 | warning | a control character in a regex made of a YAML escape, such as `"\b"` |
-        /// | R057 | warning | a `pathRegex` that refuses every query beside `allowedQueryParams` |
+        /// | R057 | warning | a `pathRegex` that refuses every query beside `allowedQueryParams`, or without them one written as a prefix |
         /// | R059 | warning | two paths that can select one value, which is then pseudonymized twice |
         /// | R060 | warning | `\\w` (or `d`, `s`, `b`, ...) in a regex, which matches a backslash, not the class |
         /// | P001 | error | a JSONPath that does not parse |
@@ -188,7 +188,8 @@ codes! {
     TemplateQuery = "R055", Warning;
     /// A control character in a regex.
     ControlInRegex = "R056", Warning;
-    /// A `pathRegex` that refuses every query beside `allowedQueryParams`.
+    /// A `pathRegex` that refuses every query beside `allowedQueryParams`, or without them
+    /// one written as a prefix.
     RegexRefusesQuery = "R057", Warning;
     /// Two paths of an endpoint that can select one value, which is then pseudonymized twice.
     PseudonymizedTwice = "R059", Warning;
