@@ -327,6 +327,39 @@ fn a_regex_endpoint_that_an_earlier_endpoint_shadows_is_found_by_an_example() {
 }
 
 #[test]
+fn the_example_of_a_shadowed_regex_reads_its_lone_dot_as_a_dot_where_that_is_taken_too() {
+    let (status, out) = validate_bytes(
+        br#"endpoints:
+  - pathTemplate: "/b/{method}"
+  - pathRegex: "^/b/users.list$"
+  - pathRegex: "^/api/(?!users\\.)[a-z.]+$"
+  - pathRegex: "/api/(?<method>users.info)\\z"
+"#,
+    );
+    assert_eq!(status, Status::Ok, "{out}");
+    assert!(
+        out.contains(":3:16: warning[R044]: a request for `/b/users.list` is taken by the earlier"),
+        "{out}"
+    );
+    // `/api/users.info` is refused by the look-ahead; another character in place of the dot
+    // is not, and the help says why.
+    assert!(
+        out.contains(
+            ":5:16: warning[R044]: a request for `/api/usersainfo` is taken by the earlier"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "help: the unescaped `.` of this regex matches any character, as in this example: \
+             write `\\.` where a dot is meant; or move the more specific endpoint first"
+        ),
+        "{out}"
+    );
+    assert!(out.ends_with("0 errors, 2 warnings\n"), "{out}");
+}
+
+#[test]
 fn an_endpoint_whose_requests_an_earlier_one_takes_is_shadowed_whatever_its_query_parameters() {
     let (_dir, rules, body) = rules_and_body(
         r#"endpoints:

@@ -184,11 +184,21 @@ impl Regex {
         self.names.iter().find(|(n, _)| n == name).map(|&(_, i)| i)
     }
 
-    /// A string this regex matches whole, when one can be made from its form (see
-    /// `sample.rs`): an example for checks that compare endpoints.
+    /// A string this regex matches whole, when one can be made from its form: the first of
+    /// `samples`.
     pub fn sample(&self, flags: Flags) -> Option<String> {
-        let parsed = parse::parse(&self.source, flags).ok()?;
-        sample::sample(&parsed.node).filter(|s| self.is_full_match(s).unwrap_or(false))
+        self.samples(flags).into_iter().next()
+    }
+
+    /// Strings this regex matches whole, made from its form (see `sample.rs`), the one that
+    /// reads most like the pattern first: examples for checks that compare endpoints.
+    pub fn samples(&self, flags: Flags) -> Vec<String> {
+        let Ok(parsed) = parse::parse(&self.source, flags) else {
+            return Vec::new();
+        };
+        let mut samples = sample::samples(&parsed.node);
+        samples.retain(|s| self.is_full_match(s).unwrap_or(false));
+        samples
     }
 
     /// Whether every match ends with `$`, `\Z` or `\z`, as written: a pattern that does not

@@ -1,4 +1,4 @@
-//! A string that a regex matches whole, made from its parsed form: for checks that need an
+//! Strings that a regex matches whole, made from its parsed form: for checks that need an
 //! example request of an endpoint (is it shadowed by an earlier one? can it take a query?).
 
 use super::ast::{Assertion, GroupKind, Node};
@@ -7,28 +7,38 @@ use super::charset::CharSet;
 /// Repetitions past this many make no useful example.
 const MAX_REPEAT: u32 = 64;
 
-/// A string `node` matches: each repetition at its minimum, the first alternative that gives
-/// one, and, from each set, a letter or digit where it has one. `None` where the regex needs
-/// what an example cannot be sure to give (look-around, back-references, word boundaries).
-pub(super) fn sample(node: &Node) -> Option<String> {
-    let mut out = String::new();
-    write(node, &mut out)?;
-    Some(out)
+/// Strings `node` matches, the one that reads most like the pattern first: each repetition at
+/// its minimum, the first alternative that gives one, and, from each set, a letter or digit
+/// where it has one. The first takes a `.` that stands alone (as in `users.info`) as itself,
+/// the second as a letter; they are the same where there is no such `.`. Empty where the
+/// regex needs what an example cannot be sure to give (look-around, back-references, word
+/// boundaries).
+pub(super) fn samples(node: &Node) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    for literal_dots in [true, false] {
+        let mut out = String::new();
+        if write(node, literal_dots, &mut out).is_some() && !found.contains(&out) {
+            found.push(out);
+        }
+    }
+    found
 }
 
-fn write(node: &Node, out: &mut String) -> Option<()> {
+/// `literal_dots`: a set of every printable character outside a repetition gives `.`.
+fn write(node: &Node, literal_dots: bool, out: &mut String) -> Option<()> {
     match node {
+        Node::Set(set) if literal_dots && matches_any_printable(set) => out.push('.'),
         Node::Set(set) => out.push(pick(set)?),
         Node::Concat(nodes) => {
             for n in nodes {
-                write(n, out)?;
+                write(n, literal_dots, out)?;
             }
         }
         Node::Alt(nodes) => {
             let start = out.len();
             let found = nodes.iter().any(|n| {
                 out.truncate(start);
-                write(n, out).is_some()
+                write(n, literal_dots, out).is_some()
             });
             if !found {
                 return None;
@@ -37,10 +47,11 @@ fn write(node: &Node, out: &mut String) -> Option<()> {
         Node::Group(
             GroupKind::Capture { .. } | GroupKind::NonCapture | GroupKind::Atomic,
             inner,
-        ) => write(inner, out)?,
+        ) => write(inner, literal_dots, out)?,
+        // `.+` or `.{3}` stands for any text, not for dots.
         Node::Repeat { node, min, .. } if *min <= MAX_REPEAT => {
             for _ in 0..*min {
-                write(node, out)?;
+                write(node, false, out)?;
             }
         }
         // Anchors match the empty string at the ends an example has.
@@ -55,6 +66,11 @@ fn write(node: &Node, out: &mut String) -> Option<()> {
         | Node::LineBreak => return None,
     }
     Some(())
+}
+
+/// Whether `set` holds every printable ASCII character, as `.` does.
+fn matches_any_printable(set: &CharSet) -> bool {
+    (' '..='~').all(|c| set.contains(u32::from(c)))
 }
 
 /// A character of `set`: a lower-case letter, a digit or an upper-case letter if it has one,
@@ -81,6 +97,12 @@ mod tests {
             .sample(Flags::default())
     }
 
+    fn samples(pattern: &str) -> Vec<String> {
+        Regex::new(pattern, Flags::default())
+            .expect("compiles")
+            .samples(Flags::default())
+    }
+
     #[test]
     fn samples_take_the_fewest_repetitions_and_the_first_alternative() {
         assert_eq!(sample("^/v2/users/[^/]+$").as_deref(), Some("/v2/users/a"));
@@ -91,6 +113,18 @@ mod tests {
         assert_eq!(sample("/x/[A-Z]+-[0-9]+").as_deref(), Some("/x/A-0"));
         assert_eq!(sample("a*b?c").as_deref(), Some("c"));
         assert_eq!(sample("[.]x").as_deref(), Some(".x"));
+    }
+
+    #[test]
+    fn a_dot_standing_alone_is_first_sampled_as_itself() {
+        assert_eq!(
+            samples("/api/users.info"),
+            ["/api/users.info", "/api/usersainfo"]
+        );
+        assert_eq!(samples("/v(\\d+.\\d+)"), ["/v0.0", "/v0a0"]);
+        // Repeated, a dot stands for any text; without a dot there is one sample.
+        assert_eq!(samples("/a/.+"), ["/a/a"]);
+        assert_eq!(samples("/a/[^/]"), ["/a/a"]);
     }
 
     #[test]

@@ -1157,10 +1157,7 @@ impl Checker<'_> {
                 (None, Some(pieces)) => {
                     vec![sample_path(pieces, later.path_parameter_schemas.as_ref())]
                 }
-                (Some(_), _) => matcher(j)
-                    .iter()
-                    .filter_map(|m| m.regex().sample(ci))
-                    .collect(),
+                (Some(_), _) => matcher(j).map_or_else(Vec::new, |m| m.regex().samples(ci)),
                 _ => Vec::new(),
             };
             let examples: Vec<(RequestUrl, String)> = samples
@@ -1190,10 +1187,8 @@ impl Checker<'_> {
                     .is_some()
                     .then(|| matcher(i).map(Matcher::regex))
                     .flatten();
-                let witness = examples
-                    .iter()
-                    .zip(&later_allows)
-                    .find(|((request, file), ok)| {
+                let witness = examples.iter().zip(&later_allows).enumerate().find(
+                    |(_, ((request, file), ok))| {
                         path_may_match(
                             earlier,
                             earlier_pieces.as_deref(),
@@ -1203,7 +1198,8 @@ impl Checker<'_> {
                             file,
                         ) && allows(i, method, request)
                             && *ok.get_or_init(|| own_method.is_some_and(|m| allows(j, m, request)))
-                    });
+                    },
+                );
                 if !same_regex && witness.is_none() {
                     continue;
                 }
@@ -1220,11 +1216,11 @@ impl Checker<'_> {
                 };
                 let (request, them) = match witness {
                     _ if same_regex => ("every request it matches".to_owned(), "them"),
-                    Some(((_, file), _)) => (format!("{by} for `{file}`"), "it"),
+                    Some((_, ((_, file), _))) => (format!("{by} for `{file}`"), "it"),
                     None => continue,
                 };
                 let narrower = "move this endpoint first, or make the earlier one narrower";
-                let help = match accepts[i].refused_of(&accepts[j]).as_slice() {
+                let mut help = match accepts[i].refused_of(&accepts[j]).as_slice() {
                     [] if !accepts[i].validates => {
                         "move the more specific endpoint first, or make the earlier one narrower"
                             .to_owned()
@@ -1239,6 +1235,14 @@ impl Checker<'_> {
                         )
                     }
                 };
+                // Not the first example: the earlier endpoint does not take the one that reads
+                // the regex's lone `.` as a dot, but takes one with another character there.
+                if witness.is_some_and(|(n, _)| n > 0) && !same_regex {
+                    help = format!(
+                        "the unescaped `.` of this regex matches any character, as in this \
+                         example: write `\\.` where a dot is meant; or {help}"
+                    );
+                }
                 self.push(
                     Code::ShadowedEndpoint,
                     self.head(span),
