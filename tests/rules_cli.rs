@@ -282,8 +282,14 @@ fn an_unknown_kind_is_one_finding_not_also_a_missing_key() {
         out.contains("error[R015]: unknown transform kind `pseudonymise`"),
         "{out}"
     );
+    // The key no kind has is a mistake of its own; no key is missing whatever the kind.
     assert!(
-        out.ends_with("1 file checked: 1 error, 0 warnings\n"),
+        out.contains(":5:9: error[R012]: unknown key `jsonPath`"),
+        "{out}"
+    );
+    assert!(!out.contains("missing"), "{out}");
+    assert!(
+        out.ends_with("1 file checked: 2 errors, 0 warnings\n"),
         "{out}"
     );
 }

@@ -636,7 +636,21 @@ impl Explain<'_> {
                     || format!("the {what} kinds are {}", list(&known)),
                     |s| format!("did you mean `{s}`? (kind names are case-sensitive)"),
                 ));
-                vec![p]
+                // Keys that no kind has are mistakes whatever the kind is meant to be.
+                let any_kind = self.keys_of_any_kind(what);
+                let mut found = vec![p];
+                if let Some(NodeKind::Map(entries)) = node.map(|n| &n.kind) {
+                    for e in entries.iter().filter(|e| !any_kind.contains(&e.key)) {
+                        let mut p = problem(
+                            Code::UnknownKey,
+                            e.key_span,
+                            format!("unknown key `{}`", e.key),
+                        );
+                        p.help = suggest(&e.key, &any_kind).map(|s| format!("did you mean `{s}`?"));
+                        found.push(p);
+                    }
+                }
+                found
             }
             LeafKind::Type(expected) => {
                 if let Some(p) = Self::kind_without_options(leaf, node) {
@@ -789,6 +803,27 @@ impl Explain<'_> {
             (4, Some("endpoints"), Some("augments")) => "an augment",
             _ => "",
         }
+    }
+
+    /// The keys of every transform kind, or of every augment kind, `method` included.
+    fn keys_of_any_kind(&self, what: &str) -> Vec<String> {
+        let definition = if what == "augment" {
+            "Augment"
+        } else {
+            "Transform"
+        };
+        let mut keys: Vec<String> = self
+            .schema
+            .pointer(&format!("/definitions/{definition}/anyOf"))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|branch| branch.get("properties").and_then(Value::as_object))
+            .flat_map(|p| p.keys().cloned())
+            .collect();
+        keys.sort();
+        keys.dedup();
+        keys
     }
 
     /// What `key` is a key of elsewhere in a rules file (the top level, an endpoint, a transform
@@ -1037,6 +1072,35 @@ mod tests {
         assert_eq!(p.len(), 1, "{p:?}");
         assert_eq!(p[0].code, Code::UnknownKey);
         assert_eq!(p[0].help.as_deref(), Some("did you mean `encoding`?"));
+    }
+
+    #[test]
+    fn keys_no_kind_has_are_reported_beside_an_unknown_kind() {
+        let text = "endpoints:\n  - pathTemplate: /a\n    transforms:\n      - !<redcat>\n        \
+                    jsonPath: [$.a]\n        encoding: JSON\n";
+        let p = problems(text);
+        let found: Vec<_> = p
+            .iter()
+            .map(|p| {
+                (
+                    p.code,
+                    &text[p.span.range()],
+                    p.help.as_deref().unwrap_or(""),
+                )
+            })
+            .collect();
+        // `encoding` is a key of some kind: it waits for the kind to be known.
+        assert_eq!(
+            found,
+            [
+                (
+                    Code::UnknownKind,
+                    "!<redcat>",
+                    "did you mean `redact`? (kind names are case-sensitive)"
+                ),
+                (Code::UnknownKey, "jsonPath", "did you mean `jsonPaths`?"),
+            ]
+        );
     }
 
     #[test]
