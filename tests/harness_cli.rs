@@ -646,6 +646,70 @@ fn leak_no_rule_protects_names_the_endpoint() {
     assert!(!text.contains("help@vendor"), "{text}");
 }
 
+/// A users list whose rules keep the originals of ids and emails (`includeOriginal`), and a
+/// user lookup whose rules pseudonymize the id.
+fn include_original_set() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write_files(
+        dir.path(),
+        &[
+            (
+                "rules.yaml",
+                "endpoints:\n  - pathTemplate: \"/api/users.list\"\n    transforms:\n      - !<pseudonymize>\n        jsonPaths: [\"$.members[*].id\", \"$.members[*].profile.email\"]\n        encoding: \"JSON\"\n        includeOriginal: true\n  - pathTemplate: \"/api/users.info\"\n    transforms:\n      - !<pseudonymize>\n        jsonPaths: [\"$.user.id\"]\n",
+            ),
+            (
+                "users.json",
+                r#"{"members":[{"id":"U012AB3CDE","profile":{"email":"priya@example-corp.com"}},{"id":"U0BOT","profile":{"email":null}}]}"#,
+            ),
+            ("user.json", r#"{"user":{"id":"U012AB3CDE"}}"#),
+            (
+                "cases.yaml",
+                "rules: rules.yaml\ncases:\n  - request: GET /api/users.list\n    original: users.json\n  - request: GET /api/users.info\n    original: user.json\n",
+            ),
+        ],
+    );
+    dir
+}
+
+#[test]
+fn personal_data_kept_by_include_original_is_a_leak_naming_the_option() {
+    let dir = include_original_set();
+    let out = test_in(dir.path(), &["cases.yaml", "--bless"], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    // The email, and the id that the lookup's rules protect.
+    for (pointer, what, path, column) in [
+        (
+            "/members/0/id",
+            "error[H032]: leak: the original value of a field that `pseudonymize` protects",
+            "$.members[*].id",
+            21,
+        ),
+        (
+            "/members/0/profile/email",
+            "error[H030]: leak: an email address",
+            "$.members[*].profile.email",
+            40,
+        ),
+    ] {
+        let finding = format!(
+            "sanitized/users.json#{pointer}: {what} in the output of `GET /api/users.list`; the \
+             value is kept in clear by `includeOriginal` of the rule at rules.yaml:5:{column} \
+             (pseudonymize `{path}`)\n = help: remove `includeOriginal` from the rule"
+        );
+        assert!(text.contains(&finding), "{finding}\n{text}");
+    }
+    assert!(!text.contains("covers it"), "{text}");
+    assert!(
+        text.contains("--bless is refused because of 2 leaks"),
+        "{text}"
+    );
+    assert!(!dir.path().join("sanitized").exists(), "{text}");
+    for value in ["priya", "U012AB3CDE"] {
+        assert!(!text.contains(value), "{value} printed:\n{text}");
+    }
+}
+
 #[test]
 fn a_temporary_file_left_behind_is_a_warning_and_bless_deletes_it() {
     let dir = contact_set("/support");

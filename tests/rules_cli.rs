@@ -138,6 +138,7 @@ const INVALID: &[(&str, &str, u32, u32)] = &[
     ("untyped-container.yaml", "R050", 5, 7),
     ("unknown-schema-type.yaml", "R051", 5, 13),
     ("ref-loop.yaml", "R053", 8, 11),
+    ("include-original.yaml", "R058", 9, 9),
     ("bad-jsonpath.yaml", "P001", 8, 14),
     ("bad-apply-only-when.yaml", "P001", 8, 25),
     ("suspicious-paths.yaml", "P002", 7, 24),

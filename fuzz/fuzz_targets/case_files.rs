@@ -7,7 +7,7 @@ use std::path::Path;
 use libfuzzer_sys::fuzz_target;
 use psoxy_rules::diag::{Location, render_human};
 use psoxy_rules::harness::cases;
-use psoxy_rules::harness::leaks::{Protected, RuleRef, find_leaks, mask};
+use psoxy_rules::harness::leaks::{Protected, RuleRef, Served, find_leaks, mask};
 use psoxy_rules::json::Value;
 
 fuzz_target!(|data: &[u8]| {
@@ -32,7 +32,7 @@ fuzz_target!(|data: &[u8]| {
         });
     }
     let doc = Value::string(body);
-    let leaks = find_leaks(&doc, &protected);
+    let leaks = find_leaks(&doc, &protected, &Served::default());
     if !leaks.is_empty() {
         assert_ne!(mask(body, &leaks), body, "a string with a leak is masked");
     }

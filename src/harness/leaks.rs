@@ -56,6 +56,9 @@ pub struct Leak {
     pub in_key: bool,
     /// The rule that protects the value elsewhere, when one does.
     pub rule: Option<RuleRef>,
+    /// The rule whose `includeOriginal` wrote the value into the output, when that is how it
+    /// got there (inside the `original` member of a pseudonym, §2.2).
+    pub kept: Option<RuleRef>,
     /// The leaked text, kept only to mask it in diffs; never printed.
     value: String,
 }
@@ -79,6 +82,7 @@ impl fmt::Debug for Leak {
             .field("pointer", &self.pointer)
             .field("in_key", &self.in_key)
             .field("rule", &self.rule)
+            .field("kept", &self.kept)
             .finish_non_exhaustive()
     }
 }
@@ -133,6 +137,39 @@ impl Protected {
             .collect();
         v.sort_by_key(|c| std::cmp::Reverse(c.folded.len()));
         v
+    }
+}
+
+/// What the leak check knows of the case whose output it searches: the originals that rules
+/// with `includeOriginal` write into the output in clear, each with the first rule that
+/// selects it.
+#[derive(Debug, Default)]
+pub struct Served {
+    kept: BTreeMap<String, RuleRef>,
+}
+
+impl Served {
+    /// Records that `rule`, a rule with `includeOriginal`, selects `value` in the case.
+    pub fn keep(&mut self, value: &str, rule: impl FnOnce() -> RuleRef) {
+        if !self.kept.contains_key(value) {
+            self.kept.insert(value.to_owned(), rule());
+        }
+    }
+
+    /// When `s` is a pseudonym in the `JSON` encoding whose `original` member is a value kept
+    /// in the case: that member's text as written in `s`, and the rule that keeps it.
+    fn original_in<'s>(&self, s: &'s str) -> Option<(&'s str, &RuleRef)> {
+        const MEMBER: &str = "\"original\":";
+        if self.kept.is_empty() || !s.starts_with('{') || !s.contains(MEMBER) {
+            return None;
+        }
+        let doc = crate::json::parse_value(s).ok()?;
+        let original = doc.as_object()?.get("original")?.as_str()?;
+        let rule = self.kept.get(original)?;
+        // Written by the compact writer (§3.7), so found as that writer spells it.
+        let quoted = crate::json::to_compact_string(&Value::string(original));
+        let start = s.find(&format!("{MEMBER}{quoted}"))? + MEMBER.len() + 1;
+        Some((&s[start..start + quoted.len() - 2], rule))
     }
 }
 
@@ -246,12 +283,12 @@ impl<'p> Candidates<'p> {
     }
 }
 
-/// Every leak in `doc`, in document order.
-pub fn find_leaks(doc: &Value<'_>, protected: &Protected) -> Vec<Leak> {
+/// Every leak in `doc`, an output of the case `served` tells of, in document order.
+pub fn find_leaks(doc: &Value<'_>, protected: &Protected, served: &Served) -> Vec<Leak> {
     let values = Candidates::new(protected);
     let mut leaks = Vec::new();
     let mut pointer = String::new();
-    walk(doc, &mut pointer, &values, &mut leaks);
+    walk(doc, &mut pointer, &values, served, &mut leaks);
     // A leaked value in a member name would otherwise be printed in the pointers.
     if leaks.iter().any(|l| l.in_key) {
         let masked: Vec<String> = leaks.iter().map(|l| mask(&l.raw_pointer, &leaks)).collect();
@@ -262,14 +299,26 @@ pub fn find_leaks(doc: &Value<'_>, protected: &Protected) -> Vec<Leak> {
     leaks
 }
 
-fn walk(v: &Value<'_>, pointer: &mut String, values: &Candidates<'_>, out: &mut Vec<Leak>) {
+fn walk(
+    v: &Value<'_>,
+    pointer: &mut String,
+    values: &Candidates<'_>,
+    served: &Served,
+    out: &mut Vec<Leak>,
+) {
     match v {
-        Value::String(s) => scan(s, pointer, false, values, out),
+        Value::String(s) => {
+            let before = out.len();
+            scan(s, pointer, false, values, out);
+            if out.len() > before {
+                mark_kept(s, served, values, &mut out[before..]);
+            }
+        }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
                 let len = pointer.len();
                 push_token(pointer, &i.to_string());
-                walk(item, pointer, values, out);
+                walk(item, pointer, values, served, out);
                 pointer.truncate(len);
             }
         }
@@ -278,7 +327,7 @@ fn walk(v: &Value<'_>, pointer: &mut String, values: &Candidates<'_>, out: &mut 
                 let len = pointer.len();
                 push_token(pointer, k);
                 scan(k, pointer, true, values, out);
-                walk(item, pointer, values, out);
+                walk(item, pointer, values, served, out);
                 pointer.truncate(len);
             }
         }
@@ -296,11 +345,32 @@ fn walk(v: &Value<'_>, pointer: &mut String, values: &Candidates<'_>, out: &mut 
                     raw_pointer: pointer.clone(),
                     in_key: false,
                     rule: Some(candidate.rule(&text).clone()),
+                    kept: None,
                     value: text.into_owned(),
                 });
             }
         }
         _ => {}
+    }
+}
+
+/// Marks the `leaks` of the string `s` that the `original` member of a pseudonym holds, when a
+/// rule with `includeOriginal` kept that original: the rule wrote them, no transform is missing.
+fn mark_kept(s: &str, served: &Served, values: &Candidates<'_>, leaks: &mut [Leak]) {
+    let Some((original, rule)) = served.original_in(s) else {
+        return;
+    };
+    // The leaks the original has on its own. One found only once decoded stands for the whole
+    // string it is in.
+    let mut own = Vec::new();
+    scan(original, "", false, values, &mut own);
+    for leak in leaks {
+        let whole = leak.value == s;
+        if own.iter().any(|o| {
+            o.kind == leak.kind && (o.value == leak.value || (whole && o.value == original))
+        }) {
+            leak.kept = Some(rule.clone());
+        }
     }
 }
 
@@ -472,6 +542,7 @@ fn scan_text(s: &str, pointer: &str, in_key: bool, values: &Candidates<'_>, out:
         raw_pointer: pointer.to_owned(),
         in_key,
         rule,
+        kept: None,
         value: s[range].to_owned(),
     }));
 }
@@ -619,7 +690,7 @@ mod tests {
     }
 
     fn leaks_in(doc: &serde_json::Value, protected: &Protected) -> Vec<(LeakKind, String)> {
-        find_leaks(&Value::from(doc), protected)
+        find_leaks(&Value::from(doc), protected, &Served::default())
             .into_iter()
             .map(|l| (l.kind, l.pointer))
             .collect()
@@ -649,7 +720,11 @@ mod tests {
 
     #[test]
     fn email_in_a_member_name_is_a_leak_at_the_member() {
-        let leaks = find_leaks(&Value::from(&json!({"by":{"bob@acme.com":1}})), &none());
+        let leaks = find_leaks(
+            &Value::from(&json!({"by":{"bob@acme.com":1}})),
+            &none(),
+            &Served::default(),
+        );
         assert_eq!(leaks.len(), 1);
         assert_eq!(leaks[0].kind, LeakKind::Email);
         assert!(leaks[0].in_key);
@@ -693,6 +768,7 @@ mod tests {
         let leaks = find_leaks(
             &Value::from(&json!({"x":{"url":"https://x.test/users/KDcuGIm1QgePTO8WbOqwIQ/y"}})),
             &p,
+            &Served::default(),
         );
         assert_eq!(leaks.len(), 1);
         assert_eq!(leaks[0].kind, LeakKind::Protected);
@@ -713,6 +789,7 @@ mod tests {
         let leaks = find_leaks(
             &Value::from(&json!({"a":"by anna maria lopez, for Maria; Lopez-Maria"})),
             &p,
+            &Served::default(),
         );
         let found: Vec<(&str, Option<&str>)> = leaks
             .iter()
@@ -751,7 +828,11 @@ mod tests {
     fn email_that_a_rule_protects_names_the_rule() {
         let mut p = Protected::default();
         p.add("alice@acme.com", rule);
-        let leaks = find_leaks(&Value::from(&json!({"e":"alice@acme.com"})), &p);
+        let leaks = find_leaks(
+            &Value::from(&json!({"e":"alice@acme.com"})),
+            &p,
+            &Served::default(),
+        );
         assert_eq!(leaks.len(), 1);
         assert_eq!(leaks[0].kind, LeakKind::Email);
         assert_eq!(leaks[0].rule, Some(rule()));
@@ -762,7 +843,11 @@ mod tests {
         let mut p = Protected::default();
         p.add("Alice Smith", rule);
         for written in ["ALICE SMITH", "by alice  smith", "Alice\tSmith!"] {
-            let leaks = find_leaks(&Value::from(&json!({ "n": written })), &p);
+            let leaks = find_leaks(
+                &Value::from(&json!({ "n": written })),
+                &p,
+                &Served::default(),
+            );
             assert_eq!(leaks.len(), 1, "{written}");
             assert_eq!(leaks[0].kind, LeakKind::Protected);
             // The leaked text is the original's, so that it is withheld where printed.
@@ -794,7 +879,11 @@ mod tests {
             ("Dana Ng", rule()),
             ("DANA NG", other()),
         ] {
-            let leaks = find_leaks(&Value::from(&json!({ "n": written })), &p);
+            let leaks = find_leaks(
+                &Value::from(&json!({ "n": written })),
+                &p,
+                &Served::default(),
+            );
             assert_eq!(leaks.len(), 1, "{written}");
             assert_eq!(leaks[0].rule, Some(expected), "{written}");
         }
@@ -816,6 +905,7 @@ mod tests {
         let leaks = find_leaks(
             &Value::from(&json!({"s":"Jane.Smith+x@acme.com is mine"})),
             &p,
+            &Served::default(),
         );
         assert_eq!(leaks.len(), 1);
         assert_eq!(leaks[0].kind, LeakKind::Email);
@@ -828,7 +918,7 @@ mod tests {
     #[test]
     fn percent_encoded_email_is_a_leak_withheld_whole() {
         let doc = json!({"next":"https://x.test/v2/users/alice.smith%40acme.com/meetings"});
-        let leaks = find_leaks(&Value::from(&doc), &none());
+        let leaks = find_leaks(&Value::from(&doc), &none(), &Served::default());
         assert_eq!(leaks.len(), 1);
         assert_eq!(leaks[0].kind, LeakKind::Email);
         assert_eq!(
@@ -839,7 +929,7 @@ mod tests {
         assert!(leaks_in(&json!({"q":"a%20b%2Fc", "r":"%FF%40x.com"}), &none()).is_empty());
         // Twice encoded, and beside a plain leak of the same kind.
         let doc = json!({"a":"id=alice%2540acme.com", "b":"bob@x.org alice%40acme.com"});
-        let leaks = find_leaks(&Value::from(&doc), &none());
+        let leaks = find_leaks(&Value::from(&doc), &none(), &Served::default());
         assert_eq!(leaks.len(), 3, "{leaks:?}");
         let printed = mask(&doc.to_string(), &leaks);
         assert!(!printed.contains("alice"), "{printed}");
@@ -860,20 +950,110 @@ mod tests {
     fn a_protected_number_leaks_as_written() {
         let mut p = Protected::default();
         p.add("1.0E10", rule);
-        let leaks = find_leaks(&Value::from(&json!({"a": 1.0e10})), &p);
+        let leaks = find_leaks(&Value::from(&json!({"a": 1.0e10})), &p, &Served::default());
         assert_eq!(leaks.len(), 1);
         assert_eq!(mask("x 1.0E10", &leaks), format!("x {WITHHELD}"));
     }
 
+    /// A case whose rule `$.id` (with `includeOriginal`) selects `values`.
+    fn keeping(values: &[&str]) -> Served {
+        let mut served = Served::default();
+        for v in values {
+            served.keep(v, kept_by);
+        }
+        served
+    }
+
+    fn kept_by() -> RuleRef {
+        RuleRef {
+            path: "$.id".into(),
+            ..rule()
+        }
+    }
+
+    /// A pseudonym in the `JSON` encoding, with its original.
+    fn identity(original: &str) -> String {
+        serde_json::to_string(
+            &json!({"hash": "MhuRFUy1rCuBRZFSTcXmI25orlhIv8I_T7pXmcPORLg", "original": original}),
+        )
+        .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_leak_in_an_original_that_include_original_keeps_names_that_rule() {
+        let doc = json!({
+            "id": identity("priya@example-corp.com"),
+            "note": "ask priya@example-corp.com",
+        });
+        let served = keeping(&["priya@example-corp.com"]);
+        let leaks = find_leaks(&Value::from(&doc), &none(), &served);
+        let found: Vec<(&str, LeakKind, Option<&str>)> = leaks
+            .iter()
+            .map(|l| {
+                (
+                    l.pointer.as_str(),
+                    l.kind,
+                    l.kept.as_ref().map(|r| r.path.as_str()),
+                )
+            })
+            .collect();
+        // The same address outside the pseudonym is no doing of the option.
+        assert_eq!(
+            found,
+            [
+                ("/id", LeakKind::Email, Some("$.id")),
+                ("/note", LeakKind::Email, None)
+            ]
+        );
+        // Without the option's rule on record, nothing is put down to it.
+        let leaks = find_leaks(&Value::from(&doc), &none(), &Served::default());
+        assert!(leaks.iter().all(|l| l.kept.is_none()), "{leaks:?}");
+    }
+
+    #[test]
+    fn a_protected_value_that_include_original_keeps_is_a_leak_naming_both_rules() {
+        let mut p = Protected::default();
+        p.add("U012AB3CDE", rule);
+        let doc = json!({"id": identity("U012AB3CDE")});
+        let leaks = find_leaks(&Value::from(&doc), &p, &keeping(&["U012AB3CDE"]));
+        assert_eq!(leaks.len(), 1);
+        assert_eq!(leaks[0].kind, LeakKind::Protected);
+        assert_eq!(leaks[0].rule, Some(rule()));
+        assert_eq!(leaks[0].kept, Some(kept_by()));
+        // A value kept that nothing protects, and that is no email or phone number, is no leak.
+        let doc = json!({"id": identity("U012AB3CDE")});
+        assert!(leaks_in(&doc, &none()).is_empty());
+    }
+
+    #[test]
+    fn an_encoded_leak_in_a_kept_original_names_the_rule() {
+        let url = "https://x.test/u?e=jo%40example-corp.com";
+        let doc = json!({"id": identity(url), "next": url});
+        let leaks = find_leaks(&Value::from(&doc), &none(), &keeping(&[url]));
+        let kept: Vec<(&str, bool)> = leaks
+            .iter()
+            .map(|l| (l.pointer.as_str(), l.kept.is_some()))
+            .collect();
+        assert_eq!(kept, [("/id", true), ("/next", false)]);
+    }
+
     #[test]
     fn debug_form_hides_the_value() {
-        let leaks = find_leaks(&Value::from(&json!({"e":"alice@acme.com"})), &none());
+        let leaks = find_leaks(
+            &Value::from(&json!({"e":"alice@acme.com"})),
+            &none(),
+            &Served::default(),
+        );
         assert!(!format!("{leaks:?}").contains("alice"));
     }
 
     #[test]
     fn mask_replaces_raw_and_escaped_forms() {
-        let leaks = find_leaks(&Value::from(&json!({"e":"alice@acme.com"})), &none());
+        let leaks = find_leaks(
+            &Value::from(&json!({"e":"alice@acme.com"})),
+            &none(),
+            &Served::default(),
+        );
         assert_eq!(
             mask("got \"alice@acme.com\"", &leaks),
             format!("got \"{WITHHELD}\"")

@@ -23,11 +23,11 @@ pub use report::Paint;
 use crate::diag::{Diagnostic, Location, Severity};
 use crate::files::{CappedRead, read_capped};
 use crate::json::parse_value;
-use crate::rules::{Rules, TransformKind};
+use crate::rules::{Encoding, Rules, TransformKind};
 use crate::sanitize::Engine;
 use coverage::Coverage;
 use diff::Change;
-use leaks::{Leak, LeakKind, Protected, RuleRef};
+use leaks::{Leak, LeakKind, Protected, RuleRef, Served};
 use replay::{Engines, Replay};
 
 /// How a run behaves.
@@ -384,10 +384,16 @@ fn replaces_whole_value(kind: &TransformKind) -> bool {
         | TransformKind::TextDigest(_)
         | TransformKind::HashIp
         | TransformKind::EncryptIp => true,
-        TransformKind::Pseudonymize(o) => !o.include_original && o.only_if_regex.is_none(),
+        TransformKind::Pseudonymize(o) => !keeps_original(kind) && o.only_if_regex.is_none(),
         TransformKind::Tokenize(o) => o.regex.is_none(),
         _ => false,
     }
+}
+
+/// Whether the transform writes each value it selects into the output as it is: `pseudonymize`
+/// with `includeOriginal`, which only the `JSON` encoding writes (§2.2).
+fn keeps_original(kind: &TransformKind) -> bool {
+    matches!(kind, TransformKind::Pseudonymize(o) if *o.include_original && o.encoding == Encoding::Json)
 }
 
 fn rule_ref(rules: &Rules, endpoint: usize, transform: usize, path: usize) -> Option<RuleRef> {
@@ -405,33 +411,17 @@ fn check_leaks(files: &[CaseFile], work: &mut [Work], file_findings: &mut [Vec<D
     for (i, file) in files.iter().enumerate() {
         let mut protected = Protected::default();
         for w in work.iter().filter(|w| w.file == i) {
-            let (Some(r), Some(s)) = (&w.replay, &w.rules) else {
-                continue;
-            };
-            let Some(e) = r.endpoint else {
-                continue;
-            };
-            let rules = s.rules();
-            for p in &r.trace.protected {
-                let whole = rules
-                    .endpoints
-                    .get(e)
-                    .and_then(|ep| ep.transforms.get(p.transform))
-                    .is_some_and(|t| replaces_whole_value(&t.kind));
-                if !whole {
-                    continue;
-                }
-                if let Some(rule) = rule_ref(rules, e, p.transform, p.path) {
-                    protected.add(&p.value, || rule);
-                }
+            for (value, rule) in selections(w, replaces_whole_value) {
+                protected.add(value, || rule);
             }
         }
         let mut used_file_allowances = BTreeSet::new();
         for w in work.iter_mut().filter(|w| w.file == i) {
+            let served = served(w);
             if let Committed::Text(committed) = &w.committed
                 && let Ok(doc) = parse_value(committed)
             {
-                w.committed_leaks = leaks::find_leaks(&doc, &protected);
+                w.committed_leaks = leaks::find_leaks(&doc, &protected, &served);
             }
             let Some(r) = &w.replay else {
                 continue;
@@ -453,7 +443,7 @@ fn check_leaks(files: &[CaseFile], work: &mut [Work], file_findings: &mut [Vec<D
                 .map_while(Result::ok)
                 .enumerate()
                 .flat_map(|(k, doc)| {
-                    leaks::find_leaks(&doc, &protected)
+                    leaks::find_leaks(&doc, &protected, &served)
                         .into_iter()
                         .map(move |leak| (k, leak))
                 })
@@ -497,6 +487,37 @@ fn check_leaks(files: &[CaseFile], work: &mut [Work], file_findings: &mut [Vec<D
     }
 }
 
+/// The values that the transforms of `w`'s endpoint select in its case, each with its rule,
+/// for the transforms of a kind that `which` accepts.
+fn selections(
+    w: &Work,
+    which: fn(&TransformKind) -> bool,
+) -> impl Iterator<Item = (&str, RuleRef)> + '_ {
+    let replayed = match (&w.replay, &w.rules) {
+        (Some(r), Some(s)) => r.endpoint.map(|e| (r, s.rules(), e)),
+        _ => None,
+    };
+    replayed.into_iter().flat_map(move |(r, rules, e)| {
+        r.trace.protected.iter().filter_map(move |p| {
+            let t = rules.endpoints.get(e)?.transforms.get(p.transform)?;
+            if !which(&t.kind) {
+                return None;
+            }
+            Some((p.value.as_str(), rule_ref(rules, e, p.transform, p.path)?))
+        })
+    })
+}
+
+/// What the leak check needs to know of how `w` was served: the originals that its rules with
+/// `includeOriginal` write into the output.
+fn served(w: &Work) -> Served {
+    let mut served = Served::default();
+    for (value, rule) in selections(w, keeps_original) {
+        served.keep(value, || rule);
+    }
+    served
+}
+
 fn unused_allowance(a: &cases::Allowance) -> Diagnostic {
     Code::UnusedAllowance
         .diag(format!(
@@ -531,10 +552,22 @@ fn leak_finding(leak: &Leak, value: usize, case: &Case, endpoint: Option<&Locati
     } else {
         format!("the output of `{}`", case.request())
     };
-    let cover = match (&leak.rule, endpoint) {
-        (Some(r), _) => format!("{r} protects this value elsewhere"),
-        (None, Some(e)) => format!("no transform of the endpoint at {e} covers it"),
-        (None, None) => "no endpoint sanitized this response".to_owned(),
+    let cover = match (&leak.kept, &leak.rule, endpoint) {
+        (Some(k), _, _) => format!(
+            "the value is kept in clear by `includeOriginal` of the rule at {} ({} `{}`)",
+            k.location, k.kind, k.path
+        ),
+        (None, Some(r), _) => format!("{r} protects this value elsewhere"),
+        (None, None, Some(e)) => format!("no transform of the endpoint at {e} covers it"),
+        (None, None, None) => "no endpoint sanitized this response".to_owned(),
+    };
+    let help = if leak.kept.is_some() {
+        "remove `includeOriginal` from the rule: it sends the original value in clear, and is \
+         meant only for values that are not personal data; if the value is meant to stay, add its \
+         pointer to `allowedLeaks` in the case file"
+    } else {
+        "pseudonymize or redact the field in the rules; if the value is meant to stay, add its \
+         pointer to `allowedLeaks` in the case file"
     };
     code.diag(format!("leak: {what}{place} in {output}; {cover}"))
         .at(Location::Pointer {
@@ -545,10 +578,7 @@ fn leak_finding(leak: &Leak, value: usize, case: &Case, endpoint: Option<&Locati
                 leak.pointer.clone()
             },
         })
-        .with_help(
-            "pseudonymize or redact the field in the rules; if the value is meant to stay, add its \
-         pointer to `allowedLeaks` in the case file",
-        )
+        .with_help(help)
 }
 
 /// Compares each output with its committed file.
@@ -939,7 +969,7 @@ fn case_report(file: &CaseFile, w: Work, strict: bool) -> CaseReport {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::{PseudonymizeOptions, TokenizeOptions};
+    use crate::rules::{Located, PseudonymizeOptions, TokenizeOptions};
 
     #[test]
     fn golden_form_ignores_line_break_style_and_surrounding_space() {
@@ -956,7 +986,16 @@ mod tests {
         )));
         assert!(!replaces_whole_value(&TransformKind::Pseudonymize(
             PseudonymizeOptions {
-                include_original: true,
+                include_original: Located::unlocated(true),
+                encoding: Encoding::Json,
+                ..PseudonymizeOptions::default()
+            }
+        )));
+        // Only the `JSON` encoding writes the original (§2.2).
+        assert!(replaces_whole_value(&TransformKind::Pseudonymize(
+            PseudonymizeOptions {
+                include_original: Located::unlocated(true),
+                encoding: Encoding::UrlSafeHashOnly,
                 ..PseudonymizeOptions::default()
             }
         )));

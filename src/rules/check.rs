@@ -810,19 +810,39 @@ impl Checker<'_> {
             }
             TransformKind::Pseudonymize(_) if encoding_broken => {}
             TransformKind::Pseudonymize(o) => {
-                if o.include_original && o.encoding == Encoding::UrlSafeToken {
+                if *o.include_original && o.encoding == Encoding::UrlSafeToken {
                     self.push(
                         Code::IncludeOriginalInToken,
                         at,
                         "`includeOriginal: true` with the `URL_SAFE_TOKEN` encoding (the default) \
                          is rejected by the proxy",
-                        Some("use `encoding: JSON`, or remove `includeOriginal`".into()),
+                        Some(
+                            "remove `includeOriginal`, or, for values that are not personal data, \
+                             use `encoding: JSON`"
+                                .into(),
+                        ),
+                    );
+                }
+                // §2.2, §3.7: only the JSON encoding writes the `original` member; with the
+                // others the option is refused (R038) or has no effect (R039).
+                if *o.include_original && o.encoding == Encoding::Json {
+                    self.push(
+                        Code::IncludeOriginal,
+                        o.include_original.span,
+                        "`includeOriginal: true` sends the original of each selected value in \
+                         clear, beside its pseudonym",
+                        Some(
+                            "keep it only for values that are not personal data, such as a group's \
+                             shared mail address (Psoxy's Entra ID rules keep the `mail` of groups \
+                             this way); remove it for anything that identifies a person"
+                                .into(),
+                        ),
                     );
                 }
                 if o.encoding == Encoding::UrlSafeHashOnly {
                     for (set, key) in [
                         (o.include_reversible, "includeReversible"),
-                        (o.include_original, "includeOriginal"),
+                        (*o.include_original, "includeOriginal"),
                     ] {
                         if set {
                             self.push(

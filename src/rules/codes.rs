@@ -59,6 +59,7 @@ macro_rules! codes {
         /// | R055 | warning | a `pathTemplate` with a query (`?`), which no request path matches |
         /// | R056 | warning | a control character in a regex made of a YAML escape, such as `"\b"` |
         /// | R057 | warning | a `pathRegex` that refuses every query beside `allowedQueryParams`, or without them one written as a prefix |
+        /// | R058 | warning | `includeOriginal: true` (with the `JSON` encoding), which sends the original value in clear |
         /// | R059 | warning | two paths that can select one value, which is then pseudonymized twice |
         /// | R060 | warning | `\\w` (or `d`, `s`, `b`, ...) in a regex, which matches a backslash, not the class |
         /// | P001 | error | a JSONPath that does not parse |
@@ -191,6 +192,8 @@ codes! {
     /// A `pathRegex` that refuses every query beside `allowedQueryParams`, or without them
     /// one written as a prefix.
     RegexRefusesQuery = "R057", Warning;
+    /// `includeOriginal: true`, which sends the original value in clear.
+    IncludeOriginal = "R058", Warning;
     /// Two paths of an endpoint that can select one value, which is then pseudonymized twice.
     PseudonymizedTwice = "R059", Warning;
     /// A regex escaping a backslash before a class letter.

@@ -414,6 +414,13 @@ impl<'n> Fields<'n> {
         T::from_node(&entry.value, cx)
     }
 
+    /// Like [`Fields::get`], located at the key rather than the value (for options reported
+    /// where they are set).
+    fn located_at_key<T: FromNode>(&mut self, key: &str, cx: &mut Cx<'_>) -> Option<Located<T>> {
+        let entry = self.entry(key)?;
+        T::from_node(&entry.value, cx).map(|v| Located::new(v, entry.key_span))
+    }
+
     /// Like [`Fields::get`], `null` also counting as absent.
     fn opt<T: FromNode>(&mut self, key: &str, cx: &mut Cx<'_>) -> Option<T> {
         self.get::<Option<T>>(key, cx).flatten()
@@ -537,7 +544,7 @@ impl FromNode for Transform {
             "pseudonymize" => TransformKind::Pseudonymize(PseudonymizeOptions {
                 encoding: f.get("encoding", cx).unwrap_or_default(),
                 include_reversible: f.get("includeReversible", cx).unwrap_or_default(),
-                include_original: f.get("includeOriginal", cx).unwrap_or_default(),
+                include_original: f.located_at_key("includeOriginal", cx).unwrap_or_default(),
                 only_if_regex: f.opt("onlyIfRegex", cx),
             }),
             "pseudonymizeEmailHeader" => {
@@ -766,7 +773,7 @@ mod tests {
             panic!("not pseudonymize")
         };
         assert_eq!(p.encoding, Encoding::UrlSafeToken);
-        assert!(!p.include_reversible && !p.include_original);
+        assert!(!p.include_reversible && !*p.include_original);
         let TransformKind::FilterTokenByRegex(f) = &t[1].kind else {
             panic!("not filterTokenByRegex")
         };
@@ -989,9 +996,45 @@ mod tests {
     }
 
     #[test]
-    fn include_original_with_json_encoding_is_accepted() {
+    fn include_original_with_json_encoding_is_accepted_with_a_warning_at_the_key() {
         let text = "endpoints:\n  - pathTemplate: /a\n    transforms:\n      - !<pseudonymize>\n        jsonPaths: [$.a]\n        encoding: JSON\n        includeOriginal: true\n";
-        assert!(codes(text).is_empty());
+        let (rules, findings) = ok(text);
+        assert!(matches!(
+            &rules.endpoints[0].transforms[0].kind,
+            TransformKind::Pseudonymize(o) if *o.include_original
+        ));
+        assert_eq!(
+            findings
+                .iter()
+                .map(|d| (d.code, d.location.as_ref().map(ToString::to_string)))
+                .collect::<Vec<_>>(),
+            [("R058", Some("rules.yaml:7:9".to_owned()))]
+        );
+        assert!(
+            findings[0]
+                .help
+                .as_deref()
+                .is_some_and(|h| h.contains("not personal data"))
+        );
+        // Written as JSON, too.
+        let json = r#"{"endpoints":[{"pathTemplate":"/a","transforms":[{"method":"pseudonymize","jsonPaths":["$.a"],"encoding":"JSON","includeOriginal":true}]}]}"#;
+        assert_eq!(codes(json), ["R058"]);
+        // Off, the option is not reported.
+        assert!(codes(&text.replace("true", "false")).is_empty());
+    }
+
+    #[test]
+    fn include_original_without_effect_is_not_reported_as_sending_originals() {
+        let text = "endpoints:\n  - pathTemplate: /a\n    transforms:\n      - !<pseudonymize>\n        jsonPaths: [$.a]\n        includeOriginal: true\n";
+        // Refused with the default encoding; no effect without a JSON encoding.
+        assert_eq!(codes(text), ["R038"]);
+        let hash = text.replace(
+            "includeOriginal",
+            "encoding: URL_SAFE_HASH_ONLY\n        includeOriginal",
+        );
+        assert_eq!(codes(&hash), ["R039"]);
+        let regex = "endpoints:\n  - pathTemplate: /a\n    transforms:\n      - !<pseudonymizeRegexMatches>\n        jsonPaths: [$.a]\n        regex: \"(.*)\"\n        includeOriginal: true\n";
+        assert_eq!(codes(regex), ["R039"]);
     }
 
     #[test]

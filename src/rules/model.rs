@@ -284,9 +284,10 @@ pub struct PseudonymizeOptions {
     /// Writes the reversible `p~…` token instead of the hash.
     #[serde(default)]
     pub include_reversible: bool,
-    /// Adds the original value (`JSON` encoding only; rejected with `URL_SAFE_TOKEN`).
+    /// Adds the original value, in clear (`JSON` encoding only; rejected with `URL_SAFE_TOKEN`).
+    // Located at the key, where validate's warning about it points.
     #[serde(default)]
-    pub include_original: bool,
+    pub include_original: Located<bool>,
     /// Accepted but never used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub only_if_regex: Option<Located<String>>,

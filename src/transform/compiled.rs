@@ -93,7 +93,7 @@ impl ValueFn {
             TransformKind::Pseudonymize(o) => ValueFn::Pseudonymize {
                 encoding: o.encoding,
                 include_reversible: o.include_reversible,
-                include_original: o.include_original,
+                include_original: *o.include_original,
             },
             TransformKind::PseudonymizeEmailHeader(o) => ValueFn::EmailHeader {
                 encoding: o.encoding,
