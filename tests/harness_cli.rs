@@ -711,6 +711,46 @@ fn personal_data_kept_by_include_original_is_a_leak_naming_the_option() {
 }
 
 #[test]
+fn a_leak_cites_a_rule_of_the_endpoint_that_served_the_case() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write_files(
+        dir.path(),
+        &[
+            (
+                "rules.yaml",
+                "endpoints:\n  - pathTemplate: \"/repos/{owner}/{repo}/commits\"\n    transforms:\n      - !<pseudonymize>\n        jsonPaths:\n          - \"$..['author','committer'].login\"\n  - pathTemplate: \"/repos/{owner}/{repo}/pulls\"\n    transforms:\n      - !<pseudonymize>\n        jsonPaths:\n          - \"$[*].user.login\"\n",
+            ),
+            (
+                "commits.json",
+                r#"[{"sha":"6dcb09b","author":{"login":"octocat"},"committer":{"login":"octocat"}}]"#,
+            ),
+            (
+                "pulls.json",
+                r#"[{"number":1347,"user":{"login":"octocat","html_url":"https://github.com/octocat"}}]"#,
+            ),
+            (
+                "cases.yaml",
+                "rules: rules.yaml\ncases:\n  - request: GET /repos/o/r/commits\n    original: commits.json\n  - request: GET /repos/o/r/pulls\n    original: pulls.json\n",
+            ),
+        ],
+    );
+    let out = test_in(dir.path(), &["cases.yaml"], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    // The commits case, first, protected the login first; the pulls endpoint protects it too.
+    assert!(
+        text.contains(
+            "sanitized/pulls.json#/0/user/html_url: error[H032]: leak: the original value of a \
+             field that `pseudonymize` protects in the output of `GET /repos/o/r/pulls`; \
+             pseudonymize `$[*].user.login` at rules.yaml:11:13 protects this value elsewhere"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("'committer'"), "{text}");
+    assert!(!text.contains("octocat"), "{text}");
+}
+
+#[test]
 fn a_temporary_file_left_behind_is_a_warning_and_bless_deletes_it() {
     let dir = contact_set("/support");
     let p = dir.path();

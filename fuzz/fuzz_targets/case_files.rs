@@ -23,7 +23,7 @@ fuzz_target!(|data: &[u8]| {
     let (head, body) = text.split_once('\n').unwrap_or((text, ""));
     let mut protected = Protected::default();
     for value in head.split('|') {
-        protected.add(value, || RuleRef {
+        protected.add(value, 0, || RuleRef {
             location: Location::File {
                 file: "rules.yaml".into(),
             },

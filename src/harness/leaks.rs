@@ -87,26 +87,36 @@ impl fmt::Debug for Leak {
     }
 }
 
-/// The original values that transforms protect, each with the first rule that protects it.
-/// They are searched for as written and also ignoring case and runs of white space, so
-/// `ALICE SMITH` and `Alice  Smith` count as `Alice Smith`.
+/// A rule that protects a value, with the index of its endpoint in the rules.
+type Protection = (usize, RuleRef);
+
+/// The original values that transforms protect, each with the first rule of each endpoint
+/// that protects it. They are searched for as written and also ignoring case and runs of white
+/// space, so `ALICE SMITH` and `Alice  Smith` count as `Alice Smith`.
 #[derive(Debug, Default)]
 pub struct Protected {
-    /// Each value with the order it was added in and its rule.
-    values: BTreeMap<String, (usize, RuleRef)>,
+    /// Each value with the order it was added in and its rules, in the order they were added;
+    /// never empty.
+    values: BTreeMap<String, (usize, Vec<Protection>)>,
 }
 
 impl Protected {
-    /// Records `value` as protected by `rule`; short values are ignored (they match by chance),
-    /// counted as they are searched for, folded.
-    pub fn add(&mut self, value: &str, rule: impl FnOnce() -> RuleRef) {
-        if self.values.contains_key(value)
-            || Folded::new(value.trim()).text.chars().count() < MIN_PROTECTED_CHARS
-        {
+    /// Records `value` as protected by `rule`, of the endpoint of index `endpoint`, unless a
+    /// rule of that endpoint protects it already; short values are ignored (they match by
+    /// chance), counted as they are searched for, folded.
+    pub fn add(&mut self, value: &str, endpoint: usize, rule: impl FnOnce() -> RuleRef) {
+        if let Some((_, rules)) = self.values.get_mut(value) {
+            if !rules.iter().any(|(e, _)| *e == endpoint) {
+                rules.push((endpoint, rule()));
+            }
+            return;
+        }
+        if Folded::new(value.trim()).text.chars().count() < MIN_PROTECTED_CHARS {
             return;
         }
         let order = self.values.len();
-        self.values.insert(value.to_owned(), (order, rule()));
+        self.values
+            .insert(value.to_owned(), (order, vec![(endpoint, rule())]));
     }
 
     pub fn len(&self) -> usize {
@@ -120,16 +130,16 @@ impl Protected {
     /// The values in their folded form, longest first, so a long match hides the shorter
     /// values inside it; each with the originals that fold to it.
     fn by_length(&self) -> Vec<Candidate<'_>> {
-        let mut groups: BTreeMap<String, Vec<(usize, &str, &RuleRef)>> = BTreeMap::new();
+        let mut groups: BTreeMap<String, Vec<(usize, Original<'_>)>> = BTreeMap::new();
         for (k, (order, r)) in &self.values {
             groups
                 .entry(Folded::new(k.trim()).text)
                 .or_default()
-                .push((*order, k.as_str(), r));
+                .push((*order, (k.as_str(), r)));
         }
         let groups = groups.into_iter().map(|(folded, mut originals)| {
-            originals.sort_by_key(|(order, _, _)| *order);
-            let originals = originals.into_iter().map(|(_, k, r)| (k, r)).collect();
+            originals.sort_by_key(|(order, _)| *order);
+            let originals = originals.into_iter().map(|(_, o)| o).collect();
             (folded, originals)
         });
         let mut v: Vec<Candidate<'_>> = groups
@@ -140,15 +150,25 @@ impl Protected {
     }
 }
 
-/// What the leak check knows of the case whose output it searches: the originals that rules
+/// What the leak check knows of the case whose output it searches: the endpoint that served
+/// it, whose rules are cited before those of other endpoints, and the originals that rules
 /// with `includeOriginal` write into the output in clear, each with the first rule that
 /// selects it.
 #[derive(Debug, Default)]
 pub struct Served {
+    endpoint: Option<usize>,
     kept: BTreeMap<String, RuleRef>,
 }
 
 impl Served {
+    /// A case served by the endpoint of index `endpoint` in the rules, if one served it.
+    pub fn new(endpoint: Option<usize>) -> Served {
+        Served {
+            endpoint,
+            kept: BTreeMap::new(),
+        }
+    }
+
     /// Records that `rule`, a rule with `includeOriginal`, selects `value` in the case.
     pub fn keep(&mut self, value: &str, rule: impl FnOnce() -> RuleRef) {
         if !self.kept.contains_key(value) {
@@ -177,17 +197,25 @@ impl Served {
 /// they were protected.
 struct Candidate<'p> {
     folded: String,
-    originals: Vec<(&'p str, &'p RuleRef)>,
+    originals: Vec<Original<'p>>,
 }
 
+/// A protected value as it was written, with the rules that protect it.
+type Original<'p> = (&'p str, &'p [Protection]);
+
 impl Candidate<'_> {
-    /// The rule of the original written exactly as `found`, else of the first one protected.
-    fn rule(&self, found: &str) -> &RuleRef {
-        self.originals
-            .iter()
-            .find(|(o, _)| o.trim() == found)
-            .unwrap_or(&self.originals[0])
-            .1
+    /// The rule to cite for `found` in an output of `endpoint`: one of that endpoint's own if
+    /// any protects the value, else the first that does; in both, that of the original written
+    /// exactly as `found` before those of the others, in the order they were protected.
+    fn rule(&self, found: &str, endpoint: Option<usize>) -> &RuleRef {
+        let exact = self.originals.iter().find(|(o, _)| o.trim() == found);
+        let own = exact
+            .into_iter()
+            .chain(&self.originals)
+            .flat_map(|(_, rules)| rules.iter())
+            .find(|(e, _)| Some(*e) == endpoint);
+        let (_, rule) = own.unwrap_or(&exact.unwrap_or(&self.originals[0]).1[0]);
+        rule
     }
 }
 
@@ -239,10 +267,12 @@ struct Candidates<'p> {
     values: Vec<Candidate<'p>>,
     search: Option<AhoCorasick>,
     by_text: HashMap<String, usize>,
+    /// The endpoint that served the output searched, whose rules are cited first.
+    endpoint: Option<usize>,
 }
 
 impl<'p> Candidates<'p> {
-    fn new(protected: &'p Protected) -> Candidates<'p> {
+    fn new(protected: &'p Protected, endpoint: Option<usize>) -> Candidates<'p> {
         let values = protected.by_length();
         // Building fails only past the automaton's size limits; the leak check then falls
         // back to nothing found by value, the detectors of emails and phone numbers still run.
@@ -265,6 +295,7 @@ impl<'p> Candidates<'p> {
             values,
             search,
             by_text,
+            endpoint,
         }
     }
 
@@ -285,7 +316,7 @@ impl<'p> Candidates<'p> {
 
 /// Every leak in `doc`, an output of the case `served` tells of, in document order.
 pub fn find_leaks(doc: &Value<'_>, protected: &Protected, served: &Served) -> Vec<Leak> {
-    let values = Candidates::new(protected);
+    let values = Candidates::new(protected, served.endpoint);
     let mut leaks = Vec::new();
     let mut pointer = String::new();
     walk(doc, &mut pointer, &values, served, &mut leaks);
@@ -344,7 +375,7 @@ fn walk(
                     pointer: pointer.clone(),
                     raw_pointer: pointer.clone(),
                     in_key: false,
-                    rule: Some(candidate.rule(&text).clone()),
+                    rule: Some(candidate.rule(&text, values.endpoint).clone()),
                     kept: None,
                     value: text.into_owned(),
                 });
@@ -521,7 +552,7 @@ fn scan_text(s: &str, pointer: &str, in_key: bool, values: &Candidates<'_>, out:
         if inside_token(&range) || cuts_a_word(s, &range) {
             continue;
         }
-        let rule = candidate.rule(&s[range.clone()]);
+        let rule = candidate.rule(&s[range.clone()], values.endpoint);
         if let Some(existing) = found.iter_mut().find(|(_, r, _)| overlaps(r, &range)) {
             // A detected email or phone number that a rule protects elsewhere, as a whole:
             // name the rule.
@@ -632,7 +663,7 @@ pub fn mask_string_values<'v>(text: &str, values: impl IntoIterator<Item = &'v s
 /// keys of a document can be personal data (`/byUser/alice@acme.com/email`).
 pub fn withhold_personal_names(pointer: &str) -> String {
     let nothing = Protected::default();
-    let values = Candidates::new(&nothing);
+    let values = Candidates::new(&nothing, None);
     pointer
         .split('/')
         .map(|token| {
@@ -764,7 +795,7 @@ mod tests {
     #[test]
     fn protected_value_found_elsewhere_is_a_leak_naming_the_rule() {
         let mut p = Protected::default();
-        p.add("KDcuGIm1QgePTO8WbOqwIQ", rule);
+        p.add("KDcuGIm1QgePTO8WbOqwIQ", 0, rule);
         let leaks = find_leaks(
             &Value::from(&json!({"x":{"url":"https://x.test/users/KDcuGIm1QgePTO8WbOqwIQ/y"}})),
             &p,
@@ -783,9 +814,9 @@ mod tests {
             path: path.to_owned(),
             ..rule()
         };
-        p.add("Maria", || named("$.first"));
-        p.add("Anna Maria Lopez", || named("$.name"));
-        p.add("Lopez", || named("$.last"));
+        p.add("Maria", 0, || named("$.first"));
+        p.add("Anna Maria Lopez", 0, || named("$.name"));
+        p.add("Lopez", 0, || named("$.last"));
         let leaks = find_leaks(
             &Value::from(&json!({"a":"by anna maria lopez, for Maria; Lopez-Maria"})),
             &p,
@@ -809,17 +840,17 @@ mod tests {
     #[test]
     fn short_protected_values_are_ignored() {
         let mut p = Protected::default();
-        p.add("me", rule);
-        p.add("abc", rule);
+        p.add("me", 0, rule);
+        p.add("abc", 0, rule);
         // Four characters as written, three as searched for.
-        p.add("a  b", rule);
+        p.add("a  b", 0, rule);
         assert!(p.is_empty());
     }
 
     #[test]
     fn protected_value_inside_a_pseudonym_is_chance() {
         let mut p = Protected::default();
-        p.add("8ZuLJ", rule);
+        p.add("8ZuLJ", 0, rule);
         let doc = json!({"a":"t~8ZuLJANBU0hIFqmaE8RjwHZqRb4MezRyGZ6rLZUkKSg"});
         assert!(leaks_in(&doc, &p).is_empty());
     }
@@ -827,7 +858,7 @@ mod tests {
     #[test]
     fn email_that_a_rule_protects_names_the_rule() {
         let mut p = Protected::default();
-        p.add("alice@acme.com", rule);
+        p.add("alice@acme.com", 0, rule);
         let leaks = find_leaks(
             &Value::from(&json!({"e":"alice@acme.com"})),
             &p,
@@ -841,7 +872,7 @@ mod tests {
     #[test]
     fn protected_value_matches_ignoring_case_and_runs_of_space() {
         let mut p = Protected::default();
-        p.add("Alice Smith", rule);
+        p.add("Alice Smith", 0, rule);
         for written in ["ALICE SMITH", "by alice  smith", "Alice\tSmith!"] {
             let leaks = find_leaks(
                 &Value::from(&json!({ "n": written })),
@@ -871,8 +902,8 @@ mod tests {
             ..rule()
         };
         let mut p = Protected::default();
-        p.add("dana ng", other);
-        p.add("Dana Ng", rule);
+        p.add("dana ng", 0, other);
+        p.add("Dana Ng", 0, rule);
         // Written neither way, the value names the rule that protected it first.
         for (written, expected) in [
             ("dana ng", other()),
@@ -890,9 +921,36 @@ mod tests {
     }
 
     #[test]
+    fn a_leak_names_a_rule_of_the_endpoint_that_served_the_case_first() {
+        let at = |path: &str| RuleRef {
+            path: path.to_owned(),
+            ..rule()
+        };
+        let commits = || at("$..['author','committer'].login");
+        let mut p = Protected::default();
+        // Endpoint 0 protects the login first; endpoint 1 has rules of its own for it, the
+        // second protecting it written otherwise.
+        p.add("octocat", 0, commits);
+        p.add("OctoCat", 1, || at("$[*].user.name"));
+        p.add("octocat", 1, || at("$[*].user.login"));
+        p.add("octocat", 1, || at("$[*].assignee.login"));
+        let doc = json!({"html_url": "https://github.com/octocat"});
+        let cited = |endpoint: Option<usize>| {
+            let leaks = find_leaks(&Value::from(&doc), &p, &Served::new(endpoint));
+            assert_eq!(leaks.len(), 1, "{leaks:?}");
+            leaks[0].rule.as_ref().map(|r| r.path.clone())
+        };
+        assert_eq!(cited(Some(1)), Some("$[*].user.login".to_owned()));
+        assert_eq!(cited(Some(0)), Some(commits().path));
+        // An endpoint with no rule of its own for it, or none: the first rule that protects it.
+        assert_eq!(cited(Some(2)), Some(commits().path));
+        assert_eq!(cited(None), Some(commits().path));
+    }
+
+    #[test]
     fn the_domain_a_pseudonym_keeps_is_not_a_leak() {
         let mut p = Protected::default();
-        p.add("GitHub", rule);
+        p.add("GitHub", 0, rule);
         let doc = json!({"email":"t~MIHgYv5s6ZVJp7kZx2xqjKkz1Nw5Qw3c8uYh7n1KQ2Y@github.com"});
         assert!(leaks_in(&doc, &p).is_empty());
         assert_eq!(leaks_in(&json!({"org":"GitHub"}), &p).len(), 1);
@@ -901,7 +959,7 @@ mod tests {
     #[test]
     fn a_short_value_inside_an_email_names_no_rule() {
         let mut p = Protected::default();
-        p.add("jane", rule);
+        p.add("jane", 0, rule);
         let leaks = find_leaks(
             &Value::from(&json!({"s":"Jane.Smith+x@acme.com is mine"})),
             &p,
@@ -911,7 +969,7 @@ mod tests {
         assert_eq!(leaks[0].kind, LeakKind::Email);
         assert_eq!(leaks[0].rule, None);
         // Not a word of its own either: `Marketing` does not leak `Mark`.
-        p.add("Mark", rule);
+        p.add("Mark", 0, rule);
         assert!(leaks_in(&json!({"s":"Marketing offsite"}), &p).is_empty());
     }
 
@@ -938,7 +996,7 @@ mod tests {
     #[test]
     fn a_form_encoded_protected_value_is_a_leak() {
         let mut p = Protected::default();
-        p.add("Alice Smith", rule);
+        p.add("Alice Smith", 0, rule);
         let found = leaks_in(
             &json!({"next":"https://x.test/search?q=Alice+Smith&page=2"}),
             &p,
@@ -949,7 +1007,7 @@ mod tests {
     #[test]
     fn a_protected_number_leaks_as_written() {
         let mut p = Protected::default();
-        p.add("1.0E10", rule);
+        p.add("1.0E10", 0, rule);
         let leaks = find_leaks(&Value::from(&json!({"a": 1.0e10})), &p, &Served::default());
         assert_eq!(leaks.len(), 1);
         assert_eq!(mask("x 1.0E10", &leaks), format!("x {WITHHELD}"));
@@ -1013,7 +1071,7 @@ mod tests {
     #[test]
     fn a_protected_value_that_include_original_keeps_is_a_leak_naming_both_rules() {
         let mut p = Protected::default();
-        p.add("U012AB3CDE", rule);
+        p.add("U012AB3CDE", 0, rule);
         let doc = json!({"id": identity("U012AB3CDE")});
         let leaks = find_leaks(&Value::from(&doc), &p, &keeping(&["U012AB3CDE"]));
         assert_eq!(leaks.len(), 1);

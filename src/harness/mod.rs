@@ -411,8 +411,8 @@ fn check_leaks(files: &[CaseFile], work: &mut [Work], file_findings: &mut [Vec<D
     for (i, file) in files.iter().enumerate() {
         let mut protected = Protected::default();
         for w in work.iter().filter(|w| w.file == i) {
-            for (value, rule) in selections(w, replaces_whole_value) {
-                protected.add(value, || rule);
+            for (endpoint, value, rule) in selections(w, replaces_whole_value) {
+                protected.add(value, endpoint, || rule);
             }
         }
         let mut used_file_allowances = BTreeSet::new();
@@ -487,12 +487,12 @@ fn check_leaks(files: &[CaseFile], work: &mut [Work], file_findings: &mut [Vec<D
     }
 }
 
-/// The values that the transforms of `w`'s endpoint select in its case, each with its rule,
-/// for the transforms of a kind that `which` accepts.
+/// The values that the transforms of `w`'s endpoint select in its case, each with the endpoint
+/// and its rule, for the transforms of a kind that `which` accepts.
 fn selections(
     w: &Work,
     which: fn(&TransformKind) -> bool,
-) -> impl Iterator<Item = (&str, RuleRef)> + '_ {
+) -> impl Iterator<Item = (usize, &str, RuleRef)> + '_ {
     let replayed = match (&w.replay, &w.rules) {
         (Some(r), Some(s)) => r.endpoint.map(|e| (r, s.rules(), e)),
         _ => None,
@@ -503,16 +503,20 @@ fn selections(
             if !which(&t.kind) {
                 return None;
             }
-            Some((p.value.as_str(), rule_ref(rules, e, p.transform, p.path)?))
+            Some((
+                e,
+                p.value.as_str(),
+                rule_ref(rules, e, p.transform, p.path)?,
+            ))
         })
     })
 }
 
-/// What the leak check needs to know of how `w` was served: the originals that its rules with
-/// `includeOriginal` write into the output.
+/// What the leak check needs to know of how `w` was served: the endpoint, and the originals
+/// that its rules with `includeOriginal` write into the output.
 fn served(w: &Work) -> Served {
-    let mut served = Served::default();
-    for (value, rule) in selections(w, keeps_original) {
+    let mut served = Served::new(w.replay.as_ref().and_then(|r| r.endpoint));
+    for (_, value, rule) in selections(w, keeps_original) {
         served.keep(value, || rule);
     }
     served
