@@ -1,12 +1,14 @@
 //! Endpoint selection and request allow-listing (§5): path templates, `pathRegex`, query and
 //! method allow-lists, parameter schemas.
 
+pub mod closeness;
 pub mod params;
 pub mod query;
 pub mod select;
 pub mod template;
 pub mod url;
 
+pub use closeness::closest;
 pub use params::{ParamError, validate};
 pub use query::{QueryParam, parse_query};
 pub use select::{

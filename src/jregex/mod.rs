@@ -16,8 +16,11 @@ mod charset;
 mod emit;
 mod parse;
 mod sample;
+mod segments;
 
 use std::fmt;
+
+pub use segments::{PathPiece, path_pieces};
 
 /// Compile-time options, as Java `Pattern` flags.
 #[allow(clippy::struct_excessive_bools)] // mirrors Java's independent flag bits

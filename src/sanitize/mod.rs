@@ -14,7 +14,7 @@ pub use run::Engine;
 pub use stream::{StreamError, StreamOptions, StreamStats};
 
 use crate::endpoint::{
-    CheckError, Matcher, MatcherError, Mismatch, RequestUrl, required_prefix,
+    CheckError, Matcher, MatcherError, Mismatch, RequestUrl, closest, required_prefix,
     starts_with_ignoring_ascii_case,
 };
 use crate::filter::{CompiledFilter, SchemaRoot};
@@ -182,19 +182,11 @@ impl Sanitizer {
     fn refusal(&self, method: &str, url: &RequestUrl, mismatches: &[Mismatch]) -> Refusal {
         let endpoints = &self.rules.endpoints;
         // An endpoint whose path matched (and something else did not) is the best explanation;
-        // otherwise the one whose literal prefix shares most with the path.
+        // otherwise the one whose path comes closest, the first in file order among equals.
         let closest = mismatches
             .iter()
             .position(Mismatch::path_matched)
-            .or_else(|| {
-                endpoints
-                    .iter()
-                    .enumerate()
-                    .map(|(i, e)| (common_prefix(&literal_prefix(e), &url.path), i))
-                    .filter(|(n, _)| *n > 1)
-                    .max_by_key(|(n, i)| (*n, std::cmp::Reverse(*i)))
-                    .map(|(_, i)| i)
-            });
+            .or_else(|| closest(endpoints, &url.path));
         Refusal {
             method: method.to_uppercase(),
             path: url.path.clone(),
@@ -690,27 +682,6 @@ impl Cores {
         split: false,
         holes: false,
     };
-}
-
-/// The literal start of an endpoint's matcher, for ranking refusals.
-fn literal_prefix(e: &Endpoint) -> String {
-    if let Some(r) = &e.path_regex {
-        r.trim_start_matches('^')
-            .chars()
-            .take_while(|c| c.is_alphanumeric() || matches!(c, '/' | '_' | '-'))
-            .collect()
-    } else if let Some(t) = &e.path_template {
-        t.split('{').next().unwrap_or_default().to_owned()
-    } else {
-        String::new()
-    }
-}
-
-fn common_prefix(a: &str, b: &str) -> usize {
-    a.bytes()
-        .zip(b.bytes())
-        .take_while(|(x, y)| x.eq_ignore_ascii_case(y))
-        .count()
 }
 
 fn matcher_text(e: &Endpoint) -> String {

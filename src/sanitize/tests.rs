@@ -75,6 +75,41 @@ fn refusal_prefers_an_endpoint_whose_path_matched() {
 }
 
 #[test]
+fn refusal_names_the_endpoint_whose_path_comes_closest() {
+    let s = sanitizer(
+        r#"endpoints:
+  - pathTemplate: "/repos/{owner}/{repo}/commits"
+  - pathTemplate: "/repos/{owner}/{repo}/pulls"
+  - pathTemplate: "/repos/{owner}/{repo}/pulls/{pullNumber}/reviews"
+  - pathRegex: "^/orgs/[^/]+/members$"
+"#,
+    );
+    let closest = |url: &str| {
+        let Err(SanitizeError::Refused(r)) = s.select("GET", url) else {
+            panic!("{url} is refused");
+        };
+        let (location, matcher, _) = r.closest.expect("a closest endpoint");
+        format!("{location} {matcher}")
+    };
+    assert_eq!(
+        closest("https://api.github.com/repos/o/r/pulls/12/review"),
+        "rules.yaml:4:5 pathTemplate `/repos/{owner}/{repo}/pulls/{pullNumber}/reviews`"
+    );
+    assert_eq!(
+        closest("https://api.github.com/repos/o/r/pull"),
+        "rules.yaml:3:5 pathTemplate `/repos/{owner}/{repo}/pulls`"
+    );
+    assert_eq!(
+        closest("/orgs/acme/member?page=2"),
+        "rules.yaml:5:5 pathRegex `^/orgs/[^/]+/members$`"
+    );
+    let Err(SanitizeError::Refused(r)) = s.select("GET", "/users/octocat") else {
+        panic!("refused");
+    };
+    assert_eq!(r.closest, None);
+}
+
+#[test]
 fn refusal_by_a_path_regex_that_ends_at_the_path_says_so() {
     // The template is closer by its literal prefix, but the regex is the one the user meant.
     let s = sanitizer(
