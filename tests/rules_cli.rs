@@ -126,6 +126,7 @@ const INVALID: &[(&str, &str, u32, u32)] = &[
     ("ignored-keys.yaml", "R039", 2, 1),
     ("unresolved-ref.yaml", "R040", 5, 13),
     ("ref-without-definitions.yaml", "R040", 8, 17),
+    ("ref-with-empty-definitions.yaml", "R040", 7, 17),
     ("root-ref.yaml", "R041", 5, 13),
     ("unsupported-ref.yaml", "R042", 5, 13),
     ("nested-definitions.yaml", "R043", 10, 9),

@@ -1123,14 +1123,19 @@ impl Checker<'_> {
             return;
         }
         let known: Vec<String> = defs.keys().cloned().collect();
+        let help = if known.is_empty() {
+            format!("`definitions` is empty: add `{name}:` to it")
+        } else {
+            suggest(name, &known).map_or_else(
+                || format!("the definitions are {}", list(&known)),
+                |s| format!("did you mean `{s}`?"),
+            )
+        };
         self.push(
             Code::UnresolvedRef,
             reference.span,
             format!("there is no definition `{name}`"),
-            Some(suggest(name, &known).map_or_else(
-                || format!("the definitions are {}", list(&known)),
-                |s| format!("did you mean `{s}`?"),
-            )),
+            Some(help),
         );
     }
 
