@@ -780,12 +780,44 @@ fn a_transform_on_a_container_says_how_to_select_inside_it() {
             "{help:?}"
         );
     }
-    // A scalar of the wrong kind has nothing to select inside.
-    let s = sanitizer(
-        "endpoints:\n  - pathTemplate: \"/x\"\n    transforms:\n      - !<pseudonymizeEmailHeader>\n        jsonPaths: [\"$.e\"]\n",
-    );
-    assert_eq!(
-        failure(&s, "/x", r#"{"e":1}"#).to_diagnostic("b").help,
-        None
-    );
+}
+
+#[test]
+fn every_value_type_a_transform_refuses_has_a_help_line() {
+    // `transform` is the item of `transforms` without its `jsonPaths`.
+    let at_e = |transform: &str| {
+        sanitizer(&format!(
+            "endpoints:\n  - pathTemplate: \"/x\"\n    transforms:\n      - {transform}\n        jsonPaths: [\"$.e\"]\n"
+        ))
+    };
+    let pseudonymize = at_e("!<pseudonymize>");
+    let hash_only = at_e("!<pseudonymize>\n        encoding: \"URL_SAFE_HASH_ONLY\"");
+    let header = at_e("!<pseudonymizeEmailHeader>");
+    let matches = at_e("!<pseudonymizeRegexMatches>\n        regex: \"(.+)\"");
+    for (s, value, help) in [
+        (&pseudonymize, "true", "a boolean cannot be pseudonymized"),
+        (&header, "false", "a boolean cannot be pseudonymized"),
+        (&matches, "true", "a boolean cannot be pseudonymized"),
+        (&header, "1", "pseudonymize numbers with `pseudonymize`"),
+        (&matches, "2.5", "pseudonymize numbers with `pseudonymize`"),
+        (
+            &hash_only,
+            "null",
+            "use the default encoding, `URL_SAFE_TOKEN`",
+        ),
+        (
+            &hash_only,
+            "\" \"",
+            "use the default encoding, `URL_SAFE_TOKEN`",
+        ),
+        (&header, "[1]", "`[*]` for an array's elements"),
+        (&matches, "{}", "`[*]` for an array's elements"),
+    ] {
+        let d = failure(s, "/x", &format!(r#"{{"e":{value}}}"#)).to_diagnostic("b");
+        assert_eq!(d.code, "S007", "{value}");
+        assert!(
+            d.help.as_deref().is_some_and(|h| h.contains(help)),
+            "{value}: {d:?}"
+        );
+    }
 }

@@ -23,11 +23,8 @@ use crate::json::Value;
 #[non_exhaustive]
 pub enum TransformError {
     /// The value has a type the kind rejects (§2.12 "FATAL").
-    #[error("cannot transform a value of type {found}")]
-    InvalidInput {
-        kind: &'static str,
-        found: &'static str,
-    },
+    #[error("cannot transform a value of type {}", found.name())]
+    InvalidInput { kind: &'static str, found: Rejected },
     /// A regex of the transform exceeded its backtracking budget.
     #[error("a regex could not be evaluated: {source}")]
     Regex {
@@ -45,12 +42,56 @@ pub enum TransformError {
     Pseudonym { kind: &'static str, reason: String },
 }
 
+/// The type of a value that a kind refuses (§2.12 "FATAL").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rejected {
+    Null,
+    BlankString,
+    Number,
+    Boolean,
+    Array,
+    Object,
+}
+
+impl Rejected {
+    /// The type of `v`; a string is refused only when it is blank.
+    pub fn of(v: &Value<'_>) -> Rejected {
+        match v {
+            Value::Null => Rejected::Null,
+            Value::String(_) => Rejected::BlankString,
+            Value::Int(_) | Value::BigInt(_) | Value::Double(_) | Value::Decimal(_) => {
+                Rejected::Number
+            }
+            Value::Bool(_) => Rejected::Boolean,
+            Value::Array(_) => Rejected::Array,
+            Value::Object(_) => Rejected::Object,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Rejected::Null => "null",
+            Rejected::BlankString => "blank string",
+            Rejected::Number => "number",
+            Rejected::Boolean => "boolean",
+            Rejected::Array => "array",
+            Rejected::Object => "object",
+        }
+    }
+}
+
 /// How to change the rules so that a transform failure does not happen (one byte, so that
 /// errors stay small).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TransformHint {
     /// The path selects an array or object where the transform takes scalars.
     SelectInside,
+    /// The path selects a boolean, which the pseudonymizing kinds refuse.
+    SkipBooleans,
+    /// A string-only kind (`pseudonymizeEmailHeader`, `pseudonymizeRegexMatches`) met a number.
+    PseudonymizeNumbers,
+    /// `pseudonymize` with `URL_SAFE_HASH_ONLY` met null or a blank string.
+    TokenForEmptyValues,
 }
 
 impl TransformHint {
@@ -60,18 +101,35 @@ impl TransformHint {
                 "select the values inside it (`[*]` for an array's elements, `.name` for a \
                  member), or remove it whole with `redact`"
             }
+            TransformHint::SkipBooleans => {
+                "a boolean cannot be pseudonymized: narrow the path so that it selects no \
+                 booleans (name the members instead of `*` or a deep scan), or remove the value \
+                 with `redact`"
+            }
+            TransformHint::PseudonymizeNumbers => {
+                "this kind takes strings only: pseudonymize numbers with `pseudonymize`, or \
+                 narrow the path so that it selects no numbers"
+            }
+            TransformHint::TokenForEmptyValues => {
+                "`URL_SAFE_HASH_ONLY` has no hash for null or a blank string: use the default \
+                 encoding, `URL_SAFE_TOKEN`, which makes them null, or narrow the path so that \
+                 it skips them"
+            }
         }
     }
 }
 
 impl TransformError {
-    /// How to change the rules so that the failure does not happen, when that is clear.
+    /// How to change the rules so that the failure does not happen, when that is clear: for
+    /// every value type a kind refuses.
     pub fn hint(&self) -> Option<TransformHint> {
         match self {
-            TransformError::InvalidInput {
-                found: "array" | "object",
-                ..
-            } => Some(TransformHint::SelectInside),
+            TransformError::InvalidInput { found, .. } => Some(match found {
+                Rejected::Array | Rejected::Object => TransformHint::SelectInside,
+                Rejected::Boolean => TransformHint::SkipBooleans,
+                Rejected::Number => TransformHint::PseudonymizeNumbers,
+                Rejected::Null | Rejected::BlankString => TransformHint::TokenForEmptyValues,
+            }),
             _ => None,
         }
     }

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use super::{TransformError, is_blank, string_only, text};
+use super::{Rejected, TransformError, is_blank, string_only, text};
 use crate::jregex::Regex;
 use crate::json::{Map, Value, java_number_string, to_compact_string};
 use crate::pseudonym::{PseudonymError, PseudonymInput, PseudonymizedIdentity, Pseudonymizer};
@@ -19,7 +19,7 @@ fn pseudonym_error(kind: &'static str) -> impl Fn(PseudonymError) -> TransformEr
 fn invalid(kind: &'static str, v: &Value<'_>) -> TransformError {
     TransformError::InvalidInput {
         kind,
-        found: v.type_name(),
+        found: Rejected::of(v),
     }
 }
 
@@ -44,10 +44,7 @@ pub fn pseudonymize<'a>(
                 Encoding::UrlSafeToken => Ok(Value::Null),
                 // Quirk: the four characters `null`, not JSON null.
                 Encoding::Json => Ok(text("null")),
-                Encoding::UrlSafeHashOnly => Err(TransformError::InvalidInput {
-                    kind: KIND,
-                    found: if v.is_null() { "null" } else { "blank string" },
-                }),
+                Encoding::UrlSafeHashOnly => Err(invalid(KIND, v)),
             };
         }
         _ => return Err(invalid(KIND, v)),
