@@ -722,6 +722,32 @@ fn compile_summarizes_every_endpoint() {
 }
 
 #[test]
+fn compile_quotes_string_options_so_that_lists_and_spaces_are_unambiguous() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("rules.yaml");
+    std::fs::write(
+        &path,
+        r#"endpoints:
+  - pathTemplate: "/x"
+    transforms:
+      - !<filterTokenByRegex>
+        delimiter: ", "
+        filters: ["https://x y", "a,b", "say \"hi\"\\."]
+        jsonPaths: ["$.a"]
+"#,
+    )
+    .expect("write");
+    let (status, out, err) = run(&["compile", &path.display().to_string()]);
+    assert_eq!(status, Status::Ok, "{err}");
+    assert!(
+        out.contains(
+            r#"transform 1 filterTokenByRegex  delimiter=", " filters=["https://x y", "a,b", "say \"hi\"\\."]"#
+        ),
+        "{out}"
+    );
+}
+
+#[test]
 fn compile_explain_prints_each_endpoint_plan() {
     let (status, out, err) = run(&["compile", "--explain", "example-rules/zoom/zoom.yaml"]);
     assert_eq!(status, Status::Ok, "{err}");

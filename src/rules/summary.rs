@@ -100,22 +100,23 @@ fn transform_block(out: &mut String, number: usize, transform: &Transform) {
     paths(out, &transform.json_paths);
 }
 
-/// Every option of a kind, defaults included, as `name=value`.
+/// Every option of a kind, defaults included, as `name=value`: strings quoted with JSON's
+/// escapes and lists as JSON arrays, so that a space, a comma or a bracket inside a value
+/// cannot be read as the end of it; booleans and encodings (names from a fixed set) bare, and
+/// an absent value as a bare `(word)`.
 fn options(kind: &TransformKind) -> Vec<String> {
-    let regexes = |list: &[Located<String>]| {
-        let items: Vec<&str> = list.iter().map(super::span::Located::as_str).collect();
-        format!("[{}]", items.join(", "))
-    };
+    let located = |list: &[Located<String>]| strings(list.iter().map(Located::as_str));
+    let plain = |list: &[String]| strings(list.iter().map(String::as_str));
     match kind {
         TransformKind::Redact | TransformKind::HashIp | TransformKind::EncryptIp => Vec::new(),
         TransformKind::RedactRegexMatches(o) => {
-            vec![format!("redactions={}", regexes(&o.redactions))]
+            vec![format!("redactions={}", located(&o.redactions))]
         }
         TransformKind::RedactExceptPhrases(o) => {
-            vec![format!("allowedPhrases=[{}]", o.allowed_phrases.join(", "))]
+            vec![format!("allowedPhrases={}", plain(&o.allowed_phrases))]
         }
         TransformKind::RedactExceptSubstringsMatchingRegexes(o) => {
-            vec![format!("exceptions={}", regexes(&o.exceptions))]
+            vec![format!("exceptions={}", located(&o.exceptions))]
         }
         TransformKind::Pseudonymize(o) => vec![
             format!("encoding={}", o.encoding.name()),
@@ -128,25 +129,32 @@ fn options(kind: &TransformKind) -> Vec<String> {
         TransformKind::PseudonymizeRegexMatches(o) => vec![
             format!(
                 "regex={}",
-                o.regex.as_ref().map_or("(none)", |r| r.as_str())
+                o.regex
+                    .as_ref()
+                    .map_or_else(|| "(none)".to_owned(), |r| quoted(r))
             ),
             format!("includeReversible={}", o.include_reversible),
         ],
         TransformKind::FilterTokenByRegex(o) => vec![
-            format!("delimiter={}", o.delimiter()),
-            format!("filters={}", regexes(&o.filters)),
+            format!("delimiter={}", quoted(o.delimiter())),
+            format!("filters={}", located(&o.filters)),
         ],
         TransformKind::Tokenize(o) => vec![format!(
             "regex={}",
-            o.regex.as_ref().map_or("(whole value)", |r| r.as_str())
+            o.regex
+                .as_ref()
+                .map_or_else(|| "(whole value)".to_owned(), |r| quoted(r))
         )],
         TransformKind::TextDigest(o) => {
             let mut v = vec![
-                format!("keywords=[{}]", o.keywords.join(", ")),
+                format!("keywords={}", plain(&o.keywords)),
                 format!("isJsonEscaped={}", o.is_json_escaped),
             ];
             if let Some(p) = &o.json_path_to_process_when_escaped {
-                v.push(format!("jsonPathToProcessWhenEscaped={}", canonical(p)));
+                v.push(format!(
+                    "jsonPathToProcessWhenEscaped={}",
+                    quoted(&canonical(p))
+                ));
             }
             v
         }
@@ -157,8 +165,19 @@ fn keywords(words: &[String]) -> String {
     if words.is_empty() {
         String::new()
     } else {
-        format!("  keywords=[{}]", words.join(", "))
+        format!("  keywords={}", strings(words.iter().map(String::as_str)))
     }
+}
+
+/// `s` as a JSON string.
+fn quoted(s: &str) -> String {
+    serde_json::Value::from(s).to_string()
+}
+
+/// A list of strings as a JSON array, with a space after each comma.
+fn strings<'s>(items: impl Iterator<Item = &'s str>) -> String {
+    let items: Vec<String> = items.map(quoted).collect();
+    format!("[{}]", items.join(", "))
 }
 
 fn allow_list(items: Option<&[String]>, absent: &str) -> String {
