@@ -1,10 +1,19 @@
 //! `compile --explain` output for realistic rule sets, snapshot-tested, and their pass counts.
 
 use psoxy_rules::jsonpath::parse;
-use psoxy_rules::plan::{Action, PassKind, SplitReason, TransformSpec, compile};
+use psoxy_rules::plan::{Action, PassKind, Plan, SplitReason, TransformSpec, compile};
 
-fn transform(action: Action, paths: &[&str]) -> TransformSpec {
-    TransformSpec {
+/// A transform's kind as the rules name it, with its spec.
+type Named = (&'static str, TransformSpec);
+
+/// A transform of `kind`: `redact` deletes, every other kind maps.
+fn transform(kind: &'static str, paths: &[&str]) -> Named {
+    let action = if kind == "redact" {
+        Action::Delete
+    } else {
+        Action::Map
+    };
+    let spec = TransformSpec {
         action,
         paths: paths
             .iter()
@@ -12,24 +21,34 @@ fn transform(action: Action, paths: &[&str]) -> TransformSpec {
             .collect(),
         guard: None,
         abort_stops_path: false,
-    }
+    };
+    (kind, spec)
 }
 
-fn guarded(mut t: TransformSpec, guard: &str) -> TransformSpec {
-    t.guard = Some(parse(guard).unwrap_or_else(|e| panic!("{guard}: {e}")));
+fn guarded(mut t: Named, guard: &str) -> Named {
+    t.1.guard = Some(parse(guard).unwrap_or_else(|e| panic!("{guard}: {e}")));
     t
 }
 
-fn aborting(mut t: TransformSpec) -> TransformSpec {
-    t.abort_stops_path = true;
+fn aborting(mut t: Named) -> Named {
+    t.1.abort_stops_path = true;
     t
+}
+
+/// The plan of `transforms`, and its explanation naming their kinds.
+fn explained(transforms: &[Named]) -> (Plan, String) {
+    let specs: Vec<TransformSpec> = transforms.iter().map(|(_, s)| s.clone()).collect();
+    let kinds: Vec<&str> = transforms.iter().map(|(k, _)| *k).collect();
+    let plan = compile(&specs);
+    let text = plan.explain(&kinds);
+    (plan, text)
 }
 
 /// The meeting endpoint of `example-rules/zoom/zoom.yaml`.
-fn zoom_meeting() -> Vec<TransformSpec> {
+fn zoom_meeting() -> Vec<Named> {
     vec![
         transform(
-            Action::Map,
+            "pseudonymize",
             &[
                 "$['host_id','host_email','assistant_id','pmi']",
                 "$..email",
@@ -37,23 +56,26 @@ fn zoom_meeting() -> Vec<TransformSpec> {
                 "$..participants[*]",
             ],
         ),
-        transform(Action::Map, &["$.settings.alternative_hosts"]),
+        transform(
+            "pseudonymizeRegexMatches",
+            &["$.settings.alternative_hosts"],
+        ),
     ]
 }
 
 /// Gmail messages: headers pseudonymized by name, the rest of the headers redacted.
-fn gmail() -> Vec<TransformSpec> {
+fn gmail() -> Vec<Named> {
     vec![
         transform(
-            Action::Map,
+            "pseudonymizeEmailHeader",
             &["$.payload.headers[?(@.name =~ /^(From|To|Cc|Bcc)$/i)].value"],
         ),
         transform(
-            Action::Map,
+            "pseudonymize",
             &["$.payload.headers[?(@.name =~ /^(X-Original-Sender|Delivered-To|Sender)$/i)].value"],
         ),
         transform(
-            Action::Delete,
+            "redact",
             &[
                 "$.payload.headers[?(!(@.name =~ /^From|To|Cc|Bcc|X-Original-Sender|Delivered-To|Sender|Message-ID|Date|In-Reply-To|Original-Message-ID|References$/i))]",
             ],
@@ -62,10 +84,10 @@ fn gmail() -> Vec<TransformSpec> {
 }
 
 /// Salesforce query results: ids pseudonymized, user ids only when a record is a User.
-fn salesforce_query() -> Vec<TransformSpec> {
+fn salesforce_query() -> Vec<Named> {
     vec![
         transform(
-            Action::Map,
+            "pseudonymize",
             &[
                 "$.records[*].CreatedById",
                 "$.records[*].OwnerId",
@@ -73,12 +95,12 @@ fn salesforce_query() -> Vec<TransformSpec> {
             ],
         ),
         guarded(
-            transform(Action::Map, &["$.records[*].Id"]),
+            transform("pseudonymize", &["$.records[*].Id"]),
             "$.records[?(@.attributes.type == \"User\")]",
         ),
-        transform(Action::Delete, &["$..attributes"]),
+        transform("redact", &["$..attributes"]),
         transform(
-            Action::Delete,
+            "redact",
             &["$.records[*].Description", "$.records[*].Subject"],
         ),
     ]
@@ -87,16 +109,16 @@ fn salesforce_query() -> Vec<TransformSpec> {
 /// Rules whose order needs more than one walk: a guard reading what an earlier redact
 /// removes, a value function that can stop a path, and a filter on an absolute path that an
 /// earlier rule changes.
-fn needs_splits() -> Vec<TransformSpec> {
+fn needs_splits() -> Vec<Named> {
     vec![
-        transform(Action::Delete, &["$..attributes"]),
+        transform("redact", &["$..attributes"]),
         guarded(
-            transform(Action::Map, &["$.records[*].Id"]),
+            transform("pseudonymize", &["$.records[*].Id"]),
             "$.records[?(@.attributes.type == \"User\")]",
         ),
-        aborting(transform(Action::Map, &["$.records[*].Body"])),
+        aborting(transform("textDigest", &["$.records[*].Body"])),
         transform(
-            Action::Map,
+            "pseudonymize",
             &["$.owner", "$.records[?(@.OwnerId == $.owner)].Name"],
         ),
     ]
@@ -104,28 +126,28 @@ fn needs_splits() -> Vec<TransformSpec> {
 
 #[test]
 fn zoom_meeting_plan() {
-    let plan = compile(&zoom_meeting());
+    let (plan, text) = explained(&zoom_meeting());
     assert_eq!(plan.passes().len(), 1);
-    insta::assert_snapshot!(plan.explain());
+    insta::assert_snapshot!(text);
 }
 
 #[test]
 fn gmail_plan() {
-    let plan = compile(&gmail());
+    let (plan, text) = explained(&gmail());
     assert_eq!(plan.passes().len(), 1);
-    insta::assert_snapshot!(plan.explain());
+    insta::assert_snapshot!(text);
 }
 
 #[test]
 fn salesforce_query_plan() {
-    let plan = compile(&salesforce_query());
+    let (plan, text) = explained(&salesforce_query());
     assert_eq!(plan.passes().len(), 1);
-    insta::assert_snapshot!(plan.explain());
+    insta::assert_snapshot!(text);
 }
 
 #[test]
 fn plan_with_splits() {
-    let plan = compile(&needs_splits());
+    let (plan, text) = explained(&needs_splits());
     let kinds: Vec<PassKind> = plan
         .passes()
         .iter()
@@ -149,5 +171,20 @@ fn plan_with_splits() {
         plan.passes()[4].reason(),
         SplitReason::AbsoluteReadOfWrite { .. }
     ));
-    insta::assert_snapshot!(plan.explain());
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn without_kinds_each_action_stands_alone() {
+    let specs: Vec<TransformSpec> = salesforce_query().into_iter().map(|(_, s)| s).collect();
+    let text = compile(&specs).explain(&[]);
+    assert!(
+        text.contains("\nt1 map\n  t1.p1 $.records[*].CreatedById\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\nt3 delete\n  t3.p1 $..attributes\n"),
+        "{text}"
+    );
+    assert!(text.contains("    => t4.p2 delete\n"), "{text}");
 }

@@ -105,7 +105,7 @@ fn plan_equals_naive_on_the_reference_originals() {
                         assert!(
                             to_compact_string(&got) == to_compact_string(&expected),
                             "{name}: documents differ\n{}",
-                            plan.explain()
+                            plan.explain(&[])
                         );
                         assert_eq!(a, b, "{name}: match counts differ");
                         matches += a.matches.iter().flatten().sum::<u64>();

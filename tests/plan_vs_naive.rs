@@ -302,9 +302,9 @@ fn check(mark: bool) {
                         to_compact_string(&expected),
                         "document {}\n{}",
                         to_compact_string(&doc),
-                        plan.explain()
+                        plan.explain(&[])
                     );
-                    prop_assert_eq!(a, b, "match counts\n{}", plan.explain());
+                    prop_assert_eq!(a, b, "match counts\n{}", plan.explain(&[]));
                 }
                 _ => prop_assert!(
                     false,
@@ -312,7 +312,7 @@ fn check(mark: bool) {
                     naive,
                     compiled,
                     to_compact_string(&doc),
-                    plan.explain()
+                    plan.explain(&[])
                 ),
             }
         }

@@ -756,6 +756,40 @@ fn compile_explain_prints_each_endpoint_plan() {
 }
 
 #[test]
+fn compile_explain_numbers_and_names_transforms_as_the_summary_does() {
+    let (status, out, err) = run(&[
+        "compile",
+        "--explain",
+        "tests/fixtures/valid/every-key.yaml",
+    ]);
+    assert_eq!(status, Status::Ok, "{err}");
+    let (summary, plans) = out
+        .split_once("\nplan of endpoint 1\n")
+        .expect("the plans follow the summary");
+    // Endpoint 1 has a transform of every kind.
+    let endpoint = summary.split("\nendpoint 2 ").next().unwrap_or_default();
+    let listed: Vec<String> = endpoint
+        .lines()
+        .filter_map(|l| l.strip_prefix("  transform "))
+        .map(|l| {
+            let words: Vec<&str> = l.split_whitespace().collect();
+            format!("t{} {}", words[0], words[1])
+        })
+        .collect();
+    let plan = plans
+        .split("\nplan of endpoint 2\n")
+        .next()
+        .unwrap_or_default();
+    let planned: Vec<&str> = plan
+        .lines()
+        .filter(|l| l.starts_with('t'))
+        .map(|l| l.split(" (").next().unwrap_or_default())
+        .collect();
+    assert_eq!(listed.len(), 12, "{summary}");
+    assert_eq!(planned, listed, "{plan}");
+}
+
+#[test]
 fn compile_refuses_invalid_rules_with_their_findings() {
     let (status, out, err) = run(&["compile", &invalid("unknown-kind.yaml")]);
     assert_eq!(status, Status::Invalid);

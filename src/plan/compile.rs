@@ -13,7 +13,8 @@ use super::{Action, ExecError, Mapper, RunStats, TransformSpec};
 use crate::json::{Holes, NoHoles, Value};
 use crate::jsonpath::{JsonPath, Selector, Step, StepKind};
 
-/// Path `path` of transform `transform`, written `t{transform}.p{path}`.
+/// Path `path` of transform `transform` (both indexes from 0), written from 1 as `compile`
+/// numbers transforms: `t1.p3` is the third path of the first transform.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RuleRef {
     pub transform: usize,
@@ -22,7 +23,17 @@ pub struct RuleRef {
 
 impl fmt::Display for RuleRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "t{}.p{}", self.transform, self.path)
+        write!(f, "{}.p{}", TransformRef(self.transform), self.path + 1)
+    }
+}
+
+/// A transform's index (from 0), written from 1 as `compile` numbers transforms: `t1`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TransformRef(pub usize);
+
+impl fmt::Display for TransformRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "t{}", self.0 + 1)
     }
 }
 
@@ -69,16 +80,19 @@ impl fmt::Display for SplitReason {
             ),
             SplitReason::GuardReadsWrite { writer, transform } => write!(
                 f,
-                "applyOnlyWhen of t{transform} reads values that the earlier {writer} changes"
+                "applyOnlyWhen of {} reads values that the earlier {writer} changes",
+                TransformRef(*transform)
             ),
             SplitReason::AbortStopsPath { transform } => write!(
                 f,
-                "the value function of t{transform} can stop a path: reference update order"
+                "the value function of {} can stop a path: reference update order",
+                TransformRef(*transform)
             ),
             SplitReason::AfterNaive => f.write_str("resumes after a naive pass"),
             SplitReason::AnalysisBudget { transform } => write!(
                 f,
-                "conflict analysis budget spent at t{transform}; split to be safe"
+                "conflict analysis budget spent at {}; split to be safe",
+                TransformRef(*transform)
             ),
         }
     }

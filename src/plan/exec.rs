@@ -1868,7 +1868,7 @@ mod tests {
         let mut got = Value::from(doc);
         let stats = plan.run(&mut got, &mut Mark).expect("plan succeeds");
         let text = to_compact_string(&got);
-        assert_eq!(text, to_compact_string(&expected), "{}", plan.explain());
+        assert_eq!(text, to_compact_string(&expected), "{}", plan.explain(&[]));
         assert_eq!(stats, naive);
         (text, stats, plan.passes().len())
     }

@@ -1,31 +1,53 @@
 //! The text of `compile --explain`: rules, passes with the reason for each split, and for each
 //! walk pass the trie of steps with the actions each rule owns. The form is stable: it depends
-//! only on the rules, in order.
+//! only on the rules, in order. Transforms and paths are numbered from 1, as `compile` numbers
+//! transforms, and each action is named with the kind of its transform.
 
 use std::fmt::{self, Formatter};
 
-use super::Action;
 use super::analysis::Item;
-use super::compile::{Pass, PassKind, Plan, Trie};
+use super::compile::{Pass, PassKind, Plan, TransformRef, Trie};
+use super::{Action, RuleRef};
 
 impl Plan {
-    /// A readable description of the plan.
-    pub fn explain(&self) -> String {
-        Explain(self).to_string()
+    /// A readable description of the plan. `kinds[t]` is the kind of transform `t` as the
+    /// rules name it (`redact`, `pseudonymize`, ...), shown with each of its actions; a
+    /// transform past the end of `kinds` is shown by its action alone.
+    pub fn explain(&self, kinds: &[&str]) -> String {
+        Explain { plan: self, kinds }.to_string()
     }
 }
 
-struct Explain<'p>(&'p Plan);
+struct Explain<'p> {
+    plan: &'p Plan,
+    kinds: &'p [&'p str],
+}
 
 impl fmt::Display for Explain<'_> {
     fn fmt(&self, out: &mut Formatter<'_>) -> fmt::Result {
-        self.0.write_explain(out)
+        self.write_explain(out)
     }
 }
 
-impl Plan {
+impl Explain<'_> {
+    /// What transform `t` does: `pseudonymize (map)`, or `map` without a kind; `what` is the
+    /// action's word, `members` after it for an action on the named members of a node.
+    fn action(&self, t: usize, what: Action, members: bool) -> String {
+        let word = action_word(what);
+        let action = if members {
+            format!("{word} members")
+        } else {
+            word.to_owned()
+        };
+        match self.kinds.get(t) {
+            Some(kind) => format!("{kind} ({action})"),
+            None => action,
+        }
+    }
+
     fn write_explain(&self, out: &mut Formatter<'_>) -> fmt::Result {
-        let walks = self
+        let plan = self.plan;
+        let walks = plan
             .passes
             .iter()
             .filter(|p| p.kind() == PassKind::Walk)
@@ -33,13 +55,13 @@ impl Plan {
         writeln!(
             out,
             "plan: {} transform{}, {} rule{}, {} pass{} ({walks} walk, {} naive)",
-            self.transforms.len(),
-            plural(self.transforms.len()),
-            self.rules.len(),
-            plural(self.rules.len()),
-            self.passes.len(),
-            if self.passes.len() == 1 { "" } else { "es" },
-            self.passes.len() - walks,
+            plan.transforms.len(),
+            plural(plan.transforms.len()),
+            plan.rules.len(),
+            plural(plan.rules.len()),
+            plan.passes.len(),
+            if plan.passes.len() == 1 { "" } else { "es" },
+            plan.passes.len() - walks,
         )?;
         if walks > 0 {
             writeln!(
@@ -48,8 +70,13 @@ impl Plan {
                  and all-names checks are decided after the earlier rules' updates inside the node"
             )?;
         }
-        for (t, spec) in self.transforms.iter().enumerate() {
-            write!(out, "t{t} {}", action_word(spec.action))?;
+        for (t, spec) in plan.transforms.iter().enumerate() {
+            write!(
+                out,
+                "{} {}",
+                TransformRef(t),
+                self.action(t, spec.action, false)
+            )?;
             if let Some(guard) = &spec.guard {
                 write!(out, ", applyOnlyWhen {guard}")?;
             }
@@ -58,10 +85,14 @@ impl Plan {
             }
             writeln!(out)?;
             for (p, path) in spec.paths.iter().enumerate() {
-                writeln!(out, "  t{t}.p{p} {path}")?;
+                let rule = RuleRef {
+                    transform: t,
+                    path: p,
+                };
+                writeln!(out, "  {rule} {path}")?;
             }
         }
-        for (i, pass) in self.passes.iter().enumerate() {
+        for (i, pass) in plan.passes.iter().enumerate() {
             self.write_pass(out, i, pass)?;
         }
         Ok(())
@@ -72,13 +103,13 @@ impl Plan {
             PassKind::Walk => "walk",
             PassKind::Naive => "naive",
         };
-        write!(out, "pass {} of {}: {kind}", i + 1, self.passes.len())?;
+        write!(out, "pass {} of {}: {kind}", i + 1, self.plan.passes.len())?;
         if let (Some(first), Some(last)) = (pass.rules().first(), pass.rules().last()) {
             write!(out, ", rules {first}..{last}")?;
         }
         writeln!(out)?;
         writeln!(out, "  why: {}", pass.reason())?;
-        let guards: Vec<String> = pass.guards().map(|t| format!("t{t}")).collect();
+        let guards: Vec<String> = pass.guards().map(|t| TransformRef(t).to_string()).collect();
         if !guards.is_empty() {
             let when = match pass.kind() {
                 PassKind::Walk => "before the walk",
@@ -91,13 +122,13 @@ impl Plan {
         }
         for item in &pass.items {
             if let Item::Rule(r) = item {
-                let rule = self.rules[*r as usize];
+                let rule = self.plan.rules[*r as usize];
                 let rr = rule.reference;
                 writeln!(
                     out,
                     "  {rr} {} {}",
-                    action_word(rule.action),
-                    self.transforms[rr.transform].paths[rr.path]
+                    self.action(rr.transform, rule.action, false),
+                    self.plan.transforms[rr.transform].paths[rr.path]
                 )?;
             }
         }
@@ -105,19 +136,21 @@ impl Plan {
     }
 
     fn write_trie(&self, out: &mut Formatter<'_>, trie: &Trie) -> fmt::Result {
-        let rule = |r: u32| {
-            let rule = self.rules[r as usize];
-            format!("{} {}", rule.reference, action_word(rule.action))
+        let rule = |r: u32, members: bool| {
+            let rule = self.plan.rules[r as usize];
+            let reference = rule.reference;
+            let action = self.action(reference.transform, rule.action, members);
+            format!("{reference} {action}")
         };
         for (n, node) in trie.nodes.iter().enumerate() {
             writeln!(out, "  n{n} {}", node.text)?;
             for &r in &node.actions {
-                writeln!(out, "    => {}", rule(r))?;
+                writeln!(out, "    => {}", rule(r, false))?;
             }
             for &e in &node.edges {
                 let edge = &trie.edges[e as usize];
                 for &r in &edge.keys_rules {
-                    writeln!(out, "    {} => {} members", edge.step, rule(r))?;
+                    writeln!(out, "    {} => {}", edge.step, rule(r, true))?;
                 }
                 if let Some(to) = edge.to {
                     writeln!(out, "    {} -> n{to}", edge.step)?;

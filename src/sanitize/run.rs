@@ -244,7 +244,8 @@ impl Transforms {
 
     /// The compiled plan in its readable form, when the engine is the plan.
     pub fn explain(&self) -> Option<String> {
-        self.plan.as_ref().map(Plan::explain)
+        let kinds: Vec<&str> = self.compiled.iter().map(|t| t.name).collect();
+        self.plan.as_ref().map(|plan| plan.explain(&kinds))
     }
 
     /// Applies every transform to `doc` (§2.0): each transform's guard, then its paths in order;
