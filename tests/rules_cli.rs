@@ -610,6 +610,38 @@ fn a_path_regex_written_as_a_prefix_that_refuses_every_query_is_a_warning() {
 }
 
 #[test]
+fn codes_lists_every_code_once_and_explains_those_asked_for() {
+    let (status, out, _) = run(&["codes"]);
+    assert_eq!(status, Status::Ok);
+    let codes: Vec<&str> = out.lines().map(|l| &l[..4]).collect();
+    let expected = rules::codes::Code::ALL.len()
+        + psoxy_rules::sanitize::CODES.len()
+        + psoxy_rules::harness::codes::Code::ALL.len();
+    assert_eq!(codes.len(), expected, "{out}");
+    let unique: std::collections::BTreeSet<&&str> = codes.iter().collect();
+    assert_eq!(unique.len(), expected, "{out}");
+    // Any case, in the order asked; the exit status each gives, by command.
+    let (status, out, _) = run(&["codes", "h023", "R044", "S007", "H010"]);
+    assert_eq!(status, Status::Ok);
+    assert_eq!(
+        out,
+        "H023  warning  exit 0, 1 with --strict  A JSONPath that selects nothing in any case.\n\
+         R044  warning  exit 0                   An endpoint shadowed by an earlier one.\n\
+         S007  error    exit 2                   A transform failed on a value or its path \
+         failed to evaluate, at a JSON Pointer into the response.\n\
+         H010  error    exit 1                   The output differs from the committed sanitized \
+         file.\n"
+    );
+    let (status, out, err) = run(&["codes", "R044", "R44"]);
+    assert_eq!(status, Status::Invalid);
+    assert_eq!(out, "");
+    assert_eq!(
+        err,
+        "psoxy-rules: no code `R44` (did you mean R044?); `psoxy-rules codes` lists them\n"
+    );
+}
+
+#[test]
 fn a_query_schema_for_a_parameter_that_is_not_allowed_is_a_warning() {
     let (status, out) = validate_bytes(
         br#"endpoints:

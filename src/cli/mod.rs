@@ -33,6 +33,11 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = FormatArg::Human)]
         format: FormatArg,
     },
+    /// Explain the codes of findings (R, P: rules files; S: sanitize; H: test), or those given.
+    Codes {
+        /// Codes to explain, such as R044 (any case); none lists every code.
+        codes: Vec<String>,
+    },
     /// Print the JSON Schema of the rules format (or, with --cases, of case files).
     Schema {
         /// Print the schema of case files (`cases.yaml`) instead.
@@ -229,6 +234,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result
     }
     match cli.command {
         Command::Validate { files, format } => validate(&files, format.into(), out),
+        Command::Codes { codes } => explain_codes(&codes, out, err),
         Command::Schema { cases } => {
             let text = if cases {
                 crate::harness::cases::json_schema_text()
@@ -298,6 +304,74 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result
             out,
         ),
     }
+}
+
+/// Every code of every command: code, severity, the exit status it gives, meaning.
+fn code_table() -> Vec<(&'static str, diag::Severity, &'static str, &'static str)> {
+    use crate::harness::codes::Code as H;
+    use diag::Severity::{Error, Warning};
+    use rules::codes::Code as R;
+    let mut table: Vec<_> = R::ALL
+        .iter()
+        .map(|c| {
+            let exit = if c.severity() == Error { "2" } else { "0" };
+            (c.as_str(), c.severity(), exit, c.meaning())
+        })
+        .collect();
+    table.extend(
+        crate::sanitize::CODES
+            .iter()
+            .map(|&(code, meaning)| (code, Error, "2", meaning)),
+    );
+    table.extend(H::ALL.iter().map(|c| {
+        let exit = match (c.severity(), c.is_unusable()) {
+            (_, true) => "2",
+            (Error, false) => "1",
+            (Warning, false) => "0, 1 with --strict",
+        };
+        (c.as_str(), c.severity(), exit, c.meaning())
+    }));
+    table
+}
+
+/// `codes`: each code asked for (or every code) with its severity, the exit status it gives and
+/// what it means; an unknown code is an error (exit 2), with the closest known one.
+fn explain_codes(
+    asked: &[String],
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<Status> {
+    let table = code_table();
+    let rows: Vec<_> = if asked.is_empty() {
+        table.iter().collect()
+    } else {
+        let mut rows = Vec::new();
+        for code in asked {
+            let Some(row) = table
+                .iter()
+                .find(|row| row.0.eq_ignore_ascii_case(code.trim()))
+            else {
+                let known: Vec<String> = table.iter().map(|row| row.0.to_owned()).collect();
+                let hint = rules::schema::suggest(code, &known)
+                    .map_or_else(String::new, |s| format!(" (did you mean {s}?)"));
+                writeln!(
+                    err,
+                    "psoxy-rules: no code `{code}`{hint}; `psoxy-rules codes` lists them"
+                )?;
+                return Ok(Status::Invalid);
+            };
+            rows.push(row);
+        }
+        rows
+    };
+    let mut text = String::new();
+    for (code, severity, exit, meaning) in rows {
+        let severity = severity.to_string();
+        let exit = format!("exit {exit}");
+        let _ = writeln!(text, "{code}  {severity:<7}  {exit:<23}  {meaning}");
+    }
+    out.write_all(text.as_bytes())?;
+    Ok(Status::Ok)
 }
 
 /// The rules files named: a file as it is, a folder as every `*.yaml` and `*.yml` file below

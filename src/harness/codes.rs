@@ -4,7 +4,7 @@
 use crate::diag::{Diagnostic, Severity};
 
 macro_rules! codes {
-    ($( $(#[$doc:meta])* $name:ident = $code:literal, $severity:ident, $unusable:literal; )*) => {
+    ($( $(#[doc = $doc:literal])* $name:ident = $code:literal, $severity:ident, $unusable:literal; )*) => {
         /// A finding of the replay harness. Each code has a fixed severity; an *unusable* code
         /// means the run could not do what was asked (exit 2) rather than found a problem in the
         /// example set (exit 1).
@@ -37,7 +37,7 @@ macro_rules! codes {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum Code {
-            $( $(#[$doc])* $name, )*
+            $( $(#[doc = $doc])* $name, )*
         }
 
         impl Code {
@@ -54,6 +54,13 @@ macro_rules! codes {
             pub const fn severity(self) -> Severity {
                 match self {
                     $(Code::$name => Severity::$severity,)*
+                }
+            }
+
+            /// What the code means: its documentation, on one line.
+            pub fn meaning(self) -> &'static str {
+                match self {
+                    $(Code::$name => concat!($($doc),*).trim_start(),)*
                 }
             }
 

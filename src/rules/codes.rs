@@ -4,7 +4,7 @@
 use crate::diag::{Diagnostic, Severity};
 
 macro_rules! codes {
-    ($( $(#[$doc:meta])* $name:ident = $code:literal, $severity:ident; )*) => {
+    ($( $(#[doc = $doc:literal])* $name:ident = $code:literal, $severity:ident; )*) => {
         /// A finding of the rules phase. Each code has a fixed severity.
         ///
         /// | code | severity | meaning |
@@ -67,7 +67,7 @@ macro_rules! codes {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum Code {
-            $( $(#[$doc])* $name, )*
+            $( $(#[doc = $doc])* $name, )*
         }
 
         impl Code {
@@ -84,6 +84,13 @@ macro_rules! codes {
             pub const fn severity(self) -> Severity {
                 match self {
                     $(Code::$name => Severity::$severity,)*
+                }
+            }
+
+            /// What the code means: its documentation, on one line.
+            pub fn meaning(self) -> &'static str {
+                match self {
+                    $(Code::$name => concat!($($doc),*).trim_start(),)*
                 }
             }
         }

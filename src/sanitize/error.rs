@@ -105,6 +105,47 @@ fn in_value(value: Option<ValuePlace>) -> String {
     })
 }
 
+/// The codes of `sanitize` failures (all errors, exit 2) and what each means.
+pub const CODES: &[(&str, &str)] = &[
+    (
+        "S001",
+        "No endpoint allows the request (path, query parameters or method); the closest one is \
+         named with the reason.",
+    ),
+    ("S002", "The URL is not one the proxy could receive."),
+    (
+        "S003",
+        "The body is not valid JSON (or not UTF-8), with its line and column.",
+    ),
+    (
+        "S004",
+        "The selected endpoint cannot be used: a regex or path that does not compile or exceeds \
+         its limits.",
+    ),
+    (
+        "S005",
+        "The endpoint needs what psoxy-rules cannot apply (`sentenceMetadata`).",
+    ),
+    (
+        "S006",
+        "The `responseSchema` filter failed on the response.",
+    ),
+    (
+        "S007",
+        "A transform failed on a value or its path failed to evaluate, at a JSON Pointer into \
+         the response.",
+    ),
+    ("S008", "An `applyOnlyWhen` guard failed on the response."),
+    (
+        "S009",
+        "A secret or setting is missing, empty, blank, not UTF-8, or its file cannot be read.",
+    ),
+    (
+        "S010",
+        "A file cannot be read or written (reported as a finding with `--format`).",
+    ),
+];
+
 impl SanitizeError {
     /// The failure, placed in the top-level value that starts at `place`, when it concerns one
     /// value's content.

@@ -9,7 +9,7 @@ mod stream;
 use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex, OnceLock};
 
-pub use error::{Refusal, SanitizeError, ValuePlace};
+pub use error::{CODES, Refusal, SanitizeError, ValuePlace};
 pub use run::Engine;
 pub use stream::{StreamError, StreamOptions, StreamStats};
 
