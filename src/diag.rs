@@ -320,7 +320,14 @@ pub fn render_github(d: &Diagnostic) -> String {
         Severity::Warning => "warning",
     };
     let mut props = Vec::new();
+    let mut message = d.message.clone();
     match &d.location {
+        // Standard input is no file of the repository to annotate: its place goes in the text.
+        Some(Location::Source {
+            file, line, column, ..
+        }) if file == "-" => {
+            message = format!("{message} (standard input, line {line}, column {column})");
+        }
         Some(Location::Source {
             file, line, column, ..
         }) => {
@@ -333,11 +340,16 @@ pub fn render_github(d: &Diagnostic) -> String {
                 file: Some(file), ..
             }
             | Location::File { file },
+        ) if file == "-" => {}
+        Some(
+            Location::Pointer {
+                file: Some(file), ..
+            }
+            | Location::File { file },
         ) => props.push(format!("file={}", escape_property(file))),
         _ => {}
     }
     props.push(format!("title={}", escape_property(d.code)));
-    let mut message = d.message.clone();
     if let Some(Location::Pointer { pointer, .. }) = &d.location {
         message = format!("{message} (at {pointer})");
     }
@@ -459,6 +471,22 @@ mod tests {
             render_github(&d),
             "::warning file=a%2Cb%3Ac.yaml,title=R039::50%25 done%0Anext\n"
         );
+    }
+
+    #[test]
+    fn github_form_gives_no_file_for_standard_input() {
+        let d = Diagnostic::error("S003", "the body is not valid JSON").at(Location::Source {
+            file: "-".into(),
+            line: 2,
+            column: 1,
+            span: 0..1,
+        });
+        assert_eq!(
+            render_github(&d),
+            "::error title=S003::the body is not valid JSON (standard input, line 2, column 1)\n"
+        );
+        let d = Diagnostic::error("S010", "cannot read").at(Location::File { file: "-".into() });
+        assert_eq!(render_github(&d), "::error title=S010::cannot read\n");
     }
 
     #[test]
