@@ -510,6 +510,37 @@ fn output_that_cannot_be_written_says_why_in_one_line() {
 }
 
 #[test]
+fn a_temporary_folder_that_cannot_hold_the_output_is_named_as_such() {
+    let rules = zoom_rules();
+    let page = "{\"users\":[{\"email\":\"alice@acme.com\",\"id\":\"u1\"}],\"page_size\":1}\n";
+    // Past the part of the output kept in memory, it goes to TMPDIR, which does not exist.
+    let body = page.repeat(40_000);
+    let mut env = secrets().to_vec();
+    env.push(("TMPDIR", "/nonexistent/psoxy-rules"));
+    let out = sanitize(
+        &[
+            "--rules",
+            &rules,
+            "--url",
+            "https://api.zoom.us/v2/users",
+            "-",
+        ],
+        &env,
+        body.as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = text(&out.stderr);
+    assert!(
+        err.starts_with(
+            "psoxy-rules: writing the sanitized body to a temporary file in the system's \
+             temporary folder (TMPDIR; used past 1 MiB): "
+        ),
+        "{err}"
+    );
+}
+
+#[test]
 fn ndjson_on_several_threads_keeps_input_order() {
     let rules = zoom_rules();
     let mut body = String::new();

@@ -96,16 +96,26 @@ fn sanitize(args: &Args<'_>, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
         Some(path) => Spool::file_beside(path)?,
         None => Spool::Memory(tempfile::SpooledTempFile::new(SPOOL_IN_MEMORY)),
     };
+    let aside = spool.describe();
+    let mut watched = Watched {
+        inner: spool.writer(),
+        failed: false,
+    };
     let result = {
         let input = open_body(args.body)?;
-        let mut sink = BufWriter::with_capacity(1 << 16, spool.writer());
+        let mut sink = BufWriter::with_capacity(1 << 16, &mut watched);
         let r = sanitizer.sanitize_stream(selection, input, &mut sink, options);
-        sink.flush().context("writing the sanitized body")?;
+        sink.flush()
+            .with_context(|| format!("writing the sanitized body to {aside}"))?;
         r
     };
     let stats = match result {
         Ok(stats) => stats,
         Err(StreamError::Sanitize(e)) => return fail(e, err),
+        // The stream reads the body and writes the output aside: say which failed.
+        Err(StreamError::Io(e)) if watched.failed => {
+            return Err(e).with_context(|| format!("writing the sanitized body to {aside}"));
+        }
         Err(StreamError::Io(e)) => {
             return Err(e).with_context(|| format!("reading {body_name}"));
         }
@@ -172,6 +182,26 @@ fn same_file(output: &Path, input: &Path) -> bool {
     }
 }
 
+/// A writer that notes whether a write to it failed.
+struct Watched<'a> {
+    inner: &'a mut dyn Write,
+    failed: bool,
+}
+
+impl Write for Watched<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let r = self.inner.write(buf);
+        self.failed |= r.is_err();
+        r
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let r = self.inner.flush();
+        self.failed |= r.is_err();
+        r
+    }
+}
+
 /// Where the sanitized body is assembled until it is complete.
 enum Spool {
     /// Copied to standard output at the end.
@@ -208,6 +238,17 @@ impl Spool {
             )
         })?;
         Ok(Spool::File(tmp, path))
+    }
+
+    /// Where the output is assembled, for messages.
+    fn describe(&self) -> String {
+        match self {
+            Spool::Memory(_) => format!(
+                "a temporary file in the system's temporary folder (TMPDIR; used past {} MiB)",
+                SPOOL_IN_MEMORY >> 20
+            ),
+            Spool::File(_, path) => format!("a temporary file beside {}", path.display()),
+        }
     }
 
     fn writer(&mut self) -> &mut dyn Write {
