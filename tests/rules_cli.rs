@@ -552,6 +552,14 @@ fn a_folder_is_validated_as_its_yaml_files_except_hidden_ones_and_case_files() {
         out.ends_with("2 files checked: 2 errors, 0 warnings\n"),
         "{out}"
     );
+    // A file named again, by the folder or another name, is checked once.
+    let b = root.join("sub/./b.yml").display().to_string();
+    let (_, again, _) = run(&["validate", &b, &folder, &b]);
+    assert_eq!(again.matches("error[R012]").count(), 1, "{again}");
+    assert!(
+        again.ends_with("2 files checked: 2 errors, 0 warnings\n"),
+        "{again}"
+    );
     // A folder without any is a finding, beside the other files.
     let empty = root.join("sub/empty");
     std::fs::create_dir(&empty).expect("folder");

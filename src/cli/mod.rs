@@ -375,8 +375,8 @@ fn explain_codes(
 }
 
 /// The rules files named: a file as it is, a folder as every `*.yaml` and `*.yml` file below
-/// it, in name order, except hidden ones and case files (`cases.yaml`). A folder without any is
-/// a finding.
+/// it, in name order, except hidden ones and case files (`cases.yaml`), each file once. A folder
+/// without any is a finding.
 fn rules_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let mut files = Vec::new();
     let mut findings = Vec::new();
@@ -420,6 +420,9 @@ fn rules_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
             );
         }
     }
+    // A file named twice (`validate rules rules/a.yaml`, `a.yaml ./a.yaml`) is checked once.
+    let mut seen = std::collections::BTreeSet::new();
+    files.retain(|f| seen.insert(std::fs::canonicalize(f).unwrap_or_else(|_| f.clone())));
     (files, findings)
 }
 
