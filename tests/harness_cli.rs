@@ -557,6 +557,17 @@ fn json_format_is_one_report_object() {
     assert_eq!(case["findings"][0]["code"], "H010");
     assert_eq!(case["changes"][0]["pointer"], "/users/0/email");
     assert_eq!(case["changes"][0]["change"], "changed");
+    // Every member is there in every report, empty or null when there is nothing to say.
+    assert_eq!(v["removed"], serde_json::json!([]));
+    assert_eq!(v["written"], serde_json::json!([]));
+    let passed = v["caseFiles"][0]["cases"]
+        .as_array()
+        .expect("cases")
+        .iter()
+        .find(|c| c["outcome"] == "passed")
+        .expect("a passed case");
+    assert_eq!(passed["changes"], serde_json::json!([]));
+    assert_eq!(passed["diff"], serde_json::Value::Null);
 }
 
 #[test]

@@ -86,10 +86,8 @@ pub struct CaseReport {
     pub outcome: Outcome,
     pub findings: Vec<Diagnostic>,
     /// How the output differs from the committed file, leaked values withheld.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub changes: Vec<Change>,
     /// A unified diff of the committed file and the output, leaked values withheld.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub diff: Option<String>,
 }
 

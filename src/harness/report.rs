@@ -258,7 +258,6 @@ pub fn render_json(report: &Report) -> String {
         failed: usize,
         verdict: &'static str,
         written: &'a [String],
-        #[serde(skip_serializing_if = "<[String]>::is_empty")]
         removed: &'a [String],
         findings: &'a [Diagnostic],
         case_files: &'a [CaseFileReport],
