@@ -350,8 +350,12 @@ pub fn render_github(d: &Diagnostic) -> String {
         _ => {}
     }
     props.push(format!("title={}", escape_property(d.code)));
-    if let Some(Location::Pointer { pointer, .. }) = &d.location {
-        message = format!("{message} (at {pointer})");
+    match &d.location {
+        Some(Location::Pointer { pointer, .. }) if pointer.is_empty() => {
+            message = format!("{message} (the whole document)");
+        }
+        Some(Location::Pointer { pointer, .. }) => message = format!("{message} (at {pointer})"),
+        _ => {}
     }
     if let Some(help) = &d.help {
         message = format!("{message}\nhelp: {help}");

@@ -571,6 +571,48 @@ fn json_format_is_one_report_object() {
 }
 
 #[test]
+fn the_whole_document_is_the_empty_pointer() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    std::fs::create_dir(root.join("sanitized")).expect("folder");
+    std::fs::write(
+        root.join("rules.yaml"),
+        "endpoints: [{pathTemplate: \"/a\"}]\n",
+    )
+    .expect("w");
+    std::fs::write(root.join("a.json"), "\"alice.smith@example.com\"\n").expect("w");
+    std::fs::write(root.join("sanitized/a.json"), "\"other\"\n").expect("w");
+    let cases = |leaks: &str| {
+        std::fs::write(
+            root.join("cases.yaml"),
+            format!("rules: rules.yaml\ncases:\n  - request: GET https://x.example/a\n    original: a.json\n{leaks}"),
+        )
+        .expect("w");
+    };
+    cases("");
+    let out = test_in(root, &["--format", "json", "."], &[]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    let case = &v["caseFiles"][0]["cases"][0];
+    assert_eq!(case["changes"][0]["pointer"], "", "{case}");
+    let leak = &case["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["code"] == "H030")
+        .expect("a leak")["location"];
+    assert_eq!(leak["pointer"], "", "{leak}");
+    let text = stdout(&test_in(root, &["."], &[]));
+    assert!(
+        text.contains("  (the whole document): expected \"other\""),
+        "{text}"
+    );
+    // As reported, the pointer allows the leak.
+    cases("    allowedLeaks: [\"\"]\n");
+    let text = stdout(&test_in(root, &["."], &[]));
+    assert!(!text.contains("H030") && !text.contains("H033"), "{text}");
+}
+
+#[test]
 fn github_format_annotates_the_sanitized_file() {
     let set = Set::zoom();
     tamper_list_users(&set);

@@ -74,7 +74,7 @@ fn diff_into(expected: &Value, actual: &Value, pointer: &mut String, out: &mut V
             let common_a: Vec<&str> = a.keys().filter(|k| e.contains_key(k)).collect();
             if common_e != common_a {
                 out.push(Change {
-                    pointer: display_pointer(pointer),
+                    pointer: pointer.clone(),
                     kind: ChangeKind::Reordered {
                         expected: common_e.into_iter().map(str::to_owned).collect(),
                         actual: common_a.into_iter().map(str::to_owned).collect(),
@@ -109,7 +109,7 @@ fn diff_into(expected: &Value, actual: &Value, pointer: &mut String, out: &mut V
         _ => {
             if !same_scalar(expected, actual) {
                 out.push(Change {
-                    pointer: display_pointer(pointer),
+                    pointer: pointer.clone(),
                     kind: ChangeKind::Changed {
                         expected: summarize(expected),
                         actual: summarize(actual),
@@ -129,11 +129,12 @@ fn same_scalar(a: &Value, b: &Value) -> bool {
     }
 }
 
-fn display_pointer(pointer: &str) -> String {
+/// How a pointer reads in a line for people: the empty pointer, the whole document, says so.
+fn shown(pointer: &str) -> &str {
     if pointer.is_empty() {
-        "/".to_owned()
+        "(the whole document)"
     } else {
-        pointer.to_owned()
+        pointer
     }
 }
 
@@ -259,20 +260,20 @@ pub fn shorten_change(c: Change) -> Change {
 pub fn render_changes(changes: &[Change], limit: usize) -> String {
     let mut out = String::new();
     for c in changes.iter().take(limit) {
+        let at = shown(&c.pointer);
         let _ = match &c.kind {
             ChangeKind::Changed { expected, actual } => {
-                writeln!(out, "  {}: expected {expected}, got {actual}", c.pointer)
+                writeln!(out, "  {at}: expected {expected}, got {actual}")
             }
             ChangeKind::Missing { expected } => {
-                writeln!(out, "  {}: missing (expected {expected})", c.pointer)
+                writeln!(out, "  {at}: missing (expected {expected})")
             }
             ChangeKind::Added { actual } => {
-                writeln!(out, "  {}: unexpected {actual}", c.pointer)
+                writeln!(out, "  {at}: unexpected {actual}")
             }
             ChangeKind::Reordered { expected, actual } => writeln!(
                 out,
-                "  {}: members in a different order (expected {}, got {})",
-                c.pointer,
+                "  {at}: members in a different order (expected {}, got {})",
                 shorten_list(expected),
                 shorten_list(actual)
             ),
@@ -378,7 +379,9 @@ mod tests {
     fn integer_and_double_differ() {
         let c = structural_diff(&Value::Int(1), &Value::Double(1.0));
         assert_eq!(c.len(), 1);
-        assert_eq!(c[0].pointer, "/");
+        // The whole document is the empty pointer (RFC 6901), and says so to people.
+        assert_eq!(c[0].pointer, "");
+        assert!(render_changes(&c, 10).starts_with("  (the whole document): expected 1, got"));
     }
 
     #[test]

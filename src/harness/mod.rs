@@ -574,11 +574,7 @@ fn leak_finding(leak: &Leak, value: usize, case: &Case, endpoint: Option<&Locati
     code.diag(format!("leak: {what}{place} in {output}; {cover}"))
         .at(Location::Pointer {
             file: Some(case.sanitized.display().to_string()),
-            pointer: if leak.pointer.is_empty() {
-                "/".to_owned()
-            } else {
-                leak.pointer.clone()
-            },
+            pointer: leak.pointer.clone(),
         })
         .with_help(help)
 }
