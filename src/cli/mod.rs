@@ -123,7 +123,8 @@ pub enum Command {
         /// How the results are printed.
         #[arg(long, value_enum, default_value_t = FormatArg::Human)]
         format: FormatArg,
-        /// Colour in human output: `auto` colours a terminal unless NO_COLOR is set.
+        /// Colour in human output: `auto` colours a terminal unless NO_COLOR is set or TERM is
+        /// dumb.
         #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
         color: ColorArg,
         /// How JSONPaths are applied; both give the same bytes.
@@ -164,7 +165,7 @@ fn parse_method(text: &str) -> Result<String, String> {
 /// When human output is coloured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorArg {
-    /// On a terminal, unless NO_COLOR is set.
+    /// On a terminal, unless NO_COLOR is set or TERM is dumb.
     Auto,
     Always,
     Never,

@@ -41,15 +41,41 @@ pub(super) fn run(args: &Args<'_>, out: &mut dyn Write) -> anyhow::Result<Status
     })
 }
 
-/// Colour on a terminal unless `NO_COLOR` is set (and not empty), or as forced.
+/// Colour on a terminal unless `NO_COLOR` is set (and not empty) or `TERM` is `dumb`, or as
+/// forced.
 fn paint(color: ColorArg) -> Paint {
     let color = match color {
         ColorArg::Always => true,
         ColorArg::Never => false,
         ColorArg::Auto => {
             std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && auto_color(
+                    std::env::var_os("NO_COLOR").as_deref(),
+                    std::env::var_os("TERM").as_deref(),
+                )
         }
     };
     Paint { color }
+}
+
+/// Whether a terminal is coloured under these `NO_COLOR` and `TERM` values.
+fn auto_color(no_color: Option<&std::ffi::OsStr>, term: Option<&std::ffi::OsStr>) -> bool {
+    no_color.is_none_or(std::ffi::OsStr::is_empty) && term.is_none_or(|t| t != "dumb")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsStr;
+
+    #[test]
+    fn a_dumb_terminal_or_no_color_is_not_coloured() {
+        assert!(auto_color(None, Some(OsStr::new("xterm-256color"))));
+        assert!(auto_color(Some(OsStr::new("")), None));
+        assert!(!auto_color(
+            Some(OsStr::new("1")),
+            Some(OsStr::new("xterm"))
+        ));
+        assert!(!auto_color(None, Some(OsStr::new("dumb"))));
+    }
 }
