@@ -186,6 +186,57 @@ pub(crate) fn through_links(path: &Path) -> io::Result<PathBuf> {
     Err(io::Error::other("too many levels of symbolic links"))
 }
 
+/// What makes two paths the same file: the device and inode on Unix (hard links included),
+/// the resolved path elsewhere.
+#[cfg(unix)]
+pub(crate) type FileId = (u64, u64);
+#[cfg(not(unix))]
+pub(crate) type FileId = PathBuf;
+
+/// The identity of the file at `path`, links followed; `None` when there is none.
+#[cfg(unix)]
+pub(crate) fn file_id(path: &Path) -> Option<FileId> {
+    use std::os::unix::fs::MetadataExt as _;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+pub(crate) fn file_id(path: &Path) -> Option<FileId> {
+    std::fs::canonicalize(path).ok()
+}
+
+/// Which file a path names, whether it exists or not: two paths with one key name one file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum FileKey {
+    /// A file that exists, by its identity.
+    Existing(FileId),
+    /// A file that does not exist (yet), by its path with the deepest folder that exists
+    /// resolved (links followed) and the rest as written.
+    Missing(PathBuf),
+}
+
+impl FileKey {
+    /// The key of `path`; `.` and `..` in the part that does not exist are taken as written.
+    pub(crate) fn of(path: &Path) -> FileKey {
+        if let Some(id) = file_id(path) {
+            return FileKey::Existing(id);
+        }
+        let here = |p: &Path| {
+            if p.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                p.to_owned()
+            }
+        };
+        let resolved = path.ancestors().find_map(|a| {
+            let real = std::fs::canonicalize(here(a)).ok()?;
+            let rest = path.strip_prefix(a).ok()?;
+            Some(real.join(rest))
+        });
+        FileKey::Missing(resolved.unwrap_or_else(|| path.to_owned()))
+    }
+}
+
 /// The system's reason for `e`, without the temporary file's name that some errors carry.
 pub(crate) fn plain_error(e: &io::Error) -> io::Error {
     match e.raw_os_error() {

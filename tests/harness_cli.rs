@@ -1426,3 +1426,122 @@ fn an_original_linked_from_outside_the_case_files_folder_is_not_read() {
     );
     assert!(!text.contains("credential-of"), "{text}");
 }
+
+/// A set in `nest/` whose one case writes `target`, with a set of its own in `nest/sub/` (rules
+/// `sub/r.yaml`, original `sub/a.json`).
+fn nested_sets(target: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let rules = "endpoints: [{pathTemplate: \"/v1/x\", transforms: [!<pseudonymize> {jsonPaths: [\"$.name\"]}]}]\n";
+    let original = r#"{"name":"Bob","v":1}"#;
+    write_files(
+        dir.path(),
+        &[
+            ("rules3.yaml", rules),
+            (
+                "nest/cases.yaml",
+                &format!(
+                    "rules: ../rules3.yaml\ncases:\n  - request: GET /v1/x\n    original: a.json\n    \
+                     sanitized: {target}\n"
+                ),
+            ),
+            ("nest/a.json", original),
+            (
+                "nest/sub/cases.yaml",
+                "rules: r.yaml\ncases:\n  - request: GET /v1/x\n    original: a.json\n",
+            ),
+            ("nest/sub/r.yaml", rules),
+            ("nest/sub/a.json", original),
+        ],
+    );
+    dir
+}
+
+/// Every file under `dir` and its bytes.
+fn contents(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.expect("walkable").into_path())
+        .filter(|p| p.is_file())
+        .map(|p| {
+            let bytes = std::fs::read(&p).expect("readable");
+            (p, bytes)
+        })
+        .collect()
+}
+
+#[test]
+fn a_sanitized_file_naming_what_another_set_reads_is_refused_whichever_file_is_named() {
+    for (target, problem) in [
+        (
+            "sub/cases.yaml",
+            "the sanitized file is named `cases.yaml`, the name of case files",
+        ),
+        (
+            "sub/a.json",
+            "the sanitized file is the original of the case at nest/sub/cases.yaml:3:5",
+        ),
+        (
+            "sub/r.yaml",
+            "the sanitized file is the rules file of nest/sub/cases.yaml",
+        ),
+    ] {
+        let dir = nested_sets(target);
+        let before = contents(dir.path());
+        for named in ["nest/cases.yaml", "nest"] {
+            let out = test_in(dir.path(), &[named, "--bless"], &[]);
+            let text = stdout(&out);
+            assert_eq!(out.status.code(), Some(2), "{target} {named}: {text}");
+            assert!(
+                text.contains(&format!("nest/cases.yaml:5:16: error[H004]: {problem}\n")),
+                "{target} {named}: {text}"
+            );
+            assert!(!text.contains("wrote "), "{target} {named}: {text}");
+            assert!(contents(dir.path()) == before, "{target} {named}: {text}");
+        }
+    }
+    // Named from the set's own folder, the other set is named from there too.
+    let dir = nested_sets("sub/a.json");
+    let text = stdout(&test_in(&dir.path().join("nest"), &["cases.yaml"], &[]));
+    assert!(
+        text.contains(
+            "cases.yaml:5:16: error[H004]: the sanitized file is the original of the case at \
+             sub/cases.yaml:3:5\n"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_sanitized_file_naming_an_original_of_the_set_above_is_refused() {
+    let dir = nested_sets("sanitized/a.json");
+    // The set above reads `sub/a.json`, which the set below would write.
+    write_files(
+        dir.path(),
+        &[
+            (
+                "nest/sub/cases.yaml",
+                "rules: r.yaml\ncases:\n  - request: GET /v1/x\n    original: b.json\n    sanitized: a.json\n",
+            ),
+            (
+                "nest/cases.yaml",
+                "rules: ../rules3.yaml\ncases:\n  - request: GET /v1/x\n    original: sub/a.json\n",
+            ),
+        ],
+    );
+    let before = std::fs::read(dir.path().join("nest/sub/a.json")).expect("readable");
+    let out = test_in(dir.path(), &["nest/sub/cases.yaml", "--bless"], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains(
+            "nest/sub/cases.yaml:5:16: error[H004]: the sanitized file is the original of the case \
+             at nest/cases.yaml:3:5"
+        ),
+        "{text}"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("nest/sub/a.json")).expect("readable"),
+        before
+    );
+}

@@ -136,6 +136,8 @@ pub struct Case {
     pub original: PathBuf,
     pub original_location: Location,
     pub sanitized: PathBuf,
+    /// The place of `sanitized:`, or of `original:` when the sanitized file is the default.
+    pub sanitized_location: Location,
     pub allowed_leaks: Vec<Allowance>,
 }
 
@@ -156,21 +158,15 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
         if path.is_file() {
             files.push(path.clone());
         } else if path.is_dir() {
-            let before = files.len();
-            for entry in walkdir::WalkDir::new(path).sort_by_file_name() {
-                match entry {
-                    Ok(e) if e.file_type().is_file() && e.file_name() == CASE_FILE_NAME => {
-                        files.push(e.into_path());
-                    }
-                    Ok(_) => {}
-                    Err(e) => findings.push(
-                        Code::Unreadable
-                            .diag(format!("cannot search the folder: {e}"))
-                            .at(Location::File { file: name.clone() }),
-                    ),
-                }
+            let (found, errors) = case_files_in(path);
+            for e in errors {
+                findings.push(
+                    Code::Unreadable
+                        .diag(format!("cannot search the folder: {e}"))
+                        .at(Location::File { file: name.clone() }),
+                );
             }
-            if files.len() == before {
+            if found.is_empty() {
                 findings.push(
                     Code::NoCaseFiles
                         .diag(format!("no {CASE_FILE_NAME} in this folder or below"))
@@ -181,6 +177,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
                         ),
                 );
             }
+            files.extend(found);
         } else {
             findings.push(
                 Code::Unreadable
@@ -193,6 +190,23 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let mut seen = std::collections::BTreeSet::new();
     files.retain(|f| seen.insert(std::fs::canonicalize(f).unwrap_or_else(|_| f.clone())));
     (files, findings)
+}
+
+/// The case files in `folder` and the folders below it, in file-name order, and why parts of it
+/// could not be searched.
+pub(crate) fn case_files_in(folder: &Path) -> (Vec<PathBuf>, Vec<walkdir::Error>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for entry in walkdir::WalkDir::new(folder).sort_by_file_name() {
+        match entry {
+            Ok(e) if e.file_type().is_file() && e.file_name() == CASE_FILE_NAME => {
+                files.push(e.into_path());
+            }
+            Ok(_) => {}
+            Err(e) => errors.push(e),
+        }
+    }
+    (files, errors)
 }
 
 /// Reads and checks the case file at `path`; every problem found is returned.
@@ -228,14 +242,7 @@ pub fn load(path: &Path) -> Result<CaseFile, Vec<Diagnostic>> {
 /// Checks `text`, the contents of the case file `path`.
 pub fn load_str(path: &Path, text: String) -> Result<CaseFile, Vec<Diagnostic>> {
     let name = path.display().to_string();
-    let shape = shape_findings(&name, &text);
-    if !shape.is_empty() {
-        return Err(shape);
-    }
-    let doc: CaseFileDoc = match serde_saphyr::from_str(&text) {
-        Ok(doc) => doc,
-        Err(e) => return Err(vec![format_error(&name, &text, &e)]),
-    };
+    let doc = parse_doc(&name, &text)?;
     let dir = path.parent().unwrap_or(Path::new(""));
     let at = |l: &serde_saphyr::Location| locate(&name, &text, l);
     let mut findings = Vec::new();
@@ -330,20 +337,13 @@ pub fn load_str(path: &Path, text: String) -> Result<CaseFile, Vec<Diagnostic>> 
             None => join(&dir.join("sanitized"), &c.original.value),
         };
         let allowed_leaks = allowances(&c.allowed_leaks, &mut findings);
+        let sanitized_location = at(c
+            .sanitized
+            .as_ref()
+            .map_or(&c.original.referenced, |s| &s.referenced));
         // `--bless` writes the sanitized file: it must not be an input, nor leave the folder.
         if let Some(problem) = inputs.unfit_target(&sanitized, &original) {
-            findings.push(
-                Code::InvalidValue
-                    .diag(format!("the sanitized file {problem}"))
-                    .at(at(c
-                        .sanitized
-                        .as_ref()
-                        .map_or(&c.original.referenced, |s| &s.referenced)))
-                    .with_help(
-                        "name a new file under `sanitized/` in this folder, or leave \
-                         `sanitized:` out",
-                    ),
-            );
+            findings.push(unfit_target(&problem, sanitized_location));
             continue;
         }
         let Some((method, url)) = request else {
@@ -357,6 +357,7 @@ pub fn load_str(path: &Path, text: String) -> Result<CaseFile, Vec<Diagnostic>> 
             original,
             original_location: at(&c.original.referenced),
             sanitized,
+            sanitized_location,
             allowed_leaks,
         });
     }
@@ -377,6 +378,53 @@ pub fn load_str(path: &Path, text: String) -> Result<CaseFile, Vec<Diagnostic>> 
         cases,
         text,
     })
+}
+
+/// The document of the case file `name`, or every problem of its form.
+fn parse_doc(name: &str, text: &str) -> Result<CaseFileDoc, Vec<Diagnostic>> {
+    let shape = shape_findings(name, text);
+    if !shape.is_empty() {
+        return Err(shape);
+    }
+    serde_saphyr::from_str(text).map_err(|e| vec![format_error(name, text, &e)])
+}
+
+/// The files a case file names for reading: its rules, and each case's original with the
+/// place of the case.
+#[derive(Debug)]
+pub(crate) struct Named {
+    pub rules: PathBuf,
+    pub originals: Vec<(PathBuf, Location)>,
+}
+
+/// What the case file at `path` names for reading, taken from its form alone (its values are
+/// not checked); `None` when it cannot be read as a case file.
+pub(crate) fn named_inputs(path: &Path) -> Option<Named> {
+    let text = String::from_utf8(read_capped(path, MAX_FILE_BYTES).ok()?).ok()?;
+    let name = path.display().to_string();
+    let doc = parse_doc(&name, &text).ok()?;
+    let dir = path.parent().unwrap_or(Path::new(""));
+    Some(Named {
+        rules: join(dir, &doc.rules.value),
+        originals: doc
+            .cases
+            .iter()
+            .map(|c| {
+                (
+                    join(dir, &c.value.original.value),
+                    locate(&name, &text, &c.referenced),
+                )
+            })
+            .collect(),
+    })
+}
+
+/// The finding of a sanitized file at `location` that `--bless` must not write, for `problem`.
+pub(crate) fn unfit_target(problem: &str, location: Location) -> Diagnostic {
+    Code::InvalidValue
+        .diag(format!("the sanitized file {problem}"))
+        .at(location)
+        .with_help("name a new file under `sanitized/` in this folder, or leave `sanitized:` out")
 }
 
 /// The keys of a case file, and of one case.
@@ -570,6 +618,12 @@ impl Inputs<'_> {
         }
         if let Some((_, place)) = self.originals.iter().find(|(o, _)| o == sanitized) {
             return Some(format!("is the original of the case at {place}"));
+        }
+        // `psoxy-rules test FOLDER` would take it for a case file.
+        if sanitized.file_name().is_some_and(|n| n == CASE_FILE_NAME) {
+            return Some(format!(
+                "is named `{CASE_FILE_NAME}`, the name of case files"
+            ));
         }
         if !self.inside(sanitized) {
             return Some("is outside the case file's folder".to_owned());
@@ -959,6 +1013,10 @@ mod tests {
         for (target, message) in [
             ("../r.yaml", "the sanitized file is the rules file"),
             ("cases.yaml", "the sanitized file is this case file"),
+            (
+                "sub/cases.yaml",
+                "the sanitized file is named `cases.yaml`, the name of case files",
+            ),
             (
                 "./o.json",
                 "the sanitized file is the original of the case at set/cases.yaml:3:5",

@@ -10,6 +10,7 @@ pub mod diff;
 pub mod leaks;
 mod replay;
 pub mod report;
+mod targets;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -21,7 +22,7 @@ pub use codes::Code;
 pub use report::Paint;
 
 use crate::diag::{Diagnostic, Location, Severity};
-use crate::files::{CappedRead, read_capped};
+use crate::files::{CappedRead, FileId, file_id, read_capped};
 use crate::json::parse_value;
 use crate::rules::{Encoding, Rules, TransformKind};
 use crate::sanitize::Engine;
@@ -215,16 +216,14 @@ pub fn run(paths: &[PathBuf], options: &Options) -> Report {
     let (case_paths, discovery) = cases::discover(paths);
     report.findings.extend(discovery);
 
-    let mut files: Vec<CaseFile> = Vec::new();
-    let mut file_findings: Vec<Vec<Diagnostic>> = Vec::new();
+    let mut loaded: Vec<CaseFile> = Vec::new();
     for path in case_paths {
         match cases::load(&path) {
             Ok(f) => {
                 report
                     .sources
                     .insert(f.path.display().to_string(), f.text.clone());
-                files.push(f);
-                file_findings.push(Vec::new());
+                loaded.push(f);
             }
             Err(findings) => {
                 // For excerpts; a device or pipe is not read again.
@@ -241,6 +240,22 @@ pub fn run(paths: &[PathBuf], options: &Options) -> Report {
                     cases: Vec::new(),
                 });
             }
+        }
+    }
+    // A sanitized file of one set must not replace what another set reads either.
+    let mut files: Vec<CaseFile> = Vec::new();
+    let mut file_findings: Vec<Vec<Diagnostic>> = Vec::new();
+    let refusals = targets::check(&loaded);
+    for (f, findings) in loaded.into_iter().zip(refusals) {
+        if findings.is_empty() {
+            files.push(f);
+            file_findings.push(Vec::new());
+        } else {
+            report.case_files.push(CaseFileReport {
+                path: f.path.display().to_string(),
+                findings,
+                cases: Vec::new(),
+            });
         }
     }
 
@@ -701,9 +716,9 @@ fn bless(
         return false;
     }
     let leaks: usize = work.iter().map(|w| w.leaks.len()).sum();
+    // Case files that did not load are in the report already.
     let unusable = report
-        .findings
-        .iter()
+        .all_findings()
         .chain(file_findings.iter().flatten())
         .chain(work.iter().flat_map(|w| &w.findings))
         .any(|d| d.is_error() && Code::of(d).is_none_or(Code::is_unusable));
@@ -830,24 +845,6 @@ fn cannot_write(n: usize) -> Diagnostic {
 /// The files a run reads, as the file system resolves them, which `--bless` must not replace.
 struct Targets {
     inputs: BTreeSet<FileId>,
-}
-
-/// What makes two paths the same file: the device and inode on Unix (hard links included),
-/// the resolved path elsewhere.
-#[cfg(unix)]
-type FileId = (u64, u64);
-#[cfg(not(unix))]
-type FileId = PathBuf;
-
-#[cfg(unix)]
-fn file_id(path: &Path) -> Option<FileId> {
-    use std::os::unix::fs::MetadataExt as _;
-    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
-}
-
-#[cfg(not(unix))]
-fn file_id(path: &Path) -> Option<FileId> {
-    std::fs::canonicalize(path).ok()
 }
 
 impl Targets {
