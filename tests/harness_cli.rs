@@ -399,6 +399,45 @@ fn unreferenced_file_and_endpoint_without_case_are_reported() {
 }
 
 #[test]
+fn originals_and_rules_beside_a_sanitized_file_are_not_unreferenced() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let p = dir.path();
+    write_files(
+        p,
+        &[
+            (
+                "set/rules.json",
+                r#"{"endpoints":[{"pathTemplate":"/v1/x","transforms":[{"method":"pseudonymize","jsonPaths":["$.name"]}]}]}"#,
+            ),
+            (
+                "set/cases.yaml",
+                "rules: rules.json\ncases:\n  - request: GET /v1/x\n    original: a.json\n    \
+                 sanitized: a.out.json\n",
+            ),
+            ("set/a.json", r#"{"name":"Bob","v":1}"#),
+            // The original of a second set of the run, in the folder of the first.
+            (
+                "cases.yaml",
+                "rules: set/rules.json\ncases:\n  - request: GET /v1/x\n    original: set/b.json\n    \
+                 sanitized: b.out.json\n",
+            ),
+            ("set/b.json", r#"{"name":"Ann","v":2}"#),
+            ("set/stale.json", "{ }\n"),
+        ],
+    );
+    let out = test_in(p, &["cases.yaml", "set/cases.yaml", "--bless"], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let out = test_in(p, &["cases.yaml", "set/cases.yaml"], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert_eq!(text.matches("error[H022]").count(), 1, "{text}");
+    assert!(
+        text.contains("set/stale.json: error[H022]: no case names this sanitized file"),
+        "{text}"
+    );
+}
+
+#[test]
 fn refused_request_names_the_closest_endpoint() {
     let set = Set::zoom();
     set.edit(

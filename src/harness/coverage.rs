@@ -8,6 +8,7 @@ use std::sync::Arc;
 use super::cases::{CaseFile, normalize};
 use super::codes::Code;
 use crate::diag::{Diagnostic, Location};
+use crate::files::FileKey;
 use crate::rules::Endpoint;
 use crate::sanitize::{Sanitizer, Trace};
 
@@ -160,18 +161,23 @@ fn files_in(folder: &Path, keep: impl Fn(&std::ffi::OsStr) -> bool) -> Vec<PathB
 }
 
 /// Files in the sanitized folders of the case files that no case names, each with the first
-/// case file whose folders hold it. Only `.json` files are considered.
+/// case file whose folders hold it. Only `.json` files are considered, and not those that the
+/// run reads (originals and rules may share a folder with sanitized files).
 pub(crate) fn unreferenced_files(files: &[CaseFile]) -> Vec<(usize, Diagnostic)> {
-    let named: BTreeSet<PathBuf> = files
+    let known: BTreeSet<FileKey> = files
         .iter()
-        .flat_map(|f| f.cases.iter().map(|c| c.sanitized.clone()))
+        .flat_map(|f| {
+            std::iter::once(&f.rules)
+                .chain(f.cases.iter().flat_map(|c| [&c.sanitized, &c.original]))
+        })
+        .map(|p| FileKey::of(p))
         .collect();
     let mut out = Vec::new();
     for (i, folder) in sanitized_folders(files) {
         let json =
             |name: &std::ffi::OsStr| Path::new(name).extension().is_some_and(|x| x == "json");
         for p in files_in(&folder, json) {
-            if !named.contains(&p) {
+            if !known.contains(&FileKey::of(&p)) {
                 out.push((
                     i,
                     Code::UnreferencedFile
