@@ -1,7 +1,8 @@
 //! Findings: a stable code, a severity, a place, a message and a fix. Every phase reports in
 //! this one type; the renderers print it for people, as JSON, or as GitHub annotations.
 
-use std::fmt;
+use std::borrow::Cow;
+use std::fmt::{self, Write as _};
 use std::ops::Range;
 
 use serde::Serialize;
@@ -221,19 +222,85 @@ pub enum Format {
     Github,
 }
 
+/// `text` with its control characters escaped (`\n`, `\r`, `\t`, others as `\u001b`), for
+/// printing text that comes from files: a raw control character could move a terminal's cursor
+/// or colour its text, or start a line of its own, which GitHub Actions reads as a workflow
+/// command when it starts with `::`.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    escape_controls(text, false)
+}
+
+/// [`printable`] for a text of several lines: its line breaks (LF) are kept.
+pub fn printable_lines(text: &str) -> Cow<'_, str> {
+    escape_controls(text, true)
+}
+
+fn escape_controls(text: &str, keep_lf: bool) -> Cow<'_, str> {
+    let is_escaped = |c: char| c.is_control() && !(keep_lf && c == '\n');
+    if !text.chars().any(is_escaped) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_escaped(c) {
+            push_escaped(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn push_escaped(out: &mut String, c: char) {
+    let _ = match c {
+        '\n' => write!(out, "\\n"),
+        '\r' => write!(out, "\\r"),
+        '\t' => write!(out, "\\t"),
+        c => write!(out, "\\u{:04x}", u32::from(c)),
+    };
+}
+
+/// An excerpt line made [`printable`], with `range` moved to the same characters. Tabs are
+/// kept: the renderer shows them as spaces.
+fn printable_excerpt(line: &str, range: Range<usize>) -> (String, Range<usize>) {
+    let mut out = String::with_capacity(line.len());
+    let (mut start, mut end) = (None, None);
+    for (i, c) in line.char_indices() {
+        if i == range.start {
+            start = Some(out.len());
+        }
+        if i == range.end {
+            end = Some(out.len());
+        }
+        if c.is_control() && c != '\t' {
+            push_escaped(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
+    let start = start.unwrap_or(out.len());
+    let end = end.unwrap_or(out.len()).max(start);
+    (out, start..end)
+}
+
 /// Renders one finding for people. `source` is the text of the file the finding is in; without
 /// it (or for a finding without a source place) only the header and help lines are printed.
+/// Control characters of the message, place, help and excerpt are escaped ([`printable`]).
 pub fn render_human(d: &Diagnostic, source: Option<&str>) -> String {
     use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
-    let mut out = d.to_string();
+    let mut out = printable(&d.to_string()).into_owned();
     out.push('\n');
     let excerpt = match (&d.location, source) {
         (Some(Location::Source { line, span, .. }), Some(text)) => {
-            excerpt(text, span.clone()).map(|(lines, range)| (lines, range, *line))
+            excerpt(text, span.clone()).map(|(lines, range)| {
+                let (lines, range) = printable_excerpt(&lines, range);
+                (lines, range, *line)
+            })
         }
         _ => None,
     };
+    let help = d.help.as_deref().map(printable);
     let level = match d.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
@@ -248,8 +315,8 @@ pub fn render_human(d: &Diagnostic, source: Option<&str>) -> String {
         );
         has_elements = true;
     }
-    if let Some(help) = &d.help {
-        group = group.element(Level::HELP.message(help.as_str()));
+    if let Some(help) = &help {
+        group = group.element(Level::HELP.message(help.as_ref()));
         has_elements = true;
     }
     if has_elements {
@@ -454,6 +521,28 @@ mod tests {
         assert_eq!(
             out,
             "zoom.yaml:3:3: error[R012]: unknown key `methods`\n  |\n3 |   methods: [GET]\n  |   ^^^^^^^\n  |\n  = help: did you mean `allowedMethods`?\n"
+        );
+    }
+
+    #[test]
+    fn control_characters_are_printed_escaped() {
+        assert_eq!(
+            printable("a\nb\r\tc\u{1b}[2J\0\u{9b}"),
+            r"a\nb\r\tc\u001b[2J\u0000\u009b"
+        );
+        assert_eq!(printable_lines("a\u{7}\nb"), "a\\u0007\nb");
+        assert!(matches!(printable("plain ü"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn human_form_escapes_control_characters_and_keeps_the_caret_on_its_characters() {
+        let text = "a: \"x\u{1b}y\"\nb: 1\n";
+        let d = Diagnostic::error("H003", "bad `\n::error::forged`")
+            .at(Location::in_source("c\u{1b}.yaml", text, 5..7))
+            .with_help("not \u{7}");
+        assert_eq!(
+            render_human(&d, Some(text)),
+            "c\\u001b.yaml:1:6: error[H003]: bad `\\n::error::forged`\n  |\n1 | a: \"x\\u001by\"\n  |      ^^^^^^^\n  |\n  = help: not \\u0007\n"
         );
     }
 

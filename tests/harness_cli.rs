@@ -65,9 +65,7 @@ impl Set {
 
     /// Replaces `from` by `to` in the file `rel`, which must contain it.
     fn edit(&self, rel: &str, from: &str, to: &str) {
-        let text = self.read(rel);
-        assert!(text.contains(from), "{rel} contains {from}");
-        self.write(rel, &text.replacen(from, to, 1));
+        edit(&self.path(rel), from, to);
     }
 
     fn test(&self, args: &[&str]) -> Output {
@@ -88,6 +86,13 @@ impl Set {
         files.sort();
         files
     }
+}
+
+/// Replaces `from` by `to` in the file at `path`, which must contain it.
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).expect("readable");
+    assert!(text.contains(from), "{} contains {from}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).expect("writable");
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -1350,6 +1355,13 @@ fn a_long_value_is_cut_after_its_leaks_are_withheld() {
     }
 }
 
+/// Runs the case file of [`contact_set`] with `request` written in place of its request.
+fn contact_request(request: &str) -> Output {
+    let dir = contact_set("/support");
+    edit(&dir.path().join("cases.yaml"), "GET /v1/contact", request);
+    test_in(dir.path(), &["cases.yaml"], &[])
+}
+
 #[test]
 fn case_urls_the_proxy_cannot_receive_are_refused_at_the_request() {
     for (url, reason) in [
@@ -1366,11 +1378,7 @@ fn case_urls_the_proxy_cannot_receive_are_refused_at_the_request() {
             "the port 70000 is above 65535",
         ),
     ] {
-        let dir = contact_set("/support");
-        let cases = std::fs::read_to_string(dir.path().join("cases.yaml")).expect("readable");
-        let cases = cases.replace("GET /v1/contact", &format!("GET {url}"));
-        std::fs::write(dir.path().join("cases.yaml"), cases).expect("writable");
-        let out = test_in(dir.path(), &["cases.yaml"], &[]);
+        let out = contact_request(&format!("GET {url}"));
         let text = stdout(&out);
         assert_ne!(out.status.code(), Some(0), "{text}");
         assert!(
@@ -1381,11 +1389,7 @@ fn case_urls_the_proxy_cannot_receive_are_refused_at_the_request() {
         );
     }
     // A URL in the query of a bare path is part of the query.
-    let dir = contact_set("/support");
-    let cases = std::fs::read_to_string(dir.path().join("cases.yaml")).expect("readable");
-    let cases = cases.replace("GET /v1/contact", "GET /v1/contact?next=https://h/x");
-    std::fs::write(dir.path().join("cases.yaml"), cases).expect("writable");
-    let out = test_in(dir.path(), &["cases.yaml"], &[]);
+    let out = contact_request("GET /v1/contact?next=https://h/x");
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }
 
@@ -1582,5 +1586,72 @@ fn a_sanitized_file_naming_an_original_of_the_set_above_is_refused() {
     assert_eq!(
         std::fs::read(dir.path().join("nest/sub/a.json")).expect("readable"),
         before
+    );
+}
+
+/// Whether `text` holds a control character other than a line break, or a line that GitHub
+/// Actions would read as a workflow command.
+fn forges_output(text: &str) -> bool {
+    text.chars().any(|c| c.is_control() && c != '\n')
+        || text.lines().any(|l| l.trim_start().starts_with("::"))
+}
+
+#[test]
+fn a_request_with_a_control_character_is_refused_and_printed_escaped() {
+    for (request, escaped) in [
+        (r"GET /v2/nope\n::error title=forged::injected", r"\n"),
+        (r"GET /v1/contact\e[2J", r"\u001b"),
+        (r"GET /v1/contact\0", r"\u0000"),
+        (r"GET\t/v1/contact", r"\t"),
+    ] {
+        let out = contact_request(&format!("\"{request}\""));
+        let text = stdout(&out);
+        assert_eq!(out.status.code(), Some(2), "{text}");
+        assert!(
+            text.contains(&format!(
+                "cases.yaml:3:14: error[H004]: the request holds a control character (`{escaped}`)"
+            )),
+            "{request}: {text}"
+        );
+        assert!(!forges_output(&text), "{request}: {text:?}");
+    }
+}
+
+#[test]
+fn control_characters_of_case_file_values_are_printed_escaped() {
+    let dir = contact_set(r#""/support", "/a\e[2J\n::warning::forged""#);
+    edit(
+        &dir.path().join("cases.yaml"),
+        "original: contact.json",
+        "original: contact.json\n    sanitized: \"sanitized/c\\e[31m\\n::error::x.json\"",
+    );
+    let out = test_in(dir.path(), &["cases.yaml"], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(r"warning[H033]: nothing leaks at `/a\u001b[2J\n::warning::forged`"),
+        "{text}"
+    );
+    assert!(
+        text.contains(r"  sanitized: sanitized/c\u001b[31m\n::error::x.json"),
+        "{text}"
+    );
+    assert!(!forges_output(&text), "{text:?}");
+    // The file written is named escaped, also among GitHub annotations.
+    let out = test_in(
+        dir.path(),
+        &["cases.yaml", "--bless", "--format", "github"],
+        &[],
+    );
+    let text = stdout(&out);
+    assert!(
+        text.contains("wrote sanitized/c\\u001b[31m\\n::error::x.json\n"),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .filter(|l| l.starts_with("::"))
+            .all(|l| l.contains(",title=H0")),
+        "{text}"
     );
 }

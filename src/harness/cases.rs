@@ -299,19 +299,32 @@ pub fn load_str(path: &Path, text: String) -> Result<CaseFile, Vec<Diagnostic>> 
         let c = &case.value;
         // Every problem of the case is reported, not only the first.
         let request_location = at(&c.request.referenced);
-        let request = split_request(&c.request.value);
-        // A URL the proxy could not receive is a problem of the case file, reported with the
-        // others before anything runs.
-        if let Some((_, url)) = request
+        // No request line holds one; printed, it could forge lines of the output.
+        let control = c.request.value.trim().chars().find(|ch| ch.is_control());
+        let request = split_request(&c.request.value).filter(|_| control.is_none());
+        if let Some(ch) = control {
+            findings.push(
+                Code::InvalidValue
+                    .diag(format!(
+                        "the request holds a control character (`{}`); a request is one line \
+                         of printable text",
+                        crate::diag::printable(ch.encode_utf8(&mut [0; 4]))
+                    ))
+                    .at(request_location.clone())
+                    .with_help("write the method and the URL on one line, without escapes"),
+            );
+        } else if let Some((_, url)) = request
             && let Err(reason) = crate::endpoint::RequestUrl::parse(url)
         {
+            // A URL the proxy could not receive is a problem of the case file, reported with
+            // the others before anything runs.
             findings.push(
                 Code::InvalidValue
                     .diag(format!("`{url}` is not a request URL: {reason}"))
                     .at(request_location.clone()),
             );
         }
-        if request.is_none() {
+        if request.is_none() && control.is_none() {
             findings.push(
                 Code::InvalidValue
                     .diag("a request is the method and the URL, separated by a space")
@@ -931,6 +944,22 @@ mod tests {
         let e = load_text("rules: r.yaml\ncases:\n  - request: /v2/users\n    original: o.json\n")
             .expect_err("refused");
         assert_eq!(e[0].code, "H004");
+        assert_eq!(place(&e[0]), "set/cases.yaml:3:14");
+    }
+
+    #[test]
+    fn request_with_a_control_character_is_refused_at_its_place() {
+        let e = load_text(
+            "rules: r.yaml\ncases:\n  - request: \"GET /x\\n::error::forged\"\n    original: o.json\n",
+        )
+        .expect_err("refused");
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!(e[0].code, "H004");
+        assert_eq!(
+            e[0].message,
+            "the request holds a control character (`\\n`); a request is one line of printable \
+             text"
+        );
         assert_eq!(place(&e[0]), "set/cases.yaml:3:14");
     }
 

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::codes::Code;
 use super::diff::render_changes;
 use super::{CaseFileReport, CaseReport, Outcome, Report, Verdict};
-use crate::diag::{self, Diagnostic, Location, Severity};
+use crate::diag::{self, Diagnostic, Location, Severity, printable, printable_lines};
 
 /// Structural changes listed per mismatch before the rest are counted.
 const CHANGES_SHOWN: usize = 20;
@@ -142,12 +142,7 @@ pub fn render_human(report: &Report, paint: Paint) -> String {
         out.push_str(&finding(report, d));
         out.push('\n');
     }
-    for path in &report.written {
-        let _ = writeln!(out, "wrote {path}");
-    }
-    for path in &report.removed {
-        let _ = writeln!(out, "removed {path}");
-    }
+    written_and_removed(report, &mut out);
     let line = summary(report);
     let line = if report.verdict() == Verdict::Pass {
         paint.green(&line)
@@ -159,10 +154,22 @@ pub fn render_human(report: &Report, paint: Paint) -> String {
     out
 }
 
+/// The lines naming the files `--bless` wrote and the temporary files it removed.
+fn written_and_removed(report: &Report, out: &mut String) {
+    for path in &report.written {
+        let _ = writeln!(out, "wrote {}", printable(path));
+    }
+    for path in &report.removed {
+        let _ = writeln!(out, "removed {}", printable(path));
+    }
+}
+
+/// A failed case: its name and files, then its findings, with the changes and diff under a
+/// mismatch. Text from files (names, requests, pointers, contents) is [`printable`].
 fn render_case(report: &Report, case: &CaseReport, paint: Paint, out: &mut String) {
-    let _ = writeln!(out, "{} {}", paint.red("FAIL"), case.name);
-    let _ = writeln!(out, "  original:  {}", case.original);
-    let _ = writeln!(out, "  sanitized: {}", case.sanitized);
+    let _ = writeln!(out, "{} {}", paint.red("FAIL"), printable(&case.name));
+    let _ = writeln!(out, "  original:  {}", printable(&case.original));
+    let _ = writeln!(out, "  sanitized: {}", printable(&case.sanitized));
     out.push('\n');
     for d in &case.findings {
         if Code::of(d) != Some(Code::Mismatch) {
@@ -177,17 +184,20 @@ fn render_case(report: &Report, case: &CaseReport, paint: Paint, out: &mut Strin
         };
         out.push_str(&finding(report, &header));
         if !case.changes.is_empty() {
-            out.push_str(&render_changes(&case.changes, CHANGES_SHOWN));
+            out.push_str(&printable_lines(&render_changes(
+                &case.changes,
+                CHANGES_SHOWN,
+            )));
         }
         if let Some(diff) = &case.diff {
             out.push('\n');
-            out.push_str(&paint.diff(diff));
+            out.push_str(&paint.diff(&printable_lines(diff)));
             if !diff.ends_with('\n') {
                 out.push('\n');
             }
         }
         if let Some(help) = &d.help {
-            let _ = writeln!(out, " = help: {help}");
+            let _ = writeln!(out, " = help: {}", printable(help));
         }
         out.push('\n');
     }
@@ -306,12 +316,7 @@ pub fn render_github(report: &Report) -> String {
     for d in &report.findings {
         out.push_str(&diag::render_github(d));
     }
-    for path in &report.written {
-        let _ = writeln!(out, "wrote {path}");
-    }
-    for path in &report.removed {
-        let _ = writeln!(out, "removed {path}");
-    }
+    written_and_removed(report, &mut out);
     out.push_str(&summary(report));
     out.push('\n');
     out
