@@ -464,6 +464,33 @@ fn refused_request_names_the_closest_endpoint() {
 }
 
 #[test]
+fn a_leading_psoxy_test_segment_is_removed_as_the_reference_tests_remove_it() {
+    let set = Set::zoom();
+    // A template endpoint, and a `pathRegex` one, which reads the path and query.
+    for (from, to) in [
+        (
+            "GET https://api.zoom.us/v2/users\n",
+            "GET https://api.zoom.us/psoxy-test/v2/users\n",
+        ),
+        (
+            "GET https://api.zoom.us/v2/past_meetings/Xk9%252Fq2Lr8TwYp4Mb1Zs7Cg%253D%253D/participants?",
+            "GET https://api.zoom.us/psoxy-test/v2/past_meetings/Xk9%252Fq2Lr8TwYp4Mb1Zs7Cg%253D%253D/participants?",
+        ),
+    ] {
+        set.edit(CASES, from, to);
+    }
+    let out = set.test(&[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    // Only a whole first segment.
+    set.edit(CASES, "/psoxy-test/v2/users", "/psoxy-tests/v2/users");
+    let text = stdout(&set.test(&[]));
+    assert!(
+        text.contains("error[H020]: no endpoint allows GET /psoxy-tests/v2/users"),
+        "{text}"
+    );
+}
+
+#[test]
 fn case_file_error_is_located_and_makes_the_input_unusable() {
     let set = Set::zoom();
     set.edit(

@@ -140,16 +140,17 @@ impl Matcher {
         url: &RequestUrl,
     ) -> Result<(), CheckError> {
         let file = url.file();
+        let path = url.path.as_str();
         let path_match = if self.has_path_regex {
-            self.full_match(&file)?
+            self.full_match(file)?
                 .or(if self.has_template {
-                    self.full_match(&url.path)?
+                    self.full_match(path)?
                 } else {
                     None
                 })
-                .map(|m| (m, if self.has_template { &url.path } else { &file }))
+                .map(|m| (m, if self.has_template { path } else { file }))
         } else {
-            self.full_match(&url.path)?.map(|m| (m, &url.path))
+            self.full_match(path)?.map(|m| (m, path))
         };
         let Some((groups, text)) = path_match else {
             // The most common surprise of `pathRegex` (§5.3): anchored at the path's end.

@@ -3,10 +3,13 @@
 /// A request URL split the way Java's `java.net.URL` splits it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestUrl {
-    /// The raw path, always starting with `/` (`/` when the URL has none).
+    /// The raw path, starting with `/` (`/` when the URL has none), unless it was the function's
+    /// own path (see [`RequestUrl::without_function_segment`]).
     pub path: String,
     /// The raw query after `?`, without the `?`; `None` when there is no `?`.
     pub query: Option<String>,
+    /// What `pathRegex` is matched against (see [`RequestUrl::file`]).
+    file: String,
 }
 
 impl RequestUrl {
@@ -51,18 +54,38 @@ impl RequestUrl {
             None => (rest, None),
         };
         let path = if path.is_empty() { "/" } else { path };
+        let file = match &query {
+            Some(q) => format!("{path}?{q}"),
+            None => path.to_owned(),
+        };
         Ok(RequestUrl {
             path: path.to_owned(),
             query,
+            file,
         })
     }
 
     /// Java `URL.getFile()`: path, plus `?` and the query when there is one. `pathRegex` is
     /// matched against this (§5.3).
-    pub fn file(&self) -> String {
-        match &self.query {
-            Some(q) => format!("{}?{q}", self.path),
-            None => self.path.clone(),
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// The URL as the proxy deployed as the function `name` matches it (§5.1 step 3): a
+    /// leading `/name` segment is removed from the path that templates read, and from the path
+    /// and query that `pathRegex` reads, where that text is `/name` exactly or starts with
+    /// `/name/`. So `/name/v1/x?a` is `/v1/x` and `/v1/x?a`, and `/name?a` is `` for templates
+    /// but stays `/name?a` for `pathRegex`.
+    #[must_use]
+    pub fn without_function_segment(&self, name: &str) -> RequestUrl {
+        let strip = |text: &str| match text.strip_prefix('/').and_then(|t| t.strip_prefix(name)) {
+            Some(rest) if rest.is_empty() || rest.starts_with('/') => rest.to_owned(),
+            _ => text.to_owned(),
+        };
+        RequestUrl {
+            path: strip(&self.path),
+            query: self.query.clone(),
+            file: strip(&self.file),
         }
     }
 }
@@ -193,6 +216,33 @@ mod tests {
             ("https://h:-1?x", "the port `-1` is not a number"),
         ] {
             assert_eq!(RequestUrl::parse(url), Err(reason.to_owned()), "{url}");
+        }
+    }
+
+    #[test]
+    fn a_leading_function_segment_is_removed_where_the_text_matched_starts_with_it() {
+        let stripped = |url: &str| {
+            let u = RequestUrl::parse(url)
+                .expect("parses")
+                .without_function_segment("psoxy-test");
+            (u.path.clone(), u.file().to_owned())
+        };
+        let pair = |path: &str, file: &str| (path.to_owned(), file.to_owned());
+        assert_eq!(
+            stripped("https://api.zoom.us/psoxy-test/v2/users?page_size=30"),
+            pair("/v2/users", "/v2/users?page_size=30")
+        );
+        assert_eq!(stripped("/psoxy-test"), pair("", ""));
+        assert_eq!(stripped("/psoxy-test/"), pair("/", "/"));
+        // For `pathRegex` the path and query are one text, which `/psoxy-test?` does not start.
+        assert_eq!(stripped("/psoxy-test?x=1"), pair("", "/psoxy-test?x=1"));
+        // Only a whole first segment, as written.
+        for url in [
+            "/psoxy-tests/v2/users",
+            "/v2/psoxy-test/users",
+            "/Psoxy-Test/v2/users",
+        ] {
+            assert_eq!(stripped(url), pair(url, url), "{url}");
         }
     }
 

@@ -19,6 +19,10 @@ use crate::sanitize::{Engine, Output, SanitizeError, Sanitizer, Selection, Trace
 /// is read whole, and a device or pipe named as one must not be read without end.
 pub(crate) const MAX_ORIGINAL_BYTES: u64 = 256 * 1024 * 1024;
 
+/// The function the reference tests' proxy is deployed as: its mocked host instance id, whose
+/// leading path segment is removed from requests (harness spec §4, semantics §5.1).
+const TEST_FUNCTION: &str = "psoxy-test";
+
 /// Loaded rules files and sanitizers, shared by the case files that name the same rules and
 /// secrets.
 #[derive(Default)]
@@ -77,7 +81,8 @@ impl Engines {
             EmailCanonicalization::Strict,
             DomainHandling::Preserve,
         );
-        let sanitizer = Arc::new(Sanitizer::new(rules, pseudonymizer, engine));
+        let sanitizer =
+            Arc::new(Sanitizer::new(rules, pseudonymizer, engine).as_function(TEST_FUNCTION));
         self.sanitizers.insert(key, Arc::clone(&sanitizer));
         Ok(sanitizer)
     }

@@ -46,6 +46,8 @@ pub struct Sanitizer {
     two_cores: bool,
     /// Arenas of finished documents, for the next ones.
     arenas: Mutex<Vec<Arenas>>,
+    /// The name of the function the proxy is deployed as, whose segment leads request paths.
+    function: Option<String>,
 }
 
 /// Which endpoint a request selects.
@@ -112,7 +114,16 @@ impl Sanitizer {
             endpoints: (0..n).map(|_| OnceLock::new()).collect(),
             two_cores: std::thread::available_parallelism().is_ok_and(|n| n.get() > 1),
             arenas: Mutex::new(Vec::new()),
+            function: None,
         }
+    }
+
+    /// The sanitizer of the proxy deployed as the function `name`, which removes a leading
+    /// `/name` segment from request paths before it matches them (§5.1).
+    #[must_use]
+    pub fn as_function(mut self, name: impl Into<String>) -> Sanitizer {
+        self.function = Some(name.into());
+        self
     }
 
     pub fn rules(&self) -> &Rules {
@@ -121,15 +132,17 @@ impl Sanitizer {
 
     /// The endpoint that allows `method url`: the first in file order (§5.6).
     pub fn select(&self, method: &str, url: &str) -> Result<Selection, SanitizeError> {
-        let parsed = RequestUrl::parse(url).map_err(|reason| SanitizeError::InvalidUrl {
+        let mut parsed = RequestUrl::parse(url).map_err(|reason| SanitizeError::InvalidUrl {
             url: url.to_owned(),
             reason,
         })?;
+        if let Some(name) = &self.function {
+            parsed = parsed.without_function_segment(name);
+        }
         let mut mismatches = Vec::with_capacity(self.rules.endpoints.len());
-        let file = parsed.file();
         for (i, endpoint) in self.rules.endpoints.iter().enumerate() {
             let target = if endpoint.path_regex.is_some() {
-                &file
+                parsed.file()
             } else {
                 &parsed.path
             };
