@@ -162,6 +162,47 @@ fn committed_zoom_set_passes() {
     assert_eq!(stdout(&out), format!("{} passed, 0 failed\n", zoom_cases()));
 }
 
+#[cfg(unix)]
+#[test]
+fn a_case_file_through_a_link_reads_what_the_file_reads_and_runs_once() {
+    let set = Set::zoom();
+    tamper_list_users(&set);
+    std::os::unix::fs::symlink(CASES, set.path("link.yaml")).expect("linked");
+    std::os::unix::fs::symlink("api-response-examples/zoom", set.path("zoom")).expect("linked");
+    let expected = stdout(&set.test(&[CASES]));
+    assert!(
+        expected.ends_with(&format!("{} passed, 2 failed\n", zoom_cases() - 2)),
+        "{expected}"
+    );
+    for args in [
+        &["link.yaml", CASES][..],
+        &[CASES, "link.yaml"][..],
+        &["zoom/cases.yaml", "link.yaml", CASES][..],
+    ] {
+        assert_eq!(stdout(&set.test(args)), expected, "{args:?}");
+    }
+    // Named through links only, the name does not depend on the order either.
+    assert_eq!(
+        stdout(&set.test(&["link.yaml", "zoom"])),
+        stdout(&set.test(&["zoom", "link.yaml"]))
+    );
+    // Named through a link only, the paths in it are relative to the file's real folder.
+    for named in ["link.yaml", "zoom/cases.yaml"] {
+        let text = stdout(&set.test(&[named]));
+        assert!(
+            text.contains(&format!(
+                "FAIL {named}:10: GET https://api.zoom.us/v2/users\n  original:  \
+                 api-response-examples/zoom/list-users.json\n"
+            )),
+            "{named}: {text}"
+        );
+        assert!(
+            text.ends_with(&format!("{} passed, 2 failed\n", zoom_cases() - 2)),
+            "{named}: {text}"
+        );
+    }
+}
+
 #[test]
 fn tampered_file_fails_with_the_file_named_and_the_pointer_shown() {
     let set = Set::zoom();

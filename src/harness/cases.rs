@@ -102,6 +102,8 @@ pub struct Allowance {
 pub struct CaseFile {
     /// The file as named on the command line or found in a folder.
     pub path: PathBuf,
+    /// The folder its paths are relative to: its own, once links are followed ([`folder_of`]).
+    pub folder: PathBuf,
     /// Its text, for excerpts.
     pub text: String,
     pub rules: PathBuf,
@@ -118,6 +120,7 @@ impl fmt::Debug for CaseFile {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CaseFile")
             .field("path", &self.path)
+            .field("folder", &self.folder)
             .field("rules", &self.rules)
             .field("allowed_leaks", &self.allowed_leaks)
             .field("cases", &self.cases)
@@ -186,10 +189,36 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
             );
         }
     }
-    // A case file named twice (`test set set/cases.yaml`) runs once.
-    let mut seen = std::collections::BTreeSet::new();
-    files.retain(|f| seen.insert(std::fs::canonicalize(f).unwrap_or_else(|_| f.clone())));
-    (files, findings)
+    (once_each(files), findings)
+}
+
+/// `files` with each file once, where it first appears: a case file named twice (`test set
+/// set/cases.yaml`, or through a link) runs once, under the same name whatever the order of the
+/// arguments, the one through no symbolic link, else the shortest.
+fn once_each(files: Vec<PathBuf>) -> Vec<PathBuf> {
+    let rank = |f: &PathBuf| {
+        let linked = std::fs::symlink_metadata(f).is_ok_and(|m| m.file_type().is_symlink())
+            || folder_of(f) != normalize(f.parent().unwrap_or(Path::new("")));
+        (linked, f.as_os_str().len(), f.clone())
+    };
+    let mut order = Vec::new();
+    let mut chosen: std::collections::BTreeMap<PathBuf, PathBuf> =
+        std::collections::BTreeMap::new();
+    for f in files {
+        let key = std::fs::canonicalize(&f).unwrap_or_else(|_| f.clone());
+        match chosen.get_mut(&key) {
+            Some(name) if rank(&f) < rank(name) => *name = f,
+            Some(_) => {}
+            None => {
+                order.push(key.clone());
+                chosen.insert(key, f);
+            }
+        }
+    }
+    order
+        .into_iter()
+        .filter_map(|k| chosen.remove(&k))
+        .collect()
 }
 
 /// The case files in `folder` and the folders below it, in file-name order, and why parts of it
@@ -243,7 +272,8 @@ pub fn load(path: &Path) -> Result<CaseFile, Vec<Diagnostic>> {
 pub fn load_str(path: &Path, text: String) -> Result<CaseFile, Vec<Diagnostic>> {
     let name = path.display().to_string();
     let doc = parse_doc(&name, &text)?;
-    let dir = path.parent().unwrap_or(Path::new(""));
+    let folder = folder_of(path);
+    let dir = folder.as_path();
     let at = |l: &serde_saphyr::Location| locate(&name, &text, l);
     let mut findings = Vec::new();
     let allowances = |list: &[Spanned<String>], findings: &mut Vec<Diagnostic>| {
@@ -286,7 +316,7 @@ pub fn load_str(path: &Path, text: String) -> Result<CaseFile, Vec<Diagnostic>> 
     let rules = join(dir, &doc.rules.value);
     let inputs = Inputs {
         folder: normalize(dir),
-        case_file: normalize(path),
+        case_file: real_name(path).map_or_else(|| normalize(path), |n| normalize(&dir.join(n))),
         rules: &rules,
         originals: doc
             .cases
@@ -383,6 +413,7 @@ pub fn load_str(path: &Path, text: String) -> Result<CaseFile, Vec<Diagnostic>> 
     };
     Ok(CaseFile {
         path: path.to_owned(),
+        folder: folder.clone(),
         rules,
         rules_location: at(&doc.rules.referenced),
         salt: secret(&doc.salt, DEFAULT_SALT),
@@ -416,7 +447,8 @@ pub(crate) fn named_inputs(path: &Path) -> Option<Named> {
     let text = String::from_utf8(read_capped(path, MAX_FILE_BYTES).ok()?).ok()?;
     let name = path.display().to_string();
     let doc = parse_doc(&name, &text).ok()?;
-    let dir = path.parent().unwrap_or(Path::new(""));
+    let folder = folder_of(path);
+    let dir = folder.as_path();
     Some(Named {
         rules: join(dir, &doc.rules.value),
         originals: doc
@@ -642,8 +674,7 @@ impl Inputs<'_> {
             return Some("is outside the case file's folder".to_owned());
         }
         // `test` prints what it reads in diffs: a link out of the folder could show any file.
-        let folder = self.case_file.parent().unwrap_or(Path::new(""));
-        leaves_through_links(folder, sanitized)
+        leaves_through_links(&self.folder, sanitized)
             .then(|| "leads outside the case file's folder through a symbolic link".to_owned())
     }
 
@@ -653,8 +684,7 @@ impl Inputs<'_> {
         if !self.inside(original) {
             return Some("is outside the case file's folder".to_owned());
         }
-        let folder = self.case_file.parent().unwrap_or(Path::new(""));
-        leaves_through_links(folder, original)
+        leaves_through_links(&self.folder, original)
             .then(|| "leads outside the case file's folder through a symbolic link".to_owned())
     }
 
@@ -688,6 +718,39 @@ pub(crate) fn leaves_through_links(folder: &Path, path: &Path) -> bool {
     path.ancestors()
         .find_map(|a| std::fs::canonicalize(here(a)).ok())
         .is_some_and(|real| !real.starts_with(&folder))
+}
+
+/// The folder that the paths of the case file at `path` are relative to: the folder of the file
+/// itself, once symbolic links are followed, so that a link to a case file, or a path through a
+/// linked folder, reads what the file reads. It is the folder as written when no link is on the
+/// way (or when it cannot be resolved), else the real one, named from the working folder when
+/// below it.
+pub fn folder_of(path: &Path) -> PathBuf {
+    let written = normalize(path.parent().unwrap_or(Path::new("")));
+    let Some(real) = std::fs::canonicalize(path)
+        .ok()
+        .and_then(|p| p.parent().map(Path::to_owned))
+    else {
+        return written;
+    };
+    let here = std::env::current_dir().and_then(std::fs::canonicalize).ok();
+    // `..` after a linked folder leads elsewhere than the same `..` resolved as written.
+    let as_written = match &here {
+        Some(h) if written.is_relative() => normalize(&h.join(&written)),
+        _ => written.clone(),
+    };
+    if as_written == real {
+        return written;
+    }
+    match here.as_deref().and_then(|h| real.strip_prefix(h).ok()) {
+        Some(rest) => normalize(rest),
+        None => real,
+    }
+}
+
+/// The name of the file that `path` is, once symbolic links are followed, if it exists.
+fn real_name(path: &Path) -> Option<std::ffi::OsString> {
+    Some(std::fs::canonicalize(path).ok()?.file_name()?.to_owned())
 }
 
 /// `METHOD URL`: a method of ASCII letters, white space, and a URL that is not empty.
@@ -1182,12 +1245,18 @@ mod tests {
         assert_eq!(normalize(Path::new("a/..")), PathBuf::from("."));
     }
 
-    #[test]
-    fn a_case_file_named_twice_is_found_once() {
+    /// A temporary folder with a case file in its folder `set`, and that folder.
+    fn one_set() -> (tempfile::TempDir, PathBuf) {
         let dir = tempfile::tempdir().expect("temp dir");
         let set = dir.path().join("set");
         std::fs::create_dir(&set).expect("folder");
         std::fs::write(set.join(CASE_FILE_NAME), "rules: r.yaml\ncases: []\n").expect("written");
+        (dir, set)
+    }
+
+    #[test]
+    fn a_case_file_named_twice_is_found_once() {
+        let (_dir, set) = one_set();
         let (files, findings) = discover(&[
             set.clone(),
             set.join(CASE_FILE_NAME),
@@ -1195,6 +1264,25 @@ mod tests {
         ]);
         assert!(findings.is_empty(), "{findings:?}");
         assert_eq!(files, [set.join(CASE_FILE_NAME)]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn paths_of_a_case_file_reached_through_a_link_are_relative_to_its_real_folder() {
+        let (dir, set) = one_set();
+        std::os::unix::fs::symlink("set/cases.yaml", dir.path().join("link.yaml")).expect("linked");
+        std::os::unix::fs::symlink("set", dir.path().join("z")).expect("linked");
+        let real = std::fs::canonicalize(&set).expect("resolves");
+        assert_eq!(folder_of(&set.join(CASE_FILE_NAME)), set);
+        assert_eq!(folder_of(&dir.path().join("link.yaml")), real);
+        assert_eq!(folder_of(&dir.path().join("z").join(CASE_FILE_NAME)), real);
+        let f = load(&dir.path().join("link.yaml")).expect("loads");
+        assert_eq!(f.rules, real.join("r.yaml"));
+        // Named both ways, in either order, it is found once under the name through no link.
+        for names in [["link.yaml", "set"], ["set", "link.yaml"]] {
+            let (files, _) = discover(&names.map(|n| dir.path().join(n)));
+            assert_eq!(files, [set.join(CASE_FILE_NAME)], "{names:?}");
+        }
     }
 
     #[test]

@@ -129,9 +129,8 @@ fn sanitized_folders(files: &[CaseFile]) -> Vec<(usize, PathBuf)> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for (i, f) in files.iter().enumerate() {
-        let dir = f.path.parent().map(PathBuf::from).unwrap_or_default();
         let mut folders = BTreeSet::new();
-        folders.insert(normalize(&dir.join("sanitized")));
+        folders.insert(normalize(&f.folder.join("sanitized")));
         for c in &f.cases {
             if let Some(parent) = c.sanitized.parent() {
                 folders.insert(parent.to_path_buf());

@@ -759,7 +759,7 @@ fn bless(
     let targets = Targets::new(files);
     let mut unfit: BTreeSet<PathBuf> = BTreeSet::new();
     for w in work.iter_mut().filter(|w| is_stale(w)) {
-        if let Some(problem) = targets.unfit(&w.case.sanitized, &files[w.file].path) {
+        if let Some(problem) = targets.unfit(&w.case.sanitized, &files[w.file].folder) {
             unfit.insert(w.case.sanitized.clone());
             w.findings.push(
                 Code::WriteFailed
@@ -861,10 +861,10 @@ impl Targets {
         Targets { inputs }
     }
 
-    /// Why `target`, a sanitized file of the case file `case_file`, cannot be written, if it
-    /// cannot: a link, a folder, a path through a file, an input of the run, or a place outside
-    /// the case file's folder reached through a link.
-    fn unfit(&self, target: &Path, case_file: &Path) -> Option<String> {
+    /// Why `target`, a sanitized file of the case file whose folder is `folder`, cannot be
+    /// written, if it cannot: a link, a folder, a path through a file, an input of the run, or a
+    /// place outside the case file's folder reached through a link.
+    fn unfit(&self, target: &Path, folder: &Path) -> Option<String> {
         match std::fs::symlink_metadata(target) {
             Ok(m) if m.file_type().is_symlink() => return Some("is a symbolic link".to_owned()),
             Ok(m) if m.is_dir() => return Some("is a folder".to_owned()),
@@ -879,7 +879,6 @@ impl Targets {
             return Some("is a file this run reads (a case file, rules or original)".to_owned());
         }
         // The deepest folder of the target that exists must still be in the case file's folder.
-        let folder = case_file.parent().unwrap_or(Path::new(""));
         cases::leaves_through_links(folder, target.parent().unwrap_or(Path::new("")))
             .then(|| "leads outside the case file's folder through a symbolic link".to_owned())
     }

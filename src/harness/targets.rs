@@ -101,13 +101,7 @@ fn finding(case: &Case, input: &Input, own: &FileKey) -> Diagnostic {
 fn neighbours(files: &[CaseFile]) -> Vec<PathBuf> {
     let mut folders: Vec<(PathBuf, PathBuf)> = files
         .iter()
-        .filter_map(|f| {
-            let folder = match f.path.parent() {
-                Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-                _ => PathBuf::from("."),
-            };
-            Some((std::fs::canonicalize(&folder).ok()?, folder))
-        })
+        .filter_map(|f| Some((std::fs::canonicalize(&f.folder).ok()?, f.folder.clone())))
         .collect();
     // A folder comes before the folders below it, which its walk covers.
     folders.sort();
