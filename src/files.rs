@@ -12,6 +12,8 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use tempfile::NamedTempFile;
 
+use crate::diag::Location;
+
 /// Why a file could not be read whole by [`read_capped`].
 #[derive(Debug)]
 pub(crate) enum CappedRead {
@@ -184,6 +186,28 @@ pub(crate) fn through_links(path: &Path) -> io::Result<PathBuf> {
         }
     }
     Err(io::Error::other("too many levels of symbolic links"))
+}
+
+/// Why `bytes`, the contents of the file `name`, are not UTF-8 (given the error of reading
+/// them as UTF-8), and where: the first bad byte at its line and column, counted in the text
+/// with that byte shown as U+FFFD, or the whole file when it is UTF-16.
+pub(crate) fn not_utf8(name: &str, bytes: &[u8], e: &std::str::Utf8Error) -> (String, Location) {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return (
+            "the file is UTF-16 (it starts with a UTF-16 byte order mark)".to_owned(),
+            Location::File {
+                file: name.to_owned(),
+            },
+        );
+    }
+    let at = e.valid_up_to();
+    let lossy = String::from_utf8_lossy(bytes);
+    // In the lossy text the bad bytes are one U+FFFD at the same offset.
+    let replacement = '\u{FFFD}'.len_utf8();
+    (
+        format!("byte 0x{:02X} is not UTF-8", bytes[at]),
+        Location::in_source(name, &lossy, at..at + replacement),
+    )
 }
 
 /// What makes two paths the same file: the device and inode on Unix (hard links included),

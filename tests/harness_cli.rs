@@ -553,6 +553,26 @@ fn case_file_error_is_located_and_makes_the_input_unusable() {
 }
 
 #[test]
+fn a_case_file_that_is_not_utf8_is_refused_at_the_byte() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("cases.yaml"),
+        b"rules: rules.yaml\n# caf\xe9 menu\ncases: []\n",
+    )
+    .expect("written");
+    let out = test_in(dir.path(), &["cases.yaml"], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(
+        text.starts_with(
+            "cases.yaml:2:6: error[H001]: byte 0xE9 is not UTF-8\n  |\n2 | # caf\u{FFFD} menu\n  \
+             |      ^\n  |\n  = help: save the file as UTF-8\n"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
 fn unmatched_path_is_a_warning_that_fails_only_with_strict() {
     let set = Set::zoom();
     set.edit(

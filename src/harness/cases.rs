@@ -260,10 +260,13 @@ pub fn load(path: &Path) -> Result<CaseFile, Vec<Diagnostic>> {
         }
     };
     let text = String::from_utf8(bytes).map_err(|e| {
-        unreadable(format!(
-            "byte {} is not UTF-8",
-            e.utf8_error().valid_up_to()
-        ))
+        let (message, location) = crate::files::not_utf8(&name, e.as_bytes(), &e.utf8_error());
+        vec![
+            Code::Unreadable
+                .diag(message)
+                .at(location)
+                .with_help("save the file as UTF-8"),
+        ]
     })?;
     load_str(path, text)
 }

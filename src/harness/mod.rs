@@ -226,12 +226,13 @@ pub fn run(paths: &[PathBuf], options: &Options) -> Report {
                 loaded.push(f);
             }
             Err(findings) => {
-                // For excerpts; a device or pipe is not read again.
+                // For excerpts (bytes that are not UTF-8 shown as U+FFFD, as their place is
+                // counted); a device or pipe is not read again.
                 if std::fs::metadata(&path).is_ok_and(|m| m.is_file())
                     && let Ok(bytes) =
                         crate::files::read_capped(&path, crate::rules::MAX_FILE_BYTES)
-                    && let Ok(text) = String::from_utf8(bytes)
                 {
+                    let text = String::from_utf8_lossy(&bytes).into_owned();
                     report.sources.insert(path.display().to_string(), text);
                 }
                 report.case_files.push(CaseFileReport {

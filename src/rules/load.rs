@@ -65,25 +65,12 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> LoadResult {
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => load_str(name, text),
-        Err(_) if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) => {
-            Err(vec![
-                Code::NotUtf8
-                    .diag("the file is UTF-16 (it starts with a UTF-16 byte order mark)")
-                    .at(Location::File {
-                        file: name.to_owned(),
-                    })
-                    .with_help("save the file as UTF-8"),
-            ])
-        }
         Err(e) => {
-            let at = e.valid_up_to();
-            let lossy = String::from_utf8_lossy(bytes);
-            // In the lossy text the bad bytes are one U+FFFD at the same offset.
-            let replacement = '\u{FFFD}'.len_utf8();
+            let (message, location) = crate::files::not_utf8(name, bytes, &e);
             Err(vec![
                 Code::NotUtf8
-                    .diag(format!("byte 0x{:02X} is not UTF-8", bytes[at]))
-                    .at(Location::in_source(name, &lossy, at..at + replacement))
+                    .diag(message)
+                    .at(location)
                     .with_help("save the file as UTF-8"),
             ])
         }
