@@ -1243,6 +1243,24 @@ fn bless_writes_nothing_when_a_folder_on_a_target_path_is_a_file() {
     assert!(listing(&p.join("sanitized")).is_empty(), "{text}");
 }
 
+#[cfg(unix)]
+#[test]
+fn a_sanitized_file_that_cannot_be_read_says_why() {
+    let dir = two_target_set("blocker/b.json");
+    let p = dir.path();
+    std::fs::write(p.join("blocker"), "").expect("written");
+    let out = test_in(p, &["cases.yaml"], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(
+            "blocker/b.json: error[H012]: the sanitized file cannot be read: Not a directory \
+             (os error 20)\n"
+        ),
+        "{text}"
+    );
+}
+
 /// A folder that the process running `psoxy-rules` cannot write to, and the command to run it
 /// with: as it is, or, for a user whom permissions do not stop (root), as user 65534 through
 /// `setpriv`. `None` when no such command is available.

@@ -204,7 +204,7 @@ enum Committed {
     Text(String),
     Missing,
     /// Why it cannot be compared.
-    Unreadable(&'static str),
+    Unreadable(String),
 }
 
 /// Replays every case file under `paths` and checks the example set.
@@ -358,17 +358,18 @@ pub fn run(paths: &[PathBuf], options: &Options) -> Report {
 }
 
 fn read_committed(path: &Path) -> Committed {
+    let unreadable = |why: &str| Committed::Unreadable(why.to_owned());
     if path.is_dir() {
-        return Committed::Unreadable("is a folder, not a file");
+        return unreadable("is a folder, not a file");
     }
     match read_capped(path, replay::MAX_ORIGINAL_BYTES) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => Committed::Text(golden(&text).into_owned()),
-            Err(_) => Committed::Unreadable("is not UTF-8 text"),
+            Err(_) => unreadable("is not UTF-8 text"),
         },
         Err(CappedRead::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => Committed::Missing,
-        Err(CappedRead::Io(_)) => Committed::Unreadable("cannot be read"),
-        Err(CappedRead::TooLarge(_)) => Committed::Unreadable("is larger than 256 MiB"),
+        Err(CappedRead::Io(e)) => Committed::Unreadable(format!("cannot be read: {e}")),
+        Err(CappedRead::TooLarge(_)) => unreadable("is larger than 256 MiB"),
     }
 }
 
