@@ -675,6 +675,22 @@ fn allowance_where_nothing_leaks_is_a_warning() {
 }
 
 #[test]
+fn allowance_with_a_tilde_that_escapes_nothing_is_refused() {
+    let dir = contact_set(r#"/support, "/a~2b""#);
+    let out = test_in(dir.path(), &["cases.yaml"], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains(
+            "cases.yaml:5:30: error[H004]: an `allowedLeaks` entry is a JSON Pointer, where `~` is \
+             followed by `0` or `1`"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("H033"), "{text}");
+}
+
+#[test]
 fn json_format_is_one_report_object() {
     let set = Set::zoom();
     tamper_list_users(&set);

@@ -283,12 +283,7 @@ pub fn load_str(path: &Path, text: String) -> Result<CaseFile, Vec<Diagnostic>> 
         list.iter()
             .filter_map(|a| {
                 let location = at(&a.referenced);
-                if a.value.is_empty() || a.value.starts_with('/') {
-                    Some(Allowance {
-                        pointer: a.value.clone(),
-                        location,
-                    })
-                } else {
+                if !(a.value.is_empty() || a.value.starts_with('/')) {
                     findings.push(
                         Code::InvalidValue
                             .diag("an `allowedLeaks` entry is a JSON Pointer, starting with `/`")
@@ -296,6 +291,26 @@ pub fn load_str(path: &Path, text: String) -> Result<CaseFile, Vec<Diagnostic>> 
                             .with_help("e.g. `/users/0/display_name`"),
                     );
                     None
+                } else if has_bad_escape(&a.value) {
+                    // RFC 6901: a pointer names no member with such a `~`.
+                    findings.push(
+                        Code::InvalidValue
+                            .diag(
+                                "an `allowedLeaks` entry is a JSON Pointer, where `~` is followed \
+                                 by `0` or `1`",
+                            )
+                            .at(location)
+                            .with_help(
+                                "write `~0` for a `~` and `~1` for a `/` in a member name, e.g. \
+                                 `/links/a~1b` for the member `a/b`",
+                            ),
+                    );
+                    None
+                } else {
+                    Some(Allowance {
+                        pointer: a.value.clone(),
+                        location,
+                    })
                 }
             })
             .collect::<Vec<_>>()
@@ -756,6 +771,18 @@ fn real_name(path: &Path) -> Option<std::ffi::OsString> {
     Some(std::fs::canonicalize(path).ok()?.file_name()?.to_owned())
 }
 
+/// Whether the JSON Pointer `pointer` has a `~` that is not `~0` or `~1` (RFC 6901 §3).
+fn has_bad_escape(pointer: &str) -> bool {
+    let mut rest = pointer;
+    while let Some(i) = rest.find('~') {
+        rest = &rest[i + 1..];
+        if !(rest.starts_with('0') || rest.starts_with('1')) {
+            return true;
+        }
+    }
+    false
+}
+
 /// `METHOD URL`: a method of ASCII letters, white space, and a URL that is not empty.
 fn split_request(request: &str) -> Option<(&str, &str)> {
     let request = request.trim();
@@ -1085,6 +1112,22 @@ mod tests {
             load_text("rules: r.yaml\nallowedLeaks: [users/0]\ncases: []\n").expect_err("refused");
         assert_eq!(e[0].code, "H004");
         assert_eq!(place(&e[0]), "set/cases.yaml:2:16");
+    }
+
+    #[test]
+    fn allowed_leak_must_escape_tilde_as_a_pointer_does() {
+        for pointer in ["/a~2b", "/a~", "/~/x", "/a~0~"] {
+            let e = load_text(&format!(
+                "rules: r.yaml\nallowedLeaks: [\"{pointer}\"]\ncases: []\n"
+            ))
+            .expect_err(pointer);
+            assert_eq!(e.len(), 1, "{pointer}: {e:?}");
+            assert_eq!(e[0].code, "H004", "{pointer}");
+            assert_eq!(place(&e[0]), "set/cases.yaml:2:16", "{pointer}");
+        }
+        let f = load_text("rules: r.yaml\nallowedLeaks: [\"/a~0b~1c\", \"\"]\ncases: []\n")
+            .expect("loads");
+        assert_eq!(f.allowed_leaks[0].pointer, "/a~0b~1c");
     }
 
     #[test]
