@@ -446,31 +446,27 @@ fn unreferenced_file_and_endpoint_without_case_are_reported() {
 
 #[test]
 fn originals_and_rules_beside_a_sanitized_file_are_not_unreferenced() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = temp_files(&[
+        (
+            "set/rules.json",
+            r#"{"endpoints":[{"pathTemplate":"/v1/x","transforms":[{"method":"pseudonymize","jsonPaths":["$.name"]}]}]}"#,
+        ),
+        (
+            "set/cases.yaml",
+            "rules: rules.json\ncases:\n  - request: GET /v1/x\n    original: a.json\n    \
+             sanitized: a.out.json\n",
+        ),
+        ("set/a.json", r#"{"name":"Bob","v":1}"#),
+        // The original of a second set of the run, in the folder of the first.
+        (
+            "cases.yaml",
+            "rules: set/rules.json\ncases:\n  - request: GET /v1/x\n    original: set/b.json\n    \
+             sanitized: b.out.json\n",
+        ),
+        ("set/b.json", r#"{"name":"Ann","v":2}"#),
+        ("set/stale.json", "{ }\n"),
+    ]);
     let p = dir.path();
-    write_files(
-        p,
-        &[
-            (
-                "set/rules.json",
-                r#"{"endpoints":[{"pathTemplate":"/v1/x","transforms":[{"method":"pseudonymize","jsonPaths":["$.name"]}]}]}"#,
-            ),
-            (
-                "set/cases.yaml",
-                "rules: rules.json\ncases:\n  - request: GET /v1/x\n    original: a.json\n    \
-                 sanitized: a.out.json\n",
-            ),
-            ("set/a.json", r#"{"name":"Bob","v":1}"#),
-            // The original of a second set of the run, in the folder of the first.
-            (
-                "cases.yaml",
-                "rules: set/rules.json\ncases:\n  - request: GET /v1/x\n    original: set/b.json\n    \
-                 sanitized: b.out.json\n",
-            ),
-            ("set/b.json", r#"{"name":"Ann","v":2}"#),
-            ("set/stale.json", "{ }\n"),
-        ],
-    );
     let out = test_in(p, &["cases.yaml", "set/cases.yaml", "--bless"], &[]);
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
     let out = test_in(p, &["cases.yaml", "set/cases.yaml"], &[]);
@@ -592,6 +588,13 @@ fn unmatched_path_is_a_warning_that_fails_only_with_strict() {
         "{text}"
     );
     assert_eq!(set.test(&["--strict"]).status.code(), Some(1));
+}
+
+/// A temporary folder holding `files` (path relative to it, text).
+fn temp_files(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write_files(dir.path(), files);
+    dir
 }
 
 /// Writes `files` (path relative to `dir`, text) into `dir`, creating folders.
@@ -1038,6 +1041,44 @@ fn cases_naming_one_file_must_agree_and_bless_refuses_otherwise() {
 }
 
 #[test]
+fn an_endpoint_whose_cases_cannot_read_their_originals_is_not_without_a_case() {
+    let dir = temp_files(&[
+        (
+            "rules.yaml",
+            "endpoints:\n  - pathTemplate: /v1/a\n  - pathTemplate: /v1/b\n  - pathTemplate: /v1/c\n",
+        ),
+        (
+            "cases.yaml",
+            "rules: rules.yaml\ncases:\n  - request: GET /v1/a\n    original: missing.json\n    \
+             sanitized: sanitized/a.json\n  - request: GET /v1/b\n    original: folder\n    \
+             sanitized: sanitized/b.json\n",
+        ),
+        ("folder/x.json", "{ }"),
+    ]);
+    let p = dir.path();
+    let out = test_in(p, &["cases.yaml"], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert_eq!(text.matches("error[H006]").count(), 2, "{text}");
+    assert!(
+        text.contains(
+            "rules.yaml:4:5: error[H021]: no case exercises this endpoint (pathTemplate `/v1/c`)"
+        ),
+        "{text}"
+    );
+    assert_eq!(text.matches("error[H021]").count(), 1, "{text}");
+    // An empty path is refused, not read as the folder.
+    edit(&p.join("cases.yaml"), "original: folder", "original: \"\"");
+    let text = stdout(&test_in(p, &["cases.yaml"], &[]));
+    assert!(
+        text.contains(
+            "cases.yaml:7:15: error[H004]: `original` is empty; it is the path of a file"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
 fn rules_that_do_not_load_make_the_input_unusable() {
     let set = Set::zoom();
     set.edit(
@@ -1412,25 +1453,21 @@ fn a_value_leaked_twice_in_one_string_is_one_finding() {
 
 #[test]
 fn a_leak_in_a_later_value_of_the_response_is_found_and_blocks_bless() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = temp_files(&[
+        (
+            "rules.yaml",
+            "endpoints:\n  - pathTemplate: /v1/contacts\n    transforms:\n      - !<pseudonymize>\n        jsonPaths: [\"$.email\"]\n",
+        ),
+        (
+            "contacts.ndjson",
+            "{\"email\":\"a@x.org\"}\n{\"email\":\"b@x.org\",\"note\":\"call +1 415 555 0101\"}\n",
+        ),
+        (
+            "cases.yaml",
+            "rules: rules.yaml\ncases:\n  - request: GET /v1/contacts\n    original: contacts.ndjson\n",
+        ),
+    ]);
     let p = dir.path();
-    write_files(
-        p,
-        &[
-            (
-                "rules.yaml",
-                "endpoints:\n  - pathTemplate: /v1/contacts\n    transforms:\n      - !<pseudonymize>\n        jsonPaths: [\"$.email\"]\n",
-            ),
-            (
-                "contacts.ndjson",
-                "{\"email\":\"a@x.org\"}\n{\"email\":\"b@x.org\",\"note\":\"call +1 415 555 0101\"}\n",
-            ),
-            (
-                "cases.yaml",
-                "rules: rules.yaml\ncases:\n  - request: GET /v1/contacts\n    original: contacts.ndjson\n",
-            ),
-        ],
-    );
     let out = test_in(p, &["cases.yaml", "--bless"], &[]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
@@ -1561,23 +1598,19 @@ fn an_original_outside_the_case_files_folder_is_not_read() {
 #[cfg(unix)]
 #[test]
 fn an_original_linked_from_outside_the_case_files_folder_is_not_read() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = temp_files(&[
+        (
+            "credentials.json",
+            r#"{"private_key":"a-credential-of-the-runner"}"#,
+        ),
+        ("set/rules.yaml", "endpoints:\n  - pathTemplate: /v1/x\n"),
+        ("set/sanitized/x.json", "{ }\n"),
+        (
+            "set/cases.yaml",
+            "rules: rules.yaml\ncases:\n  - request: GET /v1/x\n    original: x.json\n",
+        ),
+    ]);
     let p = dir.path();
-    write_files(
-        p,
-        &[
-            (
-                "credentials.json",
-                r#"{"private_key":"a-credential-of-the-runner"}"#,
-            ),
-            ("set/rules.yaml", "endpoints:\n  - pathTemplate: /v1/x\n"),
-            ("set/sanitized/x.json", "{ }\n"),
-            (
-                "set/cases.yaml",
-                "rules: rules.yaml\ncases:\n  - request: GET /v1/x\n    original: x.json\n",
-            ),
-        ],
-    );
     std::os::unix::fs::symlink("../credentials.json", p.join("set/x.json")).expect("linked");
     let out = test_in(p, &["set/cases.yaml"], &[]);
     let text = stdout(&out);

@@ -331,6 +331,20 @@ pub fn load_str(path: &Path, text: String) -> Result<CaseFile, Vec<Diagnostic>> 
             );
         }
     }
+    // An empty path would name this folder.
+    let empty = |path: &Spanned<String>, key: &str, findings: &mut Vec<Diagnostic>| {
+        let is_empty = path.value.is_empty();
+        if is_empty {
+            findings.push(
+                Code::InvalidValue
+                    .diag(format!("`{key}` is empty; it is the path of a file"))
+                    .at(at(&path.referenced))
+                    .with_help("give the file's path, relative to this case file"),
+            );
+        }
+        is_empty
+    };
+    empty(&doc.rules, "rules", &mut findings);
     let rules = join(dir, &doc.rules.value);
     let inputs = Inputs {
         folder: normalize(dir),
@@ -381,6 +395,12 @@ pub fn load_str(path: &Path, text: String) -> Result<CaseFile, Vec<Diagnostic>> 
                         "e.g. `GET https://api.example.com/v1/users?limit=10` or `GET /v1/users`",
                     ),
             );
+        }
+        let empty_original = empty(&c.original, "original", &mut findings);
+        let empty_sanitized =
+            (c.sanitized.as_ref()).is_some_and(|s| empty(s, "sanitized", &mut findings));
+        if empty_original || empty_sanitized {
+            continue;
         }
         let original = join(dir, &c.original.value);
         // `test` prints what it reads in diffs: an original elsewhere could show any file.
@@ -1128,6 +1148,34 @@ mod tests {
         let f = load_text("rules: r.yaml\nallowedLeaks: [\"/a~0b~1c\", \"\"]\ncases: []\n")
             .expect("loads");
         assert_eq!(f.allowed_leaks[0].pointer, "/a~0b~1c");
+    }
+
+    #[test]
+    fn empty_paths_are_refused_at_their_places() {
+        let e = load_text(
+            "rules: \"\"\ncases:\n  - request: GET /x\n    original: \"\"\n  - request: GET /y\n    \
+             original: o.json\n    sanitized: ''\n",
+        )
+        .expect_err("refused");
+        let found: Vec<(String, &str)> = e.iter().map(|d| (place(d), d.message.as_str())).collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "set/cases.yaml:1:8".to_owned(),
+                    "`rules` is empty; it is the path of a file"
+                ),
+                (
+                    "set/cases.yaml:4:15".to_owned(),
+                    "`original` is empty; it is the path of a file"
+                ),
+                (
+                    "set/cases.yaml:7:16".to_owned(),
+                    "`sanitized` is empty; it is the path of a file"
+                ),
+            ]
+        );
+        assert!(e.iter().all(|d| d.code == "H004"));
     }
 
     #[test]

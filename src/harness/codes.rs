@@ -14,7 +14,7 @@ macro_rules! codes {
         /// | H001 | error | 2 | a case file or PATH cannot be read (missing, too large, not UTF-8) |
         /// | H002 | error | 2 | a folder holds no `cases.yaml` |
         /// | H003 | error | 2 | a case file that does not fit the format (YAML syntax, unknown key, wrong type, missing key) |
-        /// | H004 | error | 2 | a `request` that is not `METHOD URL`, an `allowedLeaks` entry that is not a JSON Pointer, an `original` outside the folder, or a `sanitized` file outside the folder, named `cases.yaml`, or naming a file that an example set reads |
+        /// | H004 | error | 2 | a `request` that is not `METHOD URL`, an `allowedLeaks` entry that is not a JSON Pointer, an empty path, an `original` outside the folder, or a `sanitized` file outside the folder, named `cases.yaml`, or naming a file that an example set reads |
         /// | H005 | error | 2 | the rules file of a case file does not load |
         /// | H006 | error | 2 | an original response that cannot be read |
         /// | H007 | error | 1 | a response the rules cannot sanitize (invalid JSON, a transform that fails) |

@@ -124,11 +124,17 @@ pub(crate) fn replay(sanitizer: &Sanitizer, case: &Case) -> Attempt {
                     CappedRead::too_large_message(size, MAX_ORIGINAL_BYTES, "originals")
                 }
             };
-            return failed(
-                Code::OriginalUnreadable
+            // The case still requests its endpoint, which has a case even if it cannot run.
+            let endpoint = match sanitizer.select(&case.method, &case.url) {
+                Ok(Selection::Endpoint(i)) => Some(i),
+                _ => None,
+            };
+            return Attempt {
+                result: Err(Code::OriginalUnreadable
                     .diag(format!("cannot read the original {original_name}: {why}"))
-                    .at(case.original_location.clone()),
-            );
+                    .at(case.original_location.clone())),
+                endpoint,
+            };
         }
     };
     let selection = match sanitizer.select(&case.method, &case.url) {
