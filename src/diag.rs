@@ -230,6 +230,18 @@ pub fn printable(text: &str) -> Cow<'_, str> {
     escape_controls(text, false)
 }
 
+/// Characters of a text from a file that a message quotes before it is cut.
+pub const QUOTED_CHARS: usize = 100;
+
+/// `text` as a message quotes it: cut after [`QUOTED_CHARS`] characters with `…`, and
+/// [`printable`]. A pointer, request or key of any length keeps a message to a line.
+pub fn quoted(text: &str) -> String {
+    match text.char_indices().nth(QUOTED_CHARS) {
+        Some((end, _)) => format!("{}…", printable(&text[..end])),
+        None => printable(text).into_owned(),
+    }
+}
+
 /// [`printable`] for a text of several lines: its line breaks (LF) are kept.
 pub fn printable_lines(text: &str) -> Cow<'_, str> {
     escape_controls(text, true)
@@ -522,6 +534,14 @@ mod tests {
             out,
             "zoom.yaml:3:3: error[R012]: unknown key `methods`\n  |\n3 |   methods: [GET]\n  |   ^^^^^^^\n  |\n  = help: did you mean `allowedMethods`?\n"
         );
+    }
+
+    #[test]
+    fn quoted_text_is_cut_after_a_hundred_characters() {
+        let long = "é".repeat(QUOTED_CHARS + 1);
+        assert_eq!(quoted(&long), format!("{}…", "é".repeat(QUOTED_CHARS)));
+        assert_eq!(quoted(&long[2..]), long[2..]);
+        assert_eq!(quoted("a\u{1b}b"), r"a\u001bb");
     }
 
     #[test]

@@ -694,6 +694,34 @@ fn allowance_with_a_tilde_that_escapes_nothing_is_refused() {
 }
 
 #[test]
+fn long_pointers_and_requests_are_quoted_cut() {
+    let long = "a".repeat(200_000);
+    let dir = contact_set(&format!("/support, /{long}"));
+    let out = test_in(dir.path(), &["cases.yaml"], &[]);
+    let text = stdout(&out);
+    assert!(
+        text.contains(&format!(
+            "warning[H033]: nothing leaks at `/{}…`; the allowance",
+            &long[..99]
+        )),
+        "{text}"
+    );
+    let text = stdout(&contact_request(&format!("GET /v1/other/{long}")));
+    for expected in [
+        format!("FAIL cases.yaml:3: GET /v1/other/{}…\n", &long[..86]),
+        format!(
+            "error[H020]: no endpoint allows GET /v1/other/{}… (1 endpoint checked)",
+            &long[..90]
+        ),
+    ] {
+        assert!(text.contains(&expected), "{expected}\n{text}");
+    }
+    for line in text.lines() {
+        assert!(line.chars().count() < 300, "{line}");
+    }
+}
+
+#[test]
 fn json_format_is_one_report_object() {
     let set = Set::zoom();
     tamper_list_users(&set);

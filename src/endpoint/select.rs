@@ -6,6 +6,7 @@ use super::params::{ParamError, validate};
 use super::query::{QueryParam, parse_query};
 use super::template::template_regex;
 use super::url::RequestUrl;
+use crate::diag::quoted;
 use crate::jregex::{Flags, Regex, RegexError};
 use crate::rules::{Endpoint, Located};
 
@@ -68,22 +69,27 @@ impl fmt::Display for Mismatch {
                  with `(?:[?].*)?$` to allow a query",
             ),
             Mismatch::PathParameter { name, error } => {
-                write!(f, "path parameter `{name}` {error}")
+                write!(f, "path parameter `{}` {error}", quoted(name))
             }
             Mismatch::QueryParameterListedWithoutDollar { name } => write!(
                 f,
-                "query parameter `{name}` is not in `allowedQueryParams`, which lists `{}`: \
+                "query parameter `{}` is not in `allowedQueryParams`, which lists `{}`: \
                  OData parameters keep their `$` there",
-                name.trim_start_matches('$')
+                quoted(name),
+                quoted(name.trim_start_matches('$'))
             ),
             Mismatch::QueryParameterNotAllowed { name } => {
-                write!(f, "query parameter `{name}` is not in `allowedQueryParams`")
+                write!(
+                    f,
+                    "query parameter `{}` is not in `allowedQueryParams`",
+                    quoted(name)
+                )
             }
             Mismatch::QueryParameterMissing { name } => {
-                write!(f, "required query parameter `{name}` is missing")
+                write!(f, "required query parameter `{}` is missing", quoted(name))
             }
             Mismatch::QueryParameter { name, error } => {
-                write!(f, "query parameter `{name}` {error}")
+                write!(f, "query parameter `{}` {error}", quoted(name))
             }
             Mismatch::Method { method, allowed } => write!(
                 f,

@@ -1,5 +1,7 @@
 //! Request URLs as the proxy sees them (§5.1): the raw path and the raw query, no decoding.
 
+use crate::diag::quoted;
+
 /// A request URL split the way Java's `java.net.URL` splits it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestUrl {
@@ -29,11 +31,12 @@ impl RequestUrl {
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
             {
-                return Err(format!("`{scheme}` is not a URL scheme"));
+                return Err(format!("`{}` is not a URL scheme", quoted(scheme)));
             }
             if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
                 return Err(format!(
-                    "the scheme `{scheme}` is not `http` or `https`, the schemes of the proxy"
+                    "the scheme `{}` is not `http` or `https`, the schemes of the proxy",
+                    quoted(scheme)
                 ));
             }
             let after = &without_fragment[scheme_end + 3..];
@@ -97,7 +100,8 @@ fn check_authority(authority: &str) -> Result<(), String> {
     let port = if let Some(ipv6) = host_port.strip_prefix('[') {
         let Some((_, after)) = ipv6.split_once(']') else {
             return Err(format!(
-                "the IPv6 host `{host_port}` is not closed with `]`"
+                "the IPv6 host `{}` is not closed with `]`",
+                quoted(host_port)
             ));
         };
         match after.strip_prefix(':') {
@@ -105,7 +109,8 @@ fn check_authority(authority: &str) -> Result<(), String> {
             None if after.is_empty() => None,
             None => {
                 return Err(format!(
-                    "`{after}` follows the IPv6 host, where only `:` and a port may"
+                    "`{}` follows the IPv6 host, where only `:` and a port may",
+                    quoted(after)
                 ));
             }
         }
@@ -114,10 +119,10 @@ fn check_authority(authority: &str) -> Result<(), String> {
     };
     match port {
         Some(port) if !port.bytes().all(|b| b.is_ascii_digit()) => {
-            Err(format!("the port `{port}` is not a number"))
+            Err(format!("the port `{}` is not a number", quoted(port)))
         }
         Some(port) if !port.is_empty() && port.parse::<u16>().is_err() => {
-            Err(format!("the port {port} is above 65535"))
+            Err(format!("the port {} is above 65535", quoted(port)))
         }
         _ => Ok(()),
     }

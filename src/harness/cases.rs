@@ -145,8 +145,13 @@ pub struct Case {
 }
 
 impl Case {
-    /// `METHOD URL`, as written.
+    /// `METHOD URL`, as messages quote it ([`crate::diag::quoted`]).
     pub fn request(&self) -> String {
+        crate::diag::quoted(&self.request_as_written())
+    }
+
+    /// `METHOD URL`, as written.
+    pub fn request_as_written(&self) -> String {
         format!("{} {}", self.method, self.url)
     }
 }
@@ -382,7 +387,10 @@ pub fn load_str(path: &Path, text: String) -> Result<CaseFile, Vec<Diagnostic>> 
             // the others before anything runs.
             findings.push(
                 Code::InvalidValue
-                    .diag(format!("`{url}` is not a request URL: {reason}"))
+                    .diag(format!(
+                        "`{}` is not a request URL: {reason}",
+                        crate::diag::quoted(url)
+                    ))
                     .at(request_location.clone()),
             );
         }
@@ -609,7 +617,8 @@ impl Shape<'_> {
                 || format!("the keys are {}", crate::rules::schema::list(&names)),
                 |s| format!("did you mean `{s}`?"),
             );
-            self.push(e.key_span, format!("unknown key `{}`", e.key), Some(help));
+            let key = crate::diag::quoted(&e.key);
+            self.push(e.key_span, format!("unknown key `{key}`"), Some(help));
         }
         for key in required.iter().filter(|k| node.get(k).is_none()) {
             self.push(
@@ -878,7 +887,7 @@ fn format_error(name: &str, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
     let message = match message.strip_prefix("duplicate mapping key: ") {
         Some(rest) => {
             let key = rest.split(',').next().unwrap_or(rest);
-            format!("duplicate key `{key}`")
+            format!("duplicate key `{}`", crate::diag::quoted(key))
         }
         None => message,
     };

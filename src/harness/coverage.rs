@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use super::cases::{CaseFile, normalize};
 use super::codes::Code;
-use crate::diag::{Diagnostic, Location};
+use crate::diag::{Diagnostic, Location, quoted};
 use crate::files::FileKey;
 use crate::rules::Endpoint;
 use crate::sanitize::{Sanitizer, Trace};
@@ -95,7 +95,7 @@ impl Coverage {
                                 Code::UnmatchedPath
                                     .diag(format!(
                                         "`{}` ({}) selects nothing in any case of this endpoint",
-                                        path.as_str(),
+                                        quoted(path.as_str()),
                                         transform.kind.name()
                                     ))
                                     .at(rules.source.location(path.span))
@@ -117,8 +117,8 @@ impl Coverage {
 
 fn matcher(e: &Endpoint) -> String {
     match (&e.path_regex, &e.path_template) {
-        (Some(r), _) => format!("pathRegex `{}`", r.as_str()),
-        (None, Some(t)) => format!("pathTemplate `{}`", t.as_str()),
+        (Some(r), _) => format!("pathRegex `{}`", quoted(r.as_str())),
+        (None, Some(t)) => format!("pathTemplate `{}`", quoted(t.as_str())),
         (None, None) => "no path".to_owned(),
     }
 }

@@ -541,7 +541,7 @@ fn unused_allowance(a: &cases::Allowance) -> Diagnostic {
     Code::UnusedAllowance
         .diag(format!(
             "nothing leaks at `{}`; the allowance is not needed",
-            a.pointer
+            crate::diag::quoted(&a.pointer)
         ))
         .at(a.location.clone())
         .with_help("remove the entry from `allowedLeaks`")
@@ -952,7 +952,7 @@ fn case_report(file: &CaseFile, w: Work, strict: bool) -> CaseReport {
         name: format!("{}:{line}: {}", file.path.display(), case.request()),
         case_file: file.path.display().to_string(),
         line,
-        request: case.request(),
+        request: case.request_as_written(),
         original: case.original.display().to_string(),
         sanitized: case.sanitized.display().to_string(),
         outcome,

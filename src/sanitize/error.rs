@@ -3,7 +3,7 @@
 use std::fmt;
 use std::num::NonZeroU32;
 
-use crate::diag::{Diagnostic, Location};
+use crate::diag::{Diagnostic, Location, quoted};
 use crate::filter::FilterError;
 use crate::json::ParseError;
 
@@ -23,8 +23,8 @@ impl fmt::Display for Refusal {
         write!(
             f,
             "no endpoint allows {} {} ({} endpoint{} checked)",
-            self.method,
-            self.path,
+            quoted(&self.method),
+            quoted(&self.path),
             self.endpoints,
             if self.endpoints == 1 { "" } else { "s" }
         )?;
