@@ -57,15 +57,16 @@ impl RequestUrl {
             None => (rest, None),
         };
         let path = if path.is_empty() { "/" } else { path };
+        Ok(RequestUrl::new(path.to_owned(), query))
+    }
+
+    /// The URL of a raw path and query.
+    pub fn new(path: String, query: Option<String>) -> RequestUrl {
         let file = match &query {
             Some(q) => format!("{path}?{q}"),
-            None => path.to_owned(),
+            None => path.clone(),
         };
-        Ok(RequestUrl {
-            path: path.to_owned(),
-            query,
-            file,
-        })
+        RequestUrl { path, query, file }
     }
 
     /// Java `URL.getFile()`: path, plus `?` and the query when there is one. `pathRegex` is

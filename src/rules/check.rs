@@ -1190,7 +1190,7 @@ impl Checker<'_> {
                 .filter(|s| s.starts_with('/'))
                 .map(|s| {
                     let request = example_request(later, s);
-                    let file = request.file();
+                    let file = request.file().to_owned();
                     (request, file)
                 })
                 .collect();
@@ -1495,10 +1495,7 @@ fn example_request(endpoint: &Endpoint, file: &str) -> RequestUrl {
             _ => pair,
         });
     }
-    RequestUrl {
-        path: path.to_owned(),
-        query,
-    }
+    RequestUrl::new(path.to_owned(), query)
 }
 
 /// A parameter value for an example request that `schema` may accept: its first `enum` value,
