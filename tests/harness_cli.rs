@@ -792,6 +792,37 @@ fn the_whole_document_is_the_empty_pointer() {
 }
 
 #[test]
+fn warnings_of_the_rules_are_reported_once_and_fail_only_strict_runs() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    std::fs::write(
+        root.join("rules.yaml"),
+        "endpoints:\n  - pathTemplate: \"/a\"\n    transforms:\n      - !<pseudonymize>\n        \
+         jsonPaths: [\"$..email\", \"$.u.email\"]\n",
+    )
+    .expect("w");
+    for set in ["s1", "s2"] {
+        let folder = root.join(set);
+        std::fs::create_dir_all(folder.join("sanitized")).expect("folders");
+        std::fs::write(folder.join("a.json"), "1\n").expect("w");
+        std::fs::write(folder.join("sanitized/a.json"), "1\n").expect("w");
+        std::fs::write(
+            folder.join("cases.yaml"),
+            "rules: ../rules.yaml\ncases:\n  - request: GET https://x.example/a\n    original: a.json\n",
+        )
+        .expect("w");
+    }
+    let out = test_in(root, &["."], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert_eq!(text.matches("warning[R059]").count(), 1, "{text}");
+    // Beside the paths that select nothing (H023).
+    assert!(text.ends_with("2 passed, 0 failed (3 warnings)\n"), "{text}");
+    let out = test_in(root, &["--strict", "."], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+}
+
+#[test]
 fn github_format_annotates_the_sanitized_file() {
     let set = Set::zoom();
     tamper_list_users(&set);

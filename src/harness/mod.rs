@@ -272,6 +272,7 @@ pub fn run(paths: &[PathBuf], options: &Options) -> Report {
                     rules.source.text().to_owned(),
                 );
                 coverage.add_rules(&file.rules, i, &s);
+                file_findings[i].extend(engines.take_warnings(&file.rules));
                 Some(s)
             }
             Err(findings) => {

@@ -2,7 +2,7 @@
 //! endpoint its request selects, and the golden form of the sanitized response with its trace.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::cases::{Case, CaseFile};
@@ -28,11 +28,19 @@ const TEST_FUNCTION: &str = "psoxy-test";
 #[derive(Default)]
 pub(crate) struct Engines {
     rules: BTreeMap<PathBuf, Result<Arc<Rules>, Vec<Diagnostic>>>,
+    /// The warnings of each rules file that loaded, until they are reported.
+    warnings: BTreeMap<PathBuf, Vec<Diagnostic>>,
     /// Keyed by rules file, salt and key.
     sanitizers: BTreeMap<(PathBuf, String, String), Arc<Sanitizer>>,
 }
 
 impl Engines {
+    /// The warnings `validate` gives for the rules file at `path`, the first time they are
+    /// asked for: a rules file that several case files use reports them once.
+    pub fn take_warnings(&mut self, path: &Path) -> Vec<Diagnostic> {
+        self.warnings.remove(path).unwrap_or_default()
+    }
+
     /// The sanitizer for `file`'s rules and secrets, or why there is none: the rules file's
     /// errors after a finding at the `rules:` line.
     pub fn sanitizer(
@@ -40,9 +48,13 @@ impl Engines {
         file: &CaseFile,
         engine: Engine,
     ) -> Result<Arc<Sanitizer>, Vec<Diagnostic>> {
+        let warnings = &mut self.warnings;
         let rules = self.rules.entry(file.rules.clone()).or_insert_with(|| {
             match rules::load(&file.rules) {
-                Ok((rules, _warnings)) => Ok(Arc::new(rules)),
+                Ok((rules, found)) => {
+                    warnings.insert(file.rules.clone(), found);
+                    Ok(Arc::new(rules))
+                }
                 Err(findings) => Err(findings.into_iter().filter(Diagnostic::is_error).collect()),
             }
         });
