@@ -762,8 +762,10 @@ fn bless(
     let targets = Targets::new(files);
     let mut unfit: BTreeSet<PathBuf> = BTreeSet::new();
     for w in work.iter_mut().filter(|w| is_stale(w)) {
-        if let Some(problem) = targets.unfit(&w.case.sanitized, &files[w.file].folder) {
-            unfit.insert(w.case.sanitized.clone());
+        // A file that several cases name is reported once, at the first of them.
+        if let Some(problem) = targets.unfit(&w.case.sanitized, &files[w.file].folder)
+            && unfit.insert(w.case.sanitized.clone())
+        {
             w.findings.push(
                 Code::WriteFailed
                     .diag(format!("the sanitized file {problem}; it is not written"))
@@ -798,9 +800,13 @@ fn bless(
             (failed, f.others_written)
         }
     };
+    let mut reported: BTreeSet<PathBuf> = BTreeSet::new();
     for w in work.iter_mut().filter(|w| is_stale(w)) {
         let path = &w.case.sanitized;
         if let Some(e) = failed.get(path) {
+            if !reported.insert(path.clone()) {
+                continue;
+            }
             w.findings.push(
                 Code::WriteFailed
                     .diag(format!(
