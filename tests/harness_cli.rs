@@ -2,10 +2,14 @@
 //! folders, tampered with, with leaking rules, with missing and extra files; exit codes, what
 //! is printed, and what is (not) written.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use psoxy_rules::harness;
+
+use common::listing;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -1327,16 +1331,6 @@ fn two_target_set(second: &str) -> tempfile::TempDir {
     );
     std::fs::create_dir(dir.path().join("sanitized")).expect("folder");
     dir
-}
-
-/// The names of the files in `dir`, sorted.
-fn listing(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .expect("listable")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 #[test]

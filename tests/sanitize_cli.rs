@@ -1,10 +1,14 @@
 //! `psoxy-rules sanitize` end to end: the real binary, environment secrets, exit codes and what
 //! reaches stdout and stderr.
 
+mod common;
+
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
+
+use common::listing;
 
 const SALT: &str = "salt";
 const KEY: &str = "secret";
@@ -687,16 +691,6 @@ fn output_through_a_loop_of_links_is_refused() {
             .file_type()
             .is_symlink()
     );
-}
-
-/// The names of the files in `dir`, sorted.
-fn listing(dir: &std::path::Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .expect("listable")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 #[cfg(unix)]
