@@ -679,13 +679,7 @@ impl<'t> Reader<'t> {
 /// `[` or `{` and goes on after the bracket closes (`- [0-9]{3}-[0-9]{4}`): a flow collection
 /// followed by text, which YAML cannot read.
 fn starts_unquoted_flow(text: &str, at: usize) -> bool {
-    let at = at.min(text.len());
-    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let previous_start = text[..line_start.saturating_sub(1)]
-        .rfind('\n')
-        .map_or(0, |i| i + 1);
-    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-    text[previous_start..line_end].lines().any(|line| {
+    lines_up_to(text, at, 1).any(|line| {
         let value = line.trim_start().trim_start_matches("- ");
         let value = value.split_once(": ").map_or(value, |(_, v)| v).trim();
         let Some(first) = value.chars().next() else {
@@ -702,12 +696,13 @@ fn starts_unquoted_flow(text: &str, at: usize) -> bool {
     })
 }
 
-/// The line holding `at` and the two before it, where a syntax error's cause usually is.
-fn lines_up_to(text: &str, at: usize) -> impl Iterator<Item = &str> {
+/// The line holding `at` and the `before` lines before it, where a syntax error's cause
+/// usually is.
+fn lines_up_to(text: &str, at: usize, before: usize) -> impl Iterator<Item = &str> {
     let at = at.min(text.len());
     let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
     let mut start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    for _ in 0..2 {
+    for _ in 0..before {
         start = text[..start.saturating_sub(1)]
             .rfind('\n')
             .map_or(0, |i| i + 1);
@@ -716,10 +711,10 @@ fn lines_up_to(text: &str, at: usize) -> impl Iterator<Item = &str> {
 }
 
 /// Whether a line near `at` has an unquoted JSONPath (`$.` or `$[` outside quotes, at the start
-/// of a value) that YAML cannot read as plain text: inside a `[...]` or `{...}` collection,
-/// where `[`, `]`, `,` and a leading `*` are syntax, or holding `: ` or ` #`.
+/// of a value) that YAML cannot read as plain text: inside a `[...]` or `{...}` collection, one
+/// with brackets, `*`, `&` or braces, or anywhere one holding `: ` or ` #`.
 fn unquoted_json_path(text: &str, at: usize) -> bool {
-    lines_up_to(text, at).any(|line| {
+    lines_up_to(text, at, 2).any(|line| {
         let mut quote = None;
         let mut before = ' ';
         let mut flow = false;
@@ -733,8 +728,13 @@ fn unquoted_json_path(text: &str, at: usize) -> bool {
                     if matches!(before, ' ' | '[' | ',' | '{' | ':')
                         && matches!(line[i + 1..].chars().next(), Some('.' | '[')) =>
                 {
+                    // In a collection, a path of names alone (`[$.a, $.b]`) reads as text.
                     let rest = &line[i..];
-                    return flow || rest.contains(": ") || rest.contains(" #");
+                    let token = rest.split([',', ' ']).next().unwrap_or(rest);
+                    let token = token.trim_end_matches([']', '}']);
+                    return (flow && token.contains(['[', '*', '&', '{']))
+                        || rest.contains(": ")
+                        || rest.contains(" #");
                 }
                 _ => {}
             }
@@ -746,7 +746,7 @@ fn unquoted_json_path(text: &str, at: usize) -> bool {
 
 /// The name of a tag written with a space after its `!` (`- ! redact`) on a line near `at`.
 fn spaced_tag(text: &str, at: usize) -> Option<&str> {
-    lines_up_to(text, at).find_map(|line| {
+    lines_up_to(text, at, 2).find_map(|line| {
         let value = line.trim_start().trim_start_matches("- ");
         let value = value.split_once(": ").map_or(value, |(_, v)| v);
         let name = value.strip_prefix("! ")?.trim_start();
@@ -991,8 +991,16 @@ mod tests {
 
     #[test]
     fn an_unquoted_path_that_yaml_reads_as_text_is_no_cause() {
-        let help = syntax_help("t:\n  - $.a[*].b\n  c: 2\n");
-        assert!(help.starts_with("check this line's indentation"), "{help}");
+        for text in [
+            "t:\n  - $.a[*].b\n  c: 2\n",
+            "t:\n  - jsonPaths: [$.a, $.b]\n  c: 2\n",
+        ] {
+            let help = syntax_help(text);
+            assert!(
+                help.starts_with("check this line's indentation"),
+                "{text}: {help}"
+            );
+        }
     }
 
     #[test]
