@@ -315,7 +315,11 @@ fn code_table() -> Vec<(&'static str, diag::Severity, &'static str, &'static str
     let mut table: Vec<_> = R::ALL
         .iter()
         .map(|c| {
-            let exit = if c.severity() == Error { "2" } else { "0" };
+            let exit = if c.severity() == Error {
+                "2"
+            } else {
+                "0, 1 in test --strict"
+            };
             (c.as_str(), c.severity(), exit, c.meaning())
         })
         .collect();
@@ -369,7 +373,7 @@ fn explain_codes(
     for (code, severity, exit, meaning) in rows {
         let severity = severity.to_string();
         let exit = format!("exit {exit}");
-        let _ = writeln!(text, "{code}  {severity:<7}  {exit:<23}  {meaning}");
+        let _ = writeln!(text, "{code}  {severity:<7}  {exit:<26}  {meaning}");
     }
     out.write_all(text.as_bytes())?;
     Ok(Status::Ok)

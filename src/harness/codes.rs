@@ -81,8 +81,10 @@ codes! {
     NoCaseFiles = "H002", Error, true;
     /// A case file that does not fit the format.
     CaseFormat = "H003", Error, true;
-    /// A `request` that is not `METHOD URL`, an `allowedLeaks` entry that is not a pointer, or
-    /// a `sanitized` file that `--bless` must not write.
+    /// A value of a case file that cannot be used: a `request` that is not `METHOD URL` (or
+    /// holds a control character), an `allowedLeaks` entry that is not a JSON Pointer, an empty
+    /// path, an `original` outside the case file's folder, or a `sanitized` file outside it,
+    /// named `cases.yaml`, or one that the run reads.
     InvalidValue = "H004", Error, true;
     /// The rules file of a case file does not load.
     RulesUnusable = "H005", Error, true;

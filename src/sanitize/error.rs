@@ -24,7 +24,12 @@ impl fmt::Display for Refusal {
             f,
             "no endpoint allows {} {} ({} endpoint{} checked)",
             quoted(&self.method),
-            quoted(&self.path),
+            // A path can be empty once a test's leading `/psoxy-test` segment is removed.
+            if self.path.is_empty() {
+                "(an empty path)".to_owned()
+            } else {
+                quoted(&self.path)
+            },
             self.endpoints,
             if self.endpoints == 1 { "" } else { "s" }
         )?;
@@ -259,4 +264,27 @@ fn value_in(body: &str, value: Option<ValuePlace>) -> String {
     value.map_or_else(String::new, |v| {
         format!(" in the value at {body}:{}:{}", v.line, v.column)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_empty_path_says_it_is_empty() {
+        let refusal = |path: &str| Refusal {
+            method: "GET".into(),
+            path: path.into(),
+            closest: None,
+            endpoints: 2,
+        };
+        assert_eq!(
+            refusal("").to_string(),
+            "no endpoint allows GET (an empty path) (2 endpoints checked)"
+        );
+        assert_eq!(
+            refusal("/v1/x").to_string(),
+            "no endpoint allows GET /v1/x (2 endpoints checked)"
+        );
+    }
 }
