@@ -357,7 +357,7 @@ impl Checker<'_> {
                         format!(
                             "this path can select a value that `{}` (line {line}) already \
                              replaced with a pseudonym: the pseudonym is then pseudonymized again",
-                            first.value
+                            crate::diag::quoted(&first.value)
                         ),
                         Some(
                             "narrow one of the two paths: a value hashed twice no longer \
@@ -1241,7 +1241,9 @@ impl Checker<'_> {
                 };
                 let (request, them) = match witness {
                     _ if same_regex => ("every request it matches".to_owned(), "them"),
-                    Some((_, ((_, file), _))) => (format!("{by} for `{file}`"), "it"),
+                    Some((_, ((_, file), _))) => {
+                        (format!("{by} for `{}`", crate::diag::quoted(file)), "it")
+                    }
                     None => continue,
                 };
                 let narrower = "move this endpoint first, or make the earlier one narrower";
@@ -1310,6 +1312,7 @@ impl Checker<'_> {
         if compiled.is_full_match(&example).unwrap_or(true) {
             return;
         }
+        let example = crate::diag::quoted(&example);
         let (message, help) = if endpoint.allowed_query_params.is_some() {
             (
                 format!(

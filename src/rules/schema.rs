@@ -555,7 +555,11 @@ impl Explain<'_> {
                     let entry = node.and_then(|n| n.get(key));
                     let span = entry.map_or(head, |e| e.key_span);
                     let known = self.known_keys(leaf);
-                    let mut p = problem(Code::UnknownKey, span, format!("unknown key `{key}`"));
+                    let mut p = problem(
+                        Code::UnknownKey,
+                        span,
+                        format!("unknown key `{}`", crate::diag::quoted(key)),
+                    );
                     if key == "method" && entry.is_none() {
                         // Projected from a tag on a mapping that is not a transform or augment.
                         let tag = node.and_then(|n| n.tag.as_ref());
@@ -644,7 +648,7 @@ impl Explain<'_> {
                         let mut p = problem(
                             Code::UnknownKey,
                             e.key_span,
-                            format!("unknown key `{}`", e.key),
+                            format!("unknown key `{}`", crate::diag::quoted(&e.key)),
                         );
                         p.help = suggest(&e.key, &any_kind).map(|s| format!("did you mean `{s}`?"));
                         found.push(p);
@@ -1063,6 +1067,14 @@ mod tests {
             ],
             "{p:?}"
         );
+    }
+
+    #[test]
+    fn a_long_unknown_key_is_quoted_cut() {
+        let key = "k".repeat(300);
+        let p = problems(&format!("endpoints:\n  - pathTemplate: /a\n    {key}: 1\n"));
+        assert_eq!(p[0].code, Code::UnknownKey);
+        assert_eq!(p[0].message, format!("unknown key `{}…`", "k".repeat(100)));
     }
 
     #[test]
