@@ -18,6 +18,7 @@ use crate::diag::Diagnostic;
 use crate::endpoint::{Matcher, RequestUrl, parse_query};
 use crate::jregex::{Flags, Regex};
 use crate::jsonpath::{self, JsonPath};
+use crate::plan::{PathShape, may_remove, may_select_same};
 
 /// Parts of the document whose structure has errors; their semantics are not checked.
 #[derive(Debug, Default)]
@@ -325,8 +326,8 @@ impl Checker<'_> {
         const MAX_PATHS: usize = 500;
         const STEPS: u64 = 20_000;
         // Paths that pseudonymize and paths that redact, with their transform's place.
-        let mut hashed: Vec<(usize, &Located<String>, JsonPath)> = Vec::new();
-        let mut redacted: Vec<(usize, JsonPath)> = Vec::new();
+        let mut hashed: Vec<(usize, &Located<String>, PathShape)> = Vec::new();
+        let mut redacted: Vec<(usize, PathShape)> = Vec::new();
         for (t, transform) in transforms.iter().enumerate() {
             let hashing = hashes(&transform.kind);
             if !hashing && transform.kind != TransformKind::Redact {
@@ -339,15 +340,16 @@ impl Checker<'_> {
                 if hashed.len() + redacted.len() >= MAX_PATHS {
                     return;
                 }
+                let shape = PathShape::of(&parsed);
                 if !hashing {
-                    redacted.push((t, parsed));
+                    redacted.push((t, shape));
                     continue;
                 }
                 let first = hashed.iter().find(|(te, _, e)| {
-                    crate::plan::may_select_same(e, &parsed, STEPS) == Some(true)
+                    may_select_same(e, &shape, STEPS) == Some(true)
                         && !redacted
                             .iter()
-                            .any(|(tr, r)| te < tr && crate::plan::may_remove(r, &parsed, STEPS))
+                            .any(|(tr, r)| te < tr && may_remove(r, &shape, STEPS))
                 });
                 if let Some((_, first, _)) = first {
                     let (line, _) = crate::diag::line_col(self.text(), first.span.start);
@@ -366,7 +368,7 @@ impl Checker<'_> {
                         ),
                     );
                 }
-                hashed.push((t, path, parsed));
+                hashed.push((t, path, shape));
             }
         }
     }
