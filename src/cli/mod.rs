@@ -383,52 +383,44 @@ fn explain_codes(
 /// it, in name order, except hidden ones and case files (`cases.yaml`), each file once. A folder
 /// without any is a finding.
 fn rules_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    use crate::harness::cases::{CASE_FILE_NAME, files_in, once_each};
     let mut files = Vec::new();
     let mut findings = Vec::new();
+    let unreadable = |path: &Path, message: String| {
+        rules::codes::Code::Unreadable
+            .diag(message)
+            .at(Location::File {
+                file: path.display().to_string(),
+            })
+    };
     for path in paths {
         if !path.is_dir() {
             files.push(path.clone());
             continue;
         }
-        let before = files.len();
-        let walk = walkdir::WalkDir::new(path)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-        for entry in walk {
-            match entry {
-                Ok(e) if e.file_type().is_file() => {
-                    let name = e.file_name().to_string_lossy();
-                    let yaml = name.ends_with(".yaml") || name.ends_with(".yml");
-                    if yaml && name != "cases.yaml" && name != "cases.yml" {
-                        files.push(e.into_path());
-                    }
-                }
-                Ok(_) => {}
-                Err(e) => findings.push(
-                    rules::codes::Code::Unreadable
-                        .diag(format!("cannot search the folder: {e}"))
-                        .at(Location::File {
-                            file: path.display().to_string(),
-                        }),
-                ),
-            }
+        let (found, errors) = files_in(path, |name| {
+            Path::new(name)
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
+                && name != CASE_FILE_NAME
+                && name != "cases.yml"
+        });
+        for e in errors {
+            findings.push(unreadable(path, format!("cannot search the folder: {e}")));
         }
-        if files.len() == before {
+        if found.is_empty() {
             findings.push(
-                rules::codes::Code::Unreadable
-                    .diag("no rules file (`*.yaml`, `*.yml`) in this folder or below")
-                    .at(Location::File {
-                        file: path.display().to_string(),
-                    })
-                    .with_help("name the rules files, or a folder that holds them"),
+                unreadable(
+                    path,
+                    "no rules file (`*.yaml`, `*.yml`) in this folder or below".to_owned(),
+                )
+                .with_help("name the rules files, or a folder that holds them"),
             );
         }
+        files.extend(found);
     }
     // A file named twice (`validate rules rules/a.yaml`, `a.yaml ./a.yaml`) is checked once.
-    let mut seen = std::collections::BTreeSet::new();
-    files.retain(|f| seen.insert(std::fs::canonicalize(f).unwrap_or_else(|_| f.clone())));
-    (files, findings)
+    (once_each(files), findings)
 }
 
 fn validate(paths: &[PathBuf], format: Format, out: &mut dyn Write) -> anyhow::Result<Status> {

@@ -200,7 +200,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
 /// `files` with each file once, where it first appears: a case file named twice (`test set
 /// set/cases.yaml`, or through a link) runs once, under the same name whatever the order of the
 /// arguments, the one through no symbolic link, else the shortest.
-fn once_each(files: Vec<PathBuf>) -> Vec<PathBuf> {
+pub(crate) fn once_each(files: Vec<PathBuf>) -> Vec<PathBuf> {
     let rank = |f: &PathBuf| {
         let linked = std::fs::symlink_metadata(f).is_ok_and(|m| m.file_type().is_symlink())
             || folder_of(f) != normalize(f.parent().unwrap_or(Path::new("")));
@@ -229,11 +229,25 @@ fn once_each(files: Vec<PathBuf>) -> Vec<PathBuf> {
 /// The case files in `folder` and the folders below it, in file-name order, and why parts of it
 /// could not be searched.
 pub(crate) fn case_files_in(folder: &Path) -> (Vec<PathBuf>, Vec<walkdir::Error>) {
+    files_in(folder, |name| name == CASE_FILE_NAME)
+}
+
+/// The files in `folder` and the folders below it whose names `wanted` takes, in file-name
+/// order, and why parts of it could not be searched. Hidden files and folders below `folder`
+/// (`.git`) are not searched.
+pub(crate) fn files_in(
+    folder: &Path,
+    wanted: impl Fn(&str) -> bool,
+) -> (Vec<PathBuf>, Vec<walkdir::Error>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
-    for entry in walkdir::WalkDir::new(folder).sort_by_file_name() {
+    let walk = walkdir::WalkDir::new(folder)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walk {
         match entry {
-            Ok(e) if e.file_type().is_file() && e.file_name() == CASE_FILE_NAME => {
+            Ok(e) if e.file_type().is_file() && wanted(&e.file_name().to_string_lossy()) => {
                 files.push(e.into_path());
             }
             Ok(_) => {}
