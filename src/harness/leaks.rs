@@ -411,9 +411,14 @@ static TOKEN: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"[tp]~[A-Za-z0-9_-]+(?:@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)?").ok()
 });
 
-/// Email addresses; the local part may start with a pseudonym prefix, which is checked after.
+/// Email addresses, with a quoted local part too (`"a b"@x.example`, which the pseudonymizer
+/// reads as an address); the local part may start with a pseudonym prefix, which is checked
+/// after.
 static EMAIL: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"[A-Za-z0-9._%+~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}").ok()
+    Regex::new(
+        r#"(?:"(?:[^"\\\r\n]|\\.)+"|[A-Za-z0-9._%+~-]+)@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"#,
+    )
+    .ok()
 });
 
 /// International numbers: `+`, then digits with optional separators.
@@ -738,6 +743,15 @@ mod tests {
             &none(),
         );
         assert_eq!(found, [(LeakKind::Email, "/users/0/note".to_owned())]);
+    }
+
+    #[test]
+    fn an_email_with_a_quoted_local_part_is_a_leak() {
+        let found = leaks_in(
+            &json!({"e":"\"quoted local\"@x.example", "f":"say \"hi\" @ noon"}),
+            &none(),
+        );
+        assert_eq!(found, [(LeakKind::Email, "/e".to_owned())]);
     }
 
     #[test]
