@@ -1397,7 +1397,7 @@ impl Accepts {
     /// query parameters, in words; empty when it allows every method and parameter `later`
     /// does.
     fn refused_of(&self, later: &Accepts) -> Vec<String> {
-        let quoted = |names: Vec<&String>| -> Vec<String> {
+        let ticked = |names: Vec<&String>| -> Vec<String> {
             names.iter().map(|n| format!("`{n}`")).collect()
         };
         let mut refused = Vec::new();
@@ -1421,10 +1421,10 @@ impl Accepts {
                 None if earlier.is_empty() => refused.push("requests with a query".to_owned()),
                 None => refused.push(format!(
                     "requests with a query parameter other than {}",
-                    or_list(&quoted(earlier.iter().collect()))
+                    or_list(&ticked(earlier.iter().collect()))
                 )),
                 Some(later) => {
-                    let extra = quoted(later.difference(earlier).collect());
+                    let extra = ticked(later.difference(earlier).collect());
                     if !extra.is_empty() {
                         refused.push(format!("requests with {}", or_list(&extra)));
                     }

@@ -131,19 +131,19 @@ fn options(kind: &TransformKind) -> Vec<String> {
                 "regex={}",
                 o.regex
                     .as_ref()
-                    .map_or_else(|| "(none)".to_owned(), |r| quoted(r))
+                    .map_or_else(|| "(none)".to_owned(), |r| json_string(r))
             ),
             format!("includeReversible={}", o.include_reversible),
         ],
         TransformKind::FilterTokenByRegex(o) => vec![
-            format!("delimiter={}", quoted(o.delimiter())),
+            format!("delimiter={}", json_string(o.delimiter())),
             format!("filters={}", located(&o.filters)),
         ],
         TransformKind::Tokenize(o) => vec![format!(
             "regex={}",
             o.regex
                 .as_ref()
-                .map_or_else(|| "(whole value)".to_owned(), |r| quoted(r))
+                .map_or_else(|| "(whole value)".to_owned(), |r| json_string(r))
         )],
         TransformKind::TextDigest(o) => {
             let mut v = vec![
@@ -153,7 +153,7 @@ fn options(kind: &TransformKind) -> Vec<String> {
             if let Some(p) = &o.json_path_to_process_when_escaped {
                 v.push(format!(
                     "jsonPathToProcessWhenEscaped={}",
-                    quoted(&canonical(p))
+                    json_string(&canonical(p))
                 ));
             }
             v
@@ -169,14 +169,14 @@ fn keywords(words: &[String]) -> String {
     }
 }
 
-/// `s` as a JSON string.
-fn quoted(s: &str) -> String {
-    serde_json::Value::from(s).to_string()
+/// `s` as a JSON string, as the proxy's writer escapes it.
+fn json_string(s: &str) -> String {
+    crate::json::to_compact_string(&crate::json::Value::string(s))
 }
 
 /// A list of strings as a JSON array, with a space after each comma.
 fn strings<'s>(items: impl Iterator<Item = &'s str>) -> String {
-    let items: Vec<String> = items.map(quoted).collect();
+    let items: Vec<String> = items.map(json_string).collect();
     format!("[{}]", items.join(", "))
 }
 
