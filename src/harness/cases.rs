@@ -1403,6 +1403,20 @@ mod tests {
     }
 
     #[test]
+    fn discovery_skips_hidden_folders_below_the_one_named() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().join(".sets");
+        for folder in ["zoom", ".git/zoom", "zoom/.cache"] {
+            std::fs::create_dir_all(root.join(folder)).expect("folders");
+            std::fs::write(root.join(folder).join(CASE_FILE_NAME), "cases: []\n").expect("w");
+        }
+        // The folder named may be hidden itself.
+        let (files, findings) = discover(std::slice::from_ref(&root));
+        assert!(findings.is_empty(), "{findings:?}");
+        assert_eq!(files, [root.join("zoom").join(CASE_FILE_NAME)]);
+    }
+
+    #[test]
     fn discovery_reports_a_missing_path() {
         let (files, findings) = discover(&[PathBuf::from("no/such/place")]);
         assert!(files.is_empty());
