@@ -838,6 +838,170 @@ fn compile_refuses_invalid_rules_with_their_findings() {
 }
 
 #[test]
+fn compile_json_prints_one_object_with_the_summary_and_nothing_else() {
+    let file = "tests/fixtures/valid/every-key.yaml";
+    let (status, out, err) = run(&["compile", "--format", "json", file]);
+    assert_eq!(status, Status::Ok, "{err}");
+    assert!(err.is_empty(), "{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("one JSON object");
+    assert_eq!(doc["file"], file);
+    // The findings are those validate reports.
+    let (_, validated, _) = run(&["validate", "--format", "json", file]);
+    let validated: serde_json::Value = serde_json::from_str(&validated).expect("JSON");
+    assert_eq!(doc["findings"], validated);
+    assert!(!validated.as_array().expect("findings").is_empty());
+    insta::assert_snapshot!("compile_json_every_key", out);
+    // The same endpoints, lines and transforms as the human summary.
+    let (_, human, _) = run(&["compile", file]);
+    let endpoints = doc["rules"]["endpoints"].as_array().expect("endpoints");
+    let headers: Vec<String> = human
+        .lines()
+        .filter(|l| l.starts_with("endpoint "))
+        .map(str::to_owned)
+        .collect();
+    let from_json: Vec<String> = endpoints
+        .iter()
+        .map(|e| format!("endpoint {} (line {})", e["number"], e["line"]))
+        .collect();
+    assert_eq!(from_json, headers);
+    let kinds = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter_map(|l| l.strip_prefix("  transform "))
+            .map(|l| l.split_whitespace().nth(1).unwrap_or_default().to_owned())
+            .collect()
+    };
+    let json_kinds: Vec<String> = endpoints
+        .iter()
+        .flat_map(|e| e["transforms"].as_array().cloned().unwrap_or_default())
+        .map(|t| t["kind"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(json_kinds, kinds(&human));
+    assert!(endpoints.iter().all(|e| e.get("plan").is_none()));
+}
+
+#[test]
+fn compile_json_gives_options_their_json_types() {
+    let (_dir, rules, _) = rules_and_body(
+        r#"endpoints:
+  - pathTemplate: "/x"
+    allowedMethods: ["GET"]
+    transforms:
+      - !<pseudonymize>
+        includeReversible: true
+        jsonPaths: ["$.a"]
+      - !<tokenize>
+        jsonPaths: ["$.b"]
+      - !<filterTokenByRegex>
+        delimiter: ", "
+        filters: ["a,b"]
+        jsonPaths: ["$.c"]
+"#,
+        "{}",
+    );
+    let (status, out, err) = run(&["compile", "--format", "json", &rules]);
+    assert_eq!(status, Status::Ok, "{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let endpoint = &doc["rules"]["endpoints"][0];
+    assert_eq!(endpoint["match"], serde_json::json!({"template": "/x"}));
+    assert_eq!(endpoint["methods"], serde_json::json!(["GET"]));
+    // Absent allow-lists allow anything: null, unlike an empty list.
+    assert_eq!(endpoint["queryParams"], serde_json::Value::Null);
+    let options: Vec<&serde_json::Value> = endpoint["transforms"]
+        .as_array()
+        .expect("transforms")
+        .iter()
+        .map(|t| &t["options"])
+        .collect();
+    assert_eq!(
+        options,
+        [
+            &serde_json::json!({"encoding": "URL_SAFE_TOKEN", "includeReversible": true, "includeOriginal": false}),
+            &serde_json::json!({"regex": null}),
+            &serde_json::json!({"delimiter": ", ", "filters": ["a,b"]}),
+        ]
+    );
+}
+
+#[test]
+fn compile_json_explain_adds_each_endpoint_plan_with_its_nodes_and_edges() {
+    let (status, out, err) = run(&[
+        "compile",
+        "--format",
+        "json",
+        "--explain",
+        "example-rules/zoom/zoom.yaml",
+    ]);
+    assert_eq!(status, Status::Ok, "{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let endpoints = doc["rules"]["endpoints"].as_array().expect("endpoints");
+    assert_eq!(endpoints.len(), 11);
+    let (_, human, _) = run(&["compile", "--explain", "example-rules/zoom/zoom.yaml"]);
+    let human_plans: Vec<&str> = human.split("\nplan of endpoint ").skip(1).collect();
+    for (endpoint, text) in endpoints.iter().zip(&human_plans) {
+        let plan = &endpoint["plan"];
+        let passes = plan["passes"].as_array().expect("passes");
+        assert!(text.contains(&format!("{} rule", plan["rules"])), "{text}");
+        assert!(text.contains(&format!(" {} pass", passes.len())), "{text}");
+        for pass in passes {
+            let nodes = pass["nodes"].as_array().expect("walk passes have nodes");
+            let names: Vec<&str> = nodes
+                .iter()
+                .map(|n| n["node"].as_str().unwrap_or_default())
+                .collect();
+            for node in nodes {
+                assert!(text.contains(&format!(
+                    "  {} {}\n",
+                    node["node"].as_str().unwrap_or_default(),
+                    node["path"].as_str().unwrap_or_default()
+                )));
+                for edge in node["edges"].as_array().expect("edges") {
+                    if let Some(to) = edge["to"].as_str() {
+                        assert!(names.contains(&to), "{edge}");
+                    } else {
+                        assert!(
+                            !edge["members"].as_array().expect("members").is_empty(),
+                            "{edge}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+    // The meeting endpoint: five paths of pseudonymize, one of pseudonymizeRegexMatches.
+    let meeting = &endpoints[2]["plan"]["passes"][0];
+    assert_eq!(
+        meeting["rules"],
+        serde_json::json!(["t1.p1", "t1.p2", "t1.p3", "t1.p4", "t1.p5", "t2.p1"])
+    );
+    let email = meeting["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .find(|n| n["path"] == "$..email")
+        .expect("a node for $..email");
+    assert_eq!(
+        email["actions"],
+        serde_json::json!([{"rule": "t1.p3", "kind": "pseudonymize", "action": "map"}])
+    );
+}
+
+#[test]
+fn compile_json_of_invalid_rules_has_the_findings_and_no_rules() {
+    let (status, out, err) = run(&["compile", "--format", "json", &invalid("unknown-kind.yaml")]);
+    assert_eq!(status, Status::Invalid);
+    assert!(err.is_empty(), "{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(doc["rules"], serde_json::Value::Null);
+    let codes: Vec<&str> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["code"].as_str().unwrap_or_default())
+        .collect();
+    assert!(codes.contains(&"R015"), "{out}");
+}
+
+#[test]
 fn loaded_rules_serialize_to_json_that_loads_to_the_same_rules() {
     let (yaml_rules, _) =
         rules::load(Path::new("tests/fixtures/valid/every-key.yaml")).expect("valid");

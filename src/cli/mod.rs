@@ -185,7 +185,8 @@ pub enum EngineArg {
 pub enum FormatArg {
     /// `FILE:LINE:COL: error[CODE]: message` with a source excerpt.
     Human,
-    /// JSON: `test` prints one report object; the other commands an array of findings.
+    /// JSON: `test` prints one report object, `compile` one object with the findings and the
+    /// rules; the other commands an array of findings.
     Json,
     /// GitHub Actions annotations.
     Github,
@@ -481,14 +482,14 @@ fn compile(
         Ok((rules, warnings)) => (Some(rules), warnings),
         Err(findings) => (None, findings),
     };
-    let rendered = match format {
-        Format::Human => render_human(file, &findings),
-        Format::Json => diag::render_json(&findings),
-        Format::Github => findings.iter().map(diag::render_github).collect(),
-    };
-    if !findings.is_empty() || format == Format::Json {
-        err.write_all(rendered.as_bytes())?;
+    if format == Format::Json {
+        return compile_json(file, loaded, findings, explain, out);
     }
+    let rendered = match format {
+        Format::Github => findings.iter().map(diag::render_github).collect(),
+        _ => render_human(file, &findings),
+    };
+    err.write_all(rendered.as_bytes())?;
     let Some(rules) = loaded else {
         return Ok(Status::Invalid);
     };
@@ -500,6 +501,61 @@ fn compile(
     Ok(Status::Ok)
 }
 
+/// `compile --format json`: one object on standard output with the file, its findings, and
+/// the rules as `compile` summarizes them (`null` when they do not load); with `--explain`,
+/// each endpoint also has its plan.
+fn compile_json(
+    file: &Path,
+    loaded: Option<rules::Rules>,
+    mut findings: Vec<Diagnostic>,
+    explain: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<Status> {
+    let mut status = if loaded.is_some() {
+        Status::Ok
+    } else {
+        Status::Invalid
+    };
+    let mut summary = loaded.as_ref().map(rules::summary::json);
+    if let (true, Some(rules), Some(summary)) = (explain, loaded, summary.as_mut()) {
+        let n = rules.endpoints.len();
+        let sanitizer = plan_sanitizer(rules);
+        for i in 0..n {
+            match sanitizer.explain_json(i) {
+                Ok(plan) => summary["endpoints"][i]["plan"] = plan.into(),
+                Err(e) => {
+                    findings.push(e.to_diagnostic("-"));
+                    status = Status::Invalid;
+                    break;
+                }
+            }
+        }
+    }
+    let document = serde_json::json!({
+        "file": file.display().to_string(),
+        "findings": findings,
+        "rules": summary,
+    });
+    let mut text = serde_json::to_string_pretty(&document).context("writing the summary")?;
+    text.push('\n');
+    out.write_all(text.as_bytes())
+        .context("writing the summary")?;
+    Ok(status)
+}
+
+/// A sanitizer that compiles plans only: it needs no secrets, as no value is transformed.
+fn plan_sanitizer(rules: rules::Rules) -> crate::sanitize::Sanitizer {
+    use crate::pseudonym::{
+        DomainHandling, EmailCanonicalization, Pseudonymizer, SecretValues, Secrets,
+    };
+    let pseudonymizer = Pseudonymizer::new(
+        Secrets::new(SecretValues::default()),
+        EmailCanonicalization::default(),
+        DomainHandling::default(),
+    );
+    crate::sanitize::Sanitizer::new(std::sync::Arc::new(rules), pseudonymizer, Engine::Plan)
+}
+
 /// Prints the compiled plan of every endpoint.
 fn explain_plans(
     file: &Path,
@@ -507,18 +563,8 @@ fn explain_plans(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<Status> {
-    use crate::pseudonym::{
-        DomainHandling, EmailCanonicalization, Pseudonymizer, SecretValues, Secrets,
-    };
-    use crate::sanitize::Sanitizer;
-    // Compiling needs no secrets: no value is transformed.
-    let pseudonymizer = Pseudonymizer::new(
-        Secrets::new(SecretValues::default()),
-        EmailCanonicalization::default(),
-        DomainHandling::default(),
-    );
     let n = rules.endpoints.len();
-    let sanitizer = Sanitizer::new(std::sync::Arc::new(rules), pseudonymizer, Engine::Plan);
+    let sanitizer = plan_sanitizer(rules);
     for i in 0..n {
         match sanitizer.explain(i) {
             Ok(plan) => {

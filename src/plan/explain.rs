@@ -171,3 +171,89 @@ fn action_word(action: Action) -> &'static str {
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
+
+impl Plan {
+    /// The plan as JSON, for `compile --explain --format json`: the same passes, nodes, edges
+    /// and actions as [`Plan::explain`], each a member rather than a line.
+    pub fn explain_json(&self, kinds: &[&str]) -> serde_json::Value {
+        use serde_json::json;
+        let action = |r: u32| {
+            let rule = self.rules[r as usize];
+            let reference = rule.reference;
+            json!({
+                "rule": reference.to_string(),
+                "kind": kinds.get(reference.transform).copied(),
+                "action": action_word(rule.action),
+            })
+        };
+        let passes: Vec<serde_json::Value> = self
+            .passes
+            .iter()
+            .map(|pass| {
+                let kind = match pass.kind() {
+                    PassKind::Walk => "walk",
+                    PassKind::Naive => "naive",
+                };
+                let mut object = json!({
+                    "kind": kind,
+                    "why": pass.reason().to_string(),
+                    "rules": pass.rules().iter().map(ToString::to_string).collect::<Vec<_>>(),
+                    "guards": pass.guards().map(|t| TransformRef(t).to_string()).collect::<Vec<_>>(),
+                });
+                if let Some(trie) = &pass.trie {
+                    let nodes: Vec<serde_json::Value> = trie
+                        .nodes
+                        .iter()
+                        .enumerate()
+                        .map(|(n, node)| {
+                            let edges: Vec<serde_json::Value> = node
+                                .edges
+                                .iter()
+                                .map(|&e| {
+                                    let edge = &trie.edges[e as usize];
+                                    json!({
+                                        "step": edge.step.to_string(),
+                                        "to": edge.to.map(|to| format!("n{to}")),
+                                        "members": edge.keys_rules.iter().map(|&r| action(r)).collect::<Vec<_>>(),
+                                    })
+                                })
+                                .collect();
+                            json!({
+                                "node": format!("n{n}"),
+                                "path": node.text.clone(),
+                                "actions": node.actions.iter().map(|&r| action(r)).collect::<Vec<_>>(),
+                                "edges": edges,
+                            })
+                        })
+                        .collect();
+                    object["nodes"] = serde_json::Value::Array(nodes);
+                } else {
+                    let steps: Vec<serde_json::Value> = pass
+                        .items
+                        .iter()
+                        .filter_map(|item| match item {
+                            Item::Rule(r) => {
+                                let rule = self.rules[*r as usize];
+                                let mut step = action(*r);
+                                step["path"] = json!(
+                                    self.transforms[rule.reference.transform].paths
+                                        [rule.reference.path]
+                                        .to_string()
+                                );
+                                Some(step)
+                            }
+                            Item::Guard(_) => None,
+                        })
+                        .collect();
+                    object["steps"] = serde_json::Value::Array(steps);
+                }
+                object
+            })
+            .collect();
+        json!({
+            "transforms": self.transforms.len(),
+            "rules": self.rules.len(),
+            "passes": passes,
+        })
+    }
+}

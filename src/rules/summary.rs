@@ -100,65 +100,99 @@ fn transform_block(out: &mut String, number: usize, transform: &Transform) {
     paths(out, &transform.json_paths);
 }
 
-/// Every option of a kind, defaults included, as `name=value`: strings quoted with JSON's
-/// escapes and lists as JSON arrays, so that a space, a comma or a bracket inside a value
-/// cannot be read as the end of it; booleans and encodings (names from a fixed set) bare, and
-/// an absent value as a bare `(word)`.
-fn options(kind: &TransformKind) -> Vec<String> {
-    let located = |list: &[Located<String>]| strings(list.iter().map(Located::as_str));
-    let plain = |list: &[String]| strings(list.iter().map(String::as_str));
+/// An option's value as `compile` shows it.
+enum OptionValue {
+    Bool(bool),
+    /// A name from a fixed set (an encoding), shown bare.
+    Name(&'static str),
+    Text(String),
+    List(Vec<String>),
+    /// No value; the word says what that means (`none`, `whole value`).
+    Absent(&'static str),
+}
+
+impl OptionValue {
+    /// Strings quoted with JSON's escapes and lists as JSON arrays, so that a space, a comma
+    /// or a bracket inside a value cannot be read as the end of it; booleans and names bare,
+    /// and an absent value as a bare `(word)`.
+    fn text(&self) -> String {
+        match self {
+            OptionValue::Bool(b) => b.to_string(),
+            OptionValue::Name(name) => (*name).to_owned(),
+            OptionValue::Text(s) => json_string(s),
+            OptionValue::List(items) => strings(items.iter().map(String::as_str)),
+            OptionValue::Absent(word) => format!("({word})"),
+        }
+    }
+
+    fn json(&self) -> serde_json::Value {
+        match self {
+            OptionValue::Bool(b) => (*b).into(),
+            OptionValue::Name(name) => (*name).into(),
+            OptionValue::Text(s) => s.as_str().into(),
+            OptionValue::List(items) => items.clone().into(),
+            OptionValue::Absent(_) => serde_json::Value::Null,
+        }
+    }
+}
+
+/// Every option of a kind, defaults included, by its name in the rules format.
+fn option_values(kind: &TransformKind) -> Vec<(&'static str, OptionValue)> {
+    use OptionValue::{Absent, Bool, List, Name, Text};
+    let located = |list: &[Located<String>]| List(list.iter().map(|s| s.value.clone()).collect());
     match kind {
         TransformKind::Redact | TransformKind::HashIp | TransformKind::EncryptIp => Vec::new(),
-        TransformKind::RedactRegexMatches(o) => {
-            vec![format!("redactions={}", located(&o.redactions))]
-        }
+        TransformKind::RedactRegexMatches(o) => vec![("redactions", located(&o.redactions))],
         TransformKind::RedactExceptPhrases(o) => {
-            vec![format!("allowedPhrases={}", plain(&o.allowed_phrases))]
+            vec![("allowedPhrases", List(o.allowed_phrases.clone()))]
         }
         TransformKind::RedactExceptSubstringsMatchingRegexes(o) => {
-            vec![format!("exceptions={}", located(&o.exceptions))]
+            vec![("exceptions", located(&o.exceptions))]
         }
         TransformKind::Pseudonymize(o) => vec![
-            format!("encoding={}", o.encoding.name()),
-            format!("includeReversible={}", o.include_reversible),
-            format!("includeOriginal={}", o.include_original),
+            ("encoding", Name(o.encoding.name())),
+            ("includeReversible", Bool(o.include_reversible)),
+            ("includeOriginal", Bool(*o.include_original)),
         ],
-        TransformKind::PseudonymizeEmailHeader(o) => {
-            vec![format!("encoding={}", o.encoding.name())]
-        }
+        TransformKind::PseudonymizeEmailHeader(o) => vec![("encoding", Name(o.encoding.name()))],
         TransformKind::PseudonymizeRegexMatches(o) => vec![
-            format!(
-                "regex={}",
+            (
+                "regex",
                 o.regex
                     .as_ref()
-                    .map_or_else(|| "(none)".to_owned(), |r| json_string(r))
+                    .map_or(Absent("none"), |r| Text(r.value.clone())),
             ),
-            format!("includeReversible={}", o.include_reversible),
+            ("includeReversible", Bool(o.include_reversible)),
         ],
         TransformKind::FilterTokenByRegex(o) => vec![
-            format!("delimiter={}", json_string(o.delimiter())),
-            format!("filters={}", located(&o.filters)),
+            ("delimiter", Text(o.delimiter().to_owned())),
+            ("filters", located(&o.filters)),
         ],
-        TransformKind::Tokenize(o) => vec![format!(
-            "regex={}",
+        TransformKind::Tokenize(o) => vec![(
+            "regex",
             o.regex
                 .as_ref()
-                .map_or_else(|| "(whole value)".to_owned(), |r| json_string(r))
+                .map_or(Absent("whole value"), |r| Text(r.value.clone())),
         )],
         TransformKind::TextDigest(o) => {
             let mut v = vec![
-                format!("keywords={}", plain(&o.keywords)),
-                format!("isJsonEscaped={}", o.is_json_escaped),
+                ("keywords", List(o.keywords.clone())),
+                ("isJsonEscaped", Bool(o.is_json_escaped)),
             ];
             if let Some(p) = &o.json_path_to_process_when_escaped {
-                v.push(format!(
-                    "jsonPathToProcessWhenEscaped={}",
-                    json_string(&canonical(p))
-                ));
+                v.push(("jsonPathToProcessWhenEscaped", Text(canonical(p))));
             }
             v
         }
     }
+}
+
+/// Every option of a kind, defaults included, as `name=value`.
+fn options(kind: &TransformKind) -> Vec<String> {
+    option_values(kind)
+        .iter()
+        .map(|(name, value)| format!("{name}={}", value.text()))
+        .collect()
 }
 
 fn keywords(words: &[String]) -> String {
@@ -197,4 +231,104 @@ fn paths(out: &mut String, paths: &[Located<String>]) {
 /// A path in the canonical form of the parser, or as written if it does not parse.
 fn canonical(path: &Located<String>) -> String {
     jsonpath::parse(path).map_or_else(|_| path.value.clone(), |p| p.to_string())
+}
+
+/// The summary of `rules` as JSON, for `compile --format json`: what [`render`] shows, each
+/// part a member. Lists that are absent (any method, any query parameter) are `null`; options
+/// have their JSON types, an absent one `null`.
+pub fn json(rules: &Rules) -> serde_json::Value {
+    use serde_json::json;
+    let lines = crate::diag::LineStarts::new(rules.source.text());
+    let endpoints: Vec<serde_json::Value> = rules
+        .endpoints
+        .iter()
+        .enumerate()
+        .map(|(i, endpoint)| {
+            let matcher = match (&endpoint.path_regex, &endpoint.path_template) {
+                (Some(regex), _) if !regex.trim().is_empty() => json!({"regex": regex.as_str()}),
+                (_, Some(template)) => json!({"template": template.as_str()}),
+                _ => serde_json::Value::Null,
+            };
+            let path_params: Vec<&str> = endpoint
+                .path_parameter_schemas
+                .iter()
+                .flatten()
+                .map(|(name, _)| name.as_str())
+                .collect();
+            let query_params: Vec<serde_json::Value> = endpoint
+                .query_param_schemas
+                .iter()
+                .flatten()
+                .map(|(name, schema)| {
+                    json!({"name": name.as_str(), "required": schema.required == Some(true)})
+                })
+                .collect();
+            let augments: Vec<serde_json::Value> = endpoint
+                .augments
+                .iter()
+                .map(|augment| {
+                    let (keywords, applied) = match &augment.kind {
+                        AugmentKind::TextDigest(o) => (o.keywords.clone(), true),
+                        AugmentKind::SentenceMetadata(_) => (Vec::new(), false),
+                    };
+                    json!({
+                        "kind": augment.kind.name(),
+                        "applied": applied,
+                        "keywords": keywords,
+                        "innerJsonPath": augment.inner_json_path.as_ref().map(canonical),
+                        "jsonPaths": path_list(&augment.json_paths),
+                    })
+                })
+                .collect();
+            let transforms: Vec<serde_json::Value> = endpoint
+                .transforms
+                .iter()
+                .enumerate()
+                .map(|(t, transform)| {
+                    let options: serde_json::Map<String, serde_json::Value> =
+                        option_values(&transform.kind)
+                            .iter()
+                            .map(|(name, value)| ((*name).to_owned(), value.json()))
+                            .collect();
+                    let guard = transform
+                        .apply_only_when
+                        .as_ref()
+                        .filter(|g| !g.trim().is_empty())
+                        .map(canonical);
+                    json!({
+                        "number": t + 1,
+                        "kind": transform.kind.name(),
+                        "options": options,
+                        "applyOnlyWhen": guard,
+                        "jsonPaths": path_list(&transform.json_paths),
+                    })
+                })
+                .collect();
+            json!({
+                "number": i + 1,
+                "line": lines.line(endpoint.span.start),
+                "match": matcher,
+                "methods": endpoint.allowed_methods,
+                "queryParams": endpoint.allowed_query_params,
+                "pathParamSchemas": path_params,
+                "queryParamSchemas": query_params,
+                "responseSchema": endpoint.response_schema.is_some(),
+                "augments": augments,
+                "transforms": transforms,
+            })
+        })
+        .collect();
+    json!({
+        "allowAllEndpoints": *rules.allow_all_endpoints,
+        "definitions": rules
+            .definitions
+            .iter()
+            .flat_map(|defs| defs.keys())
+            .collect::<Vec<_>>(),
+        "endpoints": endpoints,
+    })
+}
+
+fn path_list(paths: &[Located<String>]) -> Vec<String> {
+    paths.iter().map(canonical).collect()
 }

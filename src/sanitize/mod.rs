@@ -309,6 +309,11 @@ impl Sanitizer {
         Ok(self.compiled(i)?.transforms.explain())
     }
 
+    /// The compiled plan of endpoint `i` as JSON, or `None` when the engine is the naive one.
+    pub fn explain_json(&self, i: usize) -> Result<Option<serde_json::Value>, SanitizeError> {
+        Ok(self.compiled(i)?.transforms.explain_json())
+    }
+
     /// Sanitizes a response body for `method url` (§7.1).
     pub fn sanitize(
         &self,

@@ -248,6 +248,12 @@ impl Transforms {
         self.plan.as_ref().map(|plan| plan.explain(&kinds))
     }
 
+    /// The compiled plan as JSON, when the engine is the plan.
+    pub fn explain_json(&self) -> Option<serde_json::Value> {
+        let kinds: Vec<&str> = self.compiled.iter().map(|t| t.name).collect();
+        self.plan.as_ref().map(|plan| plan.explain_json(&kinds))
+    }
+
     /// Applies every transform to `doc` (§2.0): each transform's guard, then its paths in order;
     /// a path that does not exist is skipped.
     pub fn run<'a>(
