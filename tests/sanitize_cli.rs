@@ -392,6 +392,59 @@ fn invalid_rules_are_reported_before_anything_is_read() {
     assert!(text(&out.stderr).contains("error[R015]"));
 }
 
+#[test]
+fn the_rules_warnings_are_printed_with_the_outcome_and_do_not_fail_it() {
+    // `$..email` and `$.a.email` both pseudonymize `a.email`: R059.
+    let yaml = r#"endpoints:
+  - pathTemplate: "/x"
+    transforms:
+      - !<pseudonymize>
+        jsonPaths: ["$..email", "$.a.email"]
+"#;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let rules = dir.path().join("rules.yaml");
+    std::fs::write(&rules, yaml).expect("rules file");
+    let rules = rules.display().to_string();
+    let body = br#"{"a":{"email":"x@y.example"}}"#;
+    let out = sanitize(&["--rules", &rules, "--url", "/x"], &secrets(), body);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.matches("warning[R059]").count(), 1, "{stderr}");
+    assert!(stderr.contains(&format!("{rules}:5:")), "{stderr}");
+    let sanitized: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON out");
+    assert!(
+        sanitized["a"]["email"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("t~"))
+    );
+
+    // For a program: one array, the warning beside the failure.
+    let out = sanitize(
+        &["--rules", &rules, "--url", "/y", "--format", "json"],
+        &secrets(),
+        body,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let findings: serde_json::Value = serde_json::from_slice(&out.stderr).expect("one array");
+    let codes: Vec<&str> = findings
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|f| f["code"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(codes, ["R059", "S001"]);
+
+    // Rules without warnings print nothing on success.
+    let out = sanitize(
+        &["--rules", &zoom_rules(), "--url", "/v2/users"],
+        &secrets(),
+        br#"{"users":[]}"#,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
+}
+
 /// Arguments that sanitize a `/v2/users` body with `rules` into the file `target`.
 fn output_args<'a>(rules: &'a str, target: &'a str) -> [&'a str; 6] {
     ["--rules", rules, "--url", "/v2/users", "--output", target]

@@ -50,24 +50,31 @@ fn sanitize(args: &Args<'_>, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
     if let Some(output) = args.output {
         refuse_overwriting_inputs(args, output)?;
     }
-    let rules = match rules::load(args.rules) {
-        Ok((rules, _warnings)) => rules,
+    // The rules file's warnings are printed with the outcome, in one report: a JSON reader
+    // gets one array.
+    let (rules, warnings) = match rules::load(args.rules) {
+        Ok(loaded) => loaded,
         Err(findings) => {
             report(args, &findings, err)?;
             return Ok(Status::Invalid);
         }
     };
+    let with_warnings = |finding: Diagnostic| {
+        let mut all = warnings.clone();
+        all.push(finding);
+        all
+    };
     let pseudonymizer = match pseudonymizer(args) {
         Ok(p) => p,
         Err(finding) => {
-            report(args, &[*finding], err)?;
+            report(args, &with_warnings(*finding), err)?;
             return Ok(Status::Invalid);
         }
     };
     let sanitizer = Sanitizer::new(Arc::new(rules), pseudonymizer, args.engine);
     let body_name = args.body.display().to_string();
     let fail = |e: SanitizeError, err: &mut dyn Write| -> anyhow::Result<Status> {
-        report(args, &[e.to_diagnostic(&body_name)], err)?;
+        report(args, &with_warnings(e.to_diagnostic(&body_name)), err)?;
         Ok(Status::Invalid)
     };
     // Refuse the request before reading anything.
@@ -125,6 +132,9 @@ fn sanitize(args: &Args<'_>, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
         spool.writer().write_all(b"\n")?;
     }
     spool.finish(out)?;
+    if !warnings.is_empty() {
+        report(args, &warnings, err)?;
+    }
     Ok(Status::Ok)
 }
 
