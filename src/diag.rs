@@ -295,13 +295,91 @@ fn printable_excerpt(line: &str, range: Range<usize>) -> (String, Range<usize>) 
     (out, start..end)
 }
 
+/// Whether output is coloured (ANSI escapes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Paint {
+    pub color: bool,
+}
+
+impl Paint {
+    pub(crate) fn wrap(self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+
+    pub(crate) fn red(self, text: &str) -> String {
+        self.wrap("1;31", text)
+    }
+
+    pub(crate) fn green(self, text: &str) -> String {
+        self.wrap("1;32", text)
+    }
+
+    pub(crate) fn cyan(self, text: &str) -> String {
+        self.wrap("36", text)
+    }
+
+    /// A unified diff with removed lines red and added lines green.
+    pub(crate) fn diff(self, text: &str) -> String {
+        if !self.color {
+            return text.to_owned();
+        }
+        let mut out = String::with_capacity(text.len());
+        for line in text.split_inclusive('\n') {
+            let body = line.strip_suffix('\n').unwrap_or(line);
+            let styled = if body.starts_with("---") || body.starts_with("+++") {
+                self.wrap("1", body)
+            } else if body.starts_with("@@") {
+                self.cyan(body)
+            } else if body.starts_with('-') {
+                self.wrap("31", body)
+            } else if body.starts_with('+') {
+                self.wrap("32", body)
+            } else {
+                body.to_owned()
+            };
+            out.push_str(&styled);
+            if line.ends_with('\n') {
+                out.push('\n');
+            }
+        }
+        out
+    }
+}
+
 /// Renders one finding for people. `source` is the text of the file the finding is in; without
 /// it (or for a finding without a source place) only the header and help lines are printed.
 /// Control characters of the message, place, help and excerpt are escaped ([`printable`]).
 pub fn render_human(d: &Diagnostic, source: Option<&str>) -> String {
+    render_human_painted(d, source, Paint::default())
+}
+
+/// [`render_human`], coloured when `paint` says so: the severity and code red (errors) or
+/// yellow (warnings), the place and message bold, the excerpt as the snippet renderer styles it.
+pub fn render_human_painted(d: &Diagnostic, source: Option<&str>, paint: Paint) -> String {
     use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
-    let mut out = printable(&d.to_string()).into_owned();
+    let mut out = if paint.color {
+        let place = d
+            .location
+            .as_ref()
+            .map_or_else(String::new, |loc| format!("{loc}: "));
+        let kind = format!("{}[{}]", d.severity, d.code);
+        let kind = match d.severity {
+            Severity::Error => paint.red(&kind),
+            Severity::Warning => paint.wrap("1;33", &kind),
+        };
+        format!(
+            "{}{kind}{}",
+            paint.wrap("1", &printable(&place)),
+            paint.wrap("1", &printable(&format!(": {}", d.message)))
+        )
+    } else {
+        printable(&d.to_string()).into_owned()
+    };
     out.push('\n');
     let excerpt = match (&d.location, source) {
         (Some(Location::Source { line, span, .. }), Some(text)) => {
@@ -332,7 +410,12 @@ pub fn render_human(d: &Diagnostic, source: Option<&str>) -> String {
         has_elements = true;
     }
     if has_elements {
-        out.push_str(&Renderer::plain().render(&[group]));
+        let renderer = if paint.color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        out.push_str(&renderer.render(&[group]));
         out.push('\n');
     }
     out

@@ -838,6 +838,50 @@ fn compile_refuses_invalid_rules_with_their_findings() {
 }
 
 #[test]
+fn findings_are_coloured_only_when_asked_or_on_a_terminal() {
+    let file = "tests/fixtures/valid/every-key.yaml";
+    let (_, plain, _) = run(&["validate", file]);
+    let (_, never, _) = run(&["validate", "--color", "never", file]);
+    let (_, always, _) = run(&["validate", "--color", "always", file]);
+    // Not a terminal: no escape, as with `never`.
+    assert!(!plain.contains('\x1b'), "{plain}");
+    assert_eq!(plain, never);
+    // Warnings in bold yellow, with the same text once the escapes are removed.
+    assert!(
+        always.contains("\x1b[1;33mwarning[R039]\x1b[0m"),
+        "{always}"
+    );
+    let stripped = strip_escapes(&always);
+    assert_eq!(stripped, plain);
+    // compile colours its findings on standard error.
+    let (_, _, err) = run(&[
+        "compile",
+        "--color",
+        "always",
+        &invalid("unknown-kind.yaml"),
+    ]);
+    assert!(err.contains("\x1b[1;31merror[R015]\x1b[0m"), "{err}");
+}
+
+/// `text` without its ANSI escape sequences (`ESC [ ... letter`).
+fn strip_escapes(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[test]
 fn compile_json_prints_one_object_with_the_summary_and_nothing_else() {
     let file = "tests/fixtures/valid/every-key.yaml";
     let (status, out, err) = run(&["compile", "--format", "json", file]);

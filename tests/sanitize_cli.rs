@@ -418,6 +418,19 @@ fn the_rules_warnings_are_printed_with_the_outcome_and_do_not_fail_it() {
             .is_some_and(|e| e.starts_with("t~"))
     );
 
+    // Coloured when asked, on standard error only.
+    let coloured = sanitize(
+        &["--rules", &rules, "--url", "/x", "--color", "always"],
+        &secrets(),
+        body,
+    );
+    assert_eq!(coloured.stdout, out.stdout);
+    assert!(
+        text(&coloured.stderr).contains("\x1b[1;33mwarning[R059]\x1b[0m"),
+        "{}",
+        text(&coloured.stderr)
+    );
+
     // For a program: one array, the warning beside the failure.
     let out = sanitize(
         &["--rules", &rules, "--url", "/y", "--format", "json"],

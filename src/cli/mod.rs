@@ -2,7 +2,7 @@
 //! printed for people, as JSON, or as GitHub annotations.
 
 use std::fmt::Write as _;
-use std::io::Write;
+use std::io::{IsTerminal as _, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
@@ -32,6 +32,10 @@ pub enum Command {
         files: Vec<PathBuf>,
         #[arg(long, value_enum, default_value_t = FormatArg::Human)]
         format: FormatArg,
+        /// Colour in human output: `auto` colours a terminal unless NO_COLOR is set or TERM is
+        /// dumb.
+        #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+        color: ColorArg,
     },
     /// Explain the codes of findings (R, P: rules files; S: sanitize; H: test), or those given.
     Codes {
@@ -54,6 +58,10 @@ pub enum Command {
         explain: bool,
         #[arg(long, value_enum, default_value_t = FormatArg::Human)]
         format: FormatArg,
+        /// Colour in human output: `auto` colours a terminal unless NO_COLOR is set or TERM is
+        /// dumb.
+        #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+        color: ColorArg,
     },
     /// Sanitize a response body exactly as the proxy would, for a request to URL.
     ///
@@ -86,6 +94,10 @@ pub enum Command {
         /// How failures are printed.
         #[arg(long, value_enum, default_value_t = FormatArg::Human)]
         format: FormatArg,
+        /// Colour in human output: `auto` colours a terminal unless NO_COLOR is set or TERM is
+        /// dumb.
+        #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+        color: ColorArg,
         /// Threads sanitizing the values of a multi-value (NDJSON) body; the output keeps the
         /// input's order. With more than one, the large arrays of a single document are split
         /// between two threads. From 1 to 256: up to 2N + 1 segments of about 1 MiB are held at
@@ -171,6 +183,28 @@ pub enum ColorArg {
     Never,
 }
 
+/// Colour on a terminal unless `NO_COLOR` is set (and not empty) or `TERM` is `dumb`, or as
+/// forced. `terminal` says whether the output coloured is a terminal.
+fn paint(color: ColorArg, terminal: bool) -> diag::Paint {
+    let color = match color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => {
+            terminal
+                && auto_color(
+                    std::env::var_os("NO_COLOR").as_deref(),
+                    std::env::var_os("TERM").as_deref(),
+                )
+        }
+    };
+    diag::Paint { color }
+}
+
+/// Whether a terminal is coloured under these `NO_COLOR` and `TERM` values.
+fn auto_color(no_color: Option<&std::ffi::OsStr>, term: Option<&std::ffi::OsStr>) -> bool {
+    no_color.is_none_or(std::ffi::OsStr::is_empty) && term.is_none_or(|t| t != "dumb")
+}
+
 /// Which engine applies the JSONPaths.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum EngineArg {
@@ -235,7 +269,16 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result
             .context("preparing to remove temporary files when interrupted")?;
     }
     match cli.command {
-        Command::Validate { files, format } => validate(&files, format.into(), out),
+        Command::Validate {
+            files,
+            format,
+            color,
+        } => validate(
+            &files,
+            format.into(),
+            paint(color, std::io::stdout().is_terminal()),
+            out,
+        ),
         Command::Codes { codes } => explain_codes(&codes, out, err),
         Command::Schema { cases } => {
             let text = if cases {
@@ -250,7 +293,15 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result
             file,
             explain,
             format,
-        } => compile(&file, explain, format.into(), out, err),
+            color,
+        } => compile(
+            &file,
+            explain,
+            format.into(),
+            paint(color, std::io::stderr().is_terminal()),
+            out,
+            err,
+        ),
         Command::Sanitize {
             rules,
             url,
@@ -260,6 +311,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result
             salt_file,
             key_file,
             format,
+            color,
             jobs,
             output,
             body,
@@ -276,6 +328,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result
                 salt_file: salt_file.as_deref(),
                 key_file: key_file.as_deref(),
                 format: format.into(),
+                paint: paint(color, std::io::stderr().is_terminal()),
                 jobs: jobs.unwrap_or_else(|| {
                     std::thread::available_parallelism()
                         .map_or(1, std::num::NonZero::get)
@@ -300,7 +353,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result
                 bless,
                 strict,
                 format: format.into(),
-                color,
+                paint: paint(color, std::io::stdout().is_terminal()),
                 engine,
             },
             out,
@@ -424,12 +477,17 @@ fn rules_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     (once_each(files), findings)
 }
 
-fn validate(paths: &[PathBuf], format: Format, out: &mut dyn Write) -> anyhow::Result<Status> {
+fn validate(
+    paths: &[PathBuf],
+    format: Format,
+    paint: diag::Paint,
+    out: &mut dyn Write,
+) -> anyhow::Result<Status> {
     let (files, mut all) = rules_files(paths);
     let mut text = String::new();
     if format == Format::Human {
         for finding in &all {
-            text.push_str(&diag::render_human(finding, None));
+            text.push_str(&diag::render_human_painted(finding, None, paint));
             text.push('\n');
         }
     }
@@ -439,7 +497,7 @@ fn validate(paths: &[PathBuf], format: Format, out: &mut dyn Write) -> anyhow::R
             Err(findings) => findings,
         };
         if format == Format::Human {
-            text.push_str(&render_human(file, &findings));
+            text.push_str(&render_human(file, &findings, paint));
         }
         all.extend(findings);
     }
@@ -475,6 +533,7 @@ fn compile(
     file: &Path,
     explain: bool,
     format: Format,
+    paint: diag::Paint,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<Status> {
@@ -487,7 +546,7 @@ fn compile(
     }
     let rendered = match format {
         Format::Github => findings.iter().map(diag::render_github).collect(),
-        _ => render_human(file, &findings),
+        _ => render_human(file, &findings, paint),
     };
     err.write_all(rendered.as_bytes())?;
     let Some(rules) = loaded else {
@@ -496,7 +555,7 @@ fn compile(
     out.write_all(rules::summary::render(&rules).as_bytes())
         .context("writing the summary")?;
     if explain {
-        return explain_plans(file, rules, out, err);
+        return explain_plans(file, rules, paint, out, err);
     }
     Ok(Status::Ok)
 }
@@ -560,6 +619,7 @@ fn plan_sanitizer(rules: rules::Rules) -> crate::sanitize::Sanitizer {
 fn explain_plans(
     file: &Path,
     rules: rules::Rules,
+    paint: diag::Paint,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<Status> {
@@ -573,7 +633,7 @@ fn explain_plans(
             }
             Err(e) => {
                 let d = e.to_diagnostic("-");
-                err.write_all(render_human(file, &[d]).as_bytes())?;
+                err.write_all(render_human(file, &[d], paint).as_bytes())?;
                 return Ok(Status::Invalid);
             }
         }
@@ -582,14 +642,14 @@ fn explain_plans(
 }
 
 /// Findings of one file, rendered with excerpts of its text.
-pub(crate) fn render_human(file: &Path, findings: &[Diagnostic]) -> String {
+pub(crate) fn render_human(file: &Path, findings: &[Diagnostic], paint: diag::Paint) -> String {
     if findings.is_empty() {
         return String::new();
     }
     let text = source_text(file);
     let mut out = String::new();
     for d in findings {
-        out.push_str(&diag::render_human(d, text.as_deref()));
+        out.push_str(&diag::render_human_painted(d, text.as_deref(), paint));
         out.push('\n');
     }
     out
@@ -607,4 +667,21 @@ fn source_text(file: &Path) -> Option<String> {
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsStr;
+
+    #[test]
+    fn a_dumb_terminal_or_no_color_is_not_coloured() {
+        assert!(auto_color(None, Some(OsStr::new("xterm-256color"))));
+        assert!(auto_color(Some(OsStr::new("")), None));
+        assert!(!auto_color(
+            Some(OsStr::new("1")),
+            Some(OsStr::new("xterm"))
+        ));
+        assert!(!auto_color(None, Some(OsStr::new("dumb"))));
+    }
 }

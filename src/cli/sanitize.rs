@@ -22,6 +22,7 @@ pub(super) struct Args<'a> {
     pub salt_file: Option<&'a Path>,
     pub key_file: Option<&'a Path>,
     pub format: Format,
+    pub paint: crate::diag::Paint,
     pub jobs: usize,
     pub output: Option<&'a Path>,
     pub body: &'a Path,
@@ -430,9 +431,9 @@ fn report(args: &Args<'_>, findings: &[Diagnostic], err: &mut dyn Write) -> anyh
                 findings.iter().cloned().partition(|d| {
                     matches!(&d.location, Some(diag::Location::Source { file, .. }) if *file == rules_name)
                 });
-            let mut text = render_human(args.rules, &in_rules);
+            let mut text = render_human(args.rules, &in_rules, args.paint);
             for d in &elsewhere {
-                text.push_str(&diag::render_human(d, None));
+                text.push_str(&diag::render_human_painted(d, None, args.paint));
                 text.push('\n');
             }
             text

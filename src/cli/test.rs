@@ -1,10 +1,10 @@
 //! `psoxy-rules test`: replay the example sets and compare, check coverage and leaks, and
 //! regenerate sanitized files with `--bless`.
 
-use std::io::{IsTerminal as _, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
-use super::{ColorArg, EngineArg, Status};
+use super::{EngineArg, Status};
 use crate::diag::Format;
 use crate::harness::{self, EngineChoice, Options, Paint, Verdict, bless, report};
 
@@ -13,7 +13,7 @@ pub(super) struct Args<'a> {
     pub bless: bool,
     pub strict: bool,
     pub format: Format,
-    pub color: ColorArg,
+    pub paint: Paint,
     pub engine: EngineArg,
 }
 
@@ -29,7 +29,7 @@ pub(super) fn run(args: &Args<'_>, out: &mut dyn Write) -> anyhow::Result<Status
     };
     let report = harness::run(args.paths, &options);
     let text = match args.format {
-        Format::Human => report::render_human(&report, paint(args.color)),
+        Format::Human => report::render_human(&report, args.paint),
         Format::Json => report::render_json(&report),
         Format::Github => report::render_github(&report),
     };
@@ -39,43 +39,4 @@ pub(super) fn run(args: &Args<'_>, out: &mut dyn Write) -> anyhow::Result<Status
         Verdict::Findings => Status::Findings,
         Verdict::Unusable => Status::Invalid,
     })
-}
-
-/// Colour on a terminal unless `NO_COLOR` is set (and not empty) or `TERM` is `dumb`, or as
-/// forced.
-fn paint(color: ColorArg) -> Paint {
-    let color = match color {
-        ColorArg::Always => true,
-        ColorArg::Never => false,
-        ColorArg::Auto => {
-            std::io::stdout().is_terminal()
-                && auto_color(
-                    std::env::var_os("NO_COLOR").as_deref(),
-                    std::env::var_os("TERM").as_deref(),
-                )
-        }
-    };
-    Paint { color }
-}
-
-/// Whether a terminal is coloured under these `NO_COLOR` and `TERM` values.
-fn auto_color(no_color: Option<&std::ffi::OsStr>, term: Option<&std::ffi::OsStr>) -> bool {
-    no_color.is_none_or(std::ffi::OsStr::is_empty) && term.is_none_or(|t| t != "dumb")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::ffi::OsStr;
-
-    #[test]
-    fn a_dumb_terminal_or_no_color_is_not_coloured() {
-        assert!(auto_color(None, Some(OsStr::new("xterm-256color"))));
-        assert!(auto_color(Some(OsStr::new("")), None));
-        assert!(!auto_color(
-            Some(OsStr::new("1")),
-            Some(OsStr::new("xterm"))
-        ));
-        assert!(!auto_color(None, Some(OsStr::new("dumb"))));
-    }
 }

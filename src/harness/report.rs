@@ -16,60 +16,7 @@ const CHANGES_SHOWN: usize = 20;
 /// Structural changes quoted in one GitHub annotation.
 const CHANGES_IN_ANNOTATION: usize = 5;
 
-/// Whether output is coloured (ANSI escapes).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Paint {
-    pub color: bool,
-}
-
-impl Paint {
-    fn wrap(self, code: &str, text: &str) -> String {
-        if self.color {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_owned()
-        }
-    }
-
-    fn red(self, text: &str) -> String {
-        self.wrap("1;31", text)
-    }
-
-    fn green(self, text: &str) -> String {
-        self.wrap("1;32", text)
-    }
-
-    fn cyan(self, text: &str) -> String {
-        self.wrap("36", text)
-    }
-
-    /// A unified diff with removed lines red and added lines green.
-    fn diff(self, text: &str) -> String {
-        if !self.color {
-            return text.to_owned();
-        }
-        let mut out = String::with_capacity(text.len());
-        for line in text.split_inclusive('\n') {
-            let body = line.strip_suffix('\n').unwrap_or(line);
-            let styled = if body.starts_with("---") || body.starts_with("+++") {
-                self.wrap("1", body)
-            } else if body.starts_with("@@") {
-                self.cyan(body)
-            } else if body.starts_with('-') {
-                self.wrap("31", body)
-            } else if body.starts_with('+') {
-                self.wrap("32", body)
-            } else {
-                body.to_owned()
-            };
-            out.push_str(&styled);
-            if line.ends_with('\n') {
-                out.push('\n');
-            }
-        }
-        out
-    }
-}
+pub use crate::diag::Paint;
 
 /// The summary line: `N passed, M failed`, then what else happened, if anything.
 pub fn summary(report: &Report) -> String {
@@ -128,18 +75,18 @@ pub fn render_human(report: &Report, paint: Paint) -> String {
                 render_case(report, case, paint, &mut out);
             } else {
                 for d in &case.findings {
-                    out.push_str(&finding(report, d));
+                    out.push_str(&finding(report, d, paint));
                     out.push('\n');
                 }
             }
         }
         for d in &file.findings {
-            out.push_str(&finding(report, d));
+            out.push_str(&finding(report, d, paint));
             out.push('\n');
         }
     }
     for d in &report.findings {
-        out.push_str(&finding(report, d));
+        out.push_str(&finding(report, d, paint));
         out.push('\n');
     }
     written_and_removed(report, &mut out);
@@ -173,7 +120,7 @@ fn render_case(report: &Report, case: &CaseReport, paint: Paint, out: &mut Strin
     out.push('\n');
     for d in &case.findings {
         if Code::of(d) != Some(Code::Mismatch) {
-            out.push_str(&finding(report, d));
+            out.push_str(&finding(report, d, paint));
             out.push('\n');
             continue;
         }
@@ -182,7 +129,7 @@ fn render_case(report: &Report, case: &CaseReport, paint: Paint, out: &mut Strin
             help: None,
             ..d.clone()
         };
-        out.push_str(&finding(report, &header));
+        out.push_str(&finding(report, &header, paint));
         if !case.changes.is_empty() {
             out.push_str(&printable_lines(&render_changes(
                 &case.changes,
@@ -205,14 +152,14 @@ fn render_case(report: &Report, case: &CaseReport, paint: Paint, out: &mut Strin
 
 /// One finding with an excerpt of its source, when that is a case or rules file of the run,
 /// except on the lines of a case file that hold secrets.
-fn finding(report: &Report, d: &Diagnostic) -> String {
+fn finding(report: &Report, d: &Diagnostic, paint: Paint) -> String {
     let source = match &d.location {
         Some(Location::Source { file, span, .. }) => report
             .source(file)
             .filter(|text| !on_secret_line(text, span.start)),
         _ => None,
     };
-    diag::render_human(d, source)
+    diag::render_human_painted(d, source, paint)
 }
 
 /// Whether byte `at` of `text` is on a line that may show a secret: a `salt:` or
@@ -344,7 +291,12 @@ pub fn file_failure(report: &Report, file: &CaseFileReport) -> Option<String> {
     if failing.is_empty() {
         return None;
     }
-    Some(failing.iter().map(|d| finding(report, d) + "\n").collect())
+    Some(
+        failing
+            .iter()
+            .map(|d| finding(report, d, Paint::default()) + "\n")
+            .collect(),
+    )
 }
 
 #[cfg(test)]
