@@ -211,7 +211,7 @@ impl Matcher {
             for (name, schema) in schemas {
                 let values: Vec<&str> = params
                     .iter()
-                    .filter(|p| p.name.eq_ignore_ascii_case(name))
+                    .filter(|p| java_equals_ignore_case(&p.name, name))
                     .filter_map(|p| p.value.as_deref())
                     .collect();
                 if schema.required == Some(true) && values.is_empty() {
@@ -331,6 +331,32 @@ impl From<Mismatch> for CheckError {
             m => CheckError::Mismatch(m),
         }
     }
+}
+
+/// Java's `String.equalsIgnoreCase`: the same number of characters, each pair equal, or equal
+/// once upper-cased, or once upper- then lower-cased, with Java's one-character case mappings
+/// (the Kelvin sign equals `k`, the long s equals `s`, but `ß` does not equal `SS`).
+fn java_equals_ignore_case(a: &str, b: &str) -> bool {
+    fn upper(c: char) -> char {
+        let mut mapped = c.to_uppercase();
+        match (mapped.next(), mapped.next()) {
+            (Some(u), None) => u,
+            // A mapping to several characters (`ß` → `SS`) is not a one-character one.
+            _ => c,
+        }
+    }
+    fn lower(c: char) -> char {
+        // Only U+0130 lower-cases to several characters; its one-character form is `i`.
+        c.to_lowercase().next().unwrap_or(c)
+    }
+    a.encode_utf16().count() == b.encode_utf16().count()
+        && a.chars().count() == b.chars().count()
+        && a.chars().zip(b.chars()).all(|(x, y)| {
+            x == y || {
+                let (ux, uy) = (upper(x), upper(y));
+                ux == uy || lower(ux) == lower(uy)
+            }
+        })
 }
 
 #[cfg(test)]
@@ -486,5 +512,29 @@ mod tests {
             check(&e, "GET", "/x?SINCE=ab"),
             Err(CheckError::Mismatch(Mismatch::QueryParameter { .. }))
         ));
+    }
+
+    #[test]
+    fn query_parameter_names_match_their_schema_ignoring_case_as_java_does() {
+        let e = endpoint(
+            "pathTemplate: \"/x\"\nqueryParamSchemas:\n  k:\n    type: integer\n  é:\n    required: true\n    type: string",
+        );
+        let refused = |url: &str| {
+            matches!(
+                check(&e, "GET", url),
+                Err(CheckError::Mismatch(Mismatch::QueryParameter { .. }))
+            )
+        };
+        // `É` equals `é`; the Kelvin sign (U+212A) equals `k`, so its value is checked too.
+        assert_eq!(check(&e, "GET", "/x?%C3%89=1&k=2"), Ok(()));
+        assert!(refused("/x?%C3%A9=1&K=a"));
+        assert!(refused("/x?%C3%A9=1&%E2%84%AA=a"));
+        // Java's one-character mappings: the long s is `s` upper-cased, `ß` is not `ss`.
+        assert!(java_equals_ignore_case("\u{17f}", "S"));
+        assert!(java_equals_ignore_case("\u{130}", "i"));
+        assert!(!java_equals_ignore_case("ß", "ss"));
+        assert!(!java_equals_ignore_case("ß", "SS"));
+        assert!(!java_equals_ignore_case("k", "kk"));
+        assert!(java_equals_ignore_case("Σ", "ς"));
     }
 }
