@@ -267,10 +267,15 @@ impl Compiler<'_> {
     }
 
     fn condition(&mut self, condition: &SchemaFilter) -> Condition {
+        // Java orders the names by UTF-16 code unit: U+10000 and above (surrogates, from
+        // U+D800) come before U+E000-U+FFFF, unlike the code point order of the map.
         let (key, sub) = condition
             .properties
             .as_ref()
-            .and_then(|p| p.iter().next())
+            .and_then(|p| {
+                p.iter()
+                    .min_by(|(a, _), (b, _)| a.encode_utf16().cmp(b.encode_utf16()))
+            })
             .ok_or(FilterError::EmptyCondition)?;
         Ok((key.clone(), self.compile(sub)))
     }

@@ -218,6 +218,30 @@ fn if_then_else_applies_then_when_a_condition_matches() {
 }
 
 #[test]
+fn the_condition_member_is_the_first_name_in_java_string_order() {
+    // U+1F600 is two UTF-16 units from U+D83D: before U+FF21, though its code point is after.
+    let schema = "type: \"object\"\nif:\n  properties:\n    \"\\uFF21\":\n      type: \"string\"\n      const: \"x\"\n    \"\\U0001F600\":\n      type: \"string\"\n      const: \"y\"\nthen:\n  properties:\n    \"\\uFF21\":\n      type: \"string\"\n";
+    assert_eq!(
+        run(schema, "", r#"{"Ａ":"q","😀":"y"}"#).as_deref(),
+        Ok(r#"{"Ａ":"q"}"#)
+    );
+    assert_eq!(
+        run(schema, "", r#"{"Ａ":"x","😀":"q"}"#).as_deref(),
+        Ok("null")
+    );
+    // ASCII: upper case before lower case.
+    let schema = "type: \"object\"\nif:\n  properties:\n    b:\n      const: \"1\"\n      type: \"string\"\n    B:\n      const: \"2\"\n      type: \"string\"\nthen:\n  properties:\n    b:\n      type: \"string\"\n";
+    assert_eq!(
+        run(schema, "", r#"{"b":"1","B":"2"}"#).as_deref(),
+        Ok(r#"{"b":"1"}"#)
+    );
+    assert_eq!(
+        run(schema, "", r#"{"b":"2","B":"1"}"#).as_deref(),
+        Ok("null")
+    );
+}
+
+#[test]
 fn condition_on_missing_member_is_fatal() {
     let schema = "type: \"object\"\nif:\n  properties:\n    kind:\n      type: \"string\"\n      const: \"user\"\nthen:\n  properties:\n    id:\n      type: \"string\"\n";
     assert_eq!(
