@@ -408,9 +408,13 @@ fn the_rules_warnings_are_printed_with_the_outcome_and_do_not_fail_it() {
     let body = br#"{"a":{"email":"x@y.example"}}"#;
     let out = sanitize(&["--rules", &rules, "--url", "/x"], &secrets(), body);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let stderr = text(&out.stderr);
-    assert_eq!(stderr.matches("warning[R059]").count(), 1, "{stderr}");
-    assert!(stderr.contains(&format!("{rules}:5:")), "{stderr}");
+    // For people, one line that names the codes and where to see the warnings.
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "psoxy-rules: warning: {rules} has 1 warning (R059); `psoxy-rules validate {rules}` shows it\n"
+        )
+    );
     let sanitized: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON out");
     assert!(
         sanitized["a"]["email"]
@@ -426,12 +430,19 @@ fn the_rules_warnings_are_printed_with_the_outcome_and_do_not_fail_it() {
     );
     assert_eq!(coloured.stdout, out.stdout);
     assert!(
-        text(&coloured.stderr).contains("\x1b[1;33mwarning[R059]\x1b[0m"),
+        text(&coloured.stderr).contains("\x1b[1;33mwarning:\x1b[0m"),
         "{}",
         text(&coloured.stderr)
     );
 
-    // For a program: one array, the warning beside the failure.
+    // With a failure, the line comes first.
+    let out = sanitize(&["--rules", &rules, "--url", "/y"], &secrets(), body);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(stderr.starts_with("psoxy-rules: warning: "), "{stderr}");
+    assert!(stderr.contains("\nerror[S001]: "), "{stderr}");
+
+    // For a program: one array, the whole warning beside the failure.
     let out = sanitize(
         &["--rules", &rules, "--url", "/y", "--format", "json"],
         &secrets(),

@@ -427,11 +427,19 @@ fn report(args: &Args<'_>, findings: &[Diagnostic], err: &mut dyn Write) -> anyh
     let text = match args.format {
         Format::Human => {
             let rules_name = args.rules.display().to_string();
+            // The rules file's warnings are `validate`'s to show: one line here, which a
+            // script running sanitize on every response does not repeat at length.
+            let (warnings, findings): (Vec<&Diagnostic>, Vec<&Diagnostic>) =
+                findings.iter().partition(|d| {
+                    !d.is_error()
+                        && matches!(&d.location, Some(diag::Location::Source { file, .. }) if *file == rules_name)
+                });
+            let mut text = warnings_line(args.rules, &warnings, args.paint);
             let (in_rules, elsewhere): (Vec<Diagnostic>, Vec<Diagnostic>) =
-                findings.iter().cloned().partition(|d| {
+                findings.into_iter().cloned().partition(|d| {
                     matches!(&d.location, Some(diag::Location::Source { file, .. }) if *file == rules_name)
                 });
-            let mut text = render_human(args.rules, &in_rules, args.paint);
+            text.push_str(&render_human(args.rules, &in_rules, args.paint));
             for d in &elsewhere {
                 text.push_str(&diag::render_human_painted(d, None, args.paint));
                 text.push('\n');
@@ -443,4 +451,24 @@ fn report(args: &Args<'_>, findings: &[Diagnostic], err: &mut dyn Write) -> anyh
     };
     err.write_all(text.as_bytes())?;
     Ok(())
+}
+
+/// One line for the rules file's warnings, with their codes, or nothing when there are none.
+fn warnings_line(rules: &Path, warnings: &[&Diagnostic], paint: crate::diag::Paint) -> String {
+    if warnings.is_empty() {
+        return String::new();
+    }
+    let mut codes: Vec<&str> = warnings.iter().map(|d| d.code).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let n = warnings.len();
+    let name = diag::printable(&rules.display().to_string()).into_owned();
+    format!(
+        "{}: {} {name} has {n} warning{} ({}); `psoxy-rules validate {name}` shows {}\n",
+        paint.wrap("1", "psoxy-rules"),
+        paint.wrap("1;33", "warning:"),
+        if n == 1 { "" } else { "s" },
+        codes.join(", "),
+        if n == 1 { "it" } else { "them" },
+    )
 }
