@@ -640,9 +640,13 @@ fn codes_lists_every_code_once_and_explains_those_asked_for() {
          H010  error    exit 1                      The output differs from the committed \
          sanitized file.\n"
     );
+    // An unknown code fails the command; the known ones are still explained.
     let (status, out, err) = run(&["codes", "R044", "R44"]);
     assert_eq!(status, Status::Invalid);
-    assert_eq!(out, "");
+    assert_eq!(
+        out,
+        "R044  warning  exit 0, 1 in test --strict  An endpoint shadowed by an earlier one.\n"
+    );
     assert_eq!(
         err,
         "psoxy-rules: no code `R44` (did you mean R044?); `psoxy-rules codes` lists them\n"

@@ -401,25 +401,29 @@ fn explain_codes(
     err: &mut dyn Write,
 ) -> anyhow::Result<Status> {
     let table = code_table();
+    let mut status = Status::Ok;
     let rows: Vec<_> = if asked.is_empty() {
         table.iter().collect()
     } else {
         let mut rows = Vec::new();
         for code in asked {
-            let Some(row) = table
+            if let Some(row) = table
                 .iter()
                 .find(|row| row.0.eq_ignore_ascii_case(code.trim()))
-            else {
+            {
+                rows.push(row);
+            } else {
+                // The codes that are known are still explained.
                 let known: Vec<String> = table.iter().map(|row| row.0.to_owned()).collect();
                 let hint = rules::schema::suggest(code, &known)
                     .map_or_else(String::new, |s| format!(" (did you mean {s}?)"));
                 writeln!(
                     err,
-                    "psoxy-rules: no code `{code}`{hint}; `psoxy-rules codes` lists them"
+                    "psoxy-rules: no code `{}`{hint}; `psoxy-rules codes` lists them",
+                    diag::printable(code)
                 )?;
-                return Ok(Status::Invalid);
-            };
-            rows.push(row);
+                status = Status::Invalid;
+            }
         }
         rows
     };
@@ -430,7 +434,7 @@ fn explain_codes(
         let _ = writeln!(text, "{code}  {severity:<7}  {exit:<26}  {meaning}");
     }
     out.write_all(text.as_bytes())?;
-    Ok(Status::Ok)
+    Ok(status)
 }
 
 /// The rules files named: a file as it is, a folder as every `*.yaml` and `*.yml` file below
