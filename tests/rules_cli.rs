@@ -756,6 +756,13 @@ fn schema_command_prints_the_schema() {
     let (status, out, _) = run(&["schema"]);
     assert_eq!(status, Status::Ok);
     assert_eq!(out, rules::schema::json_schema_text());
+    // Its descriptions speak to people writing rules: no references to sections of notes
+    // they do not have, cut out without leaving a space before the full stop.
+    assert!(!out.contains('§'), "{out}");
+    assert!(
+        out.contains("\"Validation of a path parameter value.\""),
+        "{out}"
+    );
 }
 
 #[test]

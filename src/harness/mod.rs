@@ -745,7 +745,9 @@ fn bless(
                     "--bless is refused because of {}; nothing was written",
                     reasons.join(", ")
                 ))
-                .with_help("fix the findings above, then run `psoxy-rules test --bless` again"),
+                .with_help(
+                    "fix the findings this run reports, then run `psoxy-rules test --bless` again",
+                ),
         );
         return false;
     }
@@ -848,7 +850,7 @@ fn cannot_write(n: usize) -> Diagnostic {
              written",
             if n == 1 { "" } else { "s" }
         ))
-        .with_help("fix the findings above, then run `psoxy-rules test --bless` again")
+        .with_help("fix the findings this run reports, then run `psoxy-rules test --bless` again")
 }
 
 /// The files a run reads, as the file system resolves them, which `--bless` must not replace.

@@ -123,8 +123,8 @@ impl JsonSchema for Ignored {
 
 /// A transform: a kind with its options, applied to what `jsonPaths` select (§2).
 ///
-/// In YAML the kind is the tag (`- !<pseudonymize>`); in JSON it is `"method"`. Equality ignores
-/// spans.
+/// In YAML the kind is the tag (`- !<pseudonymize>`); in JSON it is `"method"`.
+// Equality ignores spans.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[schemars(transform = super::schema::tagged_union)]
@@ -369,8 +369,8 @@ pub struct TextDigestOptions {
 
 /// An augment: a computed property added next to each selected value (§2.13).
 ///
-/// In YAML the kind is the tag (`- !<textDigest>`); in JSON it is `"method"`. Equality ignores
-/// spans.
+/// In YAML the kind is the tag (`- !<textDigest>`); in JSON it is `"method"`.
+// Equality ignores spans.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[schemars(transform = super::schema::tagged_union)]

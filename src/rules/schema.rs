@@ -107,7 +107,43 @@ pub fn json_schema() -> Value {
         ),
     );
     schema.extend(generated);
-    Value::Object(schema)
+    let mut schema = Value::Object(schema);
+    for_readers(&mut schema);
+    schema
+}
+
+/// Removes the references to sections of the semantics notes (`(§2.13)`) from descriptions:
+/// they serve the code's documentation, and mean nothing to the readers of the schema.
+fn for_readers(schema: &mut Value) {
+    match schema {
+        Value::Object(members) => {
+            for (key, value) in members.iter_mut() {
+                match value {
+                    Value::String(text) if key == "description" => {
+                        *text = without_section_references(text);
+                    }
+                    _ => for_readers(value),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(for_readers),
+        _ => {}
+    }
+}
+
+/// `text` without its parenthesized `§` references, and the space before each.
+fn without_section_references(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find("(§") {
+        let Some(close) = rest[open..].find(')') else {
+            break;
+        };
+        out.push_str(rest[..open].trim_end_matches(' '));
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The schema text as committed in `schema/rules.schema.json`.
