@@ -636,7 +636,8 @@ fn codes_lists_every_code_once_and_explains_those_asked_for() {
         "H023  warning  exit 0, 1 with --strict     A JSONPath that selects nothing in any case.\n\
          R044  warning  exit 0, 1 in test --strict  An endpoint shadowed by an earlier one.\n\
          S007  error    exit 2                      A transform failed on a value or its path \
-         failed to evaluate, at a JSON Pointer into the response.\n\
+         failed to evaluate, at a JSON Pointer into the response, or needs a secret that is not \
+         set (PSOXY_SALT, ...).\n\
          H010  error    exit 1                      The output differs from the committed \
          sanitized file.\n"
     );

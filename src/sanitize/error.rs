@@ -138,12 +138,13 @@ pub const CODES: &[(&str, &str)] = &[
     (
         "S007",
         "A transform failed on a value or its path failed to evaluate, at a JSON Pointer into \
-         the response.",
+         the response, or needs a secret that is not set (PSOXY_SALT, ...).",
     ),
     ("S008", "An `applyOnlyWhen` guard failed on the response."),
     (
         "S009",
-        "A secret or setting is missing, empty, blank, not UTF-8, or its file cannot be read.",
+        "A secret or setting is empty, blank, not UTF-8, or its file cannot be read. A secret \
+         that is not set at all is reported by the first transform that needs it (S007).",
     ),
     (
         "S010",
