@@ -393,6 +393,39 @@ fn invalid_rules_are_reported_before_anything_is_read() {
 }
 
 #[test]
+fn a_document_the_schema_made_null_is_named_as_the_cause_of_the_failure() {
+    let yaml = r#"endpoints:
+  - pathTemplate: "/x"
+    transforms:
+      - !<pseudonymize>
+        jsonPaths: ["$..email"]
+    responseSchema:
+      type: "object"
+"#;
+    for body in [&b"[1]"[..], b"null", b"\"a\""] {
+        let out = sanitize_with_rules(yaml, body);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(out.stdout.is_empty());
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.contains(
+                "error[S007]: pseudonymize failed: a path cannot be applied to a null document"
+            ),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains(
+                "= help: the response is `null`, or the `responseSchema` filter made it null"
+            ),
+            "{stderr}"
+        );
+    }
+    // An object passes the filter and nothing fails.
+    let out = sanitize_with_rules(yaml, b"{}");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+#[test]
 fn the_rules_warnings_are_printed_with_the_outcome_and_do_not_fail_it() {
     // `$..email` and `$.a.email` both pseudonymize `a.email`: R059.
     let yaml = r#"endpoints:

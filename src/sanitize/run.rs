@@ -14,8 +14,8 @@ use crate::plan::{
 };
 use crate::pseudonym::Pseudonymizer;
 use crate::threads::SPLIT_MIN_ELEMENTS;
-use crate::transform::TransformError;
 use crate::transform::compiled::ValueFn;
+use crate::transform::{TransformError, TransformHint};
 
 use super::{Protected, SanitizeError, Trace};
 
@@ -341,6 +341,9 @@ impl Transforms {
     fn error(&self, e: ExecError<TransformError>) -> SanitizeError {
         let t = &self.compiled[e.transform];
         let (reason, help) = match e.kind {
+            ExecErrorKind::Fatal(message) if message == naive::NULL_DOCUMENT => {
+                (message, Some(TransformHint::NullDocument))
+            }
             ExecErrorKind::Fatal(message) => (message, None),
             ExecErrorKind::Map(error) => (error.to_string(), error.hint()),
             ExecErrorKind::UnexpectedAbort => (

@@ -92,6 +92,8 @@ pub enum TransformHint {
     PseudonymizeNumbers,
     /// `pseudonymize` with `URL_SAFE_HASH_ONLY` met null or a blank string.
     TokenForEmptyValues,
+    /// A path met a null document: the response, or what the `responseSchema` filter made of it.
+    NullDocument,
 }
 
 impl TransformHint {
@@ -114,6 +116,11 @@ impl TransformHint {
                 "`URL_SAFE_HASH_ONLY` has no hash for null or a blank string: use the default \
                  encoding, `URL_SAFE_TOKEN`, which makes them null, or narrow the path so that \
                  it skips them"
+            }
+            TransformHint::NullDocument => {
+                "the response is `null`, or the `responseSchema` filter made it null: its \
+                 top-level `type` is not the response's (`object` where an array came, or the \
+                 other way round)"
             }
         }
     }
