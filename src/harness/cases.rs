@@ -418,6 +418,7 @@ pub fn load_str(path: &Path, text: String) -> Result<CaseFile, Vec<Diagnostic>> 
                     ),
             );
         }
+        let allowed_leaks = allowances(&c.allowed_leaks, &mut findings);
         let empty_original = empty(&c.original, "original", &mut findings);
         let empty_sanitized =
             (c.sanitized.as_ref()).is_some_and(|s| empty(s, "sanitized", &mut findings));
@@ -439,7 +440,6 @@ pub fn load_str(path: &Path, text: String) -> Result<CaseFile, Vec<Diagnostic>> 
             Some(s) => join(dir, &s.value),
             None => join(&dir.join("sanitized"), &c.original.value),
         };
-        let allowed_leaks = allowances(&c.allowed_leaks, &mut findings);
         let sanitized_location = at(c
             .sanitized
             .as_ref()
@@ -1147,6 +1147,23 @@ mod tests {
                 "set/cases.yaml:9:20"
             ]
         );
+    }
+
+    #[test]
+    fn a_bad_original_does_not_hide_the_allowed_leaks_of_its_case() {
+        for original in ["\"\"", "../o.json"] {
+            let e = load_text(&format!(
+                "rules: r.yaml\ncases:\n  - request: GET /x\n    original: {original}\n    \
+                 allowedLeaks: [x]\n"
+            ))
+            .expect_err("refused");
+            let places: Vec<String> = e.iter().map(place).collect();
+            assert_eq!(
+                places,
+                ["set/cases.yaml:4:15", "set/cases.yaml:5:20"],
+                "{original}"
+            );
+        }
     }
 
     #[test]
