@@ -594,6 +594,31 @@ fn unmatched_path_is_a_warning_that_fails_only_with_strict() {
     assert_eq!(set.test(&["--strict"]).status.code(), Some(1));
 }
 
+#[test]
+fn an_original_without_a_value_is_a_warning_that_fails_only_with_strict() {
+    let set = Set::zoom();
+    set.write("api-response-examples/zoom/list-users-page-2.json", " \n");
+    set.write(
+        "api-response-examples/zoom/sanitized/list-users-page-2.json",
+        "",
+    );
+    let out = set.test(&[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    let line = cases_line("original: list-users-page-2.json");
+    assert!(
+        text.contains(&format!(
+            "cases.yaml:{line}:15: warning[H025]: the original api-response-examples/zoom/list-users-page-2.json holds no JSON value"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.ends_with(&format!("{} passed, 0 failed (1 warning)\n", zoom_cases())),
+        "{text}"
+    );
+    assert_eq!(set.test(&["--strict"]).status.code(), Some(1));
+}
+
 /// A temporary folder holding `files` (path relative to it, text).
 fn temp_files(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -302,6 +302,10 @@ pub fn run(paths: &[PathBuf], options: &Options) -> Report {
                 }
                 match attempt.result {
                     Ok(r) => {
+                        // A capture that went wrong: nothing is sanitized, nothing compared.
+                        if r.proxy_output.iter().all(u8::is_ascii_whitespace) {
+                            w.findings.push(empty_original(case));
+                        }
                         w.rules = Some(std::sync::Arc::clone(s));
                         w.replay = Some(r);
                     }
@@ -536,6 +540,17 @@ fn served(w: &Work) -> Served {
         served.keep(value, || rule);
     }
     served
+}
+
+fn empty_original(case: &Case) -> Diagnostic {
+    Code::EmptyOriginal
+        .diag(format!(
+            "the original {} holds no JSON value: the proxy returns it as it is, so this case \
+             checks nothing",
+            crate::diag::quoted(&case.original.display().to_string())
+        ))
+        .at(case.original_location.clone())
+        .with_help("capture the response again, or remove the case")
 }
 
 fn unused_allowance(a: &cases::Allowance) -> Diagnostic {
