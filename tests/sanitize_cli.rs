@@ -393,6 +393,32 @@ fn invalid_rules_are_reported_before_anything_is_read() {
 }
 
 #[test]
+fn a_schema_failure_names_the_schema_and_the_value_that_fail() {
+    let yaml = r#"endpoints:
+  - pathTemplate: "/x"
+    responseSchema:
+      type: "object"
+      properties:
+        rows:
+          type: "array"
+          items:
+            type: "object"
+            properties:
+              when:
+                type: "date"
+"#;
+    let out = sanitize_with_rules(yaml, br#"{"rows":[{"when":"x"},{"when":"y"}]}"#);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(
+            ":12:23: error[S006]: the responseSchema filter failed at /rows/0/when: `type: \"date\"` is not a type the filter knows"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn a_document_the_schema_made_null_is_named_as_the_cause_of_the_failure() {
     let yaml = r#"endpoints:
   - pathTemplate: "/x"

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use crate::json::{Map, Value, java_number_string, same_text};
-use crate::rules::{Located, SchemaFilter, SchemaType};
+use crate::rules::{Located, SchemaFilter, SchemaType, Span};
 use crate::threads::{self, SPLIT_MIN_ELEMENTS};
 
 /// A failure that, in the proxy, aborts the response (§4.1, §4.2).
@@ -34,6 +34,50 @@ pub enum FilterError {
     )]
     EndlessRef,
 }
+
+/// A failure of the filter, with where it happened: the part of the schema (its place in the
+/// rules file, when known) and the value (its JSON Pointer in the response).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilterFailure {
+    pub error: FilterError,
+    /// The schema, or the keyword of it, that failed.
+    pub span: Option<Span>,
+    /// The member names and indexes from the value that failed up to the top, innermost first.
+    segments: Vec<String>,
+}
+
+impl FilterFailure {
+    fn new(error: FilterError, span: Option<Span>) -> FilterFailure {
+        FilterFailure {
+            error,
+            span,
+            segments: Vec::new(),
+        }
+    }
+
+    /// The JSON Pointer of the value that failed: `""` for the whole document.
+    pub fn pointer(&self) -> String {
+        let mut pointer = String::new();
+        for segment in self.segments.iter().rev() {
+            pointer.push('/');
+            pointer.push_str(&segment.replace('~', "~0").replace('/', "~1"));
+        }
+        pointer
+    }
+}
+
+/// A failure found below a member or element: it happened at `segment` of this value.
+fn within<S: std::fmt::Display>(
+    segment: S,
+) -> impl FnOnce(Box<FilterFailure>) -> Box<FilterFailure> {
+    move |mut failure| {
+        failure.segments.push(segment.to_string());
+        failure
+    }
+}
+
+/// What the filter's steps return: a failure is boxed, which keeps the common result small.
+type Step<T> = Result<T, Box<FilterFailure>>;
 
 /// The result of filtering one value: a value, or "not matched" (a `const` that did not match,
 /// propagated by objects and resolved by `anyOf`).
@@ -76,8 +120,8 @@ enum Node {
     Untyped,
     /// A `$ref` to a definition: filter with it (siblings ignored).
     Ref(NodeId),
-    /// Reached only to fail.
-    Fails(FilterError),
+    /// Reached only to fail, with the place of what fails in the rules file.
+    Fails(FilterError, Option<Span>),
     /// Candidates tried in order; the first that matches wins, none gives null.
     AnyOf(Vec<NodeId>),
     /// Rule 3: `if` (and `else`) test one member; a match applies `then`.
@@ -105,8 +149,9 @@ enum Typed {
     Array(NodeId),
 }
 
-/// A condition schema: its alphabetically first property and that property's schema.
-type Condition = Result<(String, NodeId), FilterError>;
+/// A condition schema: its alphabetically first property and that property's schema, with the
+/// condition's place in the rules file.
+type Condition = Result<(String, NodeId, Span), FilterError>;
 
 /// The members an object schema lists, each with its schema, grouped by the length of their
 /// name: a member's key is compared with the few names of its length only, with no hashing.
@@ -177,35 +222,44 @@ impl Ctx {
 #[derive(Debug)]
 pub struct CompiledFilter {
     nodes: Vec<Node>,
+    /// Where each node's schema is in the rules file, when it is written there.
+    spans: Vec<Option<Span>>,
 }
 
 /// Builds a [`CompiledFilter`], each definition once.
 struct Compiler<'r> {
     root: SchemaRoot<'r>,
     nodes: Vec<Node>,
+    spans: Vec<Option<Span>>,
     definitions: HashMap<&'r str, NodeId>,
 }
 
 impl Compiler<'_> {
-    fn reserve(&mut self) -> NodeId {
+    fn reserve(&mut self, span: Option<Span>) -> NodeId {
         self.nodes.push(Node::Untyped);
+        self.spans.push(span);
         (self.nodes.len() - 1) as NodeId
     }
 
-    /// Compiles `schema` into a new node and returns its id (the root is node 0).
-    fn compile(&mut self, schema: &SchemaFilter) -> NodeId {
-        let id = self.reserve();
+    /// Compiles `schema`, written at `span`, into a new node and returns its id (the root is
+    /// node 0).
+    fn compile(&mut self, schema: &SchemaFilter, span: Option<Span>) -> NodeId {
+        let id = self.reserve(span);
         self.nodes[id as usize] = self.node(schema);
         id
+    }
+
+    fn compile_located(&mut self, schema: &Located<SchemaFilter>) -> NodeId {
+        self.compile(schema, Some(schema.span))
     }
 
     /// §4.2, rules 1, 2, 5 and 6, in the order the filter tries them.
     fn node(&mut self, schema: &SchemaFilter) -> Node {
         if let Some(reference) = &schema.reference {
-            return self.reference(reference.as_str());
+            return self.reference(reference);
         }
         if let Some(candidates) = schema.any_of.as_ref().filter(|c| !c.is_empty()) {
-            return Node::AnyOf(candidates.iter().map(|c| self.compile(c)).collect());
+            return Node::AnyOf(candidates.iter().map(|c| self.compile_located(c)).collect());
         }
         let Some(type_name) = &schema.schema_type else {
             return Node::Untyped;
@@ -225,7 +279,10 @@ impl Compiler<'_> {
             return Node::Const(constant.clone());
         }
         let Some(ty) = SchemaType::from_name(type_name) else {
-            return Node::Fails(FilterError::UnknownType(type_name.as_str().to_owned()));
+            return Node::Fails(
+                FilterError::UnknownType(type_name.as_str().to_owned()),
+                Some(type_name.span),
+            );
         };
         Node::Typed(match ty {
             SchemaType::String => Typed::String,
@@ -236,37 +293,39 @@ impl Compiler<'_> {
             SchemaType::Object => Typed::Object(self.properties(schema.properties.as_ref())),
             // No `items`: the empty schema, which has no type.
             SchemaType::Array => Typed::Array(match &schema.items {
-                Some(items) => self.compile(items),
-                None => self.compile(&SchemaFilter::default()),
+                Some(items) => self.compile_located(items),
+                None => self.compile(&SchemaFilter::default(), Some(type_name.span)),
             }),
         })
     }
 
     /// `$ref`: `#` is the definitions-only root (no type); `#/definitions/NAME` a definition.
-    fn reference(&mut self, text: &str) -> Node {
+    fn reference(&mut self, reference: &Located<String>) -> Node {
+        let text = reference.as_str();
         if text == "#" {
             return Node::Untyped;
         }
+        let fails = |error: FilterError| Node::Fails(error, Some(reference.span));
         let Some(name) = text.strip_prefix("#/definitions/") else {
-            return Node::Fails(FilterError::UnsupportedRef(text.to_owned()));
+            return fails(FilterError::UnsupportedRef(text.to_owned()));
         };
         let Some(definitions) = self.root.definitions else {
-            return Node::Fails(FilterError::NoDefinitions(text.to_owned()));
+            return fails(FilterError::NoDefinitions(text.to_owned()));
         };
         let Some((name, definition)) = definitions.get_key_value(name) else {
-            return Node::Fails(FilterError::MissingDefinition(text.to_owned()));
+            return fails(FilterError::MissingDefinition(text.to_owned()));
         };
         if let Some(&id) = self.definitions.get(name.as_str()) {
             return Node::Ref(id);
         }
         // Reserved before compiling, so that recursive definitions refer to it.
-        let id = self.reserve();
+        let id = self.reserve(Some(definition.span));
         self.definitions.insert(name, id);
         self.nodes[id as usize] = self.node(definition);
         Node::Ref(id)
     }
 
-    fn condition(&mut self, condition: &SchemaFilter) -> Condition {
+    fn condition(&mut self, condition: &Located<SchemaFilter>) -> Condition {
         // Java orders the names by UTF-16 code unit: U+10000 and above (surrogates, from
         // U+D800) come before U+E000-U+FFFF, unlike the code point order of the map.
         let (key, sub) = condition
@@ -277,7 +336,7 @@ impl Compiler<'_> {
                     .min_by(|(a, _), (b, _)| a.encode_utf16().cmp(b.encode_utf16()))
             })
             .ok_or(FilterError::EmptyCondition)?;
-        Ok((key.clone(), self.compile(sub)))
+        Ok((key.clone(), self.compile_located(sub), condition.span))
     }
 
     fn properties(
@@ -287,7 +346,7 @@ impl Compiler<'_> {
         properties.map(|p| {
             Properties::new(
                 p.iter()
-                    .map(|(k, s)| (k.as_str().into(), self.compile(s)))
+                    .map(|(k, s)| (k.as_str().into(), self.compile_located(s)))
                     .collect::<Vec<_>>(),
             )
         })
@@ -296,14 +355,26 @@ impl Compiler<'_> {
 
 impl CompiledFilter {
     pub fn new(schema: &SchemaFilter, root: SchemaRoot<'_>) -> CompiledFilter {
+        Self::compiled(schema, None, root)
+    }
+
+    /// [`CompiledFilter::new`] for a schema written at `span` of the rules file, where its
+    /// failures without a more precise place are placed.
+    pub fn located(schema: &Located<SchemaFilter>, root: SchemaRoot<'_>) -> CompiledFilter {
+        Self::compiled(schema, Some(schema.span), root)
+    }
+
+    fn compiled(schema: &SchemaFilter, span: Option<Span>, root: SchemaRoot<'_>) -> Self {
         let mut compiler = Compiler {
             root,
             nodes: Vec::new(),
+            spans: Vec::new(),
             definitions: HashMap::new(),
         };
-        compiler.compile(schema);
+        compiler.compile(schema, span);
         CompiledFilter {
             nodes: compiler.nodes,
+            spans: compiler.spans,
         }
     }
 
@@ -316,6 +387,16 @@ impl CompiledFilter {
     /// [`CompiledFilter::filter`], with large arrays filtered in two halves on two threads
     /// when `split`. The result is the same.
     pub fn filter_with<'a>(&self, value: Value<'a>, split: bool) -> Result<Value<'a>, FilterError> {
+        self.filter_located(value, split).map_err(|f| f.error)
+    }
+
+    /// [`CompiledFilter::filter_with`], saying where a failure happened: in the schema and
+    /// in the value.
+    pub fn filter_located<'a>(
+        &self,
+        value: Value<'a>,
+        split: bool,
+    ) -> Result<Value<'a>, Box<FilterFailure>> {
         Ok(match self.apply(value, 0, Ctx { hops: 0, split })? {
             Filtered::Value(v) => v,
             Filtered::NotMatched => Value::Null,
@@ -325,19 +406,16 @@ impl CompiledFilter {
     /// Filters `node` with node `id`. More `$ref` and `anyOf` steps on one value than there
     /// are nodes means the schema refers to itself without end, which the proxy would follow
     /// until its stack overflows.
-    fn apply<'a>(
-        &self,
-        node: Value<'a>,
-        id: NodeId,
-        ctx: Ctx,
-    ) -> Result<Filtered<'a>, FilterError> {
+    fn apply<'a>(&self, node: Value<'a>, id: NodeId, ctx: Ctx) -> Step<Filtered<'a>> {
+        let fail =
+            |error: FilterError| Box::new(FilterFailure::new(error, self.spans[id as usize]));
         if ctx.hops > self.nodes.len() {
-            return Err(FilterError::EndlessRef);
+            return Err(fail(FilterError::EndlessRef));
         }
         match &self.nodes[id as usize] {
-            Node::Untyped => untyped(node),
+            Node::Untyped => untyped(node).map_err(fail),
             Node::Ref(target) => self.apply(node, *target, ctx.hop()),
-            Node::Fails(e) => Err(e.clone()),
+            Node::Fails(e, span) => Err(Box::new(FilterFailure::new(e.clone(), *span))),
             Node::AnyOf(candidates) => {
                 for &candidate in candidates {
                     if let Filtered::Value(v) = self.apply(node.clone(), candidate, ctx.hop())? {
@@ -351,14 +429,14 @@ impl CompiledFilter {
                 otherwise,
                 then,
             } => {
-                let mut r = self.condition(&node, condition, ctx)?;
+                let mut r = ConditionFailure::placed(self.condition(&node, condition, ctx), fail)?;
                 if r == Filtered::NotMatched
                     && let Some(otherwise) = otherwise
                 {
-                    r = self.condition(&node, otherwise, ctx)?;
+                    r = ConditionFailure::placed(self.condition(&node, otherwise, ctx), fail)?;
                 }
                 if r != Filtered::NotMatched {
-                    let then = then.as_ref().map_err(Clone::clone)?;
+                    let then = then.as_ref().map_err(|e| fail(e.clone()))?;
                     r = self.then(node, then.as_ref(), ctx)?;
                 }
                 Ok(r)
@@ -434,13 +512,18 @@ impl CompiledFilter {
         node: &Value<'a>,
         condition: &Condition,
         ctx: Ctx,
-    ) -> Result<Filtered<'a>, FilterError> {
-        let (key, sub) = condition.as_ref().map_err(Clone::clone)?;
-        let member = node
-            .as_object()
-            .and_then(|m| m.get(key))
-            .ok_or_else(|| FilterError::MissingConditionMember(key.clone()))?;
+    ) -> Result<Filtered<'a>, ConditionFailure> {
+        let (key, sub, span) = condition
+            .as_ref()
+            .map_err(|e| ConditionFailure::Schema(e.clone()))?;
+        let member = node.as_object().and_then(|m| m.get(key)).ok_or_else(|| {
+            ConditionFailure::Located(Box::new(FilterFailure::new(
+                FilterError::MissingConditionMember(key.clone()),
+                Some(*span),
+            )))
+        })?;
         self.apply(member.clone(), *sub, ctx.down())
+            .map_err(|e| ConditionFailure::Located(within(key)(e)))
     }
 
     /// Rule 4: a `then` schema keeps the members it lists, each filtered, with no type check.
@@ -449,12 +532,13 @@ impl CompiledFilter {
         node: Value<'a>,
         properties: Option<&Properties>,
         ctx: Ctx,
-    ) -> Result<Filtered<'a>, FilterError> {
+    ) -> Step<Filtered<'a>> {
         let mut out = Map::new();
         if let Value::Object(members) = node {
             for (key, value) in members.into_entries() {
                 if let Some(sub) = properties.and_then(|p| p.get(&key)) {
-                    match self.apply(value, sub, ctx.down())? {
+                    let filtered = self.apply(value, sub, ctx.down()).map_err(within(&key))?;
+                    match filtered {
                         Filtered::Value(v) => out.push_unique(key, v),
                         Filtered::NotMatched => return Ok(Filtered::NotMatched),
                     }
@@ -471,7 +555,7 @@ impl CompiledFilter {
         mut members: Map<'a>,
         properties: Option<&Properties>,
         ctx: Ctx,
-    ) -> Result<Filtered<'a>, FilterError> {
+    ) -> Step<Filtered<'a>> {
         // Filtered in place: the members that stay keep their storage.
         let mut outcome = Ok(true);
         members.retain(|key, value| {
@@ -497,7 +581,7 @@ impl CompiledFilter {
                     false
                 }
                 Err(e) => {
-                    outcome = Err(e);
+                    outcome = Err(within(key)(e));
                     false
                 }
             }
@@ -512,12 +596,7 @@ impl CompiledFilter {
     /// `type: array`: each element filtered by `items`; elements that come out null (or not
     /// matched) are removed. A large array may be filtered in two halves on two threads; an
     /// error of the first half wins, as it comes first.
-    fn array<'a>(
-        &self,
-        mut elements: Vec<Value<'a>>,
-        items: NodeId,
-        ctx: Ctx,
-    ) -> Result<Value<'a>, FilterError> {
+    fn array<'a>(&self, mut elements: Vec<Value<'a>>, items: NodeId, ctx: Ctx) -> Step<Value<'a>> {
         let ctx = ctx.down();
         if ctx.split && elements.len() >= SPLIT_MIN_ELEMENTS {
             let half = Ctx {
@@ -527,13 +606,13 @@ impl CompiledFilter {
             let mid = elements.len() / 2;
             let (first, second) = elements.split_at_mut(mid);
             let (first, second) = threads::join(
-                || self.elements(first, items, half),
-                || self.elements(second, items, half),
+                || self.elements(first, 0, items, half),
+                || self.elements(second, mid, items, half),
             );
             first?;
             second?;
         } else {
-            self.elements(&mut elements, items, ctx)?;
+            self.elements(&mut elements, 0, items, ctx)?;
         }
         // Kept elements are never null: the null ones are those to remove.
         elements.retain(|e| !e.is_null());
@@ -541,22 +620,47 @@ impl CompiledFilter {
     }
 
     /// Filters each of `elements` in place by `items`, leaving null where one is to be removed.
+    /// `first` is the index of the first of them in their array.
     fn elements(
         &self,
         elements: &mut [Value<'_>],
+        first: usize,
         items: NodeId,
         ctx: Ctx,
-    ) -> Result<(), FilterError> {
-        for element in elements {
+    ) -> Step<()> {
+        for (i, element) in elements.iter_mut().enumerate() {
             if self.keeps_as_is(element, items) {
                 continue;
             }
-            match self.apply(std::mem::replace(element, Value::Null), items, ctx)? {
+            let filtered = self
+                .apply(std::mem::replace(element, Value::Null), items, ctx)
+                .map_err(within(first + i))?;
+            match filtered {
                 Filtered::Value(v) => *element = v,
                 Filtered::NotMatched => {}
             }
         }
         Ok(())
+    }
+}
+
+/// Why an `if`/`else` condition failed: its schema cannot test (placed at the schema that has
+/// it), or a failure placed where it happened.
+enum ConditionFailure {
+    Schema(FilterError),
+    Located(Box<FilterFailure>),
+}
+
+impl ConditionFailure {
+    /// `result`, with a failure of the condition's schema placed by `place`.
+    fn placed<T>(
+        result: Result<T, ConditionFailure>,
+        place: impl FnOnce(FilterError) -> Box<FilterFailure>,
+    ) -> Step<T> {
+        result.map_err(|failure| match failure {
+            ConditionFailure::Schema(e) => place(e),
+            ConditionFailure::Located(f) => f,
+        })
     }
 }
 

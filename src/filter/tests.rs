@@ -474,3 +474,67 @@ fn members_are_found_among_names_of_every_length() {
     let expected = format!(r#"{{"ab":"x","ba":null,"a":"w","{long}":"v","{longer}":null}}"#);
     assert_eq!(out, Ok(expected));
 }
+
+/// The failure of filtering `doc` with the endpoint's schema, with its place in the rules
+/// text: `(pointer, line, column, error)`.
+fn failure(
+    schema: &str,
+    definitions: &str,
+    doc: &str,
+    split: bool,
+) -> (String, u32, u32, FilterError) {
+    let r = rules(schema, definitions);
+    let root = SchemaRoot::new(r.definitions.as_ref());
+    let schema = r.endpoints[0]
+        .response_schema
+        .as_ref()
+        .expect("endpoint has a schema");
+    let value = parse_value(doc).expect("test document parses");
+    let failure = CompiledFilter::located(schema, root)
+        .filter_located(value, split)
+        .expect_err("the filter fails");
+    let span = failure.span.expect("the failure is placed");
+    let text = r.source.text();
+    let (line, column) = crate::diag::LineStarts::new(text).line_col(text, span.start);
+    (failure.pointer(), line, column, failure.error.clone())
+}
+
+#[test]
+fn a_failure_is_placed_at_the_schema_and_the_value_that_fail() {
+    let schema = "type: \"object\"\nproperties:\n  k:\n    type: \"string\"\n  f:\n    type: \"foo\"\n  list:\n    type: \"array\"\n    items:\n      $ref: \"#/definitions/Item\"\n";
+    let definitions = "Item:\n  type: \"object\"\n  if:\n    properties:\n      kind:\n        const: \"a\"\n        type: \"string\"\n  then:\n    properties:\n      kind:\n        type: \"string\"\n";
+    // The type that is not one: at its value, line 9 of the rules (the schema starts at 4).
+    assert_eq!(
+        failure(schema, definitions, r#"{"k":"v","f":1}"#, false),
+        (
+            "/f".to_owned(),
+            9,
+            17,
+            FilterError::UnknownType("foo".into())
+        )
+    );
+    // The condition whose member is missing: at the condition, in the element that lacks it.
+    let missing = FilterError::MissingConditionMember("kind".into());
+    assert_eq!(
+        failure(
+            schema,
+            definitions,
+            r#"{"list":[{"kind":"a"},{"name":"x"}]}"#,
+            false
+        ),
+        ("/list/1".to_owned(), 18, 7, missing.clone())
+    );
+    // In the second half of an array filtered on two threads, the index is the array's.
+    let mut elements = vec![r#"{"kind":"a"}"#; 3000];
+    elements[2500] = r#"{"name":"x"}"#;
+    let doc = format!(r#"{{"list":[{}]}}"#, elements.join(","));
+    for split in [false, true] {
+        assert_eq!(
+            failure(schema, definitions, &doc, split),
+            ("/list/2500".to_owned(), 18, 7, missing.clone())
+        );
+    }
+    // A member name is escaped as JSON Pointer does.
+    let schema = "type: \"object\"\nproperties:\n  \"a/b~c\":\n    type: \"foo\"\n";
+    assert_eq!(failure(schema, "", r#"{"a/b~c":1}"#, false).0, "/a~1b~0c");
+}

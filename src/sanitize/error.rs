@@ -60,12 +60,15 @@ pub enum SanitizeError {
     #[error("{location}: {what}")]
     Unsupported { location: Location, what: String },
     #[error(
-        "{location}: the responseSchema filter failed{}: {error}",
+        "{location}: the responseSchema filter failed{}{}: {error}",
+        pointer.as_ref().map(|p| format!(" at {p}")).unwrap_or_default(),
         in_value(*value)
     )]
     Filter {
         location: Location,
         error: FilterError,
+        /// JSON Pointer of the value the filter failed on, unless it is the whole document.
+        pointer: Option<Box<str>>,
         /// Where the value starts, in a body of several values.
         value: Option<ValuePlace>,
     },
@@ -219,10 +222,15 @@ impl SanitizeError {
             SanitizeError::Filter {
                 location,
                 error,
+                pointer,
                 value,
             } => (
                 format!(
-                    "the responseSchema filter failed{}: {error}",
+                    "the responseSchema filter failed{}{}: {error}",
+                    pointer
+                        .as_ref()
+                        .map(|p| format!(" at {p}"))
+                        .unwrap_or_default(),
                     value_in(body, *value)
                 ),
                 Some(location.clone()),

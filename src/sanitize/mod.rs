@@ -297,7 +297,7 @@ impl Sanitizer {
             schema: endpoint
                 .response_schema
                 .as_ref()
-                .map(|s| (CompiledFilter::new(s, root), s.span)),
+                .map(|s| (CompiledFilter::located(s, root), s.span)),
             unsupported,
             transforms: Transforms::new(transforms, specs, self.engine),
         })
@@ -572,13 +572,17 @@ impl Sanitizer {
         apply_augments(value, &endpoint.augments);
         if let Some((schema, span)) = &endpoint.schema {
             let v = std::mem::replace(value, Value::Null);
-            *value = schema
-                .filter_with(v, split)
-                .map_err(|error| SanitizeError::Filter {
-                    location: self.location(*span),
-                    error,
+            *value = schema.filter_located(v, split).map_err(|failure| {
+                let pointer = failure.pointer();
+                SanitizeError::Filter {
+                    location: self.location(failure.span.unwrap_or(*span)),
+                    error: failure.error,
+                    pointer: (!pointer.is_empty()).then(|| {
+                        crate::harness::leaks::withhold_personal_names(&pointer).into_boxed_str()
+                    }),
                     value: None,
-                })?;
+                }
+            })?;
         }
         Ok(())
     }
