@@ -439,6 +439,32 @@ fn a_path_regex_that_refuses_every_query_beside_allowed_query_params_is_a_warnin
 }
 
 #[test]
+fn a_path_regex_beside_a_path_template_allows_a_query_and_is_not_said_to_refuse_it() {
+    let (_dir, rules, body) = rules_and_body(
+        r#"endpoints:
+  - pathTemplate: "/t/{x}"
+    pathRegex: "/r/[0-9]+"
+"#,
+        "{}",
+    );
+    let (status, out, _) = run(&["validate", &rules]);
+    assert_eq!(status, Status::Ok, "{out}");
+    assert!(!out.contains("R057"), "{out}");
+    assert!(
+        out.contains(
+            ":2:19: warning[R039]: `pathTemplate` is not matched when `pathRegex` is set; it only \
+             makes the `pathRegex` also be tried against the path without its query"
+        ),
+        "{out}"
+    );
+    assert!(out.ends_with("0 errors, 1 warning\n"), "{out}");
+    // The regex matches the path alone (§5.6), so the request is allowed.
+    let url = "https://h/r/5?q=1";
+    let (status, _, err) = run(&["sanitize", "--rules", &rules, "--url", url, &body]);
+    assert_eq!(status, Status::Ok, "{err}");
+}
+
+#[test]
 fn a_value_two_paths_pseudonymize_is_a_warning_unless_redacted_between() {
     let (status, out) = validate_bytes(
         br#"endpoints:

@@ -209,12 +209,19 @@ impl Checker<'_> {
             .filter(|t| !t.trim().is_empty())
         {
             pieces = self.template(template);
+            // Beside a `pathRegex` the template is not matched, but its presence makes the
+            // regex be tried against the path alone as well as with its query (§5.6).
             if !blank(&endpoint.path_regex) {
                 self.push(
                     Code::NoEffect,
                     template.span,
-                    "`pathTemplate` is not used when `pathRegex` is set",
-                    Some("keep one of the two".into()),
+                    "`pathTemplate` is not matched when `pathRegex` is set; it only makes the \
+                     `pathRegex` also be tried against the path without its query",
+                    Some(
+                        "keep one of the two; a `pathRegex` alone allows a query when it ends \
+                         with `(?:[?].*)?$`"
+                            .into(),
+                    ),
                 );
             }
         }
@@ -1292,12 +1299,17 @@ impl Checker<'_> {
     /// parameters can never be given. Without `allowedQueryParams` (any query allowed), only a
     /// regex written as a prefix is reported: one without an end anchor or a `?` of its own.
     /// A regex that ends in `$` says where the request ends, as `allowedQueryParams: []` would.
+    /// Beside a `pathTemplate` the regex is also tried against the path alone (§5.6), so a
+    /// query never makes it refuse a request.
     fn regex_refusing_queries(
         &mut self,
         endpoint: &Endpoint,
         regex: &Located<String>,
         flags: Flags,
     ) {
+        if endpoint.path_template.is_some() {
+            return;
+        }
         let Ok(compiled) = Regex::new(regex, flags) else {
             return;
         };
