@@ -465,6 +465,36 @@ fn a_path_regex_beside_a_path_template_allows_a_query_and_is_not_said_to_refuse_
 }
 
 #[test]
+fn a_repetition_count_in_a_path_template_is_regex_syntax_not_a_parameter_name() {
+    let (_dir, rules, body) = rules_and_body(
+        r#"endpoints:
+  - pathTemplate: "/x{2}"
+  - pathTemplate: "/xx"
+  - pathTemplate: "/y{1,}/{id}"
+  - pathTemplate: "/z{org_id}"
+"#,
+        "{}",
+    );
+    let (status, out, _) = run(&["validate", &rules]);
+    assert_eq!(status, Status::Invalid, "{out}");
+    assert!(!out.contains(":2:22: warning[R032]"), "{out}");
+    assert!(!out.contains(":4:22: warning[R032]"), "{out}");
+    assert!(out.contains(":5:22: warning[R032]"), "{out}");
+    // `/x{2}` takes `/xx`, as the proxy's regex `^/x{2}$` does.
+    assert!(
+        out.contains(
+            ":3:19: warning[R044]: a request for `/xx` is taken by the earlier endpoint at line 2"
+        ),
+        "{out}"
+    );
+    let (_dir, rules, _) = rules_and_body("endpoints:\n  - pathTemplate: \"/x{2}\"\n", "{}");
+    for (url, allowed) in [("https://h/xx", true), ("https://h/x", false)] {
+        let (status, _, err) = run(&["sanitize", "--rules", &rules, "--url", url, &body]);
+        assert_eq!(status == Status::Ok, allowed, "{url}: {err}");
+    }
+}
+
+#[test]
 fn a_value_two_paths_pseudonymize_is_a_warning_unless_redacted_between() {
     let (status, out) = validate_bytes(
         br#"endpoints:

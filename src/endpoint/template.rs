@@ -61,6 +61,15 @@ pub(crate) fn parameter_at(s: &str) -> Option<(&str, bool, usize)> {
     valid.then_some((name, optional, close + 2))
 }
 
+/// Whether `inner`, the text between the braces of a `{…}` that is not a parameter, is a
+/// repetition count (`2`, `2,` or `1,3`): the template's regex keeps the braces (§5.2) and reads
+/// them as a repetition of what comes before, so `/x{2}` matches `/xx`.
+pub(crate) fn is_repetition(inner: &str) -> bool {
+    let (min, max) = inner.split_once(',').unwrap_or((inner, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    !min.is_empty() && digits(min) && digits(max)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,5 +111,15 @@ mod tests {
     fn names_outside_the_grammar_stay_literal() {
         assert_eq!(template_regex("/orgs/{org_id}"), "^/orgs/{org_id}$");
         assert_eq!(template_parameters("/orgs/{org_id}/{x1}"), ["x1"]);
+    }
+
+    #[test]
+    fn repetition_counts_are_told_from_other_braces() {
+        for count in ["2", "2,", "1,3", "10,12"] {
+            assert!(is_repetition(count), "{count}");
+        }
+        for other in ["", ",2", "2,a", "1,2,3", "x", "org_id", " 2"] {
+            assert!(!is_repetition(other), "{other}");
+        }
     }
 }

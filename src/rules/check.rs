@@ -15,6 +15,7 @@ use super::schema::{list, suggest};
 use super::span::{Located, SourceFile, Span};
 use super::yaml::{Style, first_line};
 use crate::diag::Diagnostic;
+use crate::endpoint::template::{is_repetition, parameter_at};
 use crate::endpoint::{Matcher, RequestUrl, parse_query};
 use crate::jregex::{Flags, Regex};
 use crate::jsonpath::{self, JsonPath};
@@ -453,40 +454,41 @@ impl Checker<'_> {
                 continue;
             };
             let inner = &rest[1..close];
-            let (name, optional) = match inner.strip_suffix('?') {
-                Some(n) => (n, true),
-                None => (inner, false),
-            };
-            let valid = name.starts_with(|c: char| c.is_ascii_alphabetic())
-                && name.chars().all(|c| c.is_ascii_alphanumeric());
-            if !valid {
-                self.push(
-                    Code::TemplateParamName,
-                    self.span_of(template, i, i + close + 1),
-                    format!(
-                        "`{{{inner}}}` is not a parameter and stays literal text, so the \
-                         template does not match real paths"
-                    ),
-                    Some("parameter names are a letter followed by letters and digits".into()),
-                );
-                literal.push_str(&rest[..=close]);
-            } else if names.contains(&name) {
-                self.push(
-                    Code::TemplateDuplicateParam,
-                    self.span_of(template, i, i + close + 1),
-                    format!("the parameter `{name}` appears twice"),
-                    Some("name each parameter differently".into()),
-                );
-                ok = false;
-            } else {
-                names.push(name);
-                if !literal.is_empty() {
-                    pieces.push(Piece::Literal(std::mem::take(&mut literal)));
+            // As the proxy compiles the template (§5.2): a parameter, or braces the regex reads.
+            match parameter_at(rest) {
+                // `{2}`, `{1,3}`: a repetition of what comes before, checked with the regex.
+                None if is_repetition(inner) => literal.push_str(&rest[..=close]),
+                None => {
+                    self.push(
+                        Code::TemplateParamName,
+                        self.span_of(template, i, i + close + 1),
+                        format!(
+                            "`{{{inner}}}` is not a parameter and stays literal text, so the \
+                             template does not match real paths"
+                        ),
+                        Some("parameter names are a letter followed by letters and digits".into()),
+                    );
+                    literal.push_str(&rest[..=close]);
                 }
-                pieces.push(Piece::Param {
-                    name: name.to_owned(),
-                    optional,
-                });
+                Some((name, ..)) if names.contains(&name) => {
+                    self.push(
+                        Code::TemplateDuplicateParam,
+                        self.span_of(template, i, i + close + 1),
+                        format!("the parameter `{name}` appears twice"),
+                        Some("name each parameter differently".into()),
+                    );
+                    ok = false;
+                }
+                Some((name, optional, _)) => {
+                    names.push(name);
+                    if !literal.is_empty() {
+                        pieces.push(Piece::Literal(std::mem::take(&mut literal)));
+                    }
+                    pieces.push(Piece::Param {
+                        name: name.to_owned(),
+                        optional,
+                    });
+                }
             }
             i += close + 1;
         }
@@ -494,13 +496,9 @@ impl Checker<'_> {
             pieces.push(Piece::Literal(literal));
         }
         // The proxy compiles the template as a Java regex at request time (§5.2). It escapes
-        // every other special character, so only text with `{`, `}`, `|` or `\` outside the
-        // parameters can make that fail.
-        let risky = pieces.iter().any(|p| match p {
-            Piece::Literal(text) => text.contains(['{', '}', '|', '\\']),
-            Piece::Param { .. } => false,
-        });
-        if ok && risky {
+        // every other special character, so only regex syntax outside the parameters can make
+        // that fail.
+        if ok && has_regex_syntax(&pieces) {
             let regex = crate::endpoint::template_regex(s);
             if let Err(e) = Regex::new(
                 &regex,
@@ -1188,11 +1186,14 @@ impl Checker<'_> {
             // string the regex matches, split at its `?`; each with the query parameters the
             // endpoint requires.
             let samples: Vec<String> = match (later_regex, later_pieces) {
-                (None, Some(pieces)) => {
+                (None, Some(pieces)) if !has_regex_syntax(pieces) => {
                     vec![sample_path(pieces, later.path_parameter_schemas.as_ref())]
                 }
-                (Some(_), _) => matcher(j).map_or_else(Vec::new, |m| m.regex().samples(ci)),
-                _ => Vec::new(),
+                // A `pathRegex`, or a template whose regex has syntax of its own (`/x{2}`).
+                (Some(_), _) | (None, Some(_)) => {
+                    matcher(j).map_or_else(Vec::new, |m| m.regex().samples(ci))
+                }
+                (None, None) => Vec::new(),
             };
             let examples: Vec<(RequestUrl, String)> = samples
                 .iter()
@@ -1562,9 +1563,21 @@ fn path_may_match(
                 || (endpoint.path_template.is_some()
                     && re.is_full_match(&request.path).unwrap_or(true))
         }
-        (None, Some(pieces)) if !has_regex => template_matches(pieces, &request.path),
+        (None, Some(pieces)) if !has_regex && !has_regex_syntax(pieces) => {
+            template_matches(pieces, &request.path)
+        }
         _ => true,
     }
+}
+
+/// Whether a template has text outside its parameters that its regex reads as syntax: `{`, `}`,
+/// `|` or `\`, which the proxy leaves unescaped (§5.2). Its literal pieces then do not say what
+/// it matches; its regex does.
+fn has_regex_syntax(pieces: &[Piece]) -> bool {
+    pieces.iter().any(|p| match p {
+        Piece::Literal(text) => text.contains(['{', '}', '|', '\\']),
+        Piece::Param { .. } => false,
+    })
 }
 
 /// Whether a template matches `path` as its regex would (§5.2): literals ignoring ASCII case,
@@ -1592,7 +1605,8 @@ fn template_matches(pieces: &[Piece], path: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn pieces(template: &str) -> Vec<Piece> {
+    /// The pieces of a template and the codes of its findings.
+    fn split(template: &str) -> (Option<Vec<Piece>>, Vec<&'static str>) {
         let rules = Rules::default();
         let mut c = Checker {
             rules: &rules,
@@ -1600,8 +1614,12 @@ mod tests {
             skip: &Skip::default(),
             diags: Vec::new(),
         };
-        c.template(&Located::unlocated(template.to_owned()))
-            .expect("well-formed")
+        let pieces = c.template(&Located::unlocated(template.to_owned()));
+        (pieces, c.diags.iter().map(|d| d.code).collect())
+    }
+
+    fn pieces(template: &str) -> Vec<Piece> {
+        split(template).0.expect("well-formed")
     }
 
     #[test]
@@ -1625,19 +1643,17 @@ mod tests {
 
     #[test]
     fn invalid_parameter_name_makes_the_template_unusable() {
-        let rules = Rules::default();
-        let mut c = Checker {
-            rules: &rules,
-            source: &rules.source,
-            skip: &Skip::default(),
-            diags: Vec::new(),
-        };
-        assert_eq!(
-            c.template(&Located::unlocated("/orgs/{org_id}".to_owned())),
-            None
-        );
-        let codes: Vec<&str> = c.diags.iter().map(|d| d.code).collect();
-        assert_eq!(codes, ["R032", "R035"]);
+        assert_eq!(split("/orgs/{org_id}"), (None, vec!["R032", "R035"]));
+    }
+
+    #[test]
+    fn a_repetition_count_is_kept_as_regex_text_without_a_finding() {
+        let (parts, codes) = split("/x{2}/{id}");
+        assert!(codes.is_empty(), "{codes:?}");
+        let parts = parts.expect("well-formed");
+        assert_eq!(parts[0], Piece::Literal("/x{2}/".into()));
+        assert!(has_regex_syntax(&parts));
+        assert!(!has_regex_syntax(&pieces("/a/{b}")));
     }
 
     #[test]
