@@ -495,6 +495,31 @@ fn a_repetition_count_in_a_path_template_is_regex_syntax_not_a_parameter_name() 
 }
 
 #[test]
+fn additional_properties_in_a_response_schema_is_said_to_have_no_effect() {
+    let (status, out) = validate_bytes(
+        br#"endpoints:
+  - pathTemplate: "/a"
+    responseSchema:
+      type: object
+      additionalProperties: true
+      properties:
+        user:
+          type: object
+          additionalProperties: false
+          properties:
+            id:
+              type: string
+"#,
+    );
+    assert_eq!(status, Status::Ok, "{out}");
+    let message = "warning[R039]: `additionalProperties` has no effect: members not listed in \
+                   `properties` are dropped whatever it says";
+    assert!(out.contains(&format!(":5:7: {message}")), "{out}");
+    assert!(out.contains(&format!(":9:11: {message}")), "{out}");
+    assert!(out.ends_with("0 errors, 2 warnings\n"), "{out}");
+}
+
+#[test]
 fn a_value_two_paths_pseudonymize_is_a_warning_unless_redacted_between() {
     let (status, out) = validate_bytes(
         br#"endpoints:

@@ -1002,14 +1002,23 @@ impl Checker<'_> {
                 )),
             );
         }
-        if let Some(required) = &filter.required {
-            self.push(
-                Code::NoEffect,
-                required.span,
+        // The filter keeps listed members when present and drops the others (§4.2, §4.3).
+        let ignored = [
+            (
+                &filter.required,
                 "`required` has no effect: the filter keeps listed members when present and never \
                  requires them",
-                None,
-            );
+            ),
+            (
+                &filter.additional_properties,
+                "`additionalProperties` has no effect: members not listed in `properties` are \
+                 dropped whatever it says",
+            ),
+        ];
+        for (key, message) in ignored {
+            if let Some(key) = key {
+                self.push(Code::NoEffect, key.span, message, None);
+            }
         }
         if let Some(defs) = &filter.definitions {
             self.push(
