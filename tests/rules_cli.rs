@@ -520,6 +520,45 @@ fn additional_properties_in_a_response_schema_is_said_to_have_no_effect() {
 }
 
 #[test]
+fn an_unquoted_json_path_with_a_colon_and_space_is_said_to_need_quotes() {
+    let (status, out) = validate_bytes(
+        br#"endpoints:
+  - pathTemplate: "/a"
+    transforms:
+      - !<redact>
+        jsonPaths:
+          - $.a
+          - $.b
+          - $.value[?(@.subject == 'a: b')]
+          - $.value[?(@.subject == "a: b")]
+          - subject: b
+"#,
+    );
+    assert_eq!(status, Status::Invalid, "{out}");
+    let help = |quoted: &str| {
+        format!(
+            "\n  = help: quote the JSONPath, as in `{quoted}`: unquoted, YAML reads `: ` in it as a \
+             mapping\n"
+        )
+    };
+    assert!(
+        out.contains(":8:13: error[R013]: `jsonPaths[2]` must be a string, not a mapping\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains(&help(r#""$.value[?(@.subject == 'a: b')]""#)),
+        "{out}"
+    );
+    assert!(
+        out.contains(&help(r#"'$.value[?(@.subject == "a: b")]'"#)),
+        "{out}"
+    );
+    // A mapping that is no JSONPath gets no such help.
+    assert_eq!(out.matches("help:").count(), 2, "{out}");
+    assert!(out.ends_with("3 errors, 0 warnings\n"), "{out}");
+}
+
+#[test]
 fn a_value_two_paths_pseudonymize_is_a_warning_unless_redacted_between() {
     let (status, out) = validate_bytes(
         br#"endpoints:

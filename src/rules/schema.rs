@@ -736,6 +736,11 @@ impl Explain<'_> {
                             .into(),
                     );
                 }
+                if expected.contains(&JsonType::String)
+                    && let Some(help) = node.and_then(|n| self.unquoted_path(n))
+                {
+                    p.help = Some(help);
+                }
                 if expected.contains(&JsonType::Array)
                     && !expected.contains(&JsonType::String)
                     && leaf.instance.is_string()
@@ -771,6 +776,29 @@ impl Explain<'_> {
             }
             LeafKind::Other(message) => vec![problem(Code::WrongType, head, message.clone())],
         }
+    }
+
+    /// Help for a JSONPath that YAML read as a mapping, as it reads `$.a[?(@.b == 'c: d')]`
+    /// unquoted: the `: ` in it ends a key. With the path as written, quoted, when it is one line
+    /// that double or single quotes hold without escapes.
+    fn unquoted_path(&self, node: &Node) -> Option<String> {
+        let NodeKind::Map(entries) = &node.kind else {
+            return None;
+        };
+        let first = entries.first().filter(|e| e.key.starts_with('$'))?;
+        let written = self
+            .text
+            .get(first.key_span.start..node.span.end)?
+            .trim_end();
+        let quote = ['"', '\'']
+            .into_iter()
+            .find(|q| written.starts_with('$') && !written.contains([*q, '\\', '\n']));
+        let example = quote.map_or_else(String::new, |q| {
+            format!(", as in `{q}{}{q}`", crate::diag::quoted(written))
+        });
+        Some(format!(
+            "quote the JSONPath{example}: unquoted, YAML reads `: ` in it as a mapping"
+        ))
     }
 
     /// A transform or augment written as a kind tag on something other than a mapping
