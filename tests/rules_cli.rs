@@ -559,6 +559,43 @@ fn an_unquoted_json_path_with_a_colon_and_space_is_said_to_need_quotes() {
 }
 
 #[test]
+fn a_merge_key_is_not_merged_and_is_said_to_be_unsupported() {
+    let (status, out) = validate_bytes(
+        br#"endpoints:
+  - pathTemplate: "/a"
+    transforms:
+      - &email
+        !<pseudonymize>
+        jsonPaths: ["$..email"]
+      - <<: *email
+        method: redact
+  - pathTemplate: "/b"
+    "<<": 1
+"#,
+    );
+    assert_eq!(status, Status::Invalid, "{out}");
+    assert!(
+        out.contains(
+            ":7:9: error[R012]: unknown key `<<`\n  |\n7 |       - <<: *email\n  |         ^^\n  \
+             |\n  = help: merge keys (`<<: *anchor`) are not supported by the proxy's reader, \
+             which refuses `<<` as a key: write the keys out here\n"
+        ),
+        "{out}"
+    );
+    // Its keys are not read into the transform.
+    assert!(
+        out.contains(":8:17: warning[R049]: this transform has no `jsonPaths`"),
+        "{out}"
+    );
+    // A quoted `<<` is a key like any other.
+    assert!(
+        out.contains(":10:5: error[R012]: unknown key `<<`\n"),
+        "{out}"
+    );
+    assert_eq!(out.matches("merge keys").count(), 1, "{out}");
+}
+
+#[test]
 fn a_value_two_paths_pseudonymize_is_a_warning_unless_redacted_between() {
     let (status, out) = validate_bytes(
         br#"endpoints:

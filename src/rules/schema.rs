@@ -625,6 +625,17 @@ impl Explain<'_> {
                                 .into(),
                         );
                     }
+                    // A plain `<<` is a YAML merge key, which Jackson's YAML reader does not
+                    // merge: it reads an ordinary key, and the proxy refuses it as unknown.
+                    let plain =
+                        entry.is_some_and(|e| self.text[e.key_span.start..].starts_with('<'));
+                    if key == "<<" && plain {
+                        p.help = Some(
+                            "merge keys (`<<: *anchor`) are not supported by the proxy's reader, \
+                             which refuses `<<` as a key: write the keys out here"
+                                .into(),
+                        );
+                    }
                     p
                 })
                 .collect(),
