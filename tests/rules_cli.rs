@@ -846,6 +846,43 @@ fn a_query_schema_for_a_parameter_that_is_not_allowed_is_a_warning() {
 }
 
 #[test]
+fn a_path_parameter_schema_named_like_a_template_parameter_suggests_it() {
+    let (status, out) = validate_bytes(
+        br#"endpoints:
+  - pathTemplate: "/users/{userId}/events/{eventId}"
+    pathParameterSchemas:
+      userid:
+        type: string
+      eventIdd:
+        type: string
+      calendar:
+        type: string
+"#,
+    );
+    assert_eq!(status, Status::Ok, "{out}");
+    assert!(
+        out.contains(
+            ":4:7: warning[R046]: `pathTemplate` has no parameter `{userid}`, so this endpoint \
+             never matches\n"
+        ),
+        "{out}"
+    );
+    let helps: Vec<&str> = out
+        .lines()
+        .filter_map(|l| l.strip_prefix("  = help: "))
+        .collect();
+    assert_eq!(
+        helps,
+        [
+            "did you mean `userId`? parameter names are case-sensitive",
+            "did you mean `eventId`?",
+            "name a template parameter, or remove this schema",
+        ],
+        "{out}"
+    );
+}
+
+#[test]
 fn unreadable_file_is_a_finding() {
     let (status, out, _) = run(&["validate", "tests/fixtures/does-not-exist.yaml"]);
     assert_eq!(status, Status::Invalid);

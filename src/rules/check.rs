@@ -248,6 +248,21 @@ impl Checker<'_> {
                             .iter()
                             .any(|p| matches!(p, Piece::Param { name: n, .. } if n == name)) =>
                     {
+                        let params: Vec<String> = pieces
+                            .iter()
+                            .filter_map(|p| match p {
+                                Piece::Param { name, .. } => Some(name.clone()),
+                                Piece::Literal(_) => None,
+                            })
+                            .collect();
+                        // Groups are looked up by their exact name (§5.5).
+                        let help = match suggest(name, &params) {
+                            Some(s) if s.eq_ignore_ascii_case(name) => {
+                                format!("did you mean `{s}`? parameter names are case-sensitive")
+                            }
+                            Some(s) => format!("did you mean `{s}`?"),
+                            None => "name a template parameter, or remove this schema".to_owned(),
+                        };
                         self.push(
                             Code::UnusedParamSchema,
                             self.head(schema.span),
@@ -255,7 +270,7 @@ impl Checker<'_> {
                                 "`pathTemplate` has no parameter `{{{name}}}`, so this endpoint \
                                  never matches"
                             ),
-                            Some("name a template parameter, or remove this schema".to_owned()),
+                            Some(help),
                         );
                     }
                     // A `pathRegex` decides alone, even beside a template (§5.5).
