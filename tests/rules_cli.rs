@@ -29,6 +29,13 @@ fn validate_bytes(content: &[u8]) -> (Status, String) {
     (status, out)
 }
 
+/// The help lines of human output, in order.
+fn helps(out: &str) -> Vec<&str> {
+    out.lines()
+        .filter_map(|l| l.strip_prefix("  = help: "))
+        .collect()
+}
+
 /// Writes a rules file and a response body into a temporary folder, which lives as long as the
 /// returned handle; returns it with the two paths.
 fn rules_and_body(rules: &str, body: &str) -> (tempfile::TempDir, String, String) {
@@ -867,16 +874,46 @@ fn a_path_parameter_schema_named_like_a_template_parameter_suggests_it() {
         ),
         "{out}"
     );
-    let helps: Vec<&str> = out
-        .lines()
-        .filter_map(|l| l.strip_prefix("  = help: "))
-        .collect();
     assert_eq!(
-        helps,
+        helps(&out),
         [
             "did you mean `userId`? parameter names are case-sensitive",
             "did you mean `eventId`?",
             "name a template parameter, or remove this schema",
+        ],
+        "{out}"
+    );
+}
+
+#[test]
+fn a_transform_without_a_kind_in_json_rules_is_told_to_add_a_method_member() {
+    let (status, out) = validate_bytes(
+        br#"
+{
+  "endpoints": [
+    {
+      "pathTemplate": "/a",
+      "augments": [{"jsonPaths": ["$.a"]}],
+      "transforms": [{"jsonPaths": ["$.a"]}]
+    }
+  ]
+}
+"#,
+    );
+    assert_eq!(status, Status::Invalid, "{out}");
+    assert!(
+        out.contains(":6:20: error[R016]: this augment has no kind\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains(":7:22: error[R016]: this transform has no kind\n"),
+        "{out}"
+    );
+    assert_eq!(
+        helps(&out),
+        [
+            r#"add its kind as a member, e.g. `"method": "textDigest"`"#,
+            r#"add its kind as a member, e.g. `"method": "redact"`"#,
         ],
         "{out}"
     );

@@ -642,14 +642,18 @@ impl Explain<'_> {
             LeafKind::Required(key) if key == "method" => {
                 let what = Self::item_kind(leaf);
                 let mut p = problem(Code::MissingKind, head, format!("this {what} has no kind"));
-                p.help = Some(format!(
-                    "start it with a tag, e.g. `- !<{}>`, or add `method:`",
-                    if what == "augment" {
-                        "textDigest"
-                    } else {
-                        "redact"
-                    }
-                ));
+                let kind = if what == "augment" {
+                    "textDigest"
+                } else {
+                    "redact"
+                };
+                // A document written as JSON (one flow mapping) has no tags in it.
+                let json = self.text.as_bytes().get(self.root.span.start) == Some(&b'{');
+                p.help = Some(if json {
+                    format!("add its kind as a member, e.g. `\"method\": \"{kind}\"`")
+                } else {
+                    format!("start it with a tag, e.g. `- !<{kind}>`, or add `method:`")
+                });
                 vec![p]
             }
             LeafKind::Required(key) => {
