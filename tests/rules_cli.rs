@@ -920,6 +920,65 @@ fn a_transform_without_a_kind_in_json_rules_is_told_to_add_a_method_member() {
 }
 
 #[test]
+fn allowed_methods_that_no_request_has_are_warnings() {
+    let (_dir, rules, body) = rules_and_body(
+        r#"endpoints:
+  - pathTemplate: "/a"
+    allowedMethods: ["get ", "GE T", "", "GET,POST", "post"]
+  - pathTemplate: "/b"
+    allowedMethods: []
+"#,
+        "{}",
+    );
+    let (status, out, _) = run(&["validate", &rules]);
+    assert_eq!(status, Status::Ok, "{out}");
+    for (place, message) in [
+        (
+            ":3:22:",
+            "`get ` never matches a request, as no method has a space in it",
+        ),
+        (
+            ":3:30:",
+            "`GE T` never matches a request, as no method has a space in it",
+        ),
+        (":3:38:", "an empty method never matches a request"),
+        (
+            ":3:42:",
+            "`GET,POST` never matches a request, as no method has `,` in it",
+        ),
+        (
+            ":5:21:",
+            "`allowedMethods` is empty, so this endpoint allows no request at all",
+        ),
+    ] {
+        assert!(
+            out.contains(&format!("{place} warning[R061]: {message}\n")),
+            "{place} {out}"
+        );
+    }
+    assert_eq!(
+        helps(&out),
+        [
+            "write `GET`",
+            "write `GET`",
+            "remove it",
+            "write each method as an item of its own, e.g. `[GET, POST]`",
+            "list the methods it allows, e.g. `[GET]`, or remove the key to allow any method",
+        ],
+        "{out}"
+    );
+    assert!(out.ends_with("0 errors, 5 warnings\n"), "{out}");
+    // As the proxy compares methods: `get ` is not GET, and `post` is POST.
+    for (method, allowed) in [("GET", false), ("POST", true)] {
+        let args = [
+            "sanitize", "--rules", &rules, "--url", "/a", "--method", method,
+        ];
+        let (status, _, err) = run(&[&args[..], &[body.as_str()]].concat());
+        assert_eq!(status == Status::Ok, allowed, "{method}: {err}");
+    }
+}
+
+#[test]
 fn unreadable_file_is_a_finding() {
     let (status, out, _) = run(&["validate", "tests/fixtures/does-not-exist.yaml"]);
     assert_eq!(status, Status::Invalid);

@@ -161,10 +161,9 @@ fn parse_jobs(text: &str) -> Result<usize, String> {
 
 /// `--method M`: one or more token characters of RFC 9110, as an HTTP request line needs.
 fn parse_method(text: &str) -> Result<String, String> {
-    let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
     if text.is_empty() {
         Err("the method is empty; give one like GET".to_owned())
-    } else if !text.bytes().all(token) {
+    } else if !text.chars().all(crate::endpoint::is_token_char) {
         Err(
             "a method is made of ASCII letters, digits and !#$%&'*+-.^_`|~ (a token of RFC 9110)"
                 .to_owned(),

@@ -289,6 +289,12 @@ pub fn required_prefix(endpoint: &Endpoint) -> Option<String> {
     }
 }
 
+/// Whether `c` is a character of an HTTP token (RFC 9110 §5.6.2): an ASCII letter or digit or
+/// one of ``!#$%&'*+-.^_`|~``. A request method is a token.
+pub fn is_token_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)
+}
+
 /// Whether `text` starts with `prefix`, ignoring ASCII case as Java's CASE_INSENSITIVE does.
 pub fn starts_with_ignoring_ascii_case(text: &str, prefix: &str) -> bool {
     text.len() >= prefix.len()

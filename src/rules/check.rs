@@ -318,6 +318,9 @@ impl Checker<'_> {
                 }
             }
         }
+        if let Some(methods) = &endpoint.allowed_methods {
+            self.allowed_methods(methods);
+        }
         if let Some(ignored) = &endpoint.allowed_request_headers_to_forward {
             self.push(
                 Code::NoEffect,
@@ -337,6 +340,61 @@ impl Checker<'_> {
         }
         self.pseudonymized_twice(&endpoint.transforms);
         pieces
+    }
+
+    /// Warns about `allowedMethods` entries that no request's method equals once both are
+    /// upper-cased (§1.3), and about an empty list, with which the endpoint allows no request
+    /// (§5.6 (c)).
+    fn allowed_methods(&mut self, methods: &Located<Vec<Located<String>>>) {
+        if methods.is_empty() {
+            self.push(
+                Code::MethodNeverMatches,
+                self.head(methods.span),
+                "`allowedMethods` is empty, so this endpoint allows no request at all",
+                Some(
+                    "list the methods it allows, e.g. `[GET]`, or remove the key to allow any \
+                     method"
+                        .into(),
+                ),
+            );
+            return;
+        }
+        for method in methods.iter() {
+            let message = if method.is_empty() {
+                "an empty method never matches a request".to_owned()
+            } else if let Some(c) = method.chars().find(|c| !is_method_char(*c)) {
+                let what = match c {
+                    ' ' => "a space".to_owned(),
+                    c if c.is_whitespace() => "white space".to_owned(),
+                    c => format!("`{}`", crate::diag::quoted(&c.to_string())),
+                };
+                format!(
+                    "`{}` never matches a request, as no method has {what} in it",
+                    crate::diag::quoted(method)
+                )
+            } else {
+                continue;
+            };
+            let words: Vec<&str> = method
+                .split(|c: char| !is_method_char(c))
+                .filter(|w| !w.is_empty())
+                .collect();
+            let joined = words.concat().to_uppercase();
+            // `GE T` for `GET`: a known method once the rest is removed; `GET,POST` for two.
+            let help = if words.is_empty() {
+                "remove it".to_owned()
+            } else if words.len() == 1 || KNOWN_METHODS.contains(&joined.as_str()) {
+                format!("write `{joined}`")
+            } else {
+                "write each method as an item of its own, e.g. `[GET, POST]`".to_owned()
+            };
+            self.push(
+                Code::MethodNeverMatches,
+                self.head(method.span),
+                message,
+                Some(help),
+            );
+        }
     }
 
     /// Warns about a path that can select a value an earlier path of the endpoint already
@@ -1393,13 +1451,18 @@ struct Accepts {
 
 impl Accepts {
     fn of(endpoint: &Endpoint) -> Accepts {
-        let set = |v: &Option<Vec<String>>, f: fn(&str) -> String| {
-            v.as_ref()
-                .map(|v| v.iter().map(|s| f(s)).collect::<BTreeSet<_>>())
-        };
+        fn set<S: AsRef<str>>(v: Option<&[S]>, f: fn(&str) -> String) -> Option<BTreeSet<String>> {
+            v.map(|v| v.iter().map(|s| f(s.as_ref())).collect())
+        }
         Accepts {
-            methods: set(&endpoint.allowed_methods, str::to_ascii_uppercase),
-            query: set(&endpoint.allowed_query_params, str::to_ascii_lowercase),
+            methods: set(
+                endpoint.allowed_methods.as_deref().map(Vec::as_slice),
+                str::to_ascii_uppercase,
+            ),
+            query: set(
+                endpoint.allowed_query_params.as_deref(),
+                str::to_ascii_lowercase,
+            ),
             validates: endpoint.path_parameter_schemas.is_some()
                 || endpoint.query_param_schemas.is_some(),
         }
@@ -1482,6 +1545,17 @@ fn hashes(kind: &TransformKind) -> bool {
             | TransformKind::PseudonymizeRegexMatches(_)
             | TransformKind::Tokenize(_)
     )
+}
+
+/// The methods of HTTP (RFC 9110 §9, RFC 5789).
+const KNOWN_METHODS: [&str; 9] = [
+    "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH",
+];
+
+/// Whether `c`, upper-cased as the proxy upper-cases methods, is a character of a method, which
+/// is a token (RFC 9110 §9.1). Java and Rust upper-case alike: `ı` becomes `I`, so it is one.
+fn is_method_char(c: char) -> bool {
+    c.to_uppercase().all(crate::endpoint::is_token_char)
 }
 
 /// `a`, `a or b`, `a, b or c`.
@@ -1697,17 +1771,23 @@ mod tests {
 
     #[test]
     fn covers_needs_a_superset_of_methods() {
-        let mut earlier = Endpoint {
-            allowed_methods: Some(vec!["GET".into()]),
+        let allowing = |method: &str| Endpoint {
+            allowed_methods: Some(Located::unlocated(vec![Located::unlocated(method.into())])),
             ..Endpoint::default()
         };
-        let later = Accepts::of(&Endpoint {
-            allowed_methods: Some(vec!["get".into()]),
-            ..Endpoint::default()
-        });
-        assert!(Accepts::of(&earlier).covers(&later));
-        earlier.allowed_methods = Some(vec!["POST".into()]);
-        assert!(!Accepts::of(&earlier).covers(&later));
+        let later = Accepts::of(&allowing("get"));
+        assert!(Accepts::of(&allowing("GET")).covers(&later));
+        assert!(!Accepts::of(&allowing("POST")).covers(&later));
+    }
+
+    #[test]
+    fn a_method_is_made_of_token_characters_once_upper_cased() {
+        for c in ['a', 'Z', '7', '-', '~', '\u{131}'] {
+            assert!(is_method_char(c), "{c}");
+        }
+        for c in [' ', '\t', ',', '(', '"', '\u{e9}'] {
+            assert!(!is_method_char(c), "{c}");
+        }
     }
 
     #[test]

@@ -62,6 +62,7 @@ macro_rules! codes {
         /// | R058 | warning | `includeOriginal: true` (with the `JSON` encoding), which sends the original value in clear |
         /// | R059 | warning | two paths that can select one value, which is then pseudonymized twice |
         /// | R060 | warning | `\\w` (or `d`, `s`, `b`, ...) in a regex, which matches a backslash, not the class |
+        /// | R061 | warning | an `allowedMethods` entry that no request method matches (empty, or with a space or another character no method has), or an empty `allowedMethods`, which allows no request |
         /// | P001 | error | a JSONPath that does not parse |
         /// | P002 | warning | a JSONPath that parses but is probably not what was meant, or fails at request time |
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -205,6 +206,9 @@ codes! {
     PseudonymizedTwice = "R059", Warning;
     /// A regex escaping a backslash before a class letter.
     DoubledBackslash = "R060", Warning;
+    /// An `allowedMethods` entry that no request method matches, or an empty `allowedMethods`,
+    /// which allows no request.
+    MethodNeverMatches = "R061", Warning;
     /// A JSONPath that does not parse.
     PathSyntax = "P001", Error;
     /// A JSONPath that parses but is suspicious.

@@ -58,7 +58,7 @@ pub struct Endpoint {
     pub query_param_schemas: Option<BTreeMap<String, Located<QueryParameterSchema>>>,
     /// Allowed HTTP methods (case-insensitive). Absent: any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_methods: Option<Vec<String>>,
+    pub allowed_methods: Option<Located<Vec<Located<String>>>>,
     /// Request headers forwarded to the source for this endpoint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_request_headers: Option<Vec<String>>,

@@ -82,6 +82,12 @@ impl Located<String> {
     }
 }
 
+impl AsRef<str> for Located<String> {
+    fn as_ref(&self) -> &str {
+        &self.value
+    }
+}
+
 impl<T> Deref for Located<T> {
     type Target = T;
     fn deref(&self) -> &T {

@@ -43,7 +43,10 @@ fn endpoint_block(out: &mut String, number: usize, line: u32, endpoint: &Located
     let _ = writeln!(
         out,
         "  methods    {}",
-        allow_list(endpoint.allowed_methods.as_deref(), "any")
+        allow_list(
+            endpoint.allowed_methods.as_deref().map(Vec::as_slice),
+            "any"
+        )
     );
     let _ = writeln!(
         out,
@@ -214,11 +217,15 @@ fn strings<'s>(items: impl Iterator<Item = &'s str>) -> String {
     format!("[{}]", items.join(", "))
 }
 
-fn allow_list(items: Option<&[String]>, absent: &str) -> String {
+fn allow_list<S: AsRef<str>>(items: Option<&[S]>, absent: &str) -> String {
     match items {
         None => absent.to_owned(),
         Some([]) => "none".to_owned(),
-        Some(items) => items.join(", "),
+        Some(items) => items
+            .iter()
+            .map(AsRef::as_ref)
+            .collect::<Vec<&str>>()
+            .join(", "),
     }
 }
 
