@@ -460,7 +460,8 @@ fn a_path_regex_beside_a_path_template_allows_a_query_and_is_not_said_to_refuse_
     assert!(
         out.contains(
             ":2:19: warning[R039]: `pathTemplate` is not matched when `pathRegex` is set; it only \
-             makes the `pathRegex` also be tried against the path without its query"
+             makes the `pathRegex` also be tried against the path without its query, and \
+             `pathParameterSchemas` read the `pathRegex`'s named groups"
         ),
         "{out}"
     );
@@ -469,6 +470,40 @@ fn a_path_regex_beside_a_path_template_allows_a_query_and_is_not_said_to_refuse_
     let url = "https://h/r/5?q=1";
     let (status, _, err) = run(&["sanitize", "--rules", &rules, "--url", url, &body]);
     assert_eq!(status, Status::Ok, "{err}");
+}
+
+#[test]
+fn beside_a_path_template_path_parameter_schemas_read_the_path_regex_groups() {
+    let (_dir, rules, body) = rules_and_body(
+        r#"endpoints:
+  - pathTemplate: "/t/{x}"
+    pathRegex: "^/r/(?<id>[0-9]+)$"
+    pathParameterSchemas:
+      id:
+        type: integer
+      x:
+        type: integer
+"#,
+        "{}",
+    );
+    let (status, out, _) = run(&["validate", &rules]);
+    assert_eq!(status, Status::Ok, "{out}");
+    // `id` is a group of the regex; `x`, a parameter of the template only, is not.
+    assert!(
+        out.contains(
+            ":7:7: warning[R046]: `pathRegex`, which is matched instead of `pathTemplate`, has no \
+             group named `x`, so this endpoint never matches"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains(":5:7:"), "{out}");
+    assert!(
+        !out.contains("apply only to `pathTemplate` endpoints"),
+        "{out}"
+    );
+    let (status, _, err) = run(&["sanitize", "--rules", &rules, "--url", "/r/5", &body]);
+    assert_eq!(status, Status::Invalid, "{err}");
+    assert!(err.contains("`x`"), "{err}");
 }
 
 #[test]

@@ -217,7 +217,8 @@ impl Checker<'_> {
                     Code::NoEffect,
                     template.span,
                     "`pathTemplate` is not matched when `pathRegex` is set; it only makes the \
-                     `pathRegex` also be tried against the path without its query",
+                     `pathRegex` also be tried against the path without its query, and \
+                     `pathParameterSchemas` read the `pathRegex`'s named groups",
                     Some(
                         "keep one of the two; a `pathRegex` alone allows a query when it ends \
                          with `(?:[?].*)?$`"
@@ -226,6 +227,7 @@ impl Checker<'_> {
                 );
             }
         }
+        let mut path_regex = None;
         if let Some(regex) = endpoint
             .path_regex
             .as_ref()
@@ -235,7 +237,7 @@ impl Checker<'_> {
                 case_insensitive: true,
                 ..Flags::default()
             };
-            self.regex(regex, flags);
+            path_regex = self.regex(regex, flags);
             self.regex_refusing_queries(endpoint, regex, flags);
         }
         if let Some(schemas) = &endpoint.path_parameter_schemas
@@ -273,7 +275,26 @@ impl Checker<'_> {
                             Some(help),
                         );
                     }
-                    // A `pathRegex` decides alone, even beside a template (§5.5).
+                    // Beside a template, the schemas read the `pathRegex`'s named groups.
+                    (_, false) if !blank(&endpoint.path_template) => {
+                        if let Some(regex) = &path_regex
+                            && regex.group_index(name).is_none()
+                        {
+                            self.push(
+                                Code::UnusedParamSchema,
+                                self.head(schema.span),
+                                format!(
+                                    "`pathRegex`, which is matched instead of `pathTemplate`, has \
+                                     no group named `{name}`, so this endpoint never matches"
+                                ),
+                                Some(format!(
+                                    "name the group in the regex, `(?<{name}>...)`, or remove \
+                                     this schema"
+                                )),
+                            );
+                        }
+                    }
+                    // A `pathRegex` alone is not checked against them (§5.5).
                     (_, false) => {
                         self.push(
                             Code::NoEffect,
