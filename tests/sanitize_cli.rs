@@ -73,14 +73,35 @@ fn refused(args: &[&str], body: &[u8]) -> String {
 
 /// Runs `sanitize` for `/x` with rules written from `yaml` into a temporary file.
 fn sanitize_with_rules(yaml: &str, body: &[u8]) -> Output {
+    sanitize_url_with_rules(yaml, "/x", body)
+}
+
+/// Runs `sanitize` for `url` with rules written from `yaml` into a temporary file.
+fn sanitize_url_with_rules(yaml: &str, url: &str, body: &[u8]) -> Output {
     let dir = tempfile::tempdir().expect("temp dir");
     let rules = dir.path().join("rules.yaml");
     std::fs::write(&rules, yaml).expect("rules file");
-    sanitize(
-        &["--rules", &rules.display().to_string(), "--url", "/x"],
+    let mut out = sanitize(
+        &["--rules", &rules.display().to_string(), "--url", url],
         &secrets(),
         body,
-    )
+    );
+    // Places in the rules read `rules.yaml:LINE:COL`, wherever the temporary folder is.
+    out.stderr = text(&out.stderr)
+        .replace(&rules.display().to_string(), "rules.yaml")
+        .into_bytes();
+    out
+}
+
+/// The S001 message of `url` refused by the rules `yaml`.
+fn refusal_with_rules(yaml: &str, url: &str) -> String {
+    let out = sanitize_url_with_rules(yaml, url, b"{}");
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    err.lines()
+        .find_map(|l| l.strip_prefix("error[S001]: "))
+        .unwrap_or_else(|| panic!("an S001 error: {err}"))
+        .to_owned()
 }
 
 #[test]
@@ -155,13 +176,26 @@ fn refused_request_names_the_closest_endpoint_and_writes_nothing() {
     assert!(out.stdout.is_empty());
     let err = text(&out.stderr);
     assert!(
-        err.contains("error[S001]: no endpoint allows GET /v2/users"),
+        err.contains(
+            "error[S001]: no endpoint allows GET /v2/users?role=admin (11 endpoints checked)"
+        ),
         "{err}"
     );
     assert!(err.contains("zoom.yaml:18:5"), "{err}");
     assert!(
         err.contains("query parameter `role` is not in `allowedQueryParams`"),
         "{err}"
+    );
+}
+
+#[test]
+fn a_refused_request_is_printed_with_its_query() {
+    let yaml = "endpoints:\n  - pathTemplate: \"/exact/{id}\"\n    allowedQueryParams: [x]\n";
+    assert_eq!(
+        refusal_with_rules(yaml, "https://h/exact/abc?y=1"),
+        "no endpoint allows GET /exact/abc?y=1 (1 endpoint checked); closest is the endpoint at \
+         rules.yaml:2:5 (pathTemplate `/exact/{id}`): query parameter `y` is not in \
+         `allowedQueryParams`"
     );
 }
 

@@ -12,6 +12,8 @@ use crate::json::ParseError;
 pub struct Refusal {
     pub method: String,
     pub path: String,
+    /// The raw query after `?`, without the `?`; `None` when the URL has no `?`.
+    pub query: Option<String>,
     /// The closest endpoint: where it is, its matcher, and why it did not allow the request.
     pub closest: Option<(Location, String, String)>,
     /// How many endpoints the rules have.
@@ -24,12 +26,7 @@ impl fmt::Display for Refusal {
             f,
             "no endpoint allows {} {} ({} endpoint{} checked)",
             quoted(&self.method),
-            // A path can be empty once a test's leading `/psoxy-test` segment is removed.
-            if self.path.is_empty() {
-                "(an empty path)".to_owned()
-            } else {
-                quoted(&self.path)
-            },
+            self.request(),
             self.endpoints,
             if self.endpoints == 1 { "" } else { "s" }
         )?;
@@ -40,6 +37,19 @@ impl fmt::Display for Refusal {
             )?;
         }
         Ok(())
+    }
+}
+
+impl Refusal {
+    /// The path with its query, which may be why the request is refused, cut as quoted text is.
+    fn request(&self) -> String {
+        let query = self.query.as_ref().map(|q| format!("?{q}"));
+        match (self.path.is_empty(), query) {
+            (false, query) => quoted(&format!("{}{}", self.path, query.unwrap_or_default())),
+            // A path can be empty once a test's leading `/psoxy-test` segment is removed.
+            (true, None) => "(an empty path)".to_owned(),
+            (true, Some(query)) => format!("{}, an empty path with a query", quoted(&query)),
+        }
     }
 }
 
@@ -279,21 +289,51 @@ fn value_in(body: &str, value: Option<ValuePlace>) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_refused_empty_path_says_it_is_empty() {
-        let refusal = |path: &str| Refusal {
+    fn refusal(path: &str, query: Option<&str>) -> Refusal {
+        Refusal {
             method: "GET".into(),
             path: path.into(),
+            query: query.map(str::to_owned),
             closest: None,
             endpoints: 2,
-        };
+        }
+    }
+
+    #[test]
+    fn a_refused_empty_path_says_it_is_empty() {
         assert_eq!(
-            refusal("").to_string(),
+            refusal("", None).to_string(),
             "no endpoint allows GET (an empty path) (2 endpoints checked)"
         );
         assert_eq!(
-            refusal("/v1/x").to_string(),
+            refusal("/v1/x", None).to_string(),
             "no endpoint allows GET /v1/x (2 endpoints checked)"
+        );
+        assert_eq!(
+            refusal("", Some("a=1")).to_string(),
+            "no endpoint allows GET ?a=1, an empty path with a query (2 endpoints checked)"
+        );
+    }
+
+    #[test]
+    fn a_refused_request_is_printed_with_its_query_cut_as_quoted_text() {
+        assert_eq!(
+            refusal("/exact/abc", Some("y=1")).to_string(),
+            "no endpoint allows GET /exact/abc?y=1 (2 endpoints checked)"
+        );
+        // A `?` alone is an empty query, which `pathRegex` sees.
+        assert_eq!(
+            refusal("/x", Some("")).to_string(),
+            "no endpoint allows GET /x? (2 endpoints checked)"
+        );
+        let long = format!("/x?q={}", "a".repeat(200));
+        let (path, query) = long.split_once('?').expect("a query");
+        assert_eq!(
+            refusal(path, Some(query)).to_string(),
+            format!(
+                "no endpoint allows GET {}… (2 endpoints checked)",
+                &long[..100]
+            )
         );
     }
 }

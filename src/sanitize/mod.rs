@@ -203,6 +203,7 @@ impl Sanitizer {
         Refusal {
             method: method.to_uppercase(),
             path: url.path.clone(),
+            query: url.query.clone(),
             closest: closest.map(|i| {
                 let e = &endpoints[i];
                 (
