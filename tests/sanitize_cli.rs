@@ -73,29 +73,30 @@ fn refused(args: &[&str], body: &[u8]) -> String {
 
 /// Runs `sanitize` for `/x` with rules written from `yaml` into a temporary file.
 fn sanitize_with_rules(yaml: &str, body: &[u8]) -> Output {
-    sanitize_url_with_rules(yaml, "/x", body)
+    sanitize_args_with_rules(yaml, &["--url", "/x"], body)
 }
 
-/// Runs `sanitize` for `url` with rules written from `yaml` into a temporary file.
-fn sanitize_url_with_rules(yaml: &str, url: &str, body: &[u8]) -> Output {
+/// Runs `sanitize` with `args` and rules written from `yaml` into a temporary file.
+fn sanitize_args_with_rules(yaml: &str, args: &[&str], body: &[u8]) -> Output {
     let dir = tempfile::tempdir().expect("temp dir");
     let rules = dir.path().join("rules.yaml");
     std::fs::write(&rules, yaml).expect("rules file");
-    let mut out = sanitize(
-        &["--rules", &rules.display().to_string(), "--url", url],
-        &secrets(),
-        body,
-    );
+    let rules_arg = rules.display().to_string();
+    let all: Vec<&str> = ["--rules", rules_arg.as_str()]
+        .into_iter()
+        .chain(args.iter().copied())
+        .collect();
+    let mut out = sanitize(&all, &secrets(), body);
     // Places in the rules read `rules.yaml:LINE:COL`, wherever the temporary folder is.
     out.stderr = text(&out.stderr)
-        .replace(&rules.display().to_string(), "rules.yaml")
+        .replace(&rules_arg, "rules.yaml")
         .into_bytes();
     out
 }
 
-/// The S001 message of `url` refused by the rules `yaml`.
-fn refusal_with_rules(yaml: &str, url: &str) -> String {
-    let out = sanitize_url_with_rules(yaml, url, b"{}");
+/// The S001 message of the request of `args` (`--url`, `--method`) refused by the rules `yaml`.
+fn refusal_with_rules(yaml: &str, args: &[&str]) -> String {
+    let out = sanitize_args_with_rules(yaml, args, b"{}");
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
     err.lines()
@@ -192,10 +193,30 @@ fn refused_request_names_the_closest_endpoint_and_writes_nothing() {
 fn a_refused_request_is_printed_with_its_query() {
     let yaml = "endpoints:\n  - pathTemplate: \"/exact/{id}\"\n    allowedQueryParams: [x]\n";
     assert_eq!(
-        refusal_with_rules(yaml, "https://h/exact/abc?y=1"),
+        refusal_with_rules(yaml, &["--url", "https://h/exact/abc?y=1"]),
         "no endpoint allows GET /exact/abc?y=1 (1 endpoint checked); closest is the endpoint at \
          rules.yaml:2:5 (pathTemplate `/exact/{id}`): query parameter `y` is not in \
          `allowedQueryParams`"
+    );
+}
+
+#[test]
+fn a_refused_method_is_set_against_the_allowed_ones_quoted() {
+    let refusal = |methods: &str| {
+        let yaml = format!("endpoints:\n  - pathTemplate: \"/x\"\n    allowedMethods: {methods}\n");
+        refusal_with_rules(&yaml, &["--url", "/x", "--method", "post"])
+    };
+    assert_eq!(
+        refusal("[\"get \", \"X-CUSTOM\"]"),
+        "no endpoint allows POST /x (1 endpoint checked); closest is the endpoint at \
+         rules.yaml:2:5 (pathTemplate `/x`): method POST is not in `allowedMethods` (`GET `, \
+         `X-CUSTOM`)"
+    );
+    assert_eq!(
+        refusal("[]"),
+        "no endpoint allows POST /x (1 endpoint checked); closest is the endpoint at \
+         rules.yaml:2:5 (pathTemplate `/x`): method POST is not allowed: `allowedMethods` is \
+         empty, so the endpoint allows no method"
     );
 }
 

@@ -91,10 +91,20 @@ impl fmt::Display for Mismatch {
             Mismatch::QueryParameter { name, error } => {
                 write!(f, "query parameter `{}` {error}", quoted(name))
             }
+            Mismatch::Method { method, allowed } if allowed.is_empty() => write!(
+                f,
+                "method {method} is not allowed: `allowedMethods` is empty, so the endpoint \
+                 allows no method"
+            ),
+            // Each quoted, so that a space in `"get "` shows.
             Mismatch::Method { method, allowed } => write!(
                 f,
                 "method {method} is not in `allowedMethods` ({})",
-                allowed.join(", ")
+                allowed
+                    .iter()
+                    .map(|m| format!("`{}`", quoted(m)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         }
     }
@@ -487,6 +497,23 @@ mod tests {
                 method: "POST".into(),
                 allowed: vec!["GET".into()]
             }))
+        );
+    }
+
+    #[test]
+    fn refused_methods_name_the_allowed_ones_quoted() {
+        let refusal = |yaml: &str| match check(&endpoint(yaml), "POST", "/x") {
+            Err(CheckError::Mismatch(m)) => m.to_string(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            refusal("pathTemplate: \"/x\"\nallowedMethods: [\"get \", \"X-CUSTOM\"]"),
+            "method POST is not in `allowedMethods` (`GET `, `X-CUSTOM`)"
+        );
+        assert_eq!(
+            refusal("pathTemplate: \"/x\"\nallowedMethods: []"),
+            "method POST is not allowed: `allowedMethods` is empty, so the endpoint allows no \
+             method"
         );
     }
 

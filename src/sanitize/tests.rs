@@ -71,7 +71,7 @@ fn refusal_prefers_an_endpoint_whose_path_matched() {
     let (location, matcher, reason) = r.closest.expect("a closest endpoint");
     assert_eq!(location.to_string(), "rules.yaml:3:5");
     assert_eq!(matcher, "pathTemplate `/v1/users`");
-    assert_eq!(reason, "method POST is not in `allowedMethods` (GET)");
+    assert_eq!(reason, "method POST is not in `allowedMethods` (`GET`)");
 }
 
 #[test]
