@@ -221,6 +221,44 @@ fn a_refused_method_is_set_against_the_allowed_ones_quoted() {
 }
 
 #[test]
+fn the_closest_endpoint_shares_segments_with_the_path_wherever_they_stand() {
+    let graph = r#"endpoints:
+  - pathTemplate: "/v1.0/users"
+  - pathTemplate: "/v1.0/users/{id}/messages"
+  - pathTemplate: "/v1.0/users/{id}/events"
+  - pathTemplate: "/v1.0/communications/calls(from={start},to={end})"
+"#;
+    let closest = |url: &str| {
+        let message = refusal_with_rules(graph, &["--url", url]);
+        let (_, closest) = message
+            .split_once("; closest is the endpoint at ")
+            .unwrap_or_else(|| panic!("{url}: {message}"));
+        closest.to_owned()
+    };
+    assert_eq!(
+        closest("/beta/users"),
+        "rules.yaml:2:5 (pathTemplate `/v1.0/users`): the path does not match"
+    );
+    assert_eq!(
+        closest("/v1.0/me/messages"),
+        "rules.yaml:3:5 (pathTemplate `/v1.0/users/{id}/messages`): the path does not match"
+    );
+    assert_eq!(
+        closest("/v1.0/users//events"),
+        "rules.yaml:4:5 (pathTemplate `/v1.0/users/{id}/events`): the path does not match"
+    );
+    assert_eq!(
+        closest("/communications/calls?x=1"),
+        "rules.yaml:5:5 (pathTemplate `/v1.0/communications/calls(from={start},to={end})`): \
+         the path does not match"
+    );
+    assert_eq!(
+        refusal_with_rules(graph, &["--url", "/groups"]),
+        "no endpoint allows GET /groups (4 endpoints checked)"
+    );
+}
+
+#[test]
 fn invalid_json_is_located_and_writes_nothing() {
     let rules = zoom_rules();
     let out = sanitize(

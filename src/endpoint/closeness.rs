@@ -4,62 +4,122 @@
 use std::cmp::Reverse;
 
 use super::template::template_regex;
+use super::url::percent_decode;
 use crate::jregex::{Flags, PathPiece, path_pieces};
-use crate::rules::schema::edit_distance;
 use crate::rules::{Endpoint, Located};
 
-/// Characters of each side that edit distances look at: paths are short, and a long hostile
-/// one must not make a refusal slow.
+/// Characters of a path that are compared: paths are short, and a long hostile one must not
+/// make a refusal slow.
 const MAX_COMPARED: usize = 256;
 
-/// Leading segments matched (more first), then the distance at the first segment that
-/// differs: the smaller is the closer.
-type Rank = (Reverse<usize>, usize);
+/// How close an endpoint comes to a path; the greater is the closer, field by field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Closeness {
+    /// Fixed-text pieces (no parameter) that match a segment, in the path's order, wherever
+    /// they stand: `/users` shares `users` with `/v2/users`.
+    literal: usize,
+    /// Segments that are a word of a piece's fixed text: `calls` of `calls(from={s},to={e})`.
+    words: usize,
+    /// Fewest characters to insert, delete or replace in the path to make one that the
+    /// endpoint's path matches, segment by segment.
+    distance: Reverse<usize>,
+}
 
 /// The index of the endpoint whose path comes closest to `path` (the request's, without its
 /// query). Each endpoint's path is compared with the pieces of its regex between `/`s (a
-/// template's regex for a template), so that templates and `pathRegex`es are alike; the
-/// closest is the one that matches the most leading segments, then the one whose piece is
-/// nearest in spelling (edit distance) to the first segment that differs, then the one whose
-/// further pieces are nearest to the rest of the path, then the first in file order. `None`
-/// when no endpoint matches a leading segment or has a first segment that is a likely typo of
-/// the path's.
+/// template's regex for a template), so that templates and `pathRegex`es are alike, and each
+/// segment of the path as it is and percent-decoded (`a%20b` is `a b`). The closest is the
+/// one sharing the most fixed-text segments with the path, then the most words of fixed text,
+/// then the nearest in spelling (edit distance), then the first in file order. `None` when no endpoint shares
+/// a fixed-text segment or word with the path, and none is fewer edits from it than a third
+/// of the longer of the path and the endpoint's shortest path (one edit for short ones).
 pub fn closest(endpoints: &[Located<Endpoint>], path: &str) -> Option<usize> {
-    let segments: Vec<&str> = path.strip_prefix('/').unwrap_or(path).split('/').collect();
-    // The endpoints tied at the best rank so far; the rest of the path, which may compile
-    // regexes of further pieces, is compared among those only.
-    let mut best: Option<Rank> = None;
-    let mut tied: Vec<(usize, Vec<PathPiece>)> = Vec::new();
+    let path: String = path.chars().take(MAX_COMPARED).collect();
+    let segments: Vec<Segment> = path
+        .strip_prefix('/')
+        .unwrap_or(&path)
+        .split('/')
+        .map(Segment::new)
+        .collect();
+    let length = path.chars().count();
+    let mut best: Option<(Closeness, usize)> = None;
     for (i, endpoint) in endpoints.iter().enumerate() {
         let Some(pieces) = pieces(endpoint) else {
             continue;
         };
-        let leading = pieces
-            .iter()
-            .zip(&segments)
-            .take_while(|(piece, segment)| piece.matches(segment))
-            .count();
-        let segment = segments.get(leading).copied().unwrap_or_default();
-        let piece = pieces.get(leading).map_or("", PathPiece::example);
-        let first = distance(segment, piece);
-        let longer = segment.chars().count().max(piece.chars().count());
-        if leading == 0 && first > (longer / 3).max(1) {
-            continue;
-        }
-        let rank = (Reverse(leading), first);
-        if best.is_none_or(|b| rank < b) {
-            best = Some(rank);
-            tied.clear();
-        }
-        if best == Some(rank) {
-            tied.push((i, pieces));
+        let (closeness, endpoint_length) = compare(&segments, &pieces);
+        let Reverse(distance) = closeness.distance;
+        let close = closeness.literal + closeness.words > 0
+            || distance <= (length.max(endpoint_length) / 3).max(1);
+        if close && best.is_none_or(|(b, _)| closeness > b) {
+            best = Some((closeness, i));
         }
     }
-    let (Reverse(leading), _) = best?;
-    tied.iter()
-        .map(|(i, pieces)| (rest_distance(&pieces[leading..], &segments, leading), *i))
-        .min()
-        .map(|(_, i)| i)
+    best.map(|(_, i)| i)
+}
+
+/// A segment of the request path, and its percent-decoded form where that differs.
+struct Segment<'p> {
+    raw: &'p str,
+    decoded: Option<String>,
+}
+
+impl<'p> Segment<'p> {
+    fn new(raw: &'p str) -> Segment<'p> {
+        let decoded = percent_decode(raw);
+        Segment {
+            raw,
+            decoded: (decoded != raw).then(|| decoded.into_owned()),
+        }
+    }
+
+    fn forms(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.raw).chain(self.decoded.as_deref())
+    }
+}
+
+/// How close the pieces of an endpoint come to the segments of a path, and the length of the
+/// shortest path the endpoint matches.
+fn compare(segments: &[Segment], pieces: &[PathPiece]) -> (Closeness, usize) {
+    let (n, m) = (segments.len(), pieces.len());
+    // Shared segments, in order (a longest common subsequence), and the edit distance with a
+    // segment or a piece left out at the cost of its characters and its `/`.
+    let mut shared = vec![vec![(0, 0); m + 1]; n + 1];
+    let mut distance = vec![vec![0; m + 1]; n + 1];
+    let left_out: Vec<usize> = pieces.iter().map(|p| p.distance("") + 1).collect();
+    for j in 1..=m {
+        distance[0][j] = distance[0][j - 1] + left_out[j - 1];
+    }
+    for (i, segment) in (1..).zip(segments) {
+        let length = segment.raw.chars().count() + 1;
+        distance[i][0] = distance[i - 1][0] + length;
+        for (j, piece) in (1..).zip(pieces) {
+            let (literal, words) = shared[i - 1][j - 1];
+            let pair = if piece.is_literal() && segment.forms().any(|f| piece.matches(f)) {
+                (literal + 1, words)
+            } else if segment.forms().any(|f| piece.has_word(f)) {
+                (literal, words + 1)
+            } else {
+                (literal, words)
+            };
+            shared[i][j] = pair.max(shared[i - 1][j]).max(shared[i][j - 1]);
+            let apart = segment
+                .forms()
+                .map(|f| piece.distance(f))
+                .min()
+                .unwrap_or(0);
+            distance[i][j] = (distance[i - 1][j - 1] + apart)
+                .min(distance[i - 1][j] + length)
+                .min(distance[i][j - 1] + left_out[j - 1]);
+        }
+    }
+    let (literal, words) = shared[n][m];
+    let closeness = Closeness {
+        literal,
+        words,
+        distance: Reverse(distance[n][m]),
+    };
+    (closeness, distance[0][m])
 }
 
 /// The pieces of the regex that selects the endpoint (`pathRegex` over `pathTemplate`, as
@@ -74,26 +134,6 @@ fn pieces(endpoint: &Endpoint) -> Option<Vec<PathPiece>> {
         (None, Some(template)) => path_pieces(&template_regex(template), flags).ok(),
         (None, None) => None,
     }
-}
-
-/// The edit distance between the segments from `from` on and `pieces`, where a piece that
-/// matches the segment at its place counts as that segment, and any other as its example.
-fn rest_distance(pieces: &[PathPiece], segments: &[&str], from: usize) -> usize {
-    let endpoint: Vec<&str> = pieces
-        .iter()
-        .zip(from..)
-        .map(|(piece, i)| match segments.get(i) {
-            Some(s) if piece.matches(s) => s,
-            _ => piece.example(),
-        })
-        .collect();
-    let path = segments.get(from..).unwrap_or_default().join("/");
-    distance(&path, &endpoint.join("/"))
-}
-
-fn distance(a: &str, b: &str) -> usize {
-    let start = |s: &str| -> String { s.chars().take(MAX_COMPARED).collect() };
-    edit_distance(&start(a), &start(b))
 }
 
 #[cfg(test)]
@@ -114,23 +154,61 @@ endpoints:
         closest(&rules.endpoints, path)
     }
 
-    #[test]
-    fn more_leading_segments_matched_is_closer() {
-        assert_eq!(closest_in(GITHUB, "/repos/o/r/pulls/12/review"), Some(2));
-        assert_eq!(closest_in(GITHUB, "/repos/o/r/commits/abc"), Some(0));
+    const GRAPH: &str = r#"
+endpoints:
+  - pathTemplate: "/v1.0/users"
+  - pathTemplate: "/v1.0/users/{id}/messages"
+  - pathTemplate: "/v1.0/users/{id}/events"
+"#;
+
+    fn one(template: &str) -> String {
+        format!("endpoints:\n  - pathTemplate: \"{template}\"\n")
     }
 
     #[test]
-    fn then_the_nearer_spelling_of_the_first_segment_that_differs() {
+    fn more_fixed_segments_shared_is_closer() {
+        assert_eq!(closest_in(GITHUB, "/repos/o/r/commits/abc"), Some(0));
+        assert_eq!(closest_in(GITHUB, "/repos/o/r/pull/1/reviews"), Some(2));
+        assert_eq!(closest_in(GRAPH, "/v1.0/me/messages"), Some(1));
+        assert_eq!(closest_in(GRAPH, "/v1.0/users//events"), Some(2));
+    }
+
+    #[test]
+    fn fixed_segments_are_shared_wherever_they_stand() {
+        assert_eq!(closest_in(&one("/v2/users"), "/users"), Some(0));
+        for path in ["/beta/users", "/users", "//v1.0/users"] {
+            assert_eq!(closest_in(GRAPH, path), Some(0), "{path}");
+        }
+        assert_eq!(closest_in(GITHUB, "/repo/o/r/pulls"), Some(1));
+    }
+
+    #[test]
+    fn a_segment_that_is_a_word_of_fixed_text_is_shared() {
+        let calls = one("/calls(from={s},to={e})");
+        assert_eq!(closest_in(&calls, "/calls"), Some(0));
+        assert_eq!(closest_in(&one("/api/users.info"), "/api/users"), Some(0));
+        assert_eq!(closest_in(&calls, "/c"), None);
+    }
+
+    #[test]
+    fn segments_are_compared_percent_decoded_too() {
+        assert_eq!(closest_in(&one("/a b"), "/a%20b"), Some(0));
+        assert_eq!(closest_in(&one("/a b/c"), "/A%20B/d"), Some(0));
+    }
+
+    #[test]
+    fn then_the_nearer_spelling() {
+        // Both share `repos` and `pulls`; the longer is one edit away.
+        assert_eq!(closest_in(GITHUB, "/repos/o/r/pulls/12/review"), Some(2));
+        // All share `users`; the first is the nearest.
+        assert_eq!(closest_in(GRAPH, "/beta/users"), Some(0));
         assert_eq!(closest_in(GITHUB, "/repos/o/r/pull"), Some(1));
         assert_eq!(closest_in(GITHUB, "/repos/o/r/comits"), Some(0));
-    }
-
-    #[test]
-    fn then_the_nearer_rest_of_the_path() {
         // `pull` is as near `pulls` in both; the shorter endpoint has less left over.
-        assert_eq!(closest_in(GITHUB, "/repos/o/r/pull/1/reviews"), Some(2));
         assert_eq!(closest_in(GITHUB, "/repos/o/r/pull/"), Some(1));
+        // A parameter that would take `user` is farther than `users`.
+        let zoom = "endpoints:\n  - pathTemplate: \"/v2/users\"\n  - pathRegex: \"^/v2/meetings/[^/]+$\"\n";
+        assert_eq!(closest_in(zoom, "/v2/user"), Some(0));
     }
 
     #[test]
@@ -148,7 +226,14 @@ endpoints:
     #[test]
     fn an_endpoint_sharing_nothing_with_the_path_is_not_close() {
         assert_eq!(closest_in(GITHUB, "/users/u"), None);
-        // A typo in the first segment still counts.
-        assert_eq!(closest_in(GITHUB, "/repo/o/r/pulls"), Some(1));
+        // A parameter matches any segment: that alone is no likeness.
+        assert_eq!(closest_in(&one("/{org}/repos"), "/acme/users"), None);
+    }
+
+    #[test]
+    fn a_path_a_few_edits_from_an_endpoint_is_close() {
+        assert_eq!(closest_in(&one("/{a}.{b}"), "/1x2"), Some(0));
+        assert_eq!(closest_in(&one("/commits"), "/comits"), Some(0));
+        assert_eq!(closest_in(&one("/{org}/repos"), "/acme/repo"), Some(0));
     }
 }

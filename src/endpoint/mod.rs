@@ -16,4 +16,4 @@ pub use select::{
     starts_with_ignoring_ascii_case,
 };
 pub use template::{template_parameters, template_regex};
-pub use url::RequestUrl;
+pub use url::{RequestUrl, percent_decode};

@@ -94,6 +94,34 @@ impl RequestUrl {
     }
 }
 
+/// `s` with each `%XX` escape decoded, when the result is UTF-8; `s` itself otherwise.
+/// Matching reads URLs raw (§5.2); this says what a raw URL spells: a value in it, or the
+/// path its author meant.
+pub fn percent_decode(s: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| char::from(b).to_digit(16);
+        if bytes[i] == b'%'
+            && let (Some(h), Some(l)) = (
+                bytes.get(i + 1).copied().and_then(hex),
+                bytes.get(i + 2).copied().and_then(hex),
+            )
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    match String::from_utf8(out) {
+        Ok(decoded) => std::borrow::Cow::Owned(decoded),
+        Err(_) => std::borrow::Cow::Borrowed(s),
+    }
+}
+
 /// Checks the host and port of `[userinfo@]host[:port]`: an IPv6 host closed with `]`, and a
 /// port of digits up to 65535 (or empty, the scheme's default).
 fn check_authority(authority: &str) -> Result<(), String> {

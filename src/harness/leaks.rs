@@ -12,6 +12,7 @@ use regex::Regex;
 
 use super::diff::push_token;
 use crate::diag::Location;
+use crate::endpoint::percent_decode;
 use crate::json::{Value, java_number_string};
 
 /// Protected values shorter than this (in characters) are not searched: they match by chance.
@@ -485,32 +486,6 @@ fn url_decodings(s: &str) -> Vec<String> {
         }
     }
     out
-}
-
-/// `s` with each `%XX` escape decoded, when the result is UTF-8; `s` itself otherwise.
-fn percent_decode(s: &str) -> std::borrow::Cow<'_, str> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| char::from(b).to_digit(16);
-        if bytes[i] == b'%'
-            && let (Some(h), Some(l)) = (
-                bytes.get(i + 1).copied().and_then(hex),
-                bytes.get(i + 2).copied().and_then(hex),
-            )
-        {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    match String::from_utf8(out) {
-        Ok(decoded) => std::borrow::Cow::Owned(decoded),
-        Err(_) => std::borrow::Cow::Borrowed(s),
-    }
 }
 
 /// Finds the leaks in one string as it is.
