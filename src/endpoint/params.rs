@@ -20,6 +20,9 @@ pub enum ParamError {
     NoAlternativeMatches,
     /// A path parameter schema names a parameter the template does not have.
     NotInTemplate,
+    /// A path parameter schema names a group that the `pathRegex`, matched in place of the
+    /// template, does not have.
+    NotInRegex,
 }
 
 impl fmt::Display for ParamError {
@@ -36,6 +39,9 @@ impl fmt::Display for ParamError {
             ParamError::BadPattern(e) => write!(f, "cannot be checked: `pattern` {e}"),
             ParamError::NoAlternativeMatches => f.write_str("matches none of `anyOf`"),
             ParamError::NotInTemplate => f.write_str("is not a parameter of the template"),
+            ParamError::NotInRegex => f.write_str(
+                "is not a named group of the `pathRegex`, which is matched in place of the template",
+            ),
         }
     }
 }

@@ -187,7 +187,11 @@ impl Matcher {
                 let Some(value) = value else {
                     return Err(Mismatch::PathParameter {
                         name: name.clone(),
-                        error: ParamError::NotInTemplate,
+                        error: if self.has_path_regex {
+                            ParamError::NotInRegex
+                        } else {
+                            ParamError::NotInTemplate
+                        },
                     }
                     .into());
                 };
