@@ -860,6 +860,38 @@ fn codes_lists_every_code_once_and_explains_those_asked_for() {
 }
 
 #[test]
+fn an_array_schema_without_items_is_a_warning() {
+    let (status, out) = validate_bytes(
+        br#"endpoints:
+  - pathTemplate: "/x"
+    responseSchema:
+      type: "object"
+      properties:
+        rows:
+          type: "array"
+        tags:
+          type: "array"
+          items:
+            type: "string"
+        any:
+          anyOf:
+            - type: "array"
+"#,
+    );
+    assert_eq!(status, Status::Ok, "{out}");
+    assert!(
+        out.contains(
+            ":7:17: warning[R050]: `type: array` without `items` removes every element that is \
+             an object or an array; only strings, numbers and booleans stay"
+        ),
+        "{out}"
+    );
+    // The list with `items` is fine; the array of the `anyOf` branch has none either.
+    assert!(out.contains(":14:21: warning[R050]"), "{out}");
+    assert!(out.ends_with("0 errors, 2 warnings\n"), "{out}");
+}
+
+#[test]
 fn a_query_schema_for_a_parameter_that_is_not_allowed_is_a_warning() {
     let (status, out) = validate_bytes(
         br#"endpoints:

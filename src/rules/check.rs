@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::codes::Code;
 use super::model::{
     Augment, AugmentKind, Encoding, Endpoint, ParameterSchema, QueryParameterSchema, Rules,
-    SchemaFilter, Transform, TransformKind,
+    SchemaFilter, SchemaType, Transform, TransformKind,
 };
 use super::scalar::span_in_scalar;
 use super::schema::{list, suggest};
@@ -1094,6 +1094,28 @@ impl Checker<'_> {
                     "add `type: {}`",
                     if key == "items" { "array" } else { "object" }
                 )),
+            );
+        }
+        // Without `items`, elements are filtered with the empty schema (§4.2 rule 6).
+        if role == FilterRole::Value
+            && let (Some(Ok(SchemaType::Array)), Some(at)) =
+                (filter.schema_type(), &filter.schema_type)
+            && filter.items.is_none()
+            && filter.reference.is_none()
+            && filter.any_of.as_ref().is_none_or(Vec::is_empty)
+            && filter.if_schema.is_none()
+            && filter.constant.is_none()
+        {
+            self.push(
+                Code::UntypedContainer,
+                at.span,
+                "`type: array` without `items` removes every element that is an object or an \
+                 array; only strings, numbers and booleans stay",
+                Some(
+                    "add `items` with the elements' schema, e.g. `items: {type: object, \
+                     properties: ...}`, or `items: {type: string}` for a list of strings"
+                        .into(),
+                ),
             );
         }
         // The filter keeps listed members when present and drops the others (§4.2, §4.3).

@@ -183,7 +183,8 @@ codes! {
     AllowAllEndpoints = "R048", Warning;
     /// A transform or augment without `jsonPaths`.
     NoJsonPaths = "R049", Warning;
-    /// `properties` or `items` without `type`.
+    /// `properties` or `items` without `type`, or `type: array` without `items`: objects and
+    /// arrays inside are lost.
     UntypedContainer = "R050", Warning;
     /// A filter `type` that is not a JSON type.
     UnknownSchemaType = "R051", Warning;
