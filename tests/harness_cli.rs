@@ -1893,3 +1893,44 @@ fn control_characters_of_case_file_values_are_printed_escaped() {
         "{text}"
     );
 }
+
+#[test]
+fn line_breaks_in_member_and_file_names_cannot_forge_lines_of_the_human_output() {
+    let forged = "x\n::error file=z::evil";
+    let dir = temp_files(&[
+        ("rules.yaml", "endpoints:\n  - pathTemplate: /v1/x\n"),
+        (
+            "cases.yaml",
+            "rules: rules.yaml\ncases:\n  - request: GET /v1/x\n    original: o.json\n",
+        ),
+    ]);
+    // A folder whose name holds a line break, for the diff's header, and a member name that
+    // holds one, for the list of changes.
+    let set = dir.path().join(forged);
+    std::fs::create_dir_all(set.join("sanitized")).expect("folder");
+    std::fs::copy(dir.path().join("rules.yaml"), set.join("rules.yaml")).expect("copy");
+    std::fs::copy(dir.path().join("cases.yaml"), set.join("cases.yaml")).expect("copy");
+    let member = r#""k\n::error file=x::pwned""#;
+    std::fs::write(set.join("o.json"), format!(r#"{{{member}:"v","n":1}}"#)).expect("write");
+    std::fs::write(
+        set.join("sanitized/o.json"),
+        format!(r#"{{{member}:"old","n":2}}"#),
+    )
+    .expect("write");
+    let out = test_in(dir.path(), &[forged], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("error[H010]"), "{text}");
+    assert!(
+        text.lines().all(|l| !l.starts_with("::")),
+        "a line starts a workflow command:\n{text}"
+    );
+    assert!(
+        text.contains("x\\n::error file=z::evil/sanitized/o.json (committed)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("/k\\n::error file=x::pwned: expected"),
+        "{text}"
+    );
+}

@@ -1,6 +1,7 @@
 //! Differences between an expected and an actual document: a structural list of changes at JSON
 //! Pointers, and a unified diff of the two files.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use serde::Serialize;
@@ -259,8 +260,11 @@ pub fn shorten_change(c: Change) -> Change {
 /// Renders changes one per line, at most `limit` of them, then how many more there are.
 pub fn render_changes(changes: &[Change], limit: usize) -> String {
     let mut out = String::new();
+    // Pointers and member names come from files: a line break in one would start a line of
+    // its own (values are written as JSON, escaped).
     for c in changes.iter().take(limit) {
         let at = shown(&c.pointer);
+        let at = crate::diag::printable(at);
         let _ = match &c.kind {
             ChangeKind::Changed { expected, actual } => {
                 writeln!(out, "  {at}: expected {expected}, got {actual}")
@@ -287,7 +291,11 @@ pub fn render_changes(changes: &[Change], limit: usize) -> String {
 
 fn shorten_list(keys: &[String]) -> String {
     const MAX: usize = 6;
-    let shown: Vec<&str> = keys.iter().take(MAX).map(String::as_str).collect();
+    let shown: Vec<Cow<'_, str>> = keys
+        .iter()
+        .take(MAX)
+        .map(|k| crate::diag::printable(k))
+        .collect();
     if keys.len() > MAX {
         format!("{}, … {} more", shown.join(", "), keys.len() - MAX)
     } else {

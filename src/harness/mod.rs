@@ -954,7 +954,10 @@ fn case_report(file: &CaseFile, w: Work, strict: bool) -> CaseReport {
         let text = diff::unified_diff(
             &format!("{expected}\n"),
             &format!("{actual}\n"),
-            &format!("{} (committed)", case.sanitized.display()),
+            &format!(
+                "{} (committed)",
+                crate::diag::printable(&case.sanitized.display().to_string())
+            ),
             "actual output",
         );
         diff = Some(mask(&text));
