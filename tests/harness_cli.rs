@@ -887,6 +887,16 @@ fn missing_path_is_unusable() {
     let out = test_in(&root(), &["no/such/cases.yaml"], &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stdout(&out).contains("no/such/cases.yaml: error[H001]: no such file or folder"));
+    // A device is there, but is no case file: said as such.
+    let out = test_in(&root(), &["/dev/null"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stdout(&out).contains(
+            "/dev/null: error[H001]: is neither a file nor a folder (a pipe or a device)"
+        ),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]

@@ -187,10 +187,22 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
             }
             files.extend(found);
         } else {
+            // A pipe or a device has no folder to read the files a case file names from.
+            let why = match std::fs::metadata(path) {
+                Ok(_) => "is neither a file nor a folder (a pipe or a device)".to_owned(),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    "no such file or folder".to_owned()
+                }
+                Err(e) => format!("cannot be read: {e}"),
+            };
             findings.push(
                 Code::Unreadable
-                    .diag("no such file or folder")
-                    .at(Location::File { file: name }),
+                    .diag(why)
+                    .at(Location::File { file: name })
+                    .with_help(
+                        "name a case file, whose paths are read from its folder, or a folder \
+                         that holds case files",
+                    ),
             );
         }
     }
