@@ -1136,25 +1136,30 @@ fn output_that_is_an_input_is_refused_and_nothing_is_written() {
 }
 
 #[test]
-fn a_method_that_is_not_a_token_is_refused_with_the_arguments() {
+fn a_method_that_is_not_a_token_is_refused_before_anything_is_read() {
     for (method, reason) in [
         ("", "the method is empty; give one like GET"),
         (
             "G T",
-            "a method is made of ASCII letters, digits and !#$%&'*+-.^_`|~ (a token of RFC 9110)",
+            "`G T` is not a method: a method is made of ASCII letters, digits and \
+             !#$%&'*+-.^_`|~ (a token of RFC 9110)",
         ),
         (
             "GET\r",
-            "a method is made of ASCII letters, digits and !#$%&'*+-.^_`|~ (a token of RFC 9110)",
+            "`GET\\r` is not a method: a method is made of ASCII letters, digits and \
+             !#$%&'*+-.^_`|~ (a token of RFC 9110)",
         ),
     ] {
         let err = refused(&["--url", "/v2/users", "--method", method], b"");
-        assert!(
-            err.starts_with(&format!(
-                "error: invalid value '{method}' for '--method <METHOD>': {reason}\n"
-            )),
-            "{err}"
+        assert_eq!(err, format!("error[S002]: {reason}\n\n"));
+        // For a program, a finding like the others.
+        let err = refused(
+            &["--url", "/v2/users", "--method", method, "--format", "json"],
+            b"",
         );
+        let findings: serde_json::Value = serde_json::from_str(&err).expect("JSON");
+        assert_eq!(findings[0]["code"], "S002", "{err}");
+        assert_eq!(findings[0]["message"], reason, "{err}");
     }
 }
 

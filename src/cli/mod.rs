@@ -76,7 +76,7 @@ pub enum Command {
         #[arg(long)]
         url: String,
         /// The request method: a token of RFC 9110 (letters, digits and !#$%&'*+-.^_`|~).
-        #[arg(long, default_value = "GET", value_parser = parse_method)]
+        #[arg(long, default_value = "GET")]
         method: String,
         /// Write the golden form of sanitized example files instead of the proxy's compact
         /// output.
@@ -159,17 +159,19 @@ fn parse_jobs(text: &str) -> Result<usize, String> {
     }
 }
 
-/// `--method M`: one or more token characters of RFC 9110, as an HTTP request line needs.
-fn parse_method(text: &str) -> Result<String, String> {
+/// `--method M`: one or more token characters of RFC 9110, as an HTTP request line needs; a
+/// method that is not one is refused like a URL the proxy could not receive (S002).
+pub(crate) fn check_method(text: &str) -> Result<(), String> {
     if text.is_empty() {
         Err("the method is empty; give one like GET".to_owned())
     } else if !text.chars().all(crate::endpoint::is_token_char) {
-        Err(
-            "a method is made of ASCII letters, digits and !#$%&'*+-.^_`|~ (a token of RFC 9110)"
-                .to_owned(),
-        )
+        Err(format!(
+            "`{}` is not a method: a method is made of ASCII letters, digits and \
+             !#$%&'*+-.^_`|~ (a token of RFC 9110)",
+            diag::printable(&diag::quoted(text))
+        ))
     } else {
-        Ok(text.to_owned())
+        Ok(())
     }
 }
 

@@ -48,6 +48,10 @@ pub(super) fn run(
 }
 
 fn sanitize(args: &Args<'_>, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Status> {
+    if let Err(reason) = super::check_method(args.method) {
+        report(args, &[Diagnostic::error("S002", reason)], err)?;
+        return Ok(Status::Invalid);
+    }
     if let Some(output) = args.output {
         refuse_overwriting_inputs(args, output)?;
     }

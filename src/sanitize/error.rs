@@ -130,7 +130,10 @@ pub const CODES: &[(&str, &str)] = &[
         "No endpoint allows the request (path, query parameters or method); the closest one is \
          named with the reason.",
     ),
-    ("S002", "The URL is not one the proxy could receive."),
+    (
+        "S002",
+        "The URL or the method is not one the proxy could receive.",
+    ),
     (
         "S003",
         "The body is not valid JSON (or not UTF-8), with its line and column.",
