@@ -259,6 +259,25 @@ fn the_closest_endpoint_shares_segments_with_the_path_wherever_they_stand() {
 }
 
 #[test]
+fn a_refused_request_withholds_emails_and_phone_numbers_of_its_url() {
+    let err = refused(
+        &[
+            "--url",
+            "https://api.zoom.us/v2/users/alice.smith@acme.example/x?email=alice.smith%40acme.example&tel=%2B1%20415%20555%200101&page_size=3",
+        ],
+        b"{}",
+    );
+    assert!(
+        err.starts_with(
+            "error[S001]: no endpoint allows GET /v2/users/‹withheld›/x?email=‹withheld›&tel=‹withheld›&page_size=3 "
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("alice"), "{err}");
+    assert!(!err.contains("555"), "{err}");
+}
+
+#[test]
 fn invalid_json_is_located_and_writes_nothing() {
     let rules = zoom_rules();
     let out = sanitize(

@@ -146,8 +146,11 @@ pub struct Case {
 
 impl Case {
     /// `METHOD URL`, as messages quote it ([`crate::diag::quoted`]).
+    /// `METHOD URL` for messages: cut as quoted text is, with emails and phone numbers in the
+    /// URL withheld.
     pub fn request(&self) -> String {
-        crate::diag::quoted(&self.request_as_written())
+        let url = super::leaks::withhold_personal_url(&self.url);
+        crate::diag::quoted(&format!("{} {url}", self.method))
     }
 
     /// `METHOD URL`, as written.

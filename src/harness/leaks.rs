@@ -642,17 +642,35 @@ pub fn mask_string_values<'v>(text: &str, values: impl IntoIterator<Item = &'v s
 /// `pointer` with each member name that holds an email address or a phone number withheld: the
 /// keys of a document can be personal data (`/byUser/alice@acme.com/email`).
 pub fn withhold_personal_names(pointer: &str) -> String {
+    withhold_personal_parts(pointer, &['/'])
+}
+
+/// A request URL (or its path and query) with each path segment, parameter name and value
+/// that holds an email address or a phone number withheld, as messages show requests.
+pub fn withhold_personal_url(url: &str) -> String {
+    withhold_personal_parts(url, &['/', '?', '&', ';', '='])
+}
+
+/// `text` with each part between `separators` that holds an email address or a phone number
+/// (as written, or percent-encoded) replaced by the withheld mark.
+fn withhold_personal_parts(text: &str, separators: &[char]) -> String {
     let nothing = Protected::default();
     let values = Candidates::new(&nothing, None);
-    pointer
-        .split('/')
-        .map(|token| {
-            let mut found = Vec::new();
-            scan(token, "", true, &values, &mut found);
-            if found.is_empty() { token } else { WITHHELD }
-        })
-        .collect::<Vec<_>>()
-        .join("/")
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    loop {
+        let end = rest.find(separators).unwrap_or(rest.len());
+        let part = &rest[..end];
+        let mut found = Vec::new();
+        scan(part, "", true, &values, &mut found);
+        out.push_str(if found.is_empty() { part } else { WITHHELD });
+        let Some(separator) = rest[end..].chars().next() else {
+            break;
+        };
+        out.push(separator);
+        rest = &rest[end + separator.len_utf8()..];
+    }
+    out
 }
 
 #[cfg(test)]

@@ -42,10 +42,17 @@ impl fmt::Display for Refusal {
 
 impl Refusal {
     /// The path with its query, which may be why the request is refused, cut as quoted text is.
+    /// Emails and phone numbers in it are withheld: the request may come from a case file,
+    /// and the message from a CI log.
     fn request(&self) -> String {
-        let query = self.query.as_ref().map(|q| format!("?{q}"));
+        let withhold = crate::harness::leaks::withhold_personal_url;
+        let query = self.query.as_ref().map(|q| withhold(&format!("?{q}")));
         match (self.path.is_empty(), query) {
-            (false, query) => quoted(&format!("{}{}", self.path, query.unwrap_or_default())),
+            (false, query) => quoted(&withhold(&format!(
+                "{}{}",
+                self.path,
+                query.unwrap_or_default()
+            ))),
             // A path can be empty once a test's leading `/psoxy-test` segment is removed.
             (true, None) => "(an empty path)".to_owned(),
             (true, Some(query)) => format!("{}, an empty path with a query", quoted(&query)),
