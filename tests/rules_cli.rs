@@ -513,6 +513,34 @@ fn beside_a_path_template_path_parameter_schemas_read_the_path_regex_groups() {
 }
 
 #[test]
+fn a_query_schema_named_like_an_allowed_parameter_ignoring_case_beyond_ascii_applies() {
+    let (status, out) = validate_bytes(
+        "endpoints:\n  - pathTemplate: \"/u\"\n    allowedQueryParams: [\"é\"]\n    \
+         queryParamSchemas:\n      \"É\":\n        required: true\n"
+            .as_bytes(),
+    );
+    assert_eq!(status, Status::Ok, "{out}");
+    assert!(out.ends_with("0 errors, 0 warnings\n"), "{out}");
+}
+
+#[test]
+fn a_blank_path_template_beside_a_path_regex_is_read_as_the_matcher_reads_it() {
+    let (status, out) = validate_bytes(
+        b"endpoints:\n  - pathTemplate: \"\"\n    pathRegex: \"^/r/(?<id>[0-9]+)$\"\n    \
+          pathParameterSchemas:\n      x:\n        type: integer\n",
+    );
+    assert_eq!(status, Status::Ok, "{out}");
+    assert!(
+        out.contains("warning[R046]: `pathRegex`, which is matched instead"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("apply only to `pathTemplate` endpoints"),
+        "{out}"
+    );
+}
+
+#[test]
 fn a_repetition_count_in_a_path_template_is_regex_syntax_not_a_parameter_name() {
     let (_dir, rules, body) = rules_and_body(
         r#"endpoints:

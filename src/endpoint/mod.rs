@@ -12,8 +12,8 @@ pub use closeness::closest;
 pub use params::{ParamError, validate};
 pub use query::{QueryParam, parse_query};
 pub use select::{
-    CheckError, Matcher, MatcherError, Mismatch, is_token_char, required_prefix,
-    starts_with_ignoring_ascii_case,
+    CheckError, Matcher, MatcherError, Mismatch, is_token_char, java_equals_ignore_case,
+    required_prefix, starts_with_ignoring_ascii_case,
 };
 pub use template::{template_parameters, template_regex};
 pub use url::{RequestUrl, percent_decode};

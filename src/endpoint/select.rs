@@ -356,7 +356,7 @@ impl From<Mismatch> for CheckError {
 /// Java's `String.equalsIgnoreCase`: the same number of characters, each pair equal, or equal
 /// once upper-cased, or once upper- then lower-cased, with Java's one-character case mappings
 /// (the Kelvin sign equals `k`, the long s equals `s`, but `ß` does not equal `SS`).
-fn java_equals_ignore_case(a: &str, b: &str) -> bool {
+pub fn java_equals_ignore_case(a: &str, b: &str) -> bool {
     fn upper(c: char) -> char {
         let mut mapped = c.to_uppercase();
         match (mapped.next(), mapped.next()) {

@@ -16,7 +16,7 @@ use super::span::{Located, SourceFile, Span};
 use super::yaml::{Style, first_line};
 use crate::diag::Diagnostic;
 use crate::endpoint::template::{is_repetition, parameter_at};
-use crate::endpoint::{Matcher, RequestUrl, parse_query};
+use crate::endpoint::{Matcher, RequestUrl, java_equals_ignore_case, parse_query};
 use crate::jregex::{Flags, Regex};
 use crate::jsonpath::{self, JsonPath};
 use crate::plan::{PathShape, may_remove, may_select_same};
@@ -276,7 +276,8 @@ impl Checker<'_> {
                         );
                     }
                     // Beside a template, the schemas read the `pathRegex`'s named groups.
-                    (_, false) if !blank(&endpoint.path_template) => {
+                    // (A blank template counts as set, as the matcher takes it.)
+                    (_, false) if endpoint.path_template.is_some() => {
                         if let Some(regex) = &path_regex
                             && regex.group_index(name).is_none()
                         {
@@ -316,11 +317,13 @@ impl Checker<'_> {
         if let Some(schemas) = &endpoint.query_param_schemas {
             for (name, schema) in schemas {
                 self.query_parameter_schema(schema);
-                // Names compare ignoring case (§5.4).
-                let allowed = endpoint
-                    .allowed_query_params
-                    .as_ref()
-                    .is_none_or(|list| list.iter().any(|p| p.eq_ignore_ascii_case(name)));
+                // A request's name is allowed when its lower case is listed lower-cased, and
+                // given to the schema when it equals the name ignoring case (§5.4).
+                let allowed = endpoint.allowed_query_params.as_ref().is_none_or(|list| {
+                    list.iter().any(|p| {
+                        java_equals_ignore_case(p, name) || p.to_lowercase() == name.to_lowercase()
+                    })
+                });
                 if !allowed {
                     let consequence = if schema.required == Some(true) {
                         "so no request can give it and, as it is required, this endpoint never \
@@ -1645,7 +1648,7 @@ fn example_request(endpoint: &Endpoint, file: &str) -> RequestUrl {
         .iter()
         .flatten()
         .filter(|(name, schema)| {
-            schema.required == Some(true) && !given.iter().any(|g| g.eq_ignore_ascii_case(name))
+            schema.required == Some(true) && !given.iter().any(|g| java_equals_ignore_case(g, name))
         });
     for (name, schema) in required {
         let pair = format!("{name}={}", example_value(&schema.as_parameter_schema()));
