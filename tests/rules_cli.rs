@@ -460,8 +460,7 @@ fn a_path_regex_beside_a_path_template_allows_a_query_and_is_not_said_to_refuse_
     assert!(
         out.contains(
             ":2:19: warning[R039]: `pathTemplate` is not matched when `pathRegex` is set; it only \
-             makes the `pathRegex` also be tried against the path without its query, and \
-             `pathParameterSchemas` read the `pathRegex`'s named groups"
+             makes the `pathRegex` also be tried against the path without its query\n"
         ),
         "{out}"
     );
@@ -499,6 +498,10 @@ fn beside_a_path_template_path_parameter_schemas_read_the_path_regex_groups() {
     assert!(!out.contains(":5:7:"), "{out}");
     assert!(
         !out.contains("apply only to `pathTemplate` endpoints"),
+        "{out}"
+    );
+    assert!(
+        out.contains("and `pathParameterSchemas` read the `pathRegex`'s named groups"),
         "{out}"
     );
     let (status, _, err) = run(&["sanitize", "--rules", &rules, "--url", "/r/5", &body]);
@@ -1148,8 +1151,8 @@ fn schema_command_prints_the_schema() {
     let (status, out, _) = run(&["schema"]);
     assert_eq!(status, Status::Ok);
     assert_eq!(out, rules::schema::json_schema_text());
-    // Its descriptions speak to people writing rules: no references to sections of notes
-    // they do not have, cut out without leaving a space before the full stop.
+    // Its descriptions speak to people writing rules: no section references (`§`), cut out
+    // without leaving a space before the full stop.
     assert!(!out.contains('§'), "{out}");
     assert!(
         out.contains("\"Validation of a path parameter value.\""),

@@ -32,8 +32,8 @@ pub enum Command {
         files: Vec<PathBuf>,
         #[arg(long, value_enum, default_value_t = FormatArg::Human)]
         format: FormatArg,
-        /// Colour in human output: `auto` colours a terminal unless NO_COLOR is set or TERM is
-        /// dumb.
+        /// Colour in human output: `auto` colours a terminal unless NO_COLOR is set (not
+        /// empty) or TERM is dumb.
         #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
         color: ColorArg,
     },
@@ -58,8 +58,8 @@ pub enum Command {
         explain: bool,
         #[arg(long, value_enum, default_value_t = FormatArg::Human)]
         format: FormatArg,
-        /// Colour in human output: `auto` colours a terminal unless NO_COLOR is set or TERM is
-        /// dumb.
+        /// Colour in human output: `auto` colours a terminal unless NO_COLOR is set (not
+        /// empty) or TERM is dumb.
         #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
         color: ColorArg,
     },
@@ -94,8 +94,8 @@ pub enum Command {
         /// How failures are printed.
         #[arg(long, value_enum, default_value_t = FormatArg::Human)]
         format: FormatArg,
-        /// Colour in human output: `auto` colours a terminal unless NO_COLOR is set or TERM is
-        /// dumb.
+        /// Colour in human output: `auto` colours a terminal unless NO_COLOR is set (not
+        /// empty) or TERM is dumb.
         #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
         color: ColorArg,
         /// Threads sanitizing the values of a multi-value (NDJSON) body; the output keeps the
@@ -135,8 +135,8 @@ pub enum Command {
         /// How the results are printed.
         #[arg(long, value_enum, default_value_t = FormatArg::Human)]
         format: FormatArg,
-        /// Colour in human output: `auto` colours a terminal unless NO_COLOR is set or TERM is
-        /// dumb.
+        /// Colour in human output: `auto` colours a terminal unless NO_COLOR is set (not
+        /// empty) or TERM is dumb.
         #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
         color: ColorArg,
         /// How JSONPaths are applied; both give the same bytes.
@@ -178,7 +178,7 @@ pub(crate) fn check_method(text: &str) -> Result<(), String> {
 /// When human output is coloured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorArg {
-    /// On a terminal, unless NO_COLOR is set or TERM is dumb.
+    /// On a terminal, unless NO_COLOR is set (not empty) or TERM is dumb.
     Auto,
     Always,
     Never,

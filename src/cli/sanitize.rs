@@ -466,7 +466,7 @@ fn warnings_line(rules: &Path, warnings: &[&Diagnostic], paint: crate::diag::Pai
     codes.sort_unstable();
     codes.dedup();
     let n = warnings.len();
-    let name = diag::printable(&rules.display().to_string()).into_owned();
+    let name = shell_word(&diag::printable(&rules.display().to_string()));
     format!(
         "{}: {} {name} has {n} warning{} ({}); `psoxy-rules validate {name}` shows {}\n",
         paint.wrap("1", "psoxy-rules"),
@@ -475,4 +475,29 @@ fn warnings_line(rules: &Path, warnings: &[&Diagnostic], paint: crate::diag::Pai
         codes.join(", "),
         if n == 1 { "it" } else { "them" },
     )
+}
+
+/// `text` as one word of a shell command: as it is when it has only characters no shell reads
+/// specially, else in single quotes.
+fn shell_word(text: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_./-+:@%,=".contains(c);
+    if !text.is_empty() && text.chars().all(plain) {
+        text.to_owned()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shell_word;
+
+    #[test]
+    fn a_name_with_spaces_or_quotes_is_quoted_for_a_shell() {
+        assert_eq!(shell_word("rules/zoom.yaml"), "rules/zoom.yaml");
+        assert_eq!(shell_word("my rules.yaml"), "'my rules.yaml'");
+        assert_eq!(shell_word("it's.yaml"), r"'it'\''s.yaml'");
+        assert_eq!(shell_word("$HOME.yaml"), "'$HOME.yaml'");
+        assert_eq!(shell_word(""), "''");
+    }
 }

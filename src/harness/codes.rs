@@ -27,7 +27,7 @@ macro_rules! codes {
         /// | H022 | error | 1 | a file in a sanitized folder that no case names |
         /// | H023 | warning | 1 with `--strict` | a JSONPath that selects nothing in any case |
         /// | H024 | warning | 1 with `--strict` | a temporary file (`.psoxy-rules-*.tmp`) left in a sanitized folder by an interrupted write; `--bless` deletes it |
-        /// | H025 | warning | 1 with `--strict` | an original that holds no JSON value (empty, or only whitespace), which the proxy returns as it is: the case checks nothing |
+        /// | H025 | warning | 1 with `--strict` | an original that holds no JSON value (empty, or only whitespace), for which the proxy returns an empty body: the case checks nothing |
         /// | H030 | error | 1 | an email address in an output |
         /// | H031 | error | 1 | a phone number in an output |
         /// | H032 | error | 1 | an original value that a transform protects, found in an output |
@@ -111,8 +111,8 @@ codes! {
     UnmatchedPath = "H023", Warning, false;
     /// A temporary file left in a sanitized folder by an interrupted write.
     LeftoverTemporary = "H024", Warning, false;
-    /// An original that holds no JSON value (empty, or only whitespace): the proxy returns it
-    /// as it is, so the case checks nothing.
+    /// An original that holds no JSON value (empty, or only whitespace): the proxy returns an
+    /// empty body for it, so the case checks nothing.
     EmptyOriginal = "H025", Warning, false;
     /// An email address in an output.
     LeakedEmail = "H030", Error, false;

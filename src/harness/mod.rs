@@ -545,8 +545,8 @@ fn served(w: &Work) -> Served {
 fn empty_original(case: &Case) -> Diagnostic {
     Code::EmptyOriginal
         .diag(format!(
-            "the original {} holds no JSON value: the proxy returns it as it is, so this case \
-             checks nothing",
+            "the original {} holds no JSON value: the proxy returns an empty body for it, so \
+             this case checks nothing",
             crate::diag::quoted(&case.original.display().to_string())
         ))
         .at(case.original_location.clone())

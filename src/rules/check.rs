@@ -216,9 +216,14 @@ impl Checker<'_> {
                 self.push(
                     Code::NoEffect,
                     template.span,
-                    "`pathTemplate` is not matched when `pathRegex` is set; it only makes the \
-                     `pathRegex` also be tried against the path without its query, and \
-                     `pathParameterSchemas` read the `pathRegex`'s named groups",
+                    if endpoint.path_parameter_schemas.is_some() {
+                        "`pathTemplate` is not matched when `pathRegex` is set; it only makes the \
+                         `pathRegex` also be tried against the path without its query, and \
+                         `pathParameterSchemas` read the `pathRegex`'s named groups"
+                    } else {
+                        "`pathTemplate` is not matched when `pathRegex` is set; it only makes the \
+                         `pathRegex` also be tried against the path without its query"
+                    },
                     Some(
                         "keep one of the two; a `pathRegex` alone allows a query when it ends \
                          with `(?:[?].*)?$`"

@@ -47,11 +47,11 @@ macro_rules! codes {
         /// | R043 | warning | `definitions` nested in a schema, which refs never reach |
         /// | R044 | warning | an endpoint shadowed by an earlier one |
         /// | R045 | warning | a `sentenceMetadata` augment, which psoxy-rules cannot apply |
-        /// | R046 | warning | a parameter schema that never applies: for a parameter the template lacks, or one `allowedQueryParams` does not allow |
+        /// | R046 | warning | a parameter schema that never applies: for a parameter the template lacks (or, beside a `pathRegex`, a group the regex lacks), or one `allowedQueryParams` does not allow |
         /// | R047 | error | a parameter schema `format` other than a pseudonym format |
         /// | R048 | warning | `allowAllEndpoints: true` |
         /// | R049 | warning | a transform or augment without `jsonPaths` |
-        /// | R050 | warning | `properties` or `items` without `type`, which the filter ignores |
+        /// | R050 | warning | `properties` or `items` without `type`, which the filter ignores, or `type: array` without `items`, which removes the objects and arrays in it |
         /// | R051 | warning | a filter `type` that is not a JSON type, which fails when reached |
         /// | R052 | warning | more findings than are reported for one file (errors are shown first) |
         /// | R053 | error | definitions whose `$ref`s loop back to themselves |

@@ -112,8 +112,8 @@ pub fn json_schema() -> Value {
     schema
 }
 
-/// Removes the references to sections of the semantics notes (`(§2.13)`) from descriptions:
-/// they serve the code's documentation, and mean nothing to the readers of the schema.
+/// Removes the section references (`(§2.13)`) from descriptions: they serve the code's
+/// documentation, and mean nothing to the readers of the schema.
 fn for_readers(schema: &mut Value) {
     match schema {
         Value::Object(members) => {
