@@ -59,8 +59,7 @@ impl FilterFailure {
     pub fn pointer(&self) -> String {
         let mut pointer = String::new();
         for segment in self.segments.iter().rev() {
-            pointer.push('/');
-            pointer.push_str(&segment.replace('~', "~0").replace('/', "~1"));
+            crate::plan::push_pointer_segment(&mut pointer, segment);
         }
         pointer
     }
@@ -150,8 +149,8 @@ enum Typed {
 }
 
 /// A condition schema: its alphabetically first property and that property's schema, with the
-/// condition's place in the rules file.
-type Condition = Result<(String, NodeId, Span), FilterError>;
+/// condition's place in the rules file; or why it cannot test, with that place.
+type Condition = Result<(String, NodeId, Span), (FilterError, Span)>;
 
 /// The members an object schema lists, each with its schema, grouped by the length of their
 /// name: a member's key is compared with the few names of its length only, with no hashing.
@@ -335,7 +334,7 @@ impl Compiler<'_> {
                 p.iter()
                     .min_by(|(a, _), (b, _)| a.encode_utf16().cmp(b.encode_utf16()))
             })
-            .ok_or(FilterError::EmptyCondition)?;
+            .ok_or((FilterError::EmptyCondition, condition.span))?;
         Ok((key.clone(), self.compile_located(sub), condition.span))
     }
 
@@ -429,11 +428,11 @@ impl CompiledFilter {
                 otherwise,
                 then,
             } => {
-                let mut r = ConditionFailure::placed(self.condition(&node, condition, ctx), fail)?;
+                let mut r = self.condition(&node, condition, ctx)?;
                 if r == Filtered::NotMatched
                     && let Some(otherwise) = otherwise
                 {
-                    r = ConditionFailure::placed(self.condition(&node, otherwise, ctx), fail)?;
+                    r = self.condition(&node, otherwise, ctx)?;
                 }
                 if r != Filtered::NotMatched {
                     let then = then.as_ref().map_err(|e| fail(e.clone()))?;
@@ -512,18 +511,18 @@ impl CompiledFilter {
         node: &Value<'a>,
         condition: &Condition,
         ctx: Ctx,
-    ) -> Result<Filtered<'a>, ConditionFailure> {
+    ) -> Step<Filtered<'a>> {
         let (key, sub, span) = condition
             .as_ref()
-            .map_err(|e| ConditionFailure::Schema(e.clone()))?;
+            .map_err(|(e, span)| Box::new(FilterFailure::new(e.clone(), Some(*span))))?;
         let member = node.as_object().and_then(|m| m.get(key)).ok_or_else(|| {
-            ConditionFailure::Located(Box::new(FilterFailure::new(
+            Box::new(FilterFailure::new(
                 FilterError::MissingConditionMember(key.clone()),
                 Some(*span),
-            )))
+            ))
         })?;
         self.apply(member.clone(), *sub, ctx.down())
-            .map_err(|e| ConditionFailure::Located(within(key)(e)))
+            .map_err(within(key))
     }
 
     /// Rule 4: a `then` schema keeps the members it lists, each filtered, with no type check.
@@ -641,26 +640,6 @@ impl CompiledFilter {
             }
         }
         Ok(())
-    }
-}
-
-/// Why an `if`/`else` condition failed: its schema cannot test (placed at the schema that has
-/// it), or a failure placed where it happened.
-enum ConditionFailure {
-    Schema(FilterError),
-    Located(Box<FilterFailure>),
-}
-
-impl ConditionFailure {
-    /// `result`, with a failure of the condition's schema placed by `place`.
-    fn placed<T>(
-        result: Result<T, ConditionFailure>,
-        place: impl FnOnce(FilterError) -> Box<FilterFailure>,
-    ) -> Step<T> {
-        result.map_err(|failure| match failure {
-            ConditionFailure::Schema(e) => place(e),
-            ConditionFailure::Located(f) => f,
-        })
     }
 }
 

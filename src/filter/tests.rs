@@ -534,6 +534,12 @@ fn a_failure_is_placed_at_the_schema_and_the_value_that_fail() {
             ("/list/2500".to_owned(), 18, 7, missing.clone())
         );
     }
+    // A condition without properties: at the condition.
+    let schema = "type: \"object\"\nif:\n  type: \"object\"\nthen:\n  properties: {}\n";
+    assert_eq!(
+        failure(schema, "", r#"{"a":1}"#, false),
+        (String::new(), 6, 9, FilterError::EmptyCondition)
+    );
     // A member name is escaped as JSON Pointer does.
     let schema = "type: \"object\"\nproperties:\n  \"a/b~c\":\n    type: \"foo\"\n";
     assert_eq!(failure(schema, "", r#"{"a/b~c":1}"#, false).0, "/a~1b~0c");
