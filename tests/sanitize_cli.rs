@@ -561,6 +561,16 @@ fn a_document_the_schema_made_null_is_named_as_the_cause_of_the_failure() {
     // An object passes the filter and nothing fails.
     let out = sanitize_with_rules(yaml, b"{}");
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // Without a schema, only the response itself can be null.
+    let yaml = yaml.replace("    responseSchema:\n      type: \"object\"\n", "");
+    let out = sanitize_with_rules(&yaml, b"null");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("= help: the response is `null`, which the proxy cannot apply"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("responseSchema"), "{stderr}");
 }
 
 #[test]

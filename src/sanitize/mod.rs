@@ -300,7 +300,12 @@ impl Sanitizer {
                 .as_ref()
                 .map(|s| (CompiledFilter::located(s, root), s.span)),
             unsupported,
-            transforms: Transforms::new(transforms, specs, self.engine),
+            transforms: Transforms::new(
+                transforms,
+                specs,
+                self.engine,
+                endpoint.response_schema.is_some(),
+            ),
         })
     }
 

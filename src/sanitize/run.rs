@@ -55,6 +55,8 @@ pub(super) struct Transforms {
     specs: Vec<TransformSpec>,
     /// The compiled plan, for [`Engine::Plan`].
     plan: Option<Plan>,
+    /// Why a document can be null when the transforms meet it.
+    null_document: TransformHint,
 }
 
 /// Where the strings the transforms make in one document go: an arena for the walk, and one
@@ -211,16 +213,24 @@ impl<'a> Mapper<'a> for ValueMapper<'_, 'a> {
 
 impl Transforms {
     /// `specs[t]` holds the paths and guard of `transforms[t]`.
+    /// `filtered` says whether the endpoint has a `responseSchema`, which may make the
+    /// document null.
     pub fn new(
         transforms: Vec<CompiledTransform>,
         specs: Vec<TransformSpec>,
         engine: Engine,
+        filtered: bool,
     ) -> Self {
         let plan = (engine == Engine::Plan).then(|| compile(&specs));
         Transforms {
             compiled: transforms,
             specs,
             plan,
+            null_document: if filtered {
+                TransformHint::NullDocument
+            } else {
+                TransformHint::NullResponse
+            },
         }
     }
 
@@ -342,7 +352,7 @@ impl Transforms {
         let t = &self.compiled[e.transform];
         let (reason, help) = match e.kind {
             ExecErrorKind::Fatal(message) if message == naive::NULL_DOCUMENT => {
-                (message, Some(TransformHint::NullDocument))
+                (message, Some(self.null_document))
             }
             ExecErrorKind::Fatal(message) => (message, None),
             ExecErrorKind::Map(error) => (error.to_string(), error.hint()),

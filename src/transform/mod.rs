@@ -94,6 +94,8 @@ pub enum TransformHint {
     TokenForEmptyValues,
     /// A path met a null document: the response, or what the `responseSchema` filter made of it.
     NullDocument,
+    /// A path met a null response, at an endpoint without `responseSchema`.
+    NullResponse,
 }
 
 impl TransformHint {
@@ -121,6 +123,10 @@ impl TransformHint {
                 "the response is `null`, or the `responseSchema` filter made it null: its \
                  top-level `type` is not the response's (`object` where an array came, or the \
                  other way round)"
+            }
+            TransformHint::NullResponse => {
+                "the response is `null`, which the proxy cannot apply transforms to; it fails \
+                 the same way"
             }
         }
     }
