@@ -175,6 +175,52 @@ fn plan_with_splits() {
 }
 
 #[test]
+fn the_json_plan_holds_what_the_text_shows() {
+    let transforms = needs_splits();
+    let specs: Vec<TransformSpec> = transforms.iter().map(|(_, s)| s.clone()).collect();
+    let kinds: Vec<&str> = transforms.iter().map(|(k, _)| *k).collect();
+    let plan = compile(&specs);
+    let json = plan.explain_json(&kinds);
+    let kinds_of = |value: &serde_json::Value| -> Vec<String> {
+        value
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|p| p["kind"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        kinds_of(&json["passes"]),
+        ["walk", "walk", "naive", "walk", "walk"]
+    );
+    // A naive pass lists its steps in order, with their paths.
+    assert_eq!(
+        json["passes"][2]["steps"],
+        serde_json::json!([{
+            "rule": "t3.p1",
+            "kind": "textDigest",
+            "action": "map",
+            "path": "$.records[*].Body"
+        }])
+    );
+    assert_eq!(json["passes"][1]["guards"], serde_json::json!(["t2"]));
+    // Each transform with its guard, whether it can stop a path, and its paths.
+    assert_eq!(
+        json["transforms"][1]["applyOnlyWhen"],
+        "$.records[?(@.attributes.type == 'User')]"
+    );
+    assert_eq!(json["transforms"][2]["stopsPath"], true);
+    assert_eq!(
+        json["transforms"][3]["paths"],
+        serde_json::json!([
+            {"rule": "t4.p1", "path": "$.owner"},
+            {"rule": "t4.p2", "path": "$.records[?(@.OwnerId == $.owner)].Name"}
+        ])
+    );
+    assert_eq!(json["rules"], 5);
+}
+
+#[test]
 fn without_kinds_each_action_stands_alone() {
     let specs: Vec<TransformSpec> = salesforce_query().into_iter().map(|(_, s)| s).collect();
     let text = compile(&specs).explain(&[]);

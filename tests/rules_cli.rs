@@ -1244,7 +1244,7 @@ fn compile_refuses_invalid_rules_with_their_findings() {
 }
 
 #[test]
-fn findings_are_coloured_only_when_asked_or_on_a_terminal() {
+fn findings_are_coloured_when_asked_and_not_when_piped() {
     let file = "tests/fixtures/valid/every-key.yaml";
     let (_, plain, _) = run(&["validate", file]);
     let (_, never, _) = run(&["validate", "--color", "never", file]);
@@ -1387,6 +1387,7 @@ fn compile_json_explain_adds_each_endpoint_plan_with_its_nodes_and_edges() {
     assert_eq!(endpoints.len(), 11);
     let (_, human, _) = run(&["compile", "--explain", "example-rules/zoom/zoom.yaml"]);
     let human_plans: Vec<&str> = human.split("\nplan of endpoint ").skip(1).collect();
+    assert_eq!(human_plans.len(), endpoints.len(), "{human}");
     for (endpoint, text) in endpoints.iter().zip(&human_plans) {
         let plan = &endpoint["plan"];
         let passes = plan["passes"].as_array().expect("passes");

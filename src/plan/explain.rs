@@ -250,8 +250,35 @@ impl Plan {
                 object
             })
             .collect();
+        let transforms: Vec<serde_json::Value> = self
+            .transforms
+            .iter()
+            .enumerate()
+            .map(|(t, spec)| {
+                let paths: Vec<serde_json::Value> = spec
+                    .paths
+                    .iter()
+                    .enumerate()
+                    .map(|(p, path)| {
+                        let rule = RuleRef {
+                            transform: t,
+                            path: p,
+                        };
+                        json!({"rule": rule.to_string(), "path": path.to_string()})
+                    })
+                    .collect();
+                json!({
+                    "transform": TransformRef(t).to_string(),
+                    "kind": kinds.get(t).copied(),
+                    "action": action_word(spec.action),
+                    "applyOnlyWhen": spec.guard.as_ref().map(ToString::to_string),
+                    "stopsPath": spec.abort_stops_path,
+                    "paths": paths,
+                })
+            })
+            .collect();
         json!({
-            "transforms": self.transforms.len(),
+            "transforms": transforms,
             "rules": self.rules.len(),
             "passes": passes,
         })
