@@ -505,6 +505,30 @@ fn invalid_rules_are_reported_before_anything_is_read() {
 }
 
 #[test]
+fn a_guard_whose_part_before_its_filter_is_missing_says_so() {
+    let yaml = r#"endpoints:
+  - pathTemplate: "/x"
+    transforms:
+      - !<redact>
+        applyOnlyWhen: "$.items[?(@.conferenceData)]"
+        jsonPaths: ["$.x"]
+"#;
+    let out = sanitize_with_rules(yaml, br#"{"x":1}"#);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains(
+            ":5:24: error[S008]: applyOnlyWhen failed: the part of applyOnlyWhen before its \
+             first filter, wildcard or scan does not exist in the document"
+        ),
+        "{}",
+        text(&out.stderr)
+    );
+    // With `items` there, an empty selection skips the transform.
+    let out = sanitize_with_rules(yaml, br#"{"x":1,"items":[]}"#);
+    assert_eq!(text(&out.stdout), r#"{"x":1,"items":[]}"#);
+}
+
+#[test]
 fn a_schema_failure_names_the_schema_and_the_value_that_fail() {
     let yaml = r#"endpoints:
   - pathTemplate: "/x"

@@ -105,10 +105,18 @@ pub(crate) fn guard_allows<E>(
     };
     match read_path(guard, doc).and_then(|r| r.guard_passes()) {
         Ok(passes) => Ok(passes),
-        Err(EvalError::NotFound) => Err(ExecError::fatal(
+        // Jayway reads an absent member before the first filter, wildcard or scan as a missing
+        // path, even in an indefinite guard.
+        Err(EvalError::NotFound) if guard.is_definite() => Err(ExecError::fatal(
             t,
             None,
             "applyOnlyWhen is a definite path that does not exist in the document",
+        )),
+        Err(EvalError::NotFound) => Err(ExecError::fatal(
+            t,
+            None,
+            "the part of applyOnlyWhen before its first filter, wildcard or scan does not exist \
+             in the document",
         )),
         Err(EvalError::Fatal { message }) => Err(ExecError::fatal(t, None, message)),
         Err(EvalError::Transform(never)) => match never {},

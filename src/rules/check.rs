@@ -891,7 +891,9 @@ impl Checker<'_> {
                      not a list; it works only on an array",
                     Some(
                         "to apply the transform when something exists, test for it with a \
-                         filter, for example `$.items[?(@.conferenceData)]`"
+                         filter, for example `$.items[?(@.conferenceData)]`; the part before the \
+                         filter (`$.items`) must still exist, or a scan (`$..items[?(...)]`) \
+                         spares that"
                             .into(),
                     ),
                 );
