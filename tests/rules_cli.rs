@@ -891,6 +891,47 @@ fn codes_lists_every_code_once_and_explains_those_asked_for() {
 }
 
 #[test]
+fn a_condition_or_constant_without_type_is_a_warning() {
+    let (status, out) = validate_bytes(
+        br#"endpoints:
+  - pathTemplate: "/x"
+    responseSchema:
+      type: "object"
+      properties:
+        k:
+          const: "x"
+        o:
+          if:
+            properties:
+              a:
+                type: "string"
+                const: "1"
+          then:
+            properties:
+              a:
+                type: "string"
+"#,
+    );
+    assert_eq!(status, Status::Ok, "{out}");
+    assert!(
+        out.contains(
+            ":6:9: warning[R050]: `const` without `type` is ignored: any string, number or \
+             boolean passes, and objects and arrays become null"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            ":8:9: warning[R050]: `if` without `type` is ignored: the filter turns objects and \
+             arrays into null"
+        ),
+        "{out}"
+    );
+    // The condition's own schema needs no type: the filter reads it as a condition.
+    assert!(out.ends_with("0 errors, 2 warnings\n"), "{out}");
+}
+
+#[test]
 fn an_array_schema_without_items_is_a_warning() {
     let (status, out) = validate_bytes(
         br#"endpoints:

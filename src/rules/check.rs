@@ -1076,34 +1076,38 @@ impl Checker<'_> {
             );
         }
         // A `type` of the wrong form (a list) is reported as such, not also as missing.
+        // Without `type` (and without `$ref` or `anyOf`, which come first), a schema is the
+        // empty one whatever else it says (§4.2 rule 6).
         let untyped = filter.schema_type.is_none()
             && !self.broken_any(filter.span, &["type"])
             && filter.reference.is_none()
-            && filter.any_of.as_ref().is_none_or(Vec::is_empty)
-            && filter.if_schema.is_none();
-        let container = if filter.properties.is_some() {
-            Some("properties")
+            && filter.any_of.as_ref().is_none_or(Vec::is_empty);
+        let ignored = if filter.if_schema.is_some() {
+            Some(("if", "object"))
+        } else if filter.properties.is_some() {
+            Some(("properties", "object"))
         } else if filter.items.is_some() {
-            Some("items")
+            Some(("items", "array"))
+        } else if filter.constant.is_some() {
+            Some(("const", "string"))
         } else {
             None
         };
         if untyped
             && role == FilterRole::Value
-            && let Some(key) = container
+            && let Some((key, needed)) = ignored
         {
             // At the schema that lacks the `type`, where it is to be added.
+            let effect = if key == "const" {
+                "any string, number or boolean passes, and objects and arrays become null"
+            } else {
+                "the filter turns objects and arrays into null"
+            };
             self.push(
                 Code::UntypedContainer,
                 self.head(filter.span),
-                format!(
-                    "`{key}` without `type` is ignored: the filter turns objects and arrays \
-                         into null"
-                ),
-                Some(format!(
-                    "add `type: {}`",
-                    if key == "items" { "array" } else { "object" }
-                )),
+                format!("`{key}` without `type` is ignored: {effect}"),
+                Some(format!("add `type: {needed}`")),
             );
         }
         // Without `items`, elements are filtered with the empty schema (§4.2 rule 6).

@@ -51,7 +51,7 @@ macro_rules! codes {
         /// | R047 | error | a parameter schema `format` other than a pseudonym format |
         /// | R048 | warning | `allowAllEndpoints: true` |
         /// | R049 | warning | a transform or augment without `jsonPaths` |
-        /// | R050 | warning | `properties` or `items` without `type`, which the filter ignores, or `type: array` without `items`, which removes the objects and arrays in it |
+        /// | R050 | warning | `properties`, `items`, `if` or `const` without `type`, which the filter ignores, or `type: array` without `items`, which removes the objects and arrays in it |
         /// | R051 | warning | a filter `type` that is not a JSON type, which fails when reached |
         /// | R052 | warning | more findings than are reported for one file (errors are shown first) |
         /// | R053 | error | definitions whose `$ref`s loop back to themselves |
@@ -183,8 +183,8 @@ codes! {
     AllowAllEndpoints = "R048", Warning;
     /// A transform or augment without `jsonPaths`.
     NoJsonPaths = "R049", Warning;
-    /// `properties` or `items` without `type`, or `type: array` without `items`: objects and
-    /// arrays inside are lost.
+    /// `properties`, `items`, `if` or `const` without `type`, or `type: array` without `items`:
+    /// objects and arrays inside are lost.
     UntypedContainer = "R050", Warning;
     /// A filter `type` that is not a JSON type.
     UnknownSchemaType = "R051", Warning;
