@@ -15,8 +15,9 @@ const MAX_COMPARED: usize = 256;
 /// How close an endpoint comes to a path; the greater is the closer, field by field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Closeness {
-    /// Fixed-text pieces (no parameter) that match a segment, in the path's order, wherever
-    /// they stand: `/users` shares `users` with `/v2/users`.
+    /// Fixed-text pieces (no parameter) that match a segment, or nearly (a typo: `settingz`
+    /// for `settings`), in the path's order, wherever they stand: `/users` shares `users` with
+    /// `/v2/users`.
     literal: usize,
     /// Segments that are a word of a piece's fixed text: `calls` of `calls(from={s},to={e})`.
     words: usize,
@@ -30,9 +31,11 @@ struct Closeness {
 /// template's regex for a template), so that templates and `pathRegex`es are alike, and each
 /// segment of the path as it is and percent-decoded (`a%20b` is `a b`). The closest is the
 /// one sharing the most fixed-text segments with the path, then the most words of fixed text,
-/// then the nearest in spelling (edit distance), then the first in file order. `None` when no endpoint shares
-/// a fixed-text segment or word with the path, and none is fewer edits from it than a third
-/// of the longer of the path and the endpoint's shortest path (one edit for short ones).
+/// then the nearest in spelling (edit distance), then the first in file order. `None` when no
+/// endpoint shares fixed-text segments or words with at least half of the path's segments (one
+/// generic segment such as `v1` of three is not a likeness), and none is fewer edits from it
+/// than a third of the longer of the path and the endpoint's shortest path (one edit for short
+/// ones).
 pub fn closest(endpoints: &[Located<Endpoint>], path: &str) -> Option<usize> {
     let path: String = path.chars().take(MAX_COMPARED).collect();
     let segments: Vec<Segment> = path
@@ -49,7 +52,8 @@ pub fn closest(endpoints: &[Located<Endpoint>], path: &str) -> Option<usize> {
         };
         let (closeness, endpoint_length) = compare(&segments, &pieces);
         let Reverse(distance) = closeness.distance;
-        let close = closeness.literal + closeness.words > 0
+        let shared = closeness.literal + closeness.words;
+        let close = (shared > 0 && 2 * shared >= segments.len())
             || distance <= (length.max(endpoint_length) / 3).max(1);
         if close && best.is_none_or(|(b, _)| closeness > b) {
             best = Some((closeness, i));
@@ -95,7 +99,7 @@ fn compare(segments: &[Segment], pieces: &[PathPiece]) -> (Closeness, usize) {
         distance[i][0] = distance[i - 1][0] + length;
         for (j, piece) in (1..).zip(pieces) {
             let (literal, words) = shared[i - 1][j - 1];
-            let pair = if piece.is_literal() && segment.forms().any(|f| piece.matches(f)) {
+            let pair = if piece.is_literal() && segment.forms().any(|f| nearly(piece, f)) {
                 (literal + 1, words)
             } else if segment.forms().any(|f| piece.has_word(f)) {
                 (literal, words + 1)
@@ -120,6 +124,16 @@ fn compare(segments: &[Segment], pieces: &[PathPiece]) -> (Closeness, usize) {
         distance: Reverse(distance[n][m]),
     };
     (closeness, distance[0][m])
+}
+
+/// Whether `segment` is the fixed text of `piece`, or a typo away from it: one edit in four
+/// characters, for segments of four characters or more (`v1` is not a typo of `v2`).
+fn nearly(piece: &PathPiece, segment: &str) -> bool {
+    if piece.matches(segment) {
+        return true;
+    }
+    let length = segment.chars().count();
+    length >= 4 && piece.distance(segment) <= length / 4
 }
 
 /// The pieces of the regex that selects the endpoint (`pathRegex` over `pathTemplate`, as
@@ -228,6 +242,25 @@ endpoints:
         assert_eq!(closest_in(GITHUB, "/users/u"), None);
         // A parameter matches any segment: that alone is no likeness.
         assert_eq!(closest_in(&one("/{org}/repos"), "/acme/users"), None);
+    }
+
+    #[test]
+    fn a_segment_a_typo_away_from_fixed_text_is_shared() {
+        let zoom = "endpoints:\n  - pathTemplate: \"/v2/users/me\"\n  - pathTemplate: \
+                    \"/v2/users/{userId}/settings\"\n";
+        assert_eq!(closest_in(zoom, "/v2/users/me/settingz"), Some(1));
+        // Short segments are not typos of each other.
+        assert_eq!(closest_in(&one("/v2/x"), "/v1/y/z/w"), None);
+    }
+
+    #[test]
+    fn one_generic_segment_of_several_is_no_likeness() {
+        assert_eq!(
+            closest_in(&one("/api/v1/things"), "/v1/totally/unrelated"),
+            None
+        );
+        // Half of them is.
+        assert_eq!(closest_in(&one("/api/v1/things"), "/v1/stuff"), Some(0));
     }
 
     #[test]
