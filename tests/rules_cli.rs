@@ -635,6 +635,19 @@ fn an_unquoted_json_path_with_a_colon_and_space_is_said_to_need_quotes() {
     // A mapping that is no JSONPath gets no such help.
     assert_eq!(out.matches("help:").count(), 2, "{out}");
     assert!(out.ends_with("3 errors, 0 warnings\n"), "{out}");
+    // A path too long to be shown whole gets the advice without a cut example.
+    let long = format!("$.value[?(@.subject == 'a: b')].{}", "x".repeat(100));
+    let (_, out) = validate_bytes(
+        format!(
+            "endpoints:\n  - pathTemplate: \"/a\"\n    transforms:\n      - !<redact>\n        \
+             jsonPaths:\n          - {long}\n"
+        )
+        .as_bytes(),
+    );
+    assert!(
+        out.contains("= help: quote the JSONPath: unquoted, YAML reads `: ` in it as a mapping\n"),
+        "{out}"
+    );
 }
 
 #[test]

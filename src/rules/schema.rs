@@ -795,7 +795,7 @@ impl Explain<'_> {
 
     /// Help for a JSONPath that YAML read as a mapping, as it reads `$.a[?(@.b == 'c: d')]`
     /// unquoted: the `: ` in it ends a key. With the path as written, quoted, when it is one line
-    /// that double or single quotes hold without escapes.
+    /// that double or single quotes hold without escapes, short enough to be shown whole.
     fn unquoted_path(&self, node: &Node) -> Option<String> {
         let NodeKind::Map(entries) = &node.kind else {
             return None;
@@ -805,12 +805,12 @@ impl Explain<'_> {
             .text
             .get(first.key_span.start..node.span.end)?
             .trim_end();
+        // An example cut short would not be the path to write: none for long paths.
+        let fits = written.chars().count() <= crate::diag::QUOTED_CHARS;
         let quote = ['"', '\'']
             .into_iter()
-            .find(|q| written.starts_with('$') && !written.contains([*q, '\\', '\n']));
-        let example = quote.map_or_else(String::new, |q| {
-            format!(", as in `{q}{}{q}`", crate::diag::quoted(written))
-        });
+            .find(|q| fits && written.starts_with('$') && !written.contains([*q, '\\', '\n']));
+        let example = quote.map_or_else(String::new, |q| format!(", as in `{q}{written}{q}`"));
         Some(format!(
             "quote the JSONPath{example}: unquoted, YAML reads `: ` in it as a mapping"
         ))
