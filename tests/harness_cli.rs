@@ -689,6 +689,46 @@ fn allowed_leak_is_not_reported() {
 }
 
 #[test]
+fn a_star_segment_of_an_allowance_stands_for_any_member_or_index() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let headers = r#"{"headers":[{"name":"Message-ID","value":"<a1@mail.example>"},{"name":"X","value":"1"},{"name":"In-Reply-To","value":"<b2@mail.example>"}]}"#;
+    write_files(
+        dir.path(),
+        &[
+            (
+                "rules.yaml",
+                "endpoints:
+  - pathTemplate: /v1/m
+",
+            ),
+            ("m.json", headers),
+            (
+                "sanitized/m.json",
+                &psoxy_rules::json::to_pretty_string(
+                    &psoxy_rules::json::parse_value(headers).expect("JSON"),
+                ),
+            ),
+        ],
+    );
+    let cases = |allowed: &str| {
+        format!(
+            "rules: rules.yaml\ncases:\n  - request: GET /v1/m\n    original: m.json\n    \
+             allowedLeaks: [{allowed}]\n"
+        )
+    };
+    write_files(dir.path(), &[("cases.yaml", &cases("/headers/*/value"))]);
+    let out = test_in(dir.path(), &["cases.yaml"], &[]);
+    assert_eq!(stdout(&out), "1 passed, 0 failed\n");
+    // Only one segment: not a deeper or a shallower place.
+    for allowed in ["/*/value", "/headers/*", "/headers/*/value/*"] {
+        write_files(dir.path(), &[("cases.yaml", &cases(allowed))]);
+        let out = test_in(dir.path(), &["cases.yaml"], &[]);
+        let text = stdout(&out);
+        assert_eq!(text.matches("error[H030]").count(), 2, "{allowed}: {text}");
+    }
+}
+
+#[test]
 fn allowance_where_nothing_leaks_is_a_warning() {
     let dir = contact_set("/support, /name");
     let warning = "cases.yaml:5:30: warning[H033]: nothing leaks at `/name`";

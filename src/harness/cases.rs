@@ -44,7 +44,8 @@ struct CaseFileDoc {
     #[serde(default)]
     #[schemars(with = "String")]
     encryption_key: Option<Spanned<String>>,
-    /// JSON Pointers into every output where a detected leak is intended.
+    /// JSON Pointers into every output where a detected leak is intended; a segment `*` stands
+    /// for any one member or index.
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     allowed_leaks: Vec<Spanned<String>>,
@@ -67,7 +68,8 @@ struct CaseDoc {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     sanitized: Option<Spanned<String>>,
-    /// JSON Pointers into this case's output where a detected leak is intended.
+    /// JSON Pointers into this case's output where a detected leak is intended; a segment `*`
+    /// stands for any one member or index.
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     allowed_leaks: Vec<Spanned<String>>,
@@ -89,11 +91,27 @@ impl fmt::Debug for SecretText {
     }
 }
 
-/// A JSON Pointer written in a case file, with its place.
+/// A JSON Pointer written in a case file, with its place. A segment that is `*` alone stands
+/// for any one member or index (`/payload/headers/*/value`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Allowance {
     pub pointer: String,
     pub location: Location,
+}
+
+impl Allowance {
+    /// Whether the allowance names the value at `pointer` (escaped as RFC 6901 writes it).
+    pub fn covers(&self, pointer: &str) -> bool {
+        let mut mine = self.pointer.split('/');
+        let mut theirs = pointer.split('/');
+        loop {
+            match (mine.next(), theirs.next()) {
+                (None, None) => return true,
+                (Some(a), Some(b)) if a == b || a == "*" => {}
+                _ => return false,
+            }
+        }
+    }
 }
 
 /// A loaded case file. Paths are the case file's folder joined with what the file says, with

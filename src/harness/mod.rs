@@ -473,7 +473,7 @@ fn check_leaks(files: &[CaseFile], work: &mut [Work], file_findings: &mut [Vec<D
                     .case
                     .allowed_leaks
                     .iter()
-                    .position(|a| a.pointer == leak.raw_pointer())
+                    .position(|a| a.covers(leak.raw_pointer()))
                 {
                     used_case_allowances.insert(k);
                     continue;
@@ -481,7 +481,7 @@ fn check_leaks(files: &[CaseFile], work: &mut [Work], file_findings: &mut [Vec<D
                 if let Some(k) = file
                     .allowed_leaks
                     .iter()
-                    .position(|a| a.pointer == leak.raw_pointer())
+                    .position(|a| a.covers(leak.raw_pointer()))
                 {
                     used_file_allowances.insert(k);
                     continue;
