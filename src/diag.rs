@@ -362,24 +362,21 @@ pub fn render_human(d: &Diagnostic, source: Option<&str>) -> String {
 pub fn render_human_painted(d: &Diagnostic, source: Option<&str>, paint: Paint) -> String {
     use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
-    let mut out = if paint.color {
-        let place = d
-            .location
-            .as_ref()
-            .map_or_else(String::new, |loc| format!("{loc}: "));
-        let kind = format!("{}[{}]", d.severity, d.code);
-        let kind = match d.severity {
-            Severity::Error => paint.red(&kind),
-            Severity::Warning => paint.wrap("1;33", &kind),
-        };
-        format!(
-            "{}{kind}{}",
-            paint.wrap("1", &printable(&place)),
-            paint.wrap("1", &printable(&format!(": {}", d.message)))
-        )
-    } else {
-        printable(&d.to_string()).into_owned()
+    // The one-line form, each part made printable on its own and painted.
+    let place = d
+        .location
+        .as_ref()
+        .map_or_else(String::new, |loc| format!("{loc}: "));
+    let kind = format!("{}[{}]", d.severity, d.code);
+    let kind = match d.severity {
+        Severity::Error => paint.red(&kind),
+        Severity::Warning => paint.wrap("1;33", &kind),
     };
+    let mut out = format!(
+        "{}{kind}{}",
+        paint.wrap("1", &printable(&place)),
+        paint.wrap("1", &printable(&format!(": {}", d.message)))
+    );
     out.push('\n');
     let excerpt = match (&d.location, source) {
         (Some(Location::Source { line, span, .. }), Some(text)) => {
