@@ -41,6 +41,7 @@
 //! ```
 
 pub mod cli;
+mod code_docs;
 pub mod diag;
 pub mod endpoint;
 mod files;

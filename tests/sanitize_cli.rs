@@ -787,7 +787,7 @@ fn output_that_cannot_be_written_says_why_in_one_line() {
         assert_eq!(out.status.code(), Some(2), "{target}");
         let err = text(&out.stderr);
         assert!(
-            err.starts_with(&format!("psoxy-rules: cannot write {target}: {reason}")),
+            err.starts_with(&format!("error[S010]: cannot write {target}: {reason}")),
             "{err}"
         );
         assert_eq!(err.lines().count(), 1, "{err}");
@@ -819,7 +819,7 @@ fn a_temporary_folder_that_cannot_hold_the_output_is_named_as_such() {
     let err = text(&out.stderr);
     assert!(
         err.starts_with(
-            "psoxy-rules: writing the sanitized body to a temporary file in the system's \
+            "error[S010]: writing the sanitized body to a temporary file in the system's \
              temporary folder (TMPDIR; used past 1 MiB): "
         ),
         "{err}"
@@ -965,7 +965,7 @@ fn output_through_a_loop_of_links_is_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         text(&out.stderr),
-        format!("psoxy-rules: cannot write {target}: too many levels of symbolic links\n")
+        format!("error[S010]: cannot write {target}: too many levels of symbolic links\n")
     );
     assert!(
         std::fs::symlink_metadata(&a)
@@ -1148,7 +1148,7 @@ fn output_that_is_an_input_is_refused_and_nothing_is_written() {
         assert_eq!(out.status.code(), Some(2), "{output}");
         assert_eq!(
             text(&out.stderr),
-            format!("psoxy-rules: cannot write {output}: it is {clash}\n")
+            format!("error[S010]: cannot write {output}: it is {clash}\n")
         );
         assert!(out.stdout.is_empty(), "{output}");
         assert_eq!(listing(dir.path()), before, "{output}");
@@ -1171,7 +1171,7 @@ fn output_that_is_an_input_is_refused_and_nothing_is_written() {
         assert_eq!(out.status.code(), Some(2));
         assert_eq!(
             text(&out.stderr),
-            "psoxy-rules: cannot write body.json: it is the body (standard input)\n"
+            "error[S010]: cannot write body.json: it is the body (standard input)\n"
         );
         assert_eq!(std::fs::read(path("body.json")).expect("read"), body_text);
     }
@@ -1204,7 +1204,7 @@ fn a_method_that_is_not_a_token_is_refused_before_anything_is_read() {
         ),
     ] {
         let err = refused(&["--url", "/v2/users", "--method", method], b"");
-        assert_eq!(err, format!("error[S002]: {reason}\n\n"));
+        assert_eq!(err, format!("error[S002]: {reason}\n"));
         // For a program, a finding like the others.
         let err = refused(
             &["--url", "/v2/users", "--method", method, "--format", "json"],

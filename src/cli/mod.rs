@@ -37,9 +37,10 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
         color: ColorArg,
     },
-    /// Explain the codes of findings (R, P: rules files; S: sanitize; H: test), or those given.
+    /// List the codes of findings (R, P: rules files; S: sanitize; H: test), or explain those
+    /// given: when each is reported, why it matters, an example and its fix.
     Codes {
-        /// Codes to explain, such as R044 (any case); none lists every code.
+        /// Codes to explain, such as R044 (any case); none lists every code, a line each.
         codes: Vec<String>,
     },
     /// Print the JSON Schema of the rules format (or, with --cases, of case files).
@@ -394,8 +395,9 @@ fn code_table() -> Vec<(&'static str, diag::Severity, &'static str, &'static str
     table
 }
 
-/// `codes`: each code asked for (or every code) with its severity, the exit status it gives and
-/// what it means; an unknown code is an error (exit 2), with the closest known one.
+/// `codes`: each code asked for, with its severity, the exit status it gives, what it means and
+/// its explanation (or every code, a line each); an unknown code is an error (exit 2), with the
+/// closest known one.
 fn explain_codes(
     asked: &[String],
     out: &mut dyn Write,
@@ -428,11 +430,19 @@ fn explain_codes(
         }
         rows
     };
+    // Codes asked for by name are explained whole; the list of all gives a line each.
+    let whole = !asked.is_empty();
     let mut text = String::new();
-    for (code, severity, exit, meaning) in rows {
+    for (k, (code, severity, exit, meaning)) in rows.into_iter().enumerate() {
         let severity = severity.to_string();
         let exit = format!("exit {exit}");
+        if whole && k > 0 {
+            text.push('\n');
+        }
         let _ = writeln!(text, "{code}  {severity:<7}  {exit:<26}  {meaning}");
+        if let Some(doc) = whole.then(|| crate::code_docs::explanation(code)).flatten() {
+            let _ = write!(text, "\n{doc}");
+        }
     }
     out.write_all(text.as_bytes())?;
     Ok(status)
@@ -510,6 +520,24 @@ fn validate(
     let warnings = all.len() - errors;
     match format {
         Format::Human => {
+            let mut codes: Vec<&str> = Vec::new();
+            for d in &all {
+                if !codes.contains(&d.code) {
+                    codes.push(d.code);
+                }
+            }
+            if !codes.is_empty() {
+                let (these, them) = if codes.len() == 1 {
+                    ("this code", "an example and its fix")
+                } else {
+                    ("these codes", "examples and fixes")
+                };
+                let _ = writeln!(
+                    text,
+                    "`psoxy-rules codes {}` explains {these}, with {them}",
+                    codes.join(" ")
+                );
+            }
             let _ = writeln!(
                 text,
                 "{} file{} checked: {errors} error{}, {warnings} warning{}",
@@ -678,6 +706,35 @@ fn plural(n: usize) -> &'static str {
 mod tests {
     use super::*;
     use std::ffi::OsStr;
+
+    #[test]
+    fn every_code_has_an_explanation_and_every_explanation_a_code() {
+        let codes: Vec<&str> = code_table().iter().map(|row| row.0).collect();
+        let explained: Vec<&str> = crate::code_docs::DOCS.iter().map(|(c, _)| *c).collect();
+        assert_eq!(explained, codes);
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/code_docs");
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .expect("src/code_docs")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        files.sort();
+        let mut expected: Vec<String> = codes.iter().map(|c| format!("{c}.md")).collect();
+        expected.sort();
+        assert_eq!(files, expected);
+        for (code, doc) in crate::code_docs::DOCS {
+            assert!(doc.ends_with('\n') && !doc.ends_with("\n\n"), "{code}");
+            // Prose is wrapped; blocks hold commands and files as they are.
+            let mut in_block = false;
+            for line in doc.lines() {
+                in_block ^= line.starts_with("```");
+                assert!(
+                    in_block || line.chars().count() <= 96,
+                    "{code}: a line wider than 96 columns: {line}"
+                );
+            }
+            assert!(!in_block, "{code}: a block that is not closed");
+        }
+    }
 
     #[test]
     fn a_dumb_terminal_or_no_color_is_not_coloured() {

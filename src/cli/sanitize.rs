@@ -37,9 +37,9 @@ pub(super) fn run(
     err: &mut dyn Write,
 ) -> anyhow::Result<Status> {
     match sanitize(args, out, err) {
-        // A file that cannot be read or written is a finding too where findings are read by
-        // a program (S010); a closed pipe still ends the command quietly.
-        Err(e) if args.format != Format::Human && !super::closed_pipe(&e) => {
+        // A file that cannot be read or written is a finding (S010), in the form asked for;
+        // a closed pipe still ends the command quietly.
+        Err(e) if !super::closed_pipe(&e) => {
             report(args, &[Diagnostic::error("S010", format!("{e:#}"))], err)?;
             Ok(Status::Invalid)
         }
@@ -447,6 +447,10 @@ fn report(args: &Args<'_>, findings: &[Diagnostic], err: &mut dyn Write) -> anyh
             for d in &elsewhere {
                 text.push_str(&diag::render_human_painted(d, None, args.paint));
                 text.push('\n');
+            }
+            // Findings are separated by a blank line; none follows the last.
+            while text.ends_with("\n\n") {
+                text.pop();
             }
             text
         }
