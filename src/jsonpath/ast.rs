@@ -253,7 +253,7 @@ impl JsonPath {
     #[must_use]
     pub fn without_spans(&self) -> JsonPath {
         let mut p = self.clone();
-        clear_step_spans(&mut p.steps);
+        map_step_spans(&mut p.steps, &|_| 0..0);
         p
     }
 }
@@ -264,30 +264,30 @@ impl FilterPath {
     }
 }
 
-fn clear_step_spans(steps: &mut [Step]) {
+/// Replaces the span of every step, those inside filters too, with `f` of it.
+pub(crate) fn map_step_spans(steps: &mut [Step], f: &dyn Fn(&Range<usize>) -> Range<usize>) {
     for step in steps {
-        step.span = 0..0;
+        step.span = f(&step.span);
         match &mut step.kind {
-            StepKind::Child(Selector::Filter(f)) | StepKind::Descendant(Selector::Filter(f)) => {
-                clear_filter_spans(f);
-            }
+            StepKind::Child(Selector::Filter(filter))
+            | StepKind::Descendant(Selector::Filter(filter)) => map_filter_spans(filter, f),
             _ => {}
         }
     }
 }
 
-fn clear_filter_spans(f: &mut Filter) {
-    match f {
-        Filter::Or(fs) | Filter::And(fs) => fs.iter_mut().for_each(clear_filter_spans),
-        Filter::Not(inner) => clear_filter_spans(inner),
+fn map_filter_spans(filter: &mut Filter, f: &dyn Fn(&Range<usize>) -> Range<usize>) {
+    match filter {
+        Filter::Or(fs) | Filter::And(fs) => fs.iter_mut().for_each(|g| map_filter_spans(g, f)),
+        Filter::Not(inner) => map_filter_spans(inner, f),
         Filter::Compare { left, right, .. } => {
             for operand in [left, right] {
                 if let Operand::Path(p) = operand {
-                    clear_step_spans(&mut p.steps);
+                    map_step_spans(&mut p.steps, f);
                 }
             }
         }
-        Filter::Exists(p) => clear_step_spans(&mut p.steps),
+        Filter::Exists(p) => map_step_spans(&mut p.steps, f),
     }
 }
 

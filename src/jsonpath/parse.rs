@@ -30,15 +30,10 @@ pub fn parse(text: &str) -> Result<JsonPath, PathError> {
         );
     }
     match p.peek() {
-        Some(b'$') => p.pos += 1,
-        Some(b'@') => {
-            return Err(error(p.pos, "a rule path starts with `$`, not `@`")
-                .help("`@` is the value under test inside a filter `[?(…)]`"));
-        }
-        _ => {
-            return Err(error(p.pos, "a path starts with `$`")
-                .help("start the path at the document root, for example `$.name` or `$..name`"));
-        }
+        // Outside a filter, the value under test is the document itself.
+        Some(b'$' | b'@') => p.pos += 1,
+        // Jayway reads any other path as if it began with `$.`.
+        _ => return parse_after_root_dot(text, p.pos),
     }
     let steps = p.steps(Context::Rule)?;
     p.skip_spaces();
@@ -46,6 +41,25 @@ pub fn parse(text: &str) -> Result<JsonPath, PathError> {
         return Err(unexpected(c, p.pos));
     }
     Ok(JsonPath { steps })
+}
+
+/// Parses `text`, which does not start (at `start`, after spaces) with `$` or `@`, as Jayway
+/// does: as `$.` followed by the rest. Offsets and spans are those of `text`; what would lie in
+/// the `$.` is placed at `start`.
+fn parse_after_root_dot(text: &str, start: usize) -> Result<JsonPath, PathError> {
+    const ROOT_DOT: usize = 2;
+    let rooted = format!("$.{}", &text[start..]);
+    let place = |offset: usize| offset.saturating_sub(ROOT_DOT) + start;
+    match parse(&rooted) {
+        Ok(mut path) => {
+            super::ast::map_step_spans(&mut path.steps, &|span| place(span.start)..place(span.end));
+            Ok(path)
+        }
+        Err(mut e) => {
+            e.offset = place(e.offset);
+            Err(e)
+        }
+    }
 }
 
 /// Where a path is being read: a rule path, or a path operand inside a filter (which ends at
@@ -1262,10 +1276,34 @@ mod tests {
     }
 
     #[test]
-    fn missing_root_is_rejected() {
-        let e = assert_rejected("a.b", 0, "starts with `$`");
-        assert!(e.help.is_some());
-        assert_rejected("@.a", 0, "not `@`");
+    fn a_path_without_root_reads_as_if_root_and_dot_came_first() {
+        for (text, as_read) in [
+            ("a.b", "$.a.b"),
+            ("users[*].email", "$.users[*].email"),
+            ("  ['x','y']", "$.['x','y']"),
+            ("*", "$.*"),
+            (".a", "$..a"),
+            ("@.a[?(@.k == 'v')].b", "$.a[?(@.k == 'v')].b"),
+        ] {
+            let path = parse(text).expect(text);
+            assert_eq!(
+                path.without_spans(),
+                parse(as_read).expect(as_read).without_spans()
+            );
+        }
+        // Spans and offsets are those of the text as written.
+        let path = parse("  a[?(@.k == 'v')].b").expect("parses");
+        let spans: Vec<_> = path.steps.iter().map(|s| s.span.clone()).collect();
+        assert_eq!(spans, [2..3, 3..18, 18..20]);
+        let Selector::Filter(Filter::Compare { left, .. }) = path.steps[1].selector() else {
+            panic!("a comparison");
+        };
+        let Operand::Path(inner) = left else {
+            panic!("a path operand");
+        };
+        assert_eq!(inner.steps[0].span, 7..9);
+        assert_rejected("a[", 1, "unclosed");
+        assert_rejected("a b", 1, "cannot contain a space");
         assert_rejected("$a", 1, "unexpected `a`");
     }
 

@@ -717,6 +717,7 @@ impl Checker<'_> {
     fn path(&mut self, path: &Located<String>, updates: bool) -> Option<JsonPath> {
         match jsonpath::parse(path) {
             Ok(parsed) => {
+                self.root_lint(path);
                 self.lint_path(&parsed, path, updates);
                 Some(parsed)
             }
@@ -730,6 +731,40 @@ impl Checker<'_> {
                 None
             }
         }
+    }
+
+    /// A valid path that does not start at `$`: the proxy reads `@` at the start as `$`, and
+    /// any other start as if `$.` came before it.
+    fn root_lint(&mut self, path: &Located<String>) {
+        let lead = path.len() - path.trim_start_matches(' ').len();
+        let rest = &path[lead..];
+        let (message, help) = match rest.as_bytes().first() {
+            Some(b'$') | None => return,
+            Some(b'@') => (
+                "a path that starts with `@` selects from the document root, as `$` does".into(),
+                "start it with `$`: `@` is the value under test inside a filter `[?(…)]`".into(),
+            ),
+            Some(_) => {
+                let read = format!("$.{rest}");
+                (
+                    if rest.starts_with('.') {
+                        "a path that starts with `.` is read as if `$.` came first, which makes \
+                         it a deep scan (`..`)"
+                            .to_owned()
+                    } else {
+                        "a path that does not start with `$` is read as if `$.` came first"
+                            .to_owned()
+                    },
+                    if read.chars().count() <= 100 {
+                        format!("write it so: `{}`", read.trim_end_matches(' '))
+                    } else {
+                        "write `$.` before it".to_owned()
+                    },
+                )
+            }
+        };
+        let at = self.span_in(path, lead);
+        self.push(Code::PathLint, at, message, Some(help));
     }
 
     /// Reports the lints of a valid path; those about updating the root only for `updates`.

@@ -792,7 +792,7 @@ mod tests {
 
     #[test]
     fn paths_of_an_unknown_kind_are_still_checked() {
-        let text = "endpoints:\n  - pathTemplate: /x\n    transforms:\n      - !<pseudonymise>\n        jsonPaths: [\"users[*].email\"]\n    augments:\n      - !<digest>\n        jsonPaths: [\"$.a[\"]\n";
+        let text = "endpoints:\n  - pathTemplate: /x\n    transforms:\n      - !<pseudonymise>\n        jsonPaths: [\"$.users[*\"]\n    augments:\n      - !<digest>\n        jsonPaths: [\"$.a[\"]\n";
         assert_eq!(codes(text), ["R015", "P001", "R015", "P001"]);
     }
 
@@ -860,7 +860,7 @@ mod tests {
 
     #[test]
     fn a_mistake_reused_through_an_alias_is_reported_once() {
-        let text = "endpoints:\n  - pathTemplate: /a\n    transforms: &t\n      - !<redact>\n        jsonPaths: [\"bad\"]\n  - pathTemplate: /b\n    transforms: *t\n";
+        let text = "endpoints:\n  - pathTemplate: /a\n    transforms: &t\n      - !<redact>\n        jsonPaths: [\"$.a[\"]\n  - pathTemplate: /b\n    transforms: *t\n";
         assert_eq!(codes(text), ["P001"]);
     }
 
