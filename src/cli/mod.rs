@@ -528,13 +528,13 @@ fn validate(
             }
             if !codes.is_empty() {
                 let (these, them) = if codes.len() == 1 {
-                    ("this code", "an example and its fix")
+                    ("this code", "it")
                 } else {
-                    ("these codes", "examples and fixes")
+                    ("these codes", "them")
                 };
                 let _ = writeln!(
                     text,
-                    "`psoxy-rules codes {}` explains {these}, with {them}",
+                    "`psoxy-rules codes {}` explains {these} and how to fix {them}",
                     codes.join(" ")
                 );
             }
