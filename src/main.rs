@@ -12,11 +12,15 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return usage(&e, &mut err),
     };
-    let mut out = Stdout(io::stdout().lock());
-    // The whole output is flushed here, so that a failure to write its end is seen too.
-    let result = cli::run(cli, &mut out, &mut err).and_then(|status| {
-        out.flush()?;
-        Ok(status)
+    let mut out = Stdout {
+        lock: io::stdout().lock(),
+        failed: false,
+    };
+    // The whole output is flushed here, so that a failure to write its end is seen too; a
+    // command that saw standard output fail and ended with a status has reported it already.
+    let result = cli::run(cli, &mut out, &mut err).and_then(|status| match out.flush() {
+        Err(_) if out.failed => Ok(status),
+        flushed => flushed.map(|()| status).map_err(Into::into),
     });
     match result {
         Ok(status) => ExitCode::from(status as u8),
@@ -51,7 +55,11 @@ fn usage(e: &clap::Error, err: &mut dyn Write) -> ExitCode {
 
 /// Standard output, whose write errors say that standard output could not be written. They
 /// keep their kind, so that a closed pipe is still told apart.
-struct Stdout<'a>(io::StdoutLock<'a>);
+struct Stdout<'a> {
+    lock: io::StdoutLock<'a>,
+    /// A write has failed.
+    failed: bool,
+}
 
 impl Stdout<'_> {
     fn named(e: &io::Error) -> io::Error {
@@ -61,10 +69,16 @@ impl Stdout<'_> {
 
 impl Write for Stdout<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.write(buf).map_err(|e| Stdout::named(&e))
+        self.lock.write(buf).map_err(|e| {
+            self.failed = true;
+            Stdout::named(&e)
+        })
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.0.flush().map_err(|e| Stdout::named(&e))
+        self.lock.flush().map_err(|e| {
+            self.failed = true;
+            Stdout::named(&e)
+        })
     }
 }

@@ -1250,3 +1250,88 @@ fn urls_the_proxy_cannot_receive_are_refused() {
         assert_eq!(out.status.code(), Some(0), "{url}: {}", text(&out.stderr));
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_a_pipe_is_written_into_not_replaced() {
+    // A device (`/dev/null`) takes the same way; it is not tested here, where a failure would
+    // replace the machine's own.
+    use std::os::unix::fs::FileTypeExt as _;
+    let rules = zoom_rules();
+    let body = br#"{"users":[{"email":"alice@acme.com","id":"u1"}],"page_size":1}"#;
+    let url = "https://api.zoom.us/v2/users";
+    let expected = sanitize(&["--rules", &rules, "--url", url, "-"], &secrets(), body);
+    assert_eq!(
+        expected.status.code(),
+        Some(0),
+        "{}",
+        text(&expected.stderr)
+    );
+    // A pipe: its reader gets the output, and the pipe stays one.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fifo = dir.path().join("out.fifo");
+    let made = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(fifo).expect("read the pipe"))
+    };
+    let fifo_arg = fifo.display().to_string();
+    let piped = sanitize(
+        &["--rules", &rules, "--url", url, "-o", &fifo_arg, "-"],
+        &secrets(),
+        body,
+    );
+    assert_eq!(piped.status.code(), Some(0), "{}", text(&piped.stderr));
+    assert!(piped.stdout.is_empty());
+    // Checked first: a pipe replaced by a file leaves its reader waiting.
+    let kind = std::fs::metadata(&fifo).expect("exists").file_type();
+    assert!(kind.is_fifo(), "the pipe is now {kind:?}");
+    assert_eq!(reader.join().expect("reader"), expected.stdout);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn standard_output_that_cannot_be_written_is_reported_once() {
+    let rules = zoom_rules();
+    let body = br#"{"users":[],"page_size":0}"#;
+    for format in ["human", "json"] {
+        let full = std::fs::File::options()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full opens");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_psoxy-rules"))
+            .args(["sanitize", "--rules", &rules, "--url", "/v2/users"])
+            .args(["--format", format, "-"])
+            .env_clear()
+            .envs(secrets())
+            .stdin(Stdio::piped())
+            .stdout(full)
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary starts");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(body)
+            .expect("body written");
+        let out = child.wait_with_output().expect("the binary runs");
+        assert_eq!(out.status.code(), Some(2), "{format}");
+        let err = text(&out.stderr);
+        assert_eq!(
+            err.matches("No space left on device").count(),
+            1,
+            "{format}: {err}"
+        );
+        if format == "json" {
+            let findings: serde_json::Value = serde_json::from_str(&err).expect("only JSON");
+            assert_eq!(findings[0]["code"], "S010", "{err}");
+        } else {
+            assert!(err.starts_with("error[S010]: "), "{err}");
+        }
+    }
+}

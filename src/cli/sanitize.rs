@@ -223,6 +223,9 @@ enum Spool {
     Memory(tempfile::SpooledTempFile),
     /// Renamed over the `--output` file at the end.
     File(crate::files::TempFile, PathBuf),
+    /// Copied at the end into the `--output` that is not a regular file (`/dev/null`, a
+    /// pipe): replacing it with a file would destroy it.
+    Device(tempfile::SpooledTempFile, PathBuf),
 }
 
 impl Spool {
@@ -233,6 +236,12 @@ impl Spool {
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
         if path.is_dir() {
             anyhow::bail!("cannot write {}: it is a folder", path.display());
+        }
+        if std::fs::metadata(&path).is_ok_and(|m| !m.is_file()) {
+            return Ok(Spool::Device(
+                tempfile::SpooledTempFile::new(SPOOL_IN_MEMORY),
+                path,
+            ));
         }
         let dir = path
             .parent()
@@ -258,7 +267,7 @@ impl Spool {
     /// Where the output is assembled, for messages.
     fn describe(&self) -> String {
         match self {
-            Spool::Memory(_) => format!(
+            Spool::Memory(_) | Spool::Device(..) => format!(
                 "a temporary file in the system's temporary folder (TMPDIR; used past {} MiB)",
                 SPOOL_IN_MEMORY >> 20
             ),
@@ -268,7 +277,7 @@ impl Spool {
 
     fn writer(&mut self) -> &mut dyn Write {
         match self {
-            Spool::Memory(m) => m,
+            Spool::Memory(m) | Spool::Device(m, _) => m,
             Spool::File(f, _) => f.as_file_mut(),
         }
     }
@@ -279,6 +288,22 @@ impl Spool {
                 m.seek(SeekFrom::Start(0))?;
                 std::io::copy(&mut m, out).context("writing the sanitized body")?;
                 out.flush()?;
+            }
+            Spool::Device(mut m, path) => {
+                let cannot = |e: std::io::Error| {
+                    anyhow::anyhow!(
+                        "cannot write {}: {}",
+                        path.display(),
+                        crate::files::plain_error(&e)
+                    )
+                };
+                m.seek(SeekFrom::Start(0))?;
+                let mut device = std::fs::File::options()
+                    .write(true)
+                    .open(&path)
+                    .map_err(cannot)?;
+                std::io::copy(&mut m, &mut device).map_err(cannot)?;
+                device.flush().map_err(cannot)?;
             }
             Spool::File(f, path) => {
                 f.as_file().sync_all()?;

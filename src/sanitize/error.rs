@@ -171,7 +171,7 @@ pub const CODES: &[(&str, &str)] = &[
     ),
     (
         "S010",
-        "A file cannot be read or written (reported as a finding with `--format`).",
+        "A file cannot be read or written: the body, the `--output` file, or standard output.",
     ),
 ];
 
