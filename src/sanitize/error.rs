@@ -78,7 +78,7 @@ pub enum SanitizeError {
     Unsupported { location: Location, what: String },
     #[error(
         "{location}: the responseSchema filter failed{}{}: {error}",
-        pointer.as_ref().map(|p| format!(" at {p}")).unwrap_or_default(),
+        at_pointer(pointer.as_deref()),
         in_value(*value)
     )]
     Filter {
@@ -90,7 +90,7 @@ pub enum SanitizeError {
         value: Option<ValuePlace>,
     },
     /// A transform failed on a value, or its path failed to evaluate (§2.0, §6.4).
-    #[error("{location}: {kind} failed{}{}: {reason}", pointer.as_ref().map(|p| format!(" at {p}")).unwrap_or_default(), in_value(*value))]
+    #[error("{location}: {kind} failed{}{}: {reason}", at_pointer(pointer.as_deref()), in_value(*value))]
     Transform {
         location: Location,
         kind: &'static str,
@@ -247,10 +247,7 @@ impl SanitizeError {
             } => (
                 format!(
                     "the responseSchema filter failed{}{}: {error}",
-                    pointer
-                        .as_ref()
-                        .map(|p| format!(" at {p}"))
-                        .unwrap_or_default(),
+                    at_pointer(pointer.as_deref()),
                     value_in(body, *value)
                 ),
                 Some(location.clone()),
@@ -264,10 +261,11 @@ impl SanitizeError {
                 value,
                 help,
             } => (
-                match pointer {
-                    Some(p) => format!("{kind} failed at {p}{}: {reason}", value_in(body, *value)),
-                    None => format!("{kind} failed{}: {reason}", value_in(body, *value)),
-                },
+                format!(
+                    "{kind} failed{}{}: {reason}",
+                    at_pointer(pointer.as_deref()),
+                    value_in(body, *value)
+                ),
                 Some(location.clone()),
                 help.map(crate::transform::TransformHint::text),
             ),
@@ -285,6 +283,15 @@ impl SanitizeError {
         d.location = location;
         d.help = help.map(str::to_owned);
         d
+    }
+}
+
+/// ` at POINTER`, or ` at the document root` for the empty pointer, which reads as nothing.
+fn at_pointer(pointer: Option<&str>) -> String {
+    match pointer {
+        Some("") => " at the document root".to_owned(),
+        Some(p) => format!(" at {p}"),
+        None => String::new(),
     }
 }
 

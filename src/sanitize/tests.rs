@@ -729,6 +729,25 @@ fn the_error_reported_is_the_one_the_proxy_meets_first() {
 }
 
 #[test]
+fn a_failure_at_the_document_root_says_so() {
+    let (plan, naive) = plan_and_naive(&pseudonymize_at(&["$"]));
+    for s in [&plan, &naive] {
+        let e = failure(s, "/x", r#"{"a":1}"#);
+        assert!(
+            e.to_string()
+                .starts_with("rules.yaml:6:13: pseudonymize failed at the document root: "),
+            "{e}"
+        );
+        assert!(
+            e.to_diagnostic("body.json")
+                .message
+                .starts_with("pseudonymize failed at the document root: "),
+            "{e}"
+        );
+    }
+}
+
+#[test]
 fn a_failure_in_a_body_of_several_values_names_the_value() {
     let (plan, naive) = plan_and_naive(&pseudonymize_at(&["$.e"]));
     let good = r#"{"e":"a@example.com"}"#;
