@@ -277,6 +277,34 @@ endpoints:
 }
 
 #[test]
+fn a_request_regex_out_of_its_budget_makes_its_endpoint_unusable_for_the_request() {
+    // The same nested repetition in a `pathRegex` and in a path parameter's `pattern`: neither
+    // is a "no" that would let a later endpoint take the request.
+    let long = format!("/v2/users/{}1", "a".repeat(44));
+    for first in [
+        "  - pathRegex: '^/v2/users/(?!x)([a-z]+)+$'\n",
+        "  - pathTemplate: /v2/users/{userId}\n    pathParameterSchemas:\n      userId:\n        \
+         pattern: '^(?!x)([a-z]+)+$'\n",
+    ] {
+        let yaml = format!("endpoints:\n{first}  - pathTemplate: /v2/users/{{id}}\n");
+        let started = Instant::now();
+        let err = sanitizer_for(&yaml)
+            .sanitize("GET", &long, b"{}", Output::Compact)
+            .expect_err("the backtracking budget runs out");
+        assert!(started.elapsed() < Duration::from_secs(20));
+        let d = err.to_diagnostic("-");
+        assert_eq!(d.code, "S004", "{first}: {}", d.message);
+        assert_eq!(
+            d.location.map(|l| l.to_string()).as_deref(),
+            Some("rules.yaml:2:5"),
+            "{first}"
+        );
+        assert!(d.message.contains("backtracking"), "{}", d.message);
+        assert!(d.help.is_some_and(|h| h.contains("(a+)+")), "{first}");
+    }
+}
+
+#[test]
 fn a_schema_that_refers_to_itself_endlessly_fails_with_its_place() {
     // `anyOf` loops are legal until a value takes the looping branch.
     let yaml = r##"

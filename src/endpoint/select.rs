@@ -340,12 +340,15 @@ pub enum CheckError {
 impl From<Mismatch> for CheckError {
     fn from(m: Mismatch) -> Self {
         match m {
+            // A schema that cannot decide (an unknown format, a `pattern` out of its budget)
+            // makes the endpoint unusable for the request, as a `pathRegex` out of its budget
+            // does: it is not a "no".
             Mismatch::PathParameter {
-                error: e @ ParamError::UnknownFormat(_),
+                error: e @ (ParamError::UnknownFormat(_) | ParamError::BadPattern(_)),
                 ..
             }
             | Mismatch::QueryParameter {
-                error: e @ ParamError::UnknownFormat(_),
+                error: e @ (ParamError::UnknownFormat(_) | ParamError::BadPattern(_)),
                 ..
             } => CheckError::Param(e),
             m => CheckError::Mismatch(m),

@@ -232,8 +232,9 @@ impl SanitizeError {
                 format!("the endpoint cannot be used: {reason}"),
                 Some(location.clone()),
                 Some(
-                    "run `psoxy-rules validate` on the rules file; a regex that exceeds its \
-                     backtracking limit needs rewriting without nested repetition such as `(a+)+`",
+                    "rewrite the regex without nested repetition such as `(a+)+`, which takes \
+                     exponential time on some requests; `validate` cannot find this, as it \
+                     depends on the request",
                 ),
             ),
             SanitizeError::Unsupported { location, what } => {
