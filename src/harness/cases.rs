@@ -587,7 +587,16 @@ fn shape_findings(name: &str, text: &str) -> Vec<Diagnostic> {
             }
             _ => p.message,
         };
-        shape.push(p.span, message, p.help);
+        // The rules file's help speaks of the proxy, which never reads a case file.
+        let help = match p.code {
+            RulesCode::DuplicateKey => Some(
+                "keep one of the two, the one with the intended value: `test` reads a case file \
+                 only when each key appears once"
+                    .to_owned(),
+            ),
+            _ => p.help,
+        };
+        shape.push(p.span, message, help);
     }
     let Some(root) = root else {
         return shape.findings;
@@ -1106,6 +1115,14 @@ mod tests {
             "duplicate key `rules`; it first appears at 1:1"
         );
         assert_eq!(place(&e[0]), "set/cases.yaml:2:1");
+        // The proxy never reads a case file; the rules file's help says what it would do.
+        assert_eq!(
+            e[0].help.as_deref(),
+            Some(
+                "keep one of the two, the one with the intended value: `test` reads a case file \
+                 only when each key appears once"
+            )
+        );
     }
 
     #[test]
