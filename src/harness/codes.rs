@@ -14,7 +14,7 @@ macro_rules! codes {
         /// | H001 | error | 2 | a case file or PATH cannot be read (missing, too large, not UTF-8) |
         /// | H002 | error | 2 | a folder holds no `cases.yaml` |
         /// | H003 | error | 2 | a case file that does not fit the format (YAML syntax, unknown key, wrong type, missing key) |
-        /// | H004 | error | 2 | a `request` that is not `METHOD URL`, an `allowedLeaks` entry that is not a JSON Pointer, an empty path, an `original` outside the folder, or a `sanitized` file outside the folder, named `cases.yaml`, or naming a file that an example set reads |
+        /// | H004 | error | 2 | a `request` that is not `METHOD URL`, whose URL the proxy could not receive, or that holds a control character; an `allowedLeaks` entry that is not a JSON Pointer; an empty path; an empty or blank `salt` or `encryptionKey`; an `original` outside the folder; or a `sanitized` file outside the folder, named `cases.yaml`, or naming a file that an example set reads |
         /// | H005 | error | 2 | the rules file of a case file does not load |
         /// | H006 | error | 2 | an original response that cannot be read |
         /// | H007 | error | 1 | a response the rules cannot sanitize (invalid JSON, a transform that fails) |
@@ -82,10 +82,11 @@ codes! {
     NoCaseFiles = "H002", Error, true;
     /// A case file that does not fit the format.
     CaseFormat = "H003", Error, true;
-    /// A value of a case file that cannot be used: a `request` that is not `METHOD URL` (or
-    /// holds a control character), an `allowedLeaks` entry that is not a JSON Pointer, an empty
-    /// path, an `original` outside the case file's folder, or a `sanitized` file outside it,
-    /// named `cases.yaml`, or one that the run reads.
+    /// A value of a case file that cannot be used: a `request` that is not `METHOD URL`, whose
+    /// URL the proxy could not receive, or that holds a control character; an `allowedLeaks`
+    /// entry that is not a JSON Pointer; an empty `rules`, `original` or `sanitized` path; an
+    /// empty or blank `salt` or `encryptionKey`; an `original` outside the case file's folder;
+    /// or a `sanitized` file outside it, named `cases.yaml`, or one that an example set reads.
     InvalidValue = "H004", Error, true;
     /// The rules file of a case file does not load.
     RulesUnusable = "H005", Error, true;
@@ -172,6 +173,34 @@ mod tests {
             let row = format!("/// | {} | {severity} |", code.as_str());
             assert!(doc.contains(&row), "missing table row `{row}`");
         }
+    }
+
+    #[test]
+    fn the_meaning_of_an_unusable_value_names_every_value_refused() {
+        // Each value that `cases::load_str` refuses as H004.
+        let meaning = Code::InvalidValue.meaning();
+        for part in [
+            "a `request` that is not `METHOD URL`",
+            "whose URL the proxy could not receive",
+            "holds a control character",
+            "an `allowedLeaks` entry that is not a JSON Pointer",
+            "an empty `rules`, `original` or `sanitized` path",
+            "an empty or blank `salt` or `encryptionKey`",
+            "an `original` outside the case file's folder",
+            "named `cases.yaml`",
+            "one that an example set reads",
+        ] {
+            assert!(meaning.contains(part), "`{part}` is not in: {meaning}");
+        }
+        let doc = include_str!("codes.rs");
+        let row = doc
+            .lines()
+            .find(|l| l.contains("/// | H004 |"))
+            .expect("a row");
+        assert!(
+            row.contains("an empty or blank `salt` or `encryptionKey`"),
+            "{row}"
+        );
     }
 
     #[test]
