@@ -1247,6 +1247,31 @@ fn rules_that_do_not_load_make_the_input_unusable() {
 }
 
 #[test]
+fn the_errors_of_rules_that_do_not_load_are_shown_with_their_excerpts() {
+    let dir = temp_files(&[
+        (
+            "rules.yaml",
+            "endpoints:\n  - pathTemplate: /x\n    methods: [GET]\n",
+        ),
+        (
+            "cases.yaml",
+            "rules: rules.yaml\ncases:\n  - request: GET /x\n    original: x.json\n",
+        ),
+        ("x.json", "{}"),
+    ]);
+    let out = test_in(dir.path(), &["cases.yaml"], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains(
+            "rules.yaml:3:5: error[R012]: unknown key `methods`\n  |\n3 |     methods: [GET]\n  \
+             |     ^^^^^^^\n  |\n  = help: did you mean `allowedMethods`?\n"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
 fn original_that_is_not_json_fails_its_case() {
     let set = Set::zoom();
     set.write(

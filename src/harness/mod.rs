@@ -226,13 +226,7 @@ pub fn run(paths: &[PathBuf], options: &Options) -> Report {
                 loaded.push(f);
             }
             Err(findings) => {
-                // For excerpts (bytes that are not UTF-8 shown as U+FFFD, as their place is
-                // counted); a device or pipe is not read again.
-                if std::fs::metadata(&path).is_ok_and(|m| m.is_file())
-                    && let Ok(bytes) =
-                        crate::files::read_capped(&path, crate::rules::MAX_FILE_BYTES)
-                {
-                    let text = String::from_utf8_lossy(&bytes).into_owned();
+                if let Some(text) = text_for_excerpts(&path) {
                     report.sources.insert(path.display().to_string(), text);
                 }
                 report.case_files.push(CaseFileReport {
@@ -276,6 +270,12 @@ pub fn run(paths: &[PathBuf], options: &Options) -> Report {
                 Some(s)
             }
             Err(findings) => {
+                // Its errors are shown with excerpts, as `validate` shows them.
+                if let Some(text) = text_for_excerpts(&file.rules) {
+                    report
+                        .sources
+                        .insert(file.rules.display().to_string(), text);
+                }
                 file_findings[i].extend(findings);
                 None
             }
@@ -360,6 +360,17 @@ pub fn run(paths: &[PathBuf], options: &Options) -> Report {
     }
     report.case_files.sort_by(|a, b| a.path.cmp(&b.path));
     report
+}
+
+/// The text of a case or rules file that did not load, for excerpts of its findings: bytes that
+/// are not UTF-8 are shown as U+FFFD, as their place is counted. A device or a pipe is not read
+/// again: it would not give the same bytes, or none at all.
+fn text_for_excerpts(path: &Path) -> Option<String> {
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
+    let bytes = crate::files::read_capped(path, crate::rules::MAX_FILE_BYTES).ok()?;
+    Some(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 fn read_committed(path: &Path) -> Committed {
