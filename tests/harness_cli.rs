@@ -275,6 +275,14 @@ fn bless_under_ci_is_refused_and_writes_nothing() {
         text.contains("error[H040]: --bless is refused because CI is set; nothing was written"),
         "{text}"
     );
+    // The missing file is not said to be made by the `--bless` that was just refused.
+    assert!(
+        text.contains(
+            "api-response-examples/zoom/sanitized/user-recordings.json: error[H011]: the \
+             sanitized file does not exist\n\n"
+        ),
+        "{text}"
+    );
     assert_eq!(set.snapshot(), before);
 }
 
@@ -1178,6 +1186,46 @@ fn cases_naming_one_file_must_agree_and_bless_refuses_otherwise() {
         stdout(&out).contains("--bless is refused because of 1 case with conflicting outputs"),
         "{}",
         stdout(&out)
+    );
+}
+
+#[test]
+fn a_missing_file_that_cases_with_different_outputs_name_is_not_said_to_be_made_by_bless() {
+    let dir = contact_set("/support");
+    let p = dir.path();
+    std::fs::remove_file(p.join("sanitized/contact.json")).expect("removed");
+    std::fs::write(
+        p.join("contact-2.json"),
+        r#"{"name":"Al Roe","support":"help@vendor.example","extra":1}"#,
+    )
+    .expect("original");
+    let mut cases = std::fs::read_to_string(p.join("cases.yaml")).expect("cases");
+    cases.push_str(
+        "  - request: GET /v1/contact?page=2\n    original: contact-2.json\n    sanitized: sanitized/contact.json\n    allowedLeaks: [/support]\n",
+    );
+    std::fs::write(p.join("cases.yaml"), cases).expect("cases");
+    let out = test_in(p, &["cases.yaml"], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    let missing = "sanitized/contact.json: error[H011]: the sanitized file does not exist\n \
+                   = help: give one of the cases that name this file its own `sanitized:` file \
+                   first (H008): `--bless` writes nothing while their outputs differ\n";
+    assert_eq!(text.matches(missing).count(), 2, "{text}");
+    assert!(!text.contains("to create it"), "{text}");
+}
+
+#[test]
+fn a_missing_file_whose_output_leaks_is_not_said_to_be_made_by_bless() {
+    let dir = contact_set("/name");
+    std::fs::remove_file(dir.path().join("sanitized/contact.json")).expect("removed");
+    let text = stdout(&test_in(dir.path(), &["cases.yaml"], &[]));
+    assert!(
+        text.contains(
+            "sanitized/contact.json: error[H011]: the sanitized file does not exist\n = help: fix \
+             the leak reported for this case first: `--bless` writes nothing while anything \
+             leaks\n"
+        ),
+        "{text}"
     );
 }
 

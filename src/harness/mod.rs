@@ -317,8 +317,17 @@ pub fn run(paths: &[PathBuf], options: &Options) -> Report {
     }
 
     check_leaks(&files, &mut work, &mut file_findings);
-    compare(&mut work, options.bless);
-    let conflicts = check_conflicts(&mut work);
+    // Known before the comparison, whose advice to bless must not be what `--bless` refuses.
+    let conflicts = conflicting_outputs(&work);
+    let conflicted: BTreeSet<PathBuf> = conflicts
+        .iter()
+        .map(|(i, _)| work[*i].case.sanitized.clone())
+        .collect();
+    compare(&mut work, options.bless, &conflicted);
+    for (i, d) in &conflicts {
+        work[*i].findings.push(d.clone());
+    }
+    let conflicts = conflicts.len();
 
     for (i, d) in coverage.findings() {
         file_findings[i].push(d);
@@ -623,22 +632,56 @@ fn leak_finding(leak: &Leak, value: usize, case: &Case, endpoint: Option<&Locati
         .with_help(help)
 }
 
-/// Compares each output with its committed file.
-fn compare(work: &mut [Work], blessing: bool) {
+/// The help of a finding that `--bless` fixes (H010, H011), `advice` saying how, unless
+/// `--bless` would refuse to write the file: then what stops it, or nothing in a run that
+/// blesses, where the refusal (H040, H041) says why or the finding goes once the file is
+/// written.
+fn bless_help(
+    w: &Work,
+    conflicted: &BTreeSet<PathBuf>,
+    blessing: bool,
+    advice: &str,
+) -> Option<String> {
+    if !w.leaks.is_empty() {
+        Some(
+            "fix the leak reported for this case first: `--bless` writes nothing while anything \
+             leaks"
+                .to_owned(),
+        )
+    } else if conflicted.contains(&w.case.sanitized) {
+        Some(
+            "give one of the cases that name this file its own `sanitized:` file first (H008): \
+             `--bless` writes nothing while their outputs differ"
+                .to_owned(),
+        )
+    } else if blessing {
+        None
+    } else {
+        Some(advice.to_owned())
+    }
+}
+
+/// Compares each output with its committed file; `conflicted` are the files that cases with
+/// different outputs name.
+fn compare(work: &mut [Work], blessing: bool, conflicted: &BTreeSet<PathBuf>) {
     for w in work.iter_mut() {
         let Some(r) = &w.replay else {
             continue;
         };
         let sanitized = w.case.sanitized.display().to_string();
         match &w.committed {
-            Committed::Missing => w.findings.push(
-                Code::MissingSanitized
+            Committed::Missing => {
+                let mut d = Code::MissingSanitized
                     .diag("the sanitized file does not exist")
-                    .at(Location::File { file: sanitized })
-                    .with_help(
-                        "run `psoxy-rules test --bless` to create it, then review and commit it",
-                    ),
-            ),
+                    .at(Location::File { file: sanitized });
+                d.help = bless_help(
+                    w,
+                    conflicted,
+                    blessing,
+                    "run `psoxy-rules test --bless` to create it, then review and commit it",
+                );
+                w.findings.push(d);
+            }
             Committed::Unreadable(why) => w.findings.push(
                 Code::SanitizedUnreadable
                     .diag(format!("the sanitized file {why}"))
@@ -669,17 +712,13 @@ fn compare(work: &mut [Work], blessing: bool) {
                             w.case.request(),
                         ))
                         .at(Location::File { file: sanitized });
-                    if !w.leaks.is_empty() {
-                        d = d.with_help(
-                            "fix the leak reported for this case first: `--bless` writes nothing \
-                             while anything leaks",
-                        );
-                    } else if !blessing {
-                        d = d.with_help(
-                            "if the change is intended, run `psoxy-rules test --bless`, review the \
-                             diff and commit it",
-                        );
-                    }
+                    d.help = bless_help(
+                        w,
+                        conflicted,
+                        blessing,
+                        "if the change is intended, run `psoxy-rules test --bless`, review the \
+                         diff and commit it",
+                    );
                     w.findings.push(d);
                     w.changes = changes;
                 }
@@ -688,10 +727,11 @@ fn compare(work: &mut [Work], blessing: bool) {
     }
 }
 
-/// Cases that name one sanitized file must agree on its contents.
-fn check_conflicts(work: &mut [Work]) -> usize {
+/// Cases that name one sanitized file must agree on its contents: the finding of each case
+/// whose output differs from that of the first case naming its file, by its index.
+fn conflicting_outputs(work: &[Work]) -> Vec<(usize, Diagnostic)> {
     let mut first: BTreeMap<PathBuf, (usize, String)> = BTreeMap::new();
-    let mut conflicts = 0;
+    let mut conflicts = Vec::new();
     for i in 0..work.len() {
         let Some(r) = &work[i].replay else {
             continue;
@@ -707,7 +747,6 @@ fn check_conflicts(work: &mut [Work]) -> usize {
                         == golden(&String::from_utf8_lossy(&r.output))
                 });
                 if !same {
-                    conflicts += 1;
                     let d = Code::ConflictingOutputs
                         .diag(format!(
                             "this case names the same sanitized file as the case at {where_} but \
@@ -715,7 +754,7 @@ fn check_conflicts(work: &mut [Work]) -> usize {
                         ))
                         .at(work[i].case.location.clone())
                         .with_help("give one of the cases its own `sanitized:` file");
-                    work[i].findings.push(d);
+                    conflicts.push((i, d));
                 }
             }
         }
