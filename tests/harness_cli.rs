@@ -755,6 +755,42 @@ fn allowance_where_nothing_leaks_is_a_warning() {
 }
 
 #[test]
+fn allowance_a_typo_away_from_a_leak_asks_whether_the_leak_was_meant() {
+    let dir = contact_set("/Suport");
+    let text = stdout(&test_in(dir.path(), &["cases.yaml"], &[]));
+    assert!(
+        text.contains("sanitized/contact.json#/support: error[H030]"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "cases.yaml:5:20: warning[H033]: nothing leaks at `/Suport`; the allowance covers no \
+             leak\n  |\n5 |     allowedLeaks: [/Suport]\n  |                    ^^^^^^^\n  \
+             |\n  = help: did you mean `/support`?\n"
+        ),
+        "{text}"
+    );
+    // One allowance for every case of the file, too.
+    let cases = std::fs::read_to_string(dir.path().join("cases.yaml")).expect("cases");
+    let cases = cases
+        .replace("    allowedLeaks: [/Suport]\n", "")
+        .replace("cases:\n", "allowedLeaks: [/suport]\ncases:\n");
+    std::fs::write(dir.path().join("cases.yaml"), cases).expect("cases");
+    let text = stdout(&test_in(dir.path(), &["cases.yaml"], &[]));
+    assert!(
+        text.contains("= help: did you mean `/support`?\n"),
+        "{text}"
+    );
+    // A leak elsewhere is not what the allowance meant.
+    let dir = contact_set("/supporter_name");
+    let text = stdout(&test_in(dir.path(), &["cases.yaml"], &[]));
+    assert!(
+        text.contains("= help: remove the entry from `allowedLeaks`\n"),
+        "{text}"
+    );
+}
+
+#[test]
 fn allowance_with_a_tilde_that_escapes_nothing_is_refused() {
     let dir = contact_set(r#"/support, "/a~2b""#);
     let out = test_in(dir.path(), &["cases.yaml"], &[]);

@@ -112,6 +112,64 @@ impl Allowance {
             }
         }
     }
+
+    /// How far the allowance is from naming the value at `pointer` (escaped as RFC 6901 writes
+    /// it), when it looks like a typo of it: as many segments, each the same, `*`, or a member
+    /// name a typo away, at least one of them not the same. A typo is another letter case, and
+    /// at most one edit in four characters (a swap of two letters is one) in names of four
+    /// characters or more, as for the closest endpoint. Indexes are never typos of each other: `/users/0`
+    /// is another user than `/users/1`.
+    pub fn typo_distance(&self, pointer: &str) -> Option<usize> {
+        let mine: Vec<&str> = self.pointer.split('/').collect();
+        let theirs: Vec<&str> = pointer.split('/').collect();
+        if mine.len() != theirs.len() || self.covers(pointer) {
+            return None;
+        }
+        let index = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        let mut distance = 0;
+        for (a, b) in mine.into_iter().zip(theirs) {
+            if a == b || a == "*" {
+                continue;
+            }
+            if index(a) || index(b) {
+                return None;
+            }
+            let length = a.chars().count().max(b.chars().count());
+            let edits = typo_edits(&a.to_ascii_lowercase(), &b.to_ascii_lowercase());
+            if edits > 0 && !(length >= 4 && edits <= length / 4) {
+                return None;
+            }
+            distance += edits.max(1);
+        }
+        Some(distance)
+    }
+}
+
+/// The edits that make `a` into `b`: a character inserted, removed or replaced, or two
+/// neighbours swapped (the optimal string alignment distance).
+fn typo_edits(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 /// A loaded case file. Paths are the case file's folder joined with what the file says, with
@@ -1023,6 +1081,43 @@ mod tests {
             .as_ref()
             .map(ToString::to_string)
             .unwrap_or_default()
+    }
+
+    fn allowance(pointer: &str) -> Allowance {
+        Allowance {
+            pointer: pointer.to_owned(),
+            location: Location::File {
+                file: "cases.yaml".to_owned(),
+            },
+        }
+    }
+
+    #[test]
+    fn an_allowance_a_typo_away_from_a_pointer_is_told_apart_from_one_elsewhere() {
+        let a = allowance("/setting/contact_email");
+        assert_eq!(a.typo_distance("/settings/contact_email"), Some(1));
+        assert_eq!(a.typo_distance("/Settings/contact_emial"), Some(2));
+        assert_eq!(a.typo_distance("/setting/contact_email"), None, "covered");
+        assert_eq!(a.typo_distance("/settings/contact_name"), None);
+        assert_eq!(a.typo_distance("/settings/contact_email/0"), None);
+        assert_eq!(a.typo_distance("/host/email"), None);
+        // `*` stands for any member; indexes are not typos of each other.
+        let a = allowance("/users/*/emial");
+        assert_eq!(a.typo_distance("/users/3/email"), Some(1));
+        assert_eq!(allowance("/ID").typo_distance("/id"), Some(1));
+        assert_eq!(
+            allowance("/ids").typo_distance("/id"),
+            None,
+            "too short for a typo"
+        );
+        assert_eq!(
+            allowance("/users/0/email").typo_distance("/users/1/email"),
+            None
+        );
+        assert_eq!(
+            allowance("/users/0/email").typo_distance("/users/a/email"),
+            None
+        );
     }
 
     #[test]

@@ -515,13 +515,15 @@ fn check_leaks(files: &[CaseFile], work: &mut [Work], file_findings: &mut [Vec<D
             }
             for (k, a) in w.case.allowed_leaks.iter().enumerate() {
                 if !used_case_allowances.contains(&k) {
-                    w.findings.push(unused_allowance(a));
+                    let finding = unused_allowance(a, &w.leaks);
+                    w.findings.push(finding);
                 }
             }
         }
         for (k, a) in file.allowed_leaks.iter().enumerate() {
             if !used_file_allowances.contains(&k) {
-                file_findings[i].push(unused_allowance(a));
+                let file_leaks = work.iter().filter(|w| w.file == i).flat_map(|w| &w.leaks);
+                file_findings[i].push(unused_allowance(a, file_leaks));
             }
         }
     }
@@ -573,14 +575,42 @@ fn empty_original(case: &Case) -> Diagnostic {
         .with_help("capture the response again, or remove the case")
 }
 
-fn unused_allowance(a: &cases::Allowance) -> Diagnostic {
+/// The finding of an allowance that covers no leak; `leaks` are those reported where it
+/// applies, one of which it may have been meant for.
+fn unused_allowance<'a>(
+    a: &cases::Allowance,
+    leaks: impl IntoIterator<Item = &'a Leak>,
+) -> Diagnostic {
+    // The closest, and the first among equals.
+    let meant = leaks
+        .into_iter()
+        .filter_map(|l| a.typo_distance(l.raw_pointer()).map(|d| (d, l)))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, l)| l);
+    let (why, help) = match meant {
+        // A pointer that withholds a member name is no pointer to copy.
+        Some(l) if l.pointer == l.raw_pointer() => (
+            "the allowance covers no leak",
+            format!("did you mean `{}`?", crate::diag::quoted(&l.pointer)),
+        ),
+        Some(_) => (
+            "the allowance covers no leak",
+            "a leak is reported at a pointer a typo away from this one: correct the entry to \
+             the place of that leak"
+                .to_owned(),
+        ),
+        None => (
+            "the allowance is not needed",
+            "remove the entry from `allowedLeaks`".to_owned(),
+        ),
+    };
     Code::UnusedAllowance
         .diag(format!(
-            "nothing leaks at `{}`; the allowance is not needed",
+            "nothing leaks at `{}`; {why}",
             crate::diag::quoted(&a.pointer)
         ))
         .at(a.location.clone())
-        .with_help("remove the entry from `allowedLeaks`")
+        .with_help(help)
 }
 
 /// The finding of `leak`, in the value of index `value` of the response.
