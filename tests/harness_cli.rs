@@ -1414,9 +1414,18 @@ fn bless_writes_nothing_when_a_sanitized_file_is_a_link_or_a_folder() {
     // Several cases name that file: it is reported once.
     assert_eq!(text.matches("is a symbolic link").count(), 1, "{text}");
     assert!(
+        text.contains(&format!(
+            "{LIST_USERS}: error[H042]: the sanitized file is a symbolic link; it is not written\n \
+             = help: remove or rename the link that stands at its path, or name another file in \
+             the case with `sanitized:`\n"
+        )),
+        "{text}"
+    );
+    assert!(
         text.contains(
             "sanitized/user-recordings.json: error[H042]: the sanitized file is a folder; it is \
-             not written"
+             not written\n = help: remove or rename the folder that stands at its path, or name \
+             another file in the case with `sanitized:`\n"
         ),
         "{text}"
     );
@@ -1528,7 +1537,9 @@ fn bless_writes_nothing_when_a_folder_on_a_target_path_is_a_file() {
     assert!(
         text.contains(
             "blocker/b.json: error[H042]: the sanitized file has a file where its path needs a \
-             folder; it is not written"
+             folder; it is not written\n = help: remove or rename the file `blocker`, which \
+             stands where its path needs a folder, or name another file in the case with \
+             `sanitized:`\n"
         ),
         "{text}"
     );

@@ -865,11 +865,14 @@ fn bless(
         {
             w.findings.push(
                 Code::WriteFailed
-                    .diag(format!("the sanitized file {problem}; it is not written"))
+                    .diag(format!(
+                        "the sanitized file {}; it is not written",
+                        problem.what
+                    ))
                     .at(Location::File {
                         file: w.case.sanitized.display().to_string(),
                     })
-                    .with_help("name a regular file under `sanitized/` in the case file's folder"),
+                    .with_help(problem.help),
             );
         }
     }
@@ -970,24 +973,79 @@ impl Targets {
     /// Why `target`, a sanitized file of the case file whose folder is `folder`, cannot be
     /// written, if it cannot: a link, a folder, a path through a file, an input of the run, or a
     /// place outside the case file's folder reached through a link.
-    fn unfit(&self, target: &Path, folder: &Path) -> Option<String> {
+    fn unfit(&self, target: &Path, folder: &Path) -> Option<Unfit> {
+        // The target is where the case file wants it: what stands there is what must go.
+        let in_the_way = |what: &str, help: String| {
+            Some(Unfit {
+                what: what.to_owned(),
+                help,
+            })
+        };
+        let or_another = "or name another file in the case with `sanitized:`";
         match std::fs::symlink_metadata(target) {
-            Ok(m) if m.file_type().is_symlink() => return Some("is a symbolic link".to_owned()),
-            Ok(m) if m.is_dir() => return Some("is a folder".to_owned()),
+            Ok(m) if m.file_type().is_symlink() => {
+                return in_the_way(
+                    "is a symbolic link",
+                    format!("remove or rename the link that stands at its path, {or_another}"),
+                );
+            }
+            Ok(m) if m.is_dir() => {
+                return in_the_way(
+                    "is a folder",
+                    format!("remove or rename the folder that stands at its path, {or_another}"),
+                );
+            }
             Ok(_) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => {
-                return Some("has a file where its path needs a folder".to_owned());
+                // The deepest part of the path that exists is the file in the way.
+                let file = target
+                    .ancestors()
+                    .skip(1)
+                    .find(|a| !a.as_os_str().is_empty() && std::fs::metadata(a).is_ok());
+                let help = match file {
+                    Some(f) => format!(
+                        "remove or rename the file `{}`, which stands where its path needs a \
+                         folder, {or_another}",
+                        crate::diag::quoted(&f.display().to_string())
+                    ),
+                    None => format!(
+                        "remove or rename the file that stands where its path needs a folder, \
+                         {or_another}"
+                    ),
+                };
+                return in_the_way("has a file where its path needs a folder", help);
             }
-            Err(e) => return Some(format!("cannot be reached: {e}")),
+            Err(e) => {
+                return in_the_way(
+                    &format!("cannot be reached: {e}"),
+                    format!("make the folders on its path readable, {or_another}"),
+                );
+            }
         }
+        let elsewhere = "name a regular file under `sanitized/` in the case file's folder";
         if file_id(target).is_some_and(|id| self.inputs.contains(&id)) {
-            return Some("is a file this run reads (a case file, rules or original)".to_owned());
+            return in_the_way(
+                "is a file this run reads (a case file, rules or original)",
+                elsewhere.to_owned(),
+            );
         }
         // The deepest folder of the target that exists must still be in the case file's folder.
-        cases::leaves_through_links(folder, target.parent().unwrap_or(Path::new("")))
-            .then(|| "leads outside the case file's folder through a symbolic link".to_owned())
+        if cases::leaves_through_links(folder, target.parent().unwrap_or(Path::new(""))) {
+            return in_the_way(
+                "leads outside the case file's folder through a symbolic link",
+                elsewhere.to_owned(),
+            );
+        }
+        None
     }
+}
+
+/// Why `--bless` must not write a sanitized file, and what to do about it.
+struct Unfit {
+    /// What the file is, after "the sanitized file".
+    what: String,
+    help: String,
 }
 
 /// The finished report of one case: diffs for mismatches, leaked values withheld.
