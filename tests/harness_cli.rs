@@ -510,6 +510,25 @@ fn refused_request_names_the_closest_endpoint() {
         "{text}"
     );
     assert!(text.contains("closest is the endpoint at"), "{text}");
+    // The endpoint it was meant for has no case left, and says which request came closest.
+    let endpoint = line_of(RULES, "%3D%3D))/instances$");
+    assert!(
+        text.contains(&format!(
+            "{RULES}:{endpoint}:5: error[H021]: no case exercises this endpoint (pathRegex \
+             `^/v2/past_meetings/(?:[^/?]+|[A-Za-z0-9+=%]*(?:/[A-Za-z0-9+=%]*)+(?:==|%3D%3D))/instances$`): \
+             the request at {CASES}:{}:14, which no endpoint allows (H020), came closest to it\n",
+            cases_line("GET https://api.zoom.us/v2/past_meetings/91022334455/instances")
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "= help: if that request is meant for this endpoint, correct it or let the endpoint \
+             allow it (H020 says what refuses it); otherwise add a case whose request this \
+             endpoint allows\n"
+        ),
+        "{text}"
+    );
 }
 
 #[test]

@@ -18,6 +18,9 @@ struct RulesCoverage {
     file: usize,
     sanitizer: Arc<Sanitizer>,
     exercised: BTreeSet<usize>,
+    /// Per endpoint, the requests (their places) that no endpoint allows and that came closest
+    /// to it (H020).
+    refused_near: BTreeMap<usize, Vec<Location>>,
     /// Per exercised endpoint, per transform, per path: values selected over all cases.
     matches: BTreeMap<usize, Vec<Vec<u64>>>,
 }
@@ -37,8 +40,20 @@ impl Coverage {
                 file,
                 sanitizer: Arc::clone(sanitizer),
                 exercised: BTreeSet::new(),
+                refused_near: BTreeMap::new(),
                 matches: BTreeMap::new(),
             });
+    }
+
+    /// Records a case of the rules `rules` whose request, at `request`, no endpoint allows,
+    /// `endpoint` coming closest.
+    pub fn refused(&mut self, rules: &Path, endpoint: usize, request: &Location) {
+        if let Some(c) = self.by_rules.get_mut(rules) {
+            c.refused_near
+                .entry(endpoint)
+                .or_default()
+                .push(request.clone());
+        }
     }
 
     /// Records a case of the rules `rules` that selected `endpoint` and traced `trace`.
@@ -69,19 +84,8 @@ impl Coverage {
             for (i, endpoint) in rules.endpoints.iter().enumerate() {
                 let location = rules.source.location(endpoint.span);
                 if !c.exercised.contains(&i) {
-                    out.push((
-                        c.file,
-                        Code::EndpointWithoutCase
-                            .diag(format!(
-                                "no case exercises this endpoint ({})",
-                                matcher(endpoint)
-                            ))
-                            .at(location)
-                            .with_help(
-                                "add a case whose request this endpoint allows, with an example \
-                                 response, so its transforms are tested",
-                            ),
-                    ));
+                    let refused = c.refused_near.get(&i).map_or(&[][..], Vec::as_slice);
+                    out.push((c.file, without_case(endpoint, location, refused)));
                     continue;
                 }
                 let Some(sums) = c.matches.get(&i) else {
@@ -113,6 +117,47 @@ impl Coverage {
         out.sort_by_key(|(file, _)| *file);
         out
     }
+}
+
+/// The finding of an endpoint that no case exercises, at `location`; `refused` are the places
+/// of the requests that no endpoint allows and that came closest to it, likely meant for it.
+fn without_case(endpoint: &Endpoint, location: Location, refused: &[Location]) -> Diagnostic {
+    let d = match refused {
+        [] => Code::EndpointWithoutCase
+            .diag(format!(
+                "no case exercises this endpoint ({})",
+                matcher(endpoint)
+            ))
+            .with_help(
+                "add a case whose request this endpoint allows, with an example response, so \
+                 its transforms are tested",
+            ),
+        [first, rest @ ..] => {
+            let others = match rest.len() {
+                0 => String::new(),
+                1 => " and 1 other".to_owned(),
+                n => format!(" and {n} others"),
+            };
+            let (request, those, them, each) = if rest.is_empty() {
+                ("the request", "that request", "it", "it")
+            } else {
+                ("the requests", "those requests", "them", "each")
+            };
+            Code::EndpointWithoutCase
+                .diag(format!(
+                    "no case exercises this endpoint ({}): {request} at {first}{others}, which \
+                     no endpoint allows (H020), came closest to it",
+                    matcher(endpoint)
+                ))
+                .with_help(format!(
+                    "if {those} {is} meant for this endpoint, correct {them} or let the endpoint \
+                     allow {them} (H020 says what refuses {each}); otherwise add a case whose \
+                     request this endpoint allows",
+                    is = if rest.is_empty() { "is" } else { "are" },
+                ))
+        }
+    };
+    d.at(location)
 }
 
 fn matcher(e: &Endpoint) -> String {
@@ -229,4 +274,46 @@ pub(crate) fn leftover_temporary(path: &Path) -> Diagnostic {
             "an interrupted run of psoxy-rules left it; delete it, or run `psoxy-rules test \
              --bless`, which deletes it",
         )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(line: u32) -> Location {
+        Location::Source {
+            file: "cases.yaml".to_owned(),
+            line,
+            column: 14,
+            span: 0..1,
+        }
+    }
+
+    #[test]
+    fn an_endpoint_without_a_case_names_the_refused_requests_that_came_closest() {
+        let rules = crate::rules::load_str("rules.yaml", "endpoints:\n  - pathTemplate: /v1/x\n")
+            .expect("loads")
+            .0;
+        let endpoint = &rules.endpoints[0];
+        let at = rules.source.location(endpoint.span);
+        let d = without_case(endpoint, at.clone(), &[]);
+        assert_eq!(
+            d.message,
+            "no case exercises this endpoint (pathTemplate `/v1/x`)"
+        );
+        let d = without_case(endpoint, at, &[request(3), request(7), request(9)]);
+        assert_eq!(
+            d.message,
+            "no case exercises this endpoint (pathTemplate `/v1/x`): the requests at \
+             cases.yaml:3:14 and 2 others, which no endpoint allows (H020), came closest to it"
+        );
+        assert_eq!(
+            d.help.as_deref(),
+            Some(
+                "if those requests are meant for this endpoint, correct them or let the endpoint \
+                 allow them (H020 says what refuses each); otherwise add a case whose request \
+                 this endpoint allows"
+            )
+        );
+    }
 }

@@ -300,6 +300,9 @@ pub fn run(paths: &[PathBuf], options: &Options) -> Report {
                     let trace = attempt.result.as_ref().ok().map(|r| &r.trace);
                     coverage.record(&file.rules, e, trace);
                 }
+                if let Some(e) = attempt.closest {
+                    coverage.refused(&file.rules, e, &case.request_location);
+                }
                 match attempt.result {
                     Ok(r) => {
                         // A capture that went wrong: nothing is sanitized, nothing compared.

@@ -118,6 +118,8 @@ pub(crate) struct Replay {
 pub(crate) struct Attempt {
     pub result: Result<Replay, Diagnostic>,
     pub endpoint: Option<usize>,
+    /// When no endpoint allows the request, the one that came closest.
+    pub closest: Option<usize>,
 }
 
 /// Replays `case` through `sanitizer`, exactly as `psoxy-rules sanitize --pretty` would.
@@ -125,6 +127,7 @@ pub(crate) fn replay(sanitizer: &Sanitizer, case: &Case) -> Attempt {
     let failed = |d: Diagnostic| Attempt {
         result: Err(d),
         endpoint: None,
+        closest: None,
     };
     let original_name = case.original.display().to_string();
     let body = match read_capped(&case.original, MAX_ORIGINAL_BYTES) {
@@ -146,12 +149,22 @@ pub(crate) fn replay(sanitizer: &Sanitizer, case: &Case) -> Attempt {
                     .diag(format!("cannot read the original {original_name}: {why}"))
                     .at(case.original_location.clone())),
                 endpoint,
+                closest: None,
             };
         }
     };
     let selection = match sanitizer.select(&case.method, &case.url) {
         Ok(s) => s,
-        Err(e) => return failed(selection_finding(&e, case, &original_name)),
+        Err(e) => {
+            let closest = match &e {
+                SanitizeError::Refused(r) => r.closest_endpoint,
+                _ => None,
+            };
+            return Attempt {
+                closest,
+                ..failed(selection_finding(&e, case, &original_name))
+            };
+        }
     };
     let endpoint = match selection {
         Selection::Endpoint(i) => Some(i),
@@ -169,7 +182,11 @@ pub(crate) fn replay(sanitizer: &Sanitizer, case: &Case) -> Attempt {
             })
         })
         .map_err(|e| sanitize_finding(&e, &original_name));
-    Attempt { result, endpoint }
+    Attempt {
+        result,
+        endpoint,
+        closest: None,
+    }
 }
 
 fn selection_finding(e: &SanitizeError, case: &Case, original: &str) -> Diagnostic {

@@ -16,6 +16,8 @@ pub struct Refusal {
     pub query: Option<String>,
     /// The closest endpoint: where it is, its matcher, and why it did not allow the request.
     pub closest: Option<(Location, String, String)>,
+    /// The index of the closest endpoint among the rules' endpoints.
+    pub closest_endpoint: Option<usize>,
     /// How many endpoints the rules have.
     pub endpoints: usize,
 }
@@ -313,6 +315,7 @@ mod tests {
             path: path.into(),
             query: query.map(str::to_owned),
             closest: None,
+            closest_endpoint: None,
             endpoints: 2,
         }
     }

@@ -212,6 +212,7 @@ impl Sanitizer {
                     mismatches[i].to_string(),
                 )
             }),
+            closest_endpoint: closest,
             endpoints: endpoints.len(),
         }
     }
