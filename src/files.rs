@@ -81,12 +81,32 @@ pub(crate) struct TempFile {
 
 /// A temporary file's entry among the files an interruption removes.
 #[derive(Debug)]
-struct Noted(PathBuf);
+struct Noted(Option<PathBuf>);
+
+impl Noted {
+    /// Removes the entry from `live`, the set held by the caller.
+    fn forget_in(mut self, live: &mut BTreeSet<PathBuf>) {
+        if let Some(path) = self.0.take() {
+            live.remove(&path);
+        }
+    }
+}
 
 impl Drop for Noted {
     fn drop(&mut self) {
-        live().remove(&self.0);
+        if let Some(path) = self.0.take() {
+            live().remove(&path);
+        }
     }
+}
+
+/// While this is held, an interruption waits: a series of renames ends whole before the
+/// process does. Temporary files are not made or dropped meanwhile (that would wait for it).
+pub(crate) struct Uninterrupted(MutexGuard<'static, BTreeSet<PathBuf>>);
+
+/// Holds off interruptions until the result is dropped.
+pub(crate) fn uninterrupted() -> Uninterrupted {
+    Uninterrupted(live())
 }
 
 /// A temporary file in `dir`, to be renamed over a file of that folder once complete.
@@ -98,7 +118,7 @@ pub(crate) fn temp_in(dir: &Path) -> io::Result<TempFile> {
         .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)?;
     live.insert(file.path().to_owned());
-    let noted = Noted(file.path().to_owned());
+    let noted = Noted(Some(file.path().to_owned()));
     Ok(TempFile { file, noted })
 }
 
@@ -114,11 +134,65 @@ impl TempFile {
     /// Renames the file over `path`; on failure the temporary file is removed. An interruption
     /// waits for the rename, so `path` is either the old file or the new one.
     pub(crate) fn persist(self, path: &Path) -> io::Result<()> {
+        self.persist_while(path, &mut uninterrupted())
+    }
+
+    /// [`TempFile::persist`], while interruptions are already held off.
+    pub(crate) fn persist_while(self, path: &Path, held: &mut Uninterrupted) -> io::Result<()> {
         let TempFile { file, noted } = self;
-        let live = live();
         let result = file.persist(path).map(drop).map_err(|e| e.error);
-        drop(live);
-        drop(noted);
+        noted.forget_in(&mut held.0);
+        result
+    }
+}
+
+/// A file kept under a temporary name beside it (a second link to it, or else a copy), so
+/// that it can be put back once something else was renamed over it. The temporary name is
+/// removed when this is dropped, and when the process is interrupted.
+#[derive(Debug)]
+pub(crate) struct Kept {
+    path: tempfile::TempPath,
+    noted: Noted,
+}
+
+/// Keeps the regular file at `path` under a temporary name in its folder; `None` when there is
+/// no file there.
+pub(crate) fn keep(path: &Path) -> io::Result<Option<Kept>> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut live = live();
+    let linked = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
+        .make_in(dir, |name| std::fs::hard_link(path, name));
+    let kept = match linked {
+        Ok(file) => file.into_temp_path(),
+        Err(e) if e.kind() == io::ErrorKind::NotFound && !path.exists() => return Ok(None),
+        // A file system without links: a copy, with the permissions of the file.
+        Err(_) => {
+            let copy = tempfile::Builder::new()
+                .prefix(TEMP_PREFIX)
+                .suffix(TEMP_SUFFIX)
+                .tempfile_in(dir)?;
+            std::fs::copy(path, copy.path())?;
+            copy.as_file().sync_all()?;
+            copy.into_temp_path()
+        }
+    };
+    live.insert(kept.to_path_buf());
+    let noted = Noted(Some(kept.to_path_buf()));
+    Ok(Some(Kept { path: kept, noted }))
+}
+
+impl Kept {
+    /// Renames the kept file back to `path`, over what is there, while interruptions are held
+    /// off.
+    pub(crate) fn restore_while(self, path: &Path, held: &mut Uninterrupted) -> io::Result<()> {
+        let Kept { path: kept, noted } = self;
+        let result = kept.persist(path).map_err(|e| e.error);
+        noted.forget_in(&mut held.0);
         result
     }
 }

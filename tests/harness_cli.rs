@@ -1572,6 +1572,33 @@ fn bless_writes_nothing_when_a_folder_on_a_target_path_is_a_file() {
     assert!(listing(&p.join("sanitized")).is_empty(), "{text}");
 }
 
+#[test]
+fn bless_writes_nothing_when_one_target_would_be_the_folder_of_another() {
+    let dir = two_target_set("sanitized/a.json/b.json");
+    let p = dir.path();
+    let out = test_in(p, &["cases.yaml", "--bless"], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains(
+            "sanitized/a.json: error[H042]: the sanitized file would also have to be the folder \
+             of the sanitized file `sanitized/a.json/b.json`; it is not written\n = help: name \
+             another file in one of the two cases with `sanitized:`: one path cannot be a file \
+             and a folder\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "error[H041]: --bless is refused because 1 sanitized file cannot be written; nothing \
+             was written"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("wrote "), "{text}");
+    assert!(listing(&p.join("sanitized")).is_empty(), "{text}");
+}
+
 #[cfg(unix)]
 #[test]
 fn a_sanitized_file_that_cannot_be_read_says_why() {

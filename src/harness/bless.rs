@@ -30,20 +30,23 @@ pub struct WriteFailure {
     /// Each file that could not be written (its index) and the system's reason, without the
     /// temporary file's name.
     pub failed: Vec<(usize, io::Error)>,
-    /// Whether the other files were written: only when a rename fails after every file was
-    /// written aside.
-    pub others_written: bool,
+    /// The files written all the same (their indexes): renamed into place before another
+    /// failed to be, and that could not be put back as they were. Normally none.
+    pub written: Vec<usize>,
 }
 
 /// Writes each file's bytes, all or none: every file is first written to a temporary file in
 /// its folder (created if needed), and the temporary files are renamed into place only once all
-/// of them were written. When one cannot be written, the temporary files and the folders
-/// created for them are removed and no file is touched. An existing file keeps its
-/// permissions; a new one is made readable by everyone (0644) rather than keeping the temporary
-/// file's private mode.
+/// of them were written, the files they replace kept aside until the last is in place. When one
+/// cannot be written, the temporary files and the folders created for them are removed and no
+/// file is touched; when one cannot be renamed into place (something appeared at its path in
+/// the meantime), those renamed before it are put back as they were. An interruption waits for
+/// the renames, or for their undoing, to end. An existing file keeps its permissions; a new one
+/// is made readable by everyone (0644) rather than keeping the temporary file's private mode.
 pub fn write_all(files: &[(PathBuf, Vec<u8>)]) -> Result<(), WriteFailure> {
     let mut created = Vec::new();
     let mut staged = Vec::new();
+    let mut kept = Vec::new();
     let mut failed = Vec::new();
     for (i, (path, bytes)) in files.iter().enumerate() {
         match stage(path, bytes, &mut created) {
@@ -51,30 +54,65 @@ pub fn write_all(files: &[(PathBuf, Vec<u8>)]) -> Result<(), WriteFailure> {
             Err(e) => failed.push((i, crate::files::plain_error(&e))),
         }
     }
-    if !failed.is_empty() {
-        drop(staged);
+    if failed.is_empty() {
+        for (i, (path, _)) in files.iter().enumerate() {
+            match crate::files::keep(path) {
+                Ok(k) => kept.push(k),
+                Err(e) => failed.push((i, crate::files::plain_error(&e))),
+            }
+        }
+    }
+    let remove_created = |created: &[PathBuf]| {
         for dir in created.iter().rev() {
             let _ = std::fs::remove_dir(dir);
         }
+    };
+    if !failed.is_empty() {
+        drop(staged);
+        drop(kept);
+        remove_created(&created);
         return Err(WriteFailure {
             failed,
-            others_written: false,
+            written: Vec::new(),
         });
     }
+    let mut held = crate::files::uninterrupted();
+    let mut renamed = Vec::new();
+    let mut unused = Vec::new();
     for (i, (tmp, (path, _))) in staged.into_iter().zip(files).enumerate() {
-        if let Err(e) = tmp.persist(path) {
-            failed.push((i, crate::files::plain_error(&e)));
+        if !failed.is_empty() {
+            unused.push(tmp);
+            continue;
+        }
+        match tmp.persist_while(path, &mut held) {
+            Ok(()) => renamed.push(i),
+            Err(e) => failed.push((i, crate::files::plain_error(&e))),
         }
     }
     if failed.is_empty() {
-        Ok(())
-    } else {
-        let others_written = failed.len() < files.len();
-        Err(WriteFailure {
-            failed,
-            others_written,
-        })
+        drop(held);
+        // The files replaced are no longer needed.
+        drop(kept);
+        return Ok(());
     }
+    // Put back, the last first, what the renames replaced; a file that was new goes.
+    let mut written = Vec::new();
+    for &i in renamed.iter().rev() {
+        let path = &files[i].0;
+        let undone = match kept[i].take() {
+            Some(k) => k.restore_while(path, &mut held),
+            None => std::fs::remove_file(path),
+        };
+        if undone.is_err() {
+            written.push(i);
+        }
+    }
+    drop(held);
+    drop(unused);
+    drop(kept);
+    remove_created(&created);
+    written.sort_unstable();
+    Err(WriteFailure { failed, written })
 }
 
 /// `bytes` in a temporary file beside `path`, complete and with the permissions `path` is to
@@ -151,6 +189,43 @@ mod tests {
     }
 
     #[test]
+    fn a_file_that_cannot_be_renamed_into_place_puts_back_those_renamed_before() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let sanitized = dir.path().join("sanitized");
+        std::fs::create_dir(&sanitized).expect("folder");
+        let a = sanitized.join("a.json");
+        std::fs::write(&a, "old\n").expect("written");
+        let new = dir.path().join("new/n.json");
+        // A folder with a file in it, which no rename replaces, stands at the third target.
+        let blocked = sanitized.join("b.json");
+        std::fs::create_dir(&blocked).expect("folder");
+        std::fs::write(blocked.join("inside"), "").expect("written");
+        let c = sanitized.join("c.json");
+        let failure = write_all(&[
+            (a.clone(), b"{ }\n".to_vec()),
+            (new.clone(), b"1\n".to_vec()),
+            (blocked, b"2\n".to_vec()),
+            (c.clone(), b"3\n".to_vec()),
+        ])
+        .expect_err("refused");
+        assert_eq!(failure.failed.len(), 1);
+        assert_eq!(failure.failed[0].0, 2);
+        assert!(failure.written.is_empty(), "{:?}", failure.written);
+        assert_eq!(std::fs::read(&a).expect("readable"), b"old\n");
+        assert!(!c.exists());
+        assert_eq!(
+            names(dir.path()),
+            ["sanitized"],
+            "the new file and the folder made for it are removed"
+        );
+        assert_eq!(
+            names(&sanitized),
+            ["a.json", "b.json"],
+            "no temporary file is left behind"
+        );
+    }
+
+    #[test]
     fn one_file_that_cannot_be_written_writes_none() {
         let dir = tempfile::tempdir().expect("temp dir");
         let a = dir.path().join("sanitized/a.json");
@@ -163,7 +238,7 @@ mod tests {
             (c, b"2\n".to_vec()),
         ])
         .expect_err("refused");
-        assert!(!failure.others_written);
+        assert!(failure.written.is_empty());
         assert_eq!(failure.failed.len(), 1);
         assert_eq!(failure.failed[0].0, 1);
         assert!(

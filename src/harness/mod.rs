@@ -860,10 +860,19 @@ fn bless(
     };
     // Every target is checked before the first is written, so a refusal writes nothing.
     let targets = Targets::new(files);
+    let stale: BTreeSet<PathBuf> = work
+        .iter()
+        .filter(|w| is_stale(w))
+        .map(|w| w.case.sanitized.clone())
+        .collect();
     let mut unfit: BTreeSet<PathBuf> = BTreeSet::new();
     for w in work.iter_mut().filter(|w| is_stale(w)) {
+        let target = &w.case.sanitized;
+        let problem = targets
+            .unfit(target, &files[w.file].folder)
+            .or_else(|| folder_of_another(target, &stale));
         // A file that several cases name is reported once, at the first of them.
-        if let Some(problem) = targets.unfit(&w.case.sanitized, &files[w.file].folder)
+        if let Some(problem) = problem
             && unfit.insert(w.case.sanitized.clone())
         {
             w.findings.push(
@@ -892,17 +901,20 @@ fn bless(
             outputs.push((w.case.sanitized.clone(), bless::file_bytes(&r.output)));
         }
     }
-    let (failed, written) = match bless::write_all(&outputs) {
-        Ok(()) => (BTreeMap::new(), true),
-        Err(f) => {
-            let failed: BTreeMap<PathBuf, std::io::Error> = f
-                .failed
-                .into_iter()
-                .map(|(i, e)| (outputs[i].0.clone(), e))
-                .collect();
-            (failed, f.others_written)
-        }
-    };
+    let (failed, written): (BTreeMap<PathBuf, std::io::Error>, BTreeSet<PathBuf>) =
+        match bless::write_all(&outputs) {
+            Ok(()) => (
+                BTreeMap::new(),
+                outputs.iter().map(|(p, _)| p.clone()).collect(),
+            ),
+            Err(f) => (
+                f.failed
+                    .into_iter()
+                    .map(|(i, e)| (outputs[i].0.clone(), e))
+                    .collect(),
+                f.written.iter().map(|&i| outputs[i].0.clone()).collect(),
+            ),
+        };
     let mut reported: BTreeSet<PathBuf> = BTreeSet::new();
     for w in work.iter_mut().filter(|w| is_stale(w)) {
         let path = &w.case.sanitized;
@@ -918,11 +930,11 @@ fn bless(
                     .at(Location::File {
                         file: path.display().to_string(),
                     })
-                    .with_help("make its folder writable, or name another file in the case file"),
+                    .with_help(write_failure_help(e)),
             );
             continue;
         }
-        if !written {
+        if !written.contains(path) {
             continue;
         }
         let name = path.display().to_string();
@@ -937,10 +949,67 @@ fn bless(
             )
         });
     }
-    if !written {
-        report.findings.push(cannot_write(failed.len()));
+    if failed.is_empty() {
+        return true;
     }
-    written
+    let refusal = if written.is_empty() {
+        cannot_write(failed.len())
+    } else {
+        partly_written(failed.len(), written.len())
+    };
+    report.findings.push(refusal);
+    false
+}
+
+/// The help of a sanitized file that the system refused to write, for its reason `e`.
+fn write_failure_help(e: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind;
+    match e.kind() {
+        // Something appeared at its path after the check.
+        ErrorKind::IsADirectory | ErrorKind::DirectoryNotEmpty | ErrorKind::NotADirectory => {
+            "remove or rename what stands at its path, or name another file in the case with \
+             `sanitized:`"
+        }
+        ErrorKind::StorageFull | ErrorKind::QuotaExceeded => "free some space on the disk",
+        _ => "make its folder writable, or name another file in the case file",
+    }
+}
+
+/// Why `target` cannot be written, if another of the files to write, `targets`, lies under it:
+/// one path cannot be a file and a folder.
+fn folder_of_another(target: &Path, targets: &BTreeSet<PathBuf>) -> Option<Unfit> {
+    let inside = targets
+        .iter()
+        .find(|t| *t != target && t.starts_with(target))?;
+    Some(Unfit {
+        what: format!(
+            "would also have to be the folder of the sanitized file `{}`",
+            crate::diag::quoted(&inside.display().to_string())
+        ),
+        help: "name another file in one of the two cases with `sanitized:`: one path cannot be \
+               a file and a folder"
+            .to_owned(),
+    })
+}
+
+/// The end of a `--bless` run that could not write `n` sanitized files, and could not put
+/// back `written` files it had renamed into place before: the run says exactly which files it
+/// wrote (the `wrote` lines), as it could not write all or none.
+fn partly_written(n: usize, written: usize) -> Diagnostic {
+    let files = |n: usize| format!("{n} sanitized file{}", if n == 1 { "" } else { "s" });
+    Code::BlessRefused
+        .diag(format!(
+            "--bless could not write {}, and could not put back as they were {} it had written \
+             before: only {} written",
+            files(n),
+            files(written),
+            if written == 1 {
+                "that one was"
+            } else {
+                "those were"
+            },
+        ))
+        .with_help("fix the findings this run reports, then run `psoxy-rules test --bless` again")
 }
 
 /// The refusal of a `--bless` run because `n` sanitized files cannot be written.
@@ -1166,6 +1235,34 @@ mod tests {
         assert!(replaces_whole_value(&TransformKind::Tokenize(
             TokenizeOptions::default()
         )));
+    }
+
+    #[test]
+    fn a_write_refused_for_what_stands_at_the_path_asks_to_move_it() {
+        use std::io::{Error, ErrorKind};
+        assert_eq!(
+            write_failure_help(&Error::from(ErrorKind::IsADirectory)),
+            "remove or rename what stands at its path, or name another file in the case with \
+             `sanitized:`"
+        );
+        assert_eq!(
+            write_failure_help(&Error::from(ErrorKind::StorageFull)),
+            "free some space on the disk"
+        );
+        assert_eq!(
+            write_failure_help(&Error::from(ErrorKind::PermissionDenied)),
+            "make its folder writable, or name another file in the case file"
+        );
+    }
+
+    #[test]
+    fn a_run_that_could_not_undo_its_writes_says_that_only_those_were_written() {
+        assert_eq!(
+            partly_written(1, 2).message,
+            "--bless could not write 1 sanitized file, and could not put back as they were 2 \
+             sanitized files it had written before: only those were written"
+        );
+        assert_eq!(Code::of(&partly_written(1, 1)), Some(Code::BlessRefused));
     }
 
     #[test]
