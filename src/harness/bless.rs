@@ -44,6 +44,22 @@ pub struct WriteFailure {
 /// the renames, or for their undoing, to end. An existing file keeps its permissions; a new one
 /// is made readable by everyone (0644) rather than keeping the temporary file's private mode.
 pub fn write_all(files: &[(PathBuf, Vec<u8>)]) -> Result<(), WriteFailure> {
+    write_all_renaming(files, &mut |tmp, path, held| tmp.persist_while(path, held))
+}
+
+/// A temporary file renamed over its target.
+type Rename<'r> = dyn FnMut(
+        crate::files::TempFile,
+        &std::path::Path,
+        &mut crate::files::Uninterrupted,
+    ) -> io::Result<()>
+    + 'r;
+
+/// [`write_all`], each rename made by `rename` (a test makes one fail).
+fn write_all_renaming(
+    files: &[(PathBuf, Vec<u8>)],
+    rename: &mut Rename<'_>,
+) -> Result<(), WriteFailure> {
     let mut created = Vec::new();
     let mut staged = Vec::new();
     let mut kept = Vec::new();
@@ -84,7 +100,7 @@ pub fn write_all(files: &[(PathBuf, Vec<u8>)]) -> Result<(), WriteFailure> {
             unused.push(tmp);
             continue;
         }
-        match tmp.persist_while(path, &mut held) {
+        match rename(tmp, path, &mut held) {
             Ok(()) => renamed.push(i),
             Err(e) => failed.push((i, crate::files::plain_error(&e))),
         }
@@ -189,14 +205,15 @@ mod tests {
     }
 
     #[test]
-    fn a_file_that_cannot_be_renamed_into_place_puts_back_those_renamed_before() {
+    fn a_target_that_cannot_be_kept_aside_stops_every_write() {
         let dir = tempfile::tempdir().expect("temp dir");
         let sanitized = dir.path().join("sanitized");
         std::fs::create_dir(&sanitized).expect("folder");
         let a = sanitized.join("a.json");
         std::fs::write(&a, "old\n").expect("written");
         let new = dir.path().join("new/n.json");
-        // A folder with a file in it, which no rename replaces, stands at the third target.
+        // A folder with a file in it, which no rename replaces, stands at the third target: it
+        // cannot be kept aside to be put back, so nothing is renamed.
         let blocked = sanitized.join("b.json");
         std::fs::create_dir(&blocked).expect("folder");
         std::fs::write(blocked.join("inside"), "").expect("written");
@@ -222,6 +239,55 @@ mod tests {
             names(&sanitized),
             ["a.json", "b.json"],
             "no temporary file is left behind"
+        );
+    }
+
+    #[test]
+    fn a_rename_that_fails_puts_back_the_files_renamed_before_it() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let sanitized = dir.path().join("sanitized");
+        std::fs::create_dir(&sanitized).expect("folder");
+        let a = sanitized.join("a.json");
+        std::fs::write(&a, "old\n").expect("written");
+        let new = dir.path().join("new/n.json");
+        let b = sanitized.join("b.json");
+        std::fs::write(&b, "old b\n").expect("written");
+        let c = sanitized.join("c.json");
+        let files = [
+            (a.clone(), b"{ }\n".to_vec()),
+            (new.clone(), b"1\n".to_vec()),
+            (b.clone(), b"2\n".to_vec()),
+            (c.clone(), b"3\n".to_vec()),
+        ];
+        // The third rename fails, as when something appears at its path meanwhile. Its
+        // temporary file is dropped once interruptions are no longer held off.
+        let mut n = 0;
+        let mut failed_aside = Vec::new();
+        let failure = write_all_renaming(&files, &mut |tmp, path, held| {
+            n += 1;
+            if n == 3 {
+                failed_aside.push(tmp);
+                return Err(io::Error::other("in the way"));
+            }
+            tmp.persist_while(path, held)
+        })
+        .expect_err("refused");
+        drop(failed_aside);
+        assert_eq!(failure.failed.len(), 1);
+        assert_eq!(failure.failed[0].0, 2);
+        assert!(failure.written.is_empty(), "{:?}", failure.written);
+        assert_eq!(std::fs::read(&a).expect("readable"), b"old\n");
+        assert_eq!(std::fs::read(&b).expect("readable"), b"old b\n");
+        assert!(!c.exists());
+        assert_eq!(
+            names(dir.path()),
+            ["sanitized"],
+            "the new file and its folder go"
+        );
+        assert_eq!(
+            names(&sanitized),
+            ["a.json", "b.json"],
+            "no temporary file is left"
         );
     }
 
