@@ -1033,6 +1033,29 @@ fn a_query_schema_for_a_parameter_that_is_not_allowed_is_a_warning() {
 }
 
 #[test]
+fn a_parameter_format_is_known_in_any_case_with_underscore_for_hyphen_and_not_without_it() {
+    let (status, out) = validate_bytes(
+        br#"endpoints:
+  - pathTemplate: "/users/{userId}"
+    pathParameterSchemas:
+      userId:
+        format: Reversible_PSEUDONYM
+    queryParamSchemas:
+      a:
+        format: ReversiblePseudonym
+      b:
+        format: PSEUDONYM
+"#,
+    );
+    assert_eq!(status, Status::Invalid, "{out}");
+    assert!(
+        out.contains(":8:17: error[R047]: unknown parameter format `ReversiblePseudonym`"),
+        "{out}"
+    );
+    assert_eq!(out.matches("[R047]").count(), 1, "{out}");
+}
+
+#[test]
 fn a_path_parameter_schema_named_like_a_template_parameter_suggests_it() {
     let (status, out) = validate_bytes(
         br#"endpoints:

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use super::java_equals_ignore_case;
 use crate::jregex::{Flags, Regex};
 use crate::rules::{ParameterSchema, ParameterType};
 
@@ -65,12 +66,7 @@ pub fn validate(schema: &ParameterSchema, value: Option<&str>) -> Result<(), Par
         _ => {}
     }
     if let Some(format) = &schema.format {
-        let normalized: String = format
-            .chars()
-            .filter(|c| *c != '-' && *c != '_')
-            .flat_map(char::to_lowercase)
-            .collect();
-        if normalized != "reversiblepseudonym" && normalized != "pseudonym" {
+        if !is_pseudonym_format(format) {
             return Err(ParamError::UnknownFormat(format.as_str().to_owned()));
         }
         if !is_reversible_token(value) {
@@ -109,6 +105,16 @@ pub fn validate(schema: &ParameterSchema, value: Option<&str>) -> Result<(), Par
         }
     }
     Ok(())
+}
+
+/// Whether a parameter schema's `format` is one the proxy knows (§5.5): `reversible-pseudonym`
+/// or `pseudonym`, ignoring case as Java does and reading `_` as `-`. Any other `-` or `_`,
+/// or none where one belongs, makes it unknown.
+pub fn is_pseudonym_format(format: &str) -> bool {
+    let format = format.replace('_', "-");
+    ["reversible-pseudonym", "pseudonym"]
+        .iter()
+        .any(|known| java_equals_ignore_case(&format, known))
 }
 
 /// `p~[a-zA-Z0-9_-]{43,}`, the whole value.
@@ -223,6 +229,47 @@ mod tests {
         let token = format!("p~{}", "a".repeat(43));
         assert_eq!(validate(&s, Some(&token)), Ok(()));
         assert_eq!(validate(&s, Some("t~abc")), Err(ParamError::NotPseudonym));
+    }
+
+    #[test]
+    fn pseudonym_formats_ignore_case_and_read_underscore_as_hyphen_and_nothing_more() {
+        for known in [
+            "reversible-pseudonym",
+            "Reversible_Pseudonym",
+            "REVERSIBLE-PSEUDONYM",
+            "pseudonym",
+            "PSEUDONYM",
+            // Java's case-insensitive comparison upper-cases `ı` to `I` and `ſ` to `S`.
+            "reversıble-pſeudonym",
+        ] {
+            assert!(is_pseudonym_format(known), "{known}");
+        }
+        for unknown in [
+            "ReversiblePseudonym",
+            "reversible--pseudonym",
+            "reversible-pseudonym-",
+            "-pseudonym",
+            "pseudo-nym",
+            "pseudonym_",
+            " pseudonym",
+            "pseudonyms",
+            "",
+        ] {
+            assert!(!is_pseudonym_format(unknown), "{unknown}");
+        }
+    }
+
+    #[test]
+    fn a_format_without_its_hyphen_fails_the_request() {
+        let s = ParameterSchema {
+            format: Some(Located::unlocated("ReversiblePseudonym".into())),
+            ..schema()
+        };
+        let token = format!("p~{}", "a".repeat(43));
+        assert_eq!(
+            validate(&s, Some(&token)),
+            Err(ParamError::UnknownFormat("ReversiblePseudonym".into()))
+        );
     }
 
     #[test]

@@ -803,9 +803,8 @@ impl Checker<'_> {
         pattern: Option<&Located<String>>,
     ) {
         if let Some(format) = format {
-            // Compared ignoring case and `-`/`_` (§5.5); anything else fails at request time.
-            let normal = format.to_ascii_lowercase().replace('_', "-");
-            if normal != "reversible-pseudonym" && normal != "pseudonym" {
+            // Anything but a pseudonym format fails at request time (§5.5).
+            if !crate::endpoint::params::is_pseudonym_format(format) {
                 self.push(
                     Code::InvalidParamFormat,
                     format.span,
