@@ -812,7 +812,7 @@ impl Checker<'_> {
                         "unknown parameter format `{}`; the proxy fails on it at request time",
                         format.as_str()
                     ),
-                    Some("use `reversible-pseudonym` or `pseudonym`".into()),
+                    Some(format_help(format)),
                 );
             }
         }
@@ -1790,6 +1790,24 @@ fn template_matches(pieces: &[Piece], path: &str) -> bool {
     }
 }
 
+/// The help for a parameter `format` the proxy does not know: a pseudonym format misspelt is
+/// named; anything else (`date`, `email`, `uuid`) is a wish to check the value's form, which
+/// only `pattern` does.
+fn format_help(format: &str) -> String {
+    const KNOWN: [&str; 2] = ["reversible-pseudonym", "pseudonym"];
+    let known: Vec<String> = KNOWN.iter().map(|k| (*k).to_owned()).collect();
+    if let Some(meant) = suggest(format, &known) {
+        format!("use `{meant}`")
+    } else if format.to_ascii_lowercase().contains("pseudonym") {
+        "use `reversible-pseudonym` or `pseudonym`".into()
+    } else {
+        "to check the form of the value, use `pattern`, a Java regex that the whole value must \
+         match; `format` takes only `reversible-pseudonym` or `pseudonym`, for a value that is a \
+         reversible pseudonym"
+            .into()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1809,6 +1827,26 @@ mod tests {
 
     fn pieces(template: &str) -> Vec<Piece> {
         split(template).0.expect("well-formed")
+    }
+
+    #[test]
+    fn an_unknown_parameter_format_is_told_to_use_pattern_unless_a_pseudonym_format_was_meant() {
+        for wish in ["date", "date-time", "email", "uuid"] {
+            assert!(
+                format_help(wish).starts_with("to check the form of the value, use `pattern`"),
+                "{wish}: {}",
+                format_help(wish)
+            );
+        }
+        assert_eq!(
+            format_help("ReversiblePseudonym"),
+            "use `reversible-pseudonym`"
+        );
+        assert_eq!(format_help("pseudonyms"), "use `pseudonym`");
+        assert_eq!(
+            format_help("hashed-pseudonym-v2"),
+            "use `reversible-pseudonym` or `pseudonym`"
+        );
     }
 
     #[test]
