@@ -11,7 +11,7 @@ use super::model::{
     SchemaFilter, SchemaType, Transform, TransformKind,
 };
 use super::scalar::span_in_scalar;
-use super::schema::{list, suggest};
+use super::schema::{choices, list, suggest};
 use super::span::{Located, SourceFile, Span};
 use super::yaml::{Style, first_line};
 use crate::diag::Diagnostic;
@@ -1104,7 +1104,7 @@ impl Checker<'_> {
                      this schema"
                 ),
                 Some(suggest(name, &known).map_or_else(
-                    || format!("use one of {}", list(&known)),
+                    || format!("use one of {}", choices(&known)),
                     |s| format!("did you mean `{s}`?"),
                 )),
             );

@@ -784,7 +784,7 @@ impl Explain<'_> {
                     format!("`{}` cannot be `{found}`", Self::key(leaf)),
                 );
                 p.help = Some(suggest(&found, &options).map_or_else(
-                    || format!("use one of {}", list(&options)),
+                    || format!("use one of {}", choices(&options)),
                     |s| format!("did you mean `{s}`?"),
                 ));
                 vec![p]
@@ -1007,15 +1007,24 @@ fn alternatives(items: &[String]) -> String {
     }
 }
 
-/// `a`, `b` and `c`, sorted.
+/// `a`, `b` and `c`, sorted: all of them.
 pub(crate) fn list(items: &[String]) -> String {
+    quoted_sorted(items, "and")
+}
+
+/// `a`, `b` or `c`, sorted: one to choose, as after "use one of".
+pub(crate) fn choices(items: &[String]) -> String {
+    quoted_sorted(items, "or")
+}
+
+fn quoted_sorted(items: &[String], conjunction: &str) -> String {
     let mut sorted: Vec<&String> = items.iter().collect();
     sorted.sort();
     let quoted: Vec<String> = sorted.iter().map(|s| format!("`{s}`")).collect();
     match quoted.as_slice() {
         [] => String::new(),
         [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        [init @ .., last] => format!("{} {conjunction} {last}", init.join(", ")),
     }
 }
 
@@ -1237,6 +1246,26 @@ mod tests {
         assert_eq!(p.len(), 1, "{p:?}");
         assert_eq!(p[0].code, Code::InvalidValue);
         assert_eq!(p[0].help.as_deref(), Some("did you mean `URL_SAFE_TOKEN`?"));
+    }
+
+    #[test]
+    fn an_invalid_encoding_far_from_any_is_offered_the_names_to_choose_from() {
+        let p = problems(
+            "endpoints:\n  - pathTemplate: /a\n    transforms:\n      - !<pseudonymize>\n        encoding: HEX\n",
+        );
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(
+            p[0].help.as_deref(),
+            Some("use one of `JSON`, `URL_SAFE_HASH_ONLY` or `URL_SAFE_TOKEN`")
+        );
+    }
+
+    #[test]
+    fn a_list_of_all_ends_in_and_and_a_choice_in_or() {
+        let items = ["b", "a", "c"].map(str::to_owned);
+        assert_eq!(list(&items), "`a`, `b` and `c`");
+        assert_eq!(choices(&items), "`a`, `b` or `c`");
+        assert_eq!(choices(&items[..1]), "`b`");
     }
 
     #[test]
