@@ -521,6 +521,8 @@ impl Checker<'_> {
         let mut pieces = Vec::new();
         let mut literal = String::new();
         let mut names: Vec<&str> = Vec::new();
+        // Braces that are not a parameter, as their offsets and what they hold.
+        let mut not_parameters: Vec<(usize, usize, &str)> = Vec::new();
         let mut ok = true;
         let mut i = 0;
         while i < s.len() {
@@ -561,15 +563,7 @@ impl Checker<'_> {
                 // `{2}`, `{1,3}`: a repetition of what comes before, checked with the regex.
                 None if is_repetition(inner) => literal.push_str(&rest[..=close]),
                 None => {
-                    self.push(
-                        Code::TemplateParamName,
-                        self.span_of(template, i, i + close + 1),
-                        format!(
-                            "`{{{inner}}}` is not a parameter and stays literal text, so the \
-                             template does not match real paths"
-                        ),
-                        Some("parameter names are a letter followed by letters and digits".into()),
-                    );
+                    not_parameters.push((i, i + close + 1, inner));
                     literal.push_str(&rest[..=close]);
                 }
                 Some((name, ..)) if names.contains(&name) => {
@@ -600,32 +594,60 @@ impl Checker<'_> {
         // The proxy compiles the template as a Java regex at request time (§5.2). It escapes
         // every other special character, so only regex syntax outside the parameters can make
         // that fail.
-        if ok && has_regex_syntax(&pieces) {
-            let regex = crate::endpoint::template_regex(s);
-            if let Err(e) = Regex::new(
+        let regex = crate::endpoint::template_regex(s);
+        let compiled = has_regex_syntax(&pieces).then(|| {
+            Regex::new(
                 &regex,
                 Flags {
                     case_insensitive: true,
                     ..Flags::default()
                 },
-            ) {
-                self.push(
-                    Code::InvalidRegex,
-                    template.span,
-                    format!(
-                        "the proxy turns this template into the regex `{regex}`, which does not \
-                         compile: {}",
-                        e.message
-                    ),
-                    Some(
-                        "outside parameters, `{`, `}`, `|` and `\\` are regex syntax in a \
-                         template; parameter names are a letter followed by letters and digits. \
-                         Or write the endpoint with `pathRegex`"
-                            .into(),
-                    ),
-                );
-                return None;
-            }
+            )
+        });
+        // Braces that are no parameter are left in that regex (§5.2): literal text only where
+        // it still compiles (`\{a_b\}`); unescaped, Java reads `{` as a repetition and fails.
+        let compiles = !matches!(compiled, Some(Err(_)));
+        for (start, end, inner) in not_parameters {
+            let message = if compiles {
+                format!(
+                    "`{{{inner}}}` is not a parameter and stays literal text, so the template \
+                     does not match real paths"
+                )
+            } else {
+                format!(
+                    "`{{{inner}}}` is not a parameter, so the proxy leaves these braces in the \
+                     template's regex, where they are not valid regex syntax"
+                )
+            };
+            let rule = "parameter names are a letter followed by letters and digits";
+            let help = match parameter_name_like(inner) {
+                Some(name) => format!("{rule}, as `{{{name}}}`"),
+                None => rule.to_owned(),
+            };
+            self.push(
+                Code::TemplateParamName,
+                self.span_of(template, start, end),
+                message,
+                Some(help),
+            );
+        }
+        if ok && let Some(Err(e)) = compiled {
+            self.push(
+                Code::InvalidRegex,
+                template.span,
+                format!(
+                    "the proxy turns this template into the regex `{regex}`, which does not \
+                     compile: {}",
+                    e.message
+                ),
+                Some(
+                    "outside parameters, `{`, `}`, `|` and `\\` are regex syntax in a \
+                     template; parameter names are a letter followed by letters and digits. \
+                     Or write the endpoint with `pathRegex`"
+                        .into(),
+                ),
+            );
+            return None;
         }
         ok.then_some(pieces)
     }
@@ -1769,6 +1791,27 @@ fn has_regex_syntax(pieces: &[Piece]) -> bool {
     })
 }
 
+/// A parameter name (`[A-Za-z][A-Za-z0-9]*`, §5.2) for braces that hold none: `org_id` and
+/// `org-id` become `orgId`, keeping a final `?`; `None` when no letter comes first.
+fn parameter_name_like(inner: &str) -> Option<String> {
+    let (body, optional) = match inner.strip_suffix('?') {
+        Some(body) => (body, "?"),
+        None => (inner, ""),
+    };
+    let mut name = String::new();
+    for word in body.split(|c: char| !c.is_ascii_alphanumeric()) {
+        let mut chars = word.chars();
+        match chars.next() {
+            None => {}
+            Some(first) if name.is_empty() => name.push(first),
+            Some(first) => name.push(first.to_ascii_uppercase()),
+        }
+        name.extend(chars);
+    }
+    name.starts_with(|c: char| c.is_ascii_alphabetic())
+        .then(|| format!("{name}{optional}"))
+}
+
 /// Whether a template matches `path` as its regex would (§5.2): literals ignoring ASCII case,
 /// `{p}` one or more characters other than `/`, `{p?}` zero or more.
 fn template_matches(pieces: &[Piece], path: &str) -> bool {
@@ -1871,6 +1914,60 @@ mod tests {
     #[test]
     fn invalid_parameter_name_makes_the_template_unusable() {
         assert_eq!(split("/orgs/{org_id}"), (None, vec!["R032", "R035"]));
+    }
+
+    /// The messages of a template's findings.
+    fn messages(template: &str) -> Vec<String> {
+        let rules = Rules::default();
+        let mut c = Checker {
+            rules: &rules,
+            source: &rules.source,
+            skip: &Skip::default(),
+            diags: Vec::new(),
+        };
+        c.template(&Located::unlocated(template.to_owned()));
+        c.diags
+            .iter()
+            .map(|d| format!("{}: {}", d.code, d.message))
+            .collect()
+    }
+
+    #[test]
+    fn braces_that_are_no_parameter_are_literal_text_only_where_the_regex_compiles() {
+        for (template, inner) in [
+            ("/v2/users/{user_id}/meetings", "user_id"),
+            ("/a/{}", ""),
+            ("/a/{1a}", "1a"),
+        ] {
+            let found = messages(template);
+            assert_eq!(
+                found[0],
+                format!(
+                    "R032: `{{{inner}}}` is not a parameter, so the proxy leaves these braces in \
+                     the template's regex, where they are not valid regex syntax"
+                ),
+                "{template}"
+            );
+            assert!(found[1].starts_with("R035: "), "{found:?}");
+            assert!(!found.iter().any(|m| m.contains("literal")), "{found:?}");
+        }
+        assert_eq!(
+            messages(r"/a/\{org_id\}"),
+            vec![
+                "R032: `{org_id\\}` is not a parameter and stays literal text, so the template does \
+                 not match real paths"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_name_is_suggested_for_braces_holding_words() {
+        assert_eq!(parameter_name_like("user_id").as_deref(), Some("userId"));
+        assert_eq!(parameter_name_like("user-id?").as_deref(), Some("userId?"));
+        assert_eq!(parameter_name_like("a b"), Some("aB".into()));
+        assert_eq!(parameter_name_like("1a"), None);
+        assert_eq!(parameter_name_like(""), None);
+        assert_eq!(parameter_name_like("_"), None);
     }
 
     #[test]

@@ -33,7 +33,7 @@ macro_rules! codes {
         /// | R029 | error | a value the loader could not read although the schema accepts it |
         /// | R030 | error | an endpoint without `pathTemplate` or `pathRegex` |
         /// | R031 | error | unbalanced braces in `pathTemplate` |
-        /// | R032 | warning | a template parameter name that stays literal text |
+        /// | R032 | warning | braces in `pathTemplate` around something that is not a parameter name, which the proxy leaves to its regex |
         /// | R033 | warning | a `pathTemplate` that does not start with `/` |
         /// | R034 | error | a template parameter used twice |
         /// | R035 | error | a regular expression that does not compile (Java syntax) |
@@ -147,7 +147,8 @@ codes! {
     NoPathMatcher = "R030", Error;
     /// Unbalanced braces in `pathTemplate`.
     TemplateBraces = "R031", Error;
-    /// A template parameter name that stays literal text.
+    /// Braces in `pathTemplate` around something that is not a parameter name, which the proxy
+    /// leaves to its regex.
     TemplateParamName = "R032", Warning;
     /// A `pathTemplate` that does not start with `/`.
     TemplateNoSlash = "R033", Warning;
