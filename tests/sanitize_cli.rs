@@ -674,6 +674,32 @@ fn the_rules_warnings_are_printed_with_the_outcome_and_do_not_fail_it() {
     assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
 }
 
+#[test]
+fn the_warnings_line_counts_the_warnings_left_out_of_the_report_too() {
+    // Each endpoint with a key the proxy drops: 600 warnings, of which 500 are reported.
+    let mut yaml = String::from("endpoints:\n");
+    for i in 0..600 {
+        writeln!(
+            yaml,
+            "  - pathTemplate: /v2/a{i}\n    allowedRequestHeadersToForward: [x]"
+        )
+        .expect("to a string");
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let rules = dir.path().join("rules.yaml");
+    std::fs::write(&rules, yaml).expect("rules file");
+    let rules = rules.display().to_string();
+    let out = sanitize(&["--rules", &rules, "--url", "/v2/a1"], &secrets(), b"{}");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "psoxy-rules: warning: {rules} has 600 warnings (R039 in the 500 that \
+             `psoxy-rules validate {rules}` shows)\n"
+        )
+    );
+}
+
 /// Arguments that sanitize a `/v2/users` body with `rules` into the file `target`.
 fn output_args<'a>(rules: &'a str, target: &'a str) -> [&'a str; 6] {
     ["--rules", rules, "--url", "/v2/users", "--output", target]

@@ -461,7 +461,14 @@ fn report(args: &Args<'_>, findings: &[Diagnostic], err: &mut dyn Write) -> anyh
             let (warnings, findings): (Vec<&Diagnostic>, Vec<&Diagnostic>) =
                 findings.iter().partition(|d| {
                     !d.is_error()
-                        && matches!(&d.location, Some(diag::Location::Source { file, .. }) if *file == rules_name)
+                        && match &d.location {
+                            Some(diag::Location::Source { file, .. }) => *file == rules_name,
+                            // R052, for the warnings left out, is counted in the line.
+                            Some(diag::Location::File { file }) => {
+                                *file == rules_name && crate::rules::findings_not_shown(d).is_some()
+                            }
+                            _ => false,
+                        }
                 });
             let mut text = warnings_line(args.rules, &warnings, args.paint);
             let (in_rules, elsewhere): (Vec<Diagnostic>, Vec<Diagnostic>) =
@@ -487,22 +494,43 @@ fn report(args: &Args<'_>, findings: &[Diagnostic], err: &mut dyn Write) -> anyh
 }
 
 /// One line for the rules file's warnings, with their codes, or nothing when there are none.
+/// When the rules had too many findings to report (R052), the codes are those of the warnings
+/// shown, and the number counts those left out too (the rules loaded, so all are warnings).
 fn warnings_line(rules: &Path, warnings: &[&Diagnostic], paint: crate::diag::Paint) -> String {
-    if warnings.is_empty() {
+    let mut left_out = None;
+    let mut codes: Vec<&str> = Vec::new();
+    let mut shown = 0;
+    for d in warnings {
+        if let Some(hidden) = crate::rules::findings_not_shown(d) {
+            left_out = Some(hidden);
+        } else {
+            codes.push(d.code);
+            shown += 1;
+        }
+    }
+    if shown == 0 && left_out.is_none() {
         return String::new();
     }
-    let mut codes: Vec<&str> = warnings.iter().map(|d| d.code).collect();
     codes.sort_unstable();
     codes.dedup();
-    let n = warnings.len();
+    let codes = codes.join(", ");
     let name = shell_word(&diag::printable(&rules.display().to_string()));
+    let validate = format!("`psoxy-rules validate {name}`");
+    let detail = match left_out {
+        None if shown == 1 => format!("1 warning ({codes}); {validate} shows it"),
+        None => format!("{shown} warnings ({codes}); {validate} shows them"),
+        Some(Some(hidden)) => format!(
+            "{} warnings ({codes} in the {shown} that {validate} shows)",
+            shown + hidden
+        ),
+        Some(None) => {
+            format!("more than {shown} warnings ({codes} in the {shown} that {validate} shows)")
+        }
+    };
     format!(
-        "{}: {} {name} has {n} warning{} ({}); `psoxy-rules validate {name}` shows {}\n",
+        "{}: {} {name} has {detail}\n",
         paint.wrap("1", "psoxy-rules"),
         paint.wrap("1;33", "warning:"),
-        if n == 1 { "" } else { "s" },
-        codes.join(", "),
-        if n == 1 { "it" } else { "them" },
     )
 }
 

@@ -129,7 +129,10 @@ pub fn load_str(name: &str, text: &str) -> LoadResult {
         return Err(diags);
     }
 
-    let structural = schema::validate(&root, text);
+    let schema::Structural {
+        problems: structural,
+        cut,
+    } = schema::validate(&root, text);
     let mut skip = Skip {
         structural: !structural.is_empty(),
         ..Skip::default()
@@ -157,27 +160,46 @@ pub fn load_str(name: &str, text: &str) -> LoadResult {
         let place = d.location.as_ref().map(ToString::to_string);
         seen.insert((d.code, place, d.message.clone()))
     });
-    if diags.len() > schema::MAX_FINDINGS {
+    if diags.len() > schema::MAX_FINDINGS || cut {
         // Errors first, so that what is shown decides whether the rules can be used.
-        let hidden = diags.len() - schema::MAX_FINDINGS;
+        let hidden = diags.len().saturating_sub(schema::MAX_FINDINGS);
         diags.sort_by_key(|d| !d.is_error());
         diags.truncate(schema::MAX_FINDINGS);
         sort(&mut diags);
-        diags.push(
-            Code::TooManyFindings
-                .diag(format!(
-                    "{hidden} more findings are not shown (at most {} are, errors first)",
-                    schema::MAX_FINDINGS
-                ))
-                .at(Location::File {
-                    file: name.to_owned(),
-                }),
-        );
+        // The structure check stops collecting past the cap: how many it left is not known.
+        diags.push(not_shown(name, (!cut).then_some(hidden)));
     }
     match rules {
         Some(rules) if !diags.iter().any(Diagnostic::is_error) => Ok((rules, diags)),
         _ => Err(diags),
     }
+}
+
+/// The finding (R052) for the findings of the file `name` left out: `hidden` of them, or more
+/// than were counted.
+fn not_shown(name: &str, hidden: Option<usize>) -> Diagnostic {
+    let max = schema::MAX_FINDINGS;
+    let message = match hidden {
+        Some(1) => format!("1 more finding is not shown (at most {max} are, errors first)"),
+        Some(n) => format!("{n} more findings are not shown (at most {max} are, errors first)"),
+        None => format!(
+            "more findings are not shown (at most {max} are, errors first); the check stopped \
+             counting them"
+        ),
+    };
+    Code::TooManyFindings.diag(message).at(Location::File {
+        file: name.to_owned(),
+    })
+}
+
+/// How many findings an R052 says are left out: `Some(None)` when they were not counted, `None`
+/// for any other finding.
+pub fn findings_not_shown(d: &Diagnostic) -> Option<Option<usize>> {
+    if d.code != Code::TooManyFindings.as_str() {
+        return None;
+    }
+    let count = d.message.split_once(" more finding").map(|(n, _)| n);
+    Some(count.and_then(|n| n.parse().ok()))
 }
 
 /// Orders findings by place, then code, keeping the order of equal ones.
@@ -738,6 +760,61 @@ mod tests {
     }
 
     const TAGGED: &str = "endpoints:\n  - pathTemplate: \"/v1/users\"\n    transforms:\n      - !<pseudonymize>\n        jsonPaths:\n          - \"$..email\"\n        includeReversible: true\n      - !redact\n        jsonPaths: [\"$..name\"]\n";
+
+    fn findings(text: &str) -> Vec<Diagnostic> {
+        match load_str("rules.yaml", text) {
+            Ok((_, warnings)) => warnings,
+            Err(findings) => findings,
+        }
+    }
+
+    /// Endpoints each with an unknown key, an error of the structure check.
+    fn misspelt_endpoints(n: usize) -> String {
+        use std::fmt::Write as _;
+        let mut text = String::from("endpoints:\n");
+        for i in 0..n {
+            write!(text, "  - pathTemplate: /v2/a{i}\n    methods: [GET]\n").expect("to a string");
+        }
+        text
+    }
+
+    #[test]
+    fn findings_the_structure_check_stopped_collecting_are_not_given_a_number() {
+        let found = findings(&misspelt_endpoints(700));
+        let last = found.last().expect("findings");
+        assert_eq!(
+            last.message,
+            "more findings are not shown (at most 500 are, errors first); the check stopped \
+             counting them"
+        );
+        assert_eq!(findings_not_shown(last), Some(None));
+        assert_eq!(found.len(), 501);
+    }
+
+    #[test]
+    fn one_finding_left_out_is_counted_in_the_singular() {
+        // Every endpoint after the first is shadowed by it: one warning each, counted whole.
+        let text = format!(
+            "endpoints:\n{}",
+            "  - pathTemplate: /v2/users\n".repeat(502)
+        );
+        let found = findings(&text);
+        let last = found.last().expect("findings");
+        assert_eq!(
+            last.message,
+            "1 more finding is not shown (at most 500 are, errors first)"
+        );
+        assert_eq!(findings_not_shown(last), Some(Some(1)));
+        let text = format!(
+            "endpoints:\n{}",
+            "  - pathTemplate: /v2/users\n".repeat(510)
+        );
+        assert_eq!(
+            findings_not_shown(findings(&text).last().expect("findings")),
+            Some(Some(9))
+        );
+        assert_eq!(findings_not_shown(&found[0]), None);
+    }
 
     #[test]
     fn tag_short_tag_and_method_key_read_the_same() {

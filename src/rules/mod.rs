@@ -12,7 +12,7 @@ pub mod summary;
 pub(crate) mod yaml;
 
 pub use codes::Code;
-pub use load::{LoadResult, MAX_FILE_BYTES, load, load_bytes, load_str};
+pub use load::{LoadResult, MAX_FILE_BYTES, findings_not_shown, load, load_bytes, load_str};
 pub use model::{
     Augment, AugmentKind, DEFAULT_DELIMITER, Encoding, Endpoint, FilterTokenByRegexOptions,
     Ignored, ParameterSchema, ParameterType, PseudonymizeEmailHeaderOptions, PseudonymizeOptions,

@@ -271,9 +271,16 @@ fn unexpected_tag(kind: &TagKind, span: Span) -> Problem {
     }
 }
 
-/// Validates the projection of `root` against the schema. Returns the problems, each with the
-/// JSON Pointer of the instance it is about (empty for problems of the projection itself).
-pub(crate) fn validate(root: &Node, text: &str) -> Vec<(String, Problem)> {
+/// The structural problems of a document, each with the JSON Pointer of the instance it is
+/// about (empty for problems of the projection itself).
+pub(crate) struct Structural {
+    pub problems: Vec<(String, Problem)>,
+    /// Collecting stopped past [`MAX_FINDINGS`] with more left: their number is not known.
+    pub cut: bool,
+}
+
+/// Validates the projection of `root` against the schema.
+pub(crate) fn validate(root: &Node, text: &str) -> Structural {
     let mut projection_problems = Vec::new();
     let mut instance = project(root, &mut projection_problems);
     let mut out: Vec<(String, Problem)> = projection_problems
@@ -291,15 +298,21 @@ pub(crate) fn validate(root: &Node, text: &str) -> Vec<(String, Problem)> {
                 help: None,
             },
         ));
-        return out;
+        return Structural {
+            problems: out,
+            cut: false,
+        };
     };
     // Jackson reads a plain scalar where a string is expected as its text, and the strings
     // "true"/"false" where a boolean is; patch those and validate again.
     let mut leaves = Vec::new();
+    let mut cut = false;
     for _ in 0..4 {
         leaves.clear();
+        cut = false;
         for error in validator.iter_errors(&instance) {
             if leaves.len() > MAX_FINDINGS {
+                cut = true;
                 break;
             }
             flatten(&error, &mut leaves);
@@ -321,10 +334,16 @@ pub(crate) fn validate(root: &Node, text: &str) -> Vec<(String, Problem)> {
         .collect();
     for leaf in &leaves {
         if out.len() > MAX_FINDINGS {
+            cut = true;
             break;
         }
         if matches!(leaf.kind, LeafKind::Enum(_)) && typed.contains(&leaf.path.as_slice()) {
             continue;
+        }
+        if let LeafKind::Unexpected(keys) = &leaf.kind
+            && keys.len() > MAX_FINDINGS + 1
+        {
+            cut = true;
         }
         for p in cx.explain(leaf) {
             // The tag of a transform without options is meaningful; only its options are
@@ -335,7 +354,7 @@ pub(crate) fn validate(root: &Node, text: &str) -> Vec<(String, Problem)> {
             out.push((leaf.path_string(), p));
         }
     }
-    out
+    Structural { problems: out, cut }
 }
 
 /// Findings reported per file at most; a file with more is not worth reading further. One more
@@ -1074,6 +1093,7 @@ mod tests {
         let (root, p) = yaml::parse(text);
         assert!(p.is_empty(), "{p:?}");
         validate(&root.expect("document"), text)
+            .problems
             .into_iter()
             .map(|(_, p)| p)
             .collect()
