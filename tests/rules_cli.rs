@@ -777,6 +777,38 @@ fn a_regex_escaping_a_backslash_before_a_class_letter_is_a_warning() {
 }
 
 #[test]
+fn a_regex_with_backslashes_doubled_twice_before_a_class_letter_counts_them() {
+    let (_, out) = validate_bytes(
+        br#"endpoints:
+  - pathTemplate: "/a"
+    transforms:
+      - !<redactRegexMatches>
+        jsonPaths: ["$.b"]
+        redactions: ['C:\\\\data', 'x\\\\\\\\w']
+"#,
+    );
+    assert!(
+        out.contains(
+            ":6:25: warning[R060]: this regex matches two backslashes followed by `d`, not the \
+             class `\\d`"
+        ),
+        "{out}"
+    );
+    // The whole run is marked.
+    assert!(
+        out.contains(
+            r"6 |         redactions: ['C:\\\\data', 'x\\\\\\\\w']
+  |                         ^^^^^"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(":6:38: warning[R060]: this regex matches four backslashes followed by `w`"),
+        "{out}"
+    );
+}
+
+#[test]
 fn a_folder_is_validated_as_its_yaml_files_except_hidden_ones_and_case_files() {
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path();

@@ -719,11 +719,23 @@ impl Checker<'_> {
                     }
                     _ => format!("write `\\{letter}`"),
                 };
+                // Each pair is one backslash to the regex.
+                let backslashes = match run / 2 {
+                    1 => "a backslash".to_owned(),
+                    n => format!(
+                        "{} backslashes",
+                        [
+                            "two", "three", "four", "five", "six", "seven", "eight", "nine"
+                        ]
+                        .get(n - 2)
+                        .map_or_else(|| n.to_string(), |w| (*w).to_owned())
+                    ),
+                };
                 self.push(
                     Code::DoubledBackslash,
-                    self.span_of(pattern, i + run - 2, i + run + 1),
+                    self.span_of(pattern, i, i + run + 1),
                     format!(
-                        "this regex matches a backslash followed by `{letter}`, not the class \
+                        "this regex matches {backslashes} followed by `{letter}`, not the class \
                          `\\{letter}`"
                     ),
                     Some(help),
