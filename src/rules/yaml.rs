@@ -685,15 +685,50 @@ fn starts_unquoted_flow(text: &str, at: usize) -> bool {
         let Some(first) = value.chars().next() else {
             return false;
         };
-        let close = match first {
-            '[' => ']',
-            '{' => '}',
-            _ => return false,
-        };
-        value
-            .find(close)
-            .is_some_and(|end| !value[end + 1..].trim().is_empty())
+        if first != '[' && first != '{' {
+            return false;
+        }
+        flow_end(value).is_some_and(|end| {
+            let rest = value[end..].trim();
+            !rest.is_empty() && !rest.starts_with('#')
+        })
     })
+}
+
+/// The end of the flow collection that `value` starts with: the byte after the bracket that
+/// closes its first one, skipping brackets inside quoted strings (`["$.users[*].email"]`).
+fn flow_end(value: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote = None;
+    let mut escaped = false;
+    // A quote opens a string only where a value starts (`['a', "b"]`), not inside one (`it's`).
+    let mut value_starts = true;
+    for (i, c) in value.char_indices() {
+        let starts = value_starts;
+        value_starts =
+            quote.is_none() && (matches!(c, '[' | '{' | ',' | ':') || (starts && c == ' '));
+        match quote {
+            // In double quotes a backslash escapes the next character; in single quotes `''`
+            // is one quote.
+            Some(_) if escaped => escaped = false,
+            Some('"') if c == '\\' => escaped = true,
+            Some('\'') if c == '\'' && value[i + 1..].starts_with('\'') => escaped = true,
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                '"' | '\'' if starts => quote = Some(c),
+                '[' | '{' => depth += 1,
+                ']' | '}' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        return Some(i + 1);
+                    }
+                }
+                _ => {}
+            },
+        }
+    }
+    None
 }
 
 /// The line holding `at` and the `before` lines before it, where a syntax error's cause
@@ -861,6 +896,44 @@ mod tests {
         let (_, problems) = parse(text);
         assert_eq!(problems.len(), 1, "{problems:?}");
         problems.into_iter().next().expect("one problem")
+    }
+
+    #[test]
+    fn a_flow_value_ends_at_its_closing_bracket_outside_quotes() {
+        assert!(starts_unquoted_flow("- [0-9]{3}-[0-9]{4}", 0));
+        assert!(starts_unquoted_flow("regex: {a}b", 0));
+        assert!(!starts_unquoted_flow(
+            r#"jsonPaths: ["$.users[*].email"]"#,
+            0
+        ));
+        assert!(!starts_unquoted_flow(
+            "jsonPaths: ['$.a[?(@.b == ''}'')]']",
+            0
+        ));
+        assert!(!starts_unquoted_flow(r#"x: ["a\"]", "b"] # note"#, 0));
+        assert!(starts_unquoted_flow("x: [it's]s", 0));
+        assert!(!starts_unquoted_flow("x: [a, [b, c]]", 0));
+    }
+
+    #[test]
+    fn a_list_item_out_of_line_below_a_quoted_path_with_brackets_is_an_indentation_error() {
+        let text = "endpoints:
+  - pathTemplate: /v2/users
+    transforms:
+      - !<pseudonymize>
+        jsonPaths: [\"$.users[*].email\"]
+       - !<redact>
+        jsonPaths: [\"$.users[*].phone_number\"]
+";
+        let (_, problems) = parse(text);
+        let p = problems.first().expect("a problem");
+        assert_eq!(p.code, Code::Syntax);
+        assert!(
+            p.help
+                .as_deref()
+                .is_some_and(|h| h.starts_with("check this line's indentation")),
+            "{problems:?}"
+        );
     }
 
     #[test]
