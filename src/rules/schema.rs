@@ -231,7 +231,14 @@ pub(crate) fn project(node: &Node, problems: &mut Vec<Problem>) -> Value {
                     obj.insert("method".into(), Value::String(name.clone()));
                 }
                 Some((TagKind::Core(core), _)) if core == "map" => {}
-                Some((kind, span)) => problems.push(unexpected_tag(kind, span)),
+                Some((kind, span)) => {
+                    // `!!redact`: a kind written as a YAML core-schema tag. Reported, and the
+                    // mapping is checked as the kind it names.
+                    if let Some(name) = kind_in_global_tag(kind) {
+                        obj.insert("method".into(), Value::String(name.to_owned()));
+                    }
+                    problems.push(unexpected_tag(kind, span));
+                }
                 None => {}
             }
             for e in entries {
@@ -254,7 +261,32 @@ fn check_scalar_tag(kind: &TagKind, span: Span, problems: &mut Vec<Problem>) {
     problems.push(unexpected_tag(kind, span));
 }
 
+/// The transform or augment kind that a tag of the YAML core schema names, as `!!redact` does.
+fn kind_in_global_tag(kind: &TagKind) -> Option<&str> {
+    let name = match kind {
+        TagKind::Core(core) => core.as_str(),
+        TagKind::Other(tag) => tag.strip_prefix("!!")?,
+        TagKind::Local(_) => return None,
+    };
+    TransformKind::NAMES
+        .iter()
+        .chain(AugmentKind::NAMES)
+        .any(|k| *k == name)
+        .then_some(name)
+}
+
 fn unexpected_tag(kind: &TagKind, span: Span) -> Problem {
+    if let Some(name) = kind_in_global_tag(kind) {
+        return Problem {
+            code: Code::UnexpectedTag,
+            span,
+            message: format!(
+                "`!!{name}` is a tag of the YAML core schema, which names no kind; a kind's tag \
+                 has one `!`"
+            ),
+            help: Some(format!("write `!<{name}>`")),
+        };
+    }
     let message = match kind {
         TagKind::Local(name) => format!(
             "the tag `!<{name}>` is not meaningful here; tags name the kind of a transform or \
@@ -1294,6 +1326,33 @@ mod tests {
         assert_eq!(p.len(), 1, "{p:?}");
         assert_eq!(p[0].code, Code::WrongType);
         assert_eq!(p[0].message, "`pathTemplate` must be a string, not a list");
+    }
+
+    #[test]
+    fn a_kind_written_as_a_core_schema_tag_is_told_to_take_one_exclamation_mark() {
+        let p = problems(
+            "endpoints:\n  - pathTemplate: /a\n    transforms:\n      - !!redact\n        jsonPaths: [$.a]\n      - !!pseudonymize\n        jsonPaths: [$.b]\n        encoding: JSON\n",
+        );
+        let found: Vec<(Code, Option<&str>)> =
+            p.iter().map(|p| (p.code, p.help.as_deref())).collect();
+        assert_eq!(
+            found,
+            [
+                (Code::UnexpectedTag, Some("write `!<redact>`")),
+                (Code::UnexpectedTag, Some("write `!<pseudonymize>`")),
+            ]
+        );
+        // A tag that names no kind is only to be removed.
+        let p = problems(
+            "endpoints:\n  - pathTemplate: /a\n    transforms:\n      - !!str\n        jsonPaths: [$.a]\n",
+        );
+        assert!(p.iter().any(|p| p.code == Code::MissingKind), "{p:?}");
+        assert!(
+            p.iter()
+                .any(|p| p.code == Code::UnexpectedTag
+                    && p.help.as_deref() == Some("remove the tag")),
+            "{p:?}"
+        );
     }
 
     #[test]
