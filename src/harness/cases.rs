@@ -638,12 +638,16 @@ fn shape_findings(name: &str, text: &str) -> Vec<Diagnostic> {
         findings: Vec::new(),
     };
     for p in problems {
-        let message = match p.code {
-            RulesCode::Empty => "the file holds no document; a case file is a mapping".to_owned(),
-            RulesCode::MultipleDocuments => {
-                "a second YAML document; a case file holds one".to_owned()
-            }
-            _ => p.message,
+        let (message, help) = match p.code {
+            RulesCode::Empty => (
+                "the file holds no document; a case file is a mapping".to_owned(),
+                Some("a case file is a mapping with at least `rules:` and `cases:`".to_owned()),
+            ),
+            RulesCode::MultipleDocuments => (
+                "a second YAML document; a case file holds one".to_owned(),
+                p.help,
+            ),
+            _ => (p.message, p.help),
         };
         // The rules file's help speaks of the proxy, which never reads a case file.
         let help = match p.code {
@@ -652,7 +656,7 @@ fn shape_findings(name: &str, text: &str) -> Vec<Diagnostic> {
                  only when each key appears once"
                     .to_owned(),
             ),
-            _ => p.help,
+            _ => help,
         };
         shape.push(p.span, message, help);
     }
@@ -1200,6 +1204,16 @@ mod tests {
             ]
         );
         assert!(e.iter().all(|d| d.code == "H003"));
+    }
+
+    #[test]
+    fn an_empty_case_file_is_told_what_a_case_file_holds() {
+        let findings = load_text("# nothing yet\n").expect_err("refused");
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(
+            findings[0].help.as_deref(),
+            Some("a case file is a mapping with at least `rules:` and `cases:`")
+        );
     }
 
     #[test]

@@ -417,10 +417,7 @@ impl<'t> Reader<'t> {
                             Span::new(offset(s.start), offset(s.start)),
                             "the file holds no YAML document",
                         )
-                        .help(
-                            "a rules file is a mapping with at least `endpoints:`; a case file, \
-                             one with `rules:` and `cases:`",
-                        ),
+                        .help("a rules file is a mapping with at least `endpoints:`"),
                     );
                     return None;
                 }
@@ -1095,6 +1092,11 @@ mod tests {
         let (node, problems) = parse("# only a comment\n");
         assert!(node.is_none());
         assert_eq!(problems[0].code, Code::Empty);
+        // Rules are what is read here; a case file's reader says what it holds.
+        assert_eq!(
+            problems[0].help.as_deref(),
+            Some("a rules file is a mapping with at least `endpoints:`")
+        );
     }
 
     #[test]
