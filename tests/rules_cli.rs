@@ -999,6 +999,75 @@ fn a_condition_or_constant_without_type_is_a_warning() {
 }
 
 #[test]
+fn an_if_the_filter_fails_on_is_a_warning_at_the_if() {
+    let (status, out) = validate_bytes(
+        br#"endpoints:
+  - pathTemplate: "/x"
+    responseSchema:
+      type: object
+      properties:
+        noThen:
+          type: object
+          if:
+            properties:
+              role: {type: string, const: admin}
+        emptyIf: {type: object, if: {}, then: {properties: {a: {type: string}}}}
+        emptyElse:
+          type: object
+          _if:
+            properties:
+              role: {type: string, const: admin}
+          else: {properties: {}}
+          then:
+            properties:
+              a: {type: string}
+        untyped:
+          if: {}
+        referred:
+          $ref: '#/definitions/d'
+          if: {}
+        ok:
+          type: object
+          if:
+            properties:
+              role: {type: string, const: admin}
+          then:
+            if: {}
+            properties:
+              a: {type: string}
+definitions:
+  d: {type: string}
+"#,
+    );
+    assert_eq!(status, Status::Ok, "{out}");
+    assert!(
+        out.contains(
+            ":8:11: warning[R062]: this `if` has no `then`, so the filter fails the response \
+             whenever a value reaching this schema meets the `if` condition"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            ":11:33: warning[R062]: `if` has no `properties` to test, so the filter fails the \
+             response whenever a value reaches this schema"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            ":17:11: warning[R062]: `else` has no `properties` to test, so the filter fails the \
+             response whenever a value reaching this schema does not meet the `if` condition"
+        ),
+        "{out}"
+    );
+    // Without `type` the `if` is ignored (R050); beside `$ref`, and in a `then`, it is not read.
+    assert_eq!(out.matches("[R062]").count(), 3, "{out}");
+    assert!(out.contains(":21:9: warning[R050]"), "{out}");
+    assert!(out.ends_with("0 errors, 4 warnings\n"), "{out}");
+}
+
+#[test]
 fn an_array_schema_without_items_is_a_warning() {
     let (status, out) = validate_bytes(
         br#"endpoints:

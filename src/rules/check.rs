@@ -111,6 +111,38 @@ impl Checker<'_> {
         first_line(self.text(), span)
     }
 
+    /// The key of `value` in the mapping written at `mapping`, one of `names`: the last such key
+    /// before the value, as the model keeps no key spans for schemas. The value's own head when
+    /// none is found.
+    fn key_of(&self, mapping: Span, value: Span, names: &[&str]) -> Span {
+        let text = self.text();
+        let Some(before) = text.get(mapping.start..value.start) else {
+            return self.head(value);
+        };
+        let mut found = None;
+        for name in names {
+            for quote in ["", "\"", "'"] {
+                let key = format!("{quote}{name}{quote}");
+                for (at, _) in before.match_indices(&key) {
+                    let starts = before[..at]
+                        .chars()
+                        .next_back()
+                        .is_none_or(|c| c.is_whitespace() || c == '{' || c == ',');
+                    let ends = before[at + key.len()..]
+                        .trim_start_matches(' ')
+                        .starts_with(':');
+                    if starts && ends && found.is_none_or(|(f, _)| at > f) {
+                        found = Some((at, key.len()));
+                    }
+                }
+            }
+        }
+        found.map_or_else(
+            || self.head(value),
+            |(at, len)| Span::new(mapping.start + at, mapping.start + at + len),
+        )
+    }
+
     /// The source span of byte `offset` of a located string.
     fn span_in(&self, s: &Located<String>, offset: usize) -> Span {
         let text = self.text();
@@ -1200,6 +1232,9 @@ impl Checker<'_> {
                 ),
             );
         }
+        if role == FilterRole::Value {
+            self.failing_condition(filter);
+        }
         // The filter keeps listed members when present and drops the others (§4.2, §4.3).
         let ignored = [
             (
@@ -1241,6 +1276,65 @@ impl Checker<'_> {
             .flatten()
         {
             self.filter(sub, FilterRole::Conditional);
+        }
+    }
+
+    /// Warns about an `if` the filter fails on (§4.2 rules 3 and 5), which it reads in a schema
+    /// with `type` and without `$ref` or `anyOf`: a condition (`if`, or `else`, tried when
+    /// `if` does not match) tests its first property and fails without one; a matching
+    /// condition applies `then` and fails without it.
+    fn failing_condition(&mut self, filter: &Located<SchemaFilter>) {
+        let Some(condition) = &filter.if_schema else {
+            return;
+        };
+        if filter.schema_type.is_none()
+            || filter.reference.is_some()
+            || filter.any_of.as_ref().is_some_and(|a| !a.is_empty())
+        {
+            return;
+        }
+        let if_key = self.key_of(filter.span, condition.span, &["if", "_if"]);
+        let untestable =
+            |c: &Located<SchemaFilter>| c.properties.as_ref().is_none_or(BTreeMap::is_empty);
+        let help = "under `properties`, name the member to test and its schema, e.g. \
+                    `properties: {role: {type: string, const: admin}}`";
+        if untestable(condition) {
+            self.push(
+                Code::FailingCondition,
+                if_key,
+                "`if` has no `properties` to test, so the filter fails the response whenever a \
+                 value reaches this schema",
+                Some(help.into()),
+            );
+        }
+        if let Some(otherwise) = filter.else_schema.as_deref().filter(|e| untestable(e)) {
+            self.push(
+                Code::FailingCondition,
+                self.key_of(filter.span, otherwise.span, &["else", "_else"]),
+                "`else` has no `properties` to test, so the filter fails the response whenever a \
+                 value reaching this schema does not meet the `if` condition",
+                Some(help.into()),
+            );
+        }
+        if filter.then_schema.is_none() {
+            let conditions = if filter.else_schema.is_some() {
+                "the `if` or `else` condition"
+            } else {
+                "the `if` condition"
+            };
+            self.push(
+                Code::FailingCondition,
+                if_key,
+                format!(
+                    "this `if` has no `then`, so the filter fails the response whenever a value \
+                     reaching this schema meets {conditions}"
+                ),
+                Some(
+                    "add `then` with the `properties` to keep from a value that meets the \
+                     condition"
+                        .into(),
+                ),
+            );
         }
     }
 

@@ -63,6 +63,7 @@ macro_rules! codes {
         /// | R059 | warning | two paths that can select one value, which is then pseudonymized twice |
         /// | R060 | warning | `\\w` (or `d`, `s`, `b`, ...) in a regex, which matches a backslash, not the class |
         /// | R061 | warning | an `allowedMethods` entry that no request method matches (empty, or with a space or another character no method has), or an empty `allowedMethods`, which allows no request |
+        /// | R062 | warning | a `responseSchema` `if` that fails the responses reaching it: without `then`, or an `if` or `else` without `properties` to test |
         /// | P001 | error | a JSONPath that does not parse |
         /// | P002 | warning | a JSONPath that parses but is probably not what was meant, or fails at request time |
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -211,6 +212,9 @@ codes! {
     /// An `allowedMethods` entry that no request method matches, or an empty `allowedMethods`,
     /// which allows no request.
     MethodNeverMatches = "R061", Warning;
+    /// A filter `if` that fails the responses reaching it: one without `then`, or an `if` or
+    /// `else` without `properties` to test.
+    FailingCondition = "R062", Warning;
     /// A JSONPath that does not parse.
     PathSyntax = "P001", Error;
     /// A JSONPath that parses but is suspicious.
