@@ -143,14 +143,25 @@ impl<'t> Parser<'t> {
                 format!("unclosed {what}: expected `{}`", char::from(byte)),
             )
             .0),
-            Some(c) => Err(error(
-                self.pos,
-                format!(
-                    "expected `{}` to close the {what} at offset {opened_at}, found `{c}`",
-                    char::from(byte)
-                ),
-            )
-            .0),
+            // The opening is named by the text it starts, which the user can find in the path
+            // (an offset would have to be counted).
+            Some(c) => {
+                let opened = self.text.get(opened_at..self.pos).unwrap_or("").trim_end();
+                let list = if what.starts_with("list") {
+                    "the list "
+                } else {
+                    ""
+                };
+                Err(error(
+                    self.pos,
+                    format!(
+                        "expected `{}` to close {list}`{}`, found `{c}`",
+                        char::from(byte),
+                        crate::diag::quoted(opened)
+                    ),
+                )
+                .0)
+            }
         }
     }
 
@@ -1320,13 +1331,23 @@ mod tests {
         assert_rejected("$['a", 2, "unclosed quote");
         assert_rejected("$[0", 1, "unclosed `[`");
         assert_rejected("$[", 1, "unclosed `[`");
-        assert_rejected("$[?(@.a == 1]", 12, "to close the `(` at offset 3");
+        assert_rejected(
+            "$[?(@.a == 1]",
+            12,
+            "expected `)` to close `(@.a == 1`, found `]`",
+        );
+        // Below a path read as if `$.` came first, the text quoted is the text as written.
+        assert_rejected(
+            "users[?(@.a == 1 ].id",
+            17,
+            "expected `)` to close `(@.a == 1`, found `]`",
+        );
         assert_rejected("$[?(@.a == 'x)]", 11, "unclosed quote");
         assert_rejected("$[?(@.a =~ /x)]", 11, "unclosed regex");
         assert_rejected(
             "$[?(@.a in ['x')]",
             15,
-            "to close the list `[` at offset 11",
+            "expected `]` to close the list `['x'`, found `)`",
         );
     }
 
