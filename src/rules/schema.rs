@@ -214,6 +214,26 @@ pub(crate) fn project(node: &Node, problems: &mut Vec<Problem>) -> Value {
             let mut obj = Map::new();
             match node.tag.as_ref().map(|t| (&t.kind, t.span)) {
                 Some((TagKind::Local(name), span)) => {
+                    // `method` is the kind's name too (§1.5): a list or mapping cannot be one.
+                    if let Some(method) = node.get("method")
+                        && !matches!(method.value.kind, NodeKind::Scalar(_))
+                    {
+                        problems.push(Problem {
+                            code: Code::WrongType,
+                            span: method.key_span,
+                            message: format!(
+                                "`method` must be a string, not {}",
+                                if matches!(method.value.kind, NodeKind::Seq(_)) {
+                                    "a list"
+                                } else {
+                                    "a mapping"
+                                }
+                            ),
+                            help: Some(format!(
+                                "remove `method`: the tag `!<{name}>` gives the kind"
+                            )),
+                        });
+                    }
                     if let Some(method) = node.get("method")
                         && let NodeKind::Scalar(m) = &method.value.kind
                         && m.text != *name
@@ -721,11 +741,37 @@ impl Explain<'_> {
                 } else {
                     TransformKind::NAMES
                 };
-                let name = leaf
-                    .instance
-                    .get("method")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default();
+                let method = leaf.instance.get("method");
+                // A list or mapping is no kind name at all.
+                if let Some(method @ (Value::Array(_) | Value::Object(_))) = method {
+                    let span = node
+                        .and_then(|n| n.get("method"))
+                        .map_or(head, |e| first_line(self.text, e.value.span));
+                    let mut p = problem(
+                        Code::WrongType,
+                        span,
+                        format!("`method` must be a string, not {}", value_kind(method)),
+                    );
+                    let json = self.text.as_bytes().get(self.root.span.start) == Some(&b'{');
+                    p.help = Some(if json {
+                        format!(
+                            "write the {what}'s kind as a string, e.g. `\"method\": \"{}\"`",
+                            names[0]
+                        )
+                    } else {
+                        format!(
+                            "write the {what}'s kind as a name, e.g. `method: {}`",
+                            names[0]
+                        )
+                    });
+                    return vec![p];
+                }
+                let name = match method {
+                    Some(Value::String(name)) => name.clone(),
+                    Some(scalar @ (Value::Number(_) | Value::Bool(_))) => scalar.to_string(),
+                    _ => String::new(),
+                };
+                let name = name.as_str();
                 let span = node.map_or(head, |n| {
                     n.tag.as_ref().map_or_else(
                         || n.get("method").map_or(head, |e| e.value.span),
@@ -1352,6 +1398,45 @@ mod tests {
                 .any(|p| p.code == Code::UnexpectedTag
                     && p.help.as_deref() == Some("remove the tag")),
             "{p:?}"
+        );
+    }
+
+    #[test]
+    fn a_method_that_is_a_list_or_mapping_is_of_the_wrong_type_with_a_tag_or_without() {
+        let found = |text: &str| -> Vec<(Code, String, Option<String>)> {
+            problems(text)
+                .into_iter()
+                .map(|p| (p.code, p.message, p.help))
+                .collect()
+        };
+        let rules = |item: &str| {
+            format!(
+                "endpoints:\n  - pathTemplate: /a\n    transforms:\n      - {item}\n        jsonPaths: [$.a]\n"
+            )
+        };
+        assert_eq!(
+            found(&rules("!<redact>\n        method: [redact]")),
+            [(
+                Code::WrongType,
+                "`method` must be a string, not a list".to_owned(),
+                Some("remove `method`: the tag `!<redact>` gives the kind".to_owned())
+            )]
+        );
+        assert_eq!(
+            found(&rules("!<redact>\n        method: {a: b}"))[0].1,
+            "`method` must be a string, not a mapping"
+        );
+        assert_eq!(
+            found(&rules("method: [redact]")),
+            [(
+                Code::WrongType,
+                "`method` must be a string, not a list".to_owned(),
+                Some("write the transform's kind as a name, e.g. `method: redact`".to_owned())
+            )]
+        );
+        assert_eq!(
+            found(&rules("method: 12"))[0].1,
+            "unknown transform kind `12`"
         );
     }
 
