@@ -242,6 +242,12 @@ fn many_warnings_stay_warnings_and_errors_are_shown_first() {
         &out[out.len() - 400..]
     );
     assert!(!out.contains("error["));
+    // The summary counts the findings shown and those left out, not R052 itself.
+    assert!(
+        out.ends_with("1 file checked: 0 errors, 500 warnings, 199 more not shown\n"),
+        "{}",
+        &out[out.len() - 400..]
+    );
     // One error after all the warnings: it is shown, and it decides.
     let with_error = format!("{warnings_only}  - pathTemplate: \"/v2/{{\"\n");
     let (status, out) = validate_bytes(with_error.as_bytes());
@@ -253,6 +259,18 @@ fn many_warnings_stay_warnings_and_errors_are_shown_first() {
         &out[out.len() - 400..]
     );
     assert!(out.contains("warning[R052]: 200 more findings are not shown"));
+    assert!(out.ends_with("1 file checked: 1 error, 499 warnings, 200 more not shown\n"));
+    // Past the cap of the structure check, the number left out is not known.
+    let structural = format!(
+        "endpoints:\n{}",
+        "  - pathTemplate: /v2/a\n    methods: [GET]\n".repeat(700)
+    );
+    let (_, out) = validate_bytes(structural.as_bytes());
+    assert!(
+        out.ends_with("1 file checked: 500 errors, 0 warnings, more not shown\n"),
+        "{}",
+        &out[out.len() - 400..]
+    );
 }
 
 #[test]

@@ -520,6 +520,21 @@ fn validate(
     let warnings = all.len() - errors;
     match format {
         Format::Human => {
+            // R052 stands for the findings left out: counted with them, not as a warning.
+            let mut left_out = Some(0);
+            let mut summaries = 0;
+            for d in &all {
+                if let Some(n) = rules::findings_not_shown(d) {
+                    summaries += 1;
+                    left_out = left_out.zip(n).map(|(a, b)| a + b);
+                }
+            }
+            let warnings = warnings - summaries;
+            let not_shown = match left_out {
+                _ if summaries == 0 => String::new(),
+                Some(n) => format!(", {n} more not shown"),
+                None => ", more not shown".to_owned(),
+            };
             let mut codes: Vec<&str> = Vec::new();
             for d in &all {
                 if !codes.contains(&d.code) {
@@ -540,7 +555,7 @@ fn validate(
             }
             let _ = writeln!(
                 text,
-                "{} file{} checked: {errors} error{}, {warnings} warning{}",
+                "{} file{} checked: {errors} error{}, {warnings} warning{}{not_shown}",
                 files.len(),
                 plural(files.len()),
                 plural(errors),
