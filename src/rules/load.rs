@@ -759,6 +759,23 @@ mod tests {
         findings.iter().map(|d| d.code).collect()
     }
 
+    #[test]
+    fn an_empty_method_beside_a_tag_is_said_to_be_empty() {
+        for empty in ["", " ~", " null"] {
+            let text = format!(
+                "endpoints:\n  - pathTemplate: /x\n    transforms:\n      - !<redact>\n        \
+                 method:{empty}\n        jsonPaths: [\"$.a\"]\n"
+            );
+            let findings = load_str("rules.yaml", &text).expect_err("refused");
+            assert_eq!(findings.len(), 1, "{findings:?}");
+            assert_eq!(findings[0].code, "R017");
+            assert_eq!(
+                findings[0].message, "the tag names `redact` but `method` is empty (null)",
+                "{empty:?}"
+            );
+        }
+    }
+
     const TAGGED: &str = "endpoints:\n  - pathTemplate: \"/v1/users\"\n    transforms:\n      - !<pseudonymize>\n        jsonPaths:\n          - \"$..email\"\n        includeReversible: true\n      - !redact\n        jsonPaths: [\"$..name\"]\n";
 
     fn findings(text: &str) -> Vec<Diagnostic> {

@@ -238,13 +238,15 @@ pub(crate) fn project(node: &Node, problems: &mut Vec<Problem>) -> Value {
                         && let NodeKind::Scalar(m) = &method.value.kind
                         && m.text != *name
                     {
+                        let null = m.resolve(method.value.tag.as_ref()) == Resolved::Null;
                         problems.push(Problem {
                             code: Code::KindConflict,
                             span,
-                            message: format!(
-                                "the tag names `{name}` but `method` names `{}`",
-                                m.text
-                            ),
+                            message: if null {
+                                format!("the tag names `{name}` but `method` is empty (null)")
+                            } else {
+                                format!("the tag names `{name}` but `method` names `{}`", m.text)
+                            },
                             help: Some("keep the tag and remove `method`".into()),
                         });
                     }
