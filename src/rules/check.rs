@@ -640,6 +640,8 @@ impl Checker<'_> {
         // it still compiles (`\{a_b\}`); unescaped, Java reads `{` as a repetition and fails.
         let compiles = !matches!(compiled, Some(Err(_)));
         for (start, end, inner) in not_parameters {
+            // `\{a_b\}`: the name is quoted without the escape of its closing brace.
+            let inner = inner.strip_suffix('\\').unwrap_or(inner);
             let message = if compiles {
                 format!(
                     "`{{{inner}}}` is not a parameter and stays literal text, so the template \
@@ -2060,7 +2062,7 @@ mod tests {
         assert_eq!(
             messages(r"/a/\{org_id\}"),
             vec![
-                "R032: `{org_id\\}` is not a parameter and stays literal text, so the template does \
+                "R032: `{org_id}` is not a parameter and stays literal text, so the template does \
                  not match real paths"
             ]
         );
