@@ -1375,6 +1375,36 @@ fn the_errors_of_rules_that_do_not_load_are_shown_with_their_excerpts() {
 }
 
 #[test]
+fn the_errors_of_rules_that_two_case_files_use_are_listed_once() {
+    let cases = "rules: ../rules.yaml\ncases:\n  - request: GET /x\n    original: x.json\n";
+    let dir = temp_files(&[
+        (
+            "rules.yaml",
+            "endpoints:\n  - pathTemplate: /x\n    methods: [GET]\n",
+        ),
+        ("a/cases.yaml", cases),
+        ("a/x.json", "{}"),
+        ("b/cases.yaml", cases),
+        ("b/x.json", "{}"),
+    ]);
+    let out = test_in(dir.path(), &["a", "b"], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert_eq!(text.matches("error[R012]").count(), 1, "{text}");
+    assert_eq!(text.matches("error[H005]").count(), 2, "{text}");
+    assert!(
+        text.contains(
+            "b/cases.yaml:1:8: error[H005]: the rules file rules.yaml does not load; no case of \
+             this file can be replayed (its errors are listed with a/cases.yaml)\n"
+        ),
+        "{text}"
+    );
+    // A program reading the findings gets them once too.
+    let out = test_in(dir.path(), &["--format", "json", "a", "b"], &[]);
+    assert_eq!(stdout(&out).matches("\"R012\"").count(), 1);
+}
+
+#[test]
 fn original_that_is_not_json_fails_its_case() {
     let set = Set::zoom();
     set.write(

@@ -2,6 +2,7 @@
 //! endpoint its request selects, and the golden form of the sanitized response with its trace.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -28,6 +29,8 @@ const TEST_FUNCTION: &str = "psoxy-test";
 #[derive(Default)]
 pub(crate) struct Engines {
     rules: BTreeMap<PathBuf, Result<Arc<Rules>, Vec<Diagnostic>>>,
+    /// For each rules file that does not load, the case file its errors were listed with.
+    errors_listed: BTreeMap<PathBuf, PathBuf>,
     /// The warnings of each rules file that loaded, until they are reported.
     warnings: BTreeMap<PathBuf, Vec<Diagnostic>>,
     /// Keyed by rules file, salt and key.
@@ -41,8 +44,9 @@ impl Engines {
         self.warnings.remove(path).unwrap_or_default()
     }
 
-    /// The sanitizer for `file`'s rules and secrets, or why there is none: the rules file's
-    /// errors after a finding at the `rules:` line.
+    /// The sanitizer for `file`'s rules and secrets, or why there is none: a finding at the
+    /// `rules:` line, and the rules file's errors the first time (a rules file that several
+    /// case files use lists them once).
     pub fn sanitizer(
         &mut self,
         file: &CaseFile,
@@ -61,16 +65,25 @@ impl Engines {
         let rules = match rules {
             Ok(rules) => Arc::clone(rules),
             Err(findings) => {
+                let listed = self.errors_listed.get(&file.rules);
+                let mut message = format!(
+                    "the rules file {} does not load; no case of this file can be replayed",
+                    file.rules.display()
+                );
+                if let Some(first) = listed {
+                    let _ = write!(message, " (its errors are listed with {})", first.display());
+                }
                 let mut all = vec![
                     Code::RulesUnusable
-                        .diag(format!(
-                            "the rules file {} does not load; no case of this file can be replayed",
-                            file.rules.display()
-                        ))
+                        .diag(message)
                         .at(file.rules_location.clone())
                         .with_help("run `psoxy-rules validate` on the rules file"),
                 ];
-                all.extend(findings.iter().cloned());
+                if listed.is_none() {
+                    all.extend(findings.iter().cloned());
+                    self.errors_listed
+                        .insert(file.rules.clone(), file.path.clone());
+                }
                 return Err(all);
             }
         };
