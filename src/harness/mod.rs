@@ -396,6 +396,16 @@ fn read_committed(path: &Path) -> Committed {
             Err(_) => unreadable("is not UTF-8 text"),
         },
         Err(CappedRead::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => Committed::Missing,
+        Err(CappedRead::Io(e)) if e.kind() == std::io::ErrorKind::NotADirectory => {
+            // A file stands where the path needs a folder: name it.
+            match path.ancestors().skip(1).find(|a| a.is_file()) {
+                Some(file) => Committed::Unreadable(format!(
+                    "cannot be read: `{}` is a file, where its path needs a folder",
+                    file.display()
+                )),
+                None => Committed::Unreadable(format!("cannot be read: {e}")),
+            }
+        }
         Err(CappedRead::Io(e)) => Committed::Unreadable(format!("cannot be read: {e}")),
         Err(CappedRead::TooLarge(_)) => unreadable("is larger than 256 MiB"),
     }
