@@ -1405,29 +1405,6 @@ fn the_errors_of_rules_that_two_case_files_use_are_listed_once() {
 }
 
 #[test]
-fn a_file_where_the_sanitized_path_needs_a_folder_is_named() {
-    let dir = temp_files(&[
-        ("rules.yaml", "endpoints:\n  - pathTemplate: /x\n"),
-        (
-            "cases.yaml",
-            "rules: rules.yaml\ncases:\n  - request: GET /x\n    original: x.json\n",
-        ),
-        ("x.json", "{}"),
-        ("sanitized", "not a folder\n"),
-    ]);
-    let out = test_in(dir.path(), &["cases.yaml"], &[]);
-    let text = stdout(&out);
-    assert_eq!(out.status.code(), Some(1), "{text}");
-    assert!(
-        text.contains(
-            "sanitized/x.json: error[H012]: the sanitized file cannot be read: `sanitized` is a \
-             file, where its path needs a folder\n"
-        ),
-        "{text}"
-    );
-}
-
-#[test]
 fn original_that_is_not_json_fails_its_case() {
     let set = Set::zoom();
     set.write(
@@ -1663,8 +1640,8 @@ fn a_sanitized_file_that_cannot_be_read_says_why() {
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(
         text.contains(
-            "blocker/b.json: error[H012]: the sanitized file cannot be read: Not a directory \
-             (os error 20)\n"
+            "blocker/b.json: error[H012]: the sanitized file cannot be read: `blocker` is a \
+             file, where its path needs a folder\n"
         ),
         "{text}"
     );
