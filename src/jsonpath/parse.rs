@@ -22,18 +22,24 @@ pub fn parse(text: &str) -> Result<JsonPath, PathError> {
         pos: 0,
         depth: 0,
     };
-    // Jayway trims spaces around the path before compiling it.
+    // Jayway trims spaces at the end of the path. It tests the first character before the
+    // spaces at the start, though: a path that starts with one is read as `$.` followed by
+    // spaces, which it refuses.
     p.skip_spaces();
     if p.at_end() {
         return Err(
             error(0, "empty path").help("a path starts at the document root, for example `$.name`")
         );
     }
+    if p.pos > 0 {
+        return Err(error(0, "a path cannot start with a space")
+            .help("remove the spaces before it: the proxy's JSONPath refuses them"));
+    }
     match p.peek() {
         // Outside a filter, the value under test is the document itself.
         Some(b'$' | b'@') => p.pos += 1,
         // Jayway reads any other path as if it began with `$.`.
-        _ => return parse_after_root_dot(text, p.pos),
+        _ => return parse_after_root_dot(text),
     }
     let steps = p.steps(Context::Rule)?;
     p.skip_spaces();
@@ -43,13 +49,12 @@ pub fn parse(text: &str) -> Result<JsonPath, PathError> {
     Ok(JsonPath { steps })
 }
 
-/// Parses `text`, which does not start (at `start`, after spaces) with `$` or `@`, as Jayway
-/// does: as `$.` followed by the rest. Offsets and spans are those of `text`; what would lie in
-/// the `$.` is placed at `start`.
-fn parse_after_root_dot(text: &str, start: usize) -> Result<JsonPath, PathError> {
+/// Parses `text`, which does not start with `$` or `@`, as Jayway does: as `$.` followed by
+/// it. Offsets and spans are those of `text`; what would lie in the `$.` is placed at its start.
+fn parse_after_root_dot(text: &str) -> Result<JsonPath, PathError> {
     const ROOT_DOT: usize = 2;
-    let rooted = format!("$.{}", &text[start..]);
-    let place = |offset: usize| offset.saturating_sub(ROOT_DOT) + start;
+    let rooted = format!("$.{text}");
+    let place = |offset: usize| offset.saturating_sub(ROOT_DOT);
     match parse(&rooted) {
         Ok(mut path) => {
             super::ast::map_step_spans(&mut path.steps, &|span| place(span.start)..place(span.end));
@@ -1257,10 +1262,13 @@ mod tests {
     }
 
     #[test]
-    fn surrounding_spaces_are_trimmed_and_spans_stay_in_the_text() {
-        let p = parse("  $.a ").expect("test path parses");
+    fn spaces_at_the_end_are_trimmed_and_at_the_start_refused() {
+        let p = parse("$.a  ").expect("test path parses");
         assert_eq!(p.to_string(), "$.a");
-        assert_eq!(p.steps[0].span, 3..5);
+        assert_eq!(p.steps[0].span, 1..3);
+        for text in ["  $.a", " users[*].email", " @.a"] {
+            assert_rejected(text, 0, "cannot start with a space");
+        }
     }
 
     #[test]
@@ -1291,7 +1299,7 @@ mod tests {
         for (text, as_read) in [
             ("a.b", "$.a.b"),
             ("users[*].email", "$.users[*].email"),
-            ("  ['x','y']", "$.['x','y']"),
+            ("['x','y']  ", "$.['x','y']"),
             ("*", "$.*"),
             (".a", "$..a"),
             ("@.a[?(@.k == 'v')].b", "$.a[?(@.k == 'v')].b"),
@@ -1303,16 +1311,16 @@ mod tests {
             );
         }
         // Spans and offsets are those of the text as written.
-        let path = parse("  a[?(@.k == 'v')].b").expect("parses");
+        let path = parse("a[?(@.k == 'v')].b").expect("parses");
         let spans: Vec<_> = path.steps.iter().map(|s| s.span.clone()).collect();
-        assert_eq!(spans, [2..3, 3..18, 18..20]);
+        assert_eq!(spans, [0..1, 1..16, 16..18]);
         let Selector::Filter(Filter::Compare { left, .. }) = path.steps[1].selector() else {
             panic!("a comparison");
         };
         let Operand::Path(inner) = left else {
             panic!("a path operand");
         };
-        assert_eq!(inner.steps[0].span, 7..9);
+        assert_eq!(inner.steps[0].span, 5..7);
         assert_rejected("a[", 1, "unclosed");
         assert_rejected("a b", 1, "cannot contain a space");
         assert_rejected("$a", 1, "unexpected `a`");

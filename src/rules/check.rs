@@ -804,8 +804,7 @@ impl Checker<'_> {
     /// A valid path that does not start at `$`: the proxy reads `@` at the start as `$`, and
     /// any other start as if `$.` came before it.
     fn root_lint(&mut self, path: &Located<String>) {
-        let lead = path.len() - path.trim_start_matches(' ').len();
-        let rest = &path[lead..];
+        let rest = path.as_str();
         let (message, help) = match rest.as_bytes().first() {
             Some(b'$') | None => return,
             Some(b'@') => (
@@ -831,7 +830,7 @@ impl Checker<'_> {
                 )
             }
         };
-        let at = self.span_in(path, lead);
+        let at = self.span_in(path, 0);
         self.push(Code::PathLint, at, message, Some(help));
     }
 
