@@ -1319,6 +1319,109 @@ fn an_output_that_is_a_pipe_is_written_into_not_replaced() {
     assert_eq!(reader.join().expect("reader"), expected.stdout);
 }
 
+#[cfg(unix)]
+#[test]
+fn a_pipe_output_of_a_failed_run_gives_its_reader_an_end_of_file() {
+    let rules = zoom_rules();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fifo = dir.path().join("out.fifo");
+    let made = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let (sent, got) = std::sync::mpsc::channel();
+    {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            let _ = sent.send(std::fs::read(fifo).expect("read the pipe"));
+        });
+    }
+    let fifo_arg = fifo.display().to_string();
+    let out = sanitize(
+        &[
+            "--rules",
+            &rules,
+            "--url",
+            "/v2/users",
+            "-o",
+            &fifo_arg,
+            "-",
+        ],
+        &secrets(),
+        b"{\"users\": [",
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("error[S003]"),
+        "{}",
+        text(&out.stderr)
+    );
+    // As after a shell's `>`: the reader is not left waiting, and gets nothing.
+    let read = got
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("the reader gets an end of file");
+    assert!(read.is_empty());
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn dev_stdout_as_output_writes_where_standard_output_goes() {
+    let rules = zoom_rules();
+    let body = br#"{"users":[{"email":"alice@acme.com","id":"u1"}],"page_size":1}"#;
+    let expected = sanitize(
+        &["--rules", &rules, "--url", "/v2/users", "-"],
+        &secrets(),
+        body,
+    );
+    assert_eq!(expected.status.code(), Some(0));
+    // Standard output is a pipe: the output arrives on it.
+    let piped = sanitize(
+        &[
+            "--rules",
+            &rules,
+            "--url",
+            "/v2/users",
+            "-o",
+            "/dev/stdout",
+            "-",
+        ],
+        &secrets(),
+        body,
+    );
+    assert_eq!(piped.status.code(), Some(0), "{}", text(&piped.stderr));
+    assert_eq!(piped.stdout, expected.stdout);
+    // Standard output is a file opened for appending (`>> log`): it keeps what it holds.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let log = dir.path().join("log.ndjson");
+    std::fs::write(&log, "previous\n").expect("written");
+    let appending = std::fs::File::options()
+        .append(true)
+        .open(&log)
+        .expect("opened");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_psoxy-rules"))
+        .args(["sanitize", "--rules", &rules, "--url", "/v2/users"])
+        .args(["-o", "/dev/stdout", "-"])
+        .env_clear()
+        .envs(secrets())
+        .stdin(Stdio::piped())
+        .stdout(appending)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(body)
+        .expect("body written");
+    let out = child.wait_with_output().expect("the binary runs");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let mut want = b"previous\n".to_vec();
+    want.extend(&expected.stdout);
+    assert_eq!(std::fs::read(&log).expect("read"), want);
+}
+
 #[cfg(target_os = "linux")]
 #[test]
 fn standard_output_that_cannot_be_written_is_reported_once() {

@@ -224,22 +224,46 @@ enum Spool {
     /// Renamed over the `--output` file at the end.
     File(crate::files::TempFile, PathBuf),
     /// Copied at the end into the `--output` that is not a regular file (`/dev/null`, a
-    /// pipe): replacing it with a file would destroy it.
-    Device(tempfile::SpooledTempFile, PathBuf),
+    /// pipe, `/dev/stdout`), opened at the start as a shell's `>` opens it: replacing it with
+    /// a file would destroy it. A reader of a pipe gets the output, or an end of file on
+    /// failure.
+    Device(tempfile::SpooledTempFile, std::fs::File, PathBuf),
 }
 
 impl Spool {
     /// A temporary file beside `path`, or beside the file it links to, as a shell's `>` would
     /// write through the link.
     fn file_beside(path: &Path) -> anyhow::Result<Spool> {
-        let path = crate::files::through_links(path)
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+        // `/dev/stdout` and `/dev/fd/N` lead through `/proc` to what a descriptor holds (a
+        // pipe, or a file opened for appending), which no link names: they are written as
+        // devices, never replaced.
+        let special = path.starts_with("/dev") || path.starts_with("/proc");
+        let resolved = if special {
+            path.to_owned()
+        } else {
+            crate::files::through_links(path)
+                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?
+        };
+        let path = resolved;
         if path.is_dir() {
             anyhow::bail!("cannot write {}: it is a folder", path.display());
         }
-        if std::fs::metadata(&path).is_ok_and(|m| !m.is_file()) {
+        if special || std::fs::metadata(&path).is_ok_and(|m| !m.is_file()) {
+            // Appending: a file behind `/dev/stdout` keeps what it holds, as with `>>`, and a
+            // device or pipe takes the bytes as they come.
+            let device = std::fs::File::options()
+                .append(true)
+                .open(&path)
+                .map_err(|e| {
+                    anyhow::anyhow!(
+                        "cannot write {}: {}",
+                        path.display(),
+                        crate::files::plain_error(&e)
+                    )
+                })?;
             return Ok(Spool::Device(
                 tempfile::SpooledTempFile::new(SPOOL_IN_MEMORY),
+                device,
                 path,
             ));
         }
@@ -277,7 +301,7 @@ impl Spool {
 
     fn writer(&mut self) -> &mut dyn Write {
         match self {
-            Spool::Memory(m) | Spool::Device(m, _) => m,
+            Spool::Memory(m) | Spool::Device(m, ..) => m,
             Spool::File(f, _) => f.as_file_mut(),
         }
     }
@@ -289,7 +313,7 @@ impl Spool {
                 std::io::copy(&mut m, out).context("writing the sanitized body")?;
                 out.flush()?;
             }
-            Spool::Device(mut m, path) => {
+            Spool::Device(mut m, mut device, path) => {
                 let cannot = |e: std::io::Error| {
                     anyhow::anyhow!(
                         "cannot write {}: {}",
@@ -298,10 +322,6 @@ impl Spool {
                     )
                 };
                 m.seek(SeekFrom::Start(0))?;
-                let mut device = std::fs::File::options()
-                    .write(true)
-                    .open(&path)
-                    .map_err(cannot)?;
                 std::io::copy(&mut m, &mut device).map_err(cannot)?;
                 device.flush().map_err(cannot)?;
             }
