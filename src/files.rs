@@ -62,6 +62,8 @@ pub(crate) fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, CappedRead> 
 /// The start and end of the names of temporary files.
 const TEMP_PREFIX: &str = ".psoxy-rules-";
 const TEMP_SUFFIX: &str = ".tmp";
+/// The start of the name of a file kept aside by [`keep`]: a temporary file too.
+const KEPT_PREFIX: &str = ".psoxy-rules-kept-";
 
 /// The temporary files this process has open, removed if it is interrupted.
 static LIVE: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
@@ -164,7 +166,7 @@ pub(crate) fn keep(path: &Path) -> io::Result<Option<Kept>> {
     };
     let mut live = live();
     let linked = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
+        .prefix(KEPT_PREFIX)
         .suffix(TEMP_SUFFIX)
         .make_in(dir, |name| std::fs::hard_link(path, name));
     let kept = match linked {
@@ -173,7 +175,7 @@ pub(crate) fn keep(path: &Path) -> io::Result<Option<Kept>> {
         // A file system without links: a copy, with the permissions of the file.
         Err(_) => {
             let copy = tempfile::Builder::new()
-                .prefix(TEMP_PREFIX)
+                .prefix(KEPT_PREFIX)
                 .suffix(TEMP_SUFFIX)
                 .tempfile_in(dir)?;
             std::fs::copy(path, copy.path())?;
@@ -188,10 +190,28 @@ pub(crate) fn keep(path: &Path) -> io::Result<Option<Kept>> {
 
 impl Kept {
     /// Renames the kept file back to `path`, over what is there, while interruptions are held
-    /// off.
-    pub(crate) fn restore_while(self, path: &Path, held: &mut Uninterrupted) -> io::Result<()> {
+    /// off. When that fails, the kept file is not removed: it is renamed `NAME.previous` beside
+    /// `path` where it can (else it stays under its temporary name), and that name is returned
+    /// with the error.
+    pub(crate) fn restore_while(
+        self,
+        path: &Path,
+        held: &mut Uninterrupted,
+    ) -> Result<(), (io::Error, Option<PathBuf>)> {
         let Kept { path: kept, noted } = self;
-        let result = kept.persist(path).map_err(|e| e.error);
+        let result = kept.persist(path).map_err(|e| {
+            let left = e.path.keep().ok().map(|at| {
+                let mut previous = path.as_os_str().to_owned();
+                previous.push(".previous");
+                let previous = PathBuf::from(previous);
+                if previous.symlink_metadata().is_err() && std::fs::rename(&at, &previous).is_ok() {
+                    previous
+                } else {
+                    at
+                }
+            });
+            (e.error, left)
+        });
         noted.forget_in(&mut held.0);
         result
     }
@@ -201,6 +221,12 @@ impl Kept {
 pub(crate) fn is_temporary(name: &OsStr) -> bool {
     name.to_str()
         .is_some_and(|n| n.starts_with(TEMP_PREFIX) && n.ends_with(TEMP_SUFFIX))
+}
+
+/// Whether `name` is the name of a file kept aside by [`keep`]: a second link to a file being
+/// replaced, which carries that file's modification time.
+pub(crate) fn is_kept(name: &OsStr) -> bool {
+    is_temporary(name) && name.to_str().is_some_and(|n| n.starts_with(KEPT_PREFIX))
 }
 
 /// From now on, SIGINT and SIGTERM remove the temporary files of [`temp_in`] that are still

@@ -1158,6 +1158,33 @@ fn a_leak_cites_a_rule_of_the_endpoint_that_served_the_case() {
     assert!(!text.contains("octocat"), "{text}");
 }
 
+#[cfg(unix)]
+#[test]
+fn a_file_kept_aside_by_a_bless_still_going_is_left_alone() {
+    let dir = contact_set("/support");
+    let p = dir.path();
+    // `--bless` keeps the file it replaces as a second link to it, which carries that file's
+    // modification time, two minutes back here; the link itself was made a moment ago.
+    let old = p.join("sanitized/old.json");
+    std::fs::write(&old, "{}\n").expect("written");
+    std::fs::File::options()
+        .write(true)
+        .open(&old)
+        .and_then(|f| {
+            f.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(120))
+        })
+        .expect("dated two minutes back");
+    let kept = p.join("sanitized/.psoxy-rules-kept-Ab3xYz.tmp");
+    std::fs::hard_link(&old, &kept).expect("linked");
+    std::fs::remove_file(&old).expect("removed");
+    let out = test_in(p, &["cases.yaml", "--strict"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(!stdout(&out).contains("H024"), "{}", stdout(&out));
+    let out = test_in(p, &["cases.yaml", "--bless"], &[]);
+    assert!(!stdout(&out).contains("removed"), "{}", stdout(&out));
+    assert!(kept.exists());
+}
+
 #[test]
 fn a_temporary_file_left_behind_is_a_warning_and_bless_deletes_it() {
     let dir = contact_set("/support");

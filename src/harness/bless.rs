@@ -33,6 +33,9 @@ pub struct WriteFailure {
     /// The files written all the same (their indexes): renamed into place before another
     /// failed to be, and that could not be put back as they were. Normally none.
     pub written: Vec<usize>,
+    /// Where the previous content of a file written all the same is kept (its index, the
+    /// path), when it had one.
+    pub previous: Vec<(usize, PathBuf)>,
 }
 
 /// Writes each file's bytes, all or none: every file is first written to a temporary file in
@@ -90,12 +93,16 @@ fn write_all_renaming(
         return Err(WriteFailure {
             failed,
             written: Vec::new(),
+            previous: Vec::new(),
         });
     }
+    // Temporary files take the lock held off interruptions when they are dropped: those not
+    // renamed are dropped after it is released, on a panic too (declared before it).
+    let mut unused = Vec::new();
+    let mut staged = staged.into_iter();
     let mut held = crate::files::uninterrupted();
     let mut renamed = Vec::new();
-    let mut unused = Vec::new();
-    for (i, (tmp, (path, _))) in staged.into_iter().zip(files).enumerate() {
+    for (i, (tmp, (path, _))) in staged.by_ref().zip(files).enumerate() {
         if !failed.is_empty() {
             unused.push(tmp);
             continue;
@@ -113,14 +120,16 @@ fn write_all_renaming(
     }
     // Put back, the last first, what the renames replaced; a file that was new goes.
     let mut written = Vec::new();
+    let mut previous = Vec::new();
     for &i in renamed.iter().rev() {
         let path = &files[i].0;
         let undone = match kept[i].take() {
-            Some(k) => k.restore_while(path, &mut held),
-            None => std::fs::remove_file(path),
+            Some(k) => k.restore_while(path, &mut held).map_err(|(_, left)| left),
+            None => std::fs::remove_file(path).map_err(|_| None),
         };
-        if undone.is_err() {
+        if let Err(left) = undone {
             written.push(i);
+            previous.extend(left.map(|at| (i, at)));
         }
     }
     drop(held);
@@ -128,7 +137,12 @@ fn write_all_renaming(
     drop(kept);
     remove_created(&created);
     written.sort_unstable();
-    Err(WriteFailure { failed, written })
+    previous.sort_unstable();
+    Err(WriteFailure {
+        failed,
+        written,
+        previous,
+    })
 }
 
 /// `bytes` in a temporary file beside `path`, complete and with the permissions `path` is to
@@ -289,6 +303,37 @@ mod tests {
             ["a.json", "b.json"],
             "no temporary file is left"
         );
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_put_back_keeps_its_previous_content_beside_it() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let a = dir.path().join("a.json");
+        std::fs::write(&a, "old\n").expect("written");
+        let b = dir.path().join("b.json");
+        let files = [(a.clone(), b"new\n".to_vec()), (b.clone(), b"2\n".to_vec())];
+        // The second rename fails, and meanwhile a folder has taken the place of the first
+        // file, so that it cannot be put back.
+        let mut n = 0;
+        let mut failed_aside = Vec::new();
+        let failure = write_all_renaming(&files, &mut |tmp, path, held| {
+            n += 1;
+            if n == 2 {
+                std::fs::remove_file(&a).expect("removed");
+                std::fs::create_dir(&a).expect("folder");
+                std::fs::write(a.join("inside"), "").expect("written");
+                failed_aside.push(tmp);
+                return Err(io::Error::other("in the way"));
+            }
+            tmp.persist_while(path, held)
+        })
+        .expect_err("refused");
+        drop(failed_aside);
+        assert_eq!(failure.written, [0]);
+        let previous = dir.path().join("a.json.previous");
+        assert_eq!(failure.previous, [(0, previous.clone())]);
+        assert_eq!(std::fs::read(&previous).expect("kept"), b"old\n");
+        assert!(!b.exists());
     }
 
     #[test]

@@ -240,15 +240,42 @@ pub(crate) fn unreferenced_files(files: &[CaseFile]) -> Vec<(usize, Diagnostic)>
     out
 }
 
+/// When a file was last written to, or its status changed (a link to it made), whichever is
+/// later.
+fn last_change(m: &std::fs::Metadata) -> Option<std::time::SystemTime> {
+    let modified = m.modified().ok();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        let changed = u64::try_from(m.ctime())
+            .ok()
+            .map(|s| std::time::UNIX_EPOCH + std::time::Duration::from_secs(s));
+        modified.max(changed)
+    }
+    #[cfg(not(unix))]
+    {
+        modified
+    }
+}
+
 /// Temporary files that an interrupted write left in the sanitized folders of the case files,
 /// each with the first case file whose folders hold it. A file written to in the last minute
-/// may belong to a run still going, and is left alone.
+/// may belong to a run still going, and is left alone; so is a file kept aside by `--bless`
+/// linked in the last minute: a second link to the file it replaces, its modification time is
+/// that file's, but its change of status is new.
 pub(crate) fn leftover_temporaries(files: &[CaseFile]) -> Vec<(usize, PathBuf)> {
     const IN_USE: std::time::Duration = std::time::Duration::from_secs(60);
     let abandoned = |p: &PathBuf| {
-        std::fs::metadata(p)
-            .and_then(|m| m.modified())
+        let kept = p.file_name().is_some_and(crate::files::is_kept);
+        std::fs::symlink_metadata(p)
             .ok()
+            .and_then(|m| {
+                if kept {
+                    last_change(&m)
+                } else {
+                    m.modified().ok()
+                }
+            })
             .and_then(|t| t.elapsed().ok())
             .is_none_or(|age| age >= IN_USE)
     };

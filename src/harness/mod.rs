@@ -911,19 +911,27 @@ fn bless(
             outputs.push((w.case.sanitized.clone(), bless::file_bytes(&r.output)));
         }
     }
+    let mut previous: Vec<(PathBuf, PathBuf)> = Vec::new();
     let (failed, written): (BTreeMap<PathBuf, std::io::Error>, BTreeSet<PathBuf>) =
         match bless::write_all(&outputs) {
             Ok(()) => (
                 BTreeMap::new(),
                 outputs.iter().map(|(p, _)| p.clone()).collect(),
             ),
-            Err(f) => (
-                f.failed
-                    .into_iter()
-                    .map(|(i, e)| (outputs[i].0.clone(), e))
-                    .collect(),
-                f.written.iter().map(|&i| outputs[i].0.clone()).collect(),
-            ),
+            Err(f) => {
+                previous = f
+                    .previous
+                    .iter()
+                    .map(|(i, at)| (outputs[*i].0.clone(), at.clone()))
+                    .collect();
+                (
+                    f.failed
+                        .into_iter()
+                        .map(|(i, e)| (outputs[i].0.clone(), e))
+                        .collect(),
+                    f.written.iter().map(|&i| outputs[i].0.clone()).collect(),
+                )
+            }
         };
     let mut reported: BTreeSet<PathBuf> = BTreeSet::new();
     for w in work.iter_mut().filter(|w| is_stale(w)) {
@@ -965,7 +973,7 @@ fn bless(
     let refusal = if written.is_empty() {
         cannot_write(failed.len())
     } else {
-        partly_written(failed.len(), written.len())
+        partly_written(failed.len(), written.len(), &previous)
     };
     report.findings.push(refusal);
     false
@@ -1004,9 +1012,28 @@ fn folder_of_another(target: &Path, targets: &BTreeSet<PathBuf>) -> Option<Unfit
 
 /// The end of a `--bless` run that could not write `n` sanitized files, and could not put
 /// back `written` files it had renamed into place before: the run says exactly which files it
-/// wrote (the `wrote` lines), as it could not write all or none.
-fn partly_written(n: usize, written: usize) -> Diagnostic {
+/// wrote (the `wrote` lines), as it could not write all or none, and where the previous content
+/// of each is kept (`previous`: file, where).
+fn partly_written(n: usize, written: usize, previous: &[(PathBuf, PathBuf)]) -> Diagnostic {
     let files = |n: usize| format!("{n} sanitized file{}", if n == 1 { "" } else { "s" });
+    let kept: Vec<String> = previous
+        .iter()
+        .map(|(file, at)| {
+            format!(
+                "the previous content of {} is kept as {}",
+                crate::diag::quoted(&file.display().to_string()),
+                crate::diag::quoted(&at.display().to_string())
+            )
+        })
+        .collect();
+    let help = if kept.is_empty() {
+        "fix the findings this run reports, then run `psoxy-rules test --bless` again".to_owned()
+    } else {
+        format!(
+            "{}; fix the findings this run reports, then run `psoxy-rules test --bless` again",
+            kept.join("; ")
+        )
+    };
     Code::BlessRefused
         .diag(format!(
             "--bless could not write {}, and could not put back as they were {} it had written \
@@ -1019,7 +1046,7 @@ fn partly_written(n: usize, written: usize) -> Diagnostic {
                 "those were"
             },
         ))
-        .with_help("fix the findings this run reports, then run `psoxy-rules test --bless` again")
+        .with_help(help)
 }
 
 /// The refusal of a `--bless` run because `n` sanitized files cannot be written.
@@ -1268,11 +1295,25 @@ mod tests {
     #[test]
     fn a_run_that_could_not_undo_its_writes_says_that_only_those_were_written() {
         assert_eq!(
-            partly_written(1, 2).message,
+            partly_written(1, 2, &[]).message,
             "--bless could not write 1 sanitized file, and could not put back as they were 2 \
              sanitized files it had written before: only those were written"
         );
-        assert_eq!(Code::of(&partly_written(1, 1)), Some(Code::BlessRefused));
+        assert_eq!(
+            Code::of(&partly_written(1, 1, &[])),
+            Some(Code::BlessRefused)
+        );
+        let kept = [(
+            PathBuf::from("sanitized/a.json"),
+            PathBuf::from("sanitized/a.json.previous"),
+        )];
+        assert_eq!(
+            partly_written(1, 1, &kept).help.as_deref(),
+            Some(
+                "the previous content of sanitized/a.json is kept as sanitized/a.json.previous; \
+                 fix the findings this run reports, then run `psoxy-rules test --bless` again"
+            )
+        );
     }
 
     #[test]
