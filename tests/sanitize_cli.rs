@@ -26,13 +26,18 @@ fn zoom_rules() -> String {
 
 /// Runs `psoxy-rules sanitize` with the given arguments, environment and standard input.
 fn sanitize(args: &[&str], env: &[(&str, &str)], stdin: &[u8]) -> Output {
+    sanitize_to(args, env, stdin, Stdio::piped())
+}
+
+/// [`sanitize`] with standard output going to `stdout` (a file, `/dev/full`).
+fn sanitize_to(args: &[&str], env: &[(&str, &str)], stdin: &[u8], stdout: Stdio) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_psoxy-rules"));
     cmd.arg("sanitize")
         .args(args)
         .env_clear()
         .envs(env.iter().copied())
         .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
+        .stdout(stdout)
         .stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("the binary starts");
     child
@@ -1399,23 +1404,20 @@ fn dev_stdout_as_output_writes_where_standard_output_goes() {
         .append(true)
         .open(&log)
         .expect("opened");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_psoxy-rules"))
-        .args(["sanitize", "--rules", &rules, "--url", "/v2/users"])
-        .args(["-o", "/dev/stdout", "-"])
-        .env_clear()
-        .envs(secrets())
-        .stdin(Stdio::piped())
-        .stdout(appending)
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(body)
-        .expect("body written");
-    let out = child.wait_with_output().expect("the binary runs");
+    let out = sanitize_to(
+        &[
+            "--rules",
+            &rules,
+            "--url",
+            "/v2/users",
+            "-o",
+            "/dev/stdout",
+            "-",
+        ],
+        &secrets(),
+        body,
+        appending.into(),
+    );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let mut want = b"previous\n".to_vec();
     want.extend(&expected.stdout);
@@ -1432,23 +1434,20 @@ fn standard_output_that_cannot_be_written_is_reported_once() {
             .write(true)
             .open("/dev/full")
             .expect("/dev/full opens");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_psoxy-rules"))
-            .args(["sanitize", "--rules", &rules, "--url", "/v2/users"])
-            .args(["--format", format, "-"])
-            .env_clear()
-            .envs(secrets())
-            .stdin(Stdio::piped())
-            .stdout(full)
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the binary starts");
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(body)
-            .expect("body written");
-        let out = child.wait_with_output().expect("the binary runs");
+        let out = sanitize_to(
+            &[
+                "--rules",
+                &rules,
+                "--url",
+                "/v2/users",
+                "--format",
+                format,
+                "-",
+            ],
+            &secrets(),
+            body,
+            full.into(),
+        );
         assert_eq!(out.status.code(), Some(2), "{format}");
         let err = text(&out.stderr);
         assert_eq!(
