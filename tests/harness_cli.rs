@@ -708,6 +708,31 @@ fn a_value_whose_redaction_was_removed_is_withheld_from_the_diff() {
 }
 
 #[test]
+fn a_new_string_that_holds_a_leak_is_withheld_whole() {
+    // The committed file has no `note`; the output has one holding a phone number: the whole
+    // string is withheld, not only the number.
+    let dir = temp_files(&[
+        ("rules.yaml", "endpoints:\n  - pathTemplate: /v1/notes\n"),
+        (
+            "notes.json",
+            r#"{"id":"n1","note":"Egon, call me at +1 555 010 2233 about the divorce papers"}"#,
+        ),
+        ("sanitized/notes.json", "{\n  \"id\":\"n1\"\n}\n"),
+        (
+            "cases.yaml",
+            "rules: rules.yaml\ncases:\n  - request: GET /v1/notes\n    original: notes.json\n",
+        ),
+    ]);
+    let out = test_in(dir.path(), &["cases.yaml"], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("error[H031]"), "{text}");
+    assert!(text.contains("/note: unexpected \"‹withheld›\""), "{text}");
+    assert!(!text.contains("divorce"), "{text}");
+    assert!(!text.contains("Egon"), "{text}");
+}
+
+#[test]
 fn allowed_leak_is_not_reported() {
     let dir = contact_set("/support");
     let out = test_in(dir.path(), &["cases.yaml"], &[]);

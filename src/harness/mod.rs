@@ -1184,9 +1184,11 @@ fn case_report(file: &CaseFile, w: Work, strict: bool) -> CaseReport {
             .chain(&w.committed_leaks)
             .map(Leak::value)
             .collect();
+        // Whole strings first: a leak withheld inside one first would leave the rest of it
+        // no longer matching, and shown.
         let mask = |text: &str| {
-            let text = leaks::mask_values(text, leaked.iter().copied());
-            leaks::mask_string_values(&text, unprotected.iter().map(String::as_str))
+            let text = leaks::mask_string_values(text, unprotected.iter().map(String::as_str));
+            leaks::mask_values(&text, leaked.iter().copied())
         };
         changes = w
             .changes
