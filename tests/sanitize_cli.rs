@@ -280,6 +280,27 @@ fn a_refused_request_withholds_emails_and_phone_numbers_of_its_url() {
     );
     assert!(!err.contains("alice"), "{err}");
     assert!(!err.contains("555"), "{err}");
+    // In a parameter's name, which the reason quotes too, and with `+` for spaces.
+    let err = refused(
+        &[
+            "--url",
+            "https://api.zoom.us/v2/users?egon.spengler@ghostbusters.example=1&tel=+1+555+010+2233",
+        ],
+        b"{}",
+    );
+    assert!(
+        err.contains(
+            "GET /v2/users?‹withheld›=1&tel=‹withheld› (11 endpoints checked); closest is the \
+             endpoint at"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(": query parameter `‹withheld›` is not in `allowedQueryParams`"),
+        "{err}"
+    );
+    assert!(!err.contains("egon"), "{err}");
+    assert!(!err.contains("555"), "{err}");
 }
 
 #[test]

@@ -642,18 +642,19 @@ pub fn mask_string_values<'v>(text: &str, values: impl IntoIterator<Item = &'v s
 /// `pointer` with each member name that holds an email address or a phone number withheld: the
 /// keys of a document can be personal data (`/byUser/alice@acme.com/email`).
 pub fn withhold_personal_names(pointer: &str) -> String {
-    withhold_personal_parts(pointer, &['/'])
+    withhold_personal_parts(pointer, &['/'], false)
 }
 
 /// A request URL (or its path and query) with each path segment, parameter name and value
 /// that holds an email address or a phone number withheld, as messages show requests.
 pub fn withhold_personal_url(url: &str) -> String {
-    withhold_personal_parts(url, &['/', '?', '&', ';', '='])
+    withhold_personal_parts(url, &['/', '?', '&', ';', '='], true)
 }
 
 /// `text` with each part between `separators` that holds an email address or a phone number
-/// (as written, or percent-encoded) replaced by the withheld mark.
-fn withhold_personal_parts(text: &str, separators: &[char]) -> String {
+/// (as written, or percent-encoded, or with `+` for spaces where `plus_is_space`, as in a
+/// form-encoded query) replaced by the withheld mark.
+fn withhold_personal_parts(text: &str, separators: &[char], plus_is_space: bool) -> String {
     let nothing = Protected::default();
     let values = Candidates::new(&nothing, None);
     let mut out = String::with_capacity(text.len());
@@ -663,6 +664,9 @@ fn withhold_personal_parts(text: &str, separators: &[char]) -> String {
         let part = &rest[..end];
         let mut found = Vec::new();
         scan(part, "", true, &values, &mut found);
+        if found.is_empty() && plus_is_space && part.contains('+') {
+            scan(&part.replace('+', " "), "", true, &values, &mut found);
+        }
         out.push_str(if found.is_empty() { part } else { WITHHELD });
         let Some(separator) = rest[end..].chars().next() else {
             break;
