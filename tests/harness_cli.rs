@@ -733,6 +733,41 @@ fn a_new_string_that_holds_a_leak_is_withheld_whole() {
 }
 
 #[test]
+fn words_of_the_format_inside_a_redacted_container_are_no_leak_but_its_data_is() {
+    // Slack's blocks say `"type":"user"`: redacted, they do not make every member named
+    // `user` a leak; the user ids inside them stay protected.
+    let rules = "endpoints:\n  - pathTemplate: /api/conversations.history\n    transforms:\n      \
+                 - !<pseudonymize>\n        jsonPaths: [\"$.messages[?(@.type == 'message')].user\"]\n      \
+                 - !<redact>\n        jsonPaths: [\"$.messages[*].blocks\"]\n";
+    let history = |second_type: &str, mention: &str| {
+        format!(
+            r#"{{"messages":[{{"type":"message","user":"U061F7AUR","blocks":[{{"type":"rich_text","elements":[{{"type":"user","user_id":"U012A3CDE"}}]}}]}},{{"type":"{second_type}","user":"U061F7AUR","note":"{mention}"}}]}}"#
+        )
+    };
+    let cases = "rules: rules.yaml\ncases:\n  - request: GET /api/conversations.history\n    \
+                 original: h.json\n";
+    let clean = history("message", "thanks");
+    let dir = temp_files(&[
+        ("rules.yaml", rules),
+        ("h.json", &clean),
+        ("cases.yaml", cases),
+    ]);
+    let out = test_in(dir.path(), &["cases.yaml", "--bless"], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(!text.contains("H032"), "{text}");
+    // A message the filter misses leaks its user id, and a mention of a redacted id leaks too.
+    let leaky = history("Message", "ping U012A3CDE");
+    write_files(dir.path(), &[("h.json", &leaky)]);
+    let out = test_in(dir.path(), &["cases.yaml"], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("#/messages/1/user: error[H032]"), "{text}");
+    assert!(text.contains("#/messages/1/note: error[H032]"), "{text}");
+    assert_eq!(text.matches("error[H032]").count(), 2, "{text}");
+}
+
+#[test]
 fn allowed_leak_is_not_reported() {
     let dir = contact_set("/support");
     let out = test_in(dir.path(), &["cases.yaml"], &[]);

@@ -418,11 +418,24 @@ impl Transforms {
 
 /// Every string in a value, containers included, and the text of numbers long enough to be
 /// identifiers (six characters or more: personal meeting ids, phone numbers as numbers).
+/// Inside a container, a string that reads as a word of the format rather than data (lower-case
+/// letters with `_`, `-`, `.` or `/`: `user`, `rich_text`, `text/plain`) is left out: a
+/// redacted message's `"type":"user"` would make every member named `user` a leak.
 fn collect_strings(v: &Value<'_>, out: &mut Vec<String>) {
     const MIN_NUMBER_CHARS: usize = 6;
+    let format_word = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || matches!(b, b'_' | b'-' | b'.' | b'/'))
+    };
+    if let Value::String(s) = v {
+        out.push(s.to_string());
+        return;
+    }
     let mut stack = vec![v];
     while let Some(v) = stack.pop() {
         match v {
+            Value::String(s) if format_word(s) => {}
             Value::String(s) => out.push(s.to_string()),
             Value::Int(_) | Value::BigInt(_) | Value::Double(_) | Value::Decimal(_) => {
                 if let Some(text) = java_number_string(v)
