@@ -788,7 +788,13 @@ impl Explain<'_> {
                 let known: Vec<String> = names.iter().map(|s| (*s).to_owned()).collect();
                 p.help = Some(suggest(name, &known).map_or_else(
                     || format!("the {what} kinds are {}", list(&known)),
-                    |s| format!("did you mean `{s}`? (kind names are case-sensitive)"),
+                    |s| {
+                        if s.eq_ignore_ascii_case(name) {
+                            format!("did you mean `{s}`? (kind names are case-sensitive)")
+                        } else {
+                            format!("did you mean `{s}`?")
+                        }
+                    },
                 ));
                 // Keys that no kind has are mistakes whatever the kind is meant to be.
                 let any_kind = self.keys_of_any_kind(what);
@@ -1276,6 +1282,19 @@ mod tests {
     }
 
     #[test]
+    fn a_kind_in_other_letter_case_is_told_that_kinds_are_case_sensitive() {
+        let p = problems(
+            "endpoints:\n  - pathTemplate: /a\n    transforms:\n      - !<Redact>\n        \
+             jsonPaths: [$.a]\n",
+        );
+        assert_eq!(p[0].code, Code::UnknownKind);
+        assert_eq!(
+            p[0].help.as_deref(),
+            Some("did you mean `redact`? (kind names are case-sensitive)")
+        );
+    }
+
+    #[test]
     fn keys_no_kind_has_are_reported_beside_an_unknown_kind() {
         let text = "endpoints:\n  - pathTemplate: /a\n    transforms:\n      - !<redcat>\n        \
                     jsonPath: [$.a]\n        encoding: JSON\n";
@@ -1294,11 +1313,7 @@ mod tests {
         assert_eq!(
             found,
             [
-                (
-                    Code::UnknownKind,
-                    "!<redcat>",
-                    "did you mean `redact`? (kind names are case-sensitive)"
-                ),
+                (Code::UnknownKind, "!<redcat>", "did you mean `redact`?"),
                 (Code::UnknownKey, "jsonPath", "did you mean `jsonPaths`?"),
             ]
         );
