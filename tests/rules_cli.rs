@@ -1148,6 +1148,18 @@ fn a_query_schema_for_a_parameter_that_is_not_allowed_is_a_warning() {
         ),
         "{out}"
     );
+    // A name a typo away from an allowed one is offered; another is told to be added.
+    assert!(
+        out.contains(
+            "= help: did you mean `maxResults`, which `allowedQueryParams` lists? Otherwise add \
+             `maxResult` to it, or remove this schema\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("= help: add `expand` to `allowedQueryParams`, or remove this schema\n"),
+        "{out}"
+    );
     assert!(out.ends_with("0 errors, 2 warnings\n"), "{out}");
 }
 

@@ -368,13 +368,27 @@ impl Checker<'_> {
                     } else {
                         "so no request can give it and this schema never applies"
                     };
+                    // A schema named a typo away from an allowed parameter was meant for it.
+                    let listed: Vec<String> = endpoint
+                        .allowed_query_params
+                        .iter()
+                        .flatten()
+                        .map(|p| p.to_string())
+                        .collect();
+                    let help = suggest(name, &listed).map_or_else(
+                        || format!("add `{name}` to `allowedQueryParams`, or remove this schema"),
+                        |s| {
+                            format!(
+                                "did you mean `{s}`, which `allowedQueryParams` lists? Otherwise \
+                                 add `{name}` to it, or remove this schema"
+                            )
+                        },
+                    );
                     self.push(
                         Code::UnusedParamSchema,
                         self.head(schema.span),
                         format!("`{name}` is not in `allowedQueryParams`, {consequence}"),
-                        Some(format!(
-                            "add `{name}` to `allowedQueryParams`, or remove this schema"
-                        )),
+                        Some(help),
                     );
                 }
             }
