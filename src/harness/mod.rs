@@ -588,6 +588,17 @@ fn empty_original(case: &Case) -> Diagnostic {
         .with_help("capture the response again, or remove the case")
 }
 
+/// `allowance` with each segment that is not `*` taken from `leak`, a pointer of as many
+/// segments: the entry corrected, keeping the wildcards it has.
+fn corrected_allowance(allowance: &str, leak: &str) -> String {
+    allowance
+        .split('/')
+        .zip(leak.split('/'))
+        .map(|(a, l)| if a == "*" { a } else { l })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// The finding of an allowance that covers no leak; `leaks` are those reported where it
 /// applies, one of which it may have been meant for.
 fn unused_allowance<'a>(
@@ -604,7 +615,10 @@ fn unused_allowance<'a>(
         // A pointer that withholds a member name is no pointer to copy.
         Some(l) if l.pointer == l.raw_pointer() => (
             "the allowance covers no leak",
-            format!("did you mean `{}`?", crate::diag::quoted(&l.pointer)),
+            format!(
+                "did you mean `{}`?",
+                crate::diag::quoted(&corrected_allowance(&a.pointer, &l.pointer))
+            ),
         ),
         Some(_) => (
             "the allowance covers no leak",
@@ -1292,6 +1306,18 @@ mod tests {
             write_failure_help(&Error::from(ErrorKind::PermissionDenied)),
             "make its folder writable, or name another file in the case file"
         );
+    }
+
+    #[test]
+    fn an_allowance_is_corrected_keeping_its_wildcards() {
+        assert_eq!(
+            corrected_allowance(
+                "/messages/*/file/*/mimetype",
+                "/messages/0/files/3/mimetype"
+            ),
+            "/messages/*/files/*/mimetype"
+        );
+        assert_eq!(corrected_allowance("/Suport", "/support"), "/support");
     }
 
     #[test]
