@@ -3,7 +3,9 @@
 
 use std::fmt::Write as _;
 
-use super::model::{AugmentKind, Endpoint, Rules, Transform, TransformKind};
+use super::model::{
+    AugmentKind, Endpoint, ParameterSchema, ParameterType, Rules, Transform, TransformKind,
+};
 use super::span::Located;
 use crate::jsonpath;
 
@@ -53,8 +55,8 @@ fn endpoint_block(out: &mut String, number: usize, line: u32, endpoint: &Located
         "  query      {}",
         allow_list(endpoint.allowed_query_params.as_deref(), "any")
     );
-    for (name, _) in endpoint.path_parameter_schemas.iter().flatten() {
-        let _ = writeln!(out, "  path param {name}: validated");
+    for (name, schema) in endpoint.path_parameter_schemas.iter().flatten() {
+        let _ = writeln!(out, "  path param {name}: {}", describe_parameter(schema));
     }
     for (name, schema) in endpoint.query_param_schemas.iter().flatten() {
         let required = if schema.required == Some(true) {
@@ -62,7 +64,11 @@ fn endpoint_block(out: &mut String, number: usize, line: u32, endpoint: &Located
         } else {
             ""
         };
-        let _ = writeln!(out, "  query param {name}: validated{required}");
+        let _ = writeln!(
+            out,
+            "  query param {name}: {}{required}",
+            describe_parameter(&schema.as_parameter_schema())
+        );
     }
     if endpoint.response_schema.is_some() {
         out.push_str("  filter     responseSchema\n");
@@ -256,18 +262,24 @@ pub fn json(rules: &Rules) -> serde_json::Value {
                 (_, Some(template)) => json!({"template": template.as_str()}),
                 _ => serde_json::Value::Null,
             };
-            let path_params: Vec<&str> = endpoint
+            let path_params: Vec<serde_json::Value> = endpoint
                 .path_parameter_schemas
                 .iter()
                 .flatten()
-                .map(|(name, _)| name.as_str())
+                .map(|(name, schema)| {
+                    json!({"name": name.as_str(), "schema": parameter_json(schema)})
+                })
                 .collect();
             let query_params: Vec<serde_json::Value> = endpoint
                 .query_param_schemas
                 .iter()
                 .flatten()
                 .map(|(name, schema)| {
-                    json!({"name": name.as_str(), "required": schema.required == Some(true)})
+                    json!({
+                        "name": name.as_str(),
+                        "required": schema.required == Some(true),
+                        "schema": parameter_json(&schema.as_parameter_schema()),
+                    })
                 })
                 .collect();
             let augments: Vec<serde_json::Value> = endpoint
@@ -338,4 +350,58 @@ pub fn json(rules: &Rules) -> serde_json::Value {
 
 fn path_list(paths: &[Located<String>]) -> Vec<String> {
     paths.iter().map(canonical).collect()
+}
+
+/// What a parameter schema checks, for the summary: `validated: type integer, pattern `…``.
+fn describe_parameter(schema: &ParameterSchema) -> String {
+    format!("validated: {}", parameter_checks(schema))
+}
+
+/// The checks of a parameter schema, joined, or `any value`.
+fn parameter_checks(schema: &ParameterSchema) -> String {
+    let mut checks = Vec::new();
+    if let Some(t) = &schema.value_type {
+        checks.push(format!("type {}", parameter_type(t)));
+    }
+    if let Some(f) = &schema.format {
+        checks.push(format!("format {}", f.as_str()));
+    }
+    if let Some(values) = &schema.enum_values {
+        checks.push(format!("one of {}", values.join(", ")));
+    }
+    if let Some(p) = &schema.pattern {
+        checks.push(format!("pattern `{}`", p.as_str()));
+    }
+    if let Some(any) = &schema.any_of {
+        let branches: Vec<String> = any.iter().map(|b| parameter_checks(b)).collect();
+        checks.push(format!("any of ({})", branches.join(" | ")));
+    }
+    if checks.is_empty() {
+        "any value".to_owned()
+    } else {
+        checks.join(", ")
+    }
+}
+
+/// A parameter schema in the JSON summary: its checks, an absent one `null`.
+fn parameter_json(schema: &ParameterSchema) -> serde_json::Value {
+    use serde_json::json;
+    json!({
+        "type": schema.value_type.as_ref().map(parameter_type),
+        "format": schema.format.as_ref().map(|f| f.as_str()),
+        "enum": schema.enum_values,
+        "pattern": schema.pattern.as_ref().map(|p| p.as_str()),
+        "anyOf": schema
+            .any_of
+            .as_ref()
+            .map(|any| any.iter().map(|b| parameter_json(b)).collect::<Vec<_>>()),
+    })
+}
+
+fn parameter_type(t: &ParameterType) -> &'static str {
+    match t {
+        ParameterType::String => "string",
+        ParameterType::Integer => "integer",
+        ParameterType::Number => "number",
+    }
 }
