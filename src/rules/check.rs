@@ -369,13 +369,8 @@ impl Checker<'_> {
                         "so no request can give it and this schema never applies"
                     };
                     // A schema named a typo away from an allowed parameter was meant for it.
-                    let listed: Vec<String> = endpoint
-                        .allowed_query_params
-                        .iter()
-                        .flatten()
-                        .map(|p| p.to_string())
-                        .collect();
-                    let help = suggest(name, &listed).map_or_else(
+                    let listed = endpoint.allowed_query_params.as_deref().unwrap_or_default();
+                    let help = suggest(name, listed).map_or_else(
                         || format!("add `{name}` to `allowedQueryParams`, or remove this schema"),
                         |s| {
                             format!(

@@ -361,7 +361,7 @@ fn describe_parameter(schema: &ParameterSchema) -> String {
 fn parameter_checks(schema: &ParameterSchema) -> String {
     let mut checks = Vec::new();
     if let Some(t) = &schema.value_type {
-        checks.push(format!("type {}", parameter_type(t)));
+        checks.push(format!("type {}", parameter_type(*t)));
     }
     if let Some(f) = &schema.format {
         checks.push(format!("format {}", f.as_str()));
@@ -387,10 +387,10 @@ fn parameter_checks(schema: &ParameterSchema) -> String {
 fn parameter_json(schema: &ParameterSchema) -> serde_json::Value {
     use serde_json::json;
     json!({
-        "type": schema.value_type.as_ref().map(parameter_type),
-        "format": schema.format.as_ref().map(|f| f.as_str()),
+        "type": schema.value_type.map(parameter_type),
+        "format": schema.format.as_ref().map(Located::as_str),
         "enum": schema.enum_values,
-        "pattern": schema.pattern.as_ref().map(|p| p.as_str()),
+        "pattern": schema.pattern.as_ref().map(Located::as_str),
         "anyOf": schema
             .any_of
             .as_ref()
@@ -398,7 +398,7 @@ fn parameter_json(schema: &ParameterSchema) -> serde_json::Value {
     })
 }
 
-fn parameter_type(t: &ParameterType) -> &'static str {
+fn parameter_type(t: ParameterType) -> &'static str {
     match t {
         ParameterType::String => "string",
         ParameterType::Integer => "integer",
