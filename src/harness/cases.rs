@@ -38,11 +38,11 @@ struct CaseFileDoc {
     rules: Spanned<String>,
     /// The salt (PSOXY_SALT) the sanitized files were made with. Default: `salt`.
     #[serde(default)]
-    #[schemars(with = "String")]
+    #[schemars(with = "String", extend("default" = "salt"))]
     salt: Option<Spanned<String>>,
     /// The encryption key (PSOXY_ENCRYPTION_KEY) of reversible pseudonyms. Default: `secret`.
     #[serde(default)]
-    #[schemars(with = "String")]
+    #[schemars(with = "String", extend("default" = "secret"))]
     encryption_key: Option<Spanned<String>>,
     /// JSON Pointers into every output where a detected leak is intended; a segment `*` stands
     /// for any one member or index.
