@@ -432,7 +432,7 @@ fn an_unreadable_body_is_a_finding_in_the_json_and_github_forms() {
     assert!(
         findings[0]["message"]
             .as_str()
-            .is_some_and(|m| m.starts_with("reading the body /nonexistent/body.json")),
+            .is_some_and(|m| m.starts_with("cannot read the body /nonexistent/body.json: ")),
         "{findings}"
     );
     let out = sanitize(
@@ -450,7 +450,21 @@ fn an_unreadable_body_is_a_finding_in_the_json_and_github_forms() {
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        text(&out.stderr).starts_with("::error title=S010::reading the body"),
+        text(&out.stderr).starts_with("::error title=S010::cannot read the body"),
+        "{}",
+        text(&out.stderr)
+    );
+    // A folder given as the body is named as the body too, in the human form.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let folder = dir.path().display().to_string();
+    let out = sanitize(
+        &["--rules", &rules, "--url", "/v2/users", &folder],
+        &secrets(),
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).starts_with(&format!("error[S010]: cannot read the body {folder}: ")),
         "{}",
         text(&out.stderr)
     );

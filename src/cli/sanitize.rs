@@ -129,7 +129,10 @@ fn sanitize(args: &Args<'_>, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
             return Err(e).with_context(|| format!("writing the sanitized body to {aside}"));
         }
         Err(StreamError::Io(e)) => {
-            return Err(e).with_context(|| format!("reading {body_name}"));
+            anyhow::bail!(
+                "cannot read the body {body_name}: {}",
+                crate::files::plain_error(&e)
+            );
         }
         Err(e @ StreamError::Threads(_)) => return Err(e.into()),
     };
@@ -465,8 +468,13 @@ fn open_body(path: &Path) -> anyhow::Result<Box<dyn BufRead + Send>> {
             std::io::stdin(),
         )))
     } else {
-        let file = std::fs::File::open(path)
-            .with_context(|| format!("reading the body {}", path.display()))?;
+        let file = std::fs::File::open(path).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot read the body {}: {}",
+                path.display(),
+                crate::files::plain_error(&e)
+            )
+        })?;
         Ok(Box::new(BufReader::with_capacity(1 << 16, file)))
     }
 }
