@@ -172,7 +172,8 @@ pub enum TransformKind {
     Pseudonymize(PseudonymizeOptions),
     /// Pseudonymizes each address of an RFC 2822 address list (`From`, `To`, ...).
     PseudonymizeEmailHeader(PseudonymizeEmailHeaderOptions),
-    /// Pseudonymizes group 1 (or the whole match) of each regex match.
+    /// Pseudonymizes group 1 (or the whole match) of each regex match; a string in which no
+    /// match is pseudonymized becomes null.
     PseudonymizeRegexMatches(PseudonymizeRegexMatchesOptions),
     /// Keeps only the tokens that fully match one of the filters.
     FilterTokenByRegex(FilterTokenByRegexOptions),
