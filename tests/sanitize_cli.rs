@@ -1461,6 +1461,46 @@ fn dev_stdout_as_output_writes_where_standard_output_goes() {
 
 #[cfg(target_os = "linux")]
 #[test]
+fn a_regular_file_under_dev_is_replaced_as_any_file() {
+    let shm = std::path::Path::new("/dev/shm");
+    if !shm.is_dir() {
+        return;
+    }
+    let rules = zoom_rules();
+    let body = br#"{"users":[{"email":"alice@acme.com","id":"u1"}],"page_size":1}"#;
+    let expected = sanitize(
+        &["--rules", &rules, "--url", "/v2/users", "-"],
+        &secrets(),
+        body,
+    );
+    let target = shm.join(format!("psoxy-rules-test-{}.json", std::process::id()));
+    let target_arg = target.display().to_string();
+    for before in [None, Some("an older output, longer than the new one\n")] {
+        if let Some(text) = before {
+            std::fs::write(&target, text).expect("written");
+        }
+        let out = sanitize(
+            &[
+                "--rules",
+                &rules,
+                "--url",
+                "/v2/users",
+                "-o",
+                &target_arg,
+                "-",
+            ],
+            &secrets(),
+            body,
+        );
+        let written = std::fs::read(&target);
+        let _ = std::fs::remove_file(&target);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        assert_eq!(written.expect("written"), expected.stdout, "{before:?}");
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
 fn standard_output_that_cannot_be_written_is_reported_once() {
     let rules = zoom_rules();
     let body = br#"{"users":[],"page_size":0}"#;

@@ -239,8 +239,12 @@ impl Spool {
     fn file_beside(path: &Path) -> anyhow::Result<Spool> {
         // `/dev/stdout` and `/dev/fd/N` lead through `/proc` to what a descriptor holds (a
         // pipe, or a file opened for appending), which no link names: they are written as
-        // devices, never replaced.
-        let special = path.starts_with("/dev") || path.starts_with("/proc");
+        // devices, never replaced. Other files under `/dev` (`/dev/shm/…`) are files.
+        let special = path.starts_with("/proc")
+            || path.starts_with("/dev/fd")
+            || ["/dev/stdout", "/dev/stderr"]
+                .iter()
+                .any(|p| path == Path::new(p));
         let resolved = if special {
             path.to_owned()
         } else {
