@@ -1299,10 +1299,8 @@ fn a_temporary_file_left_behind_is_a_warning_and_bless_deletes_it() {
     );
 }
 
-#[test]
-fn cases_naming_one_file_must_agree_and_bless_refuses_otherwise() {
-    let dir = contact_set("/support");
-    let p = dir.path();
+/// Adds to the contact set a second case that names its sanitized file, with another output.
+fn add_case_with_another_output(p: &Path) {
     std::fs::write(
         p.join("contact-2.json"),
         r#"{"name":"Al Roe","support":"help@vendor.example","extra":1}"#,
@@ -1313,6 +1311,13 @@ fn cases_naming_one_file_must_agree_and_bless_refuses_otherwise() {
         "  - request: GET /v1/contact?page=2\n    original: contact-2.json\n    sanitized: sanitized/contact.json\n    allowedLeaks: [/support]\n",
     );
     std::fs::write(p.join("cases.yaml"), cases).expect("cases");
+}
+
+#[test]
+fn cases_naming_one_file_must_agree_and_bless_refuses_otherwise() {
+    let dir = contact_set("/support");
+    let p = dir.path();
+    add_case_with_another_output(p);
     let out = test_in(p, &["cases.yaml"], &[]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
@@ -1336,16 +1341,7 @@ fn a_missing_file_that_cases_with_different_outputs_name_is_not_said_to_be_made_
     let dir = contact_set("/support");
     let p = dir.path();
     std::fs::remove_file(p.join("sanitized/contact.json")).expect("removed");
-    std::fs::write(
-        p.join("contact-2.json"),
-        r#"{"name":"Al Roe","support":"help@vendor.example","extra":1}"#,
-    )
-    .expect("original");
-    let mut cases = std::fs::read_to_string(p.join("cases.yaml")).expect("cases");
-    cases.push_str(
-        "  - request: GET /v1/contact?page=2\n    original: contact-2.json\n    sanitized: sanitized/contact.json\n    allowedLeaks: [/support]\n",
-    );
-    std::fs::write(p.join("cases.yaml"), cases).expect("cases");
+    add_case_with_another_output(p);
     let out = test_in(p, &["cases.yaml"], &[]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
