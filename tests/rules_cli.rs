@@ -876,6 +876,20 @@ fn a_folder_is_validated_as_its_yaml_files_except_hidden_ones_and_case_files() {
         out.ends_with("1 file checked: 1 error, 0 warnings\n"),
         "{out}"
     );
+    // Findings come in the order the paths were named; a file that cannot be read is not
+    // counted as checked, as a folder without rules files is not.
+    let missing = root.join("missing.yaml").display().to_string();
+    let (status, out, _) = run(&["validate", &missing, &empty.display().to_string(), &a]);
+    assert_eq!(status, Status::Invalid, "{out}");
+    let (first, second) = (
+        out.find("missing.yaml: error[R001]"),
+        out.find("empty: error[R001]"),
+    );
+    assert!(first.is_some() && first < second, "{out}");
+    assert!(
+        out.ends_with("1 file checked: 2 errors, 0 warnings\n"),
+        "{out}"
+    );
 }
 
 #[test]

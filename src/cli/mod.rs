@@ -450,8 +450,9 @@ fn explain_codes(
 
 /// The rules files named: a file as it is, a folder as every `*.yaml` and `*.yml` file below
 /// it, in name order, except hidden ones and case files (`cases.yaml`), each file once. A folder
-/// without any is a finding.
-fn rules_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+/// without any is a finding, given with the number of files before it, to be shown in the
+/// order the paths were named.
+fn rules_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(usize, Diagnostic)>) {
     use crate::harness::cases::{CASE_FILE_NAME, files_in, once_each};
     let mut files = Vec::new();
     let mut findings = Vec::new();
@@ -475,20 +476,27 @@ fn rules_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
                 && name != "cases.yml"
         });
         for e in errors {
-            findings.push(unreadable(path, format!("cannot search the folder: {e}")));
+            findings.push((
+                files.len(),
+                unreadable(path, format!("cannot search the folder: {e}")),
+            ));
         }
         if found.is_empty() {
-            findings.push(
+            findings.push((
+                files.len(),
                 unreadable(
                     path,
                     "no rules file (`*.yaml`, `*.yml`) in this folder or below".to_owned(),
                 )
                 .with_help("name the rules files, or a folder that holds them"),
-            );
+            ));
         }
         files.extend(found);
     }
     // A file named twice (`validate rules rules/a.yaml`, `a.yaml ./a.yaml`) is checked once.
+    for (before, _) in &mut findings {
+        *before = once_each(files[..*before].to_vec()).len();
+    }
     (once_each(files), findings)
 }
 
@@ -498,19 +506,32 @@ fn validate(
     paint: diag::Paint,
     out: &mut dyn Write,
 ) -> anyhow::Result<Status> {
-    let (files, mut all) = rules_files(paths);
+    let (files, mut folders) = rules_files(paths);
+    folders.reverse();
+    let mut all = Vec::new();
     let mut text = String::new();
-    if format == Format::Human {
-        for finding in &all {
-            text.push_str(&diag::render_human_painted(finding, None, paint));
-            text.push('\n');
+    // Files that could be read: a file named that does not exist is not counted as checked.
+    let mut checked = 0;
+    for k in 0..=files.len() {
+        while folders.last().is_some_and(|(before, _)| *before == k) {
+            let (_, finding) = folders.pop().expect("a finding is left");
+            if format == Format::Human {
+                text.push_str(&diag::render_human_painted(&finding, None, paint));
+                text.push('\n');
+            }
+            all.push(finding);
         }
-    }
-    for file in &files {
+        let Some(file) = files.get(k) else { break };
         let findings = match rules::load(file) {
             Ok((_, warnings)) => warnings,
             Err(findings) => findings,
         };
+        if !findings
+            .iter()
+            .any(|d| d.code == rules::codes::Code::Unreadable.as_str())
+        {
+            checked += 1;
+        }
         if format == Format::Human {
             text.push_str(&render_human(file, &findings, paint));
         }
@@ -555,9 +576,8 @@ fn validate(
             }
             let _ = writeln!(
                 text,
-                "{} file{} checked: {errors} error{}, {warnings} warning{}{not_shown}",
-                files.len(),
-                plural(files.len()),
+                "{checked} file{} checked: {errors} error{}, {warnings} warning{}{not_shown}",
+                plural(checked),
                 plural(errors),
                 plural(warnings),
             );
