@@ -1178,6 +1178,40 @@ fn personal_data_kept_by_include_original_is_a_leak_naming_the_option() {
     }
 }
 
+/// `onlyIfRegex` is ignored by the proxy (§1.5): every value the path selects is pseudonymized,
+/// so it is protected like any other.
+#[test]
+fn a_value_pseudonymized_with_only_if_regex_is_protected_elsewhere() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write_files(
+        dir.path(),
+        &[
+            (
+                "rules.yaml",
+                "endpoints:\n  - pathTemplate: \"/orgs/{org}/members\"\n    transforms:\n      - !<pseudonymize>\n        jsonPaths: [\"$[*].login\"]\n        onlyIfRegex: \"^m\"\n  - pathTemplate: \"/orgs/{org}/teams\"\n    transforms:\n      - !<pseudonymize>\n        jsonPaths: [\"$[*].id\"]\n",
+            ),
+            ("members.json", r#"[{"login":"kokonkwo","id":1}]"#),
+            ("teams.json", r#"[{"name":"team of kokonkwo","id":2}]"#),
+            (
+                "cases.yaml",
+                "rules: rules.yaml\ncases:\n  - request: GET /orgs/acme/members\n    original: members.json\n  - request: GET /orgs/acme/teams\n    original: teams.json\n",
+            ),
+        ],
+    );
+    let out = test_in(dir.path(), &["cases.yaml", "--bless"], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(
+            "sanitized/teams.json#/0/name: error[H032]: leak: the original value of a field that \
+             `pseudonymize` protects"
+        ),
+        "{text}"
+    );
+    assert!(!dir.path().join("sanitized").exists(), "{text}");
+    assert!(!text.contains("kokonkwo"), "{text}");
+}
+
 #[test]
 fn a_leak_cites_a_rule_of_the_endpoint_that_served_the_case() {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -430,14 +430,15 @@ fn golden(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// Whether the transform replaces or removes each value it selects entirely, so the original
 /// must not appear in any output. Transforms that keep parts of a value (regex matches,
-/// phrases, `onlyIfRegex`, `includeOriginal`) are not.
+/// phrases, `includeOriginal`) are not; `onlyIfRegex` changes nothing, as the proxy ignores it
+/// (§1.5).
 fn replaces_whole_value(kind: &TransformKind) -> bool {
     match kind {
         TransformKind::Redact
         | TransformKind::TextDigest(_)
         | TransformKind::HashIp
         | TransformKind::EncryptIp => true,
-        TransformKind::Pseudonymize(o) => !keeps_original(kind) && o.only_if_regex.is_none(),
+        TransformKind::Pseudonymize(_) => !keeps_original(kind),
         TransformKind::Tokenize(o) => o.regex.is_none(),
         _ => false,
     }
