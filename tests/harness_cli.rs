@@ -733,6 +733,77 @@ fn a_new_string_that_holds_a_leak_is_withheld_whole() {
 }
 
 #[test]
+fn a_committed_file_that_is_not_json_is_located_and_its_values_withheld_from_the_diff() {
+    // The original pasted into sanitized/ with a stray comma, after two blank lines.
+    let dir = temp_files(&[
+        (
+            "rules.yaml",
+            "endpoints:\n  - pathTemplate: /v1/teams\n    transforms:\n      - !<redact>\n        jsonPaths: [\"$[*].owner\"]\n",
+        ),
+        ("teams.json", r#"[{"slug":"core","owner":"Bob Smith"}]"#),
+        (
+            "sanitized/teams.json",
+            "\n\n  [{\"slug\": \"core\", \"owner\": \"Bob Smith\", \"mail\": \"bob.smith@acme.com\",}]\n",
+        ),
+        (
+            "cases.yaml",
+            "rules: rules.yaml\ncases:\n  - request: GET /v1/teams\n    original: teams.json\n",
+        ),
+    ]);
+    let out = test_in(dir.path(), &["cases.yaml"], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(
+            "sanitized/teams.json:3:72: error[H010]: the output of `GET /v1/teams` differs from \
+             the committed file, which is not valid JSON"
+        ),
+        "{text}"
+    );
+    // The structure and what the output shows anyway stay, the rest is withheld.
+    assert!(
+        text.contains(
+            "-[{\"slug\": \"core\", \"‹withheld›\": \"‹withheld›\", \"‹withheld›\": \"‹withheld›\",}]"
+        ),
+        "{text}"
+    );
+    for personal in ["Bob", "bob.smith", "acme"] {
+        assert!(!text.contains(personal), "{personal}:\n{text}");
+    }
+}
+
+#[test]
+fn the_diff_header_names_the_committed_file_even_where_its_path_holds_a_protected_value() {
+    // `acme` is a redacted value, and the name of the folder of the example set.
+    let dir = temp_files(&[
+        (
+            "acme/rules.yaml",
+            "endpoints:\n  - pathTemplate: /v1/org\n    transforms:\n      - !<redact>\n        jsonPaths: [\"$.company\"]\n",
+        ),
+        ("acme/org.json", r#"{"company":"Acme","id":1}"#),
+        (
+            "acme/sanitized/org.json",
+            "{\n  \"id\":1,\n  \"site\":\"https://acme.com/x\"\n}\n",
+        ),
+        (
+            "acme/cases.yaml",
+            "rules: rules.yaml\ncases:\n  - request: GET /v1/org\n    original: org.json\n",
+        ),
+    ]);
+    let out = test_in(dir.path(), &["acme"], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("--- acme/sanitized/org.json (committed)\n+++ actual output\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\"site\":\"https://‹withheld›.com/x\""),
+        "{text}"
+    );
+}
+
+#[test]
 fn words_of_the_format_inside_a_redacted_container_are_no_leak_but_its_data_is() {
     // Slack's blocks say `"type":"user"`: redacted, they do not make every member named
     // `user` a leak; the user ids inside them stay protected.

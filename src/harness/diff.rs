@@ -194,6 +194,83 @@ fn unprotected_into(expected: &Value, actual: &Value, out: &mut Vec<String>) {
     }
 }
 
+/// A committed file that is not JSON, for its side of a diff: each string literal withheld
+/// unless `actual` (the output, JSON) holds the same string, as a value or a member name, and
+/// every other run of text that holds an email address or phone number withheld. Its values
+/// cannot be told from its names, so what the output does not show is not shown either; the
+/// structure, where the mistake usually is (a stray comma, a missing quote), stays.
+pub fn withhold_unparsed(text: &str, actual: &Value) -> String {
+    let mut shown = std::collections::HashSet::new();
+    shown_strings(actual, &mut shown);
+    let withheld = crate::json::to_compact_string(&Value::string(super::leaks::WITHHELD));
+    let others = |part: &str| {
+        super::leaks::withhold_personal_text(
+            part,
+            &['\t', '\n', '\r', ',', ':', '[', ']', '{', '}'],
+        )
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('"') {
+        out.push_str(&others(&rest[..open]));
+        let body = &rest[open + 1..];
+        // The literal ends at the next unescaped quote, or with its line if it is not closed.
+        let mut end = None;
+        let mut escaped = false;
+        for (i, c) in body.char_indices() {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => {
+                    end = Some((i, i + 1));
+                    break;
+                }
+                '\n' | '\r' => {
+                    end = Some((i, i));
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let (inner, next) = end.unwrap_or((body.len(), body.len()));
+        let literal = &body[..inner];
+        let closed = next > inner;
+        if shown.contains(literal) {
+            out.push('"');
+            out.push_str(literal);
+            if closed {
+                out.push('"');
+            }
+        } else {
+            out.push_str(&withheld);
+        }
+        rest = &body[next..];
+    }
+    out.push_str(&others(rest));
+    out
+}
+
+/// The strings of `v`, values and member names, as written inside quotes in compact JSON.
+fn shown_strings(v: &Value, out: &mut std::collections::HashSet<String>) {
+    let written = |s: &str| {
+        let json = crate::json::to_compact_string(&Value::string(s));
+        json[1..json.len() - 1].to_owned()
+    };
+    match v {
+        Value::String(s) => {
+            out.insert(written(s));
+        }
+        Value::Array(items) => items.iter().for_each(|x| shown_strings(x, out)),
+        Value::Object(members) => {
+            for (k, x) in members.iter() {
+                out.insert(written(k));
+                shown_strings(x, out);
+            }
+        }
+        _ => {}
+    }
+}
+
 fn is_pseudonym(s: &str) -> bool {
     s.starts_with("t~") || s.starts_with("p~")
 }
@@ -333,6 +410,16 @@ mod tests {
         assert_eq!(
             unprotected_strings(&expected, &actual),
             ["Ann Lee", "Bo Ray", "Cy Orr", "Di Fox"]
+        );
+    }
+
+    #[test]
+    fn text_that_is_not_json_shows_only_what_the_output_shows() {
+        let actual = crate::json::parse_value(r#"{"id":"a\"b","n":1}"#).expect("parses");
+        let text = "{\"id\": \"a\\\"b\", \"x\": \"Jo \\\" Doe\", n: +1 555 010 2233,\n\"open";
+        assert_eq!(
+            withhold_unparsed(text, &actual),
+            "{\"id\": \"a\\\"b\", \"‹withheld›\": \"‹withheld›\", n:‹withheld›,\n\"‹withheld›\""
         );
     }
 

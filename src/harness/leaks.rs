@@ -651,6 +651,12 @@ pub fn withhold_personal_url(url: &str) -> String {
     withhold_personal_parts(url, &['/', '?', '&', ';', '='], true)
 }
 
+/// Free text (not JSON) with each run between `separators` that holds an email address or a
+/// phone number withheld.
+pub fn withhold_personal_text(text: &str, separators: &[char]) -> String {
+    withhold_personal_parts(text, separators, false)
+}
+
 /// `text` with each part between `separators` that holds an email address or a phone number
 /// (as written, or percent-encoded, or with `+` for spaces where `plus_is_space`, as in a
 /// form-encoded query) replaced by the withheld mark.

@@ -200,8 +200,9 @@ struct Work {
 
 /// The committed sanitized file of a case.
 enum Committed {
-    /// Its text, with line breaks made LF and trimmed (harness spec §5).
-    Text(String),
+    /// Its text, with line breaks made LF and trimmed (harness spec §5), and where that text
+    /// begins in the file.
+    Text(String, Lead),
     Missing,
     /// Why it cannot be compared.
     Unreadable(String),
@@ -392,7 +393,7 @@ fn read_committed(path: &Path) -> Committed {
     }
     match read_capped(path, replay::MAX_ORIGINAL_BYTES) {
         Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => Committed::Text(golden(&text).into_owned()),
+            Ok(text) => Committed::Text(golden(&text).into_owned(), Lead::of(&text)),
             Err(_) => unreadable("is not UTF-8 text"),
         },
         Err(CappedRead::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => Committed::Missing,
@@ -408,6 +409,37 @@ fn read_committed(path: &Path) -> Committed {
         }
         Err(CappedRead::Io(e)) => Committed::Unreadable(format!("cannot be read: {e}")),
         Err(CappedRead::TooLarge(_)) => unreadable("is larger than 256 MiB"),
+    }
+}
+
+/// The space that [`golden`] trims from the start of a text: the lines it ends, and the
+/// characters of the last one.
+#[derive(Debug, Clone, Copy, Default)]
+struct Lead {
+    lines: u32,
+    columns: u32,
+}
+
+impl Lead {
+    fn of(text: &str) -> Lead {
+        let body = text.trim_start_matches(|c: char| c <= ' ');
+        let lead = &text[..text.len() - body.len()];
+        let lines = lead.replace("\r\n", "\n").matches(['\n', '\r']).count();
+        let last = lead.rfind(['\n', '\r']).map_or(lead, |at| &lead[at + 1..]);
+        Lead {
+            lines: u32::try_from(lines).unwrap_or(u32::MAX),
+            columns: u32::try_from(last.chars().count()).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// Where `(line, column)` of the trimmed text is in the file.
+    fn place(self, (line, column): (u32, u32)) -> (u32, u32) {
+        let column = if line == 1 {
+            column.saturating_add(self.columns)
+        } else {
+            column
+        };
+        (line.saturating_add(self.lines), column)
     }
 }
 
@@ -472,7 +504,7 @@ fn check_leaks(files: &[CaseFile], work: &mut [Work], file_findings: &mut [Vec<D
         let mut used_file_allowances = BTreeSet::new();
         for w in work.iter_mut().filter(|w| w.file == i) {
             let served = served(w);
-            if let Committed::Text(committed) = &w.committed
+            if let Committed::Text(committed, _) = &w.committed
                 && let Ok(doc) = parse_value(committed)
             {
                 w.committed_leaks = leaks::find_leaks(&doc, &protected, &served);
@@ -745,10 +777,13 @@ fn compare(work: &mut [Work], blessing: bool, conflicted: &BTreeSet<PathBuf>) {
                     .diag(format!("the sanitized file {why}"))
                     .at(Location::File { file: sanitized }),
             ),
-            Committed::Text(expected) => {
+            Committed::Text(expected, lead) => {
                 let actual = String::from_utf8_lossy(&r.output);
                 let actual = golden(&actual);
                 if *expected != actual {
+                    let mut at = Location::File {
+                        file: sanitized.clone(),
+                    };
                     let (changes, how) = match (parse_value(expected), parse_value(&actual)) {
                         (Ok(e), Ok(a)) => {
                             let changes = diff::structural_diff(&e, &a);
@@ -760,6 +795,11 @@ fn compare(work: &mut [Work], blessing: bool, conflicted: &BTreeSet<PathBuf>) {
                             (changes, how)
                         }
                         (Err(e), _) => {
+                            at = Location::at(
+                                sanitized.clone(),
+                                lead.place((e.line, e.column)),
+                                0..0,
+                            );
                             (Vec::new(), format!(", which is not valid JSON: {}", e.kind))
                         }
                         (Ok(_), Err(_)) => (Vec::new(), String::new()),
@@ -769,7 +809,7 @@ fn compare(work: &mut [Work], blessing: bool, conflicted: &BTreeSet<PathBuf>) {
                             "the output of `{}` differs from the committed file{how}",
                             w.case.request(),
                         ))
-                        .at(Location::File { file: sanitized });
+                        .at(at);
                     d.help = bless_help(
                         w,
                         conflicted,
@@ -1184,13 +1224,14 @@ fn case_report(file: &CaseFile, w: Work, strict: bool) -> CaseReport {
         .iter()
         .any(|d| Code::of(d) == Some(Code::Mismatch));
     let (mut changes, mut diff) = (Vec::new(), None);
-    if mismatch && let (Some(r), Committed::Text(expected)) = (&w.replay, &w.committed) {
+    if mismatch && let (Some(r), Committed::Text(expected, _)) = (&w.replay, &w.committed) {
         let actual = String::from_utf8_lossy(&r.output);
         let actual = golden(&actual);
         // Leaks, and the strings the output has where the committed file has no value or a
         // pseudonym: a rules change may have removed their protection.
-        let unprotected = match (parse_value(expected), parse_value(&actual)) {
-            (Ok(e), Ok(a)) => diff::unprotected_strings(&e, &a),
+        let parsed = (parse_value(expected), parse_value(&actual));
+        let unprotected = match &parsed {
+            (Ok(e), Ok(a)) => diff::unprotected_strings(e, a),
             _ => Vec::new(),
         };
         let leaked: Vec<&str> = w
@@ -1215,6 +1256,11 @@ fn case_report(file: &CaseFile, w: Work, strict: bool) -> CaseReport {
                 diff::shorten_change(c)
             })
             .collect();
+        // A committed file that is not JSON may hold anything, as the original does.
+        let expected = match &parsed {
+            (Err(_), Ok(a)) => std::borrow::Cow::Owned(diff::withhold_unparsed(expected, a)),
+            _ => std::borrow::Cow::Borrowed(expected.as_str()),
+        };
         let text = diff::unified_diff(
             &format!("{expected}\n"),
             &format!("{actual}\n"),
@@ -1224,7 +1270,9 @@ fn case_report(file: &CaseFile, w: Work, strict: bool) -> CaseReport {
             ),
             "actual output",
         );
-        diff = Some(mask(&text));
+        // The header names the files: what is withheld is in their lines.
+        let body = text.match_indices('\n').nth(1).map_or(0, |(at, _)| at + 1);
+        diff = Some(format!("{}{}", &text[..body], mask(&text[body..])));
     }
     let failing = w
         .findings
