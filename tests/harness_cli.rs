@@ -804,6 +804,38 @@ fn the_diff_header_names_the_committed_file_even_where_its_path_holds_a_protecte
 }
 
 #[test]
+fn a_regex_that_pseudonymizes_only_the_domain_leaks_the_local_part() {
+    let dir = temp_files(&[
+        (
+            "rules.yaml",
+            "endpoints:\n  - pathTemplate: /v1/comments\n    transforms:\n      - !<pseudonymizeRegexMatches>\n        jsonPaths: [\"$[*].body\"]\n        regex: \"[\\\\w.+-]+@([\\\\w-]+\\\\.[\\\\w.]+)\"\n",
+        ),
+        (
+            "comments.json",
+            r#"[{"body":"mail jun.watanabe@fabrikam-dev.com"}]"#,
+        ),
+        (
+            "cases.yaml",
+            "rules: rules.yaml\ncases:\n  - request: GET /v1/comments\n    original: comments.json\n",
+        ),
+    ]);
+    let out = test_in(dir.path(), &["cases.yaml", "--bless"], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(
+            "sanitized/comments.json#/0/body: error[H030]: leak: the local part of an email \
+             address in the output of `GET /v1/comments`; it stands in clear before a pseudonym: \
+             a regex transform of the endpoint at rules.yaml:2:5 pseudonymizes only what follows \
+             `@`\n = help: make the regex's group 1 cover the whole address"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("watanabe"), "{text}");
+    assert!(!dir.path().join("sanitized").exists(), "{text}");
+}
+
+#[test]
 fn words_of_the_format_inside_a_redacted_container_are_no_leak_but_its_data_is() {
     // Slack's blocks say `"type":"user"`: redacted, they do not make every member named
     // `user` a leak; the user ids inside them stay protected.

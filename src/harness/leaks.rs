@@ -22,6 +22,9 @@ pub const MIN_PROTECTED_CHARS: usize = 4;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum LeakKind {
     Email,
+    /// The local part of an email address in clear before a pseudonym (`jo.doe@t~…`): what a
+    /// regex whose group 1 covers only the domain leaves.
+    LocalPart,
     Phone,
     /// An original value that a transform protects in some case of the set.
     Protected,
@@ -412,6 +415,12 @@ static TOKEN: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"[tp]~[A-Za-z0-9_-]+(?:@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)?").ok()
 });
 
+/// A local part before `@` and a pseudonym (`jo.doe@t~…`, `jo.doe@p~…`): the pseudonymizer
+/// writes a pseudonym's domain after it, never a local part before it.
+static LOCAL_BEFORE_PSEUDONYM: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r#"(?:"(?:[^"\\\r\n]|\\.)+"|[A-Za-z0-9._%+-]+)@[tp]~[A-Za-z0-9_-]+"#).ok()
+});
+
 /// Email addresses, with a quoted local part too (`"a b"@x.example`, which the pseudonymizer
 /// reads as an address); the local part may start with a pseudonym prefix, which is checked
 /// after.
@@ -504,6 +513,15 @@ fn scan_text(s: &str, pointer: &str, in_key: bool, values: &Candidates<'_>, out:
             continue;
         }
         found.push((LeakKind::Email, m.range(), None));
+    }
+    for m in matches(&LOCAL_BEFORE_PSEUDONYM, s) {
+        // Not the end of a pseudonym itself (`t~a@t~b` is no local part in clear).
+        if !preceded_by(s, m.start(), |c| {
+            c.is_alphanumeric() || "._%+-~\"".contains(c)
+        }) && !found.iter().any(|(_, r, _)| overlaps(r, &m.range()))
+        {
+            found.push((LeakKind::LocalPart, m.range(), None));
+        }
     }
     for m in matches(&PHONE_INTL, s) {
         let digits = m.as_str().bytes().filter(u8::is_ascii_digit).count();
@@ -746,6 +764,27 @@ mod tests {
             &none(),
         );
         assert_eq!(found, [(LeakKind::Email, "/users/0/note".to_owned())]);
+    }
+
+    #[test]
+    fn a_local_part_before_a_pseudonym_is_a_leak_but_pseudonyms_are_not() {
+        let found = leaks_in(
+            &json!({
+                "a": "mail jun.watanabe@t~zGgbGlzWrSJR9Lz",
+                "b": "\"Jun W\"@p~zGgbGlzWrSJR9Lz",
+                "c": "t~zGgbGlzWrSJR9Lz@t~abcDEF",
+                "d": "t~zGgbGlzWrSJR9Lz@acme.com and <@t~abcDEF>",
+                "e": "p~zGgbGlzWrSJR9Lz@h~abcDEF",
+            }),
+            &none(),
+        );
+        assert_eq!(
+            found,
+            [
+                (LeakKind::LocalPart, "/a".to_owned()),
+                (LeakKind::LocalPart, "/b".to_owned())
+            ]
+        );
     }
 
     #[test]

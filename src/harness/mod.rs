@@ -677,6 +677,10 @@ fn unused_allowance<'a>(
 fn leak_finding(leak: &Leak, value: usize, case: &Case, endpoint: Option<&Location>) -> Diagnostic {
     let (code, what) = match leak.kind {
         LeakKind::Email => (Code::LeakedEmail, "an email address".to_owned()),
+        LeakKind::LocalPart => (
+            Code::LeakedEmail,
+            "the local part of an email address".to_owned(),
+        ),
         LeakKind::Phone => (Code::LeakedPhone, "a phone number".to_owned()),
         LeakKind::Protected => (
             Code::LeakedValue,
@@ -698,6 +702,11 @@ fn leak_finding(leak: &Leak, value: usize, case: &Case, endpoint: Option<&Locati
         format!("the output of `{}`", case.request())
     };
     let cover = match (&leak.kept, &leak.rule, endpoint) {
+        _ if leak.kind == LeakKind::LocalPart => format!(
+            "it stands in clear before a pseudonym: a regex transform of the endpoint{} \
+             pseudonymizes only what follows `@`",
+            endpoint.map_or_else(String::new, |e| format!(" at {e}"))
+        ),
         (Some(k), _, _) => format!(
             "the value is kept in clear by `includeOriginal` of the rule at {} ({} `{}`)",
             k.location, k.kind, k.path
@@ -706,7 +715,10 @@ fn leak_finding(leak: &Leak, value: usize, case: &Case, endpoint: Option<&Locati
         (None, None, Some(e)) => format!("no transform of the endpoint at {e} covers it"),
         (None, None, None) => "no endpoint sanitized this response".to_owned(),
     };
-    let help = if leak.kept.is_some() {
+    let help = if leak.kind == LeakKind::LocalPart {
+        "make the regex's group 1 cover the whole address, such as `([^\\s@]+@[^\\s@]+)`, not \
+         only its domain: the pseudonym replaces group 1 and the text before it stays"
+    } else if leak.kept.is_some() {
         "remove `includeOriginal` from the rule: it sends the original value in clear, and is \
          meant only for values that are not personal data; if the value is meant to stay, add its \
          pointer to `allowedLeaks` in the case file"
