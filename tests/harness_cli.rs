@@ -646,6 +646,28 @@ fn an_original_without_a_value_is_a_warning_that_fails_only_with_strict() {
     assert_eq!(set.test(&["--strict"]).status.code(), Some(1));
 }
 
+#[test]
+fn paths_are_not_said_to_select_nothing_when_no_case_of_the_endpoint_had_a_value() {
+    let dir = temp_files(&[
+        (
+            "rules.yaml",
+            "endpoints:\n  - pathTemplate: /v1/members\n    transforms:\n      - !<pseudonymize>\n        jsonPaths: [\"$[*].login\"]\n",
+        ),
+        ("empty.json", " \n"),
+        ("sanitized/empty.json", ""),
+        (
+            "cases.yaml",
+            "rules: rules.yaml\ncases:\n  - request: GET /v1/members\n    original: empty.json\n",
+        ),
+    ]);
+    let out = test_in(dir.path(), &["cases.yaml"], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("warning[H025]"), "{text}");
+    assert!(!text.contains("H023"), "{text}");
+    assert!(text.ends_with("1 passed, 0 failed (1 warning)\n"), "{text}");
+}
+
 /// A temporary folder holding `files` (path relative to it, text).
 fn temp_files(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");

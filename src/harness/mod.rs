@@ -298,7 +298,13 @@ pub fn run(paths: &[PathBuf], options: &Options) -> Report {
             if let Some(s) = &sanitizer {
                 let attempt = replay::replay(s, case);
                 if let Some(e) = attempt.endpoint {
-                    let trace = attempt.result.as_ref().ok().map(|r| &r.trace);
+                    // An empty original selects nothing: no evidence against any path.
+                    let trace = attempt
+                        .result
+                        .as_ref()
+                        .ok()
+                        .filter(|r| !r.proxy_output.iter().all(u8::is_ascii_whitespace))
+                        .map(|r| &r.trace);
                     coverage.record(&file.rules, e, trace);
                 }
                 if let Some(e) = attempt.closest {
