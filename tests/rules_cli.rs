@@ -146,6 +146,7 @@ const INVALID: &[(&str, &str, u32, u32)] = &[
     ("untyped-container.yaml", "R050", 5, 7),
     ("unknown-schema-type.yaml", "R051", 5, 13),
     ("ref-loop.yaml", "R053", 8, 11),
+    ("ref-siblings.yaml", "R039", 8, 15),
     ("include-original.yaml", "R058", 9, 9),
     ("bad-jsonpath.yaml", "P001", 8, 23),
     ("bad-apply-only-when.yaml", "P001", 8, 44),
@@ -1093,10 +1094,15 @@ definitions:
         ),
         "{out}"
     );
-    // Without `type` the `if` is ignored (R050); beside `$ref`, and in a `then`, it is not read.
+    // Without `type` the `if` is ignored (R050); beside `$ref` (R039), and in a `then`, it is
+    // not read.
     assert_eq!(out.matches("[R062]").count(), 3, "{out}");
     assert!(out.contains(":21:9: warning[R050]"), "{out}");
-    assert!(out.ends_with("0 errors, 4 warnings\n"), "{out}");
+    assert!(
+        out.contains(":24:17: warning[R039]: `if` beside `$ref` is ignored"),
+        "{out}"
+    );
+    assert!(out.ends_with("0 errors, 5 warnings\n"), "{out}");
 }
 
 #[test]

@@ -1165,6 +1165,7 @@ impl Checker<'_> {
     fn filter(&mut self, filter: &Located<SchemaFilter>, role: FilterRole) {
         if let Some(reference) = &filter.reference {
             self.reference(reference);
+            self.beside_reference(filter, reference);
         }
         if let (Some(Err(name)), Some(at)) = (filter.schema_type(), &filter.schema_type) {
             let known: Vec<String> = [
@@ -1287,6 +1288,46 @@ impl Checker<'_> {
         {
             self.filter(sub, FilterRole::Conditional);
         }
+    }
+
+    /// Warns about the keys beside a `$ref`, which the filter ignores (§4.2 rule 1): the
+    /// referenced definition alone filters the value.
+    fn beside_reference(&mut self, filter: &Located<SchemaFilter>, reference: &Located<String>) {
+        let mut siblings: Vec<&str> = Vec::new();
+        let present = [
+            ("type", filter.schema_type.is_some()),
+            ("properties", filter.properties.is_some()),
+            ("items", filter.items.is_some()),
+            ("anyOf", filter.any_of.is_some()),
+            ("if", filter.if_schema.is_some()),
+            ("then", filter.then_schema.is_some()),
+            ("else", filter.else_schema.is_some()),
+            ("const", filter.constant.is_some()),
+        ];
+        for (key, is_there) in present {
+            if is_there {
+                siblings.push(key);
+            }
+        }
+        if siblings.is_empty() {
+            return;
+        }
+        let are = if siblings.len() == 1 { "is" } else { "are" };
+        let siblings: Vec<String> = siblings.into_iter().map(str::to_owned).collect();
+        let keys = crate::rules::schema::list(&siblings);
+        self.push(
+            Code::NoEffect,
+            reference.span,
+            format!(
+                "{keys} beside `$ref` {are} ignored: the referenced definition alone filters \
+                 the value"
+            ),
+            Some(
+                "move what these keys say into the definition, or write the schema in place \
+                 of the `$ref`"
+                    .into(),
+            ),
+        );
     }
 
     /// Warns about an `if` the filter fails on (§4.2 rules 3 and 5), which it reads in a schema
