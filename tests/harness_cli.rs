@@ -714,6 +714,41 @@ fn contact_set(allowed: &str) -> tempfile::TempDir {
 }
 
 #[test]
+fn a_missing_sanitized_file_is_said_to_wait_for_the_leak_of_another_case() {
+    // The first case leaks; the second is clean but has no sanitized file yet: `--bless` would
+    // write nothing, so its help puts the leak first.
+    let dir = temp_files(&[
+        (
+            "rules.yaml",
+            "endpoints:\n  - pathTemplate: /v1/contact\n  - pathTemplate: /v1/teams\n",
+        ),
+        ("contact.json", r#"{"support":"jo.doe@vendor.example"}"#),
+        ("sanitized/contact.json", "{\n  \"support\":\"x\"\n}\n"),
+        ("teams.json", r#"{"slug":"core"}"#),
+        (
+            "cases.yaml",
+            "rules: rules.yaml\ncases:\n  - request: GET /v1/contact\n    original: contact.json\n  - request: GET /v1/teams\n    original: teams.json\n",
+        ),
+    ]);
+    let out = test_in(dir.path(), &["cases.yaml"], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(
+            "sanitized/teams.json: error[H011]: the sanitized file does not exist\n = help: first \
+             fix what else this run reports (1 leak): `--bless` writes nothing until then; then \
+             run `psoxy-rules test --bless` to create it, then review and commit it"
+        ),
+        "{text}"
+    );
+    // The leaking case's own help names its leak.
+    assert!(
+        text.contains("help: fix the leak reported for this case first"),
+        "{text}"
+    );
+}
+
+#[test]
 fn a_value_whose_redaction_was_removed_is_withheld_from_the_diff() {
     let dir = contact_set("/support");
     // The rules no longer redact `name`: the committed file has no value there.

@@ -333,7 +333,8 @@ pub fn run(paths: &[PathBuf], options: &Options) -> Report {
         .iter()
         .map(|(i, _)| work[*i].case.sanitized.clone())
         .collect();
-    compare(&mut work, options.bless, &conflicted);
+    let refused = refusal_reasons(&work, conflicts.len(), &report, &file_findings);
+    compare(&mut work, options.bless, &conflicted, &refused);
     for (i, d) in &conflicts {
         work[*i].findings.push(d.clone());
     }
@@ -746,7 +747,7 @@ fn leak_finding(leak: &Leak, value: usize, case: &Case, endpoint: Option<&Locati
 /// written.
 fn bless_help(
     w: &Work,
-    conflicted: &BTreeSet<PathBuf>,
+    (conflicted, refused): (&BTreeSet<PathBuf>, &[String]),
     blessing: bool,
     advice: &str,
 ) -> Option<String> {
@@ -764,6 +765,13 @@ fn bless_help(
         )
     } else if blessing {
         None
+    } else if !refused.is_empty() {
+        // Refused for the findings of other cases: they go first.
+        Some(format!(
+            "first fix what else this run reports ({}): `--bless` writes nothing until then; \
+             then {advice}",
+            refused.join(", ")
+        ))
     } else {
         Some(advice.to_owned())
     }
@@ -771,7 +779,7 @@ fn bless_help(
 
 /// Compares each output with its committed file; `conflicted` are the files that cases with
 /// different outputs name.
-fn compare(work: &mut [Work], blessing: bool, conflicted: &BTreeSet<PathBuf>) {
+fn compare(work: &mut [Work], blessing: bool, conflicted: &BTreeSet<PathBuf>, refused: &[String]) {
     for w in work.iter_mut() {
         let Some(r) = &w.replay else {
             continue;
@@ -784,7 +792,7 @@ fn compare(work: &mut [Work], blessing: bool, conflicted: &BTreeSet<PathBuf>) {
                     .at(Location::File { file: sanitized });
                 d.help = bless_help(
                     w,
-                    conflicted,
+                    (conflicted, refused),
                     blessing,
                     "run `psoxy-rules test --bless` to create it, then review and commit it",
                 );
@@ -830,7 +838,7 @@ fn compare(work: &mut [Work], blessing: bool, conflicted: &BTreeSet<PathBuf>) {
                         .at(at);
                     d.help = bless_help(
                         w,
-                        conflicted,
+                        (conflicted, refused),
                         blessing,
                         "if the change is intended, run `psoxy-rules test --bless`, review the \
                          diff and commit it",
@@ -878,6 +886,37 @@ fn conflicting_outputs(work: &[Work]) -> Vec<(usize, Diagnostic)> {
     conflicts
 }
 
+/// Why `--bless` writes nothing in this run, if it does not: its leaks, its cases with
+/// conflicting outputs (`conflicts`), input it cannot use.
+fn refusal_reasons(
+    work: &[Work],
+    conflicts: usize,
+    report: &Report,
+    file_findings: &[Vec<Diagnostic>],
+) -> Vec<String> {
+    let leaks: usize = work.iter().map(|w| w.leaks.len()).sum();
+    // Case files that did not load are in the report already.
+    let unusable = report
+        .all_findings()
+        .chain(file_findings.iter().flatten())
+        .chain(work.iter().flat_map(|w| &w.findings))
+        .any(|d| d.is_error() && Code::of(d).is_none_or(Code::is_unusable));
+    let mut reasons = Vec::new();
+    if leaks > 0 {
+        reasons.push(format!("{leaks} leak{}", if leaks == 1 { "" } else { "s" }));
+    }
+    if conflicts > 0 {
+        reasons.push(format!(
+            "{conflicts} case{} with conflicting outputs",
+            if conflicts == 1 { "" } else { "s" }
+        ));
+    }
+    if unusable {
+        reasons.push("input that cannot be used".to_owned());
+    }
+    reasons
+}
+
 /// Writes the outputs that differ from their files, unless that is refused; whether it went
 /// ahead.
 fn bless(
@@ -899,26 +938,7 @@ fn bless(
         );
         return false;
     }
-    let leaks: usize = work.iter().map(|w| w.leaks.len()).sum();
-    // Case files that did not load are in the report already.
-    let unusable = report
-        .all_findings()
-        .chain(file_findings.iter().flatten())
-        .chain(work.iter().flat_map(|w| &w.findings))
-        .any(|d| d.is_error() && Code::of(d).is_none_or(Code::is_unusable));
-    let mut reasons = Vec::new();
-    if leaks > 0 {
-        reasons.push(format!("{leaks} leak{}", if leaks == 1 { "" } else { "s" }));
-    }
-    if conflicts > 0 {
-        reasons.push(format!(
-            "{conflicts} case{} with conflicting outputs",
-            if conflicts == 1 { "" } else { "s" }
-        ));
-    }
-    if unusable {
-        reasons.push("input that cannot be used".to_owned());
-    }
+    let reasons = refusal_reasons(work, conflicts, report, file_findings);
     if !reasons.is_empty() {
         report.findings.push(
             Code::BlessRefused
