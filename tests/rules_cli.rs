@@ -828,6 +828,55 @@ fn a_regex_with_backslashes_doubled_twice_before_a_class_letter_counts_them() {
 }
 
 #[test]
+fn a_doubled_backslash_inside_a_character_class_is_said_to_be_two_members() {
+    let (_, out) = validate_bytes(
+        br#"endpoints:
+  - pathTemplate: "/a"
+    transforms:
+      - !<pseudonymizeRegexMatches>
+        jsonPaths: ["$.a"]
+        regex: '[\\w.]+@[\\w.]+'
+      - !<pseudonymizeRegexMatches>
+        jsonPaths: ["$.b"]
+        regex: '[a\]]x\\b'
+      - !<pseudonymizeRegexMatches>
+        jsonPaths: ["$.c"]
+        regex: '\Q[\E\\d'
+      - !<pseudonymizeRegexMatches>
+        jsonPaths: ["$.d"]
+        regex: '[]a[b]\\s]'
+"#,
+    );
+    assert!(
+        out.contains(
+            ":6:18: warning[R060]: in this character class, a backslash and `w` are separate \
+             members, not the class `\\w`"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("= help: in single quotes a backslash is written once: `\\w`"));
+    // The class ends at its unescaped `]`: what follows is outside it.
+    assert!(
+        out.contains(
+            ":9:23: warning[R060]: this regex matches a backslash followed by `b`, not the word \
+             boundary `\\b`"
+        ),
+        "{out}"
+    );
+    // A `[` quoted by `\Q…\E` opens no class.
+    assert!(
+        out.contains(":12:22: warning[R060]: this regex matches a backslash followed by `d`"),
+        "{out}"
+    );
+    // A `]` first in a class is a member, and classes nest.
+    assert!(
+        out.contains(":15:23: warning[R060]: in this character class, a backslash and `s`"),
+        "{out}"
+    );
+    assert!(out.ends_with("0 errors, 4 warnings\n"), "{out}");
+}
+
+#[test]
 fn a_folder_is_validated_as_its_yaml_files_except_hidden_ones_and_case_files() {
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path();

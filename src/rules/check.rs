@@ -740,53 +740,103 @@ impl Checker<'_> {
 
     /// Warns about a regex where `\\` comes before a class letter (`\\w`, `\\d`, ...): the regex
     /// matches a backslash and the letter, not the class, mostly because the backslash was doubled
-    /// for double quotes while the regex is in single quotes.
+    /// for double quotes while the regex is in single quotes. Inside a character class, as in
+    /// `[\\w.]`, the backslash and the letter are two members of the class instead.
     fn doubled_backslash(&mut self, pattern: &Located<String>) {
         let bytes = pattern.as_bytes();
+        // Java's classes nest (`[a[b]]`); a `]` first in a class is a member, not its end.
+        let mut depth = 0_usize;
+        let mut first_in_class = false;
         let mut i = 0;
         while i < bytes.len() {
             let run = bytes[i..].iter().take_while(|&&b| b == b'\\').count();
             if run == 0 {
+                match bytes[i] {
+                    b'[' => {
+                        depth += 1;
+                        first_in_class = true;
+                        i += 1;
+                        if bytes.get(i) == Some(&b'^') {
+                            i += 1;
+                        }
+                        continue;
+                    }
+                    b']' if depth > 0 && !first_in_class => depth -= 1,
+                    _ => {}
+                }
+                first_in_class = false;
                 i += 1;
                 continue;
             }
+            first_in_class = false;
             let next = bytes.get(i + run).copied();
             if run % 2 == 0 && next.is_some_and(|b| b"wWdDsSbB".contains(&b)) {
                 let letter = char::from(next.unwrap_or(b'w'));
-                let help = match self.text().as_bytes().get(pattern.span.start) {
-                    Some(b'\'') => {
-                        format!("in single quotes a backslash is written once: `\\{letter}`")
-                    }
-                    Some(b'"') => {
-                        format!("in double quotes a backslash is written twice: `\\\\{letter}`")
-                    }
-                    _ => format!("write `\\{letter}`"),
-                };
-                // Each pair is one backslash to the regex.
-                let backslashes = match run / 2 {
-                    1 => "a backslash".to_owned(),
-                    n => format!(
-                        "{} backslashes",
-                        [
-                            "two", "three", "four", "five", "six", "seven", "eight", "nine"
-                        ]
-                        .get(n - 2)
-                        .map_or_else(|| n.to_string(), |w| (*w).to_owned())
-                    ),
-                };
-                self.push(
-                    Code::DoubledBackslash,
-                    self.span_of(pattern, i, i + run + 1),
-                    format!(
-                        "this regex matches {backslashes} followed by `{letter}`, not the class \
-                         `\\{letter}`"
-                    ),
-                    Some(help),
-                );
+                self.report_doubled_backslash(pattern, i, run, letter, depth > 0);
                 return;
             }
-            i += run + 1;
+            if run % 2 == 1 && next == Some(b'Q') {
+                // `\Q…\E` quotes everything up to `\E`, brackets and backslashes included.
+                let quoted = i + run + 1;
+                i = bytes[quoted..]
+                    .windows(2)
+                    .position(|w| w == b"\\E")
+                    .map_or(bytes.len(), |at| quoted + at + 2);
+                continue;
+            }
+            // An odd run escapes the next character; after an even one it is itself.
+            i += run + run % 2;
         }
+    }
+
+    /// Reports R060 for the `run` backslashes at `at` before `letter`.
+    fn report_doubled_backslash(
+        &mut self,
+        pattern: &Located<String>,
+        at: usize,
+        run: usize,
+        letter: char,
+        in_class: bool,
+    ) {
+        let help = match self.text().as_bytes().get(pattern.span.start) {
+            Some(b'\'') => format!("in single quotes a backslash is written once: `\\{letter}`"),
+            Some(b'"') => {
+                format!("in double quotes a backslash is written twice: `\\\\{letter}`")
+            }
+            _ => format!("write `\\{letter}`"),
+        };
+        let meant = if matches!(letter, 'b' | 'B') {
+            format!("the word boundary `\\{letter}`")
+        } else {
+            format!("the class `\\{letter}`")
+        };
+        let message = if in_class {
+            // In a class, repeated backslashes are one member: the class is a set.
+            format!(
+                "in this character class, a backslash and `{letter}` are separate members, not \
+                 {meant}"
+            )
+        } else {
+            // Each pair is one backslash to the regex.
+            let backslashes = match run / 2 {
+                1 => "a backslash".to_owned(),
+                n => format!(
+                    "{} backslashes",
+                    [
+                        "two", "three", "four", "five", "six", "seven", "eight", "nine"
+                    ]
+                    .get(n - 2)
+                    .map_or_else(|| n.to_string(), |w| (*w).to_owned())
+                ),
+            };
+            format!("this regex matches {backslashes} followed by `{letter}`, not {meant}")
+        };
+        self.push(
+            Code::DoubledBackslash,
+            self.span_of(pattern, at, at + run + 1),
+            message,
+            Some(help),
+        );
     }
 
     /// Parses a JSONPath, reporting where it fails. `updates`: the path selects values to
