@@ -1300,6 +1300,8 @@ mod tests {
             ("a.b", "$.a.b"),
             ("users[*].email", "$.users[*].email"),
             ("['x','y']  ", "$.['x','y']"),
+            // The form P002 suggests for a path that starts with a bracket.
+            ("[*].login", "$[*].login"),
             ("*", "$.*"),
             (".a", "$..a"),
             ("@.a[?(@.k == 'v')].b", "$.a[?(@.k == 'v')].b"),

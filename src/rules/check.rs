@@ -871,7 +871,12 @@ impl Checker<'_> {
                 "start it with `$`: `@` is the value under test inside a filter `[?(…)]`".into(),
             ),
             Some(_) => {
-                let read = format!("$.{rest}");
+                // `$.[` and `$[` select the same, and `$[…]` is how the bracket is written.
+                let read = if rest.starts_with('[') {
+                    format!("${rest}")
+                } else {
+                    format!("$.{rest}")
+                };
                 (
                     if rest.starts_with('.') {
                         "a path that starts with `.` is read as if `$.` came first, which makes \
@@ -884,7 +889,7 @@ impl Checker<'_> {
                     if read.chars().count() <= 100 {
                         format!("write it so: `{}`", read.trim_end_matches(' '))
                     } else {
-                        "write `$.` before it".to_owned()
+                        format!("write `{}` before it", &read[..read.len() - rest.len()])
                     },
                 )
             }
