@@ -691,6 +691,21 @@ impl Explain<'_> {
                         },
                         |s| Some(format!("did you mean `{s}`?")),
                     );
+                    // `redactRegexMatches` takes a list, the other regex transforms one regex.
+                    let has = |k: &str| known.iter().any(|c| c == k);
+                    if key == "regex" && has("redactions") && !has("regex") {
+                        p.help = Some(
+                            "did you mean `redactions` (a list of regexes)? e.g. \
+                             `redactions: [\"…\"]`"
+                                .into(),
+                        );
+                    }
+                    if key == "redactions" && has("regex") && !has("redactions") {
+                        p.help = Some(
+                            "did you mean `regex` (one regex, a string)? e.g. `regex: \"…\"`"
+                                .into(),
+                        );
+                    }
                     if key == "description" || key == "comment" {
                         p.help = Some(
                             "the proxy's reader refuses it too; write a YAML comment (`# …`) \
@@ -1258,6 +1273,38 @@ mod tests {
                 // A key of another kind of transform is no indentation mistake.
                 "the keys accepted here are `applyOnlyWhen`, `fields`, `jsonPaths` and `method`",
                 "`pathRegex` is a key of an endpoint, not of this mapping: check its indentation",
+            ],
+            "{p:?}"
+        );
+    }
+
+    #[test]
+    fn a_regex_key_of_the_other_regex_transforms_names_the_key_this_kind_takes() {
+        let p = problems(
+            "endpoints:\n  - pathTemplate: /a\n    transforms:\n      - !<redactRegexMatches>\n        \
+             jsonPaths: [$.a]\n        regex: x\n      - !<pseudonymizeRegexMatches>\n        \
+             jsonPaths: [$.a]\n        redactions: [x]\n      - !<tokenize>\n        \
+             jsonPaths: [$.a]\n        redactions: [x]\n",
+        );
+        let found: Vec<_> = p
+            .iter()
+            .map(|p| (p.message.as_str(), p.help.as_deref().unwrap_or("")))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "unknown key `regex`",
+                    "did you mean `redactions` (a list of regexes)? e.g. `redactions: [\"…\"]`"
+                ),
+                (
+                    "unknown key `redactions`",
+                    "did you mean `regex` (one regex, a string)? e.g. `regex: \"…\"`"
+                ),
+                (
+                    "unknown key `redactions`",
+                    "did you mean `regex` (one regex, a string)? e.g. `regex: \"…\"`"
+                ),
             ],
             "{p:?}"
         );
