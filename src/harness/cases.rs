@@ -778,11 +778,27 @@ impl Shape<'_> {
                     self.string(item, key);
                 }
             }
+            NodeKind::Scalar(s) if !(s.style == Style::Plain && is_null(&s.text)) => {
+                // The item as written, when it fits on one line of help.
+                let written = self
+                    .text
+                    .get(node.span.range())
+                    .filter(|w| !w.contains(['\n', '\r']))
+                    .filter(|w| w.chars().count() <= crate::diag::QUOTED_CHARS)
+                    .filter(|_| s.text.starts_with('/'))
+                    .unwrap_or("\"/…\"");
+                let help = format!("write a list, even of one item: `{key}: [{written}]`");
+                self.wrong_type_with(node, &format!("`{key}`"), "a list of strings", Some(help));
+            }
             _ => self.wrong_type(node, &format!("`{key}`"), "a list of strings"),
         }
     }
 
     fn wrong_type(&mut self, node: &Node, what: &str, expected: &str) {
+        self.wrong_type_with(node, what, expected, None);
+    }
+
+    fn wrong_type_with(&mut self, node: &Node, what: &str, expected: &str, help: Option<String>) {
         let found = match &node.kind {
             NodeKind::Map(_) => "a mapping",
             NodeKind::Seq(_) => "a list",
@@ -792,7 +808,7 @@ impl Shape<'_> {
         self.push(
             node.head_span(self.text),
             format!("{what} must be {expected}, not {found}"),
-            None,
+            help,
         );
     }
 }
@@ -1204,6 +1220,28 @@ mod tests {
             ]
         );
         assert!(e.iter().all(|d| d.code == "H003"));
+        assert_eq!(
+            e[5].help.as_deref(),
+            Some("write a list, even of one item: `allowedLeaks: [/x]`")
+        );
+    }
+
+    #[test]
+    fn allowed_leaks_written_as_one_value_is_told_to_be_a_list() {
+        let e = load_text(
+            "rules: r.yaml\nallowedLeaks: \"/0/login\"\ncases:\n  - request: GET /x\n    \
+             original: o.json\n    allowedLeaks: 5\n",
+        )
+        .expect_err("refused");
+        let helps: Vec<_> = e.iter().map(|d| d.help.as_deref().unwrap_or("")).collect();
+        assert_eq!(
+            helps,
+            [
+                "write a list, even of one item: `allowedLeaks: [\"/0/login\"]`",
+                // Not a pointer: the example does not repeat it.
+                "write a list, even of one item: `allowedLeaks: [\"/…\"]`",
+            ]
+        );
     }
 
     #[test]
