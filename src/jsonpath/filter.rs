@@ -112,7 +112,7 @@ fn path_value<'x, 'a>(
     let base = path_base(p, current, root);
     match select::select(&p.steps, base, root, false) {
         Err(Stop::NotFound) => Ok(Node::Undefined),
-        Err(Stop::Fatal(_)) => Err(FilterError),
+        Err(Stop::Fatal(..)) => Err(FilterError),
         Ok(found) if ast::is_definite(&p.steps) => match found.into_iter().last() {
             None => Ok(Node::Undefined),
             Some(f) => selected_node(f.value),
@@ -129,7 +129,7 @@ fn exists<'a>(p: &FilterPath, current: &Value<'a>, root: &Value<'a>) -> Result<b
     let base = path_base(p, current, root);
     match select::select(&p.steps, base, root, true) {
         Err(Stop::NotFound) => Ok(false),
-        Err(Stop::Fatal(_)) => Err(FilterError),
+        Err(Stop::Fatal(..)) => Err(FilterError),
         Ok(found) => Ok(!ast::is_definite(&p.steps) || !found.is_empty()),
     }
 }

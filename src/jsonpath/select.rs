@@ -120,8 +120,9 @@ pub(crate) struct Found<'v, 'a> {
 pub(crate) enum Stop {
     /// Jayway's PathNotFoundException: a missing member below a definite path.
     NotFound,
-    /// Any other exception (a filter on a primitive below a definite path).
-    Fatal(String),
+    /// Any other exception (a filter on a primitive below a definite path), and the location
+    /// of the value it met.
+    Fatal(String, Location),
 }
 
 /// Every match of `steps` evaluated from `start`, in Jayway's order (not sorted, repeats
@@ -322,10 +323,13 @@ impl<'v, 'a> Walker<'_, '_, 'v, 'a> {
                     Ok(())
                 }
                 // §6.3.8: fatal below a definite path, ignored otherwise.
-                _ if token.upstream_definite => Err(Stop::Fatal(format!(
-                    "a filter cannot be applied to a {} value; only arrays and objects can be filtered",
-                    model.type_name()
-                ))),
+                _ if token.upstream_definite => Err(Stop::Fatal(
+                    format!(
+                        "a filter cannot be applied to a {} value; only arrays and objects can be filtered",
+                        model.type_name()
+                    ),
+                    self.location(),
+                )),
                 _ => Ok(()),
             },
         }

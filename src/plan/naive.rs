@@ -46,7 +46,7 @@ impl<E> From<Stop> for EvalError<E> {
     fn from(stop: Stop) -> Self {
         match stop {
             Stop::NotFound => EvalError::NotFound,
-            Stop::Fatal(message) => EvalError::Fatal { message },
+            Stop::Fatal(message, _) => EvalError::Fatal { message },
         }
     }
 }
@@ -213,7 +213,7 @@ fn update_path<'a, E>(
     doc: &mut Value<'a>,
     update: Update<'_, 'a, E>,
 ) -> Result<u64, Failure<E>> {
-    let (locations, matches) = update_locations(path, doc).map_err(EvalError::widen)?;
+    let (locations, matches) = update_locations(path, doc).map_err(Failure::widen)?;
     apply(doc, &locations, update)?;
     Ok(matches)
 }
@@ -253,7 +253,7 @@ pub fn read_path<'v, 'a>(
     path: &JsonPath,
     doc: &'v Value<'a>,
 ) -> Result<ReadResult<'v, 'a>, EvalError<Infallible>> {
-    let found = distinct(find(path, doc)?);
+    let found = distinct(find(path, doc).map_err(|f| f.error)?);
     if path.is_definite() {
         found
             .into_iter()
@@ -273,7 +273,7 @@ pub fn concrete_paths(
     path: &JsonPath,
     doc: &Value<'_>,
 ) -> Result<Vec<Location>, EvalError<Infallible>> {
-    let found = distinct(find(path, doc)?);
+    let found = distinct(find(path, doc).map_err(|f| f.error)?);
     if found.is_empty() && path.is_definite() {
         return Err(EvalError::NotFound);
     }
@@ -283,12 +283,19 @@ pub fn concrete_paths(
 fn find<'v, 'a>(
     path: &JsonPath,
     doc: &'v Value<'a>,
-) -> Result<Vec<Found<'v, 'a>>, EvalError<Infallible>> {
+) -> Result<Vec<Found<'v, 'a>>, Failure<Infallible>> {
     // §6.4: Jayway rejects a null document before looking at the path.
     if doc.is_null() {
-        return Err(fatal(NULL_DOCUMENT));
+        return Err(fatal(NULL_DOCUMENT).into());
     }
-    Ok(jsonpath::select(&path.steps, doc, doc, false)?)
+    jsonpath::select(&path.steps, doc, doc, false).map_err(|stop| match stop {
+        // The failure's place is the value the path met, as for a value function's failure.
+        Stop::Fatal(message, at) => Failure {
+            error: EvalError::Fatal { message },
+            location: Some(at),
+        },
+        Stop::NotFound => EvalError::NotFound.into(),
+    })
 }
 
 /// Drops repeated locations, keeping the first.
@@ -308,10 +315,10 @@ fn distinct<'v, 'a>(found: Vec<Found<'v, 'a>>) -> Vec<Found<'v, 'a>> {
 fn update_locations(
     path: &JsonPath,
     doc: &Value<'_>,
-) -> Result<(Vec<Location>, u64), EvalError<Infallible>> {
+) -> Result<(Vec<Location>, u64), Failure<Infallible>> {
     let found = distinct(find(path, doc)?);
     if found.is_empty() && path.is_definite() {
-        return Err(EvalError::NotFound);
+        return Err(EvalError::NotFound.into());
     }
     let matches = found
         .iter()
@@ -1035,6 +1042,22 @@ mod tests {
         });
         assert_eq!(result, Ok(3));
         assert_eq!(d, doc(&serde_json::json!({"l": ["a", 1, null]})));
+    }
+
+    #[test]
+    fn a_filter_on_a_primitive_below_a_definite_path_fails_with_its_pointer() {
+        for action in [Action::Delete, Action::Map] {
+            let spec = TransformSpec {
+                action,
+                paths: vec![parse("$.a.user[?(@.type == 'User')]").expect("parses")],
+                guard: None,
+                abort_stops_path: false,
+            };
+            let mut d = doc(&serde_json::json!({"a": {"user": "octocat"}}));
+            let e = run(&[spec], &mut d, &mut cases::Mark).expect_err("fails");
+            assert_eq!((e.path, e.pointer.as_deref()), (Some(0), Some("/a/user")));
+            assert!(matches!(e.kind, ExecErrorKind::Fatal(_)), "{e:?}");
+        }
     }
 
     #[test]

@@ -729,6 +729,21 @@ fn the_error_reported_is_the_one_the_proxy_meets_first() {
 }
 
 #[test]
+fn a_filter_on_a_string_fails_at_the_pointer_of_the_string() {
+    let yaml = "endpoints:\n  - pathTemplate: \"/x\"\n    transforms:\n      - !<redact>\n        \
+                jsonPaths: [\"$.user[?(@.type=='User')]\"]\n";
+    let (plan, naive) = plan_and_naive(yaml);
+    for s in [&plan, &naive] {
+        let e = failure(s, "/x", r#"{"user":"octocat"}"#);
+        assert_eq!(
+            e.to_string(),
+            "rules.yaml:5:21: redact failed at /user: a filter cannot be applied to a string \
+             value; only arrays and objects can be filtered"
+        );
+    }
+}
+
+#[test]
 fn a_failure_at_the_document_root_says_so() {
     let (plan, naive) = plan_and_naive(&pseudonymize_at(&["$"]));
     for s in [&plan, &naive] {
