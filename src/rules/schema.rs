@@ -677,7 +677,13 @@ impl Explain<'_> {
                             tag.map_or(head, |t| t.span),
                         );
                     }
-                    p.help = suggest(key, &known).map_or_else(
+                    let value_is_mapping =
+                        entry.is_some_and(|e| matches!(e.value.kind, NodeKind::Map(_)));
+                    // A mapping is never what a key of strings was meant to hold (`ref:` for
+                    // `$ref`): the key is more likely a property out of its `properties:`.
+                    let suggestion = suggest(key, &known)
+                        .filter(|s| !(value_is_mapping && self.takes_only_scalars(leaf, s)));
+                    p.help = suggestion.map_or_else(
                         || match self
                             .owner_of(key)
                             .filter(|&o| o != Self::mapping_kind(leaf))
@@ -691,6 +697,18 @@ impl Explain<'_> {
                         },
                         |s| Some(format!("did you mean `{s}`?")),
                     );
+                    if value_is_mapping
+                        && p.help
+                            .as_deref()
+                            .is_none_or(|h| !h.starts_with("did you mean"))
+                        && known.iter().any(|k| k == "properties")
+                        && known.iter().any(|k| k == "$ref")
+                    {
+                        p.help = Some(format!(
+                            "`{key}` looks like a property (its value is a schema): check the \
+                             indentation of the `properties:` it belongs to"
+                        ));
+                    }
                     // `redactRegexMatches` takes a list, the other regex transforms one regex.
                     let has = |k: &str| known.iter().any(|c| c == k);
                     if key == "regex" && has("redactions") && !has("regex") {
@@ -1058,6 +1076,18 @@ impl Explain<'_> {
     /// The keys accepted where an `additionalProperties` error was raised: the `properties` of
     /// the schema the evaluation path leads to.
     fn known_keys(&self, leaf: &Leaf) -> Vec<String> {
+        self.properties(leaf)
+            .map(|p| p.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// The schema of `key` among the keys accepted where `leaf` is.
+    fn property_schema(&self, leaf: &Leaf, key: &str) -> Option<&Value> {
+        self.properties(leaf)?.get(key)
+    }
+
+    /// The `properties` of the schema the evaluation path of `leaf` leads to.
+    fn properties(&self, leaf: &Leaf) -> Option<&serde_json::Map<String, Value>> {
         let mut schema = self.schema;
         let mut segs: &[Seg] = &leaf.evaluation;
         if let Some((Seg::Key(last), rest)) = segs.split_last()
@@ -1067,32 +1097,30 @@ impl Explain<'_> {
         }
         for seg in segs {
             schema = match seg {
-                Seg::Key(k) if k == "$ref" => {
-                    match schema
-                        .get("$ref")
-                        .and_then(Value::as_str)
-                        .and_then(|r| r.strip_prefix('#'))
-                        .and_then(|p| self.schema.pointer(p))
-                    {
-                        Some(s) => s,
-                        None => return Vec::new(),
-                    }
-                }
-                Seg::Key(k) => match schema.get(k.as_str()) {
-                    Some(s) => s,
-                    None => return Vec::new(),
-                },
-                Seg::Index(i) => match schema.get(*i) {
-                    Some(s) => s,
-                    None => return Vec::new(),
-                },
+                Seg::Key(k) if k == "$ref" => schema
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(|r| r.strip_prefix('#'))
+                    .and_then(|p| self.schema.pointer(p))?,
+                Seg::Key(k) => schema.get(k.as_str())?,
+                Seg::Index(i) => schema.get(*i)?,
             };
         }
-        schema
-            .get("properties")
-            .and_then(Value::as_object)
-            .map(|p| p.keys().cloned().collect())
-            .unwrap_or_default()
+        schema.get("properties").and_then(Value::as_object)
+    }
+
+    /// Whether `key`, accepted where `leaf` is, takes only a string, number or boolean (its
+    /// schema names types and `object` is not one of them), as `$ref` does.
+    fn takes_only_scalars(&self, leaf: &Leaf, key: &str) -> bool {
+        let Some(schema) = self.property_schema(leaf, key) else {
+            return false;
+        };
+        let types: Vec<&str> = match schema.get("type") {
+            Some(Value::String(t)) => vec![t.as_str()],
+            Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
+            _ => return false,
+        };
+        !types.iter().any(|t| matches!(*t, "object" | "array"))
     }
 }
 
@@ -1305,6 +1333,41 @@ mod tests {
                     "unknown key `redactions`",
                     "did you mean `regex` (one regex, a string)? e.g. `regex: \"…\"`"
                 ),
+            ],
+            "{p:?}"
+        );
+    }
+
+    #[test]
+    fn a_schema_key_holding_a_mapping_is_said_to_look_like_a_property_not_a_string_key() {
+        // `properties:` out-dented one level: `head`'s members become keys of a schema.
+        let p = problems(
+            "endpoints:\n  - pathTemplate: /a\n    responseSchema:\n      type: object\n      \
+             properties:\n        head:\n          type: object\n          ref: '#/definitions/A'\n        \
+             properties:\n          ref: {type: string}\n          sha: {type: string}\n          \
+             iterms: {type: string}\n",
+        );
+        let found: Vec<_> = p
+            .iter()
+            .map(|p| (p.message.as_str(), p.help.as_deref().unwrap_or("")))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                // A string is what `$ref` takes: the suggestion stays.
+                ("unknown key `ref`", "did you mean `$ref`?"),
+                (
+                    "unknown key `ref`",
+                    "`ref` looks like a property (its value is a schema): check the indentation \
+                     of the `properties:` it belongs to"
+                ),
+                (
+                    "unknown key `sha`",
+                    "`sha` looks like a property (its value is a schema): check the indentation \
+                     of the `properties:` it belongs to"
+                ),
+                // A key that takes a schema is still suggested for a mapping.
+                ("unknown key `iterms`", "did you mean `items`?"),
             ],
             "{p:?}"
         );
