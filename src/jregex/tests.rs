@@ -683,6 +683,17 @@ fn end_of_previous_match_anchor_is_unsupported() {
 }
 
 #[test]
+fn grapheme_clusters_and_character_names_are_unsupported() {
+    // Java accepts both; the README lists them among the differences.
+    assert!(err(r"a\X").message.contains("not supported"));
+    assert!(
+        err(r"\N{LATIN SMALL LETTER A}")
+            .message
+            .contains("not supported")
+    );
+}
+
+#[test]
 fn unicode_blocks_are_unsupported() {
     assert!(err(r"\p{InGreek}").message.contains("not supported"));
 }
