@@ -160,6 +160,37 @@ fn committed_example_sets_pass_from_the_default_folder() {
 }
 
 #[test]
+fn without_a_path_a_missing_default_folder_is_named_as_the_default_with_what_to_run() {
+    let set = Set::zoom();
+    let inside = set.path("api-response-examples/zoom");
+    let out = test_in(&inside, &[], &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert_eq!(
+        stdout(&out),
+        "api-response-examples: error[H001]: no such folder here: with no path given, \
+         `psoxy-rules test` searches `api-response-examples`\n = help: this folder holds case \
+         files: run `psoxy-rules test .`\n\n0 passed, 0 failed (1 other error)\n"
+    );
+    let empty = tempfile::tempdir().expect("temp dir");
+    let out = test_in(empty.path(), &[], &[]);
+    assert!(
+        stdout(&out).contains(
+            " = help: run it from the repository root, where `api-response-examples` is, or name \
+             a case file or a folder of them: `psoxy-rules test FOLDER`\n"
+        ),
+        "{}",
+        stdout(&out)
+    );
+    // Named, the folder is no default.
+    let out = test_in(&inside, &["api-response-examples"], &[]);
+    assert!(
+        stdout(&out).contains("api-response-examples: error[H001]: no such file or folder\n"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
 fn committed_zoom_set_passes() {
     let out = test_in(&root(), &[CASES], &[]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));

@@ -123,8 +123,7 @@ pub enum Command {
     /// data in any output are reported too. Exit code: 0 all pass, 1 a mismatch or finding,
     /// 2 input that cannot be used or a --bless that cannot run.
     Test {
-        /// Case files, or folders searched for `cases.yaml`.
-        #[arg(default_value = "api-response-examples")]
+        /// Case files, or folders searched for `cases.yaml` [default: api-response-examples]
         paths: Vec<PathBuf>,
         /// Write the actual outputs over the sanitized files (refused, writing nothing, when CI
         /// is set, anything leaks, or a target is a link, a folder or an input).

@@ -235,9 +235,21 @@ impl Case {
     }
 }
 
+/// The folder `psoxy-rules test` searches when no path is given.
+pub const DEFAULT_FOLDER: &str = "api-response-examples";
+
 /// Finds the case files under `paths`: a file is taken as it is, a folder is searched
-/// recursively for `cases.yaml`, in file-name order.
+/// recursively for `cases.yaml`, in file-name order. No paths means [`DEFAULT_FOLDER`].
 pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    if paths.is_empty() {
+        let default = PathBuf::from(DEFAULT_FOLDER);
+        if std::fs::symlink_metadata(&default)
+            .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+        {
+            return (Vec::new(), vec![default_missing(Path::new("."))]);
+        }
+        return discover(&[default]);
+    }
     let mut files = Vec::new();
     let mut findings = Vec::new();
     for path in paths {
@@ -286,6 +298,35 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
         }
     }
     (once_each(files), findings)
+}
+
+/// The finding for a run without paths where [`DEFAULT_FOLDER`] is missing, with what to run
+/// instead from `cwd`: `.` when a case file is in it or in the two levels of folders below, as
+/// in an example set's folder or the folder of the sets.
+fn default_missing(cwd: &Path) -> Diagnostic {
+    // Not the whole tree: `test` may be run from a home folder.
+    let here = walkdir::WalkDir::new(cwd)
+        .max_depth(3)
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_map(Result::ok)
+        .any(|e| e.file_type().is_file() && e.file_name() == CASE_FILE_NAME);
+    let help = if here {
+        "this folder holds case files: run `psoxy-rules test .`".to_owned()
+    } else {
+        format!(
+            "run it from the repository root, where `{DEFAULT_FOLDER}` is, or name a case file or \
+             a folder of them: `psoxy-rules test FOLDER`"
+        )
+    };
+    Code::Unreadable
+        .diag(format!(
+            "no such folder here: with no path given, `psoxy-rules test` searches `{DEFAULT_FOLDER}`"
+        ))
+        .at(Location::File {
+            file: DEFAULT_FOLDER.to_owned(),
+        })
+        .with_help(help)
 }
 
 /// `files` with each file once, where it first appears: a case file named twice (`test set
