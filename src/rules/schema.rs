@@ -724,6 +724,19 @@ impl Explain<'_> {
                                 .into(),
                         );
                     }
+                    // A case file given to `validate`: its keys are no mistake.
+                    let case_file_key = ["rules", "cases", "salt", "encryptionKey", "allowedLeaks"]
+                        .contains(&key.as_str());
+                    if leaf.path.is_empty()
+                        && case_file_key
+                        && node.is_some_and(|n| n.get("cases").is_some())
+                    {
+                        p.help = Some(
+                            "this is a case file, not a rules file: run `psoxy-rules test FOLDER` \
+                             with the folder that holds it"
+                                .into(),
+                        );
+                    }
                     if key == "description" || key == "comment" {
                         p.help = Some(
                             "the proxy's reader refuses it too; write a YAML comment (`# …`) \
@@ -1369,6 +1382,29 @@ mod tests {
                 // A key that takes a schema is still suggested for a mapping.
                 ("unknown key `iterms`", "did you mean `items`?"),
             ],
+            "{p:?}"
+        );
+    }
+
+    #[test]
+    fn a_case_file_given_as_rules_is_told_to_be_run_with_test() {
+        let p = problems("rules: r.yaml\ncases:\n  - request: GET /x\n    original: o.json\n");
+        let found: Vec<_> = p
+            .iter()
+            .map(|p| (p.message.as_str(), p.help.as_deref().unwrap_or("")))
+            .collect();
+        let help = "this is a case file, not a rules file: run `psoxy-rules test FOLDER` with the \
+                    folder that holds it";
+        assert_eq!(
+            found,
+            [("unknown key `rules`", help), ("unknown key `cases`", help)]
+        );
+        // Without `cases`, `rules` is an unknown key like any other.
+        let p = problems("rules: r.yaml\nendpoints: []\n");
+        assert!(
+            p[0].help
+                .as_deref()
+                .is_some_and(|h| h.starts_with("the keys accepted here are")),
             "{p:?}"
         );
     }
