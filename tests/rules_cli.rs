@@ -29,6 +29,42 @@ fn validate_bytes(content: &[u8]) -> (Status, String) {
     (status, out)
 }
 
+#[test]
+fn a_response_body_given_as_the_rules_is_named_but_not_quoted() {
+    let object = br#"{"login":"mokonkwo","email":"marguerite.okonkwo@fabrikam.example","id":7}"#;
+    let list = br#"  [{"login":"mokonkwo","email":"marguerite.okonkwo@fabrikam.example"}]"#;
+    for (body, message) in [
+        (
+            &object[..],
+            "rules.yaml: error[R010]: the document is a mapping whose 3 keys are not of the rules \
+             format; rules have `endpoints:`",
+        ),
+        (
+            &list[..],
+            "rules.yaml: error[R010]: the document is a list; rules are a mapping",
+        ),
+    ] {
+        let (status, out) = validate_bytes(body);
+        assert_eq!(status, Status::Invalid, "{out}");
+        assert!(out.contains(message), "{out}");
+        assert!(
+            out.contains(
+                "\n = help: a rules file is a mapping with at least `endpoints:`; a response body \
+                 is sanitized as `psoxy-rules sanitize --rules RULES --url URL FILE`, and a case \
+                 file is run with `psoxy-rules test`\n"
+            ),
+            "{out}"
+        );
+        for personal in ["mokonkwo", "marguerite", "login"] {
+            assert!(!out.contains(personal), "{personal}:\n{out}");
+        }
+    }
+    // A mapping with a key close to one of the format is a rules file with a typo.
+    let (_, out) = validate_bytes(b"endpoint:\n  - pathTemplate: /v1/users\nlogin: x\n");
+    assert!(out.contains("did you mean `endpoints`?"), "{out}");
+    assert!(!out.contains("R010"), "{out}");
+}
+
 /// The help lines of human output, in order.
 fn helps(out: &str) -> Vec<&str> {
     out.lines()

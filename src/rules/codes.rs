@@ -18,7 +18,7 @@ macro_rules! codes {
         /// | R007 | error | aliases expand beyond the node budget (alias bomb) |
         /// | R008 | error | nesting deeper than the depth cap |
         /// | R009 | error | the file holds no document |
-        /// | R010 | error | the document is not a mapping |
+        /// | R010 | error | the document is not a mapping of rules: a list, a single value, or a mapping without any key of the format |
         /// | R011 | error | more than one YAML document |
         /// | R012 | error | unknown key |
         /// | R013 | error | a value of the wrong type |

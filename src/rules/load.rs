@@ -58,6 +58,42 @@ fn too_large(name: &str, size: Option<u64>) -> Diagnostic {
         })
 }
 
+/// The help for a document that is not rules at all, likely another file given as the rules.
+const NOT_RULES_HELP: &str = "a rules file is a mapping with at least `endpoints:`; a response \
+     body is sanitized as `psoxy-rules sanitize --rules RULES --url URL FILE`, and a case file \
+     is run with `psoxy-rules test`";
+
+/// R010 for a mapping none of whose keys is one of the format or close to one (nor a case
+/// file's, which R012 explains at each key): a response body or another file given as the
+/// rules. Its keys, which may be personal data, are not quoted.
+fn not_rules(root: &yaml::Node, name: &str) -> Option<Diagnostic> {
+    let entries = root.as_map()?;
+    let known = schema::top_level_keys();
+    let rules_like = entries
+        .iter()
+        .any(|e| known.contains(&e.key) || schema::suggest(&e.key, &known).is_some());
+    if entries.is_empty() || rules_like || root.get("cases").is_some() {
+        return None;
+    }
+    let n = entries.len();
+    Some(
+        Code::RootNotMapping
+            .diag(format!(
+                "the document is a mapping whose {} not of the rules format; rules have \
+                 `endpoints:`",
+                if n == 1 {
+                    "key is".to_owned()
+                } else {
+                    format!("{n} keys are")
+                }
+            ))
+            .at(Location::File {
+                file: name.to_owned(),
+            })
+            .with_help(NOT_RULES_HELP),
+    )
+}
+
 /// Checks `bytes`, the contents of the file `name`.
 pub fn load_bytes(name: &str, bytes: &[u8]) -> LoadResult {
     if bytes.len() as u64 > MAX_FILE_BYTES {
@@ -105,8 +141,22 @@ pub fn load_str(name: &str, text: &str) -> LoadResult {
         } else {
             Code::RootNotMapping
         };
-        // A file of one plain value is likely a secret given in the wrong place: its text is
-        // not quoted.
+        // A file of one plain value is likely a secret given in the wrong place, and a list
+        // in JSON's brackets a response body: their text is not quoted.
+        let json_list = matches!(root.kind, NodeKind::Seq(_))
+            && text
+                .trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n'])
+                .starts_with('[');
+        if json_list {
+            diags.push(
+                code.diag(format!("the document is {what}; rules are a mapping"))
+                    .at(Location::File {
+                        file: name.to_owned(),
+                    })
+                    .with_help(NOT_RULES_HELP),
+            );
+            return Err(diags);
+        }
         if matches!(root.kind, NodeKind::Scalar(_)) && what != "empty" {
             diags.push(
                 code.diag(format!("the document is {what}; rules are a mapping"))
@@ -129,6 +179,10 @@ pub fn load_str(name: &str, text: &str) -> LoadResult {
         return Err(diags);
     }
 
+    if let Some(finding) = not_rules(&root, name) {
+        diags.push(finding);
+        return Err(diags);
+    }
     let schema::Structural {
         problems: structural,
         cut,

@@ -186,6 +186,14 @@ fn compiled() -> &'static Compiled {
     })
 }
 
+/// The keys of a rules file's top-level mapping.
+pub(crate) fn top_level_keys() -> Vec<String> {
+    compiled().schema["properties"]
+        .as_object()
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
 /// The JSON projection of a YAML node: tags of local kind become a leading `method` member.
 pub(crate) fn project(node: &Node, problems: &mut Vec<Problem>) -> Value {
     match &node.kind {
