@@ -479,7 +479,9 @@ pub fn render_github(d: &Diagnostic) -> String {
         Severity::Warning => "warning",
     };
     let mut props = Vec::new();
-    let mut message = d.message.clone();
+    // Control characters from files are escaped as in the human form, where a terminal shows
+    // the annotations of a log.
+    let mut message = printable_lines(&d.message).into_owned();
     match &d.location {
         // Standard input is no file of the repository to annotate: its place goes in the text.
         Some(Location::Source {
@@ -490,7 +492,7 @@ pub fn render_github(d: &Diagnostic) -> String {
         Some(Location::Source {
             file, line, column, ..
         }) => {
-            props.push(format!("file={}", escape_property(file)));
+            props.push(format!("file={}", escape_property(&printable(file))));
             props.push(format!("line={line}"));
             props.push(format!("col={column}"));
         }
@@ -505,7 +507,7 @@ pub fn render_github(d: &Diagnostic) -> String {
                 file: Some(file), ..
             }
             | Location::File { file },
-        ) => props.push(format!("file={}", escape_property(file))),
+        ) => props.push(format!("file={}", escape_property(&printable(file)))),
         _ => {}
     }
     props.push(format!("title={}", escape_property(d.code)));
@@ -513,11 +515,13 @@ pub fn render_github(d: &Diagnostic) -> String {
         Some(Location::Pointer { pointer, .. }) if pointer.is_empty() => {
             message = format!("{message} (the whole document)");
         }
-        Some(Location::Pointer { pointer, .. }) => message = format!("{message} (at {pointer})"),
+        Some(Location::Pointer { pointer, .. }) => {
+            message = format!("{message} (at {})", printable(pointer));
+        }
         _ => {}
     }
     if let Some(help) = &d.help {
-        message = format!("{message}\nhelp: {help}");
+        message = format!("{message}\nhelp: {}", printable_lines(help));
     }
     format!(
         "::{command} {}::{}\n",
@@ -663,6 +667,20 @@ mod tests {
         assert_eq!(
             render_github(&d),
             "::warning file=a%2Cb%3Ac.yaml,title=R039::50%25 done%0Anext\n"
+        );
+    }
+
+    #[test]
+    fn github_form_escapes_control_characters_from_files() {
+        let d = Diagnostic::error("H006", "cannot read the original a\u{1b}[31mX")
+            .at(Location::File {
+                file: "x\u{1b}[31m.json".into(),
+            })
+            .with_help("check \u{7}this");
+        assert_eq!(
+            render_github(&d),
+            "::error file=x\\u001b[31m.json,title=H006::cannot read the original \
+             a\\u001b[31mX%0Ahelp: check \\u0007this\n"
         );
     }
 
