@@ -80,6 +80,12 @@ pub enum ParseErrorKind {
     NameTooLong { max: usize },
     #[error("invalid UTF-8")]
     InvalidUtf8,
+    /// A top-level value longer than a stream reader reads whole (not a limit of the proxy).
+    #[error(
+        "a value longer than {}, the most one value may have (each is read whole)",
+        super::split::size_text(*max)
+    )]
+    ValueTooLong { max: usize },
 }
 
 /// What the parser was looking for when it met something else.
@@ -494,6 +500,20 @@ impl<'a> Parser<'a> {
         let mut owned: Option<String> = None;
         loop {
             let Some(end) = find_string_stop(self.bytes, chunk_start) else {
+                // Cut off past the limit (a stream reader stops reading there): refused for
+                // its length, as the proxy refuses it before reaching any end.
+                let rest = &self.src[chunk_start..];
+                let so_far = owned.as_deref().unwrap_or_default();
+                if so_far.len() + rest.len() > max_len
+                    && so_far.encode_utf16().count() + rest.encode_utf16().count() > max_len
+                {
+                    let kind = if is_name {
+                        ParseErrorKind::NameTooLong { max: max_len }
+                    } else {
+                        ParseErrorKind::StringTooLong { max: max_len }
+                    };
+                    return Err(self.error_at(start - 1, kind));
+                }
                 self.pos = self.bytes.len();
                 return Err(self.unexpected(Expected::StringEnd));
             };
@@ -1515,6 +1535,21 @@ mod tests {
         );
         assert!(parse_value_with(r#""ab\ncd""#, &limits).is_ok());
         assert!(parse_value_with(r#""ab\ncde""#, &limits).is_err());
+        // Cut off past the limit, as a stream reader cuts a string without end: refused for
+        // its length at its start, not for an end of input that did not come.
+        let e = parse_value_with(r#"["ab\ncdef"#, &limits).expect_err("too long");
+        assert_eq!(
+            (e.kind, e.offset),
+            (ParseErrorKind::StringTooLong { max: 5 }, 1)
+        );
+        let e = parse_value_with(r#"["abc"#, &limits).expect_err("unclosed");
+        assert_eq!(
+            e.kind,
+            ParseErrorKind::Unexpected {
+                expected: Expected::StringEnd,
+                found: Found::EndOfInput
+            }
+        );
     }
 
     #[test]

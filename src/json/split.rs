@@ -15,8 +15,36 @@ const MAX_STRING_BYTES: usize = 6 * 20_000_000 + 2;
 /// refused rather than read until memory runs out.
 pub const MAX_VALUE_BYTES: usize = 1 << 30;
 
+/// A top-level value longer than [`MAX_VALUE_BYTES`], where it starts in the stream: the
+/// error inside the [`io::Error`] (of kind `InvalidData`) that ends the stream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueTooLong {
+    /// Byte offset of the value's first byte.
+    pub offset: usize,
+    /// 1-based line and column (in characters) of that byte.
+    pub line: u32,
+    pub column: u32,
+    /// The cap, in bytes.
+    pub max: usize,
+}
+
+impl std::fmt::Display for ValueTooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the value at {}:{} is longer than {}, the most one value may have (each is read \
+             whole)",
+            self.line,
+            self.column,
+            size_text(self.max)
+        )
+    }
+}
+
+impl std::error::Error for ValueTooLong {}
+
 /// `bytes` in GiB when a whole number of them, as the cap is, else in bytes.
-fn size_text(bytes: usize) -> String {
+pub(crate) fn size_text(bytes: usize) -> String {
     if bytes > 0 && bytes.is_multiple_of(1 << 30) {
         format!("{} GiB", bytes >> 30)
     } else {
@@ -217,17 +245,15 @@ impl<R: BufRead> Splitter<R> {
                 .take_while(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
                 .count();
         let (lines, column) = self.position_after(&self.pending[..start]);
-        let (line, column) = (lines + 1, column + 1);
+        let too_long = ValueTooLong {
+            offset: self.offset + start,
+            line: u32::try_from(lines + 1).unwrap_or(u32::MAX),
+            column: u32::try_from(column + 1).unwrap_or(u32::MAX),
+            max: self.value_cap,
+        };
         self.pending = Vec::new();
         self.eof = true;
-        io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!(
-                "the value at {line}:{column} is longer than {}, the most one value may have \
-                 (each is read whole)",
-                size_text(self.value_cap)
-            ),
-        )
+        io::Error::new(io::ErrorKind::InvalidData, too_long)
     }
 
     /// Advances the scanner until it finds a cut at or beyond the target, or runs out of bytes.
@@ -521,6 +547,16 @@ mod tests {
             e.to_string(),
             "the value at 3:3 is longer than 1000 bytes, the most one value may have (each is \
              read whole)"
+        );
+        assert_eq!(
+            e.get_ref()
+                .and_then(|inner| inner.downcast_ref::<ValueTooLong>()),
+            Some(&ValueTooLong {
+                offset: 11,
+                line: 3,
+                column: 3,
+                max: 1000
+            })
         );
         assert!(splitter.next().is_none(), "the stream ends");
         // On one line, after a value grouped with it in one segment, with an endless number.

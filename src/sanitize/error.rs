@@ -221,7 +221,12 @@ impl SanitizeError {
                 ),
             ),
             SanitizeError::InvalidJson(e) => (
-                format!("the body is not valid JSON: {}", e.kind),
+                match e.kind {
+                    crate::json::ParseErrorKind::ValueTooLong { .. } => {
+                        format!("the body cannot be sanitized: {}", e.kind)
+                    }
+                    _ => format!("the body is not valid JSON: {}", e.kind),
+                },
                 Some(Location::Source {
                     file: body.to_owned(),
                     line: e.line,

@@ -58,10 +58,29 @@ pub enum StreamError {
     #[error(transparent)]
     Sanitize(#[from] SanitizeError),
     #[error("{0}")]
-    Io(#[from] io::Error),
+    Io(io::Error),
     /// Not one thread could be started to sanitize the segments (`jobs` above 1).
     #[error("cannot start a thread to sanitize the body ({0}); `--jobs 1` needs none")]
     Threads(io::Error),
+}
+
+impl From<io::Error> for StreamError {
+    /// A value too long to read is a fault of the body, placed where it starts; any other
+    /// error is of reading or writing.
+    fn from(e: io::Error) -> Self {
+        let too_long = e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<crate::json::split::ValueTooLong>());
+        match too_long {
+            Some(t) => StreamError::Sanitize(SanitizeError::InvalidJson(ParseError {
+                offset: t.offset,
+                line: t.line,
+                column: t.column,
+                kind: crate::json::ParseErrorKind::ValueTooLong { max: t.max },
+            })),
+            None => StreamError::Io(e),
+        }
+    }
 }
 
 /// One sanitized segment: its output and how many values it held.

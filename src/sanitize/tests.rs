@@ -281,6 +281,33 @@ fn streams_go_on_with_the_threads_the_system_starts_and_fail_clearly_without_any
 }
 
 #[test]
+fn a_value_too_long_to_read_is_a_fault_of_the_body_placed_where_it_starts() {
+    let too_long = crate::json::split::ValueTooLong {
+        offset: 12,
+        line: 3,
+        column: 3,
+        max: 1 << 30,
+    };
+    let err = StreamError::from(std::io::Error::new(
+        std::io::ErrorKind::InvalidData,
+        too_long,
+    ));
+    let StreamError::Sanitize(e) = err else {
+        panic!("a fault of the body, got {err:?}");
+    };
+    let d = e.to_diagnostic("-");
+    assert_eq!(d.code, "S003");
+    assert_eq!(
+        d.to_string(),
+        "-:3:3: error[S003]: the body cannot be sanitized: a value longer than 1 GiB, the most \
+         one value may have (each is read whole)"
+    );
+    // Other errors stay errors of reading or writing.
+    let other = StreamError::from(std::io::Error::from(std::io::ErrorKind::InvalidData));
+    assert!(matches!(other, StreamError::Io(_)), "{other:?}");
+}
+
+#[test]
 fn streamed_json_errors_are_located_in_the_whole_body() {
     let s = sanitizer(NDJSON_RULES);
     let body = format!("{}{{\"a\":}}\n{}", ndjson(5), ndjson(5));
