@@ -1680,6 +1680,8 @@ fn compile_json_gives_options_their_json_types() {
         delimiter: ", "
         filters: ["a,b"]
         jsonPaths: ["$.c"]
+      - !<textDigest>
+        jsonPaths: ["$.d"]
 "#,
         "{}",
     );
@@ -1703,7 +1705,37 @@ fn compile_json_gives_options_their_json_types() {
             &serde_json::json!({"encoding": "URL_SAFE_TOKEN", "includeReversible": true, "includeOriginal": false}),
             &serde_json::json!({"regex": null}),
             &serde_json::json!({"delimiter": ", ", "filters": ["a,b"]}),
+            &serde_json::json!({"keywords": [], "isJsonEscaped": false, "jsonPathToProcessWhenEscaped": null}),
         ]
+    );
+}
+
+#[test]
+fn compile_shows_every_option_of_an_augment_and_a_transform_even_when_empty() {
+    let (_dir, rules, _) = rules_and_body(
+        r#"endpoints:
+  - pathTemplate: "/x"
+    augments:
+      - !<textDigest>
+        jsonPaths: ["$.d"]
+    transforms:
+      - !<textDigest>
+        jsonPaths: ["$.d"]
+"#,
+        "{}",
+    );
+    let (status, out, err) = run(&["compile", &rules]);
+    assert_eq!(status, Status::Ok, "{err}");
+    assert!(
+        out.contains("  augment    textDigest  keywords=[]\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "  transform 1 textDigest  keywords=[] isJsonEscaped=false \
+             jsonPathToProcessWhenEscaped=(none)\n"
+        ),
+        "{out}"
     );
 }
 

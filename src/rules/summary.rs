@@ -188,9 +188,12 @@ fn option_values(kind: &TransformKind) -> Vec<(&'static str, OptionValue)> {
                 ("keywords", List(o.keywords.clone())),
                 ("isJsonEscaped", Bool(o.is_json_escaped)),
             ];
-            if let Some(p) = &o.json_path_to_process_when_escaped {
-                v.push(("jsonPathToProcessWhenEscaped", Text(canonical(p))));
-            }
+            v.push((
+                "jsonPathToProcessWhenEscaped",
+                o.json_path_to_process_when_escaped
+                    .as_ref()
+                    .map_or(Absent("none"), |p| Text(canonical(p))),
+            ));
             v
         }
     }
@@ -204,12 +207,9 @@ fn options(kind: &TransformKind) -> Vec<String> {
         .collect()
 }
 
+/// An augment's keywords, shown as a transform's options are: empty ones too.
 fn keywords(words: &[String]) -> String {
-    if words.is_empty() {
-        String::new()
-    } else {
-        format!("  keywords={}", strings(words.iter().map(String::as_str)))
-    }
+    format!("  keywords={}", strings(words.iter().map(String::as_str)))
 }
 
 /// `s` as a JSON string, as the proxy's writer escapes it.
