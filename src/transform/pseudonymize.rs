@@ -158,6 +158,16 @@ pub fn regex_matches<'a>(
         if is_blank(captured) {
             continue;
         }
+        // A group inside a lookaround may reach back into text already rewritten (Java's
+        // builder fails on such a span as well).
+        if start < copied {
+            return Err(TransformError::Pseudonym {
+                kind: KIND,
+                reason: "group 1 of a match starts inside the group of the match before it (a \
+                         group in a lookaround), so the text cannot be rewritten in place"
+                    .to_owned(),
+            });
+        }
         let token = p
             .url_safe_token(PseudonymInput::Text(captured), include_reversible)
             .map_err(pseudonym_error(KIND))?;
@@ -399,6 +409,22 @@ mod tests {
         assert!(s.starts_with("hi @t~3YAo"), "{s}");
         assert!(s.contains(" and @t~o-_S"), "{s}");
         assert!(s.ends_with(" ok"), "{s}");
+    }
+
+    #[test]
+    fn regex_matches_whose_groups_overlap_fail_instead_of_rewriting() {
+        for (regex, value) in [("(?=(aa))a", "aaa"), ("(?<=(aa))a", "aaaa")] {
+            let out = regex_matches(&text(value), &p(), &re(regex), false);
+            assert!(
+                matches!(&out, Err(TransformError::Pseudonym { reason, .. })
+                    if reason.starts_with("group 1 of a match starts inside the group")),
+                "{regex}: {out:?}"
+            );
+        }
+        // A group in a lookahead that does not reach back is rewritten.
+        let out = regex_matches(&text("ab ab"), &p(), &re("a(?=(b))"), false).expect("maps");
+        let s = out.as_str().expect("string");
+        assert!(s.starts_with("at~") && s.contains(" at~"), "{s}");
     }
 
     #[test]
