@@ -572,6 +572,34 @@ fn beside_a_path_template_path_parameter_schemas_read_the_path_regex_groups() {
 }
 
 #[test]
+fn path_parameters_are_read_from_the_path_and_query_that_the_path_regex_matched() {
+    for (kind, expected) in [("string", Status::Ok), ("integer", Status::Invalid)] {
+        let (_dir, rules, body) = rules_and_body(
+            &format!(
+                "endpoints:\n  - pathTemplate: \"/x/{{id}}\"\n    pathRegex: \"^/x/(?<id>[^/]+)$\"\n    \
+                 pathParameterSchemas:\n      id: {{type: {kind}}}\n"
+            ),
+            r#"{"a":1}"#,
+        );
+        // The regex matches path and query: `id` is `1?q=2`, which is no integer.
+        let (status, out, err) = run(&[
+            "sanitize",
+            "--rules",
+            &rules,
+            "--url",
+            "https://x/x/1?q=2",
+            &body,
+        ]);
+        assert_eq!(status, expected, "{kind}: {err}");
+        if expected == Status::Ok {
+            assert_eq!(out, r#"{"a":1}"#);
+        } else {
+            assert!(err.contains("path parameter `id`"), "{err}");
+        }
+    }
+}
+
+#[test]
 fn a_query_schema_named_like_an_allowed_parameter_ignoring_case_beyond_ascii_applies() {
     let (status, out) = validate_bytes(
         "endpoints:\n  - pathTemplate: \"/u\"\n    allowedQueryParams: [\"é\"]\n    \

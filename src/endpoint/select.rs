@@ -173,16 +173,18 @@ impl Matcher {
     ) -> Result<(), CheckError> {
         let file = url.file();
         let path = url.path.as_str();
-        let path_match = if self.has_path_regex {
-            self.full_match(file)?
-                .or(if self.has_template {
-                    self.full_match(path)?
-                } else {
-                    None
-                })
-                .map(|m| (m, if self.has_template { path } else { file }))
+        // (§5.6 a) The `pathRegex` against path and query; the template's pattern (the
+        // `pathRegex` when both are set) against the path. Parameters are read from the text
+        // that matched.
+        let by_regex = if self.has_path_regex {
+            self.full_match(file)?.map(|m| (m, file))
         } else {
-            self.full_match(path)?.map(|m| (m, path))
+            None
+        };
+        let path_match = match by_regex {
+            Some(found) => Some(found),
+            None if self.has_template => self.full_match(path)?.map(|m| (m, path)),
+            None => None,
         };
         let Some((groups, text)) = path_match else {
             // The most common surprise of `pathRegex` (§5.3): anchored at the path's end.
@@ -191,6 +193,7 @@ impl Matcher {
             }
             return Err(Mismatch::Path.into());
         };
+        // (§5.5) Path parameters of endpoints with a template.
         if self.has_template
             && let Some(schemas) = &endpoint.path_parameter_schemas
         {
