@@ -2025,24 +2025,35 @@ fn parameter_name_like(inner: &str) -> Option<String> {
 }
 
 /// Whether a template matches `path` as its regex would (§5.2): literals ignoring ASCII case,
-/// `{p}` one or more characters other than `/`, `{p?}` zero or more.
+/// `{p}` one or more characters other than `/`, `{p?}` zero or more. The places each piece can
+/// end at are carried from piece to piece, so adjacent parameters take polynomial time.
 fn template_matches(pieces: &[Piece], path: &str) -> bool {
-    match pieces.split_first() {
-        None => path.is_empty(),
-        Some((Piece::Literal(lit), rest)) => {
-            path.get(..lit.len())
-                .is_some_and(|head| head.eq_ignore_ascii_case(lit))
-                && template_matches(rest, &path[lit.len()..])
+    let mut reach = vec![false; path.len() + 1];
+    reach[0] = true;
+    for piece in pieces {
+        let mut next = vec![false; path.len() + 1];
+        for at in (0..=path.len()).filter(|&at| reach[at]) {
+            match piece {
+                Piece::Literal(lit) => {
+                    if path
+                        .get(at..at + lit.len())
+                        .is_some_and(|head| head.eq_ignore_ascii_case(lit))
+                    {
+                        next[at + lit.len()] = true;
+                    }
+                }
+                Piece::Param { optional, .. } => {
+                    let segment_end = path[at..].find('/').map_or(path.len(), |i| at + i);
+                    let first = at + usize::from(!*optional);
+                    for end in (first..=segment_end).filter(|&n| path.is_char_boundary(n)) {
+                        next[end] = true;
+                    }
+                }
+            }
         }
-        Some((Piece::Param { optional, .. }, rest)) => {
-            let segment_end = path.find('/').unwrap_or(path.len());
-            let min = usize::from(!*optional);
-            (min..=segment_end)
-                .rev()
-                .filter(|&n| path.is_char_boundary(n))
-                .any(|n| template_matches(rest, &path[n..]))
-        }
+        reach = next;
     }
+    reach[path.len()]
 }
 
 /// The help for a parameter `format` the proxy does not know: a pseudonym format misspelt is
@@ -2200,6 +2211,16 @@ mod tests {
         assert!(!template_matches(&p, "/v2/users//meetings"));
         let optional = pieces("/a/{x?}");
         assert!(template_matches(&optional, "/a/"));
+        assert!(template_matches(&pieces("/é{a}/{b?}"), "/éé/"));
+        assert!(!template_matches(&pieces("/{a}{b}"), "/é"));
+        // Adjacent parameters: each split of the segment is tried once, not once per way of
+        // reaching it (20 parameters took exponential time).
+        let template: String = (0..20).map(|i| format!("{{p{i}}}")).collect();
+        let adjacent = pieces(&format!("/{template}x"));
+        let a = "a".repeat(80);
+        assert!(!template_matches(&adjacent, &format!("/{a}")));
+        assert!(template_matches(&adjacent, &format!("/{a}x")));
+        assert!(!template_matches(&adjacent, "/aaax"));
     }
 
     #[test]
