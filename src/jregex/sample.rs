@@ -7,6 +7,9 @@ use super::charset::CharSet;
 /// Repetitions past this many make no useful example.
 const MAX_REPEAT: u32 = 64;
 
+/// Nor does an example longer than this (nested repetitions multiply: `((a{64}){64}){64}`).
+const MAX_SAMPLE_BYTES: usize = 8 * 1024;
+
 /// Strings `node` matches, the one that reads most like the pattern first: each repetition at
 /// its minimum, the first alternative that gives one, and, from each set, a letter or digit
 /// where it has one. The first takes a `.` that stands alone (as in `users.info`) as itself,
@@ -27,6 +30,7 @@ pub(super) fn samples(node: &Node) -> Vec<String> {
 /// `literal_dots`: a set of every printable character outside a repetition gives `.`.
 fn write(node: &Node, literal_dots: bool, out: &mut String) -> Option<()> {
     match node {
+        Node::Set(_) if out.len() >= MAX_SAMPLE_BYTES => return None,
         Node::Set(set) if literal_dots && matches_any_printable(set) => out.push('.'),
         Node::Set(set) => out.push(pick(set)?),
         Node::Concat(nodes) => {
@@ -113,6 +117,17 @@ mod tests {
         assert_eq!(sample("/x/[A-Z]+-[0-9]+").as_deref(), Some("/x/A-0"));
         assert_eq!(sample("a*b?c").as_deref(), Some("c"));
         assert_eq!(sample("[.]x").as_deref(), Some(".x"));
+    }
+
+    #[test]
+    fn nested_repetitions_give_no_example_past_its_length_cap() {
+        // 64^5 characters would be asked for; the atomic group keeps the pattern from being
+        // refused as too large when it compiles.
+        assert_eq!(
+            sample("^/(?:(?:(?:(?:(?:(?>a)){64}){64}){64}){64}){64}$"),
+            None
+        );
+        assert_eq!(sample("^/(?:(?:a){64}){64}$").map(|s| s.len()), Some(4097));
     }
 
     #[test]
