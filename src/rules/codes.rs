@@ -15,7 +15,7 @@ macro_rules! codes {
         /// | R004 | error | YAML (or JSON) syntax error |
         /// | R005 | error | a tab used as indentation |
         /// | R006 | error | a key repeated in one mapping |
-        /// | R007 | error | aliases expand beyond the node budget (alias bomb) |
+        /// | R007 | error | aliases expand beyond the budget of nodes or text (alias bomb) |
         /// | R008 | error | nesting deeper than the depth cap |
         /// | R009 | error | the file holds no document |
         /// | R010 | error | the document is not a mapping of rules: a list, a single value, or a mapping without any key of the format |

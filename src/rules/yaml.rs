@@ -17,6 +17,10 @@ pub(crate) const MAX_DEPTH: usize = 128;
 /// Nodes that aliases may add in total by expansion; an alias bomb exceeds it at once.
 pub(crate) const ALIAS_EXPANSION_BUDGET: usize = 100_000;
 
+/// Bytes of text (scalars and keys) that aliases may add in total: a long string repeated by
+/// aliases grows memory as a bomb of nodes does. As much as a rules file may hold.
+pub(crate) const ALIAS_EXPANSION_BYTES: usize = 16 * 1024 * 1024;
+
 /// A node of the document.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Node {
@@ -194,14 +198,24 @@ impl Node {
         first_line(text, self.span)
     }
 
-    /// Counts this node and its descendants.
-    fn size(&self) -> usize {
-        1 + match &self.kind {
-            NodeKind::Scalar(_) => 0,
-            NodeKind::Seq(items) => items.iter().map(Node::size).sum(),
-            NodeKind::Map(entries) => entries.iter().map(|e| e.value.size()).sum(),
+    /// Counts this node and its descendants, and the bytes of their text (scalars and keys).
+    fn size(&self) -> (usize, usize) {
+        match &self.kind {
+            NodeKind::Scalar(s) => (1, s.text.len()),
+            NodeKind::Seq(items) => items.iter().map(Node::size).fold((1, 0), add_sizes),
+            NodeKind::Map(entries) => entries
+                .iter()
+                .map(|e| {
+                    let (nodes, bytes) = e.value.size();
+                    (nodes, bytes + e.key.len())
+                })
+                .fold((1, 0), add_sizes),
         }
     }
+}
+
+fn add_sizes(a: (usize, usize), b: (usize, usize)) -> (usize, usize) {
+    (a.0.saturating_add(b.0), a.1.saturating_add(b.1))
 }
 
 /// The part of `span` on its first line (never empty unless `span` is).
@@ -252,7 +266,7 @@ pub(crate) fn parse(text: &str) -> (Option<Node>, Vec<Problem>) {
         text,
         parser: Parser::new_from_str_with_options(text, options),
         anchors: HashMap::new(),
-        expanded: 0,
+        expanded: (0, 0),
         problems: Vec::new(),
     };
     let root = reader.document();
@@ -263,7 +277,8 @@ struct Reader<'t> {
     text: &'t str,
     parser: Parser<'t, granit::StrInput<'t>>,
     anchors: HashMap<usize, Node>,
-    expanded: usize,
+    /// Nodes and bytes of text that aliases have added so far.
+    expanded: (usize, usize),
     problems: Vec<Problem>,
 }
 
@@ -591,16 +606,23 @@ impl<'t> Reader<'t> {
                     ));
                     return Err(Stop);
                 };
-                let size = target.size();
-                self.expanded += size;
-                if self.expanded > ALIAS_EXPANSION_BUDGET {
+                let (nodes, bytes) = target.size();
+                self.expanded = add_sizes(self.expanded, (nodes, bytes));
+                let too_much = if self.expanded.0 > ALIAS_EXPANSION_BUDGET {
+                    Some(format!("{ALIAS_EXPANSION_BUDGET} nodes"))
+                } else if self.expanded.1 > ALIAS_EXPANSION_BYTES {
+                    Some(format!("{} MiB of text", ALIAS_EXPANSION_BYTES >> 20))
+                } else {
+                    None
+                };
+                if let Some(too_much) = too_much {
                     self.problems.push(
                         Problem::new(
                             Code::AliasBudget,
                             alias_span,
                             format!(
-                                "aliases expand to more than {ALIAS_EXPANSION_BUDGET} nodes; \
-                                 the file is refused as an alias bomb"
+                                "aliases expand to more than {too_much}; the file is refused as \
+                                 an alias bomb"
                             ),
                         )
                         .help("write the repeated parts out, or use fewer nested aliases"),
@@ -1117,6 +1139,23 @@ mod tests {
         let (node, problems) = parse(&text);
         assert!(node.is_none());
         assert_eq!(problems.last().map(|p| p.code), Some(Code::AliasBudget));
+    }
+
+    #[test]
+    fn aliases_of_a_long_string_are_refused_past_the_text_budget() {
+        // 300 copies of 64 KiB: few nodes, but more text than a rules file may hold.
+        let long = "x".repeat(64 * 1024);
+        let refs = vec!["*s"; 300].join(", ");
+        let text = format!("s: &s {long}\nl: [{refs}]\n");
+        let (node, problems) = parse(&text);
+        assert!(node.is_none());
+        let last = problems.last().expect("a problem");
+        assert_eq!(last.code, Code::AliasBudget);
+        assert!(last.message.contains("16 MiB of text"), "{}", last.message);
+        // Fewer copies stay within it.
+        let refs = vec!["*s"; 200].join(", ");
+        let (node, problems) = parse(&format!("s: &s {long}\nl: [{refs}]\n"));
+        assert!(node.is_some() && problems.is_empty(), "{problems:?}");
     }
 
     #[test]
