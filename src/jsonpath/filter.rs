@@ -127,7 +127,8 @@ fn path_value<'x, 'a>(
 /// indefinite one must not miss a member on the way.
 fn exists<'a>(p: &FilterPath, current: &Value<'a>, root: &Value<'a>) -> Result<bool, FilterError> {
     let base = path_base(p, current, root);
-    match select::select(&p.steps, base, root, true) {
+    // Only whether it fails, and for a definite path whether it finds anything, is read.
+    match select::select_distinct(&p.steps, base, root, true) {
         Err(Stop::NotFound) => Ok(false),
         Err(Stop::Fatal(..)) => Err(FilterError),
         Ok(found) => Ok(!ast::is_definite(&p.steps) || !found.is_empty()),

@@ -135,6 +135,30 @@ pub(crate) fn select<'v, 'a>(
     root: &'v Value<'a>,
     require_properties: bool,
 ) -> Result<Vec<Found<'v, 'a>>, Stop> {
+    select_with(steps, start, root, require_properties, false)
+}
+
+/// [`select`] without the repeats that a deep scan after another makes by scanning again what
+/// an earlier match's scan went through (`$..a..b` on nested `a`s): the first occurrence of
+/// each match keeps its place, and the same error stops the walk first. The repeats grow with
+/// the cube of the depth, in time and memory; callers that keep distinct matches only (the
+/// updates of a path, an existence test) take this form.
+pub(crate) fn select_distinct<'v, 'a>(
+    steps: &[Step],
+    start: &'v Value<'a>,
+    root: &'v Value<'a>,
+    require_properties: bool,
+) -> Result<Vec<Found<'v, 'a>>, Stop> {
+    select_with(steps, start, root, require_properties, true)
+}
+
+fn select_with<'v, 'a>(
+    steps: &[Step],
+    start: &'v Value<'a>,
+    root: &'v Value<'a>,
+    require_properties: bool,
+    distinct: bool,
+) -> Result<Vec<Found<'v, 'a>>, Stop> {
     let tokens = tokens(steps);
     let mut walker = Walker {
         tokens: &tokens,
@@ -142,6 +166,7 @@ pub(crate) fn select<'v, 'a>(
         require_properties,
         found: Vec::new(),
         location: Vec::new(),
+        scanned: distinct.then(std::collections::HashSet::new),
     };
     if tokens.is_empty() {
         walker.add(start);
@@ -223,6 +248,9 @@ struct Walker<'t, 'p, 'v, 'a> {
     require_properties: bool,
     found: Vec<Found<'v, 'a>>,
     location: Vec<Seg<'v>>,
+    /// For [`select_distinct`]: the containers each scan token has gone through, by token and
+    /// address. A container's place is one, so scanning it again finds only repeats.
+    scanned: Option<std::collections::HashSet<(usize, *const Value<'a>)>>,
 }
 
 impl<'v, 'a> Walker<'_, '_, 'v, 'a> {
@@ -394,6 +422,11 @@ impl<'v, 'a> Walker<'_, '_, 'v, 'a> {
     /// Jayway's deep scan: `model` and everything below it, pre-order, trying token `t` on
     /// every object and array its scan predicate accepts (§6.3.5).
     fn walk(&mut self, t: usize, model: &'v Value<'a>) -> Result<(), Stop> {
+        if let Some(scanned) = &mut self.scanned
+            && !scanned.insert((t, std::ptr::from_ref(model)))
+        {
+            return Ok(());
+        }
         match model {
             Value::Object(map) => {
                 if self.scan_accepts(t, model) {
@@ -485,6 +518,39 @@ mod tests {
         assert_eq!(slice_range(Some(-9), Some(99), 3), 0..3);
         assert_eq!(slice_range(Some(3), Some(1), 5), 0..0);
         assert_eq!(slice_range(None, Some(-1), 4), 0..3);
+    }
+
+    #[test]
+    fn distinct_selection_keeps_the_first_occurrences_in_order() {
+        let mut chain = serde_json::json!({"b": 1});
+        for i in 0..40 {
+            chain = serde_json::json!({"a": chain, "l": [{"a": {"b": i}}, [{"b": 2}]], "b": 0});
+        }
+        let doc = Value::from(&chain);
+        for path in [
+            "$..a..a",
+            "$..a..b",
+            "$..[*]..a",
+            "$..a[*]..b",
+            "$..*..*",
+            "$..a..l[0]",
+        ] {
+            let steps = crate::jsonpath::parse(path).expect("parses").steps;
+            let all = select(&steps, &doc, &doc, false).expect("selects");
+            let mut seen = std::collections::HashSet::new();
+            let first: Vec<String> = all
+                .iter()
+                .filter(|f| seen.insert(f.location.clone()))
+                .map(|f| f.location.to_string())
+                .collect();
+            let distinct: Vec<String> = select_distinct(&steps, &doc, &doc, false)
+                .expect("selects")
+                .iter()
+                .map(|f| f.location.to_string())
+                .collect();
+            assert!(all.len() > first.len(), "{path}: the scan repeats");
+            assert_eq!(distinct, first, "{path}");
+        }
     }
 
     #[test]

@@ -288,7 +288,7 @@ fn find<'v, 'a>(
     if doc.is_null() {
         return Err(fatal(NULL_DOCUMENT).into());
     }
-    jsonpath::select(&path.steps, doc, doc, false).map_err(|stop| match stop {
+    jsonpath::select_distinct(&path.steps, doc, doc, false).map_err(|stop| match stop {
         // The failure's place is the value the path met, as for a value function's failure.
         Stop::Fatal(message, at) => Failure {
             error: EvalError::Fatal { message },
