@@ -166,7 +166,14 @@ fn select_with<'v, 'a>(
         require_properties,
         found: Vec::new(),
         location: Vec::new(),
-        scanned: distinct.then(std::collections::HashSet::new),
+        // Only a scan after another scans anything twice.
+        scanned: (distinct
+            && tokens
+                .iter()
+                .filter(|t| matches!(t.kind, Kind::Scan))
+                .count()
+                > 1)
+        .then(std::collections::HashSet::new),
     };
     if tokens.is_empty() {
         walker.add(start);
