@@ -2215,10 +2215,9 @@ mod tests {
         assert!(!template_matches(&pieces("/{a}{b}"), "/é"));
         // Adjacent parameters: each split of the segment is tried once, not once per way of
         // reaching it (20 parameters took exponential time).
-        let mut template = String::new();
-        for i in 0..20 {
-            let _ = std::fmt::Write::write_fmt(&mut template, format_args!("{{p{i}}}"));
-        }
+        let template: String = (0..20)
+            .flat_map(|i| ['{', 'p', char::from(b'a' + i), '}'])
+            .collect();
         let adjacent = pieces(&format!("/{template}x"));
         let a = "a".repeat(80);
         assert!(!template_matches(&adjacent, &format!("/{a}")));
