@@ -229,13 +229,13 @@ pub(crate) fn is_kept(name: &OsStr) -> bool {
     is_temporary(name) && name.to_str().is_some_and(|n| n.starts_with(KEPT_PREFIX))
 }
 
-/// From now on, SIGINT and SIGTERM remove the temporary files of [`temp_in`] that are still
-/// open, then end the process by the signal itself, so that a parent sees how it ended (a
-/// shell reports 130, 143).
+/// From now on, SIGINT, SIGTERM and SIGHUP (a closed terminal) remove the temporary files of
+/// [`temp_in`] that are still open, then end the process by the signal itself, so that a parent
+/// sees how it ended (a shell reports 130, 143, 129).
 #[cfg(unix)]
 pub(crate) fn remove_temporaries_on_signals() -> io::Result<()> {
-    use signal_hook::consts::{SIGINT, SIGTERM};
-    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])?;
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])?;
     std::thread::Builder::new()
         .name("signals".to_owned())
         .spawn(move || {

@@ -1048,7 +1048,7 @@ fn an_interrupted_output_leaves_no_temporary_file() {
     let rules = zoom_rules();
     let page = "{\"users\":[{\"email\":\"alice@acme.com\",\"id\":\"u1\"}],\"page_size\":1}\n";
     let body = page.repeat(20_000);
-    for (signal, number) in [("TERM", 15), ("INT", 2)] {
+    for (signal, number) in [("TERM", 15), ("INT", 2), ("HUP", 1)] {
         let dir = tempfile::tempdir().expect("temp dir");
         let target = dir.path().join("out.json");
         std::fs::write(&target, "previous").expect("existing output");
