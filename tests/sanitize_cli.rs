@@ -932,19 +932,28 @@ fn a_reader_that_stops_reading_ends_the_command_quietly() {
     let input = tempfile::NamedTempFile::new().expect("temp file");
     std::fs::write(input.path(), &body).expect("body written");
     let rules = zoom_rules();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_psoxy-rules"))
-        .args(["sanitize", "--rules", &rules, "--url", "/v2/users"])
-        .arg(input.path())
-        .env_clear()
-        .envs(secrets())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    drop(child.stdout.take());
-    let out = child.wait_with_output().expect("the binary finishes");
-    assert_eq!(out.status.code(), Some(141), "{}", text(&out.stderr));
-    assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
+    // Standard output, and the same pipe named as the output file.
+    for output in [None, Some("/dev/stdout")] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_psoxy-rules"))
+            .args(["sanitize", "--rules", &rules, "--url", "/v2/users"])
+            .args(output.map(|o| ["-o", o]).into_iter().flatten())
+            .arg(input.path())
+            .env_clear()
+            .envs(secrets())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary starts");
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("the binary finishes");
+        assert_eq!(
+            out.status.code(),
+            Some(141),
+            "{output:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(out.stderr.is_empty(), "{output:?}: {}", text(&out.stderr));
+    }
 }
 
 #[test]

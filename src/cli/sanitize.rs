@@ -322,6 +322,11 @@ impl Spool {
             }
             Spool::Device(mut m, mut device, path) => {
                 let cannot = |e: std::io::Error| {
+                    // A pipe whose reader stopped reading (`-o /dev/stdout | head`) ends the
+                    // command quietly, as standard output does.
+                    if e.kind() == std::io::ErrorKind::BrokenPipe {
+                        return anyhow::Error::from(e);
+                    }
                     anyhow::anyhow!(
                         "cannot write {}: {}",
                         path.display(),
