@@ -781,6 +781,34 @@ fn output_file_is_replaced_only_on_success() {
     assert_eq!(leftovers.len(), 1, "{leftovers:?}");
 }
 
+#[test]
+fn output_dash_is_standard_output() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let rules = zoom_rules();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_psoxy-rules"))
+        .current_dir(dir.path())
+        .arg("sanitize")
+        .args(output_args(&rules, "-"))
+        .arg("-")
+        .env_clear()
+        .envs(secrets())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(br#"{"page_size":30}"#)
+        .expect("body written");
+    let out = child.wait_with_output().expect("the binary finishes");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), r#"{"page_size":30}"#);
+    assert_eq!(listing(dir.path()), Vec::<String>::new());
+}
+
 #[cfg(unix)]
 #[test]
 fn output_file_keeps_its_mode_and_a_new_one_is_readable_by_others() {

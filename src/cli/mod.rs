@@ -108,7 +108,8 @@ pub enum Command {
         #[arg(long, value_name = "N", value_parser = parse_jobs)]
         jobs: Option<usize>,
         /// Write the sanitized body to FILE (replaced atomically, only on success) instead of
-        /// standard output. FILE must not be the rules, the body, --salt-file or --key-file.
+        /// standard output (`-`). FILE must not be the rules, the body, --salt-file or
+        /// --key-file.
         #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,
         /// The response body; `-` reads standard input.
@@ -249,6 +250,11 @@ pub enum Status {
 }
 
 /// Runs `cli`, writing results to `out` and diagnostics of `compile` to `err`.
+/// Whether an `--output` names standard output, as `-` does (the body's `-` is standard input).
+fn is_stdout(output: &Path) -> bool {
+    output.as_os_str() == "-"
+}
+
 /// Whether `e` comes from a reader of standard output that stopped reading (`… | head`).
 pub fn closed_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|cause| {
@@ -261,7 +267,7 @@ pub fn closed_pipe(e: &anyhow::Error) -> bool {
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Status> {
     // Commands that write files through temporary files remove them when interrupted.
     let writes = match &cli.command {
-        Command::Sanitize { output, .. } => output.is_some(),
+        Command::Sanitize { output, .. } => output.as_deref().is_some_and(|o| !is_stdout(o)),
         Command::Test { bless, .. } => *bless,
         _ => false,
     };
@@ -335,7 +341,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result
                         .map_or(1, std::num::NonZero::get)
                         .min(MAX_JOBS)
                 }),
-                output: output.as_deref(),
+                output: output.as_deref().filter(|o| !is_stdout(o)),
                 body: &body,
             },
             out,
