@@ -115,10 +115,15 @@ pub(crate) fn uninterrupted() -> Uninterrupted {
 pub(crate) fn temp_in(dir: &Path) -> io::Result<TempFile> {
     // Created and noted under the lock, so an interruption finds every file that exists.
     let mut live = live();
-    let file = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .suffix(TEMP_SUFFIX)
-        .tempfile_in(dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
+    // The mode a shell's `>` gives a new file: 0666 less the umask (the system applies it).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let file = builder.tempfile_in(dir)?;
     live.insert(file.path().to_owned());
     let noted = Noted(Some(file.path().to_owned()));
     Ok(TempFile { file, noted })
@@ -258,12 +263,12 @@ pub(crate) fn remove_temporaries_on_signals() -> io::Result<()> {
     Ok(())
 }
 
-/// Gives `tmp`, about to be renamed over `path`, the permissions of the file it replaces, or
-/// for a new file 0644 (readable by everyone) rather than the temporary file's private mode.
+/// Gives `tmp` (made by [`temp_in`]), about to be renamed over `path`, the permissions of the
+/// file it replaces; a new file keeps the mode it was made with, as a shell's `>` gives it.
 pub(crate) fn take_permissions(tmp: &File, path: &Path) -> io::Result<()> {
     match std::fs::metadata(path) {
         Ok(m) => tmp.set_permissions(m.permissions()),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => set_default_permissions(tmp),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(e),
     }
 }
@@ -369,17 +374,6 @@ pub(crate) fn plain_error(e: &io::Error) -> io::Error {
     }
 }
 
-#[cfg(unix)]
-fn set_default_permissions(file: &File) -> io::Result<()> {
-    use std::os::unix::fs::PermissionsExt as _;
-    file.set_permissions(std::fs::Permissions::from_mode(0o644))
-}
-
-#[cfg(not(unix))]
-fn set_default_permissions(_file: &File) -> io::Result<()> {
-    Ok(())
-}
-
 #[cfg(all(test, unix))]
 mod tests {
     use std::os::unix::fs::PermissionsExt as _;
@@ -418,14 +412,25 @@ mod tests {
         assert!(!is_temporary(OsStr::new("a.json")));
     }
 
+    /// The mode a new file gets here, 0666 less the umask, as `File::create` (and a shell's
+    /// `>`) makes it.
+    fn created_mode(dir: &Path) -> u32 {
+        let probe = dir.join(".probe");
+        File::create(&probe).expect("probe file");
+        let created = mode(&probe);
+        std::fs::remove_file(&probe).expect("probe removed");
+        created
+    }
+
     #[test]
-    fn a_replaced_file_keeps_its_mode_and_a_new_one_is_readable_by_others() {
+    fn a_replaced_file_keeps_its_mode_and_a_new_one_gets_the_mode_of_a_new_file() {
         let dir = tempfile::tempdir().expect("temp dir");
         let old = dir.path().join("old.json");
         std::fs::write(&old, "1").expect("written");
         std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o640)).expect("chmod");
-        for (path, expected) in [(old, 0o640), (dir.path().join("new.json"), 0o644)] {
-            let tmp = tempfile::NamedTempFile::new_in(dir.path()).expect("temp file");
+        let new = created_mode(dir.path());
+        for (path, expected) in [(old, 0o640), (dir.path().join("new.json"), new)] {
+            let tmp = temp_in(dir.path()).expect("temp file");
             take_permissions(tmp.as_file(), &path).expect("set");
             tmp.persist(&path).expect("renamed");
             assert_eq!(mode(&path), expected, "{}", path.display());

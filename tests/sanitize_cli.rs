@@ -811,14 +811,22 @@ fn output_dash_is_standard_output() {
 
 #[cfg(unix)]
 #[test]
-fn output_file_keeps_its_mode_and_a_new_one_is_readable_by_others() {
+fn output_file_keeps_its_mode_and_a_new_one_gets_the_mode_a_shell_gives() {
     use std::os::unix::fs::PermissionsExt as _;
     let dir = tempfile::tempdir().expect("temp dir");
     let rules = zoom_rules();
     let existing = dir.path().join("existing.json");
     std::fs::write(&existing, "previous").expect("existing output");
     std::fs::set_permissions(&existing, std::fs::Permissions::from_mode(0o640)).expect("chmod");
-    for (target, mode) in [(existing, 0o640), (dir.path().join("new.json"), 0o644)] {
+    // What `>` would make: 0666 less the umask this test runs under.
+    let shell = dir.path().join("shell.json");
+    std::fs::write(&shell, "").expect("created");
+    let new = std::fs::metadata(&shell)
+        .expect("exists")
+        .permissions()
+        .mode()
+        & 0o777;
+    for (target, mode) in [(existing, 0o640), (dir.path().join("new.json"), new)] {
         let target_arg = target.display().to_string();
         let args = output_args(&rules, &target_arg);
         let ok = sanitize(&args, &secrets(), br#"{"page_size":30}"#);

@@ -45,7 +45,7 @@ pub struct WriteFailure {
 /// file is touched; when one cannot be renamed into place (something appeared at its path in
 /// the meantime), those renamed before it are put back as they were. An interruption waits for
 /// the renames, or for their undoing, to end. An existing file keeps its permissions; a new one
-/// is made readable by everyone (0644) rather than keeping the temporary file's private mode.
+/// gets the mode a shell's `>` gives (0666 less the umask), not a temporary file's private one.
 pub fn write_all(files: &[(PathBuf, Vec<u8>)]) -> Result<(), WriteFailure> {
     write_all_renaming(files, &mut |tmp, path, held| tmp.persist_while(path, held))
 }
@@ -367,16 +367,22 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn new_files_are_readable_by_others() {
+    fn new_files_get_the_mode_a_shell_gives() {
         use std::os::unix::fs::PermissionsExt as _;
         let dir = tempfile::tempdir().expect("temp dir");
+        let mode = |path: &std::path::Path| {
+            std::fs::metadata(path)
+                .expect("exists")
+                .permissions()
+                .mode()
+                & 0o777
+        };
+        // What `>` would make: 0666 less the umask this test runs under.
+        let shell = dir.path().join("shell.json");
+        std::fs::write(&shell, "").expect("created");
         let path = dir.path().join("a.json");
         write_all(&[(path.clone(), b"1\n".to_vec())]).expect("written");
-        let mode = std::fs::metadata(&path)
-            .expect("exists")
-            .permissions()
-            .mode();
-        assert_eq!(mode & 0o777, 0o644);
+        assert_eq!(mode(&path), mode(&shell));
     }
 
     #[test]
