@@ -2,6 +2,7 @@
 //! Pointers, and a unified diff of the two files.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use serde::Serialize;
@@ -41,13 +42,24 @@ pub fn structural_diff(expected: &Value, actual: &Value) -> Vec<Change> {
     changes
 }
 
+/// The members of `m` by name, the first of a name as `get` finds it: a lookup per member in
+/// place of a scan of the object, which made the diff of an object of many members quadratic.
+fn by_name<'m, 'a>(m: &'m crate::json::Map<'a>) -> HashMap<&'m str, &'m Value<'a>> {
+    let mut names = HashMap::with_capacity(m.len());
+    for (k, v) in m.iter() {
+        names.entry(k.as_ref()).or_insert(v);
+    }
+    names
+}
+
 fn diff_into(expected: &Value, actual: &Value, pointer: &mut String, out: &mut Vec<Change>) {
     match (expected, actual) {
         (Value::Object(e), Value::Object(a)) => {
+            let (e_names, a_names) = (by_name(e), by_name(a));
             for (k, ev) in e.iter() {
                 let len = pointer.len();
                 push_token(pointer, k);
-                match a.get(k) {
+                match a_names.get(k.as_ref()).copied() {
                     Some(av) => diff_into(ev, av, pointer, out),
                     None => out.push(Change {
                         pointer: pointer.clone(),
@@ -59,7 +71,7 @@ fn diff_into(expected: &Value, actual: &Value, pointer: &mut String, out: &mut V
                 pointer.truncate(len);
             }
             for (k, av) in a.iter() {
-                if !e.contains_key(k) {
+                if !e_names.contains_key(k.as_ref()) {
                     let len = pointer.len();
                     push_token(pointer, k);
                     out.push(Change {
@@ -71,8 +83,8 @@ fn diff_into(expected: &Value, actual: &Value, pointer: &mut String, out: &mut V
                     pointer.truncate(len);
                 }
             }
-            let common_e: Vec<&str> = e.keys().filter(|k| a.contains_key(k)).collect();
-            let common_a: Vec<&str> = a.keys().filter(|k| e.contains_key(k)).collect();
+            let common_e: Vec<&str> = e.keys().filter(|k| a_names.contains_key(k)).collect();
+            let common_a: Vec<&str> = a.keys().filter(|k| e_names.contains_key(k)).collect();
             if common_e != common_a {
                 out.push(Change {
                     pointer: pointer.clone(),
