@@ -249,7 +249,6 @@ pub enum Status {
     Invalid = 2,
 }
 
-/// Runs `cli`, writing results to `out` and diagnostics of `compile` to `err`.
 /// Whether an `--output` names standard output, as `-` does (the body's `-` is standard input).
 fn is_stdout(output: &Path) -> bool {
     output.as_os_str() == "-"
@@ -264,6 +263,7 @@ pub fn closed_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
+/// Runs `cli`, writing results to `out` and diagnostics of `compile` to `err`.
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Status> {
     // Commands that write files through temporary files remove them when interrupted.
     let writes = match &cli.command {
