@@ -2078,8 +2078,8 @@ fn format_help(format: &str) -> String {
 mod tests {
     use super::*;
 
-    /// The pieces of a template and the codes of its findings.
-    fn split(template: &str) -> (Option<Vec<Piece>>, Vec<&'static str>) {
+    /// The pieces of a template and its findings.
+    fn checked(template: &str) -> (Option<Vec<Piece>>, Vec<Diagnostic>) {
         let rules = Rules::default();
         let mut c = Checker {
             rules: &rules,
@@ -2088,7 +2088,13 @@ mod tests {
             diags: Vec::new(),
         };
         let pieces = c.template(&Located::unlocated(template.to_owned()));
-        (pieces, c.diags.iter().map(|d| d.code).collect())
+        (pieces, c.diags)
+    }
+
+    /// The pieces of a template and the codes of its findings.
+    fn split(template: &str) -> (Option<Vec<Piece>>, Vec<&'static str>) {
+        let (pieces, diags) = checked(template);
+        (pieces, diags.iter().map(|d| d.code).collect())
     }
 
     fn pieces(template: &str) -> Vec<Piece> {
@@ -2141,15 +2147,8 @@ mod tests {
 
     /// The messages of a template's findings.
     fn messages(template: &str) -> Vec<String> {
-        let rules = Rules::default();
-        let mut c = Checker {
-            rules: &rules,
-            source: &rules.source,
-            skip: &Skip::default(),
-            diags: Vec::new(),
-        };
-        c.template(&Located::unlocated(template.to_owned()));
-        c.diags
+        checked(template)
+            .1
             .iter()
             .map(|d| format!("{}: {}", d.code, d.message))
             .collect()
