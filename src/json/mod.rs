@@ -3,6 +3,7 @@
 //! pretty form of sanitized example files (§7.5).
 
 mod double;
+mod halves;
 mod parse;
 mod scan;
 mod smart;

@@ -5,10 +5,14 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
 
 use memchr::memchr2;
 
+use super::halves::{Cut, find_cut};
 use super::{Map, Value, scan};
+use crate::threads::DOCUMENT_STACK;
 
 /// Jackson's `StreamReadConstraints` defaults (2.15 and later), which production runs with.
 /// Exceeding any of them makes the document unreadable (§8 item 1).
@@ -188,6 +192,8 @@ pub fn parse_values_with<'a>(text: &'a str, limits: &Limits) -> ValueStream<'a> 
     ValueStream {
         parser: Parser::new(text, *limits),
         done: false,
+        halves_from: None,
+        halves_min: HALVES_MIN_BYTES,
     }
 }
 
@@ -212,6 +218,10 @@ pub fn validate_utf8(bytes: &[u8]) -> Result<&str, ParseError> {
 pub struct ValueStream<'a> {
     parser: Parser<'a>,
     done: bool,
+    /// Where a value may start to be read in two halves at once, if at all.
+    halves_from: Option<usize>,
+    /// Text a value needs after its start to be read in two halves.
+    halves_min: usize,
 }
 
 impl ValueStream<'_> {
@@ -219,7 +229,27 @@ impl ValueStream<'_> {
     pub fn offset(&self) -> usize {
         self.parser.pos
     }
+
+    /// Reads a large value with a second thread, which parses the second half of its largest
+    /// array while this one parses the rest. The values and errors are the same.
+    #[must_use]
+    pub fn on_two_threads(mut self, two: bool) -> Self {
+        self.halves_from = two.then_some(0);
+        self
+    }
+
+    /// Reads values in two halves from smaller sizes on, to test the cuts on small texts.
+    #[cfg(test)]
+    fn halves_from_bytes(mut self, bytes: usize) -> Self {
+        self.halves_from = Some(0);
+        self.halves_min = bytes;
+        self
+    }
 }
+
+/// Text a value needs after its start to be read in two halves: below it, a second thread
+/// costs more than it saves.
+const HALVES_MIN_BYTES: usize = 1 << 20;
 
 impl<'a> Iterator for ValueStream<'a> {
     type Item = Result<Value<'a>, ParseError>;
@@ -233,7 +263,20 @@ impl<'a> Iterator for ValueStream<'a> {
             self.done = true;
             return None;
         }
-        let result = self.parser.root_value();
+        let rest = self.parser.bytes.len() - self.parser.pos;
+        let result = match self.halves_from {
+            Some(from) if self.parser.pos >= from && rest >= self.halves_min => {
+                // The second thread starts at the middle of what is left; when the value
+                // ends before it, the values are small, and the next try is past it.
+                let middle = self.parser.pos + rest / 2;
+                let (result, cut) = self.parser.root_value_in_halves(middle);
+                if !cut {
+                    self.halves_from = Some(middle);
+                }
+                result
+            }
+            _ => self.parser.root_value(),
+        };
         if result.is_err() {
             self.done = true;
         }
@@ -265,6 +308,21 @@ struct Frame<'a> {
     index: Option<HashMap<Cow<'a, str>, usize>>,
 }
 
+/// The end of an array read by a second thread: its elements from the cut on, and the offset
+/// after its `]`.
+type SecondHalf<'a> = Result<(Vec<Value<'a>>, usize), ParseError>;
+
+/// The first parser's side of a value read in two halves.
+#[derive(Debug)]
+struct Halves<'a> {
+    /// The cut, once the second thread has found it.
+    cut: Option<Cut>,
+    cut_found: mpsc::Receiver<Option<Cut>>,
+    second: mpsc::Receiver<SecondHalf<'a>>,
+    /// Whether the second half was taken.
+    taken: bool,
+}
+
 #[derive(Debug)]
 struct Parser<'a> {
     src: &'a str,
@@ -274,6 +332,11 @@ struct Parser<'a> {
     frames: Vec<Frame<'a>>,
     elements: Vec<Value<'a>>,
     members: Vec<(Cow<'a, str>, Value<'a>)>,
+    /// Containers around the first frame: those of the first parser, for a second one.
+    base_depth: usize,
+    /// Array commas at or after this offset are checked against the cut of `halves`.
+    watch_from: usize,
+    halves: Option<Halves<'a>>,
 }
 
 impl<'a> Parser<'a> {
@@ -292,7 +355,94 @@ impl<'a> Parser<'a> {
             frames: Vec::new(),
             elements: Vec::new(),
             members: Vec::new(),
+            base_depth: 0,
+            watch_from: usize::MAX,
+            halves: None,
         }
+    }
+
+    /// [`Parser::root_value`] with a second thread that finds the cut at `middle` (see
+    /// [`find_cut`]) and reads the array's elements after it. Also says whether the cut was
+    /// taken. Without a thread, or a cut, the value is read here alone.
+    fn root_value_in_halves(&mut self, middle: usize) -> (Result<Value<'a>, ParseError>, bool) {
+        let (src, limits, from) = (self.src, self.limits, self.pos);
+        let (cut_sender, cut_found) = mpsc::channel();
+        let (second_sender, second) = mpsc::channel();
+        let failed = &AtomicBool::new(false);
+        std::thread::scope(|scope| {
+            // If the thread does not start, its closure and the senders are dropped, and the
+            // first parser reads on alone.
+            let _ = std::thread::Builder::new()
+                .stack_size(DOCUMENT_STACK)
+                .spawn_scoped(scope, move || {
+                    let cut = find_cut(src.as_bytes(), from, middle);
+                    let _ = cut_sender.send(cut);
+                    // A value that fails early is not read further here.
+                    if let Some(cut) = cut
+                        && !failed.load(Ordering::Relaxed)
+                    {
+                        // Unread if the first parser failed before the cut: dropped here.
+                        let _ = second_sender.send(Parser::second_half(src, limits, cut));
+                    }
+                });
+            self.halves = Some(Halves {
+                cut: None,
+                cut_found,
+                second,
+                taken: false,
+            });
+            self.watch_from = middle;
+            let result = self.root_value();
+            failed.store(result.is_err(), Ordering::Relaxed);
+            self.watch_from = usize::MAX;
+            let taken = self.halves.take().is_some_and(|h| h.taken);
+            (result, taken)
+        })
+    }
+
+    /// The elements after `cut` of the array there, read as the first parser would go on
+    /// reading them after the comma.
+    fn second_half(src: &'a str, limits: Limits, cut: Cut) -> SecondHalf<'a> {
+        let mut parser = Parser::new(src, limits);
+        parser.pos = cut.comma + 1;
+        parser.base_depth = cut.depth;
+        parser.frames.push(Frame {
+            kind: Kind::Array,
+            start: 0,
+            key: Cow::Borrowed(""),
+            index: None,
+        });
+        parser.skip_ws();
+        match parser.value_tree()? {
+            Value::Array(elements) => Ok((elements, parser.pos)),
+            // The frame pushed above is an array, closed last.
+            _ => unreachable!("the second half of an array is an array"),
+        }
+    }
+
+    /// At an array comma at or after `watch_from`: the elements after it, when a second
+    /// thread read them (this comma is the cut).
+    fn second_half_here(&mut self) -> Option<SecondHalf<'a>> {
+        let halves = self.halves.as_mut()?;
+        if halves.cut.is_none() {
+            halves.cut = halves.cut_found.recv().ok().flatten();
+        }
+        let Some(cut) = halves.cut else {
+            // No cut, or no thread: read on alone.
+            self.watch_from = usize::MAX;
+            return None;
+        };
+        if self.pos < cut.comma {
+            self.watch_from = cut.comma;
+            return None;
+        }
+        self.watch_from = usize::MAX;
+        if self.pos > cut.comma || self.frames.len() != cut.depth + 1 {
+            return None;
+        }
+        let second = halves.second.recv().ok()?;
+        halves.taken = true;
+        Some(second)
     }
 
     /// Gives back the scratch stacks once a large value is complete: a document with an array
@@ -436,6 +586,22 @@ impl<'a> Parser<'a> {
                 }
                 self.skip_ws();
                 match (kind, self.peek()) {
+                    (Kind::Array, Some(b',')) if self.pos >= self.watch_from => {
+                        if let Some(second) = self.second_half_here() {
+                            let (rest, end) = second?;
+                            self.pos = end;
+                            self.frames.pop();
+                            let mut all =
+                                Vec::with_capacity(self.elements.len() - start + rest.len());
+                            all.extend(self.elements.drain(start..));
+                            all.extend(rest);
+                            value = Value::Array(all);
+                        } else {
+                            self.pos += 1;
+                            self.skip_ws();
+                            continue 'value;
+                        }
+                    }
                     (_, Some(b',')) => {
                         self.pos += 1;
                         self.skip_ws();
@@ -464,7 +630,7 @@ impl<'a> Parser<'a> {
 
     /// Refuses to open a container beyond `max_depth` (Jackson: depth 1000 is allowed).
     fn check_depth(&self) -> Result<(), ParseError> {
-        if self.frames.len() >= self.limits.max_depth {
+        if self.base_depth + self.frames.len() >= self.limits.max_depth {
             return Err(self.error_at(
                 self.pos,
                 ParseErrorKind::TooDeep {
@@ -1699,5 +1865,138 @@ mod tests {
                 .collect::<Vec<_>>(),
             [r#"{"a":[1,{"b":2}]}"#, "[3,4]", r#"{"c":{}}"#]
         );
+    }
+
+    // --- reading in two halves ---
+
+    /// Every value or error of `text`, read with a second thread wherever a value has
+    /// `min` bytes after its start.
+    fn stream_in_halves(text: &str, min: usize) -> Vec<Result<Value<'_>, ParseError>> {
+        parse_values(text).halves_from_bytes(min).collect()
+    }
+
+    #[test]
+    fn a_value_read_in_halves_is_the_value_read_alone() {
+        let elements: Vec<String> = (0..200)
+            .map(|i| format!(r#"{{"id":{i},"tags":["a,b","c\"]"],"n":[[{i}],{{"k":"]"}}]}}"#))
+            .collect();
+        let text = format!(
+            r#"{{"meta":{{"x":1}},"list":[{}],"end":true}}"#,
+            elements.join(",\n ")
+        );
+        let mut parser = Parser::new(&text, Limits::default());
+        let (halves, taken) = parser.root_value_in_halves(text.len() / 2);
+        assert!(taken, "the cut is in the list");
+        assert_eq!(parser.pos, text.len());
+        assert_eq!(halves, parse_value(&text));
+        assert_eq!(stream_in_halves(&text, 0), stream(&text));
+    }
+
+    #[test]
+    fn without_a_cut_the_value_is_read_alone() {
+        // The middle falls in an object: no array is open there.
+        let text = format!(r#"[1, {{"a":"{}","b":2}}]"#, "x".repeat(100));
+        let mut parser = Parser::new(&text, Limits::default());
+        let (halves, taken) = parser.root_value_in_halves(text.len() / 2);
+        assert!(!taken);
+        assert_eq!(halves, parse_value(&text));
+    }
+
+    #[test]
+    fn errors_in_either_half_are_those_of_a_read_alone() {
+        let elements: Vec<String> = (0..50).map(|i| format!(r#"{{"v":[{i},"s"]}}"#)).collect();
+        let text = format!("[{}]", elements.join(","));
+        // Each byte in turn replaced by characters that break the document there.
+        for at in 1..text.len() - 1 {
+            for bad in ["x", "]", ",", "\"", "\\", "{", "\u{1}"] {
+                let mut broken = text.clone();
+                broken.replace_range(at..=at, bad);
+                assert_eq!(
+                    stream_in_halves(&broken, 0),
+                    stream(&broken),
+                    "{bad:?} at {at}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_second_half_keeps_the_depth_limit() {
+        let limits = Limits {
+            max_depth: 6,
+            ..Limits::default()
+        };
+        // The large array is at depth 3; its last element opens depths 4 to 7.
+        let text = format!(r#"{{"a":{{"b":[{}[[[[1]]]]]}}}}"#, "1,".repeat(60));
+        let read = |halves: bool| -> Vec<Result<Value<'_>, ParseError>> {
+            let stream = parse_values_with(&text, &limits);
+            if halves {
+                stream.halves_from_bytes(0)
+            } else {
+                stream
+            }
+            .collect()
+        };
+        let mut parser = Parser::new(&text, limits);
+        let (_, taken) = parser.root_value_in_halves(text.len() / 2);
+        assert!(taken, "the cut is in the large array");
+        let alone = read(false);
+        assert!(matches!(
+            alone[0],
+            Err(ParseError {
+                kind: ParseErrorKind::TooDeep { max: 6 },
+                ..
+            })
+        ));
+        assert_eq!(read(true), alone);
+    }
+
+    #[test]
+    fn small_values_after_a_failed_try_are_read_alone() {
+        let text = "[1,2] [3,4] [5,6] [7,8]";
+        let mut values = parse_values(text).halves_from_bytes(0);
+        assert!(values.next().is_some_and(|v| v.is_ok()));
+        // The first value ended before the middle: no new try before it.
+        assert_eq!(values.halves_from, Some(text.len() / 2));
+        assert_eq!(values.collect::<Vec<_>>().len(), 3);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn generated_texts_read_in_halves_as_alone(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "[", "]", "{", "}", ",", ":", "\"a,\"", "\"]\\\"\"", "1", "-2.5e3", "true",
+                    "null", " ", "\n", "\"k\":", "[1,2,3]", "{\"x\":[4,5]}", "x",
+                ]),
+                0..120,
+            ),
+            min in 0usize..40,
+        ) {
+            let text: String = parts.concat();
+            proptest::prop_assert_eq!(stream_in_halves(&text, min), stream(&text));
+        }
+
+        #[test]
+        fn large_generated_arrays_read_in_halves_as_alone(
+            elements in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "1", "\"s,]\"", "[1,[2,\"\\\\\"]]", "{\"a\":[3,{}],\"a\":4}", "[]", "{}",
+                    "\"\\u00e9\"", "null",
+                ]),
+                1..80,
+            ),
+            wrap in 0usize..4,
+            broken in proptest::option::of((0usize..2000, proptest::sample::select(vec!["x", ",", "]", "}"]))),
+        ) {
+            let mut text = format!("{}[{}]{}", "{\"k\":[".repeat(wrap), elements.join(","), "]}".repeat(wrap));
+            if let Some((at, bad)) = broken {
+                let at = at % text.len();
+                if text.is_char_boundary(at) && text.is_char_boundary(at + 1) {
+                    text.replace_range(at..=at, bad);
+                }
+            }
+            proptest::prop_assert_eq!(stream_in_halves(&text, 0), stream(&text));
+        }
     }
 }

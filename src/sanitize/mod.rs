@@ -438,7 +438,7 @@ impl Sanitizer {
             .ok()
             .and_then(|mut pool| pool.pop())
             .unwrap_or_else(Arenas::new);
-        let mut values = parse_values(text);
+        let mut values = parse_values(text).on_two_threads(cores.split);
         loop {
             let start = values.offset();
             let Some(value) = values.next() else { break };
@@ -700,7 +700,7 @@ impl Origin {
 /// How a sanitization may use a second core.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Cores {
-    /// Large arrays may be filtered and walked in two halves.
+    /// Large arrays may be parsed, filtered and walked in two halves.
     split: bool,
     /// Large arrays may be walked while the document is written.
     holes: bool,
