@@ -1006,6 +1006,57 @@ fn a_folder_is_validated_as_its_yaml_files_except_hidden_ones_and_case_files() {
     );
 }
 
+/// A rules file that a folder holds through a symbolic link is checked like the others: passed
+/// over, its errors would leave CI green. A link that leads nowhere cannot be read.
+#[cfg(unix)]
+#[test]
+fn a_folder_is_validated_with_the_files_its_links_lead_to() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("rules")).expect("folders");
+    std::fs::create_dir_all(root.join("vendor/more")).expect("folders");
+    std::fs::write(
+        root.join("rules/a.yaml"),
+        "endpoints:\n  - pathTemplate: /a\n",
+    )
+    .expect("w");
+    std::fs::write(
+        root.join("vendor/bad.yaml"),
+        "endpoints:\n  - pathTemplat: /b\n",
+    )
+    .expect("w");
+    std::fs::write(
+        root.join("vendor/more/c.yaml"),
+        "endpoints:\n  - pathTemplate: /c\n    methods: [GET]\n",
+    )
+    .expect("w");
+    let link = |target: &str, at: &str| {
+        std::os::unix::fs::symlink(target, root.join("rules").join(at)).expect("linked");
+    };
+    link("../vendor/bad.yaml", "b.yaml");
+    link("../vendor/more", "more");
+    link("gone.yaml", "gone.yaml");
+    let folder = root.join("rules").display().to_string();
+    let (status, out, _) = run(&["validate", &folder]);
+    assert_eq!(status, Status::Invalid, "{out}");
+    assert!(
+        out.contains("b.yaml:2:5: error[R012]: unknown key `pathTemplat`"),
+        "{out}"
+    );
+    assert!(
+        out.contains("more/c.yaml:3:5: error[R012]: unknown key `methods`"),
+        "{out}"
+    );
+    assert!(
+        out.contains("gone.yaml: error[R001]: cannot read the file"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("3 files checked: 4 errors, 0 warnings\n"),
+        "{out}"
+    );
+}
+
 #[test]
 fn a_path_regex_written_as_a_prefix_that_refuses_every_query_is_a_warning() {
     let (_dir, rules, body) = rules_and_body(

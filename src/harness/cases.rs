@@ -315,8 +315,7 @@ fn default_missing(cwd: &Path) -> Diagnostic {
 /// arguments, the one through no symbolic link, else the shortest.
 pub(crate) fn once_each(files: Vec<PathBuf>) -> Vec<PathBuf> {
     let rank = |f: &PathBuf| {
-        let linked = std::fs::symlink_metadata(f).is_ok_and(|m| m.file_type().is_symlink())
-            || folder_of(f) != normalize(f.parent().unwrap_or(Path::new("")));
+        let linked = is_link(f) || folder_of(f) != normalize(f.parent().unwrap_or(Path::new("")));
         (linked, f.as_os_str().len(), f.clone())
     };
     let mut order = Vec::new();
@@ -347,27 +346,45 @@ pub(crate) fn case_files_in(folder: &Path) -> (Vec<PathBuf>, Vec<walkdir::Error>
 
 /// The files in `folder` and the folders below it whose names `wanted` takes, in file-name
 /// order, and why parts of it could not be searched. Hidden files and folders below `folder`
-/// (`.git`) are not searched.
+/// (`.git`) are not searched. Symbolic links are followed, as a file or folder they lead to is
+/// one below `folder` too (a link back to a folder above is not searched again); a link under
+/// a wanted name that leads nowhere is a file that loading it reports, not one passed over.
 pub(crate) fn files_in(
     folder: &Path,
     wanted: impl Fn(&str) -> bool,
 ) -> (Vec<PathBuf>, Vec<walkdir::Error>) {
+    let hidden = |name: &std::ffi::OsStr| name.to_string_lossy().starts_with('.');
     let mut files = Vec::new();
     let mut errors = Vec::new();
     let walk = walkdir::WalkDir::new(folder)
+        .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|e| e.depth() == 0 || !hidden(e.file_name()));
     for entry in walk {
         match entry {
             Ok(e) if e.file_type().is_file() && wanted(&e.file_name().to_string_lossy()) => {
                 files.push(e.into_path());
             }
             Ok(_) => {}
-            Err(e) => errors.push(e),
+            Err(e) if e.loop_ancestor().is_some() => {}
+            Err(e) => match e.path().filter(|p| e.depth() > 0 && is_link(p)) {
+                // A link that leads nowhere (or to itself): the filter has not seen its name.
+                Some(link) => {
+                    let name = link.file_name().unwrap_or_default();
+                    if !hidden(name) && wanted(&name.to_string_lossy()) {
+                        files.push(link.to_owned());
+                    }
+                }
+                None => errors.push(e),
+            },
         }
     }
     (files, errors)
+}
+
+fn is_link(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
 }
 
 /// Reads and checks the case file at `path`; every problem found is returned.
@@ -1656,6 +1673,41 @@ mod tests {
         let (files, findings) = discover(std::slice::from_ref(&root));
         assert!(findings.is_empty(), "{findings:?}");
         assert_eq!(files, [root.join("zoom").join(CASE_FILE_NAME)]);
+    }
+
+    /// A case file behind a link, or in a linked folder, is found: passed over, it would leave
+    /// CI green without its cases. A link back to a folder above is not searched again, and one
+    /// that leads nowhere is named, for loading to report.
+    #[cfg(unix)]
+    #[test]
+    fn discovery_follows_links_to_case_files_and_folders() {
+        let (dir, set) = one_set();
+        let other = dir.path().join("other");
+        std::fs::create_dir(&other).expect("folder");
+        std::fs::write(other.join(CASE_FILE_NAME), "rules: r.yaml\ncases: []\n").expect("w");
+        let root = dir.path().join("sets");
+        for folder in ["by-file", "broken", "loop"] {
+            std::fs::create_dir_all(root.join(folder)).expect("folders");
+        }
+        let link = |target: &Path, at: &str| {
+            std::os::unix::fs::symlink(target, root.join(at)).expect("linked");
+        };
+        link(&set.join(CASE_FILE_NAME), "by-file/cases.yaml");
+        link(&other, "by-folder");
+        link(Path::new("nowhere.yaml"), "broken/cases.yaml");
+        link(Path::new(".."), "loop/up");
+        link(Path::new("nowhere"), ".hidden");
+        let (files, findings) = discover(std::slice::from_ref(&root));
+        assert!(findings.is_empty(), "{findings:?}");
+        assert_eq!(
+            files,
+            [
+                root.join("broken/cases.yaml"),
+                root.join("by-file/cases.yaml"),
+                root.join("by-folder/cases.yaml"),
+            ]
+        );
+        assert_eq!(load(&files[0]).expect_err("broken")[0].code, "H001");
     }
 
     #[test]
