@@ -332,7 +332,10 @@ fn bless_with_matching_outputs_touches_nothing() {
         .collect();
     let out = set.test(&["--bless"]);
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(stdout(&out), format!("{} passed, 0 failed\n", zoom_cases()));
+    assert_eq!(
+        stdout(&out),
+        format!("{} passed, 0 failed (0 files written)\n", zoom_cases())
+    );
     for (p, modified) in before {
         let now = std::fs::metadata(&p)
             .and_then(|m| m.modified())
@@ -1515,7 +1518,7 @@ fn a_temporary_file_left_behind_is_a_warning_and_bless_deletes_it() {
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert_eq!(
         text,
-        format!("removed {name}\n1 passed, 0 failed (1 temporary file removed)\n")
+        format!("removed {name}\n1 passed, 0 failed (0 files written, 1 temporary file removed)\n")
     );
     assert!(!p.join(name).exists());
     assert_eq!(

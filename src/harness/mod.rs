@@ -113,6 +113,8 @@ pub struct Report {
     /// Temporary files left by interrupted writes that `--bless` deleted.
     pub removed: Vec<String>,
     pub strict: bool,
+    /// The run was asked to `--bless`: what it wrote is told even when that is nothing.
+    pub bless: bool,
     /// The text of case and rules files, for excerpts in findings.
     sources: BTreeMap<String, String>,
 }
@@ -212,6 +214,7 @@ enum Committed {
 pub fn run(paths: &[PathBuf], options: &Options) -> Report {
     let mut report = Report {
         strict: options.strict,
+        bless: options.bless,
         ..Report::default()
     };
     let (case_paths, discovery) = cases::discover(paths);

@@ -41,7 +41,9 @@ pub fn summary(report: &Report) -> String {
                 |(e, w), d| if d.is_error() { (e + 1, w) } else { (e, w + 1) },
             );
     let mut extra = Vec::new();
-    if !report.written.is_empty() {
+    // A `--bless` that wrote nothing says so: every sanitized file was up to date, or the
+    // writes were refused.
+    if report.bless || !report.written.is_empty() {
         extra.push(format!("{} written", count(report.written.len(), "file")));
     }
     if !report.removed.is_empty() {
