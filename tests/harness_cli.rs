@@ -315,6 +315,18 @@ fn bless_under_ci_is_refused_and_writes_nothing() {
         "{text}"
     );
     assert_eq!(set.snapshot(), before);
+    // In JSON, the refusal has no place in a file: its location is null, as the README says.
+    let out = test_in(
+        set.dir.path(),
+        &["--bless", "--format", "json"],
+        &[("CI", "true")],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    assert_eq!(v["verdict"], "unusable");
+    assert_eq!(v["written"], serde_json::json!([]));
+    assert_eq!(v["findings"][0]["code"], "H040");
+    assert_eq!(v["findings"][0]["location"], serde_json::Value::Null);
+    assert_eq!(set.snapshot(), before);
 }
 
 #[test]
