@@ -408,6 +408,25 @@ fn a_member_name_that_is_an_email_is_withheld_from_the_failure() {
     assert!(!err.contains("alice"), "{err}");
 }
 
+/// A script that parses standard error as JSON gets an array on success too: empty when the
+/// rules have no warnings, as `validate --format json` prints `[]`.
+#[test]
+fn json_form_prints_an_empty_array_on_a_clean_success() {
+    let rules = zoom_rules();
+    let body = br#"{"users":[],"page_size":0}"#;
+    let args = ["--rules", &rules, "--url", "/v2/users", "--format"];
+    let out = sanitize(&[&args[..], &["json", "-"]].concat(), &secrets(), body);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stderr), "[]\n");
+    assert_eq!(text(&out.stdout), "{\"users\":[],\"page_size\":0}");
+    // Other forms print nothing when there is nothing to say.
+    for format in ["human", "github"] {
+        let out = sanitize(&[&args[..], &[format, "-"]].concat(), &secrets(), body);
+        assert_eq!(out.status.code(), Some(0), "{format}");
+        assert_eq!(text(&out.stderr), "", "{format}");
+    }
+}
+
 #[test]
 fn an_unreadable_body_is_a_finding_in_the_json_and_github_forms() {
     let rules = zoom_rules();

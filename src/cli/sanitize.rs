@@ -140,7 +140,8 @@ fn sanitize(args: &Args<'_>, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
         spool.writer().write_all(b"\n")?;
     }
     spool.finish(out)?;
-    if !warnings.is_empty() {
+    // A JSON reader always gets its array, empty when there is nothing to report.
+    if !warnings.is_empty() || args.format == Format::Json {
         report(args, &warnings, err)?;
     }
     Ok(Status::Ok)
