@@ -1057,6 +1057,60 @@ fn a_folder_is_validated_with_the_files_its_links_lead_to() {
     );
 }
 
+/// A folder below the one named that cannot be searched is the place of the finding, as a file
+/// that cannot be read is: an annotation or a JSON reader gets the folder to fix.
+#[cfg(unix)]
+#[test]
+fn a_folder_that_cannot_be_searched_is_named_where_it_is() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("rules/locked")).expect("folders");
+    std::fs::write(
+        root.join("rules/a.yaml"),
+        "endpoints:\n  - pathTemplate: /a\n",
+    )
+    .expect("w");
+    for (path, mode) in [("", 0o755), ("rules", 0o755), ("rules/a.yaml", 0o644)] {
+        std::fs::set_permissions(root.join(path), std::fs::Permissions::from_mode(mode))
+            .expect("chmod");
+    }
+    let locked = root.join("rules/locked");
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    let binary = env!("CARGO_BIN_EXE_psoxy-rules");
+    // Permissions do not stop this user: run as another, as `setpriv` can.
+    let mut command = if std::fs::read_dir(&locked).is_err() {
+        std::process::Command::new(binary)
+    } else if let Some(setpriv) = ["/usr/bin/setpriv", "/bin/setpriv"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())
+    {
+        let mut c = std::process::Command::new(setpriv);
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", binary]);
+        c
+    } else {
+        eprintln!("skipped: permissions do not stop this user, and setpriv is missing");
+        return;
+    };
+    let out = command
+        .args(["validate", "--format", "json", "rules"])
+        .current_dir(root)
+        .output()
+        .expect("the binary runs");
+    // The temporary folder can then be removed whoever runs the test.
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    let findings: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(findings[0]["code"], "R001", "{text}");
+    assert_eq!(findings[0]["location"]["file"], "rules/locked", "{text}");
+    assert_eq!(
+        findings[0]["message"], "cannot search the folder: Permission denied (os error 13)",
+        "{text}"
+    );
+    assert_eq!(findings.as_array().map(Vec::len), Some(1), "{text}");
+}
+
 #[test]
 fn a_path_regex_written_as_a_prefix_that_refuses_every_query_is_a_warning() {
     let (_dir, rules, body) = rules_and_body(

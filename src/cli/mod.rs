@@ -480,10 +480,10 @@ fn rules_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(usize, Diagnostic)>) {
                 && name != CASE_FILE_NAME
                 && name != "cases.yml"
         });
-        for e in errors {
+        for (at, why) in errors {
             findings.push((
                 files.len(),
-                unreadable(path, format!("cannot search the folder: {e}")),
+                unreadable(&at, format!("cannot search the folder: {why}")),
             ));
         }
         if found.is_empty() {

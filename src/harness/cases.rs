@@ -239,11 +239,13 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
             files.push(path.clone());
         } else if path.is_dir() {
             let (found, errors) = case_files_in(path);
-            for e in errors {
+            for (at, why) in errors {
                 findings.push(
                     Code::Unreadable
-                        .diag(format!("cannot search the folder: {e}"))
-                        .at(Location::File { file: name.clone() }),
+                        .diag(format!("cannot search the folder: {why}"))
+                        .at(Location::File {
+                            file: at.display().to_string(),
+                        }),
                 );
             }
             if found.is_empty() {
@@ -338,21 +340,22 @@ pub(crate) fn once_each(files: Vec<PathBuf>) -> Vec<PathBuf> {
         .collect()
 }
 
-/// The case files in `folder` and the folders below it, in file-name order, and why parts of it
-/// could not be searched.
-pub(crate) fn case_files_in(folder: &Path) -> (Vec<PathBuf>, Vec<walkdir::Error>) {
+/// The case files in `folder` and the folders below it, in file-name order, and the places in
+/// it that could not be searched, with why.
+pub(crate) fn case_files_in(folder: &Path) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
     files_in(folder, |name| name == CASE_FILE_NAME)
 }
 
 /// The files in `folder` and the folders below it whose names `wanted` takes, in file-name
-/// order, and why parts of it could not be searched. Hidden files and folders below `folder`
+/// order, and the places in it that could not be searched (`folder`, or a folder below it),
+/// with why. Hidden files and folders below `folder`
 /// (`.git`) are not searched. Symbolic links are followed, as a file or folder they lead to is
 /// one below `folder` too (a link back to a folder above is not searched again); a link under
 /// a wanted name that leads nowhere is a file that loading it reports, not one passed over.
 pub(crate) fn files_in(
     folder: &Path,
     wanted: impl Fn(&str) -> bool,
-) -> (Vec<PathBuf>, Vec<walkdir::Error>) {
+) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
     let hidden = |name: &std::ffi::OsStr| name.to_string_lossy().starts_with('.');
     let mut files = Vec::new();
     let mut errors = Vec::new();
@@ -376,7 +379,11 @@ pub(crate) fn files_in(
                         files.push(link.to_owned());
                     }
                 }
-                None => errors.push(e),
+                None => errors.push((
+                    e.path().unwrap_or(folder).to_owned(),
+                    e.io_error()
+                        .map_or_else(|| e.to_string(), std::string::ToString::to_string),
+                )),
             },
         }
     }
