@@ -1147,6 +1147,54 @@ fn json_format_is_one_report_object() {
     assert_eq!(passed["diff"], serde_json::Value::Null);
 }
 
+/// `test .` names the case file as it names the files the case file reads, without `./`: a
+/// script or an annotation gets one name for one file.
+#[test]
+fn a_leading_dot_folder_is_not_part_of_the_names() {
+    let set = Set::zoom();
+    set.edit(
+        CASES,
+        "  - request: GET https://api.zoom.us/v2/users\n",
+        "  - request: GET\n",
+    );
+    for named in [
+        ".",
+        "./api-response-examples",
+        "./api-response-examples/zoom/cases.yaml",
+    ] {
+        let out = set.test(&["--format", "json", named]);
+        assert_eq!(out.status.code(), Some(2), "{named}");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        let file = &v["caseFiles"][0];
+        assert_eq!(file["path"], CASES, "{named}");
+        assert_eq!(file["findings"][0]["code"], "H004", "{named}");
+        assert_eq!(file["findings"][0]["location"]["file"], CASES, "{named}");
+        let out = set.test(&["--format", "github", named]);
+        assert!(
+            stdout(&out).starts_with(&format!("::error file={CASES},line=10,col=")),
+            "{named}: {}",
+            stdout(&out)
+        );
+    }
+    set.edit(
+        CASES,
+        "  - request: GET\n",
+        "  - request: GET https://api.zoom.us/v2/users\n",
+    );
+    let out = set.test(&["--format", "json", "."]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let case = &v["caseFiles"][0]["cases"][0];
+    assert_eq!(case["caseFile"], CASES);
+    assert_eq!(
+        case["name"],
+        format!("{CASES}:10: GET https://api.zoom.us/v2/users")
+    );
+    assert_eq!(
+        case["original"],
+        "api-response-examples/zoom/list-users.json"
+    );
+}
+
 #[test]
 fn the_whole_document_is_the_empty_pointer() {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -220,8 +220,19 @@ impl Case {
 pub const DEFAULT_FOLDER: &str = "api-response-examples";
 
 /// Finds the case files under `paths`: a file is taken as it is, a folder is searched
-/// recursively for `cases.yaml`, in file-name order. No paths means [`DEFAULT_FOLDER`].
+/// recursively for `cases.yaml`, in file-name order. No paths means [`DEFAULT_FOLDER`]. A
+/// leading `./` is dropped, as it is from the paths a case file names: one run names a file one
+/// way (`test .` reports `zoom/cases.yaml` beside `zoom/rules.yaml`).
 pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    let (files, findings) = discover_as_named(paths);
+    let plain = |f: PathBuf| match f.strip_prefix(".") {
+        Ok(rest) if !rest.as_os_str().is_empty() => rest.to_owned(),
+        _ => f,
+    };
+    (files.into_iter().map(plain).collect(), findings)
+}
+
+fn discover_as_named(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     if paths.is_empty() {
         let default = PathBuf::from(DEFAULT_FOLDER);
         if std::fs::symlink_metadata(&default)
@@ -229,7 +240,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
         {
             return (Vec::new(), vec![default_missing(Path::new("."))]);
         }
-        return discover(&[default]);
+        return discover_as_named(&[default]);
     }
     let mut files = Vec::new();
     let mut findings = Vec::new();
