@@ -990,6 +990,14 @@ fn a_folder_is_validated_as_its_yaml_files_except_hidden_ones_and_case_files() {
         out.ends_with("1 file checked: 1 error, 0 warnings\n"),
         "{out}"
     );
+    // A folder named twice, by any name, is searched once: its finding is not counted twice.
+    let empty_again = root.join("sub/../sub/empty/").display().to_string();
+    let (_, out, _) = run(&["validate", &empty.display().to_string(), &empty_again]);
+    assert_eq!(out.matches("error[R001]").count(), 1, "{out}");
+    assert!(
+        out.ends_with("0 files checked: 1 error, 0 warnings\n"),
+        "{out}"
+    );
     // Findings come in the order the paths were named; a file that cannot be read is not
     // counted as checked, as a folder without rules files is not.
     let missing = root.join("missing.yaml").display().to_string();

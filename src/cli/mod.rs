@@ -468,9 +468,14 @@ fn rules_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(usize, Diagnostic)>) {
                 file: path.display().to_string(),
             })
     };
+    let mut searched = std::collections::BTreeSet::new();
     for path in paths {
         if !path.is_dir() {
             files.push(path.clone());
+            continue;
+        }
+        // A folder named twice, by any name, is searched once, as a file is checked once.
+        if !searched.insert(std::fs::canonicalize(path).unwrap_or_else(|_| path.clone())) {
             continue;
         }
         let (found, errors) = files_in(path, |name| {

@@ -244,11 +244,16 @@ fn discover_as_named(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     }
     let mut files = Vec::new();
     let mut findings = Vec::new();
+    let mut searched = std::collections::BTreeSet::new();
     for path in paths {
         let name = path.display().to_string();
         if path.is_file() {
             files.push(path.clone());
         } else if path.is_dir() {
+            // A folder named twice, by any name, is searched once, as a file is run once.
+            if !searched.insert(std::fs::canonicalize(path).unwrap_or_else(|_| path.clone())) {
+                continue;
+            }
             let (found, errors) = case_files_in(path);
             for (at, why) in errors {
                 findings.push(
@@ -1726,6 +1731,17 @@ mod tests {
             ]
         );
         assert_eq!(load(&files[0]).expect_err("broken")[0].code, "H001");
+    }
+
+    #[test]
+    fn a_folder_named_twice_is_searched_once() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let empty = dir.path().join("empty");
+        std::fs::create_dir(&empty).expect("folder");
+        let (files, findings) = discover(&[empty.clone(), empty.join("."), empty.clone()]);
+        assert!(files.is_empty());
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(findings[0].code, "H002");
     }
 
     #[test]
