@@ -364,10 +364,10 @@ pub(crate) fn case_files_in(folder: &Path) -> (Vec<PathBuf>, Vec<(PathBuf, Strin
 
 /// The files in `folder` and the folders below it whose names `wanted` takes, in file-name
 /// order, and the places in it that could not be searched (`folder`, or a folder below it),
-/// with why. Hidden files and folders below `folder`
-/// (`.git`) are not searched. Symbolic links are followed, as a file or folder they lead to is
-/// one below `folder` too (a link back to a folder above is not searched again); a link under
-/// a wanted name that leads nowhere is a file that loading it reports, not one passed over.
+/// with why. Hidden files and folders below `folder` (`.git`) are not searched. Symbolic links
+/// are followed, as a file or folder they lead to is one below `folder` too (a link back to a
+/// folder above is not searched again); a link under a wanted name that leads nowhere is a
+/// file that loading it reports, not one passed over.
 pub(crate) fn files_in(
     folder: &Path,
     wanted: impl Fn(&str) -> bool,
