@@ -725,6 +725,9 @@ fn shape_findings(name: &str, text: &str) -> Vec<Diagnostic> {
     let Some(root) = root else {
         return shape.findings;
     };
+    if let Some(finding) = not_a_case_file(&root, text, name) {
+        return vec![finding];
+    }
     if let Some(entries) = shape.mapping(&root, "the case file", FILE_KEYS, &["rules", "cases"]) {
         for e in entries {
             match e.key.as_str() {
@@ -745,6 +748,53 @@ fn shape_findings(name: &str, text: &str) -> Vec<Diagnostic> {
     let mut findings = shape.findings;
     sort_by_place(&mut findings);
     findings
+}
+
+/// The one finding of a document that is not a case file at all: a list in JSON's brackets or
+/// a mapping none of whose keys is a case file's or close to one (a response body, likely an
+/// original given as the case file), or a single plain value (likely a secret). Its text, which
+/// may be personal data, is not quoted, nor are its other problems reported.
+fn not_a_case_file(root: &Node, text: &str, name: &str) -> Option<Diagnostic> {
+    let what = match &root.kind {
+        NodeKind::Seq(_)
+            if text
+                .trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n'])
+                .starts_with('[') =>
+        {
+            "a list".to_owned()
+        }
+        NodeKind::Scalar(s) if !(s.style == Style::Plain && is_null(&s.text)) => {
+            "a single value".to_owned()
+        }
+        NodeKind::Map(entries) => {
+            let names: Vec<String> = FILE_KEYS.iter().map(|k| (*k).to_owned()).collect();
+            let case_like = entries.iter().any(|e| {
+                FILE_KEYS.contains(&e.key.as_str())
+                    || crate::rules::schema::suggest(&e.key, &names).is_some()
+            });
+            if entries.is_empty() || case_like {
+                return None;
+            }
+            match entries.len() {
+                1 => "a mapping whose key is not of the case file format".to_owned(),
+                n => format!("a mapping whose {n} keys are not of the case file format"),
+            }
+        }
+        _ => return None,
+    };
+    Some(
+        Code::CaseFormat
+            .diag(format!(
+                "the document is {what}; a case file is a mapping with `rules:` and `cases:`"
+            ))
+            .at(Location::File {
+                file: name.to_owned(),
+            })
+            .with_help(
+                "name the case file (`cases.yaml`) or its folder; a response body is the \
+                 `original:` of a case, and a rules file is checked with `psoxy-rules validate`",
+            ),
+    )
 }
 
 /// Orders findings as they appear in the file.
@@ -1310,6 +1360,36 @@ mod tests {
                 "write a list, even of one item: `allowedLeaks: [\"/…\"]`",
             ]
         );
+    }
+
+    #[test]
+    fn a_response_body_given_as_the_case_file_is_named_without_its_text() {
+        for (body, what) in [
+            (
+                r#"{"email": "alice@example.com", "name": "Alice Smith"}"#,
+                "a mapping whose 2 keys are not of the case file format",
+            ),
+            (r#"[{"email": "alice@example.com"}]"#, "a list"),
+            ("alice@example.com\n", "a single value"),
+        ] {
+            let findings = load_text(body).expect_err("refused");
+            assert_eq!(findings.len(), 1, "{findings:?}");
+            assert_eq!(place(&findings[0]), "set/cases.yaml");
+            assert_eq!(
+                findings[0].message,
+                format!(
+                    "the document is {what}; a case file is a mapping with `rules:` and `cases:`"
+                )
+            );
+            let shown = format!("{findings:?}");
+            assert!(
+                !shown.contains("alice") && !shown.contains("email"),
+                "{shown}"
+            );
+        }
+        // A case file with mistakes is still reported at each of them.
+        let findings = load_text("rule: r.yaml\ncases: []\n").expect_err("refused");
+        assert!(findings.iter().any(|d| d.message == "unknown key `rule`"));
     }
 
     #[test]
