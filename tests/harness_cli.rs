@@ -811,6 +811,39 @@ fn a_value_whose_redaction_was_removed_is_withheld_from_the_diff() {
 }
 
 #[test]
+fn a_number_whose_pseudonymization_was_removed_is_withheld_from_the_diff() {
+    // The committed file has a pseudonym at `/pmi`; the rules no longer pseudonymize it, and
+    // the output has the personal meeting ID in clear.
+    let dir = temp_files(&[
+        ("rules.yaml", "endpoints:\n  - pathTemplate: /v1/users\n"),
+        ("users.json", r#"{"id":"u1","pmi":8162934057,"count":5}"#),
+        (
+            "sanitized/users.json",
+            "{\n  \"id\":\"u1\",\n  \"pmi\":\"t~uOD96GoM6fukE3OGM7_lDdVcLmfBQcbKhlWM2f1hNEc\",\n  \
+             \"count\":5\n}\n",
+        ),
+        (
+            "cases.yaml",
+            "rules: rules.yaml\ncases:\n  - request: GET /v1/users\n    original: users.json\n",
+        ),
+    ]);
+    let out = test_in(dir.path(), &["cases.yaml"], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(
+            "/pmi: expected \"t~uOD96GoM6fukE3OGM7_lDdVcLmfBQcbKhlWM2f1hNEc\", got ‹withheld›"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("+  \"pmi\":‹withheld›,"), "{text}");
+    assert!(!text.contains("8162934057"), "{text}");
+    let out = test_in(dir.path(), &["cases.yaml", "--format", "json"], &[]);
+    let text = stdout(&out);
+    assert!(!text.contains("8162934057"), "{text}");
+}
+
+#[test]
 fn a_new_string_that_holds_a_leak_is_withheld_whole() {
     // The committed file has no `note`; the output has one holding a phone number: the whole
     // string is withheld, not only the number.

@@ -173,21 +173,48 @@ fn count(n: usize, what: &str) -> String {
 /// removed. Diffs withhold them like leaks; short ones (under four characters) match too much
 /// text to be withheld.
 pub fn unprotected_strings(expected: &Value, actual: &Value) -> Vec<String> {
-    let mut out = Vec::new();
-    unprotected_into(expected, actual, &mut out);
+    let mut found = Vec::new();
+    unprotected_into(expected, actual, &mut found);
+    let out = found
+        .into_iter()
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect();
+    long_enough(out)
+}
+
+/// The numbers, as compact JSON writes them, that `actual` has where `expected` has no value
+/// or a pseudonym or null in its place: as [`unprotected_strings`], for identifiers such as a
+/// personal meeting ID whose pseudonymization a rules change removed.
+pub fn unprotected_numbers(expected: &Value, actual: &Value) -> Vec<String> {
+    let mut found = Vec::new();
+    unprotected_into(expected, actual, &mut found);
+    let out = found
+        .into_iter()
+        .filter(|v| {
+            matches!(
+                v,
+                Value::Int(_) | Value::BigInt(_) | Value::Double(_) | Value::Decimal(_)
+            )
+        })
+        .map(crate::json::to_compact_string)
+        .collect();
+    long_enough(out)
+}
+
+fn long_enough(mut out: Vec<String>) -> Vec<String> {
     out.retain(|s| s.trim().chars().count() >= super::leaks::MIN_PROTECTED_CHARS);
     out.sort();
     out.dedup();
     out
 }
 
-fn unprotected_into(expected: &Value, actual: &Value, out: &mut Vec<String>) {
+fn unprotected_into<'v, 'a>(expected: &Value, actual: &'v Value<'a>, out: &mut Vec<&'v Value<'a>>) {
     match (expected, actual) {
         (Value::Object(e), Value::Object(a)) => {
             for (k, av) in a.iter() {
                 match e.get(k) {
                     Some(ev) => unprotected_into(ev, av, out),
-                    None => strings_in(av, out),
+                    None => scalars_in(av, out),
                 }
             }
         }
@@ -195,13 +222,13 @@ fn unprotected_into(expected: &Value, actual: &Value, out: &mut Vec<String>) {
             for (i, av) in a.iter().enumerate() {
                 match e.get(i) {
                     Some(ev) => unprotected_into(ev, av, out),
-                    None => strings_in(av, out),
+                    None => scalars_in(av, out),
                 }
             }
         }
         (Value::String(e), _) if is_pseudonym(e) && actual.as_str().is_some_and(is_pseudonym) => {}
-        (Value::Null, _) => strings_in(actual, out),
-        (Value::String(e), _) if is_pseudonym(e) => strings_in(actual, out),
+        (Value::Null, _) => scalars_in(actual, out),
+        (Value::String(e), _) if is_pseudonym(e) => scalars_in(actual, out),
         _ => {}
     }
 }
@@ -287,12 +314,13 @@ fn is_pseudonym(s: &str) -> bool {
     s.starts_with("t~") || s.starts_with("p~")
 }
 
-fn strings_in(v: &Value, out: &mut Vec<String>) {
+/// The strings and numbers of `v`, values only.
+fn scalars_in<'v, 'a>(v: &'v Value<'a>, out: &mut Vec<&'v Value<'a>>) {
     match v {
-        Value::String(s) => out.push(s.to_string()),
-        Value::Array(items) => items.iter().for_each(|i| strings_in(i, out)),
-        Value::Object(m) => m.values().for_each(|i| strings_in(i, out)),
-        _ => {}
+        Value::Array(items) => items.iter().for_each(|i| scalars_in(i, out)),
+        Value::Object(m) => m.values().for_each(|i| scalars_in(i, out)),
+        Value::Null | Value::Bool(_) => {}
+        _ => out.push(v),
     }
 }
 
@@ -422,6 +450,22 @@ mod tests {
         assert_eq!(
             unprotected_strings(&expected, &actual),
             ["Ann Lee", "Bo Ray", "Cy Orr", "Di Fox"]
+        );
+    }
+
+    #[test]
+    fn numbers_where_the_committed_file_has_no_value_or_a_pseudonym_are_unprotected() {
+        let expected = crate::json::parse_value(
+            r#"{"pmi":"t~x","b":null,"c":5830016624,"d":[1],"e":"p~y","n":12}"#,
+        )
+        .expect("parses");
+        let actual = crate::json::parse_value(
+            r#"{"pmi":8162934057,"b":-2.5E10,"c":7423019586,"d":[1,6019348271],"e":"Eve","n":12,"f":{"g":[123,1234]}}"#,
+        )
+        .expect("parses");
+        assert_eq!(
+            unprotected_numbers(&expected, &actual),
+            ["-2.5E10", "1234", "6019348271", "8162934057"]
         );
     }
 

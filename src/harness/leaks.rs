@@ -657,6 +657,32 @@ pub fn mask_string_values<'v>(text: &str, values: impl IntoIterator<Item = &'v s
     out
 }
 
+/// `text` (JSON, or change lines quoting JSON) with each of `numbers` (as compact JSON writes
+/// them) withheld where it is a whole number, not a part of a longer one or of a string.
+pub fn mask_number_values<'v>(text: &str, numbers: impl IntoIterator<Item = &'v str>) -> String {
+    let part_of_token = |c: char| c.is_alphanumeric() || matches!(c, '.' | '+' | '-' | '_' | '"');
+    let mut out = text.to_owned();
+    for n in numbers {
+        if n.is_empty() {
+            continue;
+        }
+        let mut masked = String::with_capacity(out.len());
+        let mut rest = out.as_str();
+        while let Some(at) = rest.find(n) {
+            let before = rest[..at].chars().next_back();
+            let after = &rest[at + n.len()..];
+            masked.push_str(&rest[..at]);
+            let whole = !before.is_some_and(part_of_token)
+                && !after.chars().next().is_some_and(part_of_token);
+            masked.push_str(if whole { WITHHELD } else { n });
+            rest = after;
+        }
+        masked.push_str(rest);
+        out = masked;
+    }
+    out
+}
+
 /// `pointer` with each member name that holds an email address or a phone number withheld: the
 /// keys of a document can be personal data (`/byUser/alice@acme.com/email`).
 pub fn withhold_personal_names(pointer: &str) -> String {
@@ -715,6 +741,21 @@ mod tests {
             ),
             format!(
                 r#"{{"user":"{WITHHELD}","a":["{WITHHELD}", "a user"],"users":"x"}} /a: unexpected "{WITHHELD}""#
+            )
+        );
+    }
+
+    #[test]
+    fn numbers_are_withheld_whole_and_never_inside_other_tokens() {
+        assert_eq!(
+            mask_number_values(
+                "\"pmi\":8162934057,\n[8162934057] -8162934057 81629340571 \"x8162934057\" \
+                 /pmi: expected \"t~a\", got 8162934057",
+                ["8162934057"]
+            ),
+            format!(
+                "\"pmi\":{WITHHELD},\n[{WITHHELD}] -8162934057 81629340571 \"x8162934057\" \
+                 /pmi: expected \"t~a\", got {WITHHELD}"
             )
         );
     }

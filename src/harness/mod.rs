@@ -1271,9 +1271,12 @@ fn case_report(file: &CaseFile, w: Work, strict: bool) -> CaseReport {
         // Leaks, and the strings the output has where the committed file has no value or a
         // pseudonym: a rules change may have removed their protection.
         let parsed = (parse_value(expected), parse_value(&actual));
-        let unprotected = match &parsed {
-            (Ok(e), Ok(a)) => diff::unprotected_strings(e, a),
-            _ => Vec::new(),
+        let (unprotected, numbers) = match &parsed {
+            (Ok(e), Ok(a)) => (
+                diff::unprotected_strings(e, a),
+                diff::unprotected_numbers(e, a),
+            ),
+            _ => (Vec::new(), Vec::new()),
         };
         let leaked: Vec<&str> = w
             .leaks
@@ -1285,6 +1288,7 @@ fn case_report(file: &CaseFile, w: Work, strict: bool) -> CaseReport {
         // no longer matching, and shown.
         let mask = |text: &str| {
             let text = leaks::mask_string_values(text, unprotected.iter().map(String::as_str));
+            let text = leaks::mask_number_values(&text, numbers.iter().map(String::as_str));
             leaks::mask_values(&text, leaked.iter().copied())
         };
         changes = w
