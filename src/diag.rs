@@ -247,8 +247,26 @@ pub fn printable_lines(text: &str) -> Cow<'_, str> {
     escape_controls(text, true)
 }
 
+/// Whether `c` is escaped in text from files: a control character, or one that shows nothing
+/// or reorders what follows (a byte order mark, a zero-width space, a direction mark or
+/// override), with which two lines of a diff look the same or a line shows what it does not
+/// hold. Joiners (U+200C, U+200D) are kept: scripts and emoji need them.
+fn is_escaped_char(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200B}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{FEFF}'
+        )
+}
+
 fn escape_controls(text: &str, keep_lf: bool) -> Cow<'_, str> {
-    let is_escaped = |c: char| c.is_control() && !(keep_lf && c == '\n');
+    let is_escaped = |c: char| is_escaped_char(c) && !(keep_lf && c == '\n');
     if !text.chars().any(is_escaped) {
         return Cow::Borrowed(text);
     }
@@ -284,7 +302,7 @@ fn printable_excerpt(line: &str, range: Range<usize>) -> (String, Range<usize>) 
         if i == range.end {
             end = Some(out.len());
         }
-        if c.is_control() && c != '\t' {
+        if is_escaped_char(c) && c != '\t' {
             push_escaped(&mut out, c);
         } else {
             out.push(c);
@@ -636,6 +654,18 @@ mod tests {
         );
         assert_eq!(printable_lines("a\u{7}\nb"), "a\\u0007\nb");
         assert!(matches!(printable("plain ü"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn characters_that_show_nothing_or_reorder_text_are_printed_escaped() {
+        // A byte order mark, as an editor adds it, would make two lines of a diff look alike.
+        assert_eq!(printable_lines("-\u{feff}{\n+{"), "-\\ufeff{\n+{");
+        assert_eq!(
+            printable("Bo\u{200b}b \u{202e}cba\u{2066}"),
+            r"Bo\u200bb \u202ecba\u2066"
+        );
+        // Joiners stay, as in emoji sequences.
+        assert!(matches!(printable("👩\u{200d}💻"), Cow::Borrowed(_)));
     }
 
     #[test]
