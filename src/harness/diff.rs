@@ -310,8 +310,23 @@ fn shown_strings(v: &Value, out: &mut std::collections::HashSet<String>) {
     }
 }
 
+/// A pseudonym as a token (`t~…`, `p~…`), or as the `JSON` encoding writes it without the
+/// original (`{"hash":…}`, with `domain` and `reversible` when there are).
 fn is_pseudonym(s: &str) -> bool {
-    s.starts_with("t~") || s.starts_with("p~")
+    if s.starts_with("t~") || s.starts_with("p~") {
+        return true;
+    }
+    if !s.starts_with("{\"") {
+        return false;
+    }
+    match crate::json::parse_value(s) {
+        Ok(Value::Object(m)) => {
+            m.get("hash").is_some_and(|h| h.as_str().is_some())
+                && m.keys()
+                    .all(|k| matches!(k, "domain" | "hash" | "reversible"))
+        }
+        _ => false,
+    }
 }
 
 /// The strings and numbers of `v`, values only.
@@ -450,6 +465,20 @@ mod tests {
         assert_eq!(
             unprotected_strings(&expected, &actual),
             ["Ann Lee", "Bo Ray", "Cy Orr", "Di Fox"]
+        );
+    }
+
+    #[test]
+    fn pseudonyms_of_the_json_encoding_are_shown_unless_they_hold_the_original() {
+        let expected =
+            crate::json::parse_value(r#"{"a":"p~x","b":"t~y","c":"t~z"}"#).expect("parses");
+        let actual = crate::json::parse_value(
+            r#"{"a":"{\"hash\":\"h1\",\"reversible\":\"p~x\"}","b":"{\"domain\":\"acme.com\",\"hash\":\"h2\"}","c":"{\"hash\":\"h3\",\"original\":\"Ann Lee\"}"}"#,
+        )
+        .expect("parses");
+        assert_eq!(
+            unprotected_strings(&expected, &actual),
+            [r#"{"hash":"h3","original":"Ann Lee"}"#]
         );
     }
 
