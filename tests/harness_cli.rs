@@ -291,6 +291,16 @@ fn bless_restores_a_tampered_file_byte_for_byte() {
         committed
     );
     assert_eq!(set.test(&[]).status.code(), Some(0));
+    // A second `--bless` finds nothing to write, changes nothing, and says so.
+    let before = set.snapshot();
+    let out = set.test(&["--bless"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert_eq!(
+        text,
+        format!("{} passed, 0 failed (0 files written)\n", zoom_cases())
+    );
+    assert_eq!(set.snapshot(), before);
 }
 
 #[test]
