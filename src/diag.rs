@@ -24,7 +24,7 @@ impl fmt::Display for Severity {
 }
 
 /// Where a finding is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Location {
     /// A place in a text file (a rules or cases file). `line` and `column` are 1-based, the
@@ -153,7 +153,7 @@ impl LineStarts {
 }
 
 /// One finding.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Diagnostic {
     /// Stable code: `R0xx` rules, `P0xx` paths, `S0xx` sanitize, `H0xx` harness.
     pub code: &'static str,

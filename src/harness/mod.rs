@@ -12,7 +12,7 @@ mod replay;
 pub mod report;
 mod targets;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -534,6 +534,8 @@ fn check_leaks(files: &[CaseFile], work: &mut [Work], file_findings: &mut [Vec<D
                 _ => None,
             };
             let mut used_case_allowances = BTreeSet::new();
+            // Looked up, not searched: an output may leak tens of thousands of values.
+            let mut reported: HashSet<Diagnostic> = w.findings.iter().cloned().collect();
             // Every value of the proxy's output, not only the first that the golden form shows.
             let found = crate::json::parse_values(text)
                 .map_while(Result::ok)
@@ -564,7 +566,7 @@ fn check_leaks(files: &[CaseFile], work: &mut [Work], file_findings: &mut [Vec<D
                 }
                 // The same value twice in one string is one finding; both are withheld.
                 let finding = leak_finding(&leak, value, &w.case, endpoint_location.as_ref());
-                if !w.findings.contains(&finding) {
+                if reported.insert(finding.clone()) {
                     w.findings.push(finding);
                 }
                 w.leaks.push(leak);
@@ -1286,18 +1288,19 @@ fn case_report(file: &CaseFile, w: Work, strict: bool) -> CaseReport {
             .collect();
         // Whole strings first: a leak withheld inside one first would leave the rest of it
         // no longer matching, and shown.
-        let mask = |text: &str| {
-            let text = leaks::mask_string_values(text, unprotected.iter().map(String::as_str));
-            let text = leaks::mask_number_values(&text, numbers.iter().map(String::as_str));
-            leaks::mask_values(&text, leaked.iter().copied())
-        };
+        let (strings, numbers, leaked) = (
+            leaks::StringMask::new(unprotected.iter().map(String::as_str)),
+            leaks::NumberMask::new(numbers.iter().map(String::as_str)),
+            leaks::ValueMask::new(leaked),
+        );
+        let mask = |text: &str| leaked.apply(&numbers.apply(&strings.apply(text)));
         changes = w
             .changes
             .iter()
             .cloned()
             .map(|c| {
                 let mut c = c.map_values(|s| *s = mask(s));
-                c.pointer = leaks::mask_values(&c.pointer, leaked.iter().copied());
+                c.pointer = leaked.apply(&c.pointer);
                 diff::shorten_change(c)
             })
             .collect();
