@@ -1,7 +1,8 @@
 //! Throughput of sanitization on large generated Zoom responses, in MB/s: the compiled plan, the
 //! naive per-path engine, and plain parse + compact write (no transforms) as the floor, with
-//! serde_json's `Value` parse + write beside it for scale. The `cli` groups run the built command end to end, once per document, with the example rules
-//! and with rules that transform nothing.
+//! serde_json's `Value` parse + write beside it for scale. The `cli` groups run the built
+//! command end to end, once per document, with the example rules and with rules that transform
+//! nothing.
 //!
 //! The inputs (about 20 MB each) are generated on first run by `../shared/tools/gen_zoom.py`
 //! into `target/bench-data/`; set `PSOXY_BENCH_MB` to change their size.
@@ -11,7 +12,7 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use psoxy_rules::json::{parse_value, validate_utf8, write_compact};
+use psoxy_rules::json::{parse_value, parse_values, validate_utf8, write_compact};
 use psoxy_rules::pseudonym::{
     DomainHandling, EmailCanonicalization, Pseudonymizer, SecretValues, Secrets,
 };
@@ -95,10 +96,15 @@ fn sanitizer(rules_file: &Path, engine: Engine) -> Sanitizer {
     Sanitizer::new(Arc::new(rules), pseudonymizer, engine)
 }
 
-/// UTF-8 check, parse and compact write, with no transform: the floor of sanitization.
+/// UTF-8 check, parse and compact write, with no transform: the floor of sanitization. The
+/// parse uses the second core as sanitization's does.
 fn parse_and_write(body: &[u8]) -> Vec<u8> {
     let text = validate_utf8(body).expect("generated documents are UTF-8");
-    let v = parse_value(text).expect("parses");
+    let v = parse_values(text)
+        .on_two_threads(true)
+        .next()
+        .expect("a value")
+        .expect("parses");
     let mut out = Vec::with_capacity(body.len());
     write_compact(&v, &mut out);
     out
