@@ -691,11 +691,16 @@ impl Explain<'_> {
                     // `$ref`): the key is more likely a property out of its `properties:`.
                     let suggestion = suggest(key, &known)
                         .filter(|s| !(value_is_mapping && self.takes_only_scalars(leaf, s)));
+                    let here = Self::mapping_kind(leaf);
                     p.help = suggestion.map_or_else(
-                        || match self
-                            .owner_of(key)
-                            .filter(|&o| o != Self::mapping_kind(leaf))
-                        {
+                        || match self.owner_of(key).filter(|&o| o != here) {
+                            // A transform and an augment stand at the same depth: the key
+                            // belongs to the other kind of item, and no indentation fixes it.
+                            Some(owner @ ("a transform" | "an augment"))
+                                if matches!(here, "a transform" | "an augment") =>
+                            {
+                                Some(other_item_key(key, owner, &known))
+                            }
                             Some(owner) => Some(format!(
                                 "`{key}` is a key of {owner}, not of this mapping: check its \
                                  indentation"
@@ -840,8 +845,23 @@ impl Explain<'_> {
                     format!("unknown {what} kind `{name}`"),
                 );
                 let known: Vec<String> = names.iter().map(|s| (*s).to_owned()).collect();
+                // A kind of the other list: the item is in the wrong one.
+                let (other, other_what, other_list) = if what == "augment" {
+                    (TransformKind::NAMES, "a transform", "transforms")
+                } else {
+                    (AugmentKind::NAMES, "an augment", "augments")
+                };
                 p.help = Some(suggest(name, &known).map_or_else(
-                    || format!("the {what} kinds are {}", list(&known)),
+                    || {
+                        if other.contains(&name) {
+                            format!(
+                                "`{name}` is {other_what}: list it under the endpoint's \
+                                 `{other_list}:`"
+                            )
+                        } else {
+                            format!("the {what} kinds are {}", list(&known))
+                        }
+                    },
                     |s| {
                         if s.eq_ignore_ascii_case(name) {
                             format!("did you mean `{s}`? (kind names are case-sensitive)")
@@ -1176,6 +1196,26 @@ fn alternatives(items: &[String]) -> String {
     }
 }
 
+/// The help for `key`, a key of `owner` (a transform or an augment) written in an item of the
+/// other kind, which accepts `known`: augments and transforms read JSON inside a string with
+/// keys of their own.
+fn other_item_key(key: &str, owner: &str, known: &[String]) -> String {
+    match key {
+        "isJsonEscaped" | "jsonPathToProcessWhenEscaped" => format!(
+            "`{key}` is a key of the `textDigest` transform; an augment reads JSON inside a \
+             string with `innerJsonPath`, the path of the text inside it"
+        ),
+        "innerJsonPath" => "`innerJsonPath` is a key of an augment; the `textDigest` transform \
+                            reads JSON inside a string with `isJsonEscaped: true` and \
+                            `jsonPathToProcessWhenEscaped`"
+            .to_owned(),
+        _ => format!(
+            "`{key}` is a key of {owner}, not of this kind of item: the keys accepted here are {}",
+            list(known)
+        ),
+    }
+}
+
 /// `a`, `b` and `c`, sorted: all of them.
 pub(crate) fn list(items: &[String]) -> String {
     quoted_sorted(items, "and")
@@ -1312,6 +1352,52 @@ mod tests {
                 // A key of another kind of transform is no indentation mistake.
                 "the keys accepted here are `applyOnlyWhen`, `fields`, `jsonPaths` and `method`",
                 "`pathRegex` is a key of an endpoint, not of this mapping: check its indentation",
+            ],
+            "{p:?}"
+        );
+    }
+
+    #[test]
+    fn a_key_of_the_other_kind_of_item_names_the_key_this_kind_takes() {
+        let mut p = problems(
+            "endpoints:\n  - pathTemplate: /a\n    augments:\n      - !<textDigest>\n        \
+             jsonPaths: [$.a]\n        isJsonEscaped: true\n        regex: x\n    transforms:\n      \
+             - !<textDigest>\n        jsonPaths: [$.a]\n        innerJsonPath: $.b\n",
+        );
+        p.sort_by_key(|p| p.span.start);
+        let helps: Vec<_> = p.iter().map(|p| p.help.as_deref().unwrap_or("")).collect();
+        // The two kinds of items stand at one depth: no indentation mistake.
+        assert_eq!(
+            helps,
+            [
+                "`isJsonEscaped` is a key of the `textDigest` transform; an augment reads JSON \
+                 inside a string with `innerJsonPath`, the path of the text inside it",
+                "`regex` is a key of a transform, not of this kind of item: the keys accepted \
+                 here are `innerJsonPath`, `jsonPaths`, `keywords`, `method` and `outputSchema`",
+                "`innerJsonPath` is a key of an augment; the `textDigest` transform reads JSON \
+                 inside a string with `isJsonEscaped: true` and `jsonPathToProcessWhenEscaped`",
+            ],
+            "{p:?}"
+        );
+    }
+
+    #[test]
+    fn a_kind_of_the_other_list_says_where_it_belongs() {
+        let p = problems(
+            "endpoints:\n  - pathTemplate: /a\n    augments:\n      - !<pseudonymize>\n        \
+             jsonPaths: [$.a]\n    transforms:\n      - !<sentenceMetadata>\n        \
+             jsonPaths: [$.a]\n",
+        );
+        let helps: Vec<_> = p
+            .iter()
+            .filter(|p| p.code == Code::UnknownKind)
+            .map(|p| p.help.as_deref().unwrap_or(""))
+            .collect();
+        assert_eq!(
+            helps,
+            [
+                "`pseudonymize` is a transform: list it under the endpoint's `transforms:`",
+                "`sentenceMetadata` is an augment: list it under the endpoint's `augments:`",
             ],
             "{p:?}"
         );
