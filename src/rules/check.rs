@@ -1089,7 +1089,7 @@ impl Checker<'_> {
                 if *o.include_original && o.encoding == Encoding::UrlSafeToken {
                     self.push(
                         Code::IncludeOriginalInToken,
-                        at,
+                        o.include_original.span,
                         "`includeOriginal: true` with the `URL_SAFE_TOKEN` encoding (the default) \
                          is rejected by the proxy",
                         Some(
@@ -1116,16 +1116,25 @@ impl Checker<'_> {
                     );
                 }
                 if o.encoding == Encoding::UrlSafeHashOnly {
-                    for (set, key) in [
-                        (o.include_reversible, "includeReversible"),
-                        (*o.include_original, "includeOriginal"),
+                    for (set, key, help) in [
+                        (
+                            &o.include_reversible,
+                            "includeReversible",
+                            "remove it, or drop `encoding` for the default, `URL_SAFE_TOKEN`, \
+                             which writes the reversible `p~…` token",
+                        ),
+                        (
+                            &o.include_original,
+                            "includeOriginal",
+                            "remove it: only the `JSON` encoding writes the original",
+                        ),
                     ] {
-                        if set {
+                        if **set {
                             self.push(
                                 Code::NoEffect,
-                                at,
+                                set.span,
                                 format!("`{key}` has no effect with `URL_SAFE_HASH_ONLY`"),
-                                None,
+                                Some(help.into()),
                             );
                         }
                     }

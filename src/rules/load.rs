@@ -606,7 +606,9 @@ impl FromNode for Transform {
             }
             "pseudonymize" => TransformKind::Pseudonymize(PseudonymizeOptions {
                 encoding: f.get("encoding", cx).unwrap_or_default(),
-                include_reversible: f.get("includeReversible", cx).unwrap_or_default(),
+                include_reversible: f
+                    .located_at_key("includeReversible", cx)
+                    .unwrap_or_default(),
                 include_original: f.located_at_key("includeOriginal", cx).unwrap_or_default(),
                 only_if_regex: f.opt("onlyIfRegex", cx),
             }),
@@ -908,7 +910,7 @@ mod tests {
             panic!("not pseudonymize")
         };
         assert_eq!(p.encoding, Encoding::UrlSafeToken);
-        assert!(!p.include_reversible && !*p.include_original);
+        assert!(!*p.include_reversible && !*p.include_original);
         let TransformKind::FilterTokenByRegex(f) = &t[1].kind else {
             panic!("not filterTokenByRegex")
         };

@@ -283,10 +283,11 @@ pub struct PseudonymizeOptions {
     #[serde(default)]
     pub encoding: Encoding,
     /// Writes the reversible `p~…` token instead of the hash.
-    #[serde(default)]
-    pub include_reversible: bool,
-    /// Adds the original value, in clear (`JSON` encoding only; rejected with `URL_SAFE_TOKEN`).
     // Located at the key, where validate's warning about it points.
+    #[serde(default)]
+    pub include_reversible: Located<bool>,
+    /// Adds the original value, in clear (`JSON` encoding only; rejected with `URL_SAFE_TOKEN`).
+    // Located at the key, where validate's findings about it point.
     #[serde(default)]
     pub include_original: Located<bool>,
     /// Accepted but never used.

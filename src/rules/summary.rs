@@ -160,7 +160,7 @@ fn option_values(kind: &TransformKind) -> Vec<(&'static str, OptionValue)> {
         }
         TransformKind::Pseudonymize(o) => vec![
             ("encoding", Name(o.encoding.name())),
-            ("includeReversible", Bool(o.include_reversible)),
+            ("includeReversible", Bool(*o.include_reversible)),
             ("includeOriginal", Bool(*o.include_original)),
         ],
         TransformKind::PseudonymizeEmailHeader(o) => vec![("encoding", Name(o.encoding.name()))],

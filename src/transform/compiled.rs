@@ -92,7 +92,7 @@ impl ValueFn {
             TransformKind::Redact => ValueFn::Delete,
             TransformKind::Pseudonymize(o) => ValueFn::Pseudonymize {
                 encoding: o.encoding,
-                include_reversible: o.include_reversible,
+                include_reversible: *o.include_reversible,
                 include_original: *o.include_original,
             },
             TransformKind::PseudonymizeEmailHeader(o) => ValueFn::EmailHeader {
