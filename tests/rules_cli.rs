@@ -494,7 +494,7 @@ fn a_path_regex_that_refuses_every_query_beside_allowed_query_params_is_a_warnin
     assert!(
         out.contains(
             ":2:16: warning[R057]: this `pathRegex` sees the path with its query and refuses any \
-             query, so `allowedQueryParams` never applies (`/rest/api/3/issue/a-0/changelog?startAt=1` \
+             query, so `allowedQueryParams` never applies (`/rest/api/3/issue/A-0/changelog?startAt=1` \
              does not match)"
         ),
         "{out}"

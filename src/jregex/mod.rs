@@ -195,13 +195,25 @@ impl Regex {
 
     /// Strings this regex matches whole, made from its form (see `sample.rs`), the one that
     /// reads most like the pattern first: examples for checks that compare endpoints.
+    ///
+    /// The samples keep the letter case of the pattern's text (`/calendarView`, not
+    /// `/calendarview`): they are made as if `CASE_INSENSITIVE` were off, which only narrows
+    /// what each character may be, unless that leaves none.
     pub fn samples(&self, flags: Flags) -> Vec<String> {
-        let Ok(parsed) = parse::parse(&self.source, flags) else {
-            return Vec::new();
+        let as_written = Flags {
+            case_insensitive: false,
+            ..flags
         };
-        let mut samples = sample::samples(&parsed.node);
-        samples.retain(|s| self.is_full_match(s).unwrap_or(false));
-        samples
+        [as_written, flags]
+            .into_iter()
+            .filter_map(|f| parse::parse(&self.source, f).ok())
+            .map(|parsed| {
+                let mut samples = sample::samples(&parsed.node);
+                samples.retain(|s| self.is_full_match(s).unwrap_or(false));
+                samples
+            })
+            .find(|samples| !samples.is_empty())
+            .unwrap_or_default()
     }
 
     /// Whether every match ends with `$`, `\Z` or `\z`, as written: a pattern that does not

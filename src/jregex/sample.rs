@@ -120,6 +120,20 @@ mod tests {
     }
 
     #[test]
+    fn samples_keep_the_letter_case_of_the_pattern_under_case_insensitive() {
+        let ci = Flags {
+            case_insensitive: true,
+            ..Flags::default()
+        };
+        let sample = |pattern: &str| Regex::new(pattern, ci).expect("compiles").sample(ci);
+        assert_eq!(
+            sample("^/v1.0/users/[^/]+/calendarView$").as_deref(),
+            Some("/v1.0/users/a/calendarView")
+        );
+        assert_eq!(sample("/x/[A-Z]+").as_deref(), Some("/x/A"));
+    }
+
+    #[test]
     fn nested_repetitions_give_no_example_past_its_length_cap() {
         // 64^5 characters would be asked for; the atomic group keeps the pattern from being
         // refused as too large when it compiles.
