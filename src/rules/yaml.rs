@@ -381,6 +381,12 @@ impl<'t> Reader<'t> {
                 span,
                 "an alias (`*name`) refers to no anchor (`&name`) defined before it",
             ),
+            ErrorKind::InvalidTrailingSingleQuotedScalar => {
+                Problem::new(Code::Syntax, span, format!("YAML syntax: {kind}")).help(
+                    "a `'` inside a single-quoted string ends it: put the text in double quotes \
+                     (`\"$..['@odata.nextLink']\"`), or write the inner `'` twice (`''`)",
+                )
+            }
             ErrorKind::InvalidTrailingDoubleQuotedScalar => {
                 Problem::new(Code::Syntax, span, format!("YAML syntax: {kind}")).help(
                     "a `\"` inside a double-quoted string ends it: quote the inner text with \
@@ -1060,6 +1066,13 @@ mod tests {
     fn a_quote_that_ends_a_double_quoted_path_says_how_to_quote_inside() {
         let help = syntax_help("p: \"$.a[?(@.type == \"x\")].b\"\n");
         assert!(help.contains("single quotes"), "{help}");
+    }
+
+    #[test]
+    fn a_quote_that_ends_a_single_quoted_path_says_how_to_quote_inside() {
+        let help = syntax_help("p:\n  - '$..['@odata.nextLink']'\n");
+        assert!(help.contains("double quotes"), "{help}");
+        assert!(help.contains("`''`"), "{help}");
     }
 
     #[test]
