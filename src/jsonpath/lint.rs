@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use super::ast::{JsonPath, Selector, StepKind};
+use super::ast::{Filter, FilterPath, JsonPath, Operand, Selector, Step, StepKind};
 
 /// A suspicious path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,22 +90,12 @@ pub fn lints(path: &JsonPath) -> Vec<PathLint> {
                 )),
             });
         }
-        if let Some(next) = path.steps.get(i + 1)
-            && let Selector::Name(name) = step.selector()
-            && name.starts_with('@')
-            && dotted(step, name)
-            && let StepKind::Child(Selector::Name(rest)) = &next.kind
-            && dotted(next, rest)
-        {
-            let whole = format!("{name}.{rest}");
-            out.push(PathLint {
-                kind: LintKind::SplitODataName,
-                span: step.span.start..next.span.end,
-                message: format!(
-                    "this reads as the member `{name}`, then its member `{rest}`, not as the \
-                     one member `{whole}`"
-                ),
-                help: Some(format!("write `['{whole}']`")),
+        split_odata_name(&path.steps, i, &mut out);
+        if let Selector::Filter(filter) = step.selector() {
+            filter_paths(filter, &mut |p| {
+                for j in 0..p.steps.len() {
+                    split_odata_name(&p.steps, j, &mut out);
+                }
             });
         }
         if i == 0
@@ -128,9 +118,49 @@ pub fn lints(path: &JsonPath) -> Vec<PathLint> {
     out
 }
 
+/// `.@odata.context` at step `i` of `steps` (of the path, or of a path inside a filter, such
+/// as `@.@odata.type`): an OData name after a dot, which reads as two steps.
+fn split_odata_name(steps: &[Step], i: usize, out: &mut Vec<PathLint>) {
+    let step = &steps[i];
+    if let Some(next) = steps.get(i + 1)
+        && let Selector::Name(name) = step.selector()
+        && name.starts_with('@')
+        && dotted(step, name)
+        && let StepKind::Child(Selector::Name(rest)) = &next.kind
+        && dotted(next, rest)
+    {
+        let whole = format!("{name}.{rest}");
+        out.push(PathLint {
+            kind: LintKind::SplitODataName,
+            span: step.span.start..next.span.end,
+            message: format!(
+                "this reads as the member `{name}`, then its member `{rest}`, not as the one \
+                 member `{whole}`"
+            ),
+            help: Some(format!("write `['{whole}']`")),
+        });
+    }
+}
+
+/// Calls `f` with each path that `filter` compares or tests.
+fn filter_paths(filter: &Filter, f: &mut impl FnMut(&FilterPath)) {
+    match filter {
+        Filter::Or(fs) | Filter::And(fs) => fs.iter().for_each(|g| filter_paths(g, f)),
+        Filter::Not(g) => filter_paths(g, f),
+        Filter::Compare { left, right, .. } => {
+            for operand in [left, right] {
+                if let Operand::Path(p) = operand {
+                    f(p);
+                }
+            }
+        }
+        Filter::Exists(p) => f(p),
+    }
+}
+
 /// Whether `step`, selecting `name`, is written after a dot (`.name`, `..name`) rather than in
 /// brackets: its text is the name and the dots alone.
-fn dotted(step: &super::ast::Step, name: &str) -> bool {
+fn dotted(step: &Step, name: &str) -> bool {
     let dots = match step.kind {
         StepKind::Child(_) => 1,
         StepKind::Descendant(_) => 2,
@@ -187,6 +217,21 @@ mod tests {
         assert!(kinds("$..['owner','user'].login").is_empty());
         assert!(kinds("$..['email']").is_empty());
         assert!(kinds("$.a['id','email']").is_empty());
+    }
+
+    #[test]
+    fn an_odata_name_after_a_dot_in_a_filter_reads_as_two_steps() {
+        let text = "$.value[?(@.@odata.type == 'x' || !(@.a.@odata.id))].id";
+        let found = kinds(text);
+        assert_eq!(
+            found
+                .iter()
+                .map(|(_, s)| &text[s.clone()])
+                .collect::<Vec<_>>(),
+            [".@odata.type", ".@odata.id"],
+        );
+        assert!(found.iter().all(|(k, _)| *k == LintKind::SplitODataName));
+        assert!(kinds("$.value[?(@['@odata.type'] == 'x')].id").is_empty());
     }
 
     #[test]
