@@ -2077,3 +2077,36 @@ fn output_that_cannot_be_written_is_an_error_of_every_command() {
         );
     }
 }
+
+#[test]
+fn a_text_digest_keyword_that_never_counts_is_a_warning_at_the_keyword() {
+    let (status, out) = validate_bytes(
+        br#"endpoints:
+  - pathTemplate: "/v1.0/me/events"
+    augments:
+      - !<textDigest>
+        jsonPaths: ["$..body.content"]
+        keywords: ["budget", " ", "focus time"]
+    transforms:
+      - !<textDigest>
+        jsonPaths: ["$..subject"]
+        keywords: ["Budget", "1:1", "under_score", "Q3"]
+"#,
+    );
+    assert_eq!(status, Status::Ok, "{out}");
+    let found: Vec<&str> = out
+        .lines()
+        .filter_map(|l| l.split_once("rules.yaml:").map(|(_, rest)| rest))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "6:30: warning[R039]: a blank keyword never counts",
+            "6:35: warning[R039]: the keyword `focus time` never counts: the text is \
+             split into words of ASCII letters, digits and `_`, and no word holds a space",
+            "10:30: warning[R039]: the keyword `1:1` never counts: the text is split \
+             into words of ASCII letters, digits and `_`, and no word holds `:`",
+        ],
+        "{out}"
+    );
+}

@@ -972,6 +972,9 @@ impl Checker<'_> {
         for path in &augment.json_paths {
             self.path(path, false);
         }
+        if let AugmentKind::TextDigest(o) = &augment.kind {
+            self.keywords(&o.keywords);
+        }
         if let Some(inner) = augment
             .inner_json_path
             .as_ref()
@@ -986,6 +989,39 @@ impl Checker<'_> {
                 "`outputSchema` is accepted but not used",
                 None,
             );
+        }
+    }
+
+    /// Warns about `textDigest` keywords that never count (§2.10, §2.13): the text is
+    /// lower-cased and split into words of ASCII letters, digits and `_`, and a blank keyword
+    /// is dropped.
+    fn keywords(&mut self, keywords: &[Located<String>]) {
+        for keyword in keywords {
+            let (message, help) = if crate::transform::is_blank(keyword) {
+                ("a blank keyword never counts".to_owned(), "remove it")
+            } else if let Some(c) = keyword
+                .to_lowercase()
+                .chars()
+                .find(|c| !(c.is_ascii_alphanumeric() || *c == '_'))
+            {
+                let what = if c == ' ' {
+                    "a space".to_owned()
+                } else {
+                    format!("`{}`", crate::diag::quoted(&c.to_string()))
+                };
+                (
+                    format!(
+                        "the keyword `{}` never counts: the text is split into words of ASCII \
+                         letters, digits and `_`, and no word holds {what}",
+                        crate::diag::quoted(keyword)
+                    ),
+                    "count single words (`budget`); to keep phrases such as `1:1` or `focus \
+                     time`, use `redactExceptPhrases`",
+                )
+            } else {
+                continue;
+            };
+            self.push(Code::NoEffect, keyword.span, message, Some(help.into()));
         }
     }
 
@@ -1194,6 +1230,7 @@ impl Checker<'_> {
             }
             TransformKind::TextDigest(_) if digest_broken => {}
             TransformKind::TextDigest(o) => {
+                self.keywords(&o.keywords);
                 let inner = o
                     .json_path_to_process_when_escaped
                     .as_ref()

@@ -359,7 +359,7 @@ pub struct TokenizeOptions {
 pub struct TextDigestOptions {
     /// Words to count.
     #[serde(default)]
-    pub keywords: Vec<String>,
+    pub keywords: Vec<Located<String>>,
     /// The value is a JSON document as a string; digest what `jsonPathToProcessWhenEscaped`
     /// selects in it.
     #[serde(default)]
@@ -431,7 +431,7 @@ impl AugmentKind {
 pub struct TextDigestAugmentOptions {
     /// Words to count; blank ones are ignored.
     #[serde(default)]
-    pub keywords: Vec<String>,
+    pub keywords: Vec<Located<String>>,
 }
 
 /// Options of the `sentenceMetadata` augment.

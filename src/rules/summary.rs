@@ -185,7 +185,7 @@ fn option_values(kind: &TransformKind) -> Vec<(&'static str, OptionValue)> {
         )],
         TransformKind::TextDigest(o) => {
             let mut v = vec![
-                ("keywords", List(o.keywords.clone())),
+                ("keywords", located(&o.keywords)),
                 ("isJsonEscaped", Bool(o.is_json_escaped)),
             ];
             v.push((
@@ -208,8 +208,8 @@ fn options(kind: &TransformKind) -> Vec<String> {
 }
 
 /// An augment's keywords, shown as a transform's options are: empty ones too.
-fn keywords(words: &[String]) -> String {
-    format!("  keywords={}", strings(words.iter().map(String::as_str)))
+fn keywords(words: &[Located<String>]) -> String {
+    format!("  keywords={}", strings(words.iter().map(Located::as_str)))
 }
 
 /// `s` as a JSON string, as the proxy's writer escapes it.
@@ -287,7 +287,9 @@ pub fn json(rules: &Rules) -> serde_json::Value {
                 .iter()
                 .map(|augment| {
                     let (keywords, applied) = match &augment.kind {
-                        AugmentKind::TextDigest(o) => (o.keywords.clone(), true),
+                        AugmentKind::TextDigest(o) => {
+                            (o.keywords.iter().map(|k| k.value.clone()).collect(), true)
+                        }
                         AugmentKind::SentenceMetadata(_) => (Vec::new(), false),
                     };
                     json!({

@@ -274,7 +274,10 @@ mod tests {
 
     fn digest_fn(keywords: &[&str], inner: Option<&str>) -> ValueFn {
         ValueFn::compile(&TransformKind::TextDigest(TextDigestOptions {
-            keywords: keywords.iter().map(|k| (*k).to_owned()).collect(),
+            keywords: keywords
+                .iter()
+                .map(|k| Located::unlocated((*k).to_owned()))
+                .collect(),
             is_json_escaped: inner.is_some(),
             json_path_to_process_when_escaped: inner.map(|p| Located::unlocated(p.to_owned())),
         }))
