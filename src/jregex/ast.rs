@@ -181,6 +181,58 @@ impl Node {
         }
     }
 
+    /// Whether what capture group `group` matches (the whole match for 0) can hold the
+    /// character `c`: a set inside it has `c`, or a back-reference, which may repeat anything,
+    /// is inside it. False for a group the pattern does not have.
+    pub(crate) fn group_may_hold(&self, group: usize, c: u32) -> bool {
+        let mut seen = 0;
+        let node = if group == 0 {
+            Some(self)
+        } else {
+            self.capture(group, &mut seen)
+        };
+        node.is_some_and(|n| n.may_hold(c))
+    }
+
+    /// Capture group `group`, counting in `seen` the groups met before it in the order of
+    /// their `(`.
+    fn capture(&self, group: usize, seen: &mut usize) -> Option<&Node> {
+        match self {
+            Node::Group(kind, inner) => {
+                if matches!(kind, GroupKind::Capture { .. }) {
+                    *seen += 1;
+                    if *seen == group {
+                        return Some(inner);
+                    }
+                }
+                inner.capture(group, seen)
+            }
+            Node::Concat(nodes) | Node::Alt(nodes) => {
+                nodes.iter().find_map(|n| n.capture(group, seen))
+            }
+            Node::Repeat { node, .. } => node.capture(group, seen),
+            Node::Empty
+            | Node::Set(_)
+            | Node::Assert(_)
+            | Node::Backref { .. }
+            | Node::LineBreak => None,
+        }
+    }
+
+    fn may_hold(&self, c: u32) -> bool {
+        match self {
+            Node::Set(set) => set.contains(c),
+            Node::Concat(nodes) | Node::Alt(nodes) => nodes.iter().any(|n| n.may_hold(c)),
+            // A look-around tests text; the match does not hold it.
+            Node::Group(GroupKind::LookAhead { .. } | GroupKind::LookBehind { .. }, _)
+            | Node::Empty
+            | Node::Assert(_) => false,
+            Node::Group(_, inner) | Node::Repeat { node: inner, .. } => inner.may_hold(c),
+            Node::Backref { .. } => true,
+            Node::LineBreak => matches!(c, 0x0A..=0x0D | 0x85 | 0x2028 | 0x2029),
+        }
+    }
+
     /// Whether one step of the pattern is the character `c` and nothing else (`\?` or `[?]`).
     pub(crate) fn has_literal(&self, c: char) -> bool {
         match self {

@@ -222,6 +222,11 @@ impl Regex {
         parse::parse(&self.source, flags).is_ok_and(|p| p.node.ends_anchored())
     }
 
+    /// Whether the text that group `group` matches (the whole match for 0) can hold `c`.
+    pub fn group_may_hold(&self, group: usize, c: char, flags: Flags) -> bool {
+        parse::parse(&self.source, flags).is_ok_and(|p| p.node.group_may_hold(group, u32::from(c)))
+    }
+
     /// Whether the pattern has a step that is the character `c` alone, as `\?` or `[?]` is.
     pub fn has_literal(&self, c: char, flags: Flags) -> bool {
         parse::parse(&self.source, flags).is_ok_and(|p| p.node.has_literal(c))

@@ -799,3 +799,19 @@ mod agreement {
         }
     }
 }
+
+#[test]
+fn a_group_may_hold_a_character_when_a_set_inside_it_has_it() {
+    let flags = Flags::default();
+    let email = re(r"<(\S+)>|([\w.]+@[\w.]+)");
+    assert!(email.group_may_hold(1, '@', flags));
+    assert!(email.group_may_hold(2, '@', flags));
+    assert!(email.group_may_hold(0, '@', flags));
+    let mention = re(r"<@(U[A-Z0-9]+)(?:\|[^>]*)?>");
+    assert!(!mention.group_may_hold(1, '@', flags));
+    assert!(mention.group_may_hold(0, '@', flags));
+    // A look-around tests text the match does not hold; a back-reference may hold anything.
+    assert!(!re(r"(\w+(?=@))").group_may_hold(1, '@', flags));
+    assert!(re(r"(.)(\1)").group_may_hold(2, '@', flags));
+    assert!(!mention.group_may_hold(2, '@', flags));
+}

@@ -471,7 +471,8 @@ impl Checker<'_> {
     /// pseudonymized, unless a redaction between them can remove it: the proxy hashes it again
     /// (§3.9), and the pseudonym no longer matches the one the value has elsewhere. Paths with
     /// filters are not compared, and a wildcard is taken to select array elements, so that only
-    /// overlaps of real responses are reported.
+    /// overlaps of real responses are reported; a later regex counts only where it can match
+    /// inside a pseudonym the earlier transform writes (`rehashes`).
     fn pseudonymized_twice(&mut self, transforms: &[Located<Transform>]) {
         /// Paths compared at most, and product states per comparison.
         const MAX_PATHS: usize = 500;
@@ -498,6 +499,7 @@ impl Checker<'_> {
                 }
                 let first = hashed.iter().find(|(te, _, e)| {
                     may_select_same(e, &shape, STEPS) == Some(true)
+                        && rehashes(&transforms[*te].kind, &transform.kind)
                         && !redacted
                             .iter()
                             .any(|(tr, r)| te < tr && may_remove(r, &shape, STEPS))
@@ -1908,6 +1910,95 @@ impl Accepts {
 
 /// Whether a transform replaces what it selects with pseudonyms that a later transform of the
 /// same kind would hash again.
+/// Whether `later`, applied to a value that `earlier` pseudonymized, can hash a pseudonym again.
+/// It always can when it hashes the whole value. A regex (`pseudonymizeRegexMatches`,
+/// `tokenize`) rewrites only what it matches (§2.4, §2.9): it can when what it replaces in an
+/// example of `earlier`'s output reaches into the pseudonym, so that a second regex over one text
+/// (mentions, then email addresses) is not taken for a second hash. Where that cannot be told (a
+/// regex that does not compile, an output with no example, as the `JSON` encoding's), it can.
+fn rehashes(earlier: &TransformKind, later: &TransformKind) -> bool {
+    let (regex, whole) = match later {
+        TransformKind::PseudonymizeRegexMatches(o) => (o.regex.as_ref(), false),
+        TransformKind::Tokenize(o) if o.regex.is_some() => (o.regex.as_ref(), true),
+        _ => return true,
+    };
+    let Some(regex) = regex.and_then(|r| Regex::new(r, Flags::default()).ok()) else {
+        return true;
+    };
+    let Some(outputs) = pseudonyms_written(earlier) else {
+        return true;
+    };
+    outputs.iter().any(|(text, token)| {
+        let replaced =
+            |m: &crate::jregex::Match| m.group(usize::from(regex.group_count() > 0 || whole));
+        let reaches = |span: Option<(usize, usize)>| {
+            span.is_some_and(|(s, e)| s < e && s < token.end && token.start < e)
+        };
+        if whole {
+            // `tokenize` rewrites group 1 of a match of the whole value.
+            return regex
+                .full_match(text)
+                .map_or(true, |m| reaches(m.as_ref().and_then(replaced)));
+        }
+        regex
+            .find_iter(text)
+            .any(|m| m.map_or(true, |m| reaches(replaced(&m))))
+    })
+}
+
+/// Examples of what `kind` writes into a value it pseudonymizes, each with the byte range of
+/// the pseudonym in it; `None` where there is no example to make.
+fn pseudonyms_written(kind: &TransformKind) -> Option<Vec<(String, std::ops::Range<usize>)>> {
+    const HASHED: &str = "t~UFdK0TvVTvZ23c6QslyCy0o2MSq2DRtDjEXfTPJyyMk";
+    const REVERSIBLE: &str = "p~UFdK0TvVTvZ23c6QslyCy0o2MSq2DRtDjEXfTPJyyMnKYUk8FJevl3wvFyZY0eF-";
+    let none = Flags::default();
+    // The pattern whose group 1 (or match) becomes the pseudonym, and whether the result may
+    // end in an email address's `@domain`.
+    let (regex, domain) = match kind {
+        TransformKind::Pseudonymize(o) if o.encoding == Encoding::UrlSafeToken => (None, true),
+        TransformKind::PseudonymizeEmailHeader(o) if o.encoding == Encoding::UrlSafeToken => {
+            (None, true)
+        }
+        TransformKind::Tokenize(o) => match &o.regex {
+            Some(r) => (Some(Regex::new(r, none).ok()?), false),
+            None => (None, false),
+        },
+        TransformKind::PseudonymizeRegexMatches(o) => {
+            let r = Regex::new(o.regex.as_ref()?, none).ok()?;
+            let domain = r.group_may_hold(usize::from(r.group_count() > 0), '@', none);
+            (Some(r), domain)
+        }
+        _ => return None,
+    };
+    let mut tokens = vec![REVERSIBLE.to_owned()];
+    if !matches!(kind, TransformKind::Tokenize(_)) {
+        tokens.push(HASHED.to_owned());
+    }
+    if domain {
+        let with_domain: Vec<String> = tokens.iter().map(|t| format!("{t}@example.com")).collect();
+        tokens.extend(with_domain);
+    }
+    // Around a regex's pseudonym stands the rest of its match, as in `<@t~…>`.
+    let (before, after) = match &regex {
+        None => (String::new(), String::new()),
+        Some(r) => {
+            let sample = r.sample(none)?;
+            let m = r.full_match(&sample).ok()??;
+            let (s, e) = m.group(usize::from(r.group_count() > 0))?;
+            (sample[..s].to_owned(), sample[e..].to_owned())
+        }
+    };
+    Some(
+        tokens
+            .into_iter()
+            .map(|t| {
+                let token = before.len()..before.len() + t.len();
+                (format!("{before}{t}{after}"), token)
+            })
+            .collect(),
+    )
+}
+
 fn hashes(kind: &TransformKind) -> bool {
     matches!(
         kind,
@@ -2123,6 +2214,7 @@ fn format_help(format: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::{PseudonymizeOptions, PseudonymizeRegexMatchesOptions, TokenizeOptions};
 
     /// The pieces of a template and its findings.
     fn checked(template: &str) -> (Option<Vec<Piece>>, Vec<Diagnostic>) {
@@ -2375,5 +2467,46 @@ mod tests {
         });
         assert!(!earlier.covers(&Accepts::of(&Endpoint::default())));
         assert!(Accepts::of(&Endpoint::default()).covers(&earlier));
+    }
+
+    fn regex_matches(regex: &str) -> TransformKind {
+        TransformKind::PseudonymizeRegexMatches(PseudonymizeRegexMatchesOptions {
+            regex: Some(Located::unlocated(regex.to_owned())),
+            ..PseudonymizeRegexMatchesOptions::default()
+        })
+    }
+
+    #[test]
+    fn a_later_regex_hashes_again_only_what_reaches_into_a_pseudonym() {
+        let whole = TransformKind::Pseudonymize(PseudonymizeOptions::default());
+        let mentions = regex_matches(r"<@(U[A-Z0-9]+)(?:\|[^>]*)?>");
+        let emails = regex_matches(r"([\w.+-]+@[\w-]+\.[\w.]+)");
+        let smtp = regex_matches("(?i)^smtp:(.*)$");
+        // Mentions, then email addresses in the same text: neither sees the other's pseudonyms.
+        assert!(!rehashes(&mentions, &emails));
+        assert!(!rehashes(&emails, &mentions));
+        assert!(!rehashes(&whole, &mentions));
+        // An email address's pseudonym keeps its domain, which an email regex matches.
+        assert!(rehashes(&whole, &emails));
+        assert!(rehashes(&emails, &emails));
+        // `SMTP:t~…@domain` still starts with `SMTP:`.
+        assert!(rehashes(&smtp, &smtp));
+        assert!(rehashes(&mentions, &regex_matches("<@([^>]+)>")));
+        // A whole-value transform always hashes again.
+        assert!(rehashes(&mentions, &whole));
+        // No example of the JSON encoding's output is made: it counts.
+        let json = TransformKind::Pseudonymize(PseudonymizeOptions {
+            encoding: Encoding::Json,
+            ..PseudonymizeOptions::default()
+        });
+        assert!(rehashes(&json, &mentions));
+        // `tokenize` rewrites group 1 of a match of the whole value.
+        let tokenize = |r: &str| {
+            TransformKind::Tokenize(TokenizeOptions {
+                regex: Some(Located::unlocated(r.to_owned())),
+            })
+        };
+        assert!(!rehashes(&whole, &tokenize("^https://x/users/([^/]+)/.*$")));
+        assert!(rehashes(&whole, &tokenize("^(.*)$")));
     }
 }
