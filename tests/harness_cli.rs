@@ -2594,3 +2594,70 @@ fn line_breaks_in_member_and_file_names_cannot_forge_lines_of_the_human_output()
         "{text}"
     );
 }
+
+#[test]
+fn a_path_that_selects_nothing_is_told_where_it_stops_in_the_example_responses() {
+    let dir = temp_files(&[
+        (
+            "rules.yaml",
+            r#"endpoints:
+  - pathTemplate: /api/conversations.history
+    transforms:
+      - !<pseudonymize>
+        jsonPaths:
+          - "$.messages[*].reactions.users[*]"
+          - "$.messages[*].usr"
+          - "$..thread_tz"
+          - "$.messages[*].files[*].user"
+          - "$.messages[*].reply_users[*]"
+    responseSchema:
+      type: object
+      properties:
+        messages:
+          type: array
+          items:
+            type: object
+            properties:
+              user: {type: string}
+              thread_ts: {type: string}
+              reactions:
+                type: array
+                items:
+                  type: object
+                  properties:
+                    users: {type: array, items: {type: string}}
+"#,
+        ),
+        (
+            "history.json",
+            r#"{"messages": [{"user": "U1", "thread_ts": "1.2", "reactions": [{"users": ["U2"]}],
+                "files": [{"user": "U1"}]}]}"#,
+        ),
+        (
+            "cases.yaml",
+            "rules: rules.yaml\ncases:\n  - request: GET /api/conversations.history\n    original: history.json\n",
+        ),
+    ]);
+    let out = test_in(dir.path(), &["cases.yaml"], &[]);
+    let text = stdout(&out);
+    let helps: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("= help: "))
+        .filter(|h| !h.contains("--bless"))
+        .collect();
+    assert_eq!(
+        helps,
+        [
+            "`$.messages[*].reactions` selects arrays, whose elements have `users`: write \
+             `$.messages[*].reactions[*].users`",
+            "the objects that `$.messages[*]` selects have no `usr`: did you mean `user`?",
+            "no member below `$` is named `thread_tz`: did you mean `thread_ts`?",
+            "`$.messages[*].files[*].user` selects values in the example responses as they are \
+             received: the `responseSchema` drops them, or an earlier transform removes them, \
+             before this transform runs",
+            "in the example responses, `$.messages[*]` selects values, and `.reply_users` \
+             selects nothing in them",
+        ],
+        "{text}"
+    );
+}

@@ -7,9 +7,13 @@ use std::sync::Arc;
 
 use super::cases::{CaseFile, normalize};
 use super::codes::Code;
+use super::replay::MAX_ORIGINAL_BYTES;
 use crate::diag::{Diagnostic, Location, quoted};
-use crate::files::FileKey;
+use crate::files::{FileKey, read_capped};
+use crate::json::{Value, parse_values};
+use crate::jsonpath::{Selected, Selector, Step, StepKind, select_distinct};
 use crate::rules::Endpoint;
+use crate::rules::schema::suggest;
 use crate::sanitize::{Sanitizer, Trace};
 
 /// What the cases of one rules file exercised, over every case file that names it.
@@ -23,6 +27,9 @@ struct RulesCoverage {
     refused_near: BTreeMap<usize, Vec<Location>>,
     /// Per exercised endpoint, per transform, per path: values selected over all cases.
     matches: BTreeMap<usize, Vec<Vec<u64>>>,
+    /// Per exercised endpoint, the originals of its cases, where a path that selects nothing
+    /// is looked for.
+    originals: BTreeMap<usize, BTreeSet<PathBuf>>,
 }
 
 /// Coverage collected while replaying, keyed by rules file.
@@ -42,6 +49,7 @@ impl Coverage {
                 exercised: BTreeSet::new(),
                 refused_near: BTreeMap::new(),
                 matches: BTreeMap::new(),
+                originals: BTreeMap::new(),
             });
     }
 
@@ -56,8 +64,15 @@ impl Coverage {
         }
     }
 
-    /// Records a case of the rules `rules` that selected `endpoint` and traced `trace`.
-    pub fn record(&mut self, rules: &Path, endpoint: usize, trace: Option<&Trace>) {
+    /// Records a case of the rules `rules` that selected `endpoint` and traced `trace`, whose
+    /// original response is `original`.
+    pub fn record(
+        &mut self,
+        rules: &Path,
+        endpoint: usize,
+        trace: Option<&Trace>,
+        original: &Path,
+    ) {
         let Some(c) = self.by_rules.get_mut(rules) else {
             return;
         };
@@ -65,6 +80,10 @@ impl Coverage {
         let Some(trace) = trace else {
             return;
         };
+        c.originals
+            .entry(endpoint)
+            .or_default()
+            .insert(original.to_path_buf());
         let sums = c
             .matches
             .entry(endpoint)
@@ -91,9 +110,24 @@ impl Coverage {
                 let Some(sums) = c.matches.get(&i) else {
                     continue;
                 };
+                let originals = c.originals.get(&i);
                 for (t, transform) in endpoint.transforms.iter().enumerate() {
                     for (p, path) in transform.json_paths.iter().enumerate() {
                         if sums.get(t).and_then(|s| s.get(p)) == Some(&0) {
+                            let help = originals
+                                .and_then(|o| {
+                                    where_nothing(
+                                        path.as_str(),
+                                        o,
+                                        endpoint.response_schema.is_some(),
+                                    )
+                                })
+                                .unwrap_or_else(|| {
+                                    "add an example response that has this field, or check the \
+                                     path against the responses; transforms run after \
+                                     `responseSchema`, so a field it drops is never selected"
+                                        .to_owned()
+                                });
                             out.push((
                                 c.file,
                                 Code::UnmatchedPath
@@ -103,11 +137,7 @@ impl Coverage {
                                         transform.kind.name()
                                     ))
                                     .at(rules.source.location(path.span))
-                                    .with_help(
-                                        "add an example response that has this field, or check \
-                                         the path against the responses; transforms run after \
-                                         `responseSchema`, so a field it drops is never selected",
-                                    ),
+                                    .with_help(help),
                             ));
                         }
                     }
@@ -117,6 +147,128 @@ impl Coverage {
         out.sort_by_key(|(file, _)| *file);
         out
     }
+}
+
+/// Where the path `text` stops selecting in the example responses `originals`, as they are
+/// received (before `responseSchema`, if the endpoint has one, and the transforms): the help of
+/// H023, or `None` when there is nothing to read or the path does not parse. Only member names
+/// and paths are quoted, never values.
+fn where_nothing(text: &str, originals: &BTreeSet<PathBuf>, schema: bool) -> Option<String> {
+    /// Originals read at most for one path.
+    const MAX_FILES: usize = 16;
+    let path = crate::jsonpath::parse(text).ok()?;
+    let bodies: Vec<String> = originals
+        .iter()
+        .take(MAX_FILES)
+        .filter_map(|p| read_capped(p, MAX_ORIGINAL_BYTES).ok())
+        .filter_map(|b| String::from_utf8(b).ok())
+        .collect();
+    let docs: Vec<Value<'_>> = bodies
+        .iter()
+        .flat_map(|b| parse_values(b).map_while(Result::ok))
+        .collect();
+    let selected = |steps: &[Step]| -> Vec<&Value<'_>> {
+        docs.iter()
+            .flat_map(|d| select_distinct(steps, d, d, false).unwrap_or_default())
+            .filter_map(|f| match f.value {
+                Selected::Value(v) => Some(v),
+                Selected::Members(_) => None,
+            })
+            .collect()
+    };
+    if !selected(&path.steps).is_empty() {
+        let dropped = if schema {
+            "the `responseSchema` drops them, or an earlier transform removes them"
+        } else {
+            "an earlier transform removes them"
+        };
+        return Some(format!(
+            "`{}` selects values in the example responses as they are received: {dropped}, \
+             before this transform runs",
+            quoted(text)
+        ));
+    }
+    // The longest start of the path that selects something, and the step after it.
+    let k = (0..path.steps.len())
+        .rev()
+        .find(|&k| !selected(&path.steps[..k]).is_empty())?;
+    let found = selected(&path.steps[..k]);
+    let prefix = quoted(
+        k.checked_sub(1)
+            .map_or("$", |j| &text[..path.steps[j].span.end]),
+    );
+    let step = &path.steps[k];
+    let step_text = quoted(text.get(step.span.clone())?);
+    let objects = |values: &[&Value<'_>]| -> Vec<String> {
+        let mut names: Vec<String> = values
+            .iter()
+            .filter_map(|v| match v {
+                Value::Object(o) => Some(o.keys().map(str::to_owned).collect::<Vec<_>>()),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    };
+    match &step.kind {
+        StepKind::Child(Selector::Name(name)) => {
+            let elements_have_it = found.iter().any(|v| match v {
+                Value::Array(items) => items
+                    .iter()
+                    .any(|e| matches!(e, Value::Object(o) if o.get(name).is_some())),
+                _ => false,
+            });
+            if elements_have_it {
+                return Some(format!(
+                    "`{prefix}` selects arrays, whose elements have `{name}`: write \
+                     `{prefix}[*]{step_text}`",
+                    name = quoted(name)
+                ));
+            }
+            if let Some(near) = suggest(name, &objects(&found)) {
+                return Some(format!(
+                    "the objects that `{prefix}` selects have no `{}`: did you mean `{}`?",
+                    quoted(name),
+                    quoted(&near)
+                ));
+            }
+        }
+        StepKind::Descendant(Selector::Name(name)) => {
+            let below = selected(&path.steps[..k])
+                .iter()
+                .flat_map(|v| descendants(v))
+                .collect::<Vec<_>>();
+            if let Some(near) = suggest(name, &objects(&below)) {
+                return Some(format!(
+                    "no member below `{prefix}` is named `{}`: did you mean `{}`?",
+                    quoted(name),
+                    quoted(&near)
+                ));
+            }
+        }
+        _ => {}
+    }
+    Some(format!(
+        "in the example responses, `{prefix}` selects values, and `{step_text}` selects nothing \
+         in them"
+    ))
+}
+
+/// `value` and every value inside it.
+fn descendants<'v, 'a>(value: &'v Value<'a>) -> Vec<&'v Value<'a>> {
+    let mut out = vec![value];
+    let mut i = 0;
+    while let Some(v) = out.get(i).copied() {
+        match v {
+            Value::Object(o) => out.extend(o.values()),
+            Value::Array(items) => out.extend(items.iter()),
+            _ => {}
+        }
+        i += 1;
+    }
+    out
 }
 
 /// The finding of an endpoint that no case exercises, at `location`; `refused` are the places

@@ -308,7 +308,7 @@ pub fn run(paths: &[PathBuf], options: &Options) -> Report {
                         .ok()
                         .filter(|r| !r.proxy_output.iter().all(u8::is_ascii_whitespace))
                         .map(|r| &r.trace);
-                    coverage.record(&file.rules, e, trace);
+                    coverage.record(&file.rules, e, trace, &case.original);
                 }
                 if let Some(e) = attempt.closest {
                     coverage.refused(&file.rules, e, &case.request_location);
