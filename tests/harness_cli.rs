@@ -2661,3 +2661,29 @@ fn a_path_that_selects_nothing_is_told_where_it_stops_in_the_example_responses()
         "{text}"
     );
 }
+
+#[test]
+fn a_missing_original_names_the_file_beside_it_a_typo_away() {
+    let dir = temp_files(&[
+        (
+            "rules.yaml",
+            "endpoints:\n  - pathTemplate: /api/users.list\n    transforms:\n      - !<pseudonymize>\n        jsonPaths: [\"$.members[*].id\"]\n",
+        ),
+        ("users-list.json", r#"{"members": [{"id": "U1"}]}"#),
+        (
+            "cases.yaml",
+            "rules: rules.yaml\ncases:\n  - request: GET /api/users.list\n    original: users-lists.json\n  - request: GET /api/users.list\n    original: elsewhere.json\n",
+        ),
+    ]);
+    let out = test_in(dir.path(), &["cases.yaml"], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert_eq!(text.matches("error[H006]").count(), 2, "{text}");
+    // Only the name a typo away from a file beside it gets a suggestion.
+    assert_eq!(
+        text.matches("= help: did you mean `users-list.json`, in the same folder?")
+            .count(),
+        1,
+        "{text}"
+    );
+}

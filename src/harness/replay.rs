@@ -135,6 +135,22 @@ pub(crate) struct Attempt {
     pub closest: Option<usize>,
 }
 
+/// The name of a file beside `path`, which does not exist, that its name is a typo away from.
+fn near_file(path: &Path) -> Option<String> {
+    let name = path.file_name()?.to_str()?;
+    let folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let names: Vec<String> = std::fs::read_dir(folder)
+        .ok()?
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .collect();
+    crate::rules::schema::suggest(name, &names)
+}
+
 /// Replays `case` through `sanitizer`, exactly as `psoxy-rules sanitize --pretty` would.
 pub(crate) fn replay(sanitizer: &Sanitizer, case: &Case) -> Attempt {
     let failed = |d: Diagnostic| Attempt {
@@ -146,6 +162,8 @@ pub(crate) fn replay(sanitizer: &Sanitizer, case: &Case) -> Attempt {
     let body = match read_capped(&case.original, MAX_ORIGINAL_BYTES) {
         Ok(b) => b,
         Err(e) => {
+            let missing =
+                matches!(&e, CappedRead::Io(e) if e.kind() == std::io::ErrorKind::NotFound);
             let why = match e {
                 CappedRead::Io(e) => e.to_string(),
                 CappedRead::TooLarge(size) => {
@@ -157,10 +175,17 @@ pub(crate) fn replay(sanitizer: &Sanitizer, case: &Case) -> Attempt {
                 Ok(Selection::Endpoint(i)) => Some(i),
                 _ => None,
             };
+            let mut finding = Code::OriginalUnreadable
+                .diag(format!("cannot read the original {original_name}: {why}"))
+                .at(case.original_location.clone());
+            if let Some(near) = missing.then(|| near_file(&case.original)).flatten() {
+                finding = finding.with_help(format!(
+                    "did you mean `{}`, in the same folder?",
+                    crate::diag::quoted(&near)
+                ));
+            }
             return Attempt {
-                result: Err(Code::OriginalUnreadable
-                    .diag(format!("cannot read the original {original_name}: {why}"))
-                    .at(case.original_location.clone())),
+                result: Err(finding),
                 endpoint,
                 closest: None,
             };
