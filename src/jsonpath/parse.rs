@@ -44,6 +44,18 @@ pub fn parse(text: &str) -> Result<JsonPath, PathError> {
     let steps = p.steps(Context::Rule)?;
     p.skip_spaces();
     if let Some(c) = p.peek_char() {
+        // A name with no `.` before it (`$value`, `[*]mail`).
+        if c.is_alphanumeric() || c == '_' {
+            let name: String = p
+                .rest()
+                .chars()
+                .take_while(|c| !matches!(c, '.' | '[' | '(' | ' '))
+                .collect();
+            return Err(error(p.pos, format!("unexpected `{c}`")).help(format!(
+                "a member name follows a `.`: write `.{}`",
+                crate::diag::quoted(&name)
+            )));
+        }
         return Err(unexpected(c, p.pos));
     }
     Ok(JsonPath { steps })
@@ -1326,6 +1338,14 @@ mod tests {
         assert_rejected("a[", 1, "unclosed");
         assert_rejected("a b", 1, "cannot contain a space");
         assert_rejected("$a", 1, "unexpected `a`");
+        assert_eq!(
+            parse("$value[*].mail").expect_err("no dot").help.as_deref(),
+            Some("a member name follows a `.`: write `.value`")
+        );
+        assert_eq!(
+            parse("$.value[*]mail").expect_err("no dot").help.as_deref(),
+            Some("a member name follows a `.`: write `.mail`")
+        );
     }
 
     #[test]
