@@ -2110,3 +2110,28 @@ fn a_text_digest_keyword_that_never_counts_is_a_warning_at_the_keyword() {
         "{out}"
     );
 }
+
+#[test]
+fn a_template_parameter_in_a_path_regex_and_a_url_as_template_say_how_to_write_them() {
+    let (status, out) = validate_bytes(
+        br#"endpoints:
+  - pathRegex: "^/v1.0/users/{userId}/events$"
+  - pathTemplate: "https://graph.microsoft.com/v1.0/groups/{groupId}/members"
+"#,
+    );
+    assert_eq!(status, Status::Invalid, "{out}");
+    assert!(
+        out.contains(
+            "= help: `{userId}` is a `pathTemplate` parameter; in a regex, `[^/]+` matches one \
+             path segment (`(?<userId>[^/]+)` names it), or write the endpoint with `pathTemplate`"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "= help: a template is the request's path alone, without scheme and host: write \
+             `/v1.0/groups/{groupId}/members`"
+        ),
+        "{out}"
+    );
+}

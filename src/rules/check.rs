@@ -274,7 +274,15 @@ impl Checker<'_> {
                 case_insensitive: true,
                 ..Flags::default()
             };
-            path_regex = self.regex(regex, flags);
+            path_regex = self.regex_with(regex, flags, |at| {
+                // `{userId}`: a template's parameter, which a regex reads as a repetition.
+                let (name, ..) = parameter_at(regex.get(at..)?)?;
+                Some(format!(
+                    "`{{{name}}}` is a `pathTemplate` parameter; in a regex, `[^/]+` matches one \
+                     path segment (`(?<{name}>[^/]+)` names it), or write the endpoint with \
+                     `pathTemplate`"
+                ))
+            });
             self.regex_refusing_queries(endpoint, regex, flags);
         }
         if let Some(schemas) = &endpoint.path_parameter_schemas
@@ -530,11 +538,19 @@ impl Checker<'_> {
     /// literal (§5.2) and repeated parameters.
     fn template(&mut self, template: &Located<String>) -> Option<Vec<Piece>> {
         if !template.starts_with('/') {
+            // `https://host/v1/users`: the template is the path alone.
+            let help = match template.split_once("://") {
+                Some((_, after)) => format!(
+                    "a template is the request's path alone, without scheme and host: write `{}`",
+                    after.find('/').map_or("/", |i| &after[i..])
+                ),
+                None => format!("write `/{}`", template.as_str()),
+            };
             self.push(
                 Code::TemplateNoSlash,
                 template.span,
                 "`pathTemplate` does not start with `/`, and request paths always do",
-                Some(format!("write `/{}`", template.as_str())),
+                Some(help),
             );
         }
         let s = template.as_str();
@@ -699,6 +715,17 @@ impl Checker<'_> {
 
     /// Compiles a Java-dialect regex, reporting where it fails; returns it when it compiles.
     fn regex(&mut self, pattern: &Located<String>, flags: Flags) -> Option<Regex> {
+        self.regex_with(pattern, flags, |_| None)
+    }
+
+    /// [`Self::regex`], with `help` giving the help for a regex that does not compile, from
+    /// the byte offset in the pattern where it fails.
+    fn regex_with(
+        &mut self,
+        pattern: &Located<String>,
+        flags: Flags,
+        help: impl Fn(usize) -> Option<String>,
+    ) -> Option<Regex> {
         // In double quotes YAML reads `\b` as a backspace, `\v` as a vertical tab and `\0` as
         // NUL, which the regex then matches literally: the word boundary, whitespace class or
         // octal escape meant is gone. (`\t`, `\n`, `\r`, `\f`, `\a`, `\e` mean the same
@@ -733,7 +760,7 @@ impl Checker<'_> {
                     Code::InvalidRegex,
                     self.span_in(pattern, e.offset),
                     format!("invalid regex: {}", e.message),
-                    None,
+                    help(e.offset),
                 );
                 None
             }
