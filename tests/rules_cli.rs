@@ -2135,3 +2135,38 @@ fn a_template_parameter_in_a_path_regex_and_a_url_as_template_say_how_to_write_t
         "{out}"
     );
 }
+
+#[test]
+fn regex_syntax_or_another_routers_parameter_in_a_template_is_a_warning_at_it() {
+    let (status, out) = validate_bytes(
+        br#"endpoints:
+  - pathTemplate: "/v1.0/users/[^/]+/calendarView"
+  - pathTemplate: "/v1.0/groups/:group_id/members"
+  - pathTemplate: "^/v1.0/me$"
+  - pathTemplate: "/api/conversations.history"
+  - pathTemplate: "/gmail/v1/users/{userId}/messages:batchGet"
+  - pathTemplate: "/v1/calls(from={start},to={end})"
+"#,
+    );
+    assert_eq!(status, Status::Ok, "{out}");
+    let found: Vec<&str> = out
+        .lines()
+        .filter_map(|l| l.split_once("rules.yaml:").map(|(_, rest)| rest))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "2:32: warning[R063]: `[^/]` is not template syntax: a `pathTemplate` matches it as \
+             literal text, so this endpoint matches no real path",
+            "3:33: warning[R063]: `:group_id` is not template syntax: a `pathTemplate` matches \
+             it as literal text, so this endpoint matches no real path",
+            "4:20: warning[R063]: `^` is not template syntax: a `pathTemplate` matches it as \
+             literal text, so this endpoint matches no real path",
+        ],
+        "{out}"
+    );
+    assert!(
+        out.contains("= help: a template's parameter is written `{groupId}`"),
+        "{out}"
+    );
+}

@@ -537,7 +537,8 @@ impl Checker<'_> {
     /// Splits a template into pieces, reporting unbalanced braces, parameter names that stay
     /// literal (§5.2) and repeated parameters.
     fn template(&mut self, template: &Located<String>) -> Option<Vec<Piece>> {
-        if !template.starts_with('/') {
+        // `^/v1/users$`: a regex anchor, which R063 reports.
+        if !template.starts_with('/') && !template.starts_with("^/") {
             // `https://host/v1/users`: the template is the path alone.
             let help = match template.split_once("://") {
                 Some((_, after)) => format!(
@@ -577,6 +578,7 @@ impl Checker<'_> {
                 ),
             );
         }
+        self.template_regex_syntax(template);
         let mut pieces = Vec::new();
         let mut literal = String::new();
         let mut names: Vec<&str> = Vec::new();
@@ -711,6 +713,60 @@ impl Checker<'_> {
             return None;
         }
         ok.then_some(pieces)
+    }
+
+    /// Warns about regex syntax (`[^/]+`, `.*`, `(?:`, `^`, `$`) and other routers' parameters
+    /// (`:id`, `*`) in a template: the proxy escapes them (§5.2), so they match only themselves,
+    /// and the endpoint no real path. One finding, at the first.
+    fn template_regex_syntax(&mut self, template: &Located<String>) {
+        let s = template.as_str();
+        let regex = regex_construct(s).map(|(i, len)| {
+            (
+                i,
+                i + len,
+                "a parameter, `{name}`, stands for one segment; for more, write the endpoint \
+                 with `pathRegex`"
+                    .to_owned(),
+            )
+        });
+        let mut offset = 0;
+        let router = s.split('/').find_map(|segment| {
+            let at = offset;
+            offset += segment.len() + 1;
+            let end = at + segment.len();
+            if matches!(segment, "*" | "**") {
+                return Some((
+                    at,
+                    end,
+                    "a parameter, `{name}`, stands for one segment; for any text, write the \
+                     endpoint with `pathRegex`"
+                        .to_owned(),
+                ));
+            }
+            let name = segment.strip_prefix(':').filter(|n| {
+                n.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            })?;
+            let param = parameter_name_like(name).unwrap_or_else(|| name.to_owned());
+            Some((
+                at,
+                end,
+                format!("a template's parameter is written `{{{param}}}`"),
+            ))
+        });
+        let Some((start, end, help)) = [regex, router].into_iter().flatten().min() else {
+            return;
+        };
+        self.push(
+            Code::TemplateRegexSyntax,
+            self.span_of(template, start, end),
+            format!(
+                "`{}` is not template syntax: a `pathTemplate` matches it as literal text, so \
+                 this endpoint matches no real path",
+                crate::diag::quoted(&s[start..end])
+            ),
+            Some(help),
+        );
     }
 
     /// Compiles a Java-dialect regex, reporting where it fails; returns it when it compiles.
@@ -2165,6 +2221,26 @@ fn has_regex_syntax(pieces: &[Piece]) -> bool {
         Piece::Literal(text) => text.contains(['{', '}', '|', '\\']),
         Piece::Param { .. } => false,
     })
+}
+
+/// The first regex construct in the template `s`, as its offset and length: a class (`[^/]`),
+/// `.*` or `.+`, a group `(?…)`, or an anchor at its start or end.
+fn regex_construct(s: &str) -> Option<(usize, usize)> {
+    let class = s
+        .find('[')
+        .and_then(|i| s[i..].find(']').map(|j| (i, j + 1)));
+    let any = ["(?", ".*", ".+"]
+        .iter()
+        .filter_map(|p| s.find(p).map(|i| (i, p.len())))
+        .min();
+    let anchor = if s.starts_with('^') {
+        Some((0, 1))
+    } else if s.ends_with('$') {
+        Some((s.len() - 1, 1))
+    } else {
+        None
+    };
+    [class, any, anchor].into_iter().flatten().min()
 }
 
 /// A parameter name (`[A-Za-z][A-Za-z0-9]*`, §5.2) for braces that hold none: `org_id` and

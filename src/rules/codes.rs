@@ -64,6 +64,7 @@ macro_rules! codes {
         /// | R060 | warning | `\\w` (or `d`, `s`, `b`, ...) in a regex, which matches a backslash, not the class |
         /// | R061 | warning | an `allowedMethods` entry that no request method matches (empty, or with a space or another character no method has), or an empty `allowedMethods`, which allows no request |
         /// | R062 | warning | a `responseSchema` `if` that fails the responses reaching it: without `then`, or an `if` or `else` without `properties` to test |
+        /// | R063 | warning | a `pathTemplate` with regex syntax (`[^/]+`, `.*`) or another router's parameter (`:id`, `*`), which the proxy matches as literal text |
         /// | P001 | error | a JSONPath that does not parse |
         /// | P002 | warning | a JSONPath that parses but is probably not what was meant, or fails at request time |
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -215,6 +216,9 @@ codes! {
     /// A filter `if` that fails the responses reaching it: one without `then`, or an `if` or
     /// `else` without `properties` to test.
     FailingCondition = "R062", Warning;
+    /// A `pathTemplate` with regex syntax or another router's parameter, which the proxy
+    /// matches as literal text.
+    TemplateRegexSyntax = "R063", Warning;
     /// A JSONPath that does not parse.
     PathSyntax = "P001", Error;
     /// A JSONPath that parses but is suspicious.
