@@ -1,6 +1,7 @@
 //! Coverage of an example set: endpoints no case exercises, JSONPaths that select nothing in any
 //! case, and sanitized files no case names.
 
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -110,24 +111,29 @@ impl Coverage {
                 let Some(sums) = c.matches.get(&i) else {
                     continue;
                 };
-                let originals = c.originals.get(&i);
+                // The example responses, read once for the paths that select nothing.
+                let (bodies, docs) = (OnceCell::new(), OnceCell::new());
                 for (t, transform) in endpoint.transforms.iter().enumerate() {
                     for (p, path) in transform.json_paths.iter().enumerate() {
                         if sums.get(t).and_then(|s| s.get(p)) == Some(&0) {
-                            let help = originals
-                                .and_then(|o| {
-                                    where_nothing(
-                                        path.as_str(),
-                                        o,
-                                        endpoint.response_schema.is_some(),
-                                    )
-                                })
-                                .unwrap_or_else(|| {
-                                    "add an example response that has this field, or check the \
+                            let docs: &Vec<Value<'_>> = docs.get_or_init(|| {
+                                bodies
+                                    .get_or_init(|| read_originals(c.originals.get(&i)))
+                                    .iter()
+                                    .flat_map(|b| parse_values(b).map_while(Result::ok))
+                                    .collect()
+                            });
+                            let help = where_nothing(
+                                path.as_str(),
+                                docs,
+                                endpoint.response_schema.is_some(),
+                            )
+                            .unwrap_or_else(|| {
+                                "add an example response that has this field, or check the \
                                      path against the responses; transforms run after \
                                      `responseSchema`, so a field it drops is never selected"
-                                        .to_owned()
-                                });
+                                    .to_owned()
+                            });
                             out.push((
                                 c.file,
                                 Code::UnmatchedPath
@@ -149,24 +155,15 @@ impl Coverage {
     }
 }
 
-/// Where the path `text` stops selecting in the example responses `originals`, as they are
-/// received (before `responseSchema`, if the endpoint has one, and the transforms): the help of
-/// H023, or `None` when there is nothing to read or the path does not parse. Only member names
+/// Where the path `text` stops selecting in the example responses `docs`, as they are received
+/// (before `responseSchema`, if the endpoint has one, and the transforms): the help of H023, or
+/// `None` when there is nothing to read or the path does not parse. Only member names
 /// and paths are quoted, never values.
-fn where_nothing(text: &str, originals: &BTreeSet<PathBuf>, schema: bool) -> Option<String> {
-    /// Originals read at most for one path.
-    const MAX_FILES: usize = 16;
+fn where_nothing(text: &str, docs: &[Value<'_>], schema: bool) -> Option<String> {
+    if docs.is_empty() {
+        return None;
+    }
     let path = crate::jsonpath::parse(text).ok()?;
-    let bodies: Vec<String> = originals
-        .iter()
-        .take(MAX_FILES)
-        .filter_map(|p| read_capped(p, MAX_ORIGINAL_BYTES).ok())
-        .filter_map(|b| String::from_utf8(b).ok())
-        .collect();
-    let docs: Vec<Value<'_>> = bodies
-        .iter()
-        .flat_map(|b| parse_values(b).map_while(Result::ok))
-        .collect();
     let selected = |steps: &[Step]| -> Vec<&Value<'_>> {
         docs.iter()
             .flat_map(|d| select_distinct(steps, d, d, false).unwrap_or_default())
@@ -254,6 +251,17 @@ fn where_nothing(text: &str, originals: &BTreeSet<PathBuf>, schema: bool) -> Opt
         "in the example responses, `{prefix}` selects values, and `{step_text}` selects nothing \
          in them"
     ))
+}
+
+/// The texts of the originals `paths` (at most 16 of them), skipping any that cannot be read.
+fn read_originals(paths: Option<&BTreeSet<PathBuf>>) -> Vec<String> {
+    paths
+        .into_iter()
+        .flatten()
+        .take(16)
+        .filter_map(|p| read_capped(p, MAX_ORIGINAL_BYTES).ok())
+        .filter_map(|b| String::from_utf8(b).ok())
+        .collect()
 }
 
 /// `value` and every value inside it.
