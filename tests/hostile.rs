@@ -251,6 +251,26 @@ fn a_transform_with_10000_paths_compiles_and_runs_in_bounded_time() {
 }
 
 #[test]
+fn regex_transforms_over_one_text_are_compared_for_r059_in_bounded_time() {
+    // Each regex is tried on what every earlier one writes: once per pair of transforms.
+    let mut yaml = String::from("endpoints:\n  - pathTemplate: \"/x\"\n    transforms:\n");
+    for _ in 0..500 {
+        yaml.push_str(
+            "      - !<pseudonymizeRegexMatches>\n        jsonPaths: [\"$.text\", \"$..text\"]\n        \
+             regex: \"<@(U[A-Z0-9]+)>\"\n",
+        );
+    }
+    let started = Instant::now();
+    let sanitizer = sanitizer_for(&yaml);
+    assert_eq!(sanitizer.select("GET", "/x"), Ok(Selection::Endpoint(0)));
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
 fn a_catastrophically_backtracking_regex_fails_quickly_naming_its_rule() {
     let yaml = r#"
 endpoints:

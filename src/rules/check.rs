@@ -488,6 +488,10 @@ impl Checker<'_> {
         // Paths that pseudonymize and paths that redact, with their transform's place.
         let mut hashed: Vec<(usize, &Located<String>, PathShape)> = Vec::new();
         let mut redacted: Vec<(usize, PathShape)> = Vec::new();
+        // Per transform, made once; per pair of transforms, decided once.
+        let rehash: Vec<OnceCell<Rehash>> = transforms.iter().map(|_| OnceCell::new()).collect();
+        let rehash_of = |t: usize| rehash[t].get_or_init(|| Rehash::of(&transforms[t].kind));
+        let mut pairs: BTreeMap<(usize, usize), bool> = BTreeMap::new();
         for (t, transform) in transforms.iter().enumerate() {
             let hashing = hashes(&transform.kind);
             if !hashing && transform.kind != TransformKind::Redact {
@@ -507,7 +511,9 @@ impl Checker<'_> {
                 }
                 let first = hashed.iter().find(|(te, _, e)| {
                     may_select_same(e, &shape, STEPS) == Some(true)
-                        && rehashes(&transforms[*te].kind, &transform.kind)
+                        && *pairs
+                            .entry((*te, t))
+                            .or_insert_with(|| rehashes(rehash_of(*te), rehash_of(t)))
                         && !redacted
                             .iter()
                             .any(|(tr, r)| te < tr && may_remove(r, &shape, STEPS))
@@ -1991,26 +1997,43 @@ impl Accepts {
     }
 }
 
-/// Whether a transform replaces what it selects with pseudonyms that a later transform of the
-/// same kind would hash again.
+/// How a transform that pseudonymizes treats a value an earlier one already pseudonymized, for
+/// R059: its regex, where it rewrites only what that matches (`pseudonymizeRegexMatches`, and
+/// `tokenize` with `regex`, §2.4, §2.9), and what it writes, for a later one to be tried on.
+struct Rehash {
+    /// `None`: it hashes the whole value (or its regex does not compile). `true` beside the
+    /// regex: `tokenize`'s, which must match the whole value.
+    regex: Option<(Regex, bool)>,
+    /// Examples of its output with the place of the pseudonym in each (`pseudonyms_written`).
+    written: Option<Vec<(String, std::ops::Range<usize>)>>,
+}
+
+impl Rehash {
+    fn of(kind: &TransformKind) -> Rehash {
+        let regex = match kind {
+            TransformKind::PseudonymizeRegexMatches(o) => o.regex.as_ref().map(|r| (r, false)),
+            TransformKind::Tokenize(o) => o.regex.as_ref().map(|r| (r, true)),
+            _ => None,
+        };
+        Rehash {
+            regex: regex
+                .and_then(|(r, whole)| Some((Regex::new(r, Flags::default()).ok()?, whole))),
+            written: pseudonyms_written(kind),
+        }
+    }
+}
+
 /// Whether `later`, applied to a value that `earlier` pseudonymized, can hash a pseudonym again.
-/// It always can when it hashes the whole value. A regex (`pseudonymizeRegexMatches`,
-/// `tokenize`) rewrites only what it matches (§2.4, §2.9): it can when what it replaces in an
-/// example of `earlier`'s output reaches into the pseudonym, so that a second regex over one text
-/// (mentions, then email addresses) is not taken for a second hash. Where that cannot be told (a
-/// regex that does not compile, an output with no example, as the `JSON` encoding's), it can.
-fn rehashes(earlier: &TransformKind, later: &TransformKind) -> bool {
-    let (regex, whole) = match later {
-        TransformKind::PseudonymizeRegexMatches(o) => (o.regex.as_ref(), false),
-        TransformKind::Tokenize(o) if o.regex.is_some() => (o.regex.as_ref(), true),
-        _ => return true,
-    };
-    let Some(regex) = regex.and_then(|r| Regex::new(r, Flags::default()).ok()) else {
+/// It always can when it hashes the whole value. A regex rewrites only what it matches: it can
+/// when what it replaces in an example of `earlier`'s output reaches into the pseudonym, so that
+/// a second regex over one text (mentions, then email addresses) is not taken for a second hash.
+/// Where that cannot be told (a regex that does not compile, an output with no example, as the
+/// `JSON` encoding's), it can.
+fn rehashes(earlier: &Rehash, later: &Rehash) -> bool {
+    let (Some((regex, whole)), Some(outputs)) = (&later.regex, &earlier.written) else {
         return true;
     };
-    let Some(outputs) = pseudonyms_written(earlier) else {
-        return true;
-    };
+    let whole = *whole;
     outputs.iter().any(|(text, token)| {
         let replaced =
             |m: &crate::jregex::Match| m.group(usize::from(regex.group_count() > 0 || whole));
@@ -2082,6 +2105,8 @@ fn pseudonyms_written(kind: &TransformKind) -> Option<Vec<(String, std::ops::Ran
     )
 }
 
+/// Whether a transform replaces what it selects with pseudonyms that a later transform of the
+/// same kind would hash again.
 fn hashes(kind: &TransformKind) -> bool {
     matches!(
         kind,
@@ -2577,6 +2602,10 @@ mod tests {
             regex: Some(Located::unlocated(regex.to_owned())),
             ..PseudonymizeRegexMatchesOptions::default()
         })
+    }
+
+    fn rehashes(earlier: &TransformKind, later: &TransformKind) -> bool {
+        super::rehashes(&Rehash::of(earlier), &Rehash::of(later))
     }
 
     #[test]
