@@ -2610,6 +2610,7 @@ fn a_path_that_selects_nothing_is_told_where_it_stops_in_the_example_responses()
           - "$..thread_tz"
           - "$.messages[*].files[*].user"
           - "$.messages[*].reply_users[*]"
+          - "$.byUser['ada@contoso.exampel']"
     responseSchema:
       type: object
       properties:
@@ -2631,7 +2632,7 @@ fn a_path_that_selects_nothing_is_told_where_it_stops_in_the_example_responses()
         (
             "history.json",
             r#"{"messages": [{"user": "U1", "thread_ts": "1.2", "reactions": [{"users": ["U2"]}],
-                "files": [{"user": "U1"}]}]}"#,
+                "files": [{"user": "U1"}]}], "byUser": {"ada@contoso.example": 1}}"#,
         ),
         (
             "cases.yaml",
@@ -2657,6 +2658,9 @@ fn a_path_that_selects_nothing_is_told_where_it_stops_in_the_example_responses()
              before this transform runs",
             "in the example responses, `$.messages[*]` selects values, and `.reply_users` \
              selects nothing in them",
+            // A member name that holds an email address is never offered.
+            "in the example responses, `$.byUser` selects values, and \
+             `['ada@contoso.exampel']` selects nothing in them",
         ],
         "{text}"
     );

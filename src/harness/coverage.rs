@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use super::cases::{CaseFile, normalize};
 use super::codes::Code;
+use super::leaks::withhold_personal_text;
 use super::replay::MAX_ORIGINAL_BYTES;
 use crate::diag::{Diagnostic, Location, quoted};
 use crate::files::{FileKey, read_capped};
@@ -196,6 +197,8 @@ fn where_nothing(text: &str, docs: &[Value<'_>], schema: bool) -> Option<String>
     );
     let step = &path.steps[k];
     let step_text = quoted(text.get(step.span.clone())?);
+    // Member names to suggest, but none that holds an email address or a phone number: the
+    // keys of a document can be personal data.
     let objects = |values: &[&Value<'_>]| -> Vec<String> {
         let mut names: Vec<String> = values
             .iter()
@@ -204,6 +207,7 @@ fn where_nothing(text: &str, docs: &[Value<'_>], schema: bool) -> Option<String>
                 _ => None,
             })
             .flatten()
+            .filter(|n| withhold_personal_text(n, &[]) == *n)
             .collect();
         names.sort();
         names.dedup();
