@@ -2094,10 +2094,7 @@ fn a_text_digest_keyword_that_never_counts_is_a_warning_at_the_keyword() {
 "#,
     );
     assert_eq!(status, Status::Ok, "{out}");
-    let found: Vec<&str> = out
-        .lines()
-        .filter_map(|l| l.split_once("rules.yaml:").map(|(_, rest)| rest))
-        .collect();
+    let found = finding_lines(&out);
     assert_eq!(
         found,
         [
@@ -2149,10 +2146,7 @@ fn regex_syntax_or_another_routers_parameter_in_a_template_is_a_warning_at_it() 
 "#,
     );
     assert_eq!(status, Status::Ok, "{out}");
-    let found: Vec<&str> = out
-        .lines()
-        .filter_map(|l| l.split_once("rules.yaml:").map(|(_, rest)| rest))
-        .collect();
+    let found = finding_lines(&out);
     assert_eq!(
         found,
         [
@@ -2169,4 +2163,11 @@ fn regex_syntax_or_another_routers_parameter_in_a_template_is_a_warning_at_it() 
         out.contains("= help: a template's parameter is written `{groupId}`"),
         "{out}"
     );
+}
+
+/// The lines of `validate` output that start a finding, from its `line:col` on.
+fn finding_lines(out: &str) -> Vec<&str> {
+    out.lines()
+        .filter_map(|l| l.split_once("rules.yaml:").map(|(_, rest)| rest))
+        .collect()
 }
