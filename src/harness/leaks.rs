@@ -647,10 +647,8 @@ impl ValueMask {
             }
             patterns.push(v.to_owned());
         }
-        patterns.sort_unstable();
-        patterns.dedup();
         ValueMask {
-            search: built(&patterns, aho_corasick::MatchKind::Standard),
+            search: built(patterns, aho_corasick::MatchKind::Standard),
         }
     }
 
@@ -693,14 +691,12 @@ pub struct StringMask {
 
 impl StringMask {
     pub fn new<'v>(values: impl IntoIterator<Item = &'v str>) -> Self {
-        let mut quoted: Vec<String> = values
+        let quoted = values
             .into_iter()
             .map(|v| crate::json::to_compact_string(&Value::string(v)))
             .collect();
-        quoted.sort_unstable();
-        quoted.dedup();
         StringMask {
-            search: built(&quoted, aho_corasick::MatchKind::LeftmostLongest),
+            search: built(quoted, aho_corasick::MatchKind::LeftmostLongest),
         }
     }
 
@@ -766,13 +762,18 @@ impl NumberMask {
     }
 }
 
-/// A searcher for `patterns`, none if there are none (or too many for the searcher, which
-/// does not happen with values of one case).
-fn built(patterns: &[String], kind: aho_corasick::MatchKind) -> Option<AhoCorasick> {
+/// A searcher for `patterns`, each once; none if there are none (or too many for the searcher,
+/// which does not happen with values of one case).
+fn built(mut patterns: Vec<String>, kind: aho_corasick::MatchKind) -> Option<AhoCorasick> {
+    patterns.sort_unstable();
+    patterns.dedup();
     if patterns.is_empty() {
         return None;
     }
-    AhoCorasick::builder().match_kind(kind).build(patterns).ok()
+    AhoCorasick::builder()
+        .match_kind(kind)
+        .build(&patterns)
+        .ok()
 }
 
 /// `pointer` with each member name that holds an email address or a phone number withheld: the
