@@ -85,12 +85,12 @@ mod tests {
     #[test]
     fn the_cut_is_the_first_comma_of_the_outermost_array_after_the_middle() {
         let text = r#"{"a":{"list":[[1,2],[3,4],[5,6]]}}"#;
-        let middle = text.find("[3").unwrap();
-        let c = cut(text, middle).unwrap();
+        let middle = text.find("[3").expect("in the text");
+        let c = cut(text, middle).expect("a cut");
         assert_eq!(
             c,
             Cut {
-                comma: text.find("],[5").unwrap() + 1,
+                comma: text.find("],[5").expect("in the text") + 1,
                 depth: 2,
             }
         );
@@ -99,11 +99,11 @@ mod tests {
     #[test]
     fn commas_in_strings_and_escaped_quotes_are_not_cuts() {
         let text = r#"["x,\",y", "a\\", "b,c", 7]"#;
-        let c = cut(text, 2).unwrap();
+        let c = cut(text, 2).expect("a cut");
         assert_eq!(&text[c.comma..], r#", "a\\", "b,c", 7]"#);
-        let c = cut(text, c.comma + 1).unwrap();
+        let c = cut(text, c.comma + 1).expect("a cut");
         assert_eq!(&text[c.comma..], r#", "b,c", 7]"#);
-        let c = cut(text, c.comma + 1).unwrap();
+        let c = cut(text, c.comma + 1).expect("a cut");
         assert_eq!(&text[c.comma..], ", 7]");
     }
 
@@ -123,7 +123,7 @@ mod tests {
     #[test]
     fn the_scan_starts_where_it_is_told() {
         let text = "[9] [1,2,3]";
-        let c = find_cut(text.as_bytes(), 4, 5).unwrap();
+        let c = find_cut(text.as_bytes(), 4, 5).expect("a cut");
         assert_eq!(c, Cut { comma: 6, depth: 0 });
     }
 }
