@@ -5,7 +5,7 @@ mod common;
 
 use std::fmt::Write as _;
 use std::io::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use common::listing;
@@ -31,8 +31,20 @@ fn sanitize(args: &[&str], env: &[(&str, &str)], stdin: &[u8]) -> Output {
 
 /// [`sanitize`] with standard output going to `stdout` (a file, `/dev/full`).
 fn sanitize_to(args: &[&str], env: &[(&str, &str)], stdin: &[u8], stdout: Stdio) -> Output {
+    sanitize_in(Path::new("."), args, env, stdin, stdout)
+}
+
+/// [`sanitize_to`] run in the folder `dir`.
+fn sanitize_in(
+    dir: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+    stdin: &[u8],
+    stdout: Stdio,
+) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_psoxy-rules"));
-    cmd.arg("sanitize")
+    cmd.current_dir(dir)
+        .arg("sanitize")
         .args(args)
         .env_clear()
         .envs(env.iter().copied())
@@ -804,25 +816,15 @@ fn output_file_is_replaced_only_on_success() {
 fn output_dash_is_standard_output() {
     let dir = tempfile::tempdir().expect("temp dir");
     let rules = zoom_rules();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_psoxy-rules"))
-        .current_dir(dir.path())
-        .arg("sanitize")
-        .args(output_args(&rules, "-"))
-        .arg("-")
-        .env_clear()
-        .envs(secrets())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(br#"{"page_size":30}"#)
-        .expect("body written");
-    let out = child.wait_with_output().expect("the binary finishes");
+    let mut args = output_args(&rules, "-").to_vec();
+    args.push("-");
+    let out = sanitize_in(
+        dir.path(),
+        &args,
+        &secrets(),
+        br#"{"page_size":30}"#,
+        Stdio::piped(),
+    );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout), r#"{"page_size":30}"#);
     assert_eq!(listing(dir.path()), Vec::<String>::new());
