@@ -1060,7 +1060,13 @@ fn a_star_segment_of_an_allowance_stands_for_any_member_or_index() {
         write_files(dir.path(), &[("cases.yaml", &cases(allowed))]);
         let out = test_in(dir.path(), &["cases.yaml"], &[]);
         let text = stdout(&out);
-        assert_eq!(text.matches("error[H030]").count(), 2, "{allowed}: {text}");
+        // The two leaks, at two indexes of one array, are one finding.
+        assert_eq!(text.matches("error[H030]").count(), 1, "{allowed}: {text}");
+        assert!(
+            text.contains("#/headers/0/value: error[H030]")
+                && text.contains("(and 1 more at `/headers/*/value`)"),
+            "{allowed}: {text}"
+        );
     }
 }
 
@@ -1160,6 +1166,74 @@ fn long_pointers_and_requests_are_quoted_cut() {
     for line in text.lines() {
         assert!(line.chars().count() < 300, "{line}");
     }
+}
+
+/// A set of one case whose output differs from its committed file in each of 30 items, ten
+/// lines apart in the golden form: a diff of 30 hunks.
+fn set_with_30_hunks() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let items: Vec<serde_json::Value> = (0..30)
+        .map(|i| {
+            serde_json::json!({"id": format!("item-{i}"), "a": 1, "b": 2, "c": 3, "d": 4,
+                "e": 5, "f": 6, "g": 7})
+        })
+        .collect();
+    let cases = |salt: &str| {
+        format!(
+            "rules: rules.yaml\nsalt: {salt}\ncases:\n  - request: GET /v1/items\n    original: items.json\n"
+        )
+    };
+    write_files(
+        dir.path(),
+        &[
+            (
+                "rules.yaml",
+                "endpoints:\n  - pathTemplate: /v1/items\n    transforms:\n      - !<pseudonymize>\n        jsonPaths: [\"$.items[*].id\"]\n",
+            ),
+            (
+                "items.json",
+                &serde_json::json!({ "items": items }).to_string(),
+            ),
+            ("cases.yaml", &cases("before")),
+        ],
+    );
+    let out = test_in(dir.path(), &["--bless", "cases.yaml"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    // Another salt: every pseudonym changes.
+    write_files(dir.path(), &[("cases.yaml", &cases("after"))]);
+    dir
+}
+
+#[test]
+fn human_output_shows_the_first_20_hunks_of_a_diff_and_json_the_whole() {
+    let dir = set_with_30_hunks();
+    let out = test_in(dir.path(), &["cases.yaml"], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("(30 changes)"), "{text}");
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with("@@ ")).count(),
+        20,
+        "{text}"
+    );
+    assert!(
+        text.contains("\n… and 10 more hunks (`--format json` gives the whole diff)\n"),
+        "{text}"
+    );
+    // The twentieth hunk, that of item 19, is whole: its last context line is there.
+    let not_shown = text
+        .find("… and 10 more hunks")
+        .expect("the count of hunks not shown");
+    let last_hunk = &text[text[..not_shown].rfind("@@ ").expect("a hunk")..not_shown];
+    assert_eq!(last_hunk.lines().count(), 9, "{last_hunk}");
+    assert!(last_hunk.ends_with("       \"c\":3,\n"), "{last_hunk}");
+
+    let out = test_in(dir.path(), &["cases.yaml", "--format", "json"], &[]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    let diff = v["caseFiles"][0]["cases"][0]["diff"]
+        .as_str()
+        .expect("a diff");
+    assert_eq!(diff.lines().filter(|l| l.starts_with("@@ ")).count(), 30);
 }
 
 #[test]

@@ -12,7 +12,8 @@ mod replay;
 pub mod report;
 mod targets;
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -536,6 +537,7 @@ fn check_leaks(files: &[CaseFile], work: &mut [Work], file_findings: &mut [Vec<D
             let mut used_case_allowances = BTreeSet::new();
             // Looked up, not searched: an output may leak tens of thousands of values.
             let mut reported: HashSet<Diagnostic> = w.findings.iter().cloned().collect();
+            let mut new_findings = Vec::new();
             // Every value of the proxy's output, not only the first that the golden form shows.
             let found = crate::json::parse_values(text)
                 .map_while(Result::ok)
@@ -567,10 +569,11 @@ fn check_leaks(files: &[CaseFile], work: &mut [Work], file_findings: &mut [Vec<D
                 // The same value twice in one string is one finding; both are withheld.
                 let finding = leak_finding(&leak, value, &w.case, endpoint_location.as_ref());
                 if reported.insert(finding.clone()) {
-                    w.findings.push(finding);
+                    new_findings.push(finding);
                 }
                 w.leaks.push(leak);
             }
+            w.findings.extend(grouped_leak_findings(new_findings));
             for (k, a) in w.case.allowed_leaks.iter().enumerate() {
                 if !used_case_allowances.contains(&k) {
                     let finding = unused_allowance(a, &w.leaks);
@@ -683,6 +686,61 @@ fn unused_allowance<'a>(
         ))
         .at(a.location.clone())
         .with_help(help)
+}
+
+/// Leak findings that say the same of places that differ only in array indexes, as one finding
+/// at the first place that counts the others and gives the pointer with `*` for each index
+/// (the form `allowedLeaks` takes): a list of users whose emails all leak is one finding, not
+/// one per user. Findings keep the order of their first place.
+fn grouped_leak_findings(findings: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut groups: Vec<(Diagnostic, String, usize)> = Vec::new();
+    let mut index_of: HashMap<Diagnostic, usize> = HashMap::new();
+    for finding in findings {
+        let Some(Location::Pointer { file, pointer }) = &finding.location else {
+            groups.push((finding, String::new(), 1));
+            continue;
+        };
+        let shape = pointer_shape(pointer);
+        let mut key = finding.clone();
+        key.location = Some(Location::Pointer {
+            file: file.clone(),
+            pointer: shape.clone(),
+        });
+        match index_of.entry(key) {
+            Entry::Occupied(e) => groups[*e.get()].2 += 1,
+            Entry::Vacant(e) => {
+                e.insert(groups.len());
+                groups.push((finding, shape, 1));
+            }
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(mut finding, shape, n)| {
+            if n > 1 {
+                finding.message = format!(
+                    "{} (and {} more at `{}`)",
+                    finding.message,
+                    n - 1,
+                    crate::diag::quoted(&shape)
+                );
+            }
+            finding
+        })
+        .collect()
+}
+
+/// `pointer` with `*` for each token that is an array index.
+fn pointer_shape(pointer: &str) -> String {
+    pointer
+        .split('/')
+        .enumerate()
+        .map(|(k, token)| {
+            let index = k > 0 && !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit());
+            if index { "*" } else { token }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// The finding of `leak`, in the value of index `value` of the response.
@@ -1353,6 +1411,65 @@ fn case_report(file: &CaseFile, w: Work, strict: bool) -> CaseReport {
 mod tests {
     use super::*;
     use crate::rules::{Located, PseudonymizeOptions, TokenizeOptions};
+
+    fn leak_at(code: Code, message: &str, pointer: &str) -> Diagnostic {
+        code.diag(message).at(Location::Pointer {
+            file: Some("sanitized/a.json".to_owned()),
+            pointer: pointer.to_owned(),
+        })
+    }
+
+    #[test]
+    fn leaks_that_differ_only_in_indexes_are_one_finding_at_the_first() {
+        let found = vec![
+            leak_at(Code::LeakedEmail, "leak: an email", "/users/0/email"),
+            leak_at(Code::LeakedPhone, "leak: a phone", "/users/0/phone"),
+            leak_at(Code::LeakedEmail, "leak: an email", "/users/1/email"),
+            leak_at(Code::LeakedEmail, "leak: an email", "/users/1/emails/3"),
+            leak_at(Code::LeakedEmail, "leak: an email", "/users/12/email"),
+            // Said otherwise (another rule protects it): a finding of its own.
+            leak_at(
+                Code::LeakedEmail,
+                "leak: an email, elsewhere",
+                "/users/2/email",
+            ),
+            leak_at(Code::LeakedEmail, "leak: an email", "/users/2/emails/0"),
+        ];
+        let grouped: Vec<(String, String)> = grouped_leak_findings(found)
+            .into_iter()
+            .map(|d| {
+                let Some(Location::Pointer { pointer, .. }) = d.location else {
+                    panic!("a pointer");
+                };
+                (pointer, d.message)
+            })
+            .collect();
+        let expected = [
+            (
+                "/users/0/email",
+                "leak: an email (and 2 more at `/users/*/email`)",
+            ),
+            ("/users/0/phone", "leak: a phone"),
+            (
+                "/users/1/emails/3",
+                "leak: an email (and 1 more at `/users/*/emails/*`)",
+            ),
+            ("/users/2/email", "leak: an email, elsewhere"),
+        ];
+        let expected: Vec<(String, String)> = expected
+            .iter()
+            .map(|(p, m)| ((*p).to_owned(), (*m).to_owned()))
+            .collect();
+        assert_eq!(grouped, expected);
+    }
+
+    #[test]
+    fn the_shape_of_a_pointer_has_a_star_for_each_index() {
+        assert_eq!(pointer_shape("/a/0/b/12/c"), "/a/*/b/*/c");
+        assert_eq!(pointer_shape("/0"), "/*");
+        assert_eq!(pointer_shape(""), "");
+        assert_eq!(pointer_shape("/a1/-/~0"), "/a1/-/~0");
+    }
 
     #[test]
     fn golden_form_ignores_line_break_style_and_surrounding_space() {

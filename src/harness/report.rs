@@ -12,6 +12,8 @@ use crate::diag::{self, Diagnostic, Location, Severity, printable, printable_lin
 
 /// Structural changes listed per mismatch before the rest are counted.
 const CHANGES_SHOWN: usize = 20;
+/// Hunks of a unified diff shown in human output, at most.
+const HUNKS_SHOWN: usize = 20;
 
 /// Structural changes quoted in one GitHub annotation.
 const CHANGES_IN_ANNOTATION: usize = 5;
@@ -139,16 +141,38 @@ fn render_case(report: &Report, case: &CaseReport, paint: Paint, out: &mut Strin
             )));
         }
         if let Some(diff) = &case.diff {
+            let (shown, more) = first_hunks(diff, HUNKS_SHOWN);
             out.push('\n');
-            out.push_str(&paint.diff(&printable_lines(diff)));
-            if !diff.ends_with('\n') {
+            out.push_str(&paint.diff(&printable_lines(shown)));
+            if !shown.ends_with('\n') {
                 out.push('\n');
+            }
+            if more > 0 {
+                let _ = writeln!(
+                    out,
+                    "… and {more} more {} (`--format json` gives the whole diff)",
+                    if more == 1 { "hunk" } else { "hunks" }
+                );
             }
         }
         if let Some(help) = &d.help {
             let _ = writeln!(out, " = help: {}", printable(help));
         }
         out.push('\n');
+    }
+}
+
+/// The start of a unified diff up to its hunk number `limit` included, and how many hunks
+/// follow. Only hunk headers start with `@@`: the lines of a hunk start with a space, `-`, `+`
+/// or `\`.
+fn first_hunks(diff: &str, limit: usize) -> (&str, usize) {
+    let headers: Vec<usize> = std::iter::once(0)
+        .chain(diff.match_indices('\n').map(|(at, _)| at + 1))
+        .filter(|&at| diff[at..].starts_with("@@"))
+        .collect();
+    match headers.get(limit) {
+        Some(&cut) => (&diff[..cut], headers.len() - limit),
+        None => (diff, 0),
     }
 }
 
