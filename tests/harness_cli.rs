@@ -1168,6 +1168,73 @@ fn long_pointers_and_requests_are_quoted_cut() {
     }
 }
 
+#[test]
+fn values_a_schema_turns_into_null_for_their_type_are_one_warning_per_place() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write_files(
+        dir.path(),
+        &[
+            (
+                "rules.yaml",
+                "endpoints:
+  - pathTemplate: /v1/users
+    responseSchema:
+      type: object
+      properties:
+        users:
+          type: array
+          items: {$ref: '#/definitions/User'}
+        tags: {type: array, items: {type: string}}
+        mixed:
+          anyOf: [{type: integer}, {type: boolean}]
+definitions:
+  User:
+    type: object
+    properties:
+      id: {type: integer}
+      ok: {type: boolean}
+",
+            ),
+            (
+                "users.json",
+                r#"{"users":[{"id":"u-1","ok":null},{"id":"u-2"},{"id":7},{"id":"u-3"}],"tags":["a",1,null,2],"mixed":"x"}"#,
+            ),
+            (
+                "cases.yaml",
+                "rules: rules.yaml\ncases:\n  - request: GET /v1/users\n    original: users.json\n",
+            ),
+        ],
+    );
+    let out = test_in(dir.path(), &["--bless", "cases.yaml"], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    let out = test_in(dir.path(), &["cases.yaml"], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    let warnings: Vec<&str> = text.lines().filter(|l| l.contains("[H026]")).collect();
+    assert_eq!(
+        warnings,
+        [
+            // The place of the type, through `$ref`.
+            "users.json#/users/0/id: warning[H026]: `responseSchema` turns the string here into \
+             null: `type: integer` at rules.yaml:16:18 asks for another type (and 2 more at \
+             `/users/*/id`)",
+            "users.json#/tags: warning[H026]: `responseSchema` removes 2 elements of this array: \
+             in `items`, `type: string` at rules.yaml:9:43 asks for another type",
+            // Which candidate of `anyOf` applies depends on the value: the whole schema is named.
+            "users.json#/mixed: warning[H026]: `responseSchema` turns the string here into null: \
+             the schema at rules.yaml:4:7 asks for another type",
+        ],
+        "{text}"
+    );
+    assert!(
+        text.ends_with("1 passed, 0 failed (3 warnings)\n"),
+        "{text}"
+    );
+    let out = test_in(dir.path(), &["--strict", "cases.yaml"], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+}
+
 /// A set of one case whose output differs from its committed file in each of 30 items, ten
 /// lines apart in the golden form: a diff of 30 hunks.
 fn set_with_30_hunks() -> tempfile::TempDir {

@@ -8,6 +8,9 @@ use crate::json::{Map, Value, java_number_string, same_text};
 use crate::rules::{Located, SchemaFilter, SchemaType, Span};
 use crate::threads::{self, SPLIT_MIN_ELEMENTS};
 
+mod losses;
+pub use losses::{Loss, LossKind, losses};
+
 /// A failure that, in the proxy, aborts the response (§4.1, §4.2).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]

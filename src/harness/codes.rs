@@ -28,6 +28,7 @@ macro_rules! codes {
         /// | H023 | warning | 1 with `--strict` | a JSONPath that selects nothing in any case |
         /// | H024 | warning | 1 with `--strict` | a temporary file (`.psoxy-rules-*.tmp`) left in a sanitized folder by an interrupted write; `--bless` deletes it |
         /// | H025 | warning | 1 with `--strict` | an original that holds no JSON value (empty, or only whitespace), for which the proxy returns an empty body: the case checks nothing |
+        /// | H026 | warning | 1 with `--strict` | a value of an original that `responseSchema` turns into null, or array elements it removes, because it asks for another type there |
         /// | H030 | error | 1 | an email address in an output |
         /// | H031 | error | 1 | a phone number in an output |
         /// | H032 | error | 1 | an original value that a transform protects, found in an output |
@@ -115,6 +116,9 @@ codes! {
     /// An original that holds no JSON value (empty, or only whitespace): the proxy returns an
     /// empty body for it, so the case checks nothing.
     EmptyOriginal = "H025", Warning, false;
+    /// A value of an original that `responseSchema` turns into null, or array elements it
+    /// removes, because it asks for another type there.
+    SchemaLoss = "H026", Warning, false;
     /// An email address in an output.
     LeakedEmail = "H030", Error, false;
     /// A phone number in an output.

@@ -24,8 +24,9 @@ pub use report::Paint;
 
 use crate::diag::{Diagnostic, Location, Severity};
 use crate::files::{CappedRead, FileId, file_id, read_capped};
+use crate::filter::{Loss, LossKind};
 use crate::json::parse_value;
-use crate::rules::{Encoding, Rules, TransformKind};
+use crate::rules::{Encoding, Located, Rules, SchemaFilter, TransformKind};
 use crate::sanitize::Engine;
 use coverage::Coverage;
 use diff::Change;
@@ -316,6 +317,14 @@ pub fn run(paths: &[PathBuf], options: &Options) -> Report {
                 }
                 match attempt.result {
                     Ok(r) => {
+                        if let Some(e) = r.endpoint {
+                            w.findings.extend(schema_losses(
+                                s.rules(),
+                                e,
+                                case,
+                                &r.trace.schema_losses,
+                            ));
+                        }
                         // A capture that went wrong: nothing is sanitized, nothing compared.
                         if r.proxy_output.iter().all(u8::is_ascii_whitespace) {
                             w.findings.push(empty_original(case));
@@ -573,7 +582,7 @@ fn check_leaks(files: &[CaseFile], work: &mut [Work], file_findings: &mut [Vec<D
                 }
                 w.leaks.push(leak);
             }
-            w.findings.extend(grouped_leak_findings(new_findings));
+            w.findings.extend(grouped_by_shape(new_findings));
             for (k, a) in w.case.allowed_leaks.iter().enumerate() {
                 if !used_case_allowances.contains(&k) {
                     let finding = unused_allowance(a, &w.leaks);
@@ -688,11 +697,11 @@ fn unused_allowance<'a>(
         .with_help(help)
 }
 
-/// Leak findings that say the same of places that differ only in array indexes, as one finding
-/// at the first place that counts the others and gives the pointer with `*` for each index
-/// (the form `allowedLeaks` takes): a list of users whose emails all leak is one finding, not
-/// one per user. Findings keep the order of their first place.
-fn grouped_leak_findings(findings: Vec<Diagnostic>) -> Vec<Diagnostic> {
+/// Findings that say the same of places that differ only in array indexes, as one finding at
+/// the first place that counts the others and gives the pointer with `*` for each index (the
+/// form `allowedLeaks` takes): a list of users whose emails all leak is one finding, not one
+/// per user. Findings keep the order of their first place.
+fn grouped_by_shape(findings: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let mut groups: Vec<(Diagnostic, String, usize)> = Vec::new();
     let mut index_of: HashMap<Diagnostic, usize> = HashMap::new();
     for finding in findings {
@@ -728,6 +737,102 @@ fn grouped_leak_findings(findings: Vec<Diagnostic>) -> Vec<Diagnostic> {
             finding
         })
         .collect()
+}
+
+/// The warnings of what the `responseSchema` of `endpoint` took from the original of `case`
+/// because it asks for another type there (H026).
+fn schema_losses(rules: &Rules, endpoint: usize, case: &Case, losses: &[Loss]) -> Vec<Diagnostic> {
+    let Some(schema) = rules
+        .endpoints
+        .get(endpoint)
+        .and_then(|e| e.response_schema.as_ref())
+    else {
+        return Vec::new();
+    };
+    let findings = losses.iter().map(|loss| {
+        let asks = |items: bool| {
+            // Any index names the schema of the array's elements.
+            let pointer = if items {
+                format!("{}/0", loss.pointer)
+            } else {
+                loss.pointer.clone()
+            };
+            let place = schema_at(schema, rules.definitions.as_ref(), &pointer);
+            match place.and_then(|s| s.value.schema_type.as_ref()) {
+                Some(t) => format!(
+                    "`type: {}` at {} asks for another type",
+                    crate::diag::quoted(&t.value),
+                    rules.source.location(t.span)
+                ),
+                None => format!(
+                    "the schema at {} asks for another type",
+                    rules.source.location(schema.span)
+                ),
+            }
+        };
+        let message = match loss.kind {
+            LossKind::Nulled { was } => format!(
+                "`responseSchema` turns the {was} here into null: {}",
+                asks(false)
+            ),
+            LossKind::Removed { elements } => format!(
+                "`responseSchema` removes {elements} {} of this array: in `items`, {}",
+                if elements == 1 { "element" } else { "elements" },
+                asks(true)
+            ),
+        };
+        Code::SchemaLoss
+            .diag(message)
+            .at(Location::Pointer {
+                file: Some(case.original.display().to_string()),
+                pointer: leaks::withhold_personal_names(&loss.pointer),
+            })
+            .with_help(
+                "give this place the type the API sends (`string`, `integer`, `number`, \
+                 `boolean`, `object` or `array`, as the original has it), or leave the member out \
+                 of `properties` to drop it: the proxy sends the null without a word",
+            )
+    });
+    grouped_by_shape(findings.collect())
+}
+
+/// The schema that filters the value at `pointer` (RFC 6901) of a response filtered by
+/// `schema`, when it is known without the value: `$ref`, `properties` and `items` followed,
+/// not `anyOf` or conditions, which depend on the value.
+fn schema_at<'s>(
+    schema: &'s Located<SchemaFilter>,
+    definitions: Option<&'s BTreeMap<String, Located<SchemaFilter>>>,
+    pointer: &str,
+) -> Option<&'s Located<SchemaFilter>> {
+    let resolved = |mut s: &'s Located<SchemaFilter>| {
+        // As many hops as there are definitions: more is a loop.
+        for _ in 0..=definitions.map_or(0, BTreeMap::len) {
+            let Some(reference) = &s.value.reference else {
+                return Some(s);
+            };
+            let name = reference.value.strip_prefix("#/definitions/")?;
+            s = definitions?.get(name)?;
+        }
+        None
+    };
+    let mut here = resolved(schema)?;
+    for token in pointer.split('/').skip(1) {
+        let v = &here.value;
+        if v.any_of.is_some() || v.if_schema.is_some() || v.then_schema.is_some() {
+            return None;
+        }
+        let next = match v.schema_type.as_ref().map(|t| t.value.as_str()) {
+            Some("object") => v
+                .properties
+                .as_ref()?
+                .get(&token.replace("~1", "/").replace("~0", "~"))?,
+            Some("array") => v.items.as_deref()?,
+            _ => return None,
+        };
+        here = resolved(next)?;
+    }
+    let v = &here.value;
+    (v.any_of.is_none() && v.if_schema.is_none()).then_some(here)
 }
 
 /// `pointer` with `*` for each token that is an array index.
@@ -1435,7 +1540,7 @@ mod tests {
             ),
             leak_at(Code::LeakedEmail, "leak: an email", "/users/2/emails/0"),
         ];
-        let grouped: Vec<(String, String)> = grouped_leak_findings(found)
+        let grouped: Vec<(String, String)> = grouped_by_shape(found)
             .into_iter()
             .map(|d| {
                 let Some(Location::Pointer { pointer, .. }) = d.location else {

@@ -78,6 +78,9 @@ pub struct Trace {
     /// The string values the transforms select (strings inside selected containers
     /// included), each with the transform and path that selects it.
     pub protected: Vec<Protected>,
+    /// The places where `responseSchema` turned a value into null, or removed elements of an
+    /// array, because it asks for another type there, over all top-level values.
+    pub schema_losses: Vec<crate::filter::Loss>,
 }
 
 /// A string a transform selects: an original value that must not reach the output as is.
@@ -604,6 +607,8 @@ impl Sanitizer {
         trace: Option<&mut Trace>,
     ) -> Result<(), SanitizeError> {
         let split = arenas.as_ref().is_some_and(|a| a.split());
+        // What the schema takes is told only to a trace: the replay harness's warnings.
+        let before = (trace.is_some() && endpoint.schema.is_some()).then(|| value.clone());
         self.prepare_value(endpoint, value, split)?;
         let Some(trace) = trace else {
             return endpoint
@@ -611,6 +616,11 @@ impl Sanitizer {
                 .run(value, &self.pseudonymizer, arenas)
                 .map(drop);
         };
+        if let Some(before) = before {
+            trace
+                .schema_losses
+                .extend(crate::filter::losses(&before, value));
+        }
         endpoint.transforms.trace(value, trace);
         let stats = endpoint
             .transforms
