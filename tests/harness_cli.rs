@@ -1464,9 +1464,19 @@ fn github_format_annotates_the_sanitized_file() {
     assert_eq!(out.status.code(), Some(1));
     assert!(
         text.contains(&format!(
-            "::error file={LIST_USERS},title=H010::the output of"
+            "::error file={LIST_USERS},line=10,col=1,title=H010::the output of"
         )),
         "{text}"
+    );
+    // Line 10 of the committed file is the email that differs.
+    let committed = std::fs::read_to_string(set.dir.path().join(LIST_USERS)).expect("committed");
+    assert!(
+        committed
+            .lines()
+            .nth(9)
+            .expect("line 10")
+            .contains("\"email\":\"t~XXXX"),
+        "{committed}"
     );
     assert!(text.contains("%0A  /users/0/email: expected"), "{text}");
     assert!(
@@ -1897,7 +1907,7 @@ fn rules_that_do_not_load_make_the_input_unusable() {
     assert!(text.contains("error[R001]"), "{text}");
     assert!(
         text.ends_with(&format!(
-            "0 passed, {} failed (2 other errors)\n",
+            "0 passed, {0} failed ({0} not run, 2 other errors)\n",
             zoom_cases()
         )),
         "{text}"

@@ -43,6 +43,14 @@ pub fn summary(report: &Report) -> String {
                 |(e, w), d| if d.is_error() { (e + 1, w) } else { (e, w + 1) },
             );
     let mut extra = Vec::new();
+    // Cases whose rules do not load count as failed, with no FAIL line: the count says why.
+    let not_run = report
+        .cases()
+        .filter(|c| c.outcome == Outcome::NotRun)
+        .count();
+    if not_run > 0 {
+        extra.push(format!("{not_run} not run"));
+    }
     // A `--bless` that wrote nothing says so: every sanitized file was up to date, or the
     // writes were refused.
     if report.bless || !report.written.is_empty() {
@@ -176,6 +184,24 @@ fn first_hunks(diff: &str, limit: usize) -> (&str, usize) {
     }
 }
 
+/// The line of the first file of a unified diff (the committed file) where its first hunk
+/// starts to differ: the first line it removes, or the one an addition comes before.
+fn first_changed_line(diff: &str) -> Option<u32> {
+    let mut lines = diff.lines().skip_while(|l| !l.starts_with("@@ -"));
+    let header = lines.next()?;
+    let start = header.strip_prefix("@@ -")?;
+    let start = start.split([',', ' ']).next()?.parse::<u32>().ok()?;
+    let mut line = start.max(1);
+    for l in lines {
+        match l.as_bytes().first() {
+            Some(b' ') => line += 1,
+            Some(b'-' | b'+') => return Some(line),
+            _ => return None,
+        }
+    }
+    None
+}
+
 /// One finding with an excerpt of its source, when that is a case or rules file of the run,
 /// except on the lines of a case file that hold secrets.
 fn finding(report: &Report, d: &Diagnostic, paint: Paint) -> String {
@@ -276,6 +302,13 @@ pub fn render_github(report: &Report) -> String {
                         d.message,
                         render_changes(&case.changes, CHANGES_IN_ANNOTATION).trim_end()
                     );
+                    // The annotation stands at the first line that differs.
+                    if let (Some(Location::File { file }), Some(line)) = (
+                        &d.location,
+                        case.diff.as_deref().and_then(first_changed_line),
+                    ) {
+                        d.location = Some(Location::at(file.clone(), (line, 1), 0..0));
+                    }
                     out.push_str(&diag::render_github(&d));
                 } else {
                     out.push_str(&diag::render_github(d));
@@ -328,6 +361,22 @@ pub fn file_failure(report: &Report, file: &CaseFileReport) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_changed_line_is_where_the_first_hunk_starts_to_differ() {
+        let diff = "--- a (committed)\n+++ actual output\n@@ -7,7 +7,7 @@\n x\n y\n z\n-a\n+b\n \
+                    c\n@@ -40,2 +40,2 @@\n-q\n+r\n";
+        assert_eq!(first_changed_line(diff), Some(10));
+        // An addition: the line it comes before.
+        let added = "--- a\n+++ b\n@@ -1,2 +1,3 @@\n {\n+  \"x\":1,\n }\n";
+        assert_eq!(first_changed_line(added), Some(2));
+        // An empty committed file: its first line.
+        assert_eq!(
+            first_changed_line("--- a\n+++ b\n@@ -0,0 +1 @@\n+{}\n"),
+            Some(1)
+        );
+        assert_eq!(first_changed_line(""), None);
+    }
 
     #[test]
     fn secret_lines_are_recognized() {
