@@ -1235,6 +1235,41 @@ definitions:
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
 }
 
+/// The excerpt of a finding on a request shows the line of the case file with the email
+/// address of its URL blanked, as the message withholds it: columns and carets stay.
+#[test]
+fn excerpts_of_a_case_file_blank_the_emails_of_a_request() {
+    let dir = temp_files(&[
+        (
+            "rules.yaml",
+            "endpoints:\n  - pathTemplate: /v2/users/{userId}/meetings\n",
+        ),
+        (
+            "cases.yaml",
+            "rules: rules.yaml\ncases:\n  - request: GET https://api.zoom.us/v2/user/al.smith%40example.com/meetings?x=+1%20555%200100\n    original: x.json\n",
+        ),
+        ("x.json", "{}"),
+    ]);
+    let out = test_in(dir.path(), &["--color", "never", "cases.yaml"], &[]);
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "cases.yaml:3:14: error[H020]: no endpoint allows GET \
+             /v2/user/‹withheld›/meetings?x=‹withheld› (1 endpoint checked)"
+        ),
+        "{text}"
+    );
+    // One `*` per byte of each withheld part.
+    let (email, phone) = ("al.smith%40example.com", "+1%20555%200100");
+    let line = format!(
+        "3 |   - request: GET https://api.zoom.us/v2/user/{}/meetings?x={}\n  |              ^^^",
+        "*".repeat(email.len()),
+        "*".repeat(phone.len())
+    );
+    assert!(text.contains(&line), "{text}");
+    assert!(!text.contains("smith") && !text.contains("555"), "{text}");
+}
+
 /// A set of one case whose output differs from its committed file in each of 30 items, ten
 /// lines apart in the golden form: a diff of 30 hunks.
 fn set_with_30_hunks() -> tempfile::TempDir {

@@ -2,6 +2,7 @@
 //! found by their shape; other values by being an original string that a transform protects in
 //! some case of the set. A leak records where it is, never what it is, except for masking.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::ops::Range;
@@ -798,6 +799,27 @@ pub fn withhold_personal_text(text: &str, separators: &[char]) -> String {
 /// (as written, or percent-encoded, or with `+` for spaces where `plus_is_space`, as in a
 /// form-encoded query) replaced by the withheld mark.
 fn withhold_personal_parts(text: &str, separators: &[char], plus_is_space: bool) -> String {
+    replace_personal_parts(text, separators, plus_is_space, |_| WITHHELD.into())
+}
+
+/// `text` with each part that holds an email address or a phone number, between URL
+/// separators, white space or YAML punctuation, blanked with `*`, one per byte: lines of a
+/// file shown as they are, with every byte offset and column in them kept.
+pub fn blank_personal_parts(text: &str) -> String {
+    const SEPARATORS: &[char] = &[
+        '/', '?', '&', ';', '=', ' ', '\t', '\n', '\r', '"', '\'', ',', '[', ']', '{', '}',
+    ];
+    replace_personal_parts(text, SEPARATORS, true, |part| "*".repeat(part.len()).into())
+}
+
+/// `text` with each part between `separators` that holds an email address or a phone number
+/// replaced by `replacement` of it.
+fn replace_personal_parts(
+    text: &str,
+    separators: &[char],
+    plus_is_space: bool,
+    replacement: impl Fn(&str) -> Cow<'static, str>,
+) -> String {
     let nothing = Protected::default();
     let values = Candidates::new(&nothing, None);
     let mut out = String::with_capacity(text.len());
@@ -810,7 +832,11 @@ fn withhold_personal_parts(text: &str, separators: &[char], plus_is_space: bool)
         if found.is_empty() && plus_is_space && part.contains('+') {
             scan(&part.replace('+', " "), "", true, &values, &mut found);
         }
-        out.push_str(if found.is_empty() { part } else { WITHHELD });
+        if found.is_empty() {
+            out.push_str(part);
+        } else {
+            out.push_str(&replacement(part));
+        }
         let Some(separator) = rest[end..].chars().next() else {
             break;
         };
@@ -868,6 +894,29 @@ mod tests {
                 "\"pmi\":{WITHHELD},\n[{WITHHELD}] -8162934057 81629340571 \"x8162934057\" \
                  /pmi: expected \"t~a\", got {WITHHELD}"
             )
+        );
+    }
+
+    #[test]
+    fn personal_parts_of_a_line_are_blanked_byte_for_byte() {
+        let line = "  - request: GET /v2/users/jöe@example.com/x?q=+1 555 0100&n=42 # ok";
+        let blanked = blank_personal_parts(line);
+        assert_eq!(blanked.len(), line.len());
+        assert_eq!(
+            blanked,
+            format!(
+                "  - request: GET /v2/users/{}/x?q=+1 555 0100&n=42 # ok",
+                "*".repeat("jöe@example.com".len())
+            )
+        );
+        // Without spaces a phone number is one part.
+        assert_eq!(
+            blank_personal_parts("q=+15550100"),
+            format!("q={}", "*".repeat("+15550100".len()))
+        );
+        assert_eq!(
+            blank_personal_parts("rules: rules.yaml"),
+            "rules: rules.yaml"
         );
     }
 

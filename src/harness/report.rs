@@ -208,10 +208,28 @@ fn finding(report: &Report, d: &Diagnostic, paint: Paint) -> String {
     let source = match &d.location {
         Some(Location::Source { file, span, .. }) => report
             .source(file)
-            .filter(|text| !on_secret_line(text, span.start)),
+            .filter(|text| !on_secret_line(text, span.start))
+            .map(|text| blank_personal_lines(text, span.clone())),
         _ => None,
     };
-    diag::render_human_painted(d, source, paint)
+    diag::render_human_painted(d, source.as_deref(), paint)
+}
+
+/// `text` with the email addresses and phone numbers on the lines of `span` blanked, byte for
+/// byte: the lines an excerpt shows, as a request URL of a case file may hold them.
+fn blank_personal_lines(text: &str, span: std::ops::Range<usize>) -> String {
+    let start = span.start.min(text.len());
+    let end = span.end.clamp(start, text.len());
+    let (Some(before), Some(rest)) = (text.get(..start), text.get(end..)) else {
+        return text.to_owned();
+    };
+    let first = before.rfind('\n').map_or(0, |i| i + 1);
+    let last = rest.find('\n').map_or(text.len(), |i| end + i);
+    let mut out = String::with_capacity(text.len());
+    out.push_str(&text[..first]);
+    out.push_str(&super::leaks::blank_personal_parts(&text[first..last]));
+    out.push_str(&text[last..]);
+    out
 }
 
 /// Whether byte `at` of `text` is on a line that may show a secret: a `salt:` or
