@@ -2171,3 +2171,56 @@ fn finding_lines(out: &str) -> Vec<&str> {
         .filter_map(|l| l.split_once("rules.yaml:").map(|(_, rest)| rest))
         .collect()
 }
+
+/// Runs the binary with `args`, `stdin` written to its standard input; returns the exit code
+/// and standard output.
+fn run_with_stdin(args: &[&str], stdin: &str) -> (Option<i32>, String) {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_psoxy-rules"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    child
+        .stdin
+        .take()
+        .expect("piped")
+        .write_all(stdin.as_bytes())
+        .expect("written");
+    let out = child.wait_with_output().expect("ends");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn a_dash_reads_the_rules_from_standard_input_once() {
+    let rules = "endpoints:\n  - pathTemplate: /x\n    methods: [GET]\n";
+    let (code, out) = run_with_stdin(&["validate", "--color", "never", "-", "-"], rules);
+    assert_eq!(code, Some(2), "{out}");
+    assert!(
+        out.starts_with(
+            "-:3:5: error[R012]: unknown key `methods`\n  |\n3 |     methods: [GET]\n  |     ^^^^^^^\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("1 file checked: 1 error, 0 warnings\n"),
+        "{out}"
+    );
+    // An annotation has no file of the repository to stand on: the place is in the message.
+    let (_, out) = run_with_stdin(&["validate", "--format", "github", "-"], rules);
+    assert!(
+        out.starts_with(
+            "::error title=R012::unknown key `methods` (standard input, line 3, column 5)"
+        ),
+        "{out}"
+    );
+    let (code, out) = run_with_stdin(&["compile", "-"], "endpoints:\n  - pathTemplate: /x\n");
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.starts_with("-: 1 endpoint\n"), "{out}");
+}

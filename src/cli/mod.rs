@@ -27,7 +27,8 @@ pub struct Cli {
 pub enum Command {
     /// Check rules files and print every finding (exit 2 when any is an error).
     Validate {
-        /// Rules files (YAML or JSON), or folders: every `*.yaml` and `*.yml` file below them.
+        /// Rules files (YAML or JSON), or folders: every `*.yaml` and `*.yml` file below them;
+        /// `-` reads standard input.
         #[arg(required = true)]
         files: Vec<PathBuf>,
         #[arg(long, value_enum, default_value_t = FormatArg::Human)]
@@ -51,7 +52,7 @@ pub enum Command {
     },
     /// Check a rules file, then print what each endpoint does.
     Compile {
-        /// A rules file (YAML or JSON).
+        /// A rules file (YAML or JSON); `-` reads standard input.
         file: PathBuf,
         /// Also print each endpoint's compiled plan: the merged paths as nodes and edges, the
         /// actions with the rule that owns each, and the passes over the document.
@@ -532,7 +533,7 @@ fn validate(
             all.push(finding);
         }
         let Some(file) = files.get(k) else { break };
-        let findings = match rules::load(file) {
+        let findings = match load_rules(file) {
             Ok((_, warnings)) => warnings,
             Err(findings) => findings,
         };
@@ -615,7 +616,7 @@ fn compile(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<Status> {
-    let (loaded, findings) = match rules::load(file) {
+    let (loaded, findings) = match load_rules(file) {
         Ok((rules, warnings)) => (Some(rules), warnings),
         Err(findings) => (None, findings),
     };
@@ -736,11 +737,56 @@ pub(crate) fn render_human(file: &Path, findings: &[Diagnostic], paint: diag::Pa
 /// The file's text for excerpts, if it is a regular file small enough to have been read. A
 /// device or a pipe is not read again: it would not give the same bytes, or none at all.
 fn source_text(file: &Path) -> Option<String> {
+    if is_stdin(file) {
+        return stdin_bytes()
+            .as_ref()
+            .ok()
+            .map(|bytes| String::from_utf8_lossy(bytes).into_owned());
+    }
     if !std::fs::metadata(file).ok()?.is_file() {
         return None;
     }
     let bytes = crate::files::read_capped(file, rules::MAX_FILE_BYTES).ok()?;
     Some(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Whether a rules file named on the command line is `-`: standard input.
+fn is_stdin(file: &Path) -> bool {
+    file.as_os_str() == "-"
+}
+
+/// Standard input, read whole once (up to the size limit of rules files), for every `-` of
+/// the command line and the excerpts of its findings.
+fn stdin_bytes() -> &'static Result<Vec<u8>, String> {
+    static STDIN: std::sync::OnceLock<Result<Vec<u8>, String>> = std::sync::OnceLock::new();
+    STDIN.get_or_init(|| {
+        use std::io::Read as _;
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .lock()
+            .take(rules::MAX_FILE_BYTES.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(|e| e.to_string())?;
+        Ok(bytes)
+    })
+}
+
+/// Loads the rules file `file`; `-` reads standard input.
+fn load_rules(file: &Path) -> rules::LoadResult {
+    if !is_stdin(file) {
+        return rules::load(file);
+    }
+    match stdin_bytes() {
+        // More than the limit is refused by its size, as a file is.
+        Ok(bytes) => rules::load_bytes("-", bytes),
+        Err(why) => Err(vec![
+            rules::Code::Unreadable
+                .diag(format!("cannot read standard input: {why}"))
+                .at(Location::File {
+                    file: "-".to_owned(),
+                }),
+        ]),
+    }
 }
 
 fn plural(n: usize) -> &'static str {
