@@ -1270,6 +1270,28 @@ fn excerpts_of_a_case_file_blank_the_emails_of_a_request() {
     assert!(!text.contains("smith") && !text.contains("555"), "{text}");
 }
 
+#[test]
+fn a_case_file_under_another_name_is_named_in_the_help() {
+    let dir = temp_files(&[
+        ("s/rules.yaml", "endpoints:\n  - pathTemplate: /x\n"),
+        ("s/x.json", "{}"),
+        (
+            "s/a/Cases.yml",
+            "rules: ../rules.yaml\ncases:\n  - request: GET /x\n    original: ../x.json\n",
+        ),
+    ]);
+    let out = test_in(dir.path(), &["--color", "never", "s"], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(
+        text.starts_with(
+            "s: error[H002]: no cases.yaml in this folder or below\n = help: `s/a/Cases.yml` is \
+             not run: a case file is named `cases.yaml`, in this letter case; rename it\n"
+        ),
+        "{text}"
+    );
+}
+
 /// A set of one case whose output differs from its committed file in each of 30 items, ten
 /// lines apart in the golden form: a diff of 30 hunks.
 fn set_with_30_hunks() -> tempfile::TempDir {

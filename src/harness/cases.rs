@@ -265,14 +265,26 @@ fn discover_as_named(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
                 );
             }
             if found.is_empty() {
+                // A case file under another name (`cases.yml`, `Cases.yaml`) is not run.
+                let (misnamed, _) = files_in(path, |n| {
+                    let n = n.to_ascii_lowercase();
+                    n == CASE_FILE_NAME || n == "cases.yml"
+                });
+                let help = match misnamed.first() {
+                    Some(f) => format!(
+                        "`{}` is not run: a case file is named `{CASE_FILE_NAME}`, in this \
+                         letter case; rename it",
+                        crate::diag::quoted(&f.display().to_string())
+                    ),
+                    None => "a case file names the rules and lists `request` / `original` pairs; \
+                             see `psoxy-rules schema --cases`"
+                        .to_owned(),
+                };
                 findings.push(
                     Code::NoCaseFiles
                         .diag(format!("no {CASE_FILE_NAME} in this folder or below"))
                         .at(Location::File { file: name })
-                        .with_help(
-                            "a case file names the rules and lists `request` / `original` pairs; \
-                             see `psoxy-rules schema --cases`",
-                        ),
+                        .with_help(help),
                 );
             }
             files.extend(found);
