@@ -196,6 +196,9 @@ struct Work {
     /// Personal data in the committed file (committed by mistake, or by hand), withheld from
     /// diffs as leaks are.
     committed_leaks: Vec<Leak>,
+    /// Leaks that `allowedLeaks` allows: no finding, but personal data all the same, withheld
+    /// from diffs as leaks are.
+    allowed_leaks: Vec<Leak>,
     /// How the output differs from the committed file, before leaked values are withheld.
     changes: Vec<Change>,
     ran: bool,
@@ -296,6 +299,7 @@ pub fn run(paths: &[PathBuf], options: &Options) -> Report {
                 findings: Vec::new(),
                 leaks: Vec::new(),
                 committed_leaks: Vec::new(),
+                allowed_leaks: Vec::new(),
                 changes: Vec::new(),
                 ran: sanitizer.is_some(),
                 written: false,
@@ -565,6 +569,7 @@ fn check_leaks(files: &[CaseFile], work: &mut [Work], file_findings: &mut [Vec<D
                     .position(|a| a.covers(leak.raw_pointer()))
                 {
                     used_case_allowances.insert(k);
+                    w.allowed_leaks.push(leak);
                     continue;
                 }
                 if let Some(k) = file
@@ -573,6 +578,7 @@ fn check_leaks(files: &[CaseFile], work: &mut [Work], file_findings: &mut [Vec<D
                     .position(|a| a.covers(leak.raw_pointer()))
                 {
                     used_file_allowances.insert(k);
+                    w.allowed_leaks.push(leak);
                     continue;
                 }
                 // The same value twice in one string is one finding; both are withheld.
@@ -697,10 +703,10 @@ fn unused_allowance<'a>(
         .with_help(help)
 }
 
-/// Findings that say the same of places that differ only in array indexes, as one finding at
-/// the first place that counts the others and gives the pointer with `*` for each index (the
-/// form `allowedLeaks` takes): a list of users whose emails all leak is one finding, not one
-/// per user. Findings keep the order of their first place.
+/// Findings of one code and help at places that differ only in array indexes, as one finding
+/// at the first place that counts the others and gives the pointer with `*` for each index
+/// (the form `allowedLeaks` takes): a list of users whose emails all leak is one finding, not
+/// one per user. Findings keep the order of their first place.
 fn grouped_by_shape(findings: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let mut groups: Vec<(Diagnostic, String, usize)> = Vec::new();
     let mut index_of: HashMap<Diagnostic, usize> = HashMap::new();
@@ -710,11 +716,16 @@ fn grouped_by_shape(findings: Vec<Diagnostic>) -> Vec<Diagnostic> {
             continue;
         };
         let shape = pointer_shape(pointer);
-        let mut key = finding.clone();
-        key.location = Some(Location::Pointer {
-            file: file.clone(),
-            pointer: shape.clone(),
-        });
+        // The message may differ in what it says of each value (the rule that protects it
+        // elsewhere, its type): the first one's is shown, as its place is.
+        let key = Diagnostic {
+            message: String::new(),
+            location: Some(Location::Pointer {
+                file: file.clone(),
+                pointer: shape.clone(),
+            }),
+            ..finding.clone()
+        };
         match index_of.entry(key) {
             Entry::Occupied(e) => groups[*e.get()].2 += 1,
             Entry::Vacant(e) => {
@@ -1447,6 +1458,7 @@ fn case_report(file: &CaseFile, w: Work, strict: bool) -> CaseReport {
             .leaks
             .iter()
             .chain(&w.committed_leaks)
+            .chain(&w.allowed_leaks)
             .map(Leak::value)
             .collect();
         // Whole strings first: a leak withheld inside one first would leave the rest of it
@@ -1532,13 +1544,15 @@ mod tests {
             leak_at(Code::LeakedEmail, "leak: an email", "/users/1/email"),
             leak_at(Code::LeakedEmail, "leak: an email", "/users/1/emails/3"),
             leak_at(Code::LeakedEmail, "leak: an email", "/users/12/email"),
-            // Said otherwise (another rule protects it): a finding of its own.
+            // Said otherwise (another rule protects it): counted with the others.
             leak_at(
                 Code::LeakedEmail,
                 "leak: an email, elsewhere",
                 "/users/2/email",
             ),
             leak_at(Code::LeakedEmail, "leak: an email", "/users/2/emails/0"),
+            // Another code at the same places: a finding of its own.
+            leak_at(Code::LeakedValue, "leak: a value", "/users/3/email"),
         ];
         let grouped: Vec<(String, String)> = grouped_by_shape(found)
             .into_iter()
@@ -1552,14 +1566,14 @@ mod tests {
         let expected = [
             (
                 "/users/0/email",
-                "leak: an email (and 2 more at `/users/*/email`)",
+                "leak: an email (and 3 more at `/users/*/email`)",
             ),
             ("/users/0/phone", "leak: a phone"),
             (
                 "/users/1/emails/3",
                 "leak: an email (and 1 more at `/users/*/emails/*`)",
             ),
-            ("/users/2/email", "leak: an email, elsewhere"),
+            ("/users/3/email", "leak: a value"),
         ];
         let expected: Vec<(String, String)> = expected
             .iter()

@@ -67,6 +67,10 @@ pub fn summary(report: &Report) -> String {
     }
     if warnings > 0 {
         extra.push(count(warnings, "warning"));
+        // A run that fails for its warnings alone says so: nothing else explains exit 1.
+        if report.strict {
+            extra.push("failing with --strict".to_owned());
+        }
     }
     if !extra.is_empty() {
         let _ = write!(line, " ({})", extra.join(", "));
