@@ -169,6 +169,7 @@ const INVALID: &[(&str, &str, u32, u32)] = &[
     ("hash-only-options.yaml", "R039", 9, 9),
     ("ignored-keys.yaml", "R039", 2, 1),
     ("unresolved-ref.yaml", "R040", 5, 13),
+    ("ref-into-definition.yaml", "R040", 5, 13),
     ("ref-without-definitions.yaml", "R040", 8, 17),
     ("ref-with-empty-definitions.yaml", "R040", 7, 17),
     ("root-ref.yaml", "R041", 5, 13),

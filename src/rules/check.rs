@@ -1674,7 +1674,15 @@ impl Checker<'_> {
             return;
         }
         let known: Vec<String> = defs.keys().cloned().collect();
-        let help = if known.is_empty() {
+        let help = if let Some((whole, _)) = name.split_once('/')
+            && defs.contains_key(whole)
+        {
+            format!(
+                "a `$ref` names a whole definition: the proxy does not follow a path into one, \
+                 and looks for a definition named `{name}`; refer to `#/definitions/{whole}`, or \
+                 give the part its own definition"
+            )
+        } else if known.is_empty() {
             format!("`definitions` is empty: add `{name}:` to it")
         } else {
             suggest(name, &known).map_or_else(
