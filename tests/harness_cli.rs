@@ -1327,6 +1327,60 @@ fn diffs_withhold_the_leaks_that_allowed_leaks_allows() {
     }
 }
 
+/// A leak in a value that a transform selects names that transform: its regex is what to fix,
+/// not its path.
+#[test]
+fn a_leak_that_a_transform_selects_and_leaves_names_the_transform() {
+    let dir = temp_files(&[
+        (
+            "rules.yaml",
+            "endpoints:
+  - pathTemplate: /c
+    transforms:
+      - !<tokenize>
+        regex: \"^(.*)@\"
+        jsonPaths: [\"$.who\"]
+      - !<redactRegexMatches>
+        jsonPaths: [\"$.notes[*]\", \"$.people[*]['name','mail']\"]
+        redactions: [\"\\\\+?\\\\d[\\\\d ()-]{7,}\\\\d\"]
+",
+        ),
+        (
+            "o.json",
+            r#"{"who":"alice@example.com","notes":["call +1 (415) 555-0199 or Carol.White@Example.com"],"people":[{"name":"x","mail":"dan@example.com","other":"erin@example.com"}]}"#,
+        ),
+        (
+            "cases.yaml",
+            "rules: rules.yaml\ncases:\n  - request: GET /c\n    original: o.json\n",
+        ),
+    ]);
+    let out = test_in(dir.path(), &["--color", "never", "cases.yaml"], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    let leaks: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("error[H030]"))
+        .map(|l| l.split_once("; ").expect("a cause").1)
+        .collect();
+    assert_eq!(
+        leaks,
+        [
+            "tokenize `$.who` at rules.yaml:6:21 selects this value, and leaves it in clear",
+            "redactRegexMatches `$.notes[*]` at rules.yaml:8:21 selects this value, and leaves it \
+             in clear",
+            "redactRegexMatches `$.people[*]['name','mail']` at rules.yaml:8:35 selects this \
+             value, and leaves it in clear",
+            // A member the multi-name leaf does not name.
+            "no transform of the endpoint at rules.yaml:2:5 covers it",
+        ],
+        "{text}"
+    );
+    assert!(
+        text.contains(" = help: check what the transform does with this value: a regex that"),
+        "{text}"
+    );
+}
+
 /// A set of one case whose output differs from its committed file in each of 30 items, ten
 /// lines apart in the golden form: a diff of 30 hunks.
 fn set_with_30_hunks() -> tempfile::TempDir {

@@ -556,12 +556,27 @@ fn check_leaks(files: &[CaseFile], work: &mut [Work], file_findings: &mut [Vec<D
                 .map_while(Result::ok)
                 .enumerate()
                 .flat_map(|(k, doc)| {
-                    leaks::find_leaks(&doc, &protected, &served)
-                        .into_iter()
-                        .map(move |leak| (k, leak))
+                    let found = leaks::find_leaks(&doc, &protected, &served);
+                    // A leak that no rule protects elsewhere may be in a value that a transform
+                    // selects and leaves in clear: a regex that does not match it.
+                    let uncovered = found.iter().any(|l| l.rule.is_none() && l.kept.is_none());
+                    let places = match (uncovered, r.endpoint, &w.rules) {
+                        (true, Some(e), Some(s)) => s
+                            .selected_places(e, &doc)
+                            .ok()
+                            .map(|places| (s.rules(), e, places)),
+                        _ => None,
+                    };
+                    found.into_iter().map(move |leak| {
+                        let by = places.as_ref().and_then(|(rules, e, places)| {
+                            let (t, p) = selecting(places, leak.raw_pointer())?;
+                            rule_ref(rules, *e, t, p)
+                        });
+                        (k, leak, by)
+                    })
                 })
                 .collect::<Vec<_>>();
-            for (value, leak) in found {
+            for (value, leak, selected_by) in found {
                 if let Some(k) = w
                     .case
                     .allowed_leaks
@@ -582,7 +597,13 @@ fn check_leaks(files: &[CaseFile], work: &mut [Work], file_findings: &mut [Vec<D
                     continue;
                 }
                 // The same value twice in one string is one finding; both are withheld.
-                let finding = leak_finding(&leak, value, &w.case, endpoint_location.as_ref());
+                let finding = leak_finding(
+                    &leak,
+                    value,
+                    &w.case,
+                    endpoint_location.as_ref(),
+                    selected_by.as_ref(),
+                );
                 if reported.insert(finding.clone()) {
                     new_findings.push(finding);
                 }
@@ -859,8 +880,27 @@ fn pointer_shape(pointer: &str) -> String {
         .join("/")
 }
 
-/// The finding of `leak`, in the value of index `value` of the response.
-fn leak_finding(leak: &Leak, value: usize, case: &Case, endpoint: Option<&Location>) -> Diagnostic {
+/// The transform and path that select the place at `pointer` or a container of it, if any.
+fn selecting(places: &HashMap<String, (usize, usize)>, pointer: &str) -> Option<(usize, usize)> {
+    let mut at = Some(pointer.len());
+    while let Some(end) = at {
+        if let Some(&found) = places.get(&pointer[..end]) {
+            return Some(found);
+        }
+        at = pointer[..end].rfind('/');
+    }
+    None
+}
+
+/// The finding of `leak`, in the value of index `value` of the response; `selected_by` is
+/// the rule that selects its place, if one does.
+fn leak_finding(
+    leak: &Leak,
+    value: usize,
+    case: &Case,
+    endpoint: Option<&Location>,
+    selected_by: Option<&RuleRef>,
+) -> Diagnostic {
     let (code, what) = match leak.kind {
         LeakKind::Email => (Code::LeakedEmail, "an email address".to_owned()),
         LeakKind::LocalPart => (
@@ -898,12 +938,19 @@ fn leak_finding(leak: &Leak, value: usize, case: &Case, endpoint: Option<&Locati
             k.location, k.kind, k.path
         ),
         (None, Some(r), _) => format!("{r} protects this value elsewhere"),
+        (None, None, _) if let Some(by) = selected_by => {
+            format!("{by} selects this value, and leaves it in clear")
+        }
         (None, None, Some(e)) => format!("no transform of the endpoint at {e} covers it"),
         (None, None, None) => "no endpoint sanitized this response".to_owned(),
     };
     let help = if leak.kind == LeakKind::LocalPart {
         "make the regex's group 1 cover the whole address, such as `([^\\s@]+@[^\\s@]+)`, not \
          only its domain: the pseudonym replaces group 1 and the text before it stays"
+    } else if leak.rule.is_none() && leak.kept.is_none() && selected_by.is_some() {
+        "check what the transform does with this value: a regex that does not match it (for \
+         `tokenize`, the whole value) leaves it as it is; if the value is meant to stay, add its \
+         pointer to `allowedLeaks` in the case file"
     } else if leak.kept.is_some() {
         "remove `includeOriginal` from the rule: it sends the original value in clear, and is \
          meant only for values that are not personal data; if the value is meant to stay, add its \

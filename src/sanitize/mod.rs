@@ -320,6 +320,17 @@ impl Sanitizer {
     }
 
     /// The compiled plan of endpoint `i` as JSON, or `None` when the engine is the naive one.
+    /// The places of `doc` (a document as the endpoint of index `i` sends it) that the paths
+    /// of its transforms select, each as a JSON Pointer with the first transform and path, in
+    /// rule order, that selects it.
+    pub fn selected_places(
+        &self,
+        i: usize,
+        doc: &Value<'_>,
+    ) -> Result<std::collections::HashMap<String, (usize, usize)>, SanitizeError> {
+        Ok(self.compiled(i)?.transforms.selected_places(doc))
+    }
+
     pub fn explain_json(&self, i: usize) -> Result<Option<serde_json::Value>, SanitizeError> {
         Ok(self.compiled(i)?.transforms.explain_json())
     }

@@ -1,12 +1,13 @@
 //! Running an endpoint's transforms on a document with the chosen engine.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use bumpalo::Bump;
 
 use crate::diag::Location;
 use crate::json::{Holes, NoHoles, Value, java_number_string};
-use crate::jsonpath::JsonPath;
+use crate::jsonpath::{JsonPath, Segment};
 use crate::plan::naive::{self, ReadResult, Selected};
 use crate::plan::{
     Action, Emitted, ExecError, ExecErrorKind, MapError, Mapper, Plan, RunStats, Split,
@@ -385,6 +386,34 @@ impl Transforms {
     }
 
     /// Records the values each path selects in `doc` (read-only, before any transform runs).
+    /// The places of `doc` that the paths select, each as a JSON Pointer (one per member of a
+    /// multi-name leaf) with the first transform and path, in rule order, that selects it.
+    pub fn selected_places(&self, doc: &Value<'_>) -> HashMap<String, (usize, usize)> {
+        let mut places = HashMap::new();
+        for (t, spec) in self.specs.iter().enumerate() {
+            for (p, path) in spec.paths.iter().enumerate() {
+                for location in naive::concrete_paths(path, doc).unwrap_or_default() {
+                    let (keys, segments) = match location.segments.split_last() {
+                        Some((Segment::Keys(keys), rest)) => (keys.as_slice(), rest),
+                        _ => (&[][..], location.segments.as_slice()),
+                    };
+                    let base = naive::pointer(&crate::jsonpath::Location {
+                        segments: segments.to_vec(),
+                    });
+                    for key in keys {
+                        let mut pointer = base.clone();
+                        crate::plan::push_pointer_segment(&mut pointer, key);
+                        places.entry(pointer).or_insert((t, p));
+                    }
+                    if keys.is_empty() {
+                        places.entry(base).or_insert((t, p));
+                    }
+                }
+            }
+        }
+        places
+    }
+
     pub fn trace(&self, doc: &Value<'_>, trace: &mut Trace) {
         for (t, spec) in self.specs.iter().enumerate() {
             for (p, path) in spec.paths.iter().enumerate() {
