@@ -37,6 +37,33 @@ impl CappedRead {
     }
 }
 
+/// Whether `path` leads to a named pipe (or a socket): what opening it for reading does
+/// depends on another process, and without a writer it waits for ever.
+pub(crate) fn is_named_pipe(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        std::fs::metadata(path).is_ok_and(|m| m.file_type().is_fifo() || m.file_type().is_socket())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        false
+    }
+}
+
+/// The reason a file of an example set that is a named pipe is not read.
+pub(crate) const NAMED_PIPE: &str =
+    "is a named pipe, which would wait for a writer: the files of an example set are regular files";
+
+/// [`read_capped`] for a file of an example set, which is not read when it is a named pipe.
+pub(crate) fn read_capped_in_set(path: &Path, cap: u64) -> Result<Vec<u8>, CappedRead> {
+    if is_named_pipe(path) {
+        return Err(CappedRead::Io(io::Error::other(NAMED_PIPE)));
+    }
+    read_capped(path, cap)
+}
+
 /// The contents of the file at `path`, refused when it holds more than `cap` bytes. A regular
 /// file is refused by its size before it is read; anything else (a device such as
 /// `/dev/zero`, a pipe) is read up to one byte past the cap, so that a source without end

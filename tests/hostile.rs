@@ -536,22 +536,17 @@ fn case_files_naming_inputs_without_end_are_refused() {
         "{text}"
     );
 
-    // An original that never ends: a pipe in the set's folder, fed zeros until it is closed.
-    let fifo = p.join("endless.json");
-    let made = std::process::Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .expect("mkfifo runs");
-    assert!(made.success());
-    std::thread::spawn(move || {
-        use std::io::Write as _;
-        let mut pipe = std::fs::File::options()
-            .write(true)
-            .open(&fifo)
-            .expect("the pipe opens");
-        let zeros = vec![0u8; 1 << 16];
-        while pipe.write_all(&zeros).is_ok() {}
-    });
+    // A named pipe in the set's folder, as original, sanitized file or rules: not opened, as
+    // opening it would wait for a writer (none comes here) or read without end.
+    let fifo = |name: &str| {
+        let _ = std::fs::remove_file(p.join(name));
+        let made = std::process::Command::new("mkfifo")
+            .arg(p.join(name))
+            .status()
+            .expect("mkfifo runs");
+        assert!(made.success());
+    };
+    fifo("endless.json");
     std::fs::write(
         p.join("cases.yaml"),
         "rules: rules.yaml\ncases:\n  - request: GET /v1/x\n    original: endless.json\n    \
@@ -562,9 +557,37 @@ fn case_files_naming_inputs_without_end_are_refused() {
     assert_eq!(status, Some(2), "{text}");
     assert!(
         text.contains(
-            "cases.yaml:4:15: error[H006]: cannot read the original endless.json: the file holds \
-             more than 268435456 bytes; originals are refused above 268435456 bytes"
+            "cases.yaml:4:15: error[H006]: cannot read the original endless.json: is a named \
+             pipe, which would wait for a writer: the files of an example set are regular files"
         ),
+        "{text}"
+    );
+    std::fs::write(p.join("x.json"), "{}").expect("original");
+    std::fs::create_dir_all(p.join("sanitized")).expect("folder");
+    fifo("sanitized/x.json");
+    fifo("pipe-rules.yaml");
+    std::fs::write(
+        p.join("cases.yaml"),
+        "rules: rules.yaml\ncases:\n  - request: GET /v1/x\n    original: x.json\n",
+    )
+    .expect("cases");
+    let (status, text) = run_bounded(p, &["test", "cases.yaml"]);
+    assert_eq!(status, Some(1), "{text}");
+    assert!(
+        text.contains(
+            "sanitized/x.json: error[H012]: the sanitized file cannot be read: is a named pipe"
+        ),
+        "{text}"
+    );
+    std::fs::write(
+        p.join("cases.yaml"),
+        "rules: pipe-rules.yaml\ncases:\n  - request: GET /v1/x\n    original: x.json\n",
+    )
+    .expect("cases");
+    let (status, text) = run_bounded(p, &["test", "cases.yaml"]);
+    assert_eq!(status, Some(2), "{text}");
+    assert!(
+        text.contains("pipe-rules.yaml: error[R001]: the rules file is a named pipe"),
         "{text}"
     );
 }

@@ -11,7 +11,7 @@ use serde_saphyr::Spanned;
 
 use super::codes::Code;
 use crate::diag::{Diagnostic, Location};
-use crate::files::{CappedRead, read_capped};
+use crate::files::{CappedRead, read_capped_in_set};
 use crate::rules::MAX_FILE_BYTES;
 use crate::rules::yaml::{Entry, Node, NodeKind, Style};
 
@@ -432,7 +432,7 @@ pub fn load(path: &Path) -> Result<CaseFile, Vec<Diagnostic>> {
                 .at(Location::File { file: name.clone() }),
         ]
     };
-    let bytes = match read_capped(path, MAX_FILE_BYTES) {
+    let bytes = match read_capped_in_set(path, MAX_FILE_BYTES) {
         Ok(bytes) => bytes,
         Err(CappedRead::Io(e)) => return Err(unreadable(format!("cannot read the file: {e}"))),
         Err(CappedRead::TooLarge(size)) => {
@@ -669,7 +669,7 @@ pub(crate) struct Named {
 /// What the case file at `path` names for reading, taken from its form alone (its values are
 /// not checked); `None` when it cannot be read as a case file.
 pub(crate) fn named_inputs(path: &Path) -> Option<Named> {
-    let text = String::from_utf8(read_capped(path, MAX_FILE_BYTES).ok()?).ok()?;
+    let text = String::from_utf8(read_capped_in_set(path, MAX_FILE_BYTES).ok()?).ok()?;
     let name = path.display().to_string();
     let doc = parse_doc(&name, &text).ok()?;
     let folder = folder_of(path);

@@ -11,7 +11,7 @@ use super::codes::Code;
 use super::leaks::withhold_personal_text;
 use super::replay::MAX_ORIGINAL_BYTES;
 use crate::diag::{Diagnostic, Location, quoted};
-use crate::files::{FileKey, read_capped};
+use crate::files::{FileKey, read_capped_in_set};
 use crate::json::{Value, parse_values};
 use crate::jsonpath::{Selected, Selector, Step, StepKind, select_distinct};
 use crate::rules::Endpoint;
@@ -263,7 +263,7 @@ fn read_originals(paths: Option<&BTreeSet<PathBuf>>) -> Vec<String> {
         .into_iter()
         .flatten()
         .take(16)
-        .filter_map(|p| read_capped(p, MAX_ORIGINAL_BYTES).ok())
+        .filter_map(|p| read_capped_in_set(p, MAX_ORIGINAL_BYTES).ok())
         .filter_map(|b| String::from_utf8(b).ok())
         .collect()
 }

@@ -23,7 +23,7 @@ pub use codes::Code;
 pub use report::Paint;
 
 use crate::diag::{Diagnostic, Location, Severity};
-use crate::files::{CappedRead, FileId, file_id, read_capped};
+use crate::files::{CappedRead, FileId, file_id, read_capped_in_set};
 use crate::filter::{Loss, LossKind};
 use crate::json::parse_value;
 use crate::rules::{Encoding, Located, Rules, SchemaFilter, TransformKind};
@@ -406,7 +406,7 @@ fn text_for_excerpts(path: &Path) -> Option<String> {
     if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
         return None;
     }
-    let bytes = crate::files::read_capped(path, crate::rules::MAX_FILE_BYTES).ok()?;
+    let bytes = crate::files::read_capped_in_set(path, crate::rules::MAX_FILE_BYTES).ok()?;
     Some(String::from_utf8_lossy(&bytes).into_owned())
 }
 
@@ -415,7 +415,7 @@ fn read_committed(path: &Path) -> Committed {
     if path.is_dir() {
         return unreadable("is a folder, not a file");
     }
-    match read_capped(path, replay::MAX_ORIGINAL_BYTES) {
+    match read_capped_in_set(path, replay::MAX_ORIGINAL_BYTES) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => Committed::Text(golden(&text).into_owned(), Lead::of(&text)),
             Err(_) => unreadable("is not UTF-8 text"),

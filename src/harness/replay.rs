@@ -9,7 +9,7 @@ use std::sync::Arc;
 use super::cases::{Case, CaseFile};
 use super::codes::Code;
 use crate::diag::Diagnostic;
-use crate::files::{CappedRead, read_capped};
+use crate::files::{CappedRead, read_capped_in_set};
 use crate::pseudonym::{
     DomainHandling, EmailCanonicalization, Pseudonymizer, SecretValues, Secrets,
 };
@@ -54,7 +54,18 @@ impl Engines {
     ) -> Result<Arc<Sanitizer>, Vec<Diagnostic>> {
         let warnings = &mut self.warnings;
         let rules = self.rules.entry(file.rules.clone()).or_insert_with(|| {
-            match rules::load(&file.rules) {
+            let pipe = crate::files::is_named_pipe(&file.rules);
+            match if pipe {
+                Err(vec![
+                    rules::Code::Unreadable
+                        .diag(format!("the rules file {}", crate::files::NAMED_PIPE))
+                        .at(crate::diag::Location::File {
+                            file: file.rules.display().to_string(),
+                        }),
+                ])
+            } else {
+                rules::load(&file.rules)
+            } {
                 Ok((rules, found)) => {
                     warnings.insert(file.rules.clone(), found);
                     Ok(Arc::new(rules))
@@ -159,7 +170,7 @@ pub(crate) fn replay(sanitizer: &Sanitizer, case: &Case) -> Attempt {
         closest: None,
     };
     let original_name = case.original.display().to_string();
-    let body = match read_capped(&case.original, MAX_ORIGINAL_BYTES) {
+    let body = match read_capped_in_set(&case.original, MAX_ORIGINAL_BYTES) {
         Ok(b) => b,
         Err(e) => {
             let missing =

@@ -11,6 +11,9 @@ use crate::jregex::Flags;
 
 /// Deepest nesting of parentheses in a filter; deeper input is rejected, not recursed into.
 const MAX_FILTER_DEPTH: usize = 64;
+/// Steps of one path, at most: as many as a document has levels (the parser's `max_depth`).
+/// Longer paths cost the plan memory that grows with the square of their length.
+const MAX_STEPS: usize = 1000;
 
 const UNSUPPORTED_HELP: &str =
     "psoxy-rules supports the JSONPath forms the Psoxy rules use; see the path syntax reference";
@@ -223,6 +226,12 @@ impl<'t> Parser<'t> {
                 return Err(
                     error(start, "a filter inside a filter path is not supported")
                         .help(UNSUPPORTED_HELP),
+                );
+            }
+            if steps.len() == MAX_STEPS {
+                return Err(
+                    error(start, format!("a path of more than {MAX_STEPS} steps"))
+                        .help("no document is that deep: documents nest at most 1000 levels"),
                 );
             }
             steps.push(step);
@@ -537,7 +546,16 @@ impl<'t> Parser<'t> {
                 self.pos += 1;
                 self.skip_spaces();
                 match self.peek() {
-                    Some(b'(' | b'!') => Ok(Filter::Not(Box::new(self.unary()?))),
+                    Some(b'(' | b'!') => {
+                        // Each `!` nests as a parenthesis does.
+                        self.depth += 1;
+                        if self.depth > MAX_FILTER_DEPTH {
+                            return Err(error(bang, "filter nested too deeply").0);
+                        }
+                        let inner = self.unary()?;
+                        self.depth -= 1;
+                        Ok(Filter::Not(Box::new(inner)))
+                    }
                     Some(b'@' | b'$') => {
                         let path = self.filter_path()?;
                         self.skip_spaces();
@@ -1482,6 +1500,31 @@ mod tests {
         assert_rejected("$[:]", 1, "needs a start or an end");
         assert_rejected("$[0,x]", 4, "expected an integer index");
         assert_rejected("$[99999999999]", 2, "out of range");
+    }
+
+    #[test]
+    fn paths_longer_than_any_document_is_deep_are_rejected() {
+        assert!(parse(&format!("$.{}", ["a"; MAX_STEPS].join("."))).is_ok());
+        let long = format!("$.{}", ["a"; MAX_STEPS + 1].join("."));
+        let e = err(&long);
+        assert!(e.message.contains("more than 1000 steps"), "{}", e.message);
+        // At the first step past the limit.
+        assert_eq!(e.offset, 1 + 2 * MAX_STEPS);
+        assert!(
+            err(&format!("$.a{}", "[*]".repeat(40_000)))
+                .message
+                .contains("1000 steps")
+        );
+    }
+
+    #[test]
+    fn many_negations_are_rejected_not_recursed() {
+        let text = format!("$[?({}@.a)].b", "!".repeat(20_000));
+        let e = err(&text);
+        assert!(e.message.contains("nested too deeply"), "{}", e.message);
+        // The first `!` past the limit.
+        assert_eq!(e.offset, 4 + MAX_FILTER_DEPTH);
+        assert!(parse(&format!("$[?({}@.a)].b", "!".repeat(MAX_FILTER_DEPTH))).is_ok());
     }
 
     #[test]
