@@ -325,6 +325,27 @@ fn a_file_of_one_value_is_not_quoted() {
 }
 
 #[test]
+fn a_file_of_one_line_that_is_not_yaml_is_not_quoted() {
+    for secret in [
+        "@s3cr3tSaltXyz",
+        "`k3y",
+        "\"unclosed",
+        "{salt",
+        "*alias9",
+        "a: [b",
+    ] {
+        let (status, out) = validate_bytes(format!("{secret}\n").as_bytes());
+        assert_eq!(status, Status::Invalid, "{secret}: {out}");
+        assert!(out.contains("rules.yaml: error[R004]: "), "{secret}: {out}");
+        assert!(out.contains("--salt-file"), "{secret}: {out}");
+        assert!(!out.contains(secret), "{secret}: {out}");
+    }
+    // A file of several lines keeps its excerpt.
+    let (_, out) = validate_bytes(b"endpoints:\n  - pathTemplate: \"/x\n");
+    assert!(out.contains("2 |   - pathTemplate: \"/x"), "{out}");
+}
+
+#[test]
 fn a_utf16_file_is_named_as_such() {
     let utf16: Vec<u8> = [0xFF, 0xFE]
         .into_iter()

@@ -127,6 +127,20 @@ pub fn load_str(name: &str, text: &str) -> LoadResult {
     let (root, tree_problems) = yaml::parse(text);
     let mut diags: Vec<Diagnostic> = tree_problems.into_iter().map(to_diag).collect();
     let Some(root) = root else {
+        // A file of one line that is not YAML is likely a secret given in the wrong place: its
+        // text is not quoted in an excerpt.
+        if !text.trim().contains('\n') {
+            for d in diags.iter_mut().filter(|d| d.code == Code::Syntax.as_str()) {
+                d.location = Some(Location::File {
+                    file: name.to_owned(),
+                });
+                d.help = Some(
+                    "a rules file is a mapping with at least `endpoints:`; a salt or key file \
+                     goes to --salt-file or --key-file"
+                        .to_owned(),
+                );
+            }
+        }
         return Err(diags);
     };
     if root.as_map().is_none() {
