@@ -1059,6 +1059,61 @@ fn an_empty_secret_is_refused_not_used() {
     );
 }
 
+/// A secret file that is the body would take the body for the secret, and leave the body
+/// empty; one that starts with a byte order mark would give other pseudonyms without a word.
+#[cfg(unix)]
+#[test]
+fn a_secret_file_that_is_the_body_or_starts_with_a_bom_is_refused() {
+    let rules = zoom_rules();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let body_file = dir.path().join("users.json");
+    std::fs::write(&body_file, r#"{"users":[{"email":"alice@corp.example"}]}"#).expect("body");
+    let body_file = body_file.display().to_string();
+    let bom = dir.path().join("salt");
+    std::fs::write(&bom, "\u{feff}salt\n").expect("salt file");
+    let bom = bom.display().to_string();
+    let env = [("PSOXY_ENCRYPTION_KEY", KEY)];
+    for (salt_file, body, expected) in [
+        (
+            "/dev/stdin",
+            "-",
+            "--salt-file: /dev/stdin is the body being sanitized",
+        ),
+        (
+            body_file.as_str(),
+            body_file.as_str(),
+            "is the body being sanitized",
+        ),
+        (
+            bom.as_str(),
+            body_file.as_str(),
+            "starts with a byte order mark",
+        ),
+    ] {
+        let out = sanitize(
+            &[
+                "--rules",
+                &rules,
+                "--url",
+                "/v2/users",
+                "--salt-file",
+                salt_file,
+                body,
+            ],
+            &env,
+            br#"{"users":[{"email":"alice@corp.example"}]}"#,
+        );
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{salt_file}: {err}");
+        assert!(out.stdout.is_empty(), "{salt_file}");
+        assert!(
+            err.contains("error[S009]: ") && err.contains(expected),
+            "{err}"
+        );
+        assert!(!err.contains("alice"), "{err}");
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn a_secret_that_is_not_text_is_named_not_taken_as_unset() {

@@ -201,6 +201,26 @@ fn same_file(output: &Path, input: &Path) -> bool {
     }
 }
 
+/// Whether two files read are one: the same device and inode, which a pipe on standard input
+/// has under both `/dev/stdin` and `/proc/self/fd/0`.
+fn same_input(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        matches!(
+            (std::fs::metadata(a), std::fs::metadata(b)),
+            (Ok(a), Ok(b)) if a.dev() == b.dev() && a.ino() == b.ino()
+        )
+    }
+    #[cfg(not(unix))]
+    {
+        matches!(
+            (std::fs::canonicalize(a), std::fs::canonicalize(b)),
+            (Ok(x), Ok(y)) if x == y
+        )
+    }
+}
+
 /// A writer that notes whether a write to it failed.
 struct Watched<'a> {
     inner: &'a mut dyn Write,
@@ -360,11 +380,11 @@ impl Spool {
 fn pseudonymizer(args: &Args<'_>) -> Result<Pseudonymizer, Box<Diagnostic>> {
     let salt = args
         .salt_file
-        .map(|f| secret_file(f, "--salt-file"))
+        .map(|f| secret_file(f, "--salt-file", args))
         .transpose()?;
     let key = args
         .key_file
-        .map(|f| secret_file(f, "--key-file"))
+        .map(|f| secret_file(f, "--key-file", args))
         .transpose()?;
     // A variable that is set but not UTF-8 is refused by name rather than taken as unset; a
     // secret that is set but empty is refused too: pseudonyms made with an empty salt are
@@ -436,14 +456,32 @@ const SECRET_VARIABLES: [&str; 6] = [
 /// Secret files larger than this are refused: a salt or a key is one line of text.
 const MAX_SECRET_BYTES: u64 = 64 * 1024;
 
-/// A secret from a file: its text without the final line break.
-fn secret_file(path: &Path, flag: &str) -> Result<String, Box<Diagnostic>> {
+/// A secret from a file: its text without the final line break. A file that is the body of
+/// `args` (standard input for both, or one file) is refused unread: the body would be taken
+/// for the secret, and read as empty after it.
+fn secret_file(path: &Path, flag: &str, args: &Args<'_>) -> Result<String, Box<Diagnostic>> {
     let unreadable = |e: &dyn std::fmt::Display| {
         Diagnostic::error(
             "S009",
             format!("{flag}: cannot read {}: {e}", path.display()),
         )
     };
+    let stdin = Path::new("/dev/stdin");
+    let body = if args.body == Path::new("-") {
+        stdin
+    } else {
+        args.body
+    };
+    let path_read = if path == Path::new("-") { stdin } else { path };
+    if same_input(path_read, body) {
+        return Err(Box::new(
+            Diagnostic::error(
+                "S009",
+                format!("{flag}: {} is the body being sanitized", path.display()),
+            )
+            .with_help("give the secret in a file of its own, or in the environment"),
+        ));
+    }
     let bytes = match crate::files::read_capped(path, MAX_SECRET_BYTES) {
         Ok(bytes) => bytes,
         Err(CappedRead::Io(e)) => return Err(Box::new(unreadable(&e))),
@@ -457,6 +495,18 @@ fn secret_file(path: &Path, flag: &str) -> Result<String, Box<Diagnostic>> {
     };
     let text =
         String::from_utf8(bytes).map_err(|_| unreadable(&"stream did not contain valid UTF-8"))?;
+    if text.starts_with('\u{feff}') {
+        return Err(Box::new(
+            Diagnostic::error(
+                "S009",
+                format!(
+                    "{flag}: {} starts with a byte order mark, which would be part of the secret",
+                    path.display()
+                ),
+            )
+            .with_help("save the file as UTF-8 without a byte order mark"),
+        ));
+    }
     let trimmed = text.strip_suffix('\n').unwrap_or(&text);
     let secret = trimmed.strip_suffix('\r').unwrap_or(trimmed);
     if secret.trim().is_empty() {
