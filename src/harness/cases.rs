@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use serde_saphyr::Spanned;
 
 use super::codes::Code;
-use crate::diag::{Diagnostic, Location};
+use crate::diag::{Diagnostic, LineStarts, Location};
 use crate::files::{CappedRead, read_capped_in_set};
 use crate::rules::MAX_FILE_BYTES;
 use crate::rules::yaml::{Entry, Node, NodeKind, Style};
@@ -461,7 +461,9 @@ pub fn load_str(path: &Path, text: String) -> Result<CaseFile, Vec<Diagnostic>> 
     let doc = parse_doc(&name, &text)?;
     let folder = folder_of(path);
     let dir = folder.as_path();
-    let at = |l: &serde_saphyr::Location| locate(&name, &text, l);
+    // Lines counted once: a case file may have thousands of cases.
+    let lines = LineStarts::new(&text);
+    let at = |l: &serde_saphyr::Location| locate(&name, &text, &lines, l);
     let mut findings = Vec::new();
     let allowances = |list: &[Spanned<String>], findings: &mut Vec<Diagnostic>| {
         list.iter()
@@ -534,11 +536,16 @@ pub fn load_str(path: &Path, text: String) -> Result<CaseFile, Vec<Diagnostic>> 
         folder: normalize(dir),
         case_file: real_name(path).map_or_else(|| normalize(path), |n| normalize(&dir.join(n))),
         rules: &rules,
-        originals: doc
-            .cases
-            .iter()
-            .map(|c| (join(dir, &c.value.original.value), at(&c.referenced)))
-            .collect(),
+        originals: {
+            // The first case of each original, looked up for each case's target.
+            let mut originals = std::collections::HashMap::new();
+            for c in &doc.cases {
+                originals
+                    .entry(join(dir, &c.value.original.value))
+                    .or_insert_with(|| at(&c.referenced));
+            }
+            originals
+        },
     };
     let mut cases = Vec::with_capacity(doc.cases.len());
     for case in &doc.cases {
@@ -674,6 +681,7 @@ pub(crate) fn named_inputs(path: &Path) -> Option<Named> {
     let doc = parse_doc(&name, &text).ok()?;
     let folder = folder_of(path);
     let dir = folder.as_path();
+    let lines = LineStarts::new(&text);
     Some(Named {
         rules: join(dir, &doc.rules.value),
         originals: doc
@@ -682,7 +690,7 @@ pub(crate) fn named_inputs(path: &Path) -> Option<Named> {
             .map(|c| {
                 (
                     join(dir, &c.value.original.value),
-                    locate(&name, &text, &c.referenced),
+                    locate(&name, &text, &lines, &c.referenced),
                 )
             })
             .collect(),
@@ -948,7 +956,7 @@ struct Inputs<'a> {
     folder: PathBuf,
     case_file: PathBuf,
     rules: &'a Path,
-    originals: Vec<(PathBuf, Location)>,
+    originals: std::collections::HashMap<PathBuf, Location>,
 }
 
 impl Inputs<'_> {
@@ -966,7 +974,7 @@ impl Inputs<'_> {
         if sanitized == self.rules {
             return Some("is the rules file".to_owned());
         }
-        if let Some((_, place)) = self.originals.iter().find(|(o, _)| o == sanitized) {
+        if let Some(place) = self.originals.get(sanitized) {
             return Some(format!("is the original of the case at {place}"));
         }
         // `psoxy-rules test FOLDER` would take it for a case file.
@@ -1107,16 +1115,17 @@ pub fn normalize(path: &Path) -> PathBuf {
     }
 }
 
-fn locate(name: &str, text: &str, l: &serde_saphyr::Location) -> Location {
+/// The place of `l` in `text`, the case file `name`, whose lines start as `lines` says.
+fn locate(name: &str, text: &str, lines: &LineStarts, l: &serde_saphyr::Location) -> Location {
     let span = l.span();
-    if let (Some(start), Some(len)) = (span.byte_offset(), span.byte_len()) {
+    let span = if let (Some(start), Some(len)) = (span.byte_offset(), span.byte_len()) {
         let start = (start as usize).min(text.len());
-        let end = (start + len as usize).min(text.len());
-        Location::in_source(name, text, start..end)
+        start..(start + len as usize).min(text.len())
     } else {
         let offset = offset_of(text, l.line(), l.column());
-        Location::in_source(name, text, offset..offset)
-    }
+        offset..offset
+    };
+    Location::at(name, lines.line_col(text, span.start), span)
 }
 
 /// The byte offset of a 1-based line and character column.
@@ -1155,7 +1164,7 @@ fn format_error(name: &str, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
     );
     match e.location() {
         Some(l) => {
-            let location = locate(name, text, &l);
+            let location = locate(name, text, &LineStarts::new(text), &l);
             // Point at one character rather than at nothing.
             match location {
                 Location::Source {
