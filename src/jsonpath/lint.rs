@@ -54,8 +54,9 @@ pub fn lints(path: &JsonPath) -> Vec<PathLint> {
             Selector::Names(ns) => ns,
             _ => &[],
         };
-        for (j, name) in names.iter().enumerate() {
-            if names[..j].contains(name) {
+        let mut seen = std::collections::HashSet::new();
+        for name in names {
+            if !seen.insert(name) {
                 out.push(PathLint {
                     kind: LintKind::DuplicateName,
                     span: step.span.clone(),

@@ -11,6 +11,18 @@ use crate::jregex::Flags;
 
 /// Deepest nesting of parentheses in a filter; deeper input is rejected, not recursed into.
 const MAX_FILTER_DEPTH: usize = 64;
+/// Names or indexes in one bracket, at most: each is compared with every member a walk meets.
+const MAX_BRACKET_ITEMS: usize = 1000;
+
+/// The error of the name or index past [`MAX_BRACKET_ITEMS`] in one bracket, at `at`.
+fn too_many_items(at: usize) -> PathError {
+    error(
+        at,
+        format!("more than {MAX_BRACKET_ITEMS} names or indexes in one bracket"),
+    )
+    .help("select the members with a wildcard, or split the list over several paths")
+}
+
 /// Steps of one path, at most: as many as a document has levels (the parser's `max_depth`).
 /// Longer paths cost the plan memory that grows with the square of their length.
 const MAX_STEPS: usize = 1000;
@@ -369,6 +381,9 @@ impl<'t> Parser<'t> {
             if name.is_empty() {
                 return Err(error(start, "empty name").help("a name has at least one character"));
             }
+            if names.len() == MAX_BRACKET_ITEMS {
+                return Err(too_many_items(start));
+            }
             names.push(name);
             self.skip_spaces();
             if self.peek() == Some(b',') {
@@ -449,6 +464,9 @@ impl<'t> Parser<'t> {
             let mut at = body_start;
             for part in trimmed.split(',') {
                 let lead = part.len() - part.trim_start_matches(' ').len();
+                if indexes.len() == MAX_BRACKET_ITEMS {
+                    return Err(too_many_items(at + lead));
+                }
                 indexes.push(Self::index(part.trim_matches(' '), at + lead)?);
                 at += part.len() + 1;
             }
@@ -1500,6 +1518,22 @@ mod tests {
         assert_rejected("$[:]", 1, "needs a start or an end");
         assert_rejected("$[0,x]", 4, "expected an integer index");
         assert_rejected("$[99999999999]", 2, "out of range");
+    }
+
+    #[test]
+    fn brackets_of_more_than_1000_names_or_indexes_are_rejected() {
+        let names = |n: usize| (0..n).map(|i| format!("'k{i}'")).collect::<Vec<_>>();
+        assert!(parse(&format!("$[{}]", names(MAX_BRACKET_ITEMS).join(","))).is_ok());
+        let e = err(&format!("$[{}]", names(MAX_BRACKET_ITEMS + 1).join(",")));
+        assert!(e.message.contains("more than 1000 names"), "{}", e.message);
+        let indexes = |n: usize| (0..n).map(|i| i.to_string()).collect::<Vec<_>>();
+        assert!(parse(&format!("$[{}]", indexes(MAX_BRACKET_ITEMS).join(","))).is_ok());
+        let e = err(&format!("$[{}]", indexes(MAX_BRACKET_ITEMS + 1).join(",")));
+        assert!(
+            e.message.contains("or indexes in one bracket"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
