@@ -1059,6 +1059,48 @@ fn an_empty_secret_is_refused_not_used() {
     );
 }
 
+/// `--rules -` reads the rules from standard input when the body is a file; with the body on
+/// standard input too, one of them would be read as empty.
+#[test]
+fn rules_read_from_standard_input_when_the_body_is_a_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let body = dir.path().join("users.json");
+    std::fs::write(&body, r#"{"users":[{"email":"alice@corp.example"}]}"#).expect("body");
+    let body = body.display().to_string();
+    let rules = std::fs::read(zoom_rules()).expect("rules");
+    let args = ["--rules", "-", "--url", "https://api.zoom.us/v2/users"];
+    let with_file = sanitize(&[&args[..], &[body.as_str()]].concat(), &secrets(), &rules);
+    assert_eq!(
+        with_file.status.code(),
+        Some(0),
+        "{}",
+        text(&with_file.stderr)
+    );
+    let from_file = sanitize(
+        &[
+            "--rules",
+            &zoom_rules(),
+            "--url",
+            "https://api.zoom.us/v2/users",
+            &body,
+        ],
+        &secrets(),
+        b"",
+    );
+    assert_eq!(with_file.stdout, from_file.stdout);
+    assert!(text(&with_file.stdout).contains("@corp.example\"}"));
+    let both = sanitize(&[&args[..], &["-"]].concat(), &secrets(), &rules);
+    assert_eq!(both.status.code(), Some(2));
+    assert!(
+        text(&both.stderr).contains(
+            "error[S010]: --rules - and the body both read standard input, which holds only one \
+             of them"
+        ),
+        "{}",
+        text(&both.stderr)
+    );
+}
+
 /// A secret file that is the body would take the body for the secret, and leave the body
 /// empty; one that starts with a byte order mark would give other pseudonyms without a word.
 #[cfg(unix)]

@@ -71,7 +71,7 @@ pub enum Command {
     /// PSOXY_ENCRYPTION_KEY, SALT_IP, ENCRYPTION_KEY_IP, SALT_EMAIL_DOMAINS,
     /// ENCRYPTION_KEY_EMAIL_DOMAINS, EMAIL_CANONICALIZATION, EMAIL_DOMAIN_HANDLING.
     Sanitize {
-        /// The rules file (YAML or JSON).
+        /// The rules file (YAML or JSON); `-` reads standard input, when the body is a file.
         #[arg(long)]
         rules: PathBuf,
         /// The request URL: `https://host/path?query` or `/path?query`.
@@ -772,7 +772,7 @@ fn stdin_bytes() -> &'static Result<Vec<u8>, String> {
 }
 
 /// Loads the rules file `file`; `-` reads standard input.
-fn load_rules(file: &Path) -> rules::LoadResult {
+pub(crate) fn load_rules(file: &Path) -> rules::LoadResult {
     if !is_stdin(file) {
         return rules::load(file);
     }

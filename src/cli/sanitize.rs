@@ -10,7 +10,6 @@ use super::{Status, render_human};
 use crate::diag::{self, Diagnostic, Format};
 use crate::files::CappedRead;
 use crate::pseudonym::{DomainHandling, EmailCanonicalization, Pseudonymizer, Secrets};
-use crate::rules;
 use crate::sanitize::{Engine, Output, SanitizeError, Sanitizer, StreamError, StreamOptions};
 
 pub(super) struct Args<'a> {
@@ -57,7 +56,17 @@ fn sanitize(args: &Args<'_>, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
     }
     // The rules file's warnings are printed with the outcome, in one report: a JSON reader
     // gets one array.
-    let (rules, warnings) = match rules::load(args.rules) {
+    // Standard input holds one of them: the body, unless it is given as a file.
+    if args.rules == Path::new("-") && args.body == Path::new("-") {
+        let finding = Diagnostic::error(
+            "S010",
+            "--rules - and the body both read standard input, which holds only one of them",
+        )
+        .with_help("give the body as a file, or the rules file by its name");
+        report(args, &[finding], err)?;
+        return Ok(Status::Invalid);
+    }
+    let (rules, warnings) = match super::load_rules(args.rules) {
         Ok(loaded) => loaded,
         Err(findings) => {
             report(args, &findings, err)?;
@@ -156,8 +165,13 @@ fn refuse_overwriting_inputs(args: &Args<'_>, output: &Path) -> anyhow::Result<(
     } else {
         args.body
     };
+    let rules = if args.rules == Path::new("-") {
+        Path::new("/dev/stdin")
+    } else {
+        args.rules
+    };
     let inputs = [
-        (Some(args.rules), "the rules file"),
+        (Some(rules), "the rules file"),
         (Some(body), "the body"),
         (args.salt_file, "the --salt-file"),
         (args.key_file, "the --key-file"),
