@@ -2908,6 +2908,10 @@ fn a_path_that_selects_nothing_is_told_where_it_stops_in_the_example_responses()
           - "$.messages[*].files[*].user"
           - "$.messages[*].reply_users[*]"
           - "$.byUser['ada@contoso.exampel']"
+      - !<redact>
+        jsonPaths: ["$.messages[*].thread_ts"]
+      - !<pseudonymize>
+        jsonPaths: ["$.messages[*].thread_ts"]
     responseSchema:
       type: object
       properties:
@@ -2951,13 +2955,15 @@ fn a_path_that_selects_nothing_is_told_where_it_stops_in_the_example_responses()
             "the objects that `$.messages[*]` selects have no `usr`: did you mean `user`?",
             "no member below `$` is named `thread_tz`: did you mean `thread_ts`?",
             "`$.messages[*].files[*].user` selects values in the example responses as they are \
-             received: the `responseSchema` drops them, or an earlier transform removes them, \
-             before this transform runs",
+             received: the `responseSchema` at rules.yaml:17:7 drops them, before this transform \
+             runs",
             "in the example responses, `$.messages[*]` selects values, and `.reply_users` \
              selects nothing in them",
             // A member name that holds an email address is never offered.
             "in the example responses, `$.byUser` selects values, and \
              `['ada@contoso.exampel']` selects nothing in them",
+            "`$.messages[*].thread_ts` selects values in the example responses as they are \
+             received: an earlier transform removes them, before this transform runs",
         ],
         "{text}"
     );

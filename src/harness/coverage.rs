@@ -112,8 +112,9 @@ impl Coverage {
                 let Some(sums) = c.matches.get(&i) else {
                     continue;
                 };
-                // The example responses, read once for the paths that select nothing.
-                let (bodies, docs) = (OnceCell::new(), OnceCell::new());
+                // The example responses, read once for the paths that select nothing, and as
+                // the transforms receive them.
+                let (bodies, docs, received) = (OnceCell::new(), OnceCell::new(), OnceCell::new());
                 for (t, transform) in endpoint.transforms.iter().enumerate() {
                     for (p, path) in transform.json_paths.iter().enumerate() {
                         if sums.get(t).and_then(|s| s.get(p)) == Some(&0) {
@@ -124,17 +125,24 @@ impl Coverage {
                                     .flat_map(|b| parse_values(b).map_while(Result::ok))
                                     .collect()
                             });
-                            let help = where_nothing(
-                                path.as_str(),
-                                docs,
-                                endpoint.response_schema.is_some(),
-                            )
-                            .unwrap_or_else(|| {
-                                "add an example response that has this field, or check the \
+                            let received: &Vec<Value<'_>> = received.get_or_init(|| {
+                                docs.iter()
+                                    .filter_map(|d| {
+                                        c.sanitizer.before_transforms(i, d.clone()).ok()
+                                    })
+                                    .collect()
+                            });
+                            let schema = endpoint
+                                .response_schema
+                                .as_ref()
+                                .map(|s| (rules.source.location(s.span), &received[..]));
+                            let help =
+                                where_nothing(path.as_str(), docs, schema).unwrap_or_else(|| {
+                                    "add an example response that has this field, or check the \
                                      path against the responses; transforms run after \
                                      `responseSchema`, so a field it drops is never selected"
-                                    .to_owned()
-                            });
+                                        .to_owned()
+                                });
                             out.push((
                                 c.file,
                                 Code::UnmatchedPath
@@ -158,9 +166,14 @@ impl Coverage {
 
 /// Where the path `text` stops selecting in the example responses `docs`, as they are received
 /// (before `responseSchema`, if the endpoint has one, and the transforms): the help of H023, or
-/// `None` when there is nothing to read or the path does not parse. Only member names
-/// and paths are quoted, never values.
-fn where_nothing(text: &str, docs: &[Value<'_>], schema: bool) -> Option<String> {
+/// `None` when there is nothing to read or the path does not parse. `schema` is the place of
+/// the endpoint's `responseSchema`, if it has one, with the responses after it. Only member
+/// names and paths are quoted, never values.
+fn where_nothing(
+    text: &str,
+    docs: &[Value<'_>],
+    schema: Option<(Location, &[Value<'_>])>,
+) -> Option<String> {
     if docs.is_empty() {
         return None;
     }
@@ -175,10 +188,18 @@ fn where_nothing(text: &str, docs: &[Value<'_>], schema: bool) -> Option<String>
             .collect()
     };
     if !selected(&path.steps).is_empty() {
-        let dropped = if schema {
-            "the `responseSchema` drops them, or an earlier transform removes them"
-        } else {
-            "an earlier transform removes them"
+        let after_schema = |received: &[Value<'_>]| {
+            received.iter().any(|d| {
+                !select_distinct(&path.steps, d, d, false)
+                    .unwrap_or_default()
+                    .is_empty()
+            })
+        };
+        let dropped = match schema {
+            Some((at, received)) if !after_schema(received) => {
+                format!("the `responseSchema` at {at} drops them")
+            }
+            _ => "an earlier transform removes them".to_owned(),
         };
         return Some(format!(
             "`{}` selects values in the example responses as they are received: {dropped}, \

@@ -580,6 +580,17 @@ impl Sanitizer {
         self.sanitize_value(endpoint, value, None, None)
     }
 
+    /// `value` (a top-level value of a response of the endpoint of index `i`) as the transforms
+    /// receive it: with the endpoint's augments and after its `responseSchema`.
+    pub fn before_transforms<'a>(
+        &self,
+        i: usize,
+        mut value: Value<'a>,
+    ) -> Result<Value<'a>, SanitizeError> {
+        self.prepare_value(self.compiled(i)?, &mut value, false)?;
+        Ok(value)
+    }
+
     /// Augments and schema filter (§7.1 step 2), the steps before the transforms.
     fn prepare_value(
         &self,
