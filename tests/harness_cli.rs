@@ -1624,6 +1624,15 @@ fn github_format_annotates_the_sanitized_file() {
             .contains("\"email\":\"t~XXXX"),
         "{committed}"
     );
+    // Lines before the value, which the comparison trims, count in the file.
+    set.write(LIST_USERS, &format!("\n\n{committed}"));
+    let text = stdout(&set.test(&["--format", "github"]));
+    assert!(
+        text.contains(&format!(
+            "::error file={LIST_USERS},line=12,col=1,title=H010::the output of"
+        )),
+        "{text}"
+    );
     assert!(text.contains("%0A  /users/0/email: expected"), "{text}");
     assert!(
         text.ends_with(&format!("{} passed, 2 failed\n", zoom_cases() - 2)),

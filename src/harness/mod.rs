@@ -92,6 +92,9 @@ pub struct CaseReport {
     pub changes: Vec<Change>,
     /// A unified diff of the committed file and the output, leaked values withheld.
     pub diff: Option<String>,
+    /// The line of the committed file where the diff starts to differ.
+    #[serde(skip)]
+    pub first_changed_line: Option<u32>,
 }
 
 /// One case file's results.
@@ -1487,8 +1490,8 @@ fn case_report(file: &CaseFile, w: Work, strict: bool) -> CaseReport {
         .findings
         .iter()
         .any(|d| Code::of(d) == Some(Code::Mismatch));
-    let (mut changes, mut diff) = (Vec::new(), None);
-    if mismatch && let (Some(r), Committed::Text(expected, _)) = (&w.replay, &w.committed) {
+    let (mut changes, mut diff, mut first_changed_line) = (Vec::new(), None, None);
+    if mismatch && let (Some(r), Committed::Text(expected, lead)) = (&w.replay, &w.committed) {
         let actual = String::from_utf8_lossy(&r.output);
         let actual = golden(&actual);
         // Leaks, and the strings the output has where the committed file has no value or a
@@ -1542,6 +1545,8 @@ fn case_report(file: &CaseFile, w: Work, strict: bool) -> CaseReport {
         );
         // The header names the files: what is withheld is in their lines.
         let body = text.match_indices('\n').nth(1).map_or(0, |(at, _)| at + 1);
+        // The diff is of the trimmed text: the line is placed in the file as it is.
+        first_changed_line = report::first_changed_line(&text).map(|l| lead.place((l, 1)).0);
         diff = Some(format!("{}{}", &text[..body], mask(&text[body..])));
     }
     let failing = w
@@ -1568,6 +1573,7 @@ fn case_report(file: &CaseFile, w: Work, strict: bool) -> CaseReport {
         findings: w.findings,
         changes,
         diff,
+        first_changed_line,
     }
 }
 

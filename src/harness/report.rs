@@ -190,7 +190,7 @@ fn first_hunks(diff: &str, limit: usize) -> (&str, usize) {
 
 /// The line of the first file of a unified diff (the committed file) where its first hunk
 /// starts to differ: the first line it removes, or the one an addition comes before.
-fn first_changed_line(diff: &str) -> Option<u32> {
+pub(super) fn first_changed_line(diff: &str) -> Option<u32> {
     let mut lines = diff.lines().skip_while(|l| !l.starts_with("@@ -"));
     let header = lines.next()?;
     let start = header.strip_prefix("@@ -")?;
@@ -325,10 +325,9 @@ pub fn render_github(report: &Report) -> String {
                         render_changes(&case.changes, CHANGES_IN_ANNOTATION).trim_end()
                     );
                     // The annotation stands at the first line that differs.
-                    if let (Some(Location::File { file }), Some(line)) = (
-                        &d.location,
-                        case.diff.as_deref().and_then(first_changed_line),
-                    ) {
+                    if let (Some(Location::File { file }), Some(line)) =
+                        (&d.location, case.first_changed_line)
+                    {
                         d.location = Some(Location::at(file.clone(), (line, 1), 0..0));
                     }
                     out.push_str(&diag::render_github(&d));
