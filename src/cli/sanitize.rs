@@ -54,8 +54,6 @@ fn sanitize(args: &Args<'_>, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
     if let Some(output) = args.output {
         refuse_overwriting_inputs(args, output)?;
     }
-    // The rules file's warnings are printed with the outcome, in one report: a JSON reader
-    // gets one array.
     // Standard input holds one of them: the body, unless it is given as a file.
     if args.rules == Path::new("-") && args.body == Path::new("-") {
         let finding = Diagnostic::error(
@@ -66,6 +64,8 @@ fn sanitize(args: &Args<'_>, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
         report(args, &[finding], err)?;
         return Ok(Status::Invalid);
     }
+    // The rules file's warnings are printed with the outcome, in one report: a JSON reader
+    // gets one array.
     let (rules, warnings) = match super::load_rules(args.rules) {
         Ok(loaded) => loaded,
         Err(findings) => {
@@ -159,20 +159,9 @@ fn sanitize(args: &Args<'_>, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
 /// Refuses an `--output` file that is one of the files the command reads, which replacing
 /// it would destroy: checked before anything is read or written.
 fn refuse_overwriting_inputs(args: &Args<'_>, output: &Path) -> anyhow::Result<()> {
-    // Standard input redirected from a file (`- < FILE`) is that file, as `/dev/stdin` shows.
-    let body = if args.body == Path::new("-") {
-        Path::new("/dev/stdin")
-    } else {
-        args.body
-    };
-    let rules = if args.rules == Path::new("-") {
-        Path::new("/dev/stdin")
-    } else {
-        args.rules
-    };
     let inputs = [
-        (Some(rules), "the rules file"),
-        (Some(body), "the body"),
+        (Some(read_from(args.rules)), "the rules file"),
+        (Some(read_from(args.body)), "the body"),
         (args.salt_file, "the --salt-file"),
         (args.key_file, "the --key-file"),
     ];
@@ -191,32 +180,24 @@ fn refuse_overwriting_inputs(args: &Args<'_>, output: &Path) -> anyhow::Result<(
     Ok(())
 }
 
-/// Whether writing `output` (through its links) would replace `input`: the same file, by
-/// device and inode, or where those are unknown, by canonical path.
-fn same_file(output: &Path, input: &Path) -> bool {
-    let Ok(output) = crate::files::through_links(output) else {
-        return false;
-    };
-    let (Ok(a), Ok(b)) = (std::fs::metadata(&output), std::fs::metadata(input)) else {
-        return false;
-    };
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt as _;
-        a.dev() == b.dev() && a.ino() == b.ino()
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = (a, b);
-        matches!(
-            (std::fs::canonicalize(&output), std::fs::canonicalize(input)),
-            (Ok(x), Ok(y)) if x == y
-        )
+/// The file that a path of the command line reads: `-` is standard input, which, redirected
+/// from a file (`- < FILE`), is that file, as `/dev/stdin` shows.
+fn read_from(path: &Path) -> &Path {
+    if path == Path::new("-") {
+        Path::new("/dev/stdin")
+    } else {
+        path
     }
 }
 
-/// Whether two files read are one: the same device and inode, which a pipe on standard input
-/// has under both `/dev/stdin` and `/proc/self/fd/0`.
+/// Whether writing `output` (through its links) would replace `input`.
+fn same_file(output: &Path, input: &Path) -> bool {
+    crate::files::through_links(output).is_ok_and(|output| same_input(&output, input))
+}
+
+/// Whether two files are one: the same device and inode (which a pipe on standard input has
+/// under both `/dev/stdin` and `/proc/self/fd/0`), or where those are unknown, the same
+/// canonical path.
 fn same_input(a: &Path, b: &Path) -> bool {
     #[cfg(unix)]
     {
@@ -480,14 +461,7 @@ fn secret_file(path: &Path, flag: &str, args: &Args<'_>) -> Result<String, Box<D
             format!("{flag}: cannot read {}: {e}", path.display()),
         )
     };
-    let stdin = Path::new("/dev/stdin");
-    let body = if args.body == Path::new("-") {
-        stdin
-    } else {
-        args.body
-    };
-    let path_read = if path == Path::new("-") { stdin } else { path };
-    if same_input(path_read, body) {
+    if same_input(read_from(path), read_from(args.body)) {
         return Err(Box::new(
             Diagnostic::error(
                 "S009",

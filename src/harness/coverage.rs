@@ -125,17 +125,17 @@ impl Coverage {
                                     .flat_map(|b| parse_values(b).map_while(Result::ok))
                                     .collect()
                             });
-                            let received: &Vec<Value<'_>> = received.get_or_init(|| {
-                                docs.iter()
-                                    .filter_map(|d| {
-                                        c.sanitizer.before_transforms(i, d.clone()).ok()
-                                    })
-                                    .collect()
+                            // Filtered only for an endpoint that has a schema.
+                            let schema = endpoint.response_schema.as_ref().map(|s| {
+                                let received: &Vec<Value<'_>> = received.get_or_init(|| {
+                                    docs.iter()
+                                        .filter_map(|d| {
+                                            c.sanitizer.before_transforms(i, d.clone()).ok()
+                                        })
+                                        .collect()
+                                });
+                                (rules.source.location(s.span), &received[..])
                             });
-                            let schema = endpoint
-                                .response_schema
-                                .as_ref()
-                                .map(|s| (rules.source.location(s.span), &received[..]));
                             let help =
                                 where_nothing(path.as_str(), docs, schema).unwrap_or_else(|| {
                                     "add an example response that has this field, or check the \

@@ -54,8 +54,7 @@ impl Engines {
     ) -> Result<Arc<Sanitizer>, Vec<Diagnostic>> {
         let warnings = &mut self.warnings;
         let rules = self.rules.entry(file.rules.clone()).or_insert_with(|| {
-            let pipe = crate::files::is_named_pipe(&file.rules);
-            match if pipe {
+            let loaded = if crate::files::is_named_pipe(&file.rules) {
                 Err(vec![
                     rules::Code::Unreadable
                         .diag(format!("the rules file {}", crate::files::NAMED_PIPE))
@@ -65,7 +64,8 @@ impl Engines {
                 ])
             } else {
                 rules::load(&file.rules)
-            } {
+            };
+            match loaded {
                 Ok((rules, found)) => {
                     warnings.insert(file.rules.clone(), found);
                     Ok(Arc::new(rules))
