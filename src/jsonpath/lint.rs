@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use super::ast::{Filter, FilterPath, JsonPath, Operand, Selector, Step, StepKind};
+use super::ast::{Filter, FilterPath, JsonPath, Operand, RegexLiteral, Selector, Step, StepKind};
 
 /// A suspicious path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +31,10 @@ pub enum LintKind {
     /// `$..['a','b']` as the last step: Jayway selects only in objects that have all the names
     /// (§6.3.3), which rarely is what was meant.
     AllNamesScan,
+    /// `.a,b`, `.a*`: punctuation after a dot, which Jayway reads as part of one member name.
+    PunctuationInDotName,
+    /// `/x/g`: a letter after a regex that is no flag, which Jayway ignores.
+    IgnoredRegexFlag,
 }
 
 /// The findings for one parsed path, in step order.
@@ -92,10 +96,16 @@ pub fn lints(path: &JsonPath) -> Vec<PathLint> {
             });
         }
         split_odata_name(&path.steps, i, &mut out);
+        punctuation_in_dot_name(step, &mut out);
         if let Selector::Filter(filter) = step.selector() {
             filter_paths(filter, &mut |p| {
                 for j in 0..p.steps.len() {
                     split_odata_name(&p.steps, j, &mut out);
+                }
+            });
+            filter_regexes(filter, &mut |r| {
+                if !r.ignored_flags.is_empty() {
+                    out.push(ignored_flags(step, r));
                 }
             });
         }
@@ -140,6 +150,83 @@ fn split_odata_name(steps: &[Step], i: usize, out: &mut Vec<PathLint>) {
             ),
             help: Some(format!("write `['{whole}']`")),
         });
+    }
+}
+
+/// Characters that end a name after a dot in most JSONPath dialects, but not in Jayway's.
+const PUNCTUATION: [char; 10] = [',', '*', '?', '\'', '"', ']', ')', '\t', '\n', '\r'];
+
+/// `.a,b` at `step`: a name written after a dot with punctuation in it, which is one member
+/// name in Jayway, probably not what was meant.
+fn punctuation_in_dot_name(step: &Step, out: &mut Vec<PathLint>) {
+    let Selector::Name(name) = step.selector() else {
+        return;
+    };
+    if !dotted(step, name) {
+        return;
+    }
+    let Some(c) = name.chars().find(|c| PUNCTUATION.contains(c)) else {
+        return;
+    };
+    let shown = name.escape_debug().to_string();
+    let bracket = format!("['{}']", name.replace('\\', "\\\\").replace('\'', "\\'"));
+    let help = if c == ',' {
+        let each: Vec<String> = name.split(',').map(|n| format!("'{}'", n.trim())).collect();
+        format!(
+            "for several members write `[{}]`; for one member of this name, `{bracket}`",
+            each.join(",")
+        )
+    } else {
+        format!("if a member has this name, write `{bracket}` to say so")
+    };
+    out.push(PathLint {
+        kind: LintKind::PunctuationInDotName,
+        span: step.span.clone(),
+        message: format!(
+            "`{shown}` is one member name, `{}` included: the proxy looks up a member of \
+             exactly that name",
+            c.escape_debug()
+        ),
+        help: Some(help),
+    });
+}
+
+/// The lint for the letters after `r`'s closing `/` that are no flag, in the filter `step`.
+fn ignored_flags(step: &Step, r: &RegexLiteral) -> PathLint {
+    let letters: Vec<String> = r.ignored_flags.chars().map(|c| format!("`{c}`")).collect();
+    PathLint {
+        kind: LintKind::IgnoredRegexFlag,
+        span: step.span.clone(),
+        message: format!(
+            "{} after `/{}/` {} no regex flag; Jayway ignores {}",
+            letters.join(", "),
+            r.pattern,
+            if letters.len() == 1 { "is" } else { "are" },
+            if letters.len() == 1 { "it" } else { "them" },
+        ),
+        help: Some(if r.ignored_flags.contains('g') {
+            "the flags are i, m, s, u, x, d and U; a regex filter tests each value on its own, \
+             so JavaScript's `g` is not needed"
+                .to_owned()
+        } else {
+            "the flags are i, m, s, u, x, d and U".to_owned()
+        }),
+    }
+}
+
+/// Calls `f` with each regex literal of `filter`.
+fn filter_regexes(filter: &Filter, f: &mut impl FnMut(&RegexLiteral)) {
+    match filter {
+        Filter::Or(fs) | Filter::And(fs) => fs.iter().for_each(|g| filter_regexes(g, f)),
+        Filter::Not(g) => filter_regexes(g, f),
+        Filter::Compare { left, right, .. } => {
+            for operand in [left, right] {
+                if let Operand::Regex(r) = operand {
+                    f(r);
+                }
+            }
+        }
+        Filter::Exists(_) => {}
     }
 }
 
@@ -248,6 +335,52 @@ mod tests {
         assert!(kinds("$['@odata.context']").is_empty());
         assert!(kinds("$..['@odata.type']").is_empty());
         assert!(kinds("$.value[*].id").is_empty());
+    }
+
+    #[test]
+    fn punctuation_in_a_name_after_a_dot() {
+        let found = lints(&parse("$.users[*].email,phone").expect("parses"));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].kind, LintKind::PunctuationInDotName);
+        assert_eq!(found[0].span, 10..22);
+        assert_eq!(
+            found[0].message,
+            "`email,phone` is one member name, `,` included: the proxy looks up a member of \
+             exactly that name"
+        );
+        assert_eq!(
+            found[0].help.as_deref(),
+            Some(
+                "for several members write `['email','phone']`; for one member of this name, \
+                  `['email,phone']`"
+            )
+        );
+        let found = lints(&parse("$..it's").expect("parses"));
+        assert_eq!(
+            found[0].help.as_deref(),
+            Some("if a member has this name, write `['it\\'s']` to say so")
+        );
+        assert_eq!(
+            kinds("$.a\nb"),
+            vec![(LintKind::PunctuationInDotName, 1..5)]
+        );
+        // In brackets the name is plainly one name.
+        assert!(kinds("$['a,b']").is_empty());
+        assert!(kinds("$.a-b.c_d").is_empty());
+    }
+
+    #[test]
+    fn letters_after_a_regex_that_are_no_flag() {
+        let found = lints(&parse("$.h[?(@.n =~ /^from$/gi || @.n =~ /x/q)].v").expect("parses"));
+        assert_eq!(
+            found.iter().map(|l| l.message.as_str()).collect::<Vec<_>>(),
+            [
+                "`g` after `/^from$/` is no regex flag; Jayway ignores it",
+                "`q` after `/x/` is no regex flag; Jayway ignores it",
+            ]
+        );
+        assert!(found.iter().all(|l| l.kind == LintKind::IgnoredRegexFlag));
+        assert!(kinds("$.h[?(@.n =~ /x/i)].v").is_empty());
     }
 
     #[test]

@@ -271,8 +271,8 @@ impl<'t> Parser<'t> {
         }
     }
 
-    /// A name after a dot: it runs until `.`, `[` or `(` (§6.2); inside a filter also until
-    /// a space, `)` or an operator character.
+    /// A name after a dot: it runs until `.`, `[` or `(` (§6.2), other punctuation included;
+    /// inside a filter it also ends at a space, `)` or an operator character.
     fn dot_name(&mut self, ctx: Context, step_start: usize) -> Result<Selector, PathError> {
         let start = self.pos;
         while let Some(c) = self.peek_char() {
@@ -294,7 +294,11 @@ impl<'t> Parser<'t> {
                     return Err(error(self.pos, format!("`{c}` directly after a path"))
                         .help(format!("put a space before `{c}{c}`")));
                 }
-                ']' | ')' | '\'' | '"' | ',' | '*' | '?' | '\t' | '\n' | '\r' => {
+                // Jayway reads them as part of the name (a lint says so); a filter's path ends
+                // at some of them, and is stricter about the others.
+                ']' | ')' | '\'' | '"' | ',' | '*' | '?' | '\t' | '\n' | '\r'
+                    if ctx == Context::Filter =>
+                {
                     return Err(error(
                         self.pos,
                         format!("`{c}` cannot appear in a name after `.`"),
@@ -378,9 +382,6 @@ impl<'t> Parser<'t> {
                 _ => return Err(error(start, "expected a quoted name").0),
             }
             let name = self.quoted(quote)?;
-            if name.is_empty() {
-                return Err(error(start, "empty name").help("a name has at least one character"));
-            }
             if names.len() == MAX_BRACKET_ITEMS {
                 return Err(too_many_items(start));
             }
@@ -853,6 +854,7 @@ impl<'t> Parser<'t> {
         let pattern = &self.text[body_start..p];
         p += 1;
         let mut flags = Flags::default();
+        let mut ignored_flags = String::new();
         while let Some(&b) = bytes.get(p) {
             let flag = match b {
                 b'i' => &mut flags.case_insensitive,
@@ -862,9 +864,11 @@ impl<'t> Parser<'t> {
                 b'x' => &mut flags.comments,
                 b'd' => &mut flags.unix_lines,
                 b'U' => &mut flags.unicode_character_class,
+                // Jayway ignores the letters that are no flag; a lint names them.
                 b if b.is_ascii_alphanumeric() => {
-                    return Err(error(p, format!("unknown regex flag `{}`", char::from(b)))
-                        .help("the flags are i, m, s, u, x, d and U"));
+                    ignored_flags.push(char::from(b));
+                    p += 1;
+                    continue;
                 }
                 _ => break,
             };
@@ -872,10 +876,12 @@ impl<'t> Parser<'t> {
             p += 1;
         }
         self.pos = p;
-        RegexLiteral::new(pattern, flags).map_err(|e| {
+        let mut literal = RegexLiteral::new(pattern, flags).map_err(|e| {
             let offset = body_start + e.offset.min(pattern.len());
             error(offset, format!("invalid regex: {}", e.message)).0
-        })
+        })?;
+        literal.ignored_flags = ignored_flags;
+        Ok(literal)
     }
 }
 
@@ -1419,7 +1425,6 @@ mod tests {
 
     #[test]
     fn empty_names_are_rejected() {
-        assert_rejected("$['']", 2, "empty name");
         assert_rejected("$['a',]", 6, "empty name");
         assert_rejected("$.a.", 3, "must not end with `.`");
         assert_rejected("$[]", 1, "empty brackets");
@@ -1442,10 +1447,33 @@ mod tests {
     }
 
     #[test]
-    fn special_characters_in_a_dot_name_are_rejected() {
-        assert_rejected("$.a]", 3, "`]` cannot appear");
-        assert_rejected("$.a'b", 3, "`'` cannot appear");
-        assert_rejected("$.a*", 3, "`*` cannot appear");
+    fn punctuation_after_a_dot_is_part_of_the_name_as_in_jayway() {
+        for (text, name) in [
+            ("$.a,b", "a,b"),
+            ("$.a]", "a]"),
+            ("$.a'b", "a'b"),
+            ("$.a*", "a*"),
+            ("$.x?y.z", "x?y"),
+            ("$..e\"m)", "e\"m)"),
+        ] {
+            let path = parse(text).expect("parses");
+            assert_eq!(
+                path.steps[0].selector(),
+                &Selector::Name(name.to_owned()),
+                "{text}"
+            );
+        }
+        // `$['']` names the member whose name is empty.
+        assert_eq!(
+            parse("$['']").expect("parses").steps[0].selector(),
+            &Selector::Name(String::new())
+        );
+    }
+
+    #[test]
+    fn punctuation_in_a_filter_path_is_rejected() {
+        assert_rejected("$[?(@.a,b == 1)].x", 7, "`,` cannot appear");
+        assert_rejected("$[?(@.a*b == 1)].x", 7, "`*` cannot appear");
     }
 
     #[test]
@@ -1484,8 +1512,21 @@ mod tests {
     #[test]
     fn regex_errors_point_into_the_pattern() {
         assert_rejected("$[?(@.a =~ /[/)]", 12, "invalid regex");
-        let e = assert_rejected("$[?(@.a =~ /x/q)]", 14, "unknown regex flag `q`");
-        assert!(e.help.is_some());
+    }
+
+    #[test]
+    fn letters_after_a_regex_that_are_no_flag_are_ignored_as_jayway_does() {
+        let path = parse("$[?(@.a =~ /x/gqi)]").expect("parses");
+        let Selector::Filter(Filter::Compare {
+            right: Operand::Regex(r),
+            ..
+        }) = path.steps[0].selector()
+        else {
+            panic!("not a regex comparison: {path:?}");
+        };
+        assert_eq!(r.ignored_flags, "gq");
+        assert!(r.flags.case_insensitive);
+        assert!(!r.flags.multiline);
     }
 
     #[test]
