@@ -271,7 +271,7 @@ fn the_closest_endpoint_shares_segments_with_the_path_wherever_they_stand() {
     );
     assert_eq!(
         refusal_with_rules(graph, &["--url", "/groups"]),
-        "no endpoint allows GET /groups (4 endpoints checked)"
+        "no endpoint allows GET /groups (4 endpoints checked); none has a path like it"
     );
 }
 

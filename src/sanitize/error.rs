@@ -32,11 +32,13 @@ impl fmt::Display for Refusal {
             self.endpoints,
             if self.endpoints == 1 { "" } else { "s" }
         )?;
-        if let Some((location, matcher, reason)) = &self.closest {
-            write!(
+        match &self.closest {
+            Some((location, matcher, reason)) => write!(
                 f,
                 "; closest is the endpoint at {location} ({matcher}): {reason}"
-            )?;
+            )?,
+            None if self.endpoints > 1 => f.write_str("; none has a path like it")?,
+            None => {}
         }
         Ok(())
     }
@@ -211,7 +213,12 @@ impl SanitizeError {
             SanitizeError::Refused(r) => (
                 r.to_string(),
                 None,
-                Some("check the method and URL, or add an endpoint that allows them to the rules"),
+                Some(if r.closest.is_none() && r.endpoints > 1 {
+                    "check the method and URL, or add an endpoint that allows them to the rules; \
+                     `psoxy-rules compile RULES` lists the endpoints"
+                } else {
+                    "check the method and URL, or add an endpoint that allows them to the rules"
+                }),
             ),
             SanitizeError::InvalidUrl { .. } => (
                 self.to_string(),
@@ -329,15 +336,16 @@ mod tests {
     fn a_refused_empty_path_says_it_is_empty() {
         assert_eq!(
             refusal("", None).to_string(),
-            "no endpoint allows GET (an empty path) (2 endpoints checked)"
+            "no endpoint allows GET (an empty path) (2 endpoints checked); none has a path like it"
         );
         assert_eq!(
             refusal("/v1/x", None).to_string(),
-            "no endpoint allows GET /v1/x (2 endpoints checked)"
+            "no endpoint allows GET /v1/x (2 endpoints checked); none has a path like it"
         );
         assert_eq!(
             refusal("", Some("a=1")).to_string(),
-            "no endpoint allows GET ?a=1, an empty path with a query (2 endpoints checked)"
+            "no endpoint allows GET ?a=1, an empty path with a query (2 endpoints checked); \
+             none has a path like it"
         );
     }
 
@@ -345,19 +353,19 @@ mod tests {
     fn a_refused_request_is_printed_with_its_query_cut_as_quoted_text() {
         assert_eq!(
             refusal("/exact/abc", Some("y=1")).to_string(),
-            "no endpoint allows GET /exact/abc?y=1 (2 endpoints checked)"
+            "no endpoint allows GET /exact/abc?y=1 (2 endpoints checked); none has a path like it"
         );
         // A `?` alone is an empty query, which `pathRegex` sees.
         assert_eq!(
             refusal("/x", Some("")).to_string(),
-            "no endpoint allows GET /x? (2 endpoints checked)"
+            "no endpoint allows GET /x? (2 endpoints checked); none has a path like it"
         );
         let long = format!("/x?q={}", "a".repeat(200));
         let (path, query) = long.split_once('?').expect("a query");
         assert_eq!(
             refusal(path, Some(query)).to_string(),
             format!(
-                "no endpoint allows GET {}… (2 endpoints checked)",
+                "no endpoint allows GET {}… (2 endpoints checked); none has a path like it",
                 &long[..100]
             )
         );

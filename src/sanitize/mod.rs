@@ -198,11 +198,13 @@ impl Sanitizer {
     fn refusal(&self, method: &str, url: &RequestUrl, mismatches: &[Mismatch]) -> Refusal {
         let endpoints = &self.rules.endpoints;
         // An endpoint whose path matched (and something else did not) is the best explanation;
-        // otherwise the one whose path comes closest, the first in file order among equals.
+        // otherwise the one whose path comes closest, the first in file order among equals;
+        // a lone endpoint however far.
         let closest = mismatches
             .iter()
             .position(Mismatch::path_matched)
-            .or_else(|| closest(endpoints, &url.path));
+            .or_else(|| closest(endpoints, &url.path))
+            .or_else(|| (endpoints.len() == 1).then_some(0));
         Refusal {
             method: method.to_uppercase(),
             path: url.path.clone(),

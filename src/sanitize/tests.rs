@@ -107,6 +107,27 @@ fn refusal_names_the_endpoint_whose_path_comes_closest() {
         panic!("refused");
     };
     assert_eq!(r.closest, None);
+    assert_eq!(
+        r.to_string(),
+        "no endpoint allows GET /users/octocat (4 endpoints checked); none has a path like it"
+    );
+    let help = SanitizeError::Refused(r).to_diagnostic("-").help;
+    assert!(
+        help.is_some_and(|h| h.contains("`psoxy-rules compile RULES` lists the endpoints")),
+        "the help says how to see the endpoints"
+    );
+}
+
+#[test]
+fn refusal_by_the_only_endpoint_names_it_however_far() {
+    let s = sanitizer("endpoints:\n  - pathTemplate: \"/repos/{owner}/{repo}/commits\"\n");
+    let Err(SanitizeError::Refused(r)) = s.select("GET", "/users/octocat") else {
+        panic!("refused");
+    };
+    let (location, matcher, reason) = r.closest.expect("the only endpoint");
+    assert_eq!(location.to_string(), "rules.yaml:2:5");
+    assert_eq!(matcher, "pathTemplate `/repos/{owner}/{repo}/commits`");
+    assert_eq!(reason, "the path does not match");
 }
 
 #[test]
