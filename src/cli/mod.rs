@@ -550,23 +550,29 @@ fn validate(
     }
     let errors = all.iter().filter(|d| d.is_error()).count();
     let warnings = all.len() - errors;
+    // R052 stands for the findings left out: counted with them, not as a warning.
+    let mut left_out = Some(0);
+    let mut summaries = 0;
+    for d in &all {
+        if let Some(n) = rules::findings_not_shown(d) {
+            summaries += 1;
+            left_out = left_out.zip(n).map(|(a, b)| a + b);
+        }
+    }
+    let not_shown = match left_out {
+        _ if summaries == 0 => String::new(),
+        Some(n) => format!(", {n} more not shown"),
+        None => ", more not shown".to_owned(),
+    };
+    let summary = format!(
+        "{checked} file{} checked: {errors} error{}, {} warning{}{not_shown}\n",
+        plural(checked),
+        plural(errors),
+        warnings - summaries,
+        plural(warnings - summaries),
+    );
     match format {
         Format::Human => {
-            // R052 stands for the findings left out: counted with them, not as a warning.
-            let mut left_out = Some(0);
-            let mut summaries = 0;
-            for d in &all {
-                if let Some(n) = rules::findings_not_shown(d) {
-                    summaries += 1;
-                    left_out = left_out.zip(n).map(|(a, b)| a + b);
-                }
-            }
-            let warnings = warnings - summaries;
-            let not_shown = match left_out {
-                _ if summaries == 0 => String::new(),
-                Some(n) => format!(", {n} more not shown"),
-                None => ", more not shown".to_owned(),
-            };
             let mut codes: Vec<&str> = Vec::new();
             for d in &all {
                 if !codes.contains(&d.code) {
@@ -585,13 +591,7 @@ fn validate(
                     codes.join(" ")
                 );
             }
-            let _ = writeln!(
-                text,
-                "{checked} file{} checked: {errors} error{}, {warnings} warning{}{not_shown}",
-                plural(checked),
-                plural(errors),
-                plural(warnings),
-            );
+            text.push_str(&summary);
             out.write_all(text.as_bytes())?;
         }
         Format::Json => out.write_all(diag::render_json(&all).as_bytes())?,
@@ -599,6 +599,8 @@ fn validate(
             for d in &all {
                 out.write_all(diag::render_github(d).as_bytes())?;
             }
+            // A plain line, as `test` ends with: the job's log says what was checked.
+            out.write_all(summary.as_bytes())?;
         }
     }
     Ok(if errors > 0 {
