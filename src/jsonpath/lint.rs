@@ -82,7 +82,20 @@ pub fn lints(path: &JsonPath) -> Vec<PathLint> {
         if i + 1 == path.steps.len()
             && let StepKind::Descendant(Selector::Names(names)) = &step.kind
         {
-            let each: Vec<String> = names.iter().map(|n| format!("`$..['{n}']`")).collect();
+            // Each name after the same steps: `$.devices[*]..host_name`.
+            let each: Vec<String> = names
+                .iter()
+                .map(|n| {
+                    let mut one = JsonPath {
+                        steps: path.steps[..i].to_vec(),
+                    };
+                    one.steps.push(Step {
+                        kind: StepKind::Descendant(Selector::Name(n.clone())),
+                        span: step.span.clone(),
+                    });
+                    format!("`{one}`")
+                })
+                .collect();
             out.push(PathLint {
                 kind: LintKind::AllNamesScan,
                 span: step.span.clone(),
@@ -303,6 +316,15 @@ mod tests {
         );
         // Not as a middle step (each name is visited on its own there), nor one name.
         assert!(kinds("$..['owner','user'].login").is_empty());
+        // The fix keeps the steps before the scan.
+        let found = lints(&parse("$.devices[*]..['host_name','@odata.type']").expect("parses"));
+        assert_eq!(
+            found[0].help.as_deref(),
+            Some(
+                "if each name is meant on its own, write one path per name: \
+                 `$.devices[*]..host_name`, `$.devices[*]..['@odata.type']`"
+            )
+        );
         assert!(kinds("$..['email']").is_empty());
         assert!(kinds("$.a['id','email']").is_empty());
     }
