@@ -816,7 +816,8 @@ fn a_value_two_paths_pseudonymize_is_a_warning_unless_redacted_between() {
     assert!(
         out.contains(
             ":5:34: warning[R059]: this path can select a value that `$..email` (line 5) already \
-             replaced with a pseudonym: the pseudonym is then pseudonymized again"
+             replaced with a pseudonym, such as one at `$.members[0].profile.email`: the \
+             pseudonym is then pseudonymized again"
         ),
         "{out}"
     );

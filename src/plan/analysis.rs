@@ -9,10 +9,11 @@
 //! evaluated before the walk. Each conflicts with a write of an earlier rule of the pass to a
 //! position related to it; over-approximating only costs a pass, never correctness.
 
-use std::collections::HashSet;
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use super::TransformSpec;
-use crate::jsonpath::{Filter, FilterPath, JsonPath, Operand, PathRoot, Selector, Step};
+use crate::jsonpath::{Filter, FilterPath, JsonPath, Operand, PathRoot, Selector, Step, StepKind};
 
 /// One symbol of a position: a member key or an array index, or a class of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +26,26 @@ enum Label {
 }
 
 impl Label {
+    /// The symbols both labels stand for, as one label (the narrower), if there are any.
+    fn meet(&self, other: &Label) -> Option<Label> {
+        if !self.meets(other) {
+            return None;
+        }
+        let wider = |l: &Label| match l {
+            Label::Any => 2,
+            Label::AnyElem => 1,
+            Label::Key(_) | Label::Elem(_) => 0,
+        };
+        Some(
+            if wider(self) > wider(other) {
+                other
+            } else {
+                self
+            }
+            .clone(),
+        )
+    }
+
     fn meets(&self, other: &Label) -> bool {
         match (self, other) {
             (Label::Key(a), Label::Key(b)) => a == b,
@@ -200,12 +221,6 @@ pub(crate) fn related(
     .unwrap_or(true)
 }
 
-/// Whether some position is in both `w` and `v`: `Some(true)` or `Some(false)`, or `None` when
-/// the budget ran out first.
-pub(crate) fn coincide(w: &Positions, v: &Positions, budget: &mut Budget) -> Option<bool> {
-    search(w, v, budget, |a, b| a == w.end && b == v.end)
-}
-
 /// Whether a pair of states that `accept`s is reachable in the product of `w` and `v`, or
 /// `None` when the budget ran out first.
 fn search(
@@ -275,14 +290,93 @@ impl PathShape {
     }
 }
 
-/// Whether two filter-free paths can select the same value: `None` when a path has a filter or
-/// the search would take more than `steps` product states.
-pub(crate) fn may_select_same(a: &PathShape, b: &PathShape, steps: u64) -> Option<bool> {
-    coincide(
-        a.selects.as_ref()?,
-        b.selects.as_ref()?,
-        &mut Budget::new(steps),
-    )
+/// Whether two paths can select one value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Shared {
+    /// They can: a place they both select, the nearest to the root, written as a path
+    /// (`$.assignee.reporter.emailAddress`; `[*]` for any member, `[0]` for any element).
+    At(String),
+    Nowhere,
+    /// A path has a filter, or the search would take more than its budget.
+    Undecided,
+}
+
+/// Whether, and where, two paths can select the same value, searching at most `steps` product
+/// states; paths with filters are not compared.
+pub(crate) fn same_place(a: &PathShape, b: &PathShape, steps: u64) -> Shared {
+    /// A pair of states is reached from a pair, through a symbol or none.
+    type Origin = Option<((u32, u32), Option<Label>)>;
+    fn reach(
+        from: &mut HashMap<(u32, u32), Origin>,
+        queue: &mut VecDeque<(u32, u32)>,
+        pair: (u32, u32),
+        origin: Origin,
+    ) {
+        if let Entry::Vacant(e) = from.entry(pair) {
+            e.insert(origin);
+            queue.push_back(pair);
+        }
+    }
+    let (Some(w), Some(v)) = (a.selects.as_ref(), b.selects.as_ref()) else {
+        return Shared::Undecided;
+    };
+    if let (Some(x), Some(y)) = (w.head(), v.head())
+        && x != y
+    {
+        return Shared::Nowhere;
+    }
+    let mut budget = Budget::new(steps);
+    // Breadth first, for the nearest place.
+    let mut from: HashMap<(u32, u32), Origin> = HashMap::from([((0, 0), None)]);
+    let mut queue = VecDeque::from([(0, 0)]);
+    while let Some((x, y)) = queue.pop_front() {
+        if budget.left == 0 {
+            return Shared::Undecided;
+        }
+        budget.left -= 1;
+        if x == w.end && y == v.end {
+            let mut labels = Vec::new();
+            let mut at = (x, y);
+            while let Some(Some((before, label))) = from.get(&at) {
+                labels.extend(label.clone());
+                at = *before;
+            }
+            labels.reverse();
+            return Shared::At(place_text(&labels));
+        }
+        for &x2 in &w.eps[x as usize] {
+            reach(&mut from, &mut queue, (x2, y), Some(((x, y), None)));
+        }
+        for &y2 in &v.eps[y as usize] {
+            reach(&mut from, &mut queue, (x, y2), Some(((x, y), None)));
+        }
+        for (la, x2) in &w.moves[x as usize] {
+            for (lb, y2) in &v.moves[y as usize] {
+                if let Some(label) = la.meet(lb) {
+                    let origin = Some(((x, y), Some(label)));
+                    reach(&mut from, &mut queue, (*x2, *y2), origin);
+                }
+            }
+        }
+    }
+    Shared::Nowhere
+}
+
+/// The path of a place: its labels, each as concrete as the two paths make it.
+fn place_text(labels: &[Label]) -> String {
+    let steps = labels
+        .iter()
+        .map(|label| Step {
+            kind: StepKind::Child(match label {
+                Label::Key(k) => Selector::Name(k.clone()),
+                Label::Elem(i) => Selector::Indexes(vec![i64::try_from(*i).unwrap_or(i64::MAX)]),
+                Label::AnyElem => Selector::Indexes(vec![0]),
+                Label::Any => Selector::Wildcard,
+            }),
+            span: 0..0,
+        })
+        .collect();
+    JsonPath { steps }.to_string()
 }
 
 /// Whether deleting what `redact` selects can remove a value `later` selects (the value itself
@@ -599,11 +693,45 @@ mod tests {
     }
 
     fn same(a: &str, b: &str) -> Option<bool> {
-        may_select_same(
+        match same_place(
             &PathShape::of(&parse(a).expect("valid path")),
             &PathShape::of(&parse(b).expect("valid path")),
             10_000,
-        )
+        ) {
+            Shared::At(_) => Some(true),
+            Shared::Nowhere => Some(false),
+            Shared::Undecided => None,
+        }
+    }
+
+    fn place(a: &str, b: &str) -> Option<String> {
+        match same_place(
+            &PathShape::of(&parse(a).expect("valid path")),
+            &PathShape::of(&parse(b).expect("valid path")),
+            10_000,
+        ) {
+            Shared::At(place) => Some(place),
+            Shared::Nowhere => None,
+            Shared::Undecided => panic!("{a} and {b}: no filter, within budget"),
+        }
+    }
+
+    #[test]
+    fn the_place_two_paths_share_is_the_nearest_to_the_root() {
+        assert_eq!(
+            place("$..assignee..emailAddress", "$..reporter..emailAddress").as_deref(),
+            Some("$.reporter.assignee.emailAddress")
+        );
+        assert_eq!(
+            place("$..email", "$.members[*].profile.email").as_deref(),
+            Some("$.members[0].profile.email")
+        );
+        assert_eq!(place("$.a[*].c", "$.a[1].c").as_deref(), Some("$.a[1].c"));
+        assert_eq!(
+            place("$..['@odata.id']", "$.value[*]..['@odata.id']").as_deref(),
+            Some("$.value[0]['@odata.id']")
+        );
+        assert_eq!(place("$..email", "$..contact_email"), None);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::fmt;
 use crate::json::Value;
 use crate::jsonpath::JsonPath;
 
-pub(crate) use analysis::{PathShape, may_remove, may_select_same};
+pub(crate) use analysis::{PathShape, Shared, may_remove, same_place};
 pub(crate) use compile::Emitted;
 pub use compile::{Pass, PassKind, Plan, RuleRef, SplitReason, compile};
 

@@ -19,7 +19,7 @@ use crate::endpoint::template::{is_repetition, parameter_at};
 use crate::endpoint::{Matcher, RequestUrl, java_equals_ignore_case, parse_query};
 use crate::jregex::{Flags, Regex};
 use crate::jsonpath::{self, JsonPath};
-use crate::plan::{PathShape, may_remove, may_select_same};
+use crate::plan::{PathShape, Shared, may_remove, same_place};
 
 /// Parts of the document whose structure has errors; their semantics are not checked.
 #[derive(Debug, Default)]
@@ -509,28 +509,35 @@ impl Checker<'_> {
                     redacted.push((t, shape));
                     continue;
                 }
-                let first = hashed.iter().find(|(te, _, e)| {
-                    may_select_same(e, &shape, STEPS) == Some(true)
-                        && *pairs
-                            .entry((*te, t))
-                            .or_insert_with(|| rehashes(rehash_of(*te), rehash_of(t)))
+                let first = hashed.iter().find_map(|(te, first, e)| {
+                    let Shared::At(place) = same_place(e, &shape, STEPS) else {
+                        return None;
+                    };
+                    let twice = *pairs
+                        .entry((*te, t))
+                        .or_insert_with(|| rehashes(rehash_of(*te), rehash_of(t)))
                         && !redacted
                             .iter()
-                            .any(|(tr, r)| te < tr && may_remove(r, &shape, STEPS))
+                            .any(|(tr, r)| te < tr && may_remove(r, &shape, STEPS));
+                    twice.then_some((*first, place))
                 });
-                if let Some((_, first, _)) = first {
+                if let Some((first, place)) = first {
                     let (line, _) = crate::diag::line_col(self.text(), first.span.start);
                     self.push(
                         Code::PseudonymizedTwice,
                         self.span_of(path, 0, path.value.len()),
                         format!(
                             "this path can select a value that `{}` (line {line}) already \
-                             replaced with a pseudonym: the pseudonym is then pseudonymized again",
-                            crate::diag::quoted(&first.value)
+                             replaced with a pseudonym, such as one at `{}`: the pseudonym is \
+                             then pseudonymized again",
+                            crate::diag::quoted(&first.value),
+                            crate::diag::quoted(&place),
                         ),
                         Some(
-                            "narrow one of the two paths: a value hashed twice no longer \
-                             matches its pseudonym in other responses"
+                            "narrow one of the two paths so that they share no place: a value \
+                             hashed twice no longer matches its pseudonym in other responses; \
+                             if no response of the API has a value there, the warning can be \
+                             left"
                                 .into(),
                         ),
                     );
