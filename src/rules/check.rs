@@ -26,6 +26,8 @@ use crate::plan::{PathShape, Shared, may_remove, same_place};
 pub(crate) struct Skip {
     /// Malformed keys, as the start offset of their mapping and the key.
     pub broken: BTreeSet<(usize, String)>,
+    /// Unknown keys, the same way: `jsonPath` may be `jsonPaths` misspelt.
+    pub unknown: BTreeSet<(usize, String)>,
     /// Top-level definition names.
     pub definitions: BTreeSet<String>,
     /// The top-level `definitions` itself is malformed.
@@ -84,6 +86,15 @@ impl Checker<'_> {
     fn broken_any(&self, span: Span, keys: &[&str]) -> bool {
         keys.iter()
             .any(|k| self.skip.broken.contains(&(span.start, (*k).to_owned())))
+    }
+
+    /// Whether the mapping at `span` has an unknown key that R012 takes for `key` misspelt.
+    fn misspelt(&self, span: Span, key: &str) -> bool {
+        let known = [key.to_owned()];
+        self.skip
+            .unknown
+            .range((span.start, String::new())..(span.start + 1, String::new()))
+            .any(|(_, k)| super::schema::suggest(k, &known).is_some())
     }
 
     /// The first line of the file that is not blank, a comment, a directive (`%YAML`) or a
@@ -1059,7 +1070,10 @@ impl Checker<'_> {
                 Some("sanitize and test refuse the responses of this endpoint (S005)".into()),
             );
         }
-        if augment.json_paths.is_empty() && !self.broken_any(augment.span, &["jsonPaths", "kind"]) {
+        if augment.json_paths.is_empty()
+            && !self.broken_any(augment.span, &["jsonPaths", "kind"])
+            && !self.misspelt(augment.span, "jsonPaths")
+        {
             self.push(
                 Code::NoJsonPaths,
                 augment.kind_span,
@@ -1127,7 +1141,7 @@ impl Checker<'_> {
         let at = transform.kind_span;
         let broken = |keys: &[&str]| self.broken_any(transform.span, keys);
         let (paths_broken, encoding_broken, regex_broken, digest_broken) = (
-            broken(&["jsonPaths"]),
+            broken(&["jsonPaths"]) || self.misspelt(transform.span, "jsonPaths"),
             broken(&["encoding", "includeOriginal", "includeReversible"]),
             broken(&["regex"]),
             broken(&["isJsonEscaped", "jsonPathToProcessWhenEscaped"]),

@@ -206,7 +206,7 @@ pub fn load_str(name: &str, text: &str) -> LoadResult {
         ..Skip::default()
     };
     for (pointer, problem) in &structural {
-        skip.add(&root, pointer, problem.code);
+        skip.add(&root, pointer, problem);
     }
     let strict = structural.is_empty() && !diags.iter().any(Diagnostic::is_error);
     diags.extend(structural.into_iter().map(|(_, p)| to_diag(p)));
@@ -764,15 +764,26 @@ impl FromNode for QueryParameterSchema {
 /// kind): the conversion drops them, and the semantic checks that would read their absence skip
 /// them, so one mistake is not reported twice. Unknown keys need no skipping.
 impl Skip {
-    fn add(&mut self, root: &Node, pointer: &str, code: Code) {
-        if matches!(code, Code::UnknownKey | Code::UnexpectedTag) {
-            return;
-        }
+    fn add(&mut self, root: &Node, pointer: &str, problem: &Problem) {
+        let code = problem.code;
         let segs: Vec<String> = pointer
             .split('/')
             .skip(1)
             .map(|s| s.replace("~1", "/").replace("~0", "~"))
             .collect();
+        if code == Code::UnexpectedTag {
+            return;
+        }
+        // An unknown key is about its mapping, at the key's place.
+        if code == Code::UnknownKey {
+            if let Some(mapping) = root.at(&segs)
+                && let Some(entries) = mapping.as_map()
+                && let Some(entry) = entries.iter().find(|e| e.key_span == problem.span)
+            {
+                self.unknown.insert((mapping.span.start, entry.key.clone()));
+            }
+            return;
+        }
         if let [first, rest @ ..] = segs.as_slice()
             && first == "definitions"
         {
@@ -827,6 +838,22 @@ mod tests {
             Err(findings) => findings,
         };
         findings.iter().map(|d| d.code).collect()
+    }
+
+    #[test]
+    fn jsonpaths_misspelt_is_one_finding_not_two() {
+        let rules = |key: &str| {
+            format!(
+                "endpoints:\n  - pathTemplate: /x\n    transforms:\n      - !<redact>\n        \
+                 {key}: [\"$.a\"]\n    augments:\n      - !<textDigest>\n        {key}: [\"$.b\"]\n"
+            )
+        };
+        assert_eq!(codes(&rules("jsonPath")), ["R012", "R012"]);
+        assert_eq!(codes(&rules("JSONPaths")), ["R012", "R012"]);
+        // A key that is no `jsonPaths` leaves the transform without paths.
+        let mut found = codes(&rules("comment"));
+        found.sort_unstable();
+        assert_eq!(found, ["R012", "R012", "R049", "R049"]);
     }
 
     #[test]

@@ -182,6 +182,17 @@ impl Node {
         self.as_map()?.iter().find(|e| e.key == key)
     }
 
+    /// The node at `segments` below this one: keys of mappings, indexes of lists.
+    pub fn at(&self, segments: &[String]) -> Option<&Node> {
+        segments
+            .iter()
+            .try_fold(self, |node, seg| match &node.kind {
+                NodeKind::Map(_) => node.get(seg).map(|e| &e.value),
+                NodeKind::Seq(items) => items.get(seg.parse::<usize>().ok()?),
+                NodeKind::Scalar(_) => None,
+            })
+    }
+
     /// The kind named by a local tag, without its `!`.
     pub fn local_tag(&self) -> Option<&str> {
         match &self.tag {
