@@ -10,7 +10,7 @@ use super::model::{
     Augment, AugmentKind, Encoding, Endpoint, ParameterSchema, QueryParameterSchema, Rules,
     SchemaFilter, SchemaType, Transform, TransformKind,
 };
-use super::scalar::span_in_scalar;
+use super::scalar::{block_header, span_in_scalar};
 use super::schema::{choices, list, suggest};
 use super::span::{Located, SourceFile, Span};
 use super::yaml::{Style, first_line};
@@ -162,7 +162,12 @@ impl Checker<'_> {
             Some(b'\'') => Style::SingleQuoted,
             Some(b'|') => Style::Literal,
             Some(b'>') => Style::Folded,
-            _ => Style::Plain,
+            // The span of a block scalar starts at its content, below its header.
+            _ => match block_header(text, s.span.start).map(|at| text.as_bytes()[at]) {
+                Some(b'|') => Style::Literal,
+                Some(b'>') => Style::Folded,
+                _ => Style::Plain,
+            },
         };
         span_in_scalar(text, s.span, style, &s.value, offset.min(s.value.len()))
     }

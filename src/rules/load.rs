@@ -1163,6 +1163,28 @@ mod tests {
     }
 
     #[test]
+    fn column_points_into_a_block_scalar() {
+        let place = |text: &str| {
+            let findings = load_str("rules.yaml", text).expect_err("invalid path");
+            let d = findings.iter().find(|d| d.code == "P001").expect("P001");
+            d.location.as_ref().map(ToString::to_string)
+        };
+        let rules = |path: &str| {
+            format!(
+                "endpoints:\n  - pathTemplate: /x\n    transforms:\n      - !<redact>\n        \
+                 jsonPaths:\n{path}"
+            )
+        };
+        let literal = rules("          - |-\n            $.value[*].a b\n");
+        assert_eq!(place(&literal).as_deref(), Some("rules.yaml:7:25"));
+        // Folded over two lines, with an empty line after its header.
+        let folded = rules(
+            "          - > # comment\n\n            $..from..[?(@.t\n            != 'b' = 1)].id\n",
+        );
+        assert_eq!(place(&folded).as_deref(), Some("rules.yaml:9:20"));
+    }
+
+    #[test]
     fn malformed_definition_is_not_also_an_unresolved_ref() {
         let text = "endpoints:\n  - pathTemplate: /a\n    responseSchema:\n      $ref: \"#/definitions/User\"\ndefinitions:\n  User: [1]\n";
         assert_eq!(codes(text), ["R013"]);

@@ -19,12 +19,22 @@ pub(crate) fn source_offset(
         Style::DoubleQuoted => decode_flow(raw, true)?,
         Style::SingleQuoted => decode_flow(raw, false)?,
         Style::Plain => decode_plain(raw),
-        Style::Literal | Style::Folded => return None,
+        Style::Literal => decode_block(raw, false)?,
+        Style::Folded => decode_block(raw, true)?,
     };
-    if out != decoded {
+    // A block scalar's final line breaks depend on its chomping indicator: compared without,
+    // they stand at the end of the content.
+    let decoded_len = decoded.len();
+    let (out, decoded) = match style {
+        Style::Literal | Style::Folded => {
+            (out.trim_end_matches('\n'), decoded.trim_end_matches('\n'))
+        }
+        _ => (out.as_str(), decoded),
+    };
+    if out != decoded || offset > decoded_len {
         return None;
     }
-    if offset == out.len() {
+    if offset >= out.len() {
         Some(end)
     } else {
         map.get(offset).copied()
@@ -40,10 +50,15 @@ pub(crate) fn span_in_scalar(
     decoded: &str,
     offset: usize,
 ) -> Span {
-    let raw = text.get(scalar.range()).unwrap_or("");
+    // A block scalar's span starts at its content; its header is on a line before.
+    let from = match style {
+        Style::Literal | Style::Folded => block_header(text, scalar.start).unwrap_or(scalar.start),
+        _ => scalar.start,
+    };
+    let raw = text.get(from..scalar.end).unwrap_or("");
     match source_offset(raw, style, decoded, offset) {
         Some(at) => {
-            let start = scalar.start + at;
+            let start = from + at;
             let len = text
                 .get(start..)
                 .and_then(|t| t.chars().next())
@@ -52,6 +67,30 @@ pub(crate) fn span_in_scalar(
         }
         None => super::yaml::first_line(text, scalar),
     }
+}
+
+/// Where the header (`|-`, `>`) of a block scalar whose content starts at `content` would be:
+/// at the end of the last line before the content's first line that is not blank, after any
+/// `- ` or `key:`.
+pub(crate) fn block_header(text: &str, content: usize) -> Option<usize> {
+    let mut line_start = text.get(..content)?.rfind('\n')?;
+    let (header_start, header) = loop {
+        let start = text[..line_start].rfind('\n').map_or(0, |i| i + 1);
+        let line = &text[start..line_start];
+        if !line.trim().is_empty() {
+            break (start, line.trim_end_matches('\r'));
+        }
+        line_start = start.checked_sub(1)?;
+    };
+    let without_comment = header
+        .find(" #")
+        .map_or(header, |i| &header[..i])
+        .trim_end();
+    let at = without_comment.rfind(['|', '>'])?;
+    without_comment[at + 1..]
+        .chars()
+        .all(|c| matches!(c, '-' | '+' | '1'..='9'))
+        .then_some(header_start + at)
 }
 
 /// Decoded text, the source offset of each decoded byte, and the offset where content ends.
@@ -188,6 +227,69 @@ fn decode_flow(raw: &str, double: bool) -> Option<Decoded> {
     None
 }
 
+/// A block scalar (`|`, `>`) whose indentation is found from its first line and that has no
+/// more-indented line when folded: the lines less their indentation, joined by `\n` (literal)
+/// or folded (one break is a space, a break and `n` empty lines are `n` newlines). Final line
+/// breaks are left to the caller. `None` for any other form.
+fn decode_block(raw: &str, folded: bool) -> Option<Decoded> {
+    let header_end = raw.find('\n')?;
+    let header = raw[..header_end].trim_end_matches('\r');
+    let indicators = header.split('#').next().unwrap_or("").trim_end();
+    // `|`, `>-`, `|+`; an explicit indentation digit depends on the parent's: not followed.
+    if indicators.len() > 2 || indicators.chars().skip(1).any(|c| c != '-' && c != '+') {
+        return None;
+    }
+    let mut out = String::new();
+    let mut map = Vec::new();
+    let mut indent = None;
+    let mut pending_breaks: Vec<usize> = Vec::new();
+    let mut seen_text = false;
+    let mut end = raw.len();
+    let mut start = header_end + 1;
+    while start < raw.len() {
+        let line_end = raw[start..].find('\n').map_or(raw.len(), |i| start + i);
+        let line = raw[start..line_end].trim_end_matches('\r');
+        let spaces = line.len() - line.trim_start_matches(' ').len();
+        if line.trim_start_matches(' ').is_empty() {
+            pending_breaks.push(line_end);
+            start = line_end + 1;
+            continue;
+        }
+        let width = *indent.get_or_insert(spaces);
+        if spaces < width {
+            break;
+        }
+        if folded && (spaces > width || line[width..].starts_with('\t')) {
+            return None;
+        }
+        // The breaks before this line: the one that ended the previous text line, then one
+        // per empty line.
+        if seen_text {
+            if folded && pending_breaks.len() == 1 {
+                push(&mut out, &mut map, ' ', pending_breaks[0]);
+            } else {
+                let skip = usize::from(folded);
+                for &at in &pending_breaks[skip..] {
+                    push(&mut out, &mut map, '\n', at);
+                }
+            }
+        } else {
+            for &at in &pending_breaks {
+                push(&mut out, &mut map, '\n', at);
+            }
+        }
+        pending_breaks.clear();
+        for (i, c) in line[width..].char_indices() {
+            push(&mut out, &mut map, c, start + width + i);
+        }
+        seen_text = true;
+        end = start + line.len();
+        pending_breaks.push(line_end);
+        start = line_end + 1;
+    }
+    Some((out, map, end))
+}
+
 fn decode_plain(raw: &str) -> Decoded {
     let mut out = String::new();
     let mut map = Vec::new();
@@ -278,7 +380,28 @@ mod tests {
     #[test]
     fn mismatch_gives_none() {
         assert_eq!(at("\"abc\"", Style::DoubleQuoted, "abd", 0), None);
-        assert_eq!(at("|\n  abc\n", Style::Literal, "abc\n", 0), None);
+        assert_eq!(at("|2\n  abc\n", Style::Literal, "abc\n", 0), None);
+        assert_eq!(at("|\n  abc\n", Style::Literal, "abd\n", 0), None);
+    }
+
+    #[test]
+    fn block_scalars_map_through_their_indentation_and_folding() {
+        let raw = "|-\n    $.a\n    $.b = 1\n";
+        assert_eq!(at(raw, Style::Literal, "$.a\n$.b = 1", 0), Some(7));
+        assert_eq!(at(raw, Style::Literal, "$.a\n$.b = 1", 8), Some(19));
+        assert_eq!(&raw[19..20], "=");
+        // Folded: one break is a space; a break and an empty line are one newline.
+        let raw = ">\n  $..from..[?(@.t\n  != 'bot')].id\n\n  x\n";
+        let decoded = "$..from..[?(@.t != 'bot')].id\nx\n";
+        assert_eq!(at(raw, Style::Folded, decoded, 16), Some(22));
+        assert_eq!(&raw[22..24], "!=");
+        assert_eq!(at(raw, Style::Folded, decoded, 30), Some(39));
+        assert_eq!(&raw[39..40], "x");
+        // A final newline kept by the chomping indicator, and the end, are the content's end.
+        assert_eq!(at(raw, Style::Folded, decoded, 31), Some(40));
+        assert_eq!(at(raw, Style::Folded, decoded, 32), Some(40));
+        // A more-indented line keeps its break when folded: not followed.
+        assert_eq!(at(">\n  a\n    b\n", Style::Folded, "a\n  b\n", 0), None);
     }
 
     #[test]
