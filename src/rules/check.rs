@@ -36,6 +36,20 @@ pub(crate) struct Skip {
     pub structural: bool,
 }
 
+/// The JSON type for a type name of a programming language or of a format (`int`, `bool`,
+/// `date-time`), which authors write for `type`.
+fn json_type_for(name: &str) -> Option<&'static str> {
+    Some(match name.to_ascii_lowercase().as_str() {
+        "int" | "int32" | "int64" | "long" | "short" | "bigint" => "integer",
+        "float" | "double" | "decimal" | "real" => "number",
+        "bool" => "boolean",
+        "str" | "text" | "date" | "datetime" | "date-time" | "time" | "uuid" | "email" => "string",
+        "list" | "sequence" => "array",
+        "map" | "dict" | "record" => "object",
+        _ => return None,
+    })
+}
+
 /// Checks `rules`; returns the findings in no particular order.
 pub(crate) fn check(rules: &Rules, skip: &Skip) -> Vec<Diagnostic> {
     let mut c = Checker {
@@ -1398,10 +1412,15 @@ impl Checker<'_> {
                     "`type: {name}` is not a JSON type; the proxy fails on responses that reach \
                      this schema"
                 ),
-                Some(suggest(name, &known).map_or_else(
-                    || format!("use one of {}", choices(&known)),
-                    |s| format!("did you mean `{s}`?"),
-                )),
+                Some(
+                    json_type_for(name)
+                        .map(str::to_owned)
+                        .or_else(|| suggest(name, &known))
+                        .map_or_else(
+                            || format!("use one of {}", choices(&known)),
+                            |s| format!("did you mean `{s}`?"),
+                        ),
+                ),
             );
         }
         // A `type` of the wrong form (a list) is reported as such, not also as missing.

@@ -1163,6 +1163,28 @@ mod tests {
     }
 
     #[test]
+    fn a_type_of_another_language_is_given_its_json_type() {
+        for (written, meant) in [
+            ("int", "integer"),
+            ("Bool", "boolean"),
+            ("datetime", "string"),
+            ("double", "number"),
+            ("strng", "string"),
+        ] {
+            let text = format!(
+                "endpoints:\n  - pathTemplate: /x\n    responseSchema:\n      type: {written}\n"
+            );
+            let (_, warnings) = load_str("rules.yaml", &text).expect("loads with a warning");
+            let d = warnings.iter().find(|d| d.code == "R051").expect("R051");
+            assert_eq!(
+                d.help.as_deref(),
+                Some(format!("did you mean `{meant}`?").as_str()),
+                "{written}"
+            );
+        }
+    }
+
+    #[test]
     fn column_points_into_a_block_scalar() {
         let place = |text: &str| {
             let findings = load_str("rules.yaml", text).expect_err("invalid path");
