@@ -215,10 +215,10 @@ impl Checker<'_> {
         if let Some(defs) = &rules.definitions
             && !self.skip.all_definitions
         {
-            for (name, def) in defs {
-                if !self.skip.definitions.contains(name) {
-                    self.filter(def, FilterRole::Value);
-                }
+            // A definition with a structural error is checked too: the conversion leaves out
+            // only what is malformed, and the checks skip what it left out.
+            for def in defs.values() {
+                self.filter(def, FilterRole::Value);
             }
             self.ref_loops(defs);
         }
@@ -1427,7 +1427,7 @@ impl Checker<'_> {
         // Without `type` (and without `$ref` or `anyOf`, which come first), a schema is the
         // empty one whatever else it says (§4.2 rule 6).
         let untyped = filter.schema_type.is_none()
-            && !self.broken_any(filter.span, &["type"])
+            && !self.broken_any(filter.span, &["type", "$ref", "anyOf"])
             && filter.reference.is_none()
             && filter.any_of.as_ref().is_none_or(Vec::is_empty);
         let ignored = if filter.if_schema.is_some() {
@@ -1463,6 +1463,7 @@ impl Checker<'_> {
             && let (Some(Ok(SchemaType::Array)), Some(at)) =
                 (filter.schema_type(), &filter.schema_type)
             && filter.items.is_none()
+            && !self.broken_any(filter.span, &["items", "$ref", "anyOf", "if", "const"])
             && filter.reference.is_none()
             && filter.any_of.as_ref().is_none_or(Vec::is_empty)
             && filter.if_schema.is_none()

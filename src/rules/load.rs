@@ -794,16 +794,26 @@ impl Skip {
             }
         }
         let mut node = root;
+        // The key a mapping is the value of: entries of `properties` and `definitions` are
+        // located from their name.
+        let mut key_start = None;
         for seg in &segs {
             node = match &node.kind {
                 NodeKind::Map(_) => {
                     self.broken.insert((node.span.start, seg.clone()));
+                    if let Some(k) = key_start {
+                        self.broken.insert((k, seg.clone()));
+                    }
                     match node.get(seg) {
-                        Some(e) => &e.value,
+                        Some(e) => {
+                            key_start = Some(e.key_span.start);
+                            &e.value
+                        }
                         None => return,
                     }
                 }
                 NodeKind::Seq(items) => {
+                    key_start = None;
                     match seg.parse::<usize>().ok().and_then(|i| items.get(i)) {
                         Some(item) => item,
                         None => return,
@@ -1204,6 +1214,29 @@ mod tests {
             "          - > # comment\n\n            $..from..[?(@.t\n            != 'b' = 1)].id\n",
         );
         assert_eq!(place(&folded).as_deref(), Some("rules.yaml:9:20"));
+    }
+
+    #[test]
+    fn a_definition_with_a_malformed_key_is_still_checked_elsewhere() {
+        let rules = |user: &str| {
+            format!(
+                "endpoints:\n  - pathTemplate: /u\n    responseSchema:\n      \
+                 $ref: \"#/definitions/User\"\ndefinitions:\n  User:\n{user}"
+            )
+        };
+        let text = rules(
+            "    type: object\n    properties:\n      id:\n        type: [string, 'null']\n      \
+             tz:\n        type: int\n      profile:\n        properties: {a: {type: string}}\n",
+        );
+        let mut found = codes(&text);
+        found.sort_unstable();
+        assert_eq!(found, ["R013", "R050", "R051"]);
+        // What is malformed is not reported again as missing.
+        assert_eq!(codes(&rules("    type: array\n    items: 5\n")), ["R013"]);
+        assert_eq!(
+            codes(&rules("    $ref: [x]\n    properties: {}\n")),
+            ["R013"]
+        );
     }
 
     #[test]
