@@ -585,6 +585,32 @@ fn refused_request_names_the_closest_endpoint() {
 }
 
 #[test]
+fn the_json_report_withholds_emails_and_phone_numbers_of_a_request() {
+    let set = Set::zoom();
+    set.edit(
+        CASES,
+        "GET https://api.zoom.us/v2/past_meetings/91022334455/instances",
+        "GET https://api.zoom.us/v2/past_meetings/91022334455/instances?email=jane.roe%40northwind.example&tel=%2B14155550134",
+    );
+    let out = set.test(&["--format", "json"]);
+    let text = stdout(&out);
+    let report: serde_json::Value = serde_json::from_str(&text).expect("a JSON report");
+    let case = report["caseFiles"][0]["cases"]
+        .as_array()
+        .expect("cases")
+        .iter()
+        .find(|c| c["request"].as_str().is_some_and(|r| r.contains("/instances")))
+        .expect("the edited case");
+    assert_eq!(
+        case["request"],
+        "GET https://api.zoom.us/v2/past_meetings/91022334455/instances?email=‹withheld›&tel=‹withheld›"
+    );
+    for personal in ["jane.roe", "northwind", "4155550134"] {
+        assert!(!text.contains(personal), "{personal} printed:\n{text}");
+    }
+}
+
+#[test]
 fn a_leading_psoxy_test_segment_is_removed_as_the_reference_tests_remove_it() {
     let set = Set::zoom();
     // A template endpoint, and a `pathRegex` one, which reads the path and query.

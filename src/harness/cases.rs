@@ -210,9 +210,11 @@ impl Case {
         crate::diag::quoted(&format!("{} {url}", self.method))
     }
 
-    /// `METHOD URL`, as written.
-    pub fn request_as_written(&self) -> String {
-        format!("{} {}", self.method, self.url)
+    /// `METHOD URL`, as written but for emails and phone numbers in the URL, withheld: for
+    /// reports that are kept and shown, as messages are.
+    pub fn request_withheld(&self) -> String {
+        let url = super::leaks::withhold_personal_url(&self.url);
+        format!("{} {url}", self.method)
     }
 }
 

@@ -1566,7 +1566,7 @@ fn case_report(file: &CaseFile, w: Work, strict: bool) -> CaseReport {
         name: format!("{}:{line}: {}", file.path.display(), case.request()),
         case_file: file.path.display().to_string(),
         line,
-        request: case.request_as_written(),
+        request: case.request_withheld(),
         original: case.original.display().to_string(),
         sanitized: case.sanitized.display().to_string(),
         outcome,
