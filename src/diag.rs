@@ -247,21 +247,34 @@ pub fn printable_lines(text: &str) -> Cow<'_, str> {
     escape_controls(text, true)
 }
 
-/// Whether `c` is escaped in text from files: a control character, or one that shows nothing
-/// or reorders what follows (a byte order mark, a zero-width space, a direction mark or
-/// override), with which two lines of a diff look the same or a line shows what it does not
-/// hold. Joiners (U+200C, U+200D) are kept: scripts and emoji need them.
+/// Whether `c` is escaped in text from files: a control character, a line or paragraph
+/// separator, or one that shows nothing or reorders what follows (a byte order mark, a
+/// zero-width space, a soft hyphen, a blank filler letter, a direction mark or override), with
+/// which two lines of a diff look the same or a line shows what it does not hold. Joiners
+/// (U+200C, U+200D) and variation selectors are kept: scripts and emoji need them.
 fn is_escaped_char(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
-            '\u{200B}'
+            '\u{00AD}'
+                | '\u{034F}'
+                | '\u{061C}'
+                | '\u{115F}'
+                | '\u{1160}'
+                | '\u{17B4}'
+                | '\u{17B5}'
+                | '\u{180E}'
+                | '\u{200B}'
                 | '\u{200E}'
                 | '\u{200F}'
-                | '\u{202A}'..='\u{202E}'
-                | '\u{2060}'
-                | '\u{2066}'..='\u{2069}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{206F}'
+                | '\u{2800}'
+                | '\u{3164}'
                 | '\u{FEFF}'
+                | '\u{FFA0}'
+                | '\u{FFF9}'..='\u{FFFB}'
         )
 }
 
@@ -664,8 +677,14 @@ mod tests {
             printable("Bo\u{200b}b \u{202e}cba\u{2066}"),
             r"Bo\u200bb \u202ecba\u2066"
         );
-        // Joiners stay, as in emoji sequences.
+        // Soft hyphens, fillers that show as blanks, a direction mark, a line separator.
+        assert_eq!(
+            printable("a\u{ad}b\u{3164}c\u{2800}d\u{61c}e\u{2028}f\u{115f}"),
+            r"a\u00adb\u3164c\u2800d\u061ce\u2028f\u115f"
+        );
+        // Joiners stay, as in emoji sequences, and so do variation selectors.
         assert!(matches!(printable("👩\u{200d}💻"), Cow::Borrowed(_)));
+        assert!(matches!(printable("❤\u{fe0f}"), Cow::Borrowed(_)));
     }
 
     #[test]
