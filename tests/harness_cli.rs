@@ -599,7 +599,11 @@ fn the_json_report_withholds_emails_and_phone_numbers_of_a_request() {
         .as_array()
         .expect("cases")
         .iter()
-        .find(|c| c["request"].as_str().is_some_and(|r| r.contains("/instances")))
+        .find(|c| {
+            c["request"]
+                .as_str()
+                .is_some_and(|r| r.contains("/instances"))
+        })
         .expect("the edited case");
     assert_eq!(
         case["request"],

@@ -453,6 +453,7 @@ fn matches<'s>(re: &LazyLock<Option<Regex>>, s: &'s str) -> Vec<regex::Match<'s>
 fn scan(s: &str, pointer: &str, in_key: bool, values: &Candidates<'_>, out: &mut Vec<Leak>) {
     let before = out.len();
     scan_text(s, pointer, in_key, values, out);
+    scan_as_read(s, pointer, in_key, values, out, before);
     for decoded in url_decodings(s) {
         let mut hidden = Vec::new();
         scan_text(&decoded, pointer, in_key, values, &mut hidden);
@@ -500,8 +501,111 @@ fn url_decodings(s: &str) -> Vec<String> {
     out
 }
 
+/// A character that shows nothing (a zero-width space, a soft hyphen, a joiner, a direction
+/// mark), which can split an email address or a protected value without changing how it
+/// reads.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{17B4}'
+            | '\u{17B5}'
+            | '\u{180B}'..='\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+    )
+}
+
+/// `s` as it reads: without the characters that show nothing, and with full-width forms
+/// (`＠`, `ｊａｎｅ`) and the small commercial at as the ASCII they stand for; with the
+/// original range of each of its characters. `None` when that is `s` itself.
+fn as_read(s: &str) -> Option<(String, Vec<Range<usize>>)> {
+    let plain = |c: char| match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0),
+        '\u{FE6B}' => Some('@'),
+        '\u{3000}' => Some(' '),
+        _ => None,
+    };
+    if !s.chars().any(|c| is_invisible(c) || plain(c).is_some()) {
+        return None;
+    }
+    let mut text = String::with_capacity(s.len());
+    // The original range of each byte of `text`.
+    let mut origin = Vec::with_capacity(s.len());
+    for (i, c) in s.char_indices() {
+        if is_invisible(c) {
+            continue;
+        }
+        let read = plain(c).unwrap_or(c);
+        text.push(read);
+        origin.extend(std::iter::repeat_n(i..i + c.len_utf8(), read.len_utf8()));
+    }
+    Some((text, origin))
+}
+
+/// [`scan_text`] on `s` as it reads ([`as_read`]): a leak found there is withheld in `s` from
+/// its first character to its last, with the characters between that show nothing, and
+/// widens a leak found in `s` itself that it contains (`jane\u{200b}.roe@…` found as
+/// `.roe@…`).
+/// `out[before..]` are the leaks already found in `s`.
+fn scan_as_read(
+    s: &str,
+    pointer: &str,
+    in_key: bool,
+    values: &Candidates<'_>,
+    out: &mut Vec<Leak>,
+    before: usize,
+) {
+    let Some((text, origin)) = as_read(s) else {
+        return;
+    };
+    for (kind, range, rule) in find(&text, values) {
+        let whole = origin[range.start].start..origin[range.end - 1].end;
+        let value = &s[whole];
+        if let Some(known) = out[before..]
+            .iter_mut()
+            .find(|l| value.contains(l.value.as_str()) || l.value.contains(value))
+        {
+            if value.len() > known.value.len() {
+                value.clone_into(&mut known.value);
+            }
+            continue;
+        }
+        out.push(Leak {
+            kind,
+            pointer: pointer.to_owned(),
+            raw_pointer: pointer.to_owned(),
+            in_key,
+            rule,
+            kept: None,
+            value: value.to_owned(),
+        });
+    }
+}
+
 /// Finds the leaks in one string as it is.
 fn scan_text(s: &str, pointer: &str, in_key: bool, values: &Candidates<'_>, out: &mut Vec<Leak>) {
+    out.extend(find(s, values).into_iter().map(|(kind, range, rule)| Leak {
+        kind,
+        pointer: pointer.to_owned(),
+        raw_pointer: pointer.to_owned(),
+        in_key,
+        rule,
+        kept: None,
+        value: s[range].to_owned(),
+    }));
+}
+
+/// The leaks of one string: their kind, place and the rule that protects them, in order.
+fn find(s: &str, values: &Candidates<'_>) -> Vec<(LeakKind, Range<usize>, Option<RuleRef>)> {
     let tokens: Vec<Range<usize>> = matches(&TOKEN, s)
         .into_iter()
         .filter(|m| !preceded_by(s, m.start(), char::is_alphanumeric))
@@ -568,15 +672,7 @@ fn scan_text(s: &str, pointer: &str, in_key: bool, values: &Candidates<'_>, out:
         found.push((LeakKind::Protected, range, Some(rule.clone())));
     }
     found.sort_by_key(|(_, r, _)| r.start);
-    out.extend(found.into_iter().map(|(kind, range, rule)| Leak {
-        kind,
-        pointer: pointer.to_owned(),
-        raw_pointer: pointer.to_owned(),
-        in_key,
-        rule,
-        kept: None,
-        value: s[range].to_owned(),
-    }));
+    found
 }
 
 /// Whether `range` of `s` starts or ends inside a word: a letter or digit on both sides of
@@ -978,6 +1074,33 @@ mod tests {
         );
         let leaked: Vec<&str> = found.iter().map(|(_, p)| p.as_str()).collect();
         assert_eq!(leaked, ["/a", "/b", "/c"]);
+    }
+
+    #[test]
+    fn emails_split_by_invisible_characters_or_in_full_width_are_leaks_withheld_whole() {
+        let doc = json!({
+            "a": "Jane Roe <jane\u{200b}.roe@contoso.example>",
+            "b": "jane.roe\u{ad}@contoso.example",
+            "c": "jane.roe＠contoso.example",
+            "d": "no\u{200b}email here",
+        });
+        let found = find_leaks(&Value::from(&doc), &none(), &Served::default());
+        let leaked: Vec<(&str, &str)> = found
+            .iter()
+            .map(|l| (l.pointer.as_str(), l.value()))
+            .collect();
+        assert_eq!(
+            leaked,
+            [
+                ("/a", "jane\u{200b}.roe@contoso.example"),
+                ("/b", "jane.roe\u{ad}@contoso.example"),
+                ("/c", "jane.roe＠contoso.example"),
+            ]
+        );
+        assert_eq!(
+            mask(doc["a"].as_str().expect("a string"), &found),
+            "Jane Roe <‹withheld›>"
+        );
     }
 
     #[test]
