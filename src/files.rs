@@ -180,6 +180,35 @@ impl TempFile {
     }
 }
 
+/// A complete temporary file of [`temp_in`], closed (so that many can wait at once without
+/// holding a file descriptor each), still removed when dropped or on an interruption.
+#[derive(Debug)]
+pub(crate) struct Staged {
+    path: tempfile::TempPath,
+    noted: Noted,
+}
+
+impl TempFile {
+    /// Closes the file, to be renamed later.
+    pub(crate) fn close(self) -> Staged {
+        let TempFile { file, noted } = self;
+        Staged {
+            path: file.into_temp_path(),
+            noted,
+        }
+    }
+}
+
+impl Staged {
+    /// [`TempFile::persist_while`] for a closed file.
+    pub(crate) fn persist_while(self, path: &Path, held: &mut Uninterrupted) -> io::Result<()> {
+        let Staged { path: tmp, noted } = self;
+        let result = tmp.persist(path).map_err(|e| e.error);
+        noted.forget_in(&mut held.0);
+        result
+    }
+}
+
 /// A file kept under a temporary name beside it (a second link to it, or else a copy), so
 /// that it can be put back once something else was renamed over it. The temporary name is
 /// removed when this is dropped, and when the process is interrupted.
@@ -394,8 +423,15 @@ impl FileKey {
 }
 
 /// The system's reason for `e`, without the temporary file's name that some errors carry.
+/// Such an error (of `tempfile`) hides the system's error code from `raw_os_error` but prints
+/// it (`… (os error 24) at path …`): it is read from there.
 pub(crate) fn plain_error(e: &io::Error) -> io::Error {
-    match e.raw_os_error() {
+    let printed = || {
+        let text = e.to_string();
+        let (_, after) = text.split_once("(os error ")?;
+        after.split_once(')')?.0.parse::<i32>().ok()
+    };
+    match e.raw_os_error().or_else(printed) {
         Some(code) => io::Error::from_raw_os_error(code),
         None => io::Error::from(e.kind()),
     }
@@ -413,6 +449,16 @@ mod tests {
             .permissions()
             .mode()
             & 0o777
+    }
+
+    #[test]
+    fn the_reason_of_an_error_is_the_systems_without_the_temporary_files_name() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let e = temp_in(&dir.path().join("missing")).expect_err("no such folder");
+        assert_eq!(e.raw_os_error(), None, "the error names the file: {e}");
+        let plain = plain_error(&e);
+        assert_eq!(plain.raw_os_error(), Some(2));
+        assert!(!plain.to_string().contains(".tmp"), "{plain}");
     }
 
     #[test]

@@ -2463,8 +2463,8 @@ fn bless_writes_nothing_when_a_target_folder_is_not_writable() {
     );
     assert!(
         text.contains(
-            "rodir/b.json: error[H042]: the sanitized file cannot be written: permission denied; \
-             it is not written"
+            "rodir/b.json: error[H042]: the sanitized file cannot be written: Permission denied \
+             (os error 13); it is not written"
         ),
         "{text}"
     );

@@ -4,7 +4,7 @@
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
-use crate::files::TempFile;
+use crate::files::Staged;
 
 /// Whether the `CI` variable says the run is in continuous integration, where sanitized files
 /// must be compared, never rewritten. Unset, empty, `false` and `0` mean no.
@@ -52,7 +52,7 @@ pub fn write_all(files: &[(PathBuf, Vec<u8>)]) -> Result<(), WriteFailure> {
 
 /// A temporary file renamed over its target.
 type Rename<'r> = dyn FnMut(
-        crate::files::TempFile,
+        crate::files::Staged,
         &std::path::Path,
         &mut crate::files::Uninterrupted,
     ) -> io::Result<()>
@@ -147,7 +147,7 @@ fn write_all_renaming(
 
 /// `bytes` in a temporary file beside `path`, complete and with the permissions `path` is to
 /// have.
-fn stage(path: &Path, bytes: &[u8], created: &mut Vec<PathBuf>) -> io::Result<TempFile> {
+fn stage(path: &Path, bytes: &[u8], created: &mut Vec<PathBuf>) -> io::Result<Staged> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -157,7 +157,8 @@ fn stage(path: &Path, bytes: &[u8], created: &mut Vec<PathBuf>) -> io::Result<Te
     tmp.as_file_mut().write_all(bytes)?;
     tmp.as_file().sync_all()?;
     crate::files::take_permissions(tmp.as_file(), path)?;
-    Ok(tmp)
+    // Closed: a run that writes thousands of files holds no descriptor for each.
+    Ok(tmp.close())
 }
 
 /// Creates `dir` and the folders above it that are missing, adding each one created to
@@ -199,6 +200,33 @@ mod tests {
             .collect();
         names.sort();
         names
+    }
+
+    /// Staged files wait closed: a run blessing thousands of files is not stopped by the limit
+    /// of open files (256 by default on some systems).
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn staged_files_hold_no_descriptor() {
+        let open = || {
+            std::fs::read_dir("/proc/self/fd")
+                .expect("listable")
+                .count()
+        };
+        let dir = tempfile::tempdir().expect("temp dir");
+        let before = open();
+        let mut created = Vec::new();
+        let staged: Vec<Staged> = (0..300)
+            .map(|i| {
+                stage(&dir.path().join(format!("{i}.json")), b"1\n", &mut created).expect("staged")
+            })
+            .collect();
+        // Other tests may open files meanwhile: far fewer than one per staged file.
+        assert!(open() < before + 100, "{} descriptors", open() - before);
+        drop(staged);
+        assert!(
+            names(dir.path()).is_empty(),
+            "dropped staged files are removed"
+        );
     }
 
     #[test]
