@@ -304,6 +304,25 @@ fn bless_restores_a_tampered_file_byte_for_byte() {
 }
 
 #[test]
+fn bless_keeps_the_cr_lf_line_breaks_of_the_file_it_replaces() {
+    let set = Set::zoom();
+    let committed = std::fs::read(set.path(LIST_USERS)).expect("readable");
+    tamper_list_users(&set);
+    let crlf = set.read(LIST_USERS).replace('\n', "\r\n");
+    set.write(LIST_USERS, &crlf);
+    let out = set.test(&["--bless"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let written = set.read(LIST_USERS);
+    assert_eq!(
+        written,
+        String::from_utf8(committed)
+            .expect("UTF-8")
+            .replace('\n', "\r\n")
+    );
+    assert_eq!(set.test(&[]).status.code(), Some(0));
+}
+
+#[test]
 fn bless_under_ci_is_refused_and_writes_nothing() {
     let set = Set::zoom();
     tamper_list_users(&set);

@@ -16,11 +16,17 @@ pub fn is_ci(value: Option<&str>) -> bool {
 }
 
 /// The bytes of a sanitized file holding `output` (the golden form): the text and a final
-/// line break.
-pub fn file_bytes(output: &[u8]) -> Vec<u8> {
-    let mut bytes = Vec::with_capacity(output.len() + 1);
-    bytes.extend_from_slice(output);
-    bytes.push(b'\n');
+/// line break; with `crlf`, every line ending in CR LF, as the file it replaces has them.
+pub fn file_bytes(output: &[u8], crlf: bool) -> Vec<u8> {
+    let end: &[u8] = if crlf { b"\r\n" } else { b"\n" };
+    let mut bytes = Vec::with_capacity(output.len() + 2);
+    let mut lines = output.split(|&b| b == b'\n');
+    bytes.extend_from_slice(lines.next().unwrap_or_default());
+    for line in lines {
+        bytes.extend_from_slice(end);
+        bytes.extend_from_slice(line);
+    }
+    bytes.extend_from_slice(end);
     bytes
 }
 
@@ -415,6 +421,13 @@ mod tests {
 
     #[test]
     fn file_bytes_end_with_a_line_break() {
-        assert_eq!(file_bytes(b"{ }"), b"{ }\n");
+        assert_eq!(file_bytes(b"{ }", false), b"{ }\n");
+        assert_eq!(file_bytes(b"{\n  \"a\":1\n}", false), b"{\n  \"a\":1\n}\n");
+        // As the file replaced has them.
+        assert_eq!(
+            file_bytes(b"{\n  \"a\":1\n}", true),
+            b"{\r\n  \"a\":1\r\n}\r\n"
+        );
+        assert_eq!(file_bytes(b"", true), b"\r\n");
     }
 }

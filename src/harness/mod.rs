@@ -440,11 +440,13 @@ fn read_committed(path: &Path) -> Committed {
 }
 
 /// The space that [`golden`] trims from the start of a text: the lines it ends, and the
-/// characters of the last one.
+/// characters of the last one; and whether the text's lines end in CR LF, which a rewrite
+/// keeps.
 #[derive(Debug, Clone, Copy, Default)]
 struct Lead {
     lines: u32,
     columns: u32,
+    crlf: bool,
 }
 
 impl Lead {
@@ -456,6 +458,7 @@ impl Lead {
         Lead {
             lines: u32::try_from(lines).unwrap_or(u32::MAX),
             columns: u32::try_from(last.chars().count()).unwrap_or(u32::MAX),
+            crlf: text.find('\n').is_some_and(|at| text[..at].ends_with('\r')),
         }
     }
 
@@ -1230,7 +1233,8 @@ fn bless(
         if let Some(r) = &w.replay
             && !outputs.iter().any(|(p, _)| *p == w.case.sanitized)
         {
-            outputs.push((w.case.sanitized.clone(), bless::file_bytes(&r.output)));
+            let crlf = matches!(&w.committed, Committed::Text(_, lead) if lead.crlf);
+            outputs.push((w.case.sanitized.clone(), bless::file_bytes(&r.output, crlf)));
         }
     }
     let mut previous: Vec<(PathBuf, PathBuf)> = Vec::new();
