@@ -431,9 +431,13 @@ impl<'t> Reader<'t> {
             .map_or(self.text.len(), |i| line_start + i);
         let tab = self
             .text
-            .get(line_start..indent.max(at).min(self.text.len()))?
-            .find('\t')?;
-        Some(Span::new(line_start + tab, line_start + tab + 1))
+            .get(line_start..indent.max(at).min(self.text.len()))
+            .and_then(|t| t.find('\t'))
+            .map(|i| line_start + i)
+            // A plain scalar is reported at its start, and the tab that ends it may be on the
+            // next line (`/x` then a tab-indented key): the first tab after it.
+            .or_else(|| self.text.get(at..)?.find('\t').map(|i| at + i))?;
+        Some(Span::new(tab, tab + 1))
     }
 
     fn document(&mut self) -> Option<Node> {
@@ -1018,6 +1022,11 @@ mod tests {
         let p = only_problem("a:\n\tb: 1\n");
         assert_eq!(p.code, Code::TabIndent);
         assert_eq!(p.span.start, 3);
+        // After a plain scalar, which the scanner names: at the tab on the next line.
+        let text = "- a: /x\n\tb: 1\n";
+        let p = only_problem(text);
+        assert_eq!(p.code, Code::TabIndent);
+        assert_eq!(p.span.start, text.find('\t').expect("a tab"));
     }
 
     #[test]
