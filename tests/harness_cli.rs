@@ -1687,6 +1687,21 @@ fn github_format_annotates_the_sanitized_file() {
         text.ends_with(&format!("{} passed, 2 failed\n", zoom_cases() - 2)),
         "{text}"
     );
+    // A difference in formatting alone stands at its line too.
+    let set = Set::zoom();
+    let committed = set.read(LIST_USERS);
+    set.write(
+        LIST_USERS,
+        &committed.replacen("\"email\":", "\"email\" :", 1),
+    );
+    let text = stdout(&set.test(&["--format", "github"]));
+    assert!(
+        text.contains(&format!(
+            "::error file={LIST_USERS},line=10,col=1,title=H010::the output of"
+        )),
+        "{text}"
+    );
+    assert!(text.contains("(in formatting)"), "{text}");
 }
 
 #[test]

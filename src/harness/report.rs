@@ -317,14 +317,16 @@ pub fn render_github(report: &Report) -> String {
     for file in &report.case_files {
         for case in &file.cases {
             for d in &case.findings {
-                if Code::of(d) == Some(Code::Mismatch) && !case.changes.is_empty() {
+                if Code::of(d) == Some(Code::Mismatch) {
                     let mut d = d.clone();
-                    d.message = format!(
-                        "{}\n{}",
-                        d.message,
-                        render_changes(&case.changes, CHANGES_IN_ANNOTATION).trim_end()
-                    );
-                    // The annotation stands at the first line that differs.
+                    if !case.changes.is_empty() {
+                        d.message = format!(
+                            "{}\n{}",
+                            d.message,
+                            render_changes(&case.changes, CHANGES_IN_ANNOTATION).trim_end()
+                        );
+                    }
+                    // The annotation stands at the first line that differs, in formatting too.
                     if let (Some(Location::File { file }), Some(line)) =
                         (&d.location, case.first_changed_line)
                     {
