@@ -175,9 +175,10 @@ fn count(n: usize, what: &str) -> String {
 pub fn unprotected_strings(expected: &Value, actual: &Value) -> Vec<String> {
     let mut found = Vec::new();
     unprotected_into(expected, actual, &mut found);
+    // A pseudonym is protection itself: shown, in a new object too.
     let out = found
         .into_iter()
-        .filter_map(|v| v.as_str().map(str::to_owned))
+        .filter_map(|v| v.as_str().filter(|s| !is_pseudonym(s)).map(str::to_owned))
         .collect();
     long_enough(out)
 }
@@ -459,9 +460,10 @@ mod tests {
             crate::json::parse_value(r#"{"a":"t~x","b":null,"c":"plain","d":[1],"e":"p~y"}"#)
                 .expect("parses");
         let actual = crate::json::parse_value(
-            r#"{"a":"Ann Lee","b":"Bo Ray","c":"other","d":[1,"Cy Orr"],"e":"p~z","f":{"g":["Di Fox","ab"]}}"#,
+            r#"{"a":"Ann Lee","b":"Bo Ray","c":"other","d":[1,"Cy Orr"],"e":"p~z","f":{"g":["Di Fox","ab"],"h":"t~Q1w2E3r4T5y6U7i8O9p0A1s2D3f4G5h6J7k8L9z0X1c@acme.com"}}"#,
         )
         .expect("parses");
+        // Pseudonyms are shown, in a new object too.
         assert_eq!(
             unprotected_strings(&expected, &actual),
             ["Ann Lee", "Bo Ray", "Cy Orr", "Di Fox"]
