@@ -470,6 +470,26 @@ fn rules_letting_an_email_through_are_reported_as_a_leak_without_the_value() {
 }
 
 #[test]
+fn a_leak_is_annotated_at_the_line_of_the_committed_file_that_has_its_value() {
+    let set = Set::zoom();
+    leak_emails(&set);
+    let text = stdout(&set.test(&["--format", "github"]));
+    let committed = set.read(LIST_USERS);
+    let line = committed
+        .lines()
+        .position(|l| l.contains("\"email\":"))
+        .expect("an email")
+        + 1;
+    assert!(
+        text.contains(&format!(
+            "::error file={LIST_USERS},line={line},col=1,title=H030::leak: an email address"
+        )),
+        "{text}"
+    );
+    assert!(text.contains("(at /users/0/email)"), "{text}");
+}
+
+#[test]
 fn bless_with_a_leak_writes_nothing() {
     let set = Set::zoom();
     leak_emails(&set);

@@ -311,6 +311,101 @@ fn shown_strings(v: &Value, out: &mut std::collections::HashSet<String>) {
     }
 }
 
+/// The line of `text` (JSON) where the value at the JSON Pointer `pointer` starts, or its member
+/// name when it is one; `None` when the text has no such value or is no JSON.
+pub fn pointer_line(text: &str, pointer: &str) -> Option<u32> {
+    let target: Vec<String> = pointer
+        .split('/')
+        .skip(1)
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    // The containers open at the current place: the member name or element index in each.
+    let mut path: Vec<(bool, String, usize)> = Vec::new();
+    let bytes = text.as_bytes();
+    let (mut i, mut line, mut name_line) = (0, 1u32, 1u32);
+    let at_target = |path: &[(bool, String, usize)]| {
+        path.len() == target.len()
+            && path.iter().zip(&target).all(|((object, name, index), t)| {
+                if *object {
+                    name == t
+                } else {
+                    t.parse::<usize>().is_ok_and(|n| n == *index)
+                }
+            })
+    };
+    // Whether the next string is a member name.
+    let mut expect_name = false;
+    if target.is_empty() {
+        let lead = &text[..text.len() - text.trim_start().len()];
+        return u32::try_from(lead.matches('\n').count())
+            .ok()
+            .map(|n| n + 1);
+    }
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => line += 1,
+            b'{' | b'[' => {
+                if !expect_name && !path.is_empty() && at_target(&path) {
+                    return Some(name_line.min(line));
+                }
+                let object = bytes[i] == b'{';
+                path.push((object, String::new(), 0));
+                expect_name = object;
+            }
+            b'}' | b']' => {
+                path.pop();
+            }
+            b',' => {
+                if let Some(last) = path.last_mut() {
+                    if last.0 {
+                        expect_name = true;
+                    } else {
+                        last.2 += 1;
+                    }
+                }
+            }
+            b'"' => {
+                let start = i + 1;
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    if bytes[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                let raw = text.get(start..i.min(bytes.len()))?;
+                if expect_name {
+                    let name = crate::json::parse_value(&format!("\"{raw}\""))
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))?;
+                    if let Some(last) = path.last_mut() {
+                        last.1 = name;
+                    }
+                    name_line = line;
+                    expect_name = false;
+                } else if at_target(&path) {
+                    return Some(name_line.min(line));
+                }
+            }
+            b' ' | b'\t' | b'\r' | b':' => {}
+            _ => {
+                // A number, `true`, `false` or `null`.
+                if at_target(&path) {
+                    return Some(name_line.min(line));
+                }
+                while i + 1 < bytes.len() && !b",}] \t\r\n".contains(&bytes[i + 1]) {
+                    i += 1;
+                }
+            }
+        }
+        if !path.last().is_some_and(|p| p.0) {
+            name_line = line;
+        }
+        i += 1;
+    }
+    None
+}
+
 /// A pseudonym as a token (`t~…`, `p~…`), or as the `JSON` encoding writes it without the
 /// original (`{"hash":…}`, with `domain` and `reversible` when there are).
 fn is_pseudonym(s: &str) -> bool {
@@ -453,6 +548,27 @@ pub fn unified_diff(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pointer_is_found_at_its_line() {
+        let text = "{\n  \"users\":[\n    {\n      \"id\":\"x,}]\\\"\",\n      \"e/m\":\"a@b\"\n    },\n    \
+                    {\n      \"email\":\"c@d\"\n    }\n  ],\n  \"n\":5,\n  \"o\":{\"p\":[true,null]}\n}\n";
+        for (pointer, line) in [
+            ("/users/1/email", Some(8)),
+            ("/users/0", Some(3)),
+            ("/users/0/e~1m", Some(5)),
+            ("/users/0/id", Some(4)),
+            ("/n", Some(11)),
+            ("/o/p/1", Some(12)),
+            ("", Some(1)),
+            ("/users/2", None),
+            ("/users/0/email", None),
+            ("/x", None),
+        ] {
+            assert_eq!(pointer_line(text, pointer), line, "{pointer}");
+        }
+        assert_eq!(pointer_line("[1,\n2]", "/1"), Some(2));
+    }
 
     #[test]
     fn strings_where_the_committed_file_has_no_value_or_a_pseudonym_are_unprotected() {

@@ -95,6 +95,10 @@ pub struct CaseReport {
     /// The line of the committed file where the diff starts to differ.
     #[serde(skip)]
     pub first_changed_line: Option<u32>,
+    /// The lines of the committed file where the JSON Pointers of findings are, for those it
+    /// has.
+    #[serde(skip)]
+    pub pointer_lines: BTreeMap<String, u32>,
 }
 
 /// One case file's results.
@@ -1566,6 +1570,17 @@ fn case_report(file: &CaseFile, w: Work, strict: bool) -> CaseReport {
     } else {
         Outcome::Passed
     };
+    let mut pointer_lines = BTreeMap::new();
+    if let Committed::Text(text, lead) = &w.committed {
+        for d in &w.findings {
+            if let Some(Location::Pointer { pointer, .. }) = &d.location
+                && !pointer_lines.contains_key(pointer)
+                && let Some(l) = diff::pointer_line(text, pointer)
+            {
+                pointer_lines.insert(pointer.clone(), lead.place((l, 1)).0);
+            }
+        }
+    }
     CaseReport {
         name: format!("{}:{line}: {}", file.path.display(), case.request()),
         case_file: file.path.display().to_string(),
@@ -1578,6 +1593,7 @@ fn case_report(file: &CaseFile, w: Work, strict: bool) -> CaseReport {
         changes,
         diff,
         first_changed_line,
+        pointer_lines,
     }
 }
 

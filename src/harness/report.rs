@@ -333,6 +333,18 @@ pub fn render_github(report: &Report) -> String {
                         d.location = Some(Location::at(file.clone(), (line, 1), 0..0));
                     }
                     out.push_str(&diag::render_github(&d));
+                } else if let Some(Location::Pointer {
+                    file: Some(file),
+                    pointer,
+                }) = &d.location
+                    && let Some(&line) = case.pointer_lines.get(pointer)
+                {
+                    // At the line of the committed file that has the value, the pointer kept
+                    // in the message.
+                    let mut d = d.clone();
+                    d.message = format!("{} (at {})", d.message, printable(pointer));
+                    d.location = Some(Location::at(file.clone(), (line, 1), 0..0));
+                    out.push_str(&diag::render_github(&d));
                 } else {
                     out.push_str(&diag::render_github(d));
                 }
