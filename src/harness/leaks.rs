@@ -119,9 +119,17 @@ impl Protected {
         if Folded::new(value.trim()).text.chars().count() < MIN_PROTECTED_CHARS {
             return;
         }
+        let rule = rule();
+        for variant in phone_variants(value) {
+            if !self.values.contains_key(&variant) {
+                let order = self.values.len();
+                self.values
+                    .insert(variant, (order, vec![(endpoint, rule.clone())]));
+            }
+        }
         let order = self.values.len();
         self.values
-            .insert(value.to_owned(), (order, vec![(endpoint, rule())]));
+            .insert(value.to_owned(), (order, vec![(endpoint, rule)]));
     }
 
     pub fn len(&self) -> usize {
@@ -153,6 +161,31 @@ impl Protected {
         v.sort_by_key(|c| std::cmp::Reverse(c.folded.len()));
         v
     }
+}
+
+/// The other ways of writing an international phone number written with its country code
+/// apart (`+34 612 345 678`): with `00` for the `+` (`0034 612 345 678`), and without the
+/// country code, as it is dialled at home (`612 345 678`, seven digits or more).
+fn phone_variants(value: &str) -> Vec<String> {
+    let Some(rest) = value.trim().strip_prefix('+') else {
+        return Vec::new();
+    };
+    let Some(cut) = rest.find([' ', '-', '.']) else {
+        return Vec::new();
+    };
+    let (code, number) = (&rest[..cut], &rest[cut + 1..]);
+    let digits = number.bytes().filter(u8::is_ascii_digit).count();
+    let phone_like = number
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b" -.()".contains(&b));
+    if !(1..=3).contains(&code.len())
+        || !code.bytes().all(|b| b.is_ascii_digit())
+        || !phone_like
+        || digits < 7
+    {
+        return Vec::new();
+    }
+    vec![format!("00{rest}"), number.trim().to_owned()]
 }
 
 /// What the leak check knows of the case whose output it searches: the endpoint that served
@@ -1074,6 +1107,28 @@ mod tests {
         );
         let leaked: Vec<&str> = found.iter().map(|(_, p)| p.as_str()).collect();
         assert_eq!(leaked, ["/a", "/b", "/c"]);
+    }
+
+    #[test]
+    fn a_protected_phone_number_leaks_with_00_for_its_plus_or_without_its_country_code() {
+        let mut protected = Protected::default();
+        protected.add("+34 612 345 678", 0, rule);
+        let found = leaks_in(
+            &json!({"a": "call 0034 612 345 678", "b": "612 345 678", "c": "1612 345 6789",
+                "d": "+34 612 345 678"}),
+            &protected,
+        );
+        let leaked: Vec<&str> = found.iter().map(|(_, p)| p.as_str()).collect();
+        assert_eq!(leaked, ["/a", "/b", "/d"]);
+        assert!(
+            phone_variants("+1 555").is_empty(),
+            "too short to be a number at home"
+        );
+        assert!(
+            phone_variants("+34612345678").is_empty(),
+            "no country code apart"
+        );
+        assert!(phone_variants("+34 abc def ghi").is_empty());
     }
 
     #[test]
