@@ -247,35 +247,45 @@ pub fn printable_lines(text: &str) -> Cow<'_, str> {
     escape_controls(text, true)
 }
 
+/// Whether `c` shows nothing where it stands: a soft hyphen, a zero-width space or joiner, a
+/// direction mark or override, a variation selector, a byte order mark, or a letter that is a
+/// blank filler. It can hide in a value, or split one, without changing how it reads.
+pub(crate) fn shows_nothing(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{17B4}'
+            | '\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{2800}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF9}'..='\u{FFFB}'
+    )
+}
+
 /// Whether `c` is escaped in text from files: a control character, a line or paragraph
-/// separator, or one that shows nothing or reorders what follows (a byte order mark, a
-/// zero-width space, a soft hyphen, a blank filler letter, a direction mark or override), with
-/// which two lines of a diff look the same or a line shows what it does not hold. Joiners
-/// (U+200C, U+200D) and variation selectors are kept: scripts and emoji need them.
+/// separator, or one that shows nothing ([`shows_nothing`]), with which two lines of a diff
+/// look the same or a line shows what it does not hold. Joiners (U+200C, U+200D) and
+/// variation selectors are kept: scripts and emoji need them.
 fn is_escaped_char(c: char) -> bool {
     c.is_control()
-        || matches!(
-            c,
-            '\u{00AD}'
-                | '\u{034F}'
-                | '\u{061C}'
-                | '\u{115F}'
-                | '\u{1160}'
-                | '\u{17B4}'
-                | '\u{17B5}'
-                | '\u{180E}'
-                | '\u{200B}'
-                | '\u{200E}'
-                | '\u{200F}'
-                | '\u{2028}'..='\u{202E}'
-                | '\u{2060}'..='\u{2064}'
-                | '\u{2066}'..='\u{206F}'
-                | '\u{2800}'
-                | '\u{3164}'
-                | '\u{FEFF}'
-                | '\u{FFA0}'
-                | '\u{FFF9}'..='\u{FFFB}'
-        )
+        || matches!(c, '\u{2028}' | '\u{2029}')
+        || (shows_nothing(c)
+            && !matches!(
+                c,
+                '\u{200C}' | '\u{200D}' | '\u{180B}'..='\u{180D}' | '\u{180F}' | '\u{FE00}'..='\u{FE0F}'
+            ))
 }
 
 fn escape_controls(text: &str, keep_lf: bool) -> Cow<'_, str> {

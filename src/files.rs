@@ -171,6 +171,15 @@ impl TempFile {
         self.persist_while(path, &mut uninterrupted())
     }
 
+    /// Closes the file, to be renamed later.
+    pub(crate) fn close(self) -> Staged {
+        let TempFile { file, noted } = self;
+        Staged {
+            path: file.into_temp_path(),
+            noted,
+        }
+    }
+
     /// [`TempFile::persist`], while interruptions are already held off.
     pub(crate) fn persist_while(self, path: &Path, held: &mut Uninterrupted) -> io::Result<()> {
         let TempFile { file, noted } = self;
@@ -186,17 +195,6 @@ impl TempFile {
 pub(crate) struct Staged {
     path: tempfile::TempPath,
     noted: Noted,
-}
-
-impl TempFile {
-    /// Closes the file, to be renamed later.
-    pub(crate) fn close(self) -> Staged {
-        let TempFile { file, noted } = self;
-        Staged {
-            path: file.into_temp_path(),
-            noted,
-        }
-    }
 }
 
 impl Staged {

@@ -333,14 +333,14 @@ pub fn pointer_line(text: &str, pointer: &str) -> Option<u32> {
                 }
             })
     };
-    // Whether the next string is a member name.
-    let mut expect_name = false;
     if target.is_empty() {
         let lead = &text[..text.len() - text.trim_start().len()];
         return u32::try_from(lead.matches('\n').count())
             .ok()
             .map(|n| n + 1);
     }
+    // Whether the next string is a member name.
+    let mut expect_name = false;
     while i < bytes.len() {
         match bytes[i] {
             b'\n' => line += 1,

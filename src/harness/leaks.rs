@@ -12,7 +12,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use regex::Regex;
 
 use super::diff::push_token;
-use crate::diag::Location;
+use crate::diag::{Location, shows_nothing};
 use crate::endpoint::percent_decode;
 use crate::json::{Value, java_number_string};
 
@@ -534,29 +534,6 @@ fn url_decodings(s: &str) -> Vec<String> {
     out
 }
 
-/// A character that shows nothing (a zero-width space, a soft hyphen, a joiner, a direction
-/// mark), which can split an email address or a protected value without changing how it
-/// reads.
-fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{00AD}'
-            | '\u{034F}'
-            | '\u{061C}'
-            | '\u{115F}'
-            | '\u{1160}'
-            | '\u{17B4}'
-            | '\u{17B5}'
-            | '\u{180B}'..='\u{180E}'
-            | '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{2064}'
-            | '\u{2066}'..='\u{206F}'
-            | '\u{FE00}'..='\u{FE0F}'
-            | '\u{FEFF}'
-    )
-}
-
 /// `s` as it reads: without the characters that show nothing, and with full-width forms
 /// (`＠`, `ｊａｎｅ`) and the small commercial at as the ASCII they stand for; with the
 /// original range of each of its characters. `None` when that is `s` itself.
@@ -567,14 +544,14 @@ fn as_read(s: &str) -> Option<(String, Vec<Range<usize>>)> {
         '\u{3000}' => Some(' '),
         _ => None,
     };
-    if !s.chars().any(|c| is_invisible(c) || plain(c).is_some()) {
+    if !s.chars().any(|c| shows_nothing(c) || plain(c).is_some()) {
         return None;
     }
     let mut text = String::with_capacity(s.len());
     // The original range of each byte of `text`.
     let mut origin = Vec::with_capacity(s.len());
     for (i, c) in s.char_indices() {
-        if is_invisible(c) {
+        if shows_nothing(c) {
             continue;
         }
         let read = plain(c).unwrap_or(c);
@@ -586,9 +563,8 @@ fn as_read(s: &str) -> Option<(String, Vec<Range<usize>>)> {
 
 /// [`scan_text`] on `s` as it reads ([`as_read`]): a leak found there is withheld in `s` from
 /// its first character to its last, with the characters between that show nothing, and
-/// widens a leak found in `s` itself that it contains (`jane\u{200b}.roe@…` found as
-/// `.roe@…`).
-/// `out[before..]` are the leaks already found in `s`.
+/// widens a leak already found in `s` itself (in `out[before..]`) that it contains
+/// (`jane\u{200b}.roe@…` found as `.roe@…`).
 fn scan_as_read(
     s: &str,
     pointer: &str,

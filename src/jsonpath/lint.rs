@@ -227,27 +227,18 @@ fn ignored_flags(step: &Step, r: &RegexLiteral) -> PathLint {
     }
 }
 
-/// Calls `f` with each regex literal of `filter`.
-fn filter_regexes(filter: &Filter, f: &mut impl FnMut(&RegexLiteral)) {
+/// Calls `f` with each comparison and existence test of `filter`.
+fn each_test(filter: &Filter, f: &mut impl FnMut(&Filter)) {
     match filter {
-        Filter::Or(fs) | Filter::And(fs) => fs.iter().for_each(|g| filter_regexes(g, f)),
-        Filter::Not(g) => filter_regexes(g, f),
-        Filter::Compare { left, right, .. } => {
-            for operand in [left, right] {
-                if let Operand::Regex(r) = operand {
-                    f(r);
-                }
-            }
-        }
-        Filter::Exists(_) => {}
+        Filter::Or(fs) | Filter::And(fs) => fs.iter().for_each(|g| each_test(g, f)),
+        Filter::Not(g) => each_test(g, f),
+        Filter::Compare { .. } | Filter::Exists(_) => f(filter),
     }
 }
 
 /// Calls `f` with each path that `filter` compares or tests.
 fn filter_paths(filter: &Filter, f: &mut impl FnMut(&FilterPath)) {
-    match filter {
-        Filter::Or(fs) | Filter::And(fs) => fs.iter().for_each(|g| filter_paths(g, f)),
-        Filter::Not(g) => filter_paths(g, f),
+    each_test(filter, &mut |test| match test {
         Filter::Compare { left, right, .. } => {
             for operand in [left, right] {
                 if let Operand::Path(p) = operand {
@@ -256,7 +247,21 @@ fn filter_paths(filter: &Filter, f: &mut impl FnMut(&FilterPath)) {
             }
         }
         Filter::Exists(p) => f(p),
-    }
+        _ => {}
+    });
+}
+
+/// Calls `f` with each regex literal of `filter`.
+fn filter_regexes(filter: &Filter, f: &mut impl FnMut(&RegexLiteral)) {
+    each_test(filter, &mut |test| {
+        if let Filter::Compare { left, right, .. } = test {
+            for operand in [left, right] {
+                if let Operand::Regex(r) = operand {
+                    f(r);
+                }
+            }
+        }
+    });
 }
 
 /// Whether `step`, selecting `name`, is written after a dot (`.name`, `..name`) rather than in
