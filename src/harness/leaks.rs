@@ -69,6 +69,25 @@ pub struct Leak {
 }
 
 impl Leak {
+    /// `value`, found at `pointer` (in a member name with `in_key`).
+    fn found(
+        kind: LeakKind,
+        pointer: &str,
+        in_key: bool,
+        rule: Option<RuleRef>,
+        value: &str,
+    ) -> Leak {
+        Leak {
+            kind,
+            pointer: pointer.to_owned(),
+            raw_pointer: pointer.to_owned(),
+            in_key,
+            rule,
+            kept: None,
+            value: value.to_owned(),
+        }
+    }
+
     /// The leaked text, for masking it in what is printed.
     pub(crate) fn value(&self) -> &str {
         &self.value
@@ -588,29 +607,17 @@ fn scan_as_read(
             }
             continue;
         }
-        out.push(Leak {
-            kind,
-            pointer: pointer.to_owned(),
-            raw_pointer: pointer.to_owned(),
-            in_key,
-            rule,
-            kept: None,
-            value: value.to_owned(),
-        });
+        out.push(Leak::found(kind, pointer, in_key, rule, value));
     }
 }
 
 /// Finds the leaks in one string as it is.
 fn scan_text(s: &str, pointer: &str, in_key: bool, values: &Candidates<'_>, out: &mut Vec<Leak>) {
-    out.extend(find(s, values).into_iter().map(|(kind, range, rule)| Leak {
-        kind,
-        pointer: pointer.to_owned(),
-        raw_pointer: pointer.to_owned(),
-        in_key,
-        rule,
-        kept: None,
-        value: s[range].to_owned(),
-    }));
+    out.extend(
+        find(s, values)
+            .into_iter()
+            .map(|(kind, range, rule)| Leak::found(kind, pointer, in_key, rule, &s[range])),
+    );
 }
 
 /// The leaks of one string: their kind, place and the rule that protects them, in order.
