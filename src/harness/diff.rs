@@ -2,7 +2,7 @@
 //! Pointers, and a unified diff of the two files.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 use serde::Serialize;
@@ -240,7 +240,7 @@ fn unprotected_into<'v, 'a>(expected: &Value, actual: &'v Value<'a>, out: &mut V
 /// cannot be told from its names, so what the output does not show is not shown either; the
 /// structure, where the mistake usually is (a stray comma, a missing quote), stays.
 pub fn withhold_unparsed(text: &str, actual: &Value) -> String {
-    let mut shown = std::collections::HashSet::new();
+    let mut shown = HashSet::new();
     shown_strings(actual, &mut shown);
     let withheld = crate::json::to_compact_string(&Value::string(super::leaks::WITHHELD));
     let others = |part: &str| {
@@ -291,7 +291,7 @@ pub fn withhold_unparsed(text: &str, actual: &Value) -> String {
 }
 
 /// The strings of `v`, values and member names, as written inside quotes in compact JSON.
-fn shown_strings(v: &Value, out: &mut std::collections::HashSet<String>) {
+fn shown_strings(v: &Value, out: &mut HashSet<String>) {
     let written = |s: &str| {
         let json = crate::json::to_compact_string(&Value::string(s));
         json[1..json.len() - 1].to_owned()
@@ -311,42 +311,54 @@ fn shown_strings(v: &Value, out: &mut std::collections::HashSet<String>) {
     }
 }
 
-/// The line of `text` (JSON) where the value at the JSON Pointer `pointer` starts, or its member
-/// name when it is one; `None` when the text has no such value or is no JSON.
-pub fn pointer_line(text: &str, pointer: &str) -> Option<u32> {
-    let target: Vec<String> = pointer
-        .split('/')
-        .skip(1)
-        .map(|s| s.replace("~1", "/").replace("~0", "~"))
-        .collect();
+/// The line of `text` (JSON) where the value at each of `pointers` starts (at its member name
+/// when it has one), for those the text has; in one reading of the text, however many.
+pub fn pointer_lines<'p>(
+    text: &str,
+    pointers: impl IntoIterator<Item = &'p str>,
+) -> HashMap<&'p str, u32> {
+    let targets: HashSet<&str> = pointers.into_iter().collect();
+    let mut found = HashMap::new();
+    if targets.is_empty() {
+        return found;
+    }
+    let depths: HashSet<usize> = targets.iter().map(|p| p.matches('/').count()).collect();
+    if targets.contains("") {
+        let lead = &text[..text.len() - text.trim_start().len()];
+        if let Ok(n) = u32::try_from(lead.matches('\n').count()) {
+            found.insert("", n + 1);
+        }
+    }
     // The containers open at the current place: the member name or element index in each.
     let mut path: Vec<(bool, String, usize)> = Vec::new();
     let bytes = text.as_bytes();
     let (mut i, mut line, mut name_line) = (0, 1u32, 1u32);
-    let at_target = |path: &[(bool, String, usize)]| {
-        path.len() == target.len()
-            && path.iter().zip(&target).all(|((object, name, index), t)| {
-                if *object {
-                    name == t
-                } else {
-                    t.parse::<usize>().is_ok_and(|n| n == *index)
-                }
-            })
+    // A value starts here: its pointer, if it is one of `targets`, is found at this line.
+    let mut value_at = |path: &[(bool, String, usize)], line: u32| {
+        if !depths.contains(&path.len()) {
+            return;
+        }
+        let mut pointer = String::new();
+        for (object, name, index) in path {
+            pointer.push('/');
+            if *object {
+                pointer.push_str(&name.replace('~', "~0").replace('/', "~1"));
+            } else {
+                pointer.push_str(&index.to_string());
+            }
+        }
+        if let Some(&p) = targets.get(pointer.as_str()) {
+            found.entry(p).or_insert(line);
+        }
     };
-    if target.is_empty() {
-        let lead = &text[..text.len() - text.trim_start().len()];
-        return u32::try_from(lead.matches('\n').count())
-            .ok()
-            .map(|n| n + 1);
-    }
     // Whether the next string is a member name.
     let mut expect_name = false;
     while i < bytes.len() {
         match bytes[i] {
             b'\n' => line += 1,
             b'{' | b'[' => {
-                if !expect_name && !path.is_empty() && at_target(&path) {
-                    return Some(name_line.min(line));
+                if !expect_name && !path.is_empty() {
+                    value_at(&path, name_line.min(line));
                 }
                 let object = bytes[i] == b'{';
                 path.push((object, String::new(), 0));
@@ -373,26 +385,25 @@ pub fn pointer_line(text: &str, pointer: &str) -> Option<u32> {
                     }
                     i += 1;
                 }
-                let raw = text.get(start..i.min(bytes.len()))?;
                 if expect_name {
+                    let raw = text.get(start..i.min(bytes.len())).unwrap_or_default();
                     let name = crate::json::parse_value(&format!("\"{raw}\""))
                         .ok()
-                        .and_then(|v| v.as_str().map(str::to_owned))?;
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default();
                     if let Some(last) = path.last_mut() {
                         last.1 = name;
                     }
                     name_line = line;
                     expect_name = false;
-                } else if at_target(&path) {
-                    return Some(name_line.min(line));
+                } else {
+                    value_at(&path, name_line.min(line));
                 }
             }
             b' ' | b'\t' | b'\r' | b':' => {}
             _ => {
                 // A number, `true`, `false` or `null`.
-                if at_target(&path) {
-                    return Some(name_line.min(line));
-                }
+                value_at(&path, name_line.min(line));
                 while i + 1 < bytes.len() && !b",}] \t\r\n".contains(&bytes[i + 1]) {
                     i += 1;
                 }
@@ -403,7 +414,7 @@ pub fn pointer_line(text: &str, pointer: &str) -> Option<u32> {
         }
         i += 1;
     }
-    None
+    found
 }
 
 /// A pseudonym as a token (`t~…`, `p~…`), or as the `JSON` encoding writes it without the
@@ -550,24 +561,39 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_pointer_is_found_at_its_line() {
+    fn pointers_are_found_at_their_lines() {
         let text = "{\n  \"users\":[\n    {\n      \"id\":\"x,}]\\\"\",\n      \"e/m\":\"a@b\"\n    },\n    \
                     {\n      \"email\":\"c@d\"\n    }\n  ],\n  \"n\":5,\n  \"o\":{\"p\":[true,null]}\n}\n";
-        for (pointer, line) in [
-            ("/users/1/email", Some(8)),
-            ("/users/0", Some(3)),
-            ("/users/0/e~1m", Some(5)),
-            ("/users/0/id", Some(4)),
-            ("/n", Some(11)),
-            ("/o/p/1", Some(12)),
-            ("", Some(1)),
-            ("/users/2", None),
-            ("/users/0/email", None),
-            ("/x", None),
-        ] {
-            assert_eq!(pointer_line(text, pointer), line, "{pointer}");
-        }
-        assert_eq!(pointer_line("[1,\n2]", "/1"), Some(2));
+        let pointers = [
+            "/users/1/email",
+            "/users/0",
+            "/users/0/e~1m",
+            "/users/0/id",
+            "/n",
+            "/o/p/1",
+            "",
+            "/users/2",
+            "/users/0/email",
+            "/x",
+        ];
+        let lines = pointer_lines(text, pointers);
+        let found: Vec<Option<u32>> = pointers.iter().map(|p| lines.get(p).copied()).collect();
+        assert_eq!(
+            found,
+            [
+                Some(8),
+                Some(3),
+                Some(5),
+                Some(4),
+                Some(11),
+                Some(12),
+                Some(1),
+                None,
+                None,
+                None
+            ]
+        );
+        assert_eq!(pointer_lines("[1,\n2]", ["/1"]).get("/1"), Some(&2));
     }
 
     #[test]

@@ -563,7 +563,7 @@ fn as_read(s: &str) -> Option<(String, Vec<Range<usize>>)> {
         '\u{3000}' => Some(' '),
         _ => None,
     };
-    if !s.chars().any(|c| shows_nothing(c) || plain(c).is_some()) {
+    if s.is_ascii() || !s.chars().any(|c| shows_nothing(c) || plain(c).is_some()) {
         return None;
     }
     let mut text = String::with_capacity(s.len());

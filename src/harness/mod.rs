@@ -1572,13 +1572,12 @@ fn case_report(file: &CaseFile, w: Work, strict: bool) -> CaseReport {
     };
     let mut pointer_lines = BTreeMap::new();
     if let Committed::Text(text, lead) = &w.committed {
-        for d in &w.findings {
-            if let Some(Location::Pointer { pointer, .. }) = &d.location
-                && !pointer_lines.contains_key(pointer)
-                && let Some(l) = diff::pointer_line(text, pointer)
-            {
-                pointer_lines.insert(pointer.clone(), lead.place((l, 1)).0);
-            }
+        let pointers = w.findings.iter().filter_map(|d| match &d.location {
+            Some(Location::Pointer { pointer, .. }) => Some(pointer.as_str()),
+            _ => None,
+        });
+        for (pointer, l) in diff::pointer_lines(text, pointers) {
+            pointer_lines.insert(pointer.to_owned(), lead.place((l, 1)).0);
         }
     }
     CaseReport {
