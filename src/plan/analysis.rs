@@ -692,12 +692,14 @@ mod tests {
         assert!(!guard_reads_write("$.l[1]", "$.m[0]"));
     }
 
+    /// Whether and where the paths `a` and `b` can select one value.
+    fn shared(a: &str, b: &str) -> Shared {
+        let shape = |p: &str| PathShape::of(&parse(p).expect("valid path"));
+        same_place(&shape(a), &shape(b), 10_000)
+    }
+
     fn same(a: &str, b: &str) -> Option<bool> {
-        match same_place(
-            &PathShape::of(&parse(a).expect("valid path")),
-            &PathShape::of(&parse(b).expect("valid path")),
-            10_000,
-        ) {
+        match shared(a, b) {
             Shared::At(_) => Some(true),
             Shared::Nowhere => Some(false),
             Shared::Undecided => None,
@@ -705,11 +707,7 @@ mod tests {
     }
 
     fn place(a: &str, b: &str) -> Option<String> {
-        match same_place(
-            &PathShape::of(&parse(a).expect("valid path")),
-            &PathShape::of(&parse(b).expect("valid path")),
-            10_000,
-        ) {
+        match shared(a, b) {
             Shared::At(place) => Some(place),
             Shared::Nowhere => None,
             Shared::Undecided => panic!("{a} and {b}: no filter, within budget"),
