@@ -234,3 +234,38 @@ fn without_kinds_each_action_stands_alone() {
     );
     assert!(text.contains("    => t4.p2 delete\n"), "{text}");
 }
+
+#[test]
+fn a_path_that_reaches_a_place_more_than_once_runs_in_a_naive_pass() {
+    let (plan, text) = explained(&[
+        transform("pseudonymize", &["$..email", "$..user..email"]),
+        transform("redact", &["$..secret", "$.tokens[0,-1]"]),
+    ]);
+    let passes: Vec<(PassKind, String)> = plan
+        .passes()
+        .iter()
+        .map(|p| (p.kind(), p.reason().to_string()))
+        .collect();
+    assert_eq!(
+        passes,
+        [
+            (PassKind::Walk, "first pass".to_owned()),
+            (
+                PassKind::Naive,
+                "t1.p2 can reach a location more than once: updated as often, in reference order"
+                    .to_owned()
+            ),
+            (PassKind::Walk, "resumes after a naive pass".to_owned()),
+            (
+                PassKind::Naive,
+                "t2.p2 can reach a location more than once: updated as often, in reference order"
+                    .to_owned()
+            ),
+        ]
+    );
+    assert!(matches!(
+        plan.passes()[1].reason(),
+        SplitReason::SelectsAgain { rule } if rule.transform == 0 && rule.path == 1
+    ));
+    insta::assert_snapshot!(text);
+}

@@ -1701,3 +1701,51 @@ fn standard_output_that_cannot_be_written_is_reported_once() {
         }
     }
 }
+
+/// A place that one path reaches several times is pseudonymized as many times, as the proxy
+/// does (§6.3.12): the same bytes as rules that name it in that many paths.
+#[test]
+fn a_place_reached_twice_by_one_path_is_pseudonymized_twice() {
+    let body = br#"{"a":{"b":"one@example.com","a":{"b":"two@example.com"}},"l":["x","y","z"]}"#;
+    let one_path = "endpoints:\n  - pathTemplate: /x\n    transforms:\n      \
+                    - !<pseudonymize>\n        jsonPaths: ['$..a..b', '$.l[1,-2]']\n";
+    let spelt_out = "endpoints:\n  - pathTemplate: /x\n    transforms:\n      \
+                     - !<pseudonymize>\n        jsonPaths: ['$.a.b', '$.a.a.b', '$.l[1]']\n      \
+                     - !<pseudonymize>\n        jsonPaths: ['$.a.a.b', '$.l[1]']\n";
+    let once = "endpoints:\n  - pathTemplate: /x\n    transforms:\n      \
+                - !<pseudonymize>\n        jsonPaths: ['$.a.b', '$.a.a.b', '$.l[1]']\n";
+    let mut outputs = Vec::new();
+    for (yaml, engine) in [
+        (one_path, "plan"),
+        (one_path, "naive"),
+        (spelt_out, "plan"),
+        (once, "plan"),
+    ] {
+        let out = sanitize_args_with_rules(yaml, &["--url", "/x", "--engine", engine], body);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        outputs.push(text(&out.stdout));
+    }
+    assert_eq!(outputs[0], outputs[1]);
+    assert_eq!(outputs[0], outputs[2]);
+    assert_ne!(outputs[0], outputs[3], "hashed twice, not once");
+    assert!(outputs[0].contains(r#""b":"t~"#), "{}", outputs[0]);
+}
+
+/// Deleting an index listed twice deletes the element that moved there too, and fails the
+/// response when none did (Java's `IndexOutOfBoundsException`), naming the place.
+#[test]
+fn an_index_redacted_twice_takes_the_next_element_or_fails() {
+    let rules = "endpoints:\n  - pathTemplate: /x\n    transforms:\n      \
+                 - !<redact>\n        jsonPaths: ['$.l[1,1]']\n";
+    let out = sanitize_with_rules(rules, br#"{"l":["a","b","c","d"]}"#);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), r#"{"l":["a","d"]}"#);
+    let out = sanitize_with_rules(rules, br#"{"l":["a","b"]}"#);
+    let err = text(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "{err}");
+    assert!(out.stdout.is_empty());
+    assert!(
+        err.contains("/l/1") && err.contains("a second time"),
+        "{err}"
+    );
+}

@@ -252,6 +252,53 @@ impl JsonPath {
         upstream_definite(&self.steps, i)
     }
 
+    /// Whether one evaluation can reach a location more than once, so that the reference
+    /// updates it as many times (§6.3.12): a deep scan after another (each nested match scans
+    /// again, as `b` below nested `a`s for `$..a..b`); after a scan, a filter on what a step
+    /// that selects array elements selected (`$..*[?(…)]`: that step selects an array and its
+    /// elements, and the filter passes an element both as an element of the array and as an
+    /// object itself); a name listed twice; or two indexes that can be the same element
+    /// (`[1,1]`, `[0,-2]`). A path with a filter right after a deep scan is evaluated without
+    /// the state Jayway keeps there (§6.5), and reaches each location once.
+    pub fn may_select_again(&self) -> bool {
+        let steps = &self.steps;
+        if steps
+            .iter()
+            .any(|s| s.is_descendant() && matches!(s.selector(), Selector::Filter(_)))
+        {
+            return false;
+        }
+        let elements = |s: &Step| {
+            matches!(
+                s.selector(),
+                Selector::Wildcard
+                    | Selector::Indexes(_)
+                    | Selector::Slice { .. }
+                    | Selector::Filter(_)
+            )
+        };
+        let first_scan = steps.iter().position(Step::is_descendant);
+        let scans = steps.iter().filter(|s| s.is_descendant()).count();
+        scans > 1
+            || steps
+                .iter()
+                .enumerate()
+                .any(|(i, step)| match step.selector() {
+                    Selector::Filter(_) => {
+                        i > 0 && elements(&steps[i - 1]) && first_scan.is_some_and(|f| f < i)
+                    }
+                    Selector::Names(names) => names
+                        .iter()
+                        .enumerate()
+                        .any(|(i, n)| names[..i].contains(n)),
+                    Selector::Indexes(ix) => ix
+                        .iter()
+                        .enumerate()
+                        .any(|(i, a)| ix[..i].iter().any(|b| a == b || (*a < 0) != (*b < 0))),
+                    _ => false,
+                })
+    }
+
     /// The same path with every span set to `0..0`, to compare shapes.
     #[must_use]
     pub fn without_spans(&self) -> JsonPath {
@@ -330,6 +377,45 @@ impl Filter {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn paths_that_may_reach_a_place_again() {
+        let again = |p: &str| {
+            crate::jsonpath::parse(p)
+                .expect("parses")
+                .may_select_again()
+        };
+        for p in [
+            "$..a..b",
+            "$..a.c..b",
+            "$['a','a']",
+            "$['a','b','a'].c",
+            "$.l[1,1]",
+            "$.l[0,-2]",
+            "$..a[*]..b",
+            "$..a[?(@.x)]..b",
+            "$..*[?(@.x)]",
+            "$..[0][?(@.x)].id",
+            "$..a[*][?(@.x)]",
+        ] {
+            assert!(again(p), "{p}");
+        }
+        for p in [
+            "$..a",
+            "$..a.b[*].c",
+            "$['a','b']",
+            "$.l[0,1]",
+            "$.l[-1,-2]",
+            "$.l[0:2]",
+            "$..[?(@.t != 'x')].id",
+            "$..from..[?(@.t != 'bot')].id",
+            "$..a[?(@.x)]",
+            "$.l[*][?(@.x)]",
+            "$..a.b[?(@.x)]",
+        ] {
+            assert!(!again(p), "{p}");
+        }
+    }
+
     use super::*;
 
     fn child(sel: Selector) -> Step {

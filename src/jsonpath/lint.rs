@@ -35,6 +35,12 @@ pub enum LintKind {
     PunctuationInDotName,
     /// `/x/g`: a letter after a regex that is no flag, which Jayway ignores.
     IgnoredRegexFlag,
+    /// `[1,1]`, `[0,-2]`: one element listed twice, or two indexes that can be the same
+    /// element, which a transform then updates twice (§6.3.12).
+    RepeatedIndex,
+    /// `$..a..b`: a deep scan after another, which reaches what is below nested matches once
+    /// for each of them, and a transform updates it as many times (§6.3.12).
+    ScanAfterScan,
 }
 
 /// The findings for one parsed path, in step order.
@@ -64,7 +70,9 @@ pub fn lints(path: &JsonPath) -> Vec<PathLint> {
                 out.push(PathLint {
                     kind: LintKind::DuplicateName,
                     span: step.span.clone(),
-                    message: format!("the name `{name}` is listed twice"),
+                    message: format!(
+                        "the name `{name}` is listed twice, so a transform updates its value twice"
+                    ),
                     help: Some("remove the repeated name".to_owned()),
                 });
             }
@@ -108,6 +116,9 @@ pub fn lints(path: &JsonPath) -> Vec<PathLint> {
                 )),
             });
         }
+        if let Selector::Indexes(indexes) = step.selector() {
+            repeated_index(step, indexes, &mut out);
+        }
         split_odata_name(&path.steps, i, &mut out);
         punctuation_in_dot_name(step, &mut out);
         if let Selector::Filter(filter) = step.selector() {
@@ -139,7 +150,78 @@ pub fn lints(path: &JsonPath) -> Vec<PathLint> {
             });
         }
     }
+    scan_after_scan(path, &mut out);
     out
+}
+
+/// `[1,1]` or `[0,-2]` at `step`: an element that the path selects twice.
+fn repeated_index(step: &Step, indexes: &[i64], out: &mut Vec<PathLint>) {
+    for (i, &a) in indexes.iter().enumerate() {
+        for &b in &indexes[..i] {
+            let what = if a == b {
+                format!("the index {a} is listed twice")
+            } else if (a < 0) != (b < 0) {
+                format!(
+                    "the indexes {b} and {a} are the same element in an array of {}",
+                    a.max(b) - a.min(b)
+                )
+            } else {
+                continue;
+            };
+            out.push(PathLint {
+                kind: LintKind::RepeatedIndex,
+                span: step.span.clone(),
+                message: format!(
+                    "{what}: a transform then updates that element twice, and a redact deletes \
+                     the element after it too"
+                ),
+                help: Some("list each element once".to_owned()),
+            });
+            return;
+        }
+    }
+}
+
+/// `$..a..b`: a second deep scan, which runs again below a match of the steps before it that
+/// lies inside another. Not with a filter right after a scan, whose paths reach each place
+/// once (§6.5).
+fn scan_after_scan(path: &JsonPath, out: &mut Vec<PathLint>) {
+    let steps = &path.steps;
+    if steps
+        .iter()
+        .any(|s| s.is_descendant() && matches!(s.selector(), Selector::Filter(_)))
+    {
+        return;
+    }
+    let Some(second) = steps
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.is_descendant())
+        .map(|(i, _)| i)
+        .nth(1)
+    else {
+        return;
+    };
+    let before = JsonPath {
+        steps: steps[..second].to_vec(),
+    };
+    let once = JsonPath {
+        steps: steps[second..].to_vec(),
+    };
+    let mut child = path.clone();
+    child.steps[second].kind = StepKind::Child(steps[second].selector().clone());
+    out.push(PathLint {
+        kind: LintKind::ScanAfterScan,
+        span: steps[second].span.clone(),
+        message: format!(
+            "this deep scan runs below every match of `{before}`, so below two nested matches \
+             it finds the same places twice, and a transform updates them twice"
+        ),
+        help: Some(format!(
+            "if matches of `{before}` can nest, scan once (`{once}`) or step down without a \
+             second scan (`{child}`)"
+        )),
+    });
 }
 
 /// `.@odata.context` at step `i` of `steps` (of the path, or of a path inside a filter, such
@@ -416,6 +498,45 @@ mod tests {
             kinds("$.a['b','c','b']"),
             vec![(LintKind::DuplicateName, 3..16)]
         );
+    }
+
+    #[test]
+    fn an_element_listed_twice_or_named_from_both_ends() {
+        assert_eq!(kinds("$.l[1,1]"), vec![(LintKind::RepeatedIndex, 3..8)]);
+        let found = lints(&parse("$.l[0,-2]").expect("parses"));
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0]
+                .message
+                .starts_with("the indexes 0 and -2 are the same element in an array of 2"),
+            "{}",
+            found[0].message
+        );
+        assert!(kinds("$.l[0,1,-1,-2]").len() == 1);
+        assert!(kinds("$.l[0,1]").is_empty());
+        assert!(kinds("$.l[-1,-2]").is_empty());
+    }
+
+    #[test]
+    fn a_deep_scan_after_another() {
+        let found = lints(&parse("$..user[*]..email").expect("parses"));
+        assert_eq!(
+            found
+                .iter()
+                .map(|l| (l.kind, l.span.clone()))
+                .collect::<Vec<_>>(),
+            vec![(LintKind::ScanAfterScan, 10..17)]
+        );
+        assert_eq!(
+            found[0].help.as_deref(),
+            Some(
+                "if matches of `$..user[*]` can nest, scan once (`$..email`) or step down \
+                 without a second scan (`$..user[*].email`)"
+            )
+        );
+        assert!(kinds("$..user.email").is_empty());
+        // A filter right after a scan: each place is reached once (§6.5).
+        assert!(kinds("$..from..[?(@.t != 'bot')].id").is_empty());
     }
 
     #[test]

@@ -17,7 +17,9 @@ pub use ast::{
 };
 pub use lint::{LintKind, PathLint, lints};
 pub use parse::parse;
-pub(crate) use select::{Found, Stop, effective_index, select_distinct, slice_range};
+pub(crate) use select::{
+    Found, REPEAT_BUDGET, Stop, effective_index, select_counted, select_distinct, slice_range,
+};
 pub use select::{Location, Segment, Selected};
 
 /// A path that does not parse, with the byte offset into the path text.

@@ -2,6 +2,7 @@
 //! tokens (§6.3): definite-path errors, the deep scan's all-names rule, filters that test an
 //! object itself, and the multi-name merge at the leaf.
 
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use super::ast::{Filter, Selector, Step};
@@ -152,6 +153,48 @@ pub(crate) fn select_distinct<'v, 'a>(
     select_with(steps, start, root, require_properties, true)
 }
 
+/// Every match of `steps` from `start` as Jayway finds them, repeats included (§6.3.12), with
+/// each location once: the distinct matches in the order of their first occurrence, and the
+/// sequence of all matches as indexes into them. Repeats are found by walking again, as
+/// Jayway does, which takes time growing with a power of the depth for nested deep scans
+/// (`$..a..a..b`); past `budget` steps down the document the walk stops with a fatal error.
+pub(crate) fn select_counted<'v, 'a>(
+    steps: &[Step],
+    start: &'v Value<'a>,
+    root: &'v Value<'a>,
+    budget: u64,
+) -> Result<Counted<'v, 'a>, Stop> {
+    let tokens = tokens(steps);
+    let mut walker = Walker::new(&tokens, root, false);
+    walker.counter = Some(Counter {
+        ids: HashMap::new(),
+        stack: vec![0],
+        first: HashMap::new(),
+        sequence: Vec::new(),
+        budget,
+    });
+    walker.start(start)?;
+    let sequence = walker.counter.map_or_else(Vec::new, |c| c.sequence);
+    Ok(Counted {
+        found: walker.found,
+        sequence,
+    })
+}
+
+/// What [`select_counted`] found.
+#[derive(Debug)]
+pub(crate) struct Counted<'v, 'a> {
+    /// The distinct matches, in the order of their first occurrence.
+    pub found: Vec<Found<'v, 'a>>,
+    /// Every match in evaluation order, as an index into `found`.
+    pub sequence: Vec<usize>,
+}
+
+/// The steps down the document that [`select_counted`] takes at most in one walk: far beyond
+/// what repeats in a response need (a `b` below each of 1,000 nested `a`s takes about half a
+/// million for `$..a..b`), and a few seconds at most.
+pub(crate) const REPEAT_BUDGET: u64 = 20_000_000;
+
 fn select_with<'v, 'a>(
     steps: &[Step],
     start: &'v Value<'a>,
@@ -160,26 +203,18 @@ fn select_with<'v, 'a>(
     distinct: bool,
 ) -> Result<Vec<Found<'v, 'a>>, Stop> {
     let tokens = tokens(steps);
-    let mut walker = Walker {
-        tokens: &tokens,
-        root,
-        require_properties,
-        found: Vec::new(),
-        location: Vec::new(),
-        // Only a scan after another scans anything twice.
-        scanned: (distinct
-            && tokens
-                .iter()
-                .filter(|t| matches!(t.kind, Kind::Scan))
-                .count()
-                > 1)
-        .then(std::collections::HashSet::new),
-    };
-    if tokens.is_empty() {
-        walker.add(start);
-    } else {
-        walker.eval(0, start)?;
+    let mut walker = Walker::new(&tokens, root, require_properties);
+    // Only a scan after another scans anything twice.
+    if distinct
+        && tokens
+            .iter()
+            .filter(|t| matches!(t.kind, Kind::Scan))
+            .count()
+            > 1
+    {
+        walker.scanned = Some(HashSet::new());
     }
+    walker.start(start)?;
     Ok(walker.found)
 }
 
@@ -243,7 +278,7 @@ fn tokens(steps: &[Step]) -> Vec<Token<'_>> {
 }
 
 /// A location segment while walking, borrowing keys from the document.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Seg<'v> {
     Key(&'v str),
     Index(usize),
@@ -257,10 +292,97 @@ struct Walker<'t, 'p, 'v, 'a> {
     location: Vec<Seg<'v>>,
     /// For [`select_distinct`]: the containers each scan token has gone through, by token and
     /// address. A container's place is one, so scanning it again finds only repeats.
-    scanned: Option<std::collections::HashSet<(usize, *const Value<'a>)>>,
+    scanned: Option<HashSet<(usize, *const Value<'a>)>>,
+    /// For [`select_counted`].
+    counter: Option<Counter<'v>>,
 }
 
-impl<'v, 'a> Walker<'_, '_, 'v, 'a> {
+/// The places a counting walk has been to, numbered so that a repeated match is known
+/// without building its location again.
+struct Counter<'v> {
+    /// The number of each place by the number of its parent and its segment (`None`: the
+    /// members of a multi-name leaf); the start is 0.
+    ids: HashMap<(usize, Option<Seg<'v>>), usize>,
+    /// The number of each place on the way to the current location, the start first.
+    stack: Vec<usize>,
+    /// The index in `found` of each place matched, by number.
+    first: HashMap<usize, usize>,
+    sequence: Vec<usize>,
+    /// The steps down the document left.
+    budget: u64,
+}
+
+impl<'v> Counter<'v> {
+    /// The number of the place `seg` below the current one.
+    fn child(&mut self, seg: Option<Seg<'v>>) -> usize {
+        let parent = self.stack.last().copied().unwrap_or(0);
+        let next = self.ids.len() + 1;
+        *self.ids.entry((parent, seg)).or_insert(next)
+    }
+}
+
+const TOO_MANY_REPEATS: &str = "the path reaches the places below here again and again \
+     through nested deep scans, more often than can be done (the reference updates a place \
+     once for each time it is reached)";
+
+impl<'t, 'p, 'v, 'a> Walker<'t, 'p, 'v, 'a> {
+    fn new(tokens: &'t [Token<'p>], root: &'v Value<'a>, require_properties: bool) -> Self {
+        Walker {
+            tokens,
+            root,
+            require_properties,
+            found: Vec::new(),
+            location: Vec::new(),
+            scanned: None,
+            counter: None,
+        }
+    }
+
+    fn start(&mut self, start: &'v Value<'a>) -> Result<(), Stop> {
+        if self.tokens.is_empty() {
+            self.add(start);
+            Ok(())
+        } else {
+            self.eval(0, start)
+        }
+    }
+
+    /// Goes one level down, to `seg`.
+    fn push(&mut self, seg: Seg<'v>) -> Result<(), Stop> {
+        if let Some(counter) = &mut self.counter {
+            if counter.budget == 0 {
+                return Err(Stop::Fatal(TOO_MANY_REPEATS.to_owned(), self.location()));
+            }
+            counter.budget -= 1;
+            let id = counter.child(Some(seg));
+            counter.stack.push(id);
+        }
+        self.location.push(seg);
+        Ok(())
+    }
+
+    fn pop(&mut self) {
+        self.location.pop();
+        if let Some(counter) = &mut self.counter {
+            counter.stack.pop();
+        }
+    }
+
+    /// In a counting walk, records a match at the current location (`members`: the members
+    /// of a multi-name leaf there); false when it repeats an earlier one.
+    fn first_time(&mut self, members: bool) -> bool {
+        let Some(counter) = &mut self.counter else {
+            return true;
+        };
+        let id = if members {
+            counter.child(None)
+        } else {
+            counter.stack.last().copied().unwrap_or(0)
+        };
+        let index = *counter.first.entry(id).or_insert(self.found.len());
+        counter.sequence.push(index);
+        index == self.found.len()
+    }
     fn location(&self) -> Location {
         Location {
             segments: self
@@ -275,6 +397,9 @@ impl<'v, 'a> Walker<'_, '_, 'v, 'a> {
     }
 
     fn add(&mut self, value: &'v Value<'a>) {
+        if !self.first_time(false) {
+            return;
+        }
         let location = self.location();
         self.found.push(Found {
             location,
@@ -294,9 +419,9 @@ impl<'v, 'a> Walker<'_, '_, 'v, 'a> {
 
     /// `hit` one level down.
     fn hit_at(&mut self, t: usize, seg: Seg<'v>, value: &'v Value<'a>) -> Result<(), Stop> {
-        self.location.push(seg);
+        self.push(seg)?;
         let r = self.hit(t, value);
-        self.location.pop();
+        self.pop();
         r
     }
 
@@ -401,6 +526,9 @@ impl<'v, 'a> Walker<'_, '_, 'v, 'a> {
                     }
                 }
             }
+            if !self.first_time(true) {
+                return Ok(());
+            }
             let mut location = self.location();
             location.segments.push(Segment::Keys(names.to_vec()));
             self.found.push(Found {
@@ -441,9 +569,9 @@ impl<'v, 'a> Walker<'_, '_, 'v, 'a> {
                 }
                 for (k, v) in map.iter() {
                     if v.is_container() {
-                        self.location.push(Seg::Key(k));
+                        self.push(Seg::Key(k))?;
                         let r = self.walk(t, v);
-                        self.location.pop();
+                        self.pop();
                         r?;
                     }
                 }
@@ -458,9 +586,9 @@ impl<'v, 'a> Walker<'_, '_, 'v, 'a> {
                 }
                 for (i, v) in items.iter().enumerate() {
                     if v.is_container() {
-                        self.location.push(Seg::Index(i));
+                        self.push(Seg::Index(i))?;
                         let r = self.walk(t, v);
-                        self.location.pop();
+                        self.pop();
                         r?;
                     }
                 }
@@ -558,6 +686,108 @@ mod tests {
             assert!(all.len() > first.len(), "{path}: the scan repeats");
             assert_eq!(distinct, first, "{path}");
         }
+    }
+
+    /// A path of up to four steps from `picks`, and a document of nested `a`s and `b`s.
+    fn path_and_document() -> impl proptest::strategy::Strategy<Value = (String, Value<'static>)> {
+        use proptest::prelude::*;
+        const STEPS: &[&str] = &[
+            ".a",
+            ".b",
+            "..a",
+            "..[0]",
+            "..[0:2]",
+            "..[*]",
+            "..b",
+            "[*]",
+            "..*",
+            "[0]",
+            "[-1]",
+            "[0,1]",
+            "[1,-1]",
+            "[0,0]",
+            "['a','b']",
+            "['a','a']",
+            "..['a','b']",
+            "[0:2]",
+            "[?(@.a)]",
+            "..[?(@.b)]",
+            "..[?(@.a != 1)]",
+        ];
+        let leaf = prop_oneof![Just(serde_json::json!(1)), Just(serde_json::json!("x"))];
+        let doc = leaf.prop_recursive(6, 60, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::Array),
+                prop::collection::vec((prop::sample::select(vec!["a", "b"]), inner), 0..3)
+                    .prop_map(|members| {
+                        serde_json::Value::Object(
+                            members
+                                .into_iter()
+                                .map(|(k, v)| (k.to_owned(), v))
+                                .collect(),
+                        )
+                    }),
+            ]
+        });
+        (
+            prop::collection::vec(prop::sample::select(STEPS), 1..5),
+            doc.prop_map(|d| Value::from(&serde_json::json!({"a": d, "b": [{"a": 1}]}))),
+        )
+            .prop_map(|(steps, doc)| (format!("${}", steps.concat()), doc))
+    }
+
+    proptest::proptest! {
+        /// The counting walk finds what the plain one does: the same matches in the same
+        /// order, each location kept once with the sequence of repeats; and a path that
+        /// `may_select_again` says reaches each place once has no repeats, unless a filter
+        /// follows a scan, whose repeats are not updates (§6.5).
+        #[test]
+        fn counting_agrees_with_the_plain_walk((text, doc) in path_and_document()) {
+            let path = crate::jsonpath::parse(&text).expect("parses");
+            let all = select(&path.steps, &doc, &doc, false);
+            let counted = select_counted(&path.steps, &doc, &doc, REPEAT_BUDGET);
+            match (all, counted) {
+                (Ok(all), Ok(counted)) => {
+                    let replayed: Vec<&Location> = counted
+                        .sequence
+                        .iter()
+                        .map(|&i| &counted.found[i].location)
+                        .collect();
+                    let plain: Vec<&Location> = all.iter().map(|f| &f.location).collect();
+                    proptest::prop_assert_eq!(&replayed, &plain, "{}", text);
+                    let distinct: std::collections::HashSet<&Location> =
+                        plain.iter().copied().collect();
+                    proptest::prop_assert_eq!(distinct.len(), counted.found.len());
+                    let scan_filter = path.steps.iter().any(|s| {
+                        s.is_descendant() && matches!(s.selector(), Selector::Filter(_))
+                    });
+                    if !path.may_select_again() && !scan_filter {
+                        proptest::prop_assert_eq!(plain.len(), distinct.len(), "{}", text);
+                    }
+                }
+                (Err(a), Err(b)) => proptest::prop_assert_eq!(a, b),
+                (a, b) => proptest::prop_assert!(false, "{text}: {a:?} but {b:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn counting_stops_at_its_budget_with_a_fatal_error() {
+        let mut chain = serde_json::json!({"b": "x"});
+        for _ in 0..60 {
+            chain = serde_json::json!({"a": chain});
+        }
+        let doc = Value::from(&chain);
+        let steps = crate::jsonpath::parse("$..a..a..b").expect("parses").steps;
+        let counted = select_counted(&steps, &doc, &doc, 1_000_000).expect("within budget");
+        // The `b` lies below 60 nested `a`s: reached once for each pair of them.
+        assert_eq!(counted.found.len(), 1);
+        assert_eq!(counted.sequence.len(), 60 * 59 / 2);
+        let Err(Stop::Fatal(message, at)) = select_counted(&steps, &doc, &doc, 1_000) else {
+            panic!("the walk should stop");
+        };
+        assert!(message.contains("nested deep scans"), "{message}");
+        assert!(!at.is_root(), "located where the budget ran out");
     }
 
     #[test]

@@ -64,6 +64,9 @@ pub enum SplitReason {
     /// The transform's value function can stop a path (§2.10), which needs the reference's
     /// update order: the naive engine runs it.
     AbortStopsPath { transform: usize },
+    /// The rule's path can reach one location more than once, which the reference updates as
+    /// many times (§6.3.12): the naive engine runs it.
+    SelectsAgain { rule: RuleRef },
     /// Walking resumes after a naive pass.
     AfterNaive,
     /// The conflict analysis ran out of budget at `transform` and split to be safe.
@@ -87,6 +90,10 @@ impl fmt::Display for SplitReason {
                 f,
                 "the value function of {} can stop a path: reference update order",
                 TransformRef(*transform)
+            ),
+            SplitReason::SelectsAgain { rule } => write!(
+                f,
+                "{rule} can reach a location more than once: updated as often, in reference order"
             ),
             SplitReason::AfterNaive => f.write_str("resumes after a naive pass"),
             SplitReason::AnalysisBudget { transform } => write!(
@@ -198,11 +205,24 @@ fn split(transforms: &[TransformSpec], rules: &[Rule], items: Vec<Item>) -> Vec<
             Item::Guard(t) => t,
             Item::Rule(r) => reference(r).transform,
         };
-        let naive = transforms[transform].abort_stops_path;
+        let naive_reason = if transforms[transform].abort_stops_path {
+            Some(SplitReason::AbortStopsPath { transform })
+        } else {
+            match item {
+                Item::Rule(r) => {
+                    let rule = reference(r);
+                    transforms[transform].paths[rule.path]
+                        .may_select_again()
+                        .then_some(SplitReason::SelectsAgain { rule })
+                }
+                Item::Guard(_) => None,
+            }
+        };
+        let naive = naive_reason.is_some();
         let start = match passes.last() {
-            None if naive => Some(SplitReason::AbortStopsPath { transform }),
+            None if naive => naive_reason,
             None => Some(SplitReason::Start),
-            Some(o) if naive && !o.naive => Some(SplitReason::AbortStopsPath { transform }),
+            Some(o) if naive && !o.naive => naive_reason,
             Some(o) if !naive && o.naive => Some(SplitReason::AfterNaive),
             Some(_) if naive => None,
             Some(o) => match item {

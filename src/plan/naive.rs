@@ -1,6 +1,7 @@
 //! The naive engine and oracle: each transform, each path, in order, applied on its own as the
 //! reference applies it with Jayway 2.9.0 (§2.0, §6.3): collect every match, sort, then update.
-//! Stateless (§6.5); each distinct location is acted on once per path.
+//! Stateless (§6.5); a location that one path reaches several times is updated as many times
+//! (§6.3.12).
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -213,8 +214,8 @@ fn update_path<'a, E>(
     doc: &mut Value<'a>,
     update: Update<'_, 'a, E>,
 ) -> Result<u64, Failure<E>> {
-    let (locations, matches) = update_locations(path, doc).map_err(Failure::widen)?;
-    apply(doc, &locations, update)?;
+    let (locations, order, matches) = update_locations(path, doc).map_err(Failure::widen)?;
+    apply(doc, &locations, &order, update, path.may_select_again())?;
     Ok(matches)
 }
 
@@ -288,14 +289,37 @@ fn find<'v, 'a>(
     if doc.is_null() {
         return Err(fatal(NULL_DOCUMENT).into());
     }
-    jsonpath::select_distinct(&path.steps, doc, doc, false).map_err(|stop| match stop {
+    jsonpath::select_distinct(&path.steps, doc, doc, false).map_err(stopped)
+}
+
+/// [`find`] with the repeats: the distinct matches, and every match in Jayway's evaluation
+/// order as an index into them.
+fn find_counted<'v, 'a>(
+    path: &JsonPath,
+    doc: &'v Value<'a>,
+) -> Result<(Vec<Found<'v, 'a>>, Vec<usize>), Failure<Infallible>> {
+    if !path.may_select_again() {
+        let found = distinct(find(path, doc)?);
+        let sequence = (0..found.len()).collect();
+        return Ok((found, sequence));
+    }
+    if doc.is_null() {
+        return Err(fatal(NULL_DOCUMENT).into());
+    }
+    let counted = jsonpath::select_counted(&path.steps, doc, doc, jsonpath::REPEAT_BUDGET)
+        .map_err(stopped)?;
+    Ok((counted.found, counted.sequence))
+}
+
+fn stopped(stop: Stop) -> Failure<Infallible> {
+    match stop {
         // The failure's place is the value the path met, as for a value function's failure.
         Stop::Fatal(message, at) => Failure {
             error: EvalError::Fatal { message },
             location: Some(at),
         },
         Stop::NotFound => EvalError::NotFound.into(),
-    })
+    }
 }
 
 /// Drops repeated locations, keeping the first.
@@ -310,23 +334,26 @@ fn distinct<'v, 'a>(found: Vec<Found<'v, 'a>>) -> Vec<Found<'v, 'a>> {
         .collect()
 }
 
-/// The distinct locations to update, in the order Jayway applies them (§6.3.10), and how many
-/// of them count as matches (a multi-name leaf only when one of its names is present).
+/// The locations to update, each once; the order in which Jayway updates them (§6.3.10), as
+/// indexes into them, where a location reached several times comes as many times (§6.3.12);
+/// and how many updates count as matches (a multi-name leaf only when one of its names is
+/// present).
 fn update_locations(
     path: &JsonPath,
     doc: &Value<'_>,
-) -> Result<(Vec<Location>, u64), Failure<Infallible>> {
-    let found = distinct(find(path, doc)?);
+) -> Result<(Vec<Location>, Vec<usize>, u64), Failure<Infallible>> {
+    let (found, sequence) = find_counted(path, doc)?;
     if found.is_empty() && path.is_definite() {
         return Err(EvalError::NotFound.into());
     }
-    let matches = found
+    let empty: Vec<bool> = found
         .iter()
-        .filter(|f| !matches!(&f.value, Selected::Members(m) if m.is_empty()))
-        .count() as u64;
-    let mut locations: Vec<Location> = found.into_iter().map(|f| f.location).collect();
-    sort_like_jayway(&mut locations);
-    Ok((locations, matches))
+        .map(|f| matches!(&f.value, Selected::Members(m) if m.is_empty()))
+        .collect();
+    let matches = sequence.iter().filter(|&&i| !empty[i]).count() as u64;
+    let locations: Vec<Location> = found.into_iter().map(|f| f.location).collect();
+    let order = jayway_sorted(&locations, sequence);
+    Ok((locations, order, matches))
 }
 
 enum Update<'f, 'a, E> {
@@ -341,17 +368,31 @@ enum Applied {
     StopPath,
 }
 
-/// Applies the updates in order. A location inside a value that an earlier update replaced
-/// or removed belongs to the detached old value and is skipped; deleting an array element
-/// moves the pending locations behind it down by one, as Jayway's references follow the
-/// objects they point to.
+/// Applies the updates to `locations` in `order` (indexes into them; a repeated one is
+/// updated again). With `repeats`, a name listed twice in a multi-name leaf is updated twice;
+/// otherwise once, as the path reaches each place once. A location inside a value that an
+/// earlier update replaced or removed belongs to the detached old value and is skipped;
+/// deleting an array element moves the pending locations behind it down by one, as Jayway's
+/// references follow the objects they point to. An element deleted again is deleted at its
+/// index again, as Jayway's reference holds the index: the element that moved there goes too.
 fn apply<'a, E>(
     doc: &mut Value<'a>,
     locations: &[Location],
+    order: &[usize],
     mut update: Update<'_, 'a, E>,
+    repeats: bool,
 ) -> Result<(), Failure<E>> {
     let mut pending = Pending::new(locations);
-    for i in 0..locations.len() {
+    let mut updated = vec![false; locations.len()];
+    for &i in order {
+        let again = std::mem::replace(&mut updated[i], true);
+        if again
+            && matches!(update, Update::Delete)
+            && matches!(locations[i].segments.last(), Some(Segment::Index(_)))
+        {
+            pending.delete_again(doc, i)?;
+            continue;
+        }
         if pending.detached(i) {
             continue;
         }
@@ -406,7 +447,7 @@ fn apply<'a, E>(
                 };
                 let mut done: Vec<&str> = Vec::new();
                 for key in keys {
-                    if done.contains(&key.as_str()) {
+                    if !repeats && done.contains(&key.as_str()) {
                         continue;
                     }
                     done.push(key);
@@ -508,7 +549,10 @@ impl Pending {
 
     /// Whether location `i` lies in a replaced value or a deleted element.
     fn detached(&self, i: usize) -> bool {
-        let mut n = self.at[i];
+        self.node_detached(self.at[i])
+    }
+
+    fn node_detached(&self, mut n: usize) -> bool {
         while let Some(parent) = self.nodes[n].parent {
             if let Some(Segment::Index(j)) = self.nodes[n].segment
                 && self.nodes[parent].was_deleted(j)
@@ -525,8 +569,11 @@ impl Pending {
 
     /// Location `i` in the current document: indexes less the deleted elements before them.
     fn current(&self, i: usize) -> Location {
+        self.node_current(self.at[i])
+    }
+
+    fn node_current(&self, mut n: usize) -> Location {
         let mut segments = Vec::new();
-        let mut n = self.at[i];
         while let (Some(parent), Some(segment)) = (self.nodes[n].parent, &self.nodes[n].segment) {
             segments.push(match segment {
                 Segment::Index(j) => Segment::Index(j - self.nodes[parent].deleted_before(*j)),
@@ -551,6 +598,47 @@ impl Pending {
         {
             self.nodes[member].replaced = true;
         }
+    }
+
+    /// Deletes element location `i` again, already deleted: Jayway removes what is at its
+    /// index now, the first later element not deleted yet, and fails when there is none
+    /// (Java's `IndexOutOfBoundsException`).
+    fn delete_again<E>(&mut self, doc: &mut Value<'_>, i: usize) -> Result<(), Failure<E>> {
+        let n = self.at[i];
+        let (Some(parent), Some(Segment::Index(j))) =
+            (self.nodes[n].parent, &self.nodes[n].segment)
+        else {
+            return Ok(());
+        };
+        let j = *j;
+        if self.nodes[parent].replaced || self.node_detached(parent) {
+            return Ok(());
+        }
+        let array = self.node_current(parent);
+        let Some(items) = resolve_mut(doc, &array.segments).and_then(Value::as_array_mut) else {
+            return Ok(());
+        };
+        let at = j - self.nodes[parent].deleted_before(j);
+        if at >= items.len() {
+            let mut location = array;
+            location.segments.push(Segment::Index(at));
+            return Err(Failure {
+                error: fatal(&format!(
+                    "the path deletes index {at} a second time, and the array has no element \
+                     there any more"
+                )),
+                location: Some(location),
+            });
+        }
+        items.remove(at);
+        let node = &mut self.nodes[parent];
+        let mut gone = j + 1;
+        while node.was_deleted(gone) {
+            gone += 1;
+        }
+        let at = node.deleted.partition_point(|&d| d > gone);
+        node.deleted.insert(at, gone);
+        Ok(())
     }
 
     /// The element at location `i` was deleted.
@@ -622,26 +710,25 @@ fn accessor(l: &Location) -> Cow<'_, str> {
     }
 }
 
-/// Sorts as Java's `List.sort` does with [`jayway_order`]. That order is inconsistent when
-/// array and other references mix (index 10 < 9 by number, "9" < "10" by text), so the
-/// algorithm matters: below 32 elements this is Java's exact algorithm (one run, then binary
-/// insertion); above, a stable merge sort, which agrees with Java whenever the order is
-/// consistent.
-fn sort_like_jayway(v: &mut Vec<Location>) {
+/// Sorts `order`, indexes into `locations`, as Java's `List.sort` sorts the references with
+/// [`jayway_order`]. That order is inconsistent when array and other references mix (index
+/// 10 < 9 by number, "9" < "10" by text), so the algorithm matters: below 32 elements this is
+/// Java's exact algorithm (one run, then binary insertion); above, a stable merge sort, which
+/// agrees with Java whenever the order is consistent.
+fn jayway_sorted(locations: &[Location], mut order: Vec<usize>) -> Vec<usize> {
     const JAVA_MIN_MERGE: usize = 32;
-    if v.len() < 2 {
-        return;
+    if order.len() < 2 {
+        return order;
     }
-    let mut order: Vec<usize> = (0..v.len()).collect();
-    let less = |a: usize, b: usize| jayway_order(&v[a], &v[b]).is_lt();
-    if v.len() < JAVA_MIN_MERGE {
+    let less = |a: usize, b: usize| jayway_order(&locations[a], &locations[b]).is_lt();
+    if order.len() < JAVA_MIN_MERGE {
         let run = count_run_and_make_ascending(&mut order, less);
         binary_sort(&mut order, run, less);
     } else {
-        merge_sort(&mut order, &mut Vec::with_capacity(v.len()), less);
+        let n = order.len();
+        merge_sort(&mut order, &mut Vec::with_capacity(n), less);
     }
-    let mut slots: Vec<Option<Location>> = std::mem::take(v).into_iter().map(Some).collect();
-    v.extend(order.into_iter().filter_map(|i| slots[i].take()));
+    order
 }
 
 fn count_run_and_make_ascending(v: &mut [usize], less: impl Fn(usize, usize) -> bool) -> usize {
@@ -1192,6 +1279,15 @@ mod tests {
         }
     }
 
+    fn in_order(locations: &[Location]) -> Vec<usize> {
+        (0..locations.len()).collect()
+    }
+
+    fn sort_like_jayway(v: &mut Vec<Location>) {
+        let order = jayway_sorted(v, in_order(v));
+        *v = order.iter().map(|&i| v[i].clone()).collect();
+    }
+
     #[test]
     fn jayway_order_puts_higher_indexes_and_later_keys_first() {
         let mut v = vec![
@@ -1228,7 +1324,13 @@ mod tests {
             at(&[key("m"), Segment::Index(0), Segment::Index(1)]),
             at(&[key("m"), Segment::Index(1)]),
         ];
-        let result = apply(&mut d, &locations, Update::<Infallible>::Delete);
+        let result = apply(
+            &mut d,
+            &locations,
+            &in_order(&locations),
+            Update::<Infallible>::Delete,
+            false,
+        );
         assert!(result.is_ok());
         assert_eq!(d, doc(&serde_json::json!({"l": ["b", "d"], "m": []})));
     }
@@ -1250,13 +1352,16 @@ mod tests {
             *v = Value::Null;
             Ok::<_, MapError<Infallible>>(())
         };
-        assert!(apply(&mut d, &locations, Update::Map(&mut f)).is_ok());
-        // `o.a` was inside the replaced `o`; the repeated name maps once.
+        let order = in_order(&locations);
+        assert!(apply(&mut d, &locations, &order, Update::Map(&mut f), true).is_ok());
+        // `o.a` was inside the replaced `o`; the repeated name maps twice, the second time
+        // what the first made.
         assert_eq!(
             seen,
             vec![
                 doc(&serde_json::json!({"a": "x"})),
                 Value::string("y"),
+                Value::Null,
                 Value::string("z")
             ]
         );

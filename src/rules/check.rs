@@ -1031,7 +1031,10 @@ impl Checker<'_> {
         for lint in jsonpath::lints(parsed) {
             let about_updates = matches!(
                 lint.kind,
-                jsonpath::LintKind::RootOnly | jsonpath::LintKind::LeafFilterOnRoot
+                jsonpath::LintKind::RootOnly
+                    | jsonpath::LintKind::LeafFilterOnRoot
+                    | jsonpath::LintKind::RepeatedIndex
+                    | jsonpath::LintKind::ScanAfterScan
             );
             if about_updates && !updates {
                 continue;
