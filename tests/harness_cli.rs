@@ -2997,6 +2997,7 @@ fn a_path_that_selects_nothing_is_told_where_it_stops_in_the_example_responses()
         jsonPaths:
           - "$.messages[*].reactions.users[*]"
           - "$.messages[*].usr"
+          - "$.messages[*].usre"
           - "$..thread_tz"
           - "$.messages[*].files[*].user"
           - "$.messages[*].reply_users[*]"
@@ -3046,9 +3047,11 @@ fn a_path_that_selects_nothing_is_told_where_it_stops_in_the_example_responses()
             "`$.messages[*].reactions` selects arrays, whose elements have `users`: write \
              `$.messages[*].reactions[*].users`",
             "the objects that `$.messages[*]` selects have no `usr`: did you mean `user`?",
+            // Two letters swapped are one edit.
+            "the objects that `$.messages[*]` selects have no `usre`: did you mean `user`?",
             "no member below `$` is named `thread_tz`: did you mean `thread_ts`?",
             "`$.messages[*].files[*].user` selects values in the example responses as they are \
-             received: the `responseSchema` at rules.yaml:17:7 drops them, before this transform \
+             received: the `responseSchema` at rules.yaml:18:7 drops them, before this transform \
              runs",
             "in the example responses, `$.messages[*]` selects values, and `.reply_users` \
              selects nothing in them",

@@ -1259,9 +1259,10 @@ pub(crate) fn suggest(word: &str, candidates: &[String]) -> Option<String> {
         .map(|(_, c)| c.clone())
 }
 
-/// Levenshtein distance, in characters.
+/// Edit distance in characters, two neighbouring characters swapped counting as one edit
+/// (`emial` is one edit from `email`).
 pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    strsim::levenshtein(a, b)
+    strsim::osa_distance(a, b)
 }
 
 #[cfg(test)]
@@ -1702,5 +1703,9 @@ mod tests {
             Some("pathTemplate")
         );
         assert_eq!(suggest("zzz", &known), None);
+        let names = vec!["email".to_owned(), "name".to_owned()];
+        assert_eq!(suggest("emial", &names).as_deref(), Some("email"));
+        assert_eq!(suggest("nmae", &names).as_deref(), Some("name"));
+        assert_eq!(suggest("mean", &names), None);
     }
 }
