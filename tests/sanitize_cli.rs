@@ -1749,3 +1749,29 @@ fn an_index_redacted_twice_takes_the_next_element_or_fails() {
         "{err}"
     );
 }
+
+/// A URL that is no request URL is quoted without its credentials and personal parts.
+#[test]
+fn an_invalid_url_is_quoted_without_credentials_or_personal_data() {
+    let rules = "endpoints:\n  - pathTemplate: /v2/users/{userId}\n";
+    let out = sanitize_args_with_rules(
+        rules,
+        &[
+            "--url",
+            "https://svc:hunter2@api.zoom.us:70000/v2/users/bob@corp.example?phone=%2B14155550199",
+        ],
+        b"{}",
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(
+            "`https://‹withheld›@api.zoom.us:70000/v2/users/‹withheld›?phone=‹withheld›` is not \
+             a request URL: the port 70000 is above 65535"
+        ),
+        "{err}"
+    );
+    for secret in ["hunter2", "bob@", "4155550199"] {
+        assert!(!err.contains(secret), "{secret} in {err}");
+    }
+}

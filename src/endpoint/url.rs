@@ -94,6 +94,26 @@ impl RequestUrl {
     }
 }
 
+/// `url` as messages quote it: the credentials before its host (`user:password@`) and each
+/// part that holds an email address or a phone number withheld. A URL may come from a case
+/// file, and the message end in a CI log.
+pub fn shown(url: &str) -> String {
+    let mut text = std::borrow::Cow::Borrowed(url);
+    if let Some(scheme_end) = url.find("://") {
+        let after = &url[scheme_end + 3..];
+        let authority = &after[..after.find(['/', '?', '#']).unwrap_or(after.len())];
+        if let Some(at) = authority.rfind('@') {
+            text = std::borrow::Cow::Owned(format!(
+                "{}{}{}",
+                &url[..scheme_end + 3],
+                crate::harness::leaks::WITHHELD,
+                &after[at..]
+            ));
+        }
+    }
+    quoted(&crate::harness::leaks::withhold_personal_url(&text))
+}
+
 /// `s` with each `%XX` escape decoded, when the result is UTF-8; `s` itself otherwise.
 /// Matching reads URLs raw (§5.2); this says what a raw URL spells: a value in it, or the
 /// path its author meant.
@@ -160,6 +180,19 @@ fn check_authority(authority: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_quoted_url_withholds_credentials_and_personal_parts() {
+        assert_eq!(
+            shown(
+                "https://svc:hunter2@api.zoom.us:70000/v2/users/bob@corp.example?phone=%2B14155550199"
+            ),
+            "https://‹withheld›@api.zoom.us:70000/v2/users/‹withheld›?phone=‹withheld›"
+        );
+        // An `@` after the host is no credential.
+        assert_eq!(shown("http://h/a@b?x=1"), "http://h/a@b?x=1");
+        assert_eq!(shown("ftp://u@h/"), "ftp://‹withheld›@h/");
+    }
 
     #[test]
     fn absolute_url_keeps_raw_path_and_query() {

@@ -577,7 +577,7 @@ pub fn load_str(path: &Path, text: String) -> Result<CaseFile, Vec<Diagnostic>> 
                 Code::InvalidValue
                     .diag(format!(
                         "`{}` is not a request URL: {reason}",
-                        crate::diag::quoted(url)
+                        crate::endpoint::shown_url(url)
                     ))
                     .at(request_location.clone()),
             );
@@ -1470,8 +1470,8 @@ mod tests {
     #[test]
     fn an_empty_secret_is_refused_and_a_bad_url_with_the_other_values() {
         let e = load_text(
-            "rules: r.yaml\nsalt: \"\"\ncases:\n  - request: GET ftp://h/x\n    original: o.json\n    \
-             sanitized: ../r.json\n",
+            "rules: r.yaml\nsalt: \"\"\ncases:\n  - request: GET ftp://me:pw@h/x/ada@x.example\n    \
+             original: o.json\n    sanitized: ../r.json\n",
         )
         .expect_err("refused");
         let found: Vec<(String, String)> =
@@ -1485,8 +1485,8 @@ mod tests {
                 ),
                 (
                     "set/cases.yaml:4:14".to_owned(),
-                    "`ftp://h/x` is not a request URL: the scheme `ftp` is not `http` or \
-                     `https`, the schemes of the proxy"
+                    "`ftp://‹withheld›@h/x/‹withheld›` is not a request URL: the scheme `ftp` \
+                     is not `http` or `https`, the schemes of the proxy"
                         .to_owned()
                 ),
                 (
