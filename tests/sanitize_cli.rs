@@ -8,7 +8,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use common::listing;
+use common::{feed, listing};
 
 const SALT: &str = "salt";
 const KEY: &str = "secret";
@@ -52,12 +52,7 @@ fn sanitize_in(
         .stdout(stdout)
         .stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("the binary starts");
-    child
-        .stdin
-        .take()
-        .expect("stdin is piped")
-        .write_all(stdin)
-        .expect("stdin takes the body");
+    feed(&mut child, stdin);
     child.wait_with_output().expect("the binary finishes")
 }
 
@@ -1293,12 +1288,7 @@ fn a_failure_that_cannot_be_printed_still_exits_with_its_status() {
             .stderr(full_device())
             .spawn()
             .expect("the binary starts");
-        child
-            .stdin
-            .take()
-            .expect("stdin is piped")
-            .write_all(body.as_bytes())
-            .expect("stdin takes the body");
+        feed(&mut child, body.as_bytes());
         let out = child.wait_with_output().expect("the binary finishes");
         assert_eq!(out.status.code(), Some(2), "{url}");
         assert!(out.stdout.is_empty(), "{url}");
