@@ -33,7 +33,23 @@ fn validate_bytes(content: &[u8]) -> (Status, String) {
 fn a_response_body_given_as_the_rules_is_named_but_not_quoted() {
     let object = br#"{"login":"mokonkwo","email":"marguerite.okonkwo@fabrikam.example","id":7}"#;
     let list = br#"  [{"login":"mokonkwo","email":"marguerite.okonkwo@fabrikam.example"}]"#;
+    // A duplicate key and a syntax error, which would otherwise be shown at their place.
+    let duplicate =
+        b"{\n  \"users\": [\n    {\"login\": \"mokonkwo\", \"login\": \"marguerite\"}\n  ]\n}\n";
+    let broken =
+        b"{\n  \"users\": [\n    {\"login\": \"mokonkwo\" \"email\": \"marguerite\"}\n  ]\n}\n";
     for (body, message) in [
+        (
+            &duplicate[..],
+            "rules.yaml: error[R010]: the document is a mapping whose key is not of the rules \
+             format; rules have `endpoints:`",
+        ),
+        (
+            &broken[..],
+            "rules.yaml: error[R004]: the document is not valid JSON or YAML (first at 3:26), and \
+             names none of the keys of the rules format: likely a response body, which is not \
+             quoted",
+        ),
         (
             &object[..],
             "rules.yaml: error[R010]: the document is a mapping whose 3 keys are not of the rules \

@@ -576,6 +576,10 @@ impl<'t> Parser<'t> {
                         Ok(Filter::Not(Box::new(inner)))
                     }
                     Some(b'@' | b'$') => {
+                        // Counted as a level too, so that the limit is one of `!`s.
+                        if self.depth + 1 > MAX_FILTER_DEPTH {
+                            return Err(error(bang, "filter nested too deeply").0);
+                        }
                         let path = self.filter_path()?;
                         self.skip_spaces();
                         if self.at_operator() {
@@ -1600,6 +1604,8 @@ mod tests {
         // The first `!` past the limit.
         assert_eq!(e.offset, 4 + MAX_FILTER_DEPTH);
         assert!(parse(&format!("$[?({}@.a)].b", "!".repeat(MAX_FILTER_DEPTH))).is_ok());
+        let one_more = format!("$[?({}@.a)].b", "!".repeat(MAX_FILTER_DEPTH + 1));
+        assert_eq!(err(&one_more).offset, 4 + MAX_FILTER_DEPTH);
     }
 
     #[test]

@@ -94,6 +94,38 @@ fn not_rules(root: &yaml::Node, name: &str) -> Option<Diagnostic> {
     )
 }
 
+/// For a document that does not parse, is written in JSON's brackets and names none of the
+/// keys of the rules format: a response body given as the rules, likely. One finding, with the
+/// place of the first error but no excerpt, as its text may be personal data.
+fn broken_body(diags: &[Diagnostic], name: &str, text: &str) -> Option<Diagnostic> {
+    let json = text
+        .trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n'])
+        .starts_with(['{', '[']);
+    if !json || !text.trim().contains('\n') {
+        return None;
+    }
+    let keys = schema::top_level_keys();
+    if keys.iter().any(|k| text.contains(k.as_str())) {
+        return None;
+    }
+    let first = diags.iter().find_map(|d| match &d.location {
+        Some(Location::Source { line, column, .. }) => Some(format!(" (first at {line}:{column})")),
+        _ => None,
+    });
+    Some(
+        Code::Syntax
+            .diag(format!(
+                "the document is not valid JSON or YAML{}, and names none of the keys of the \
+                 rules format: likely a response body, which is not quoted",
+                first.unwrap_or_default()
+            ))
+            .at(Location::File {
+                file: name.to_owned(),
+            })
+            .with_help(NOT_RULES_HELP),
+    )
+}
+
 /// Checks `bytes`, the contents of the file `name`.
 pub fn load_bytes(name: &str, bytes: &[u8]) -> LoadResult {
     if bytes.len() as u64 > MAX_FILE_BYTES {
@@ -129,6 +161,9 @@ pub fn load_str(name: &str, text: &str) -> LoadResult {
     let Some(root) = root else {
         // A file of one line that is not YAML is likely a secret given in the wrong place: its
         // text is not quoted in an excerpt.
+        if let Some(finding) = broken_body(&diags, name, text) {
+            return Err(vec![finding]);
+        }
         if !text.trim().contains('\n') {
             for d in diags.iter_mut().filter(|d| d.code == Code::Syntax.as_str()) {
                 d.location = Some(Location::File {
@@ -194,8 +229,9 @@ pub fn load_str(name: &str, text: &str) -> LoadResult {
     }
 
     if let Some(finding) = not_rules(&root, name) {
-        diags.push(finding);
-        return Err(diags);
+        // What else is wrong with a response body (a duplicate key) is not about rules, and
+        // would quote it.
+        return Err(vec![finding]);
     }
     let schema::Structural {
         problems: structural,
