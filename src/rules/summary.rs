@@ -50,10 +50,20 @@ fn endpoint_block(out: &mut String, number: usize, line: u32, endpoint: &Located
             "any"
         )
     );
+    // A regex reads the query too (§5.3): one ending in `$` refuses every query.
+    let regex = endpoint
+        .path_regex
+        .as_ref()
+        .is_some_and(|r| !r.trim().is_empty());
     let _ = writeln!(
         out,
-        "  query      {}",
-        allow_list(endpoint.allowed_query_params.as_deref(), "any")
+        "  query      {}{}",
+        allow_list(endpoint.allowed_query_params.as_deref(), "any"),
+        if regex {
+            "; the regex reads the query too"
+        } else {
+            ""
+        }
     );
     for (name, schema) in endpoint.path_parameter_schemas.iter().flatten() {
         let _ = writeln!(out, "  path param {name}: {}", describe_parameter(schema));
