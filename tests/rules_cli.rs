@@ -1222,7 +1222,7 @@ fn codes_lists_every_code_once_and_explains_those_asked_for() {
         format!(
             "H023  warning  exit 0, 1 with --strict     A JSONPath that selects nothing in any \
              case.\n\n{}\n\
-             R044  warning  exit 0, 1 in test --strict  An endpoint shadowed by an earlier one.\n\n\
+             R044  warning  exit 0, 1 with --strict     An endpoint shadowed by an earlier one.\n\n\
              {}\n\
              S007  error    exit 2                      A transform failed on a value or its \
              path failed to evaluate, at a JSON Pointer into the response, or needs a secret \
@@ -1242,7 +1242,7 @@ fn codes_lists_every_code_once_and_explains_those_asked_for() {
     assert_eq!(
         out,
         format!(
-            "R044  warning  exit 0, 1 in test --strict  An endpoint shadowed by an earlier \
+            "R044  warning  exit 0, 1 with --strict     An endpoint shadowed by an earlier \
              one.\n\n{}",
             doc("R044")
         )
@@ -2262,4 +2262,37 @@ fn a_dash_reads_the_rules_from_standard_input_once() {
     let (code, out) = run_with_stdin(&["compile", "-"], "endpoints:\n  - pathTemplate: /x\n");
     assert_eq!(code, Some(0), "{out}");
     assert!(out.starts_with("-: 1 endpoint\n"), "{out}");
+}
+
+#[test]
+fn validate_strict_fails_on_warnings_with_exit_1_and_errors_stay_2() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let warned = dir.path().join("warned.yaml");
+    std::fs::write(
+        &warned,
+        "endpoints:\n  - pathTemplate: /x\n    transforms:\n      - !<redact>\n        \
+         jsonPaths: ['$.l[1,1]']\n",
+    )
+    .expect("write");
+    let broken = dir.path().join("broken.yaml");
+    std::fs::write(&broken, "endpoints:\n  - methods: [GET]\n").expect("write");
+    let warned = warned.display().to_string();
+    let broken = broken.display().to_string();
+    let (status, out, _) = run(&["validate", &warned]);
+    assert_eq!(status, Status::Ok, "{out}");
+    assert!(
+        out.ends_with("1 file checked: 0 errors, 1 warning\n"),
+        "{out}"
+    );
+    let (status, out, _) = run(&["validate", "--strict", &warned]);
+    assert_eq!(status, Status::Findings, "{out}");
+    assert!(
+        out.ends_with("1 file checked: 0 errors, 1 warning (failing with --strict)\n"),
+        "{out}"
+    );
+    let (status, out, _) = run(&["validate", "--strict", &warned, &broken]);
+    assert_eq!(status, Status::Invalid, "{out}");
+    assert!(!out.contains("failing with --strict"), "{out}");
+    let (status, out, _) = run(&["validate", "--strict", "--format", "json", &warned]);
+    assert_eq!(status, Status::Findings, "{out}");
 }

@@ -25,12 +25,16 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Check rules files and print every finding (exit 2 when any is an error).
+    /// Check rules files and print every finding (exit 2 when any is an error; with --strict,
+    /// 1 when there are warnings and no error).
     Validate {
         /// Rules files (YAML or JSON), or folders: every `*.yaml` and `*.yml` file below them;
         /// `-` reads standard input.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Fail on warnings too (exit 1).
+        #[arg(long)]
+        strict: bool,
         #[arg(long, value_enum, default_value_t = FormatArg::Human)]
         format: FormatArg,
         /// Colour in human output: `auto` colours a terminal unless NO_COLOR is set (not
@@ -279,10 +283,12 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result
     match cli.command {
         Command::Validate {
             files,
+            strict,
             format,
             color,
         } => validate(
             &files,
+            strict,
             format.into(),
             paint(color, std::io::stdout().is_terminal()),
             out,
@@ -380,7 +386,7 @@ fn code_table() -> Vec<(&'static str, diag::Severity, &'static str, &'static str
             let exit = if c.severity() == Error {
                 "2"
             } else {
-                "0, 1 in test --strict"
+                "0, 1 with --strict"
             };
             (c.as_str(), c.severity(), exit, c.meaning())
         })
@@ -513,6 +519,7 @@ fn rules_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(usize, Diagnostic)>) {
 
 fn validate(
     paths: &[PathBuf],
+    strict: bool,
     format: Format,
     paint: diag::Paint,
     out: &mut dyn Write,
@@ -564,8 +571,13 @@ fn validate(
         Some(n) => format!(", {n} more not shown"),
         None => ", more not shown".to_owned(),
     };
+    let failing = if strict && errors == 0 && warnings > summaries {
+        " (failing with --strict)"
+    } else {
+        ""
+    };
     let summary = format!(
-        "{checked} file{} checked: {errors} error{}, {} warning{}{not_shown}\n",
+        "{checked} file{} checked: {errors} error{}, {} warning{}{not_shown}{failing}\n",
         plural(checked),
         plural(errors),
         warnings - summaries,
@@ -605,6 +617,8 @@ fn validate(
     }
     Ok(if errors > 0 {
         Status::Invalid
+    } else if !failing.is_empty() {
+        Status::Findings
     } else {
         Status::Ok
     })
