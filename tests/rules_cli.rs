@@ -2296,3 +2296,29 @@ fn validate_strict_fails_on_warnings_with_exit_1_and_errors_stay_2() {
     let (status, out, _) = run(&["validate", "--strict", "--format", "json", &warned]);
     assert_eq!(status, Status::Findings, "{out}");
 }
+
+#[test]
+fn compile_of_rules_with_errors_ends_with_its_verdict_and_prints_no_plan() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("bad.yaml");
+    std::fs::write(
+        &file,
+        "endpoints:\n  - pathTemplate: /x\n    methods: [GET]\n",
+    )
+    .expect("write");
+    let file = file.display().to_string();
+    for format in ["human", "github"] {
+        let (status, out, err) = run(&["compile", "--explain", "--format", format, &file]);
+        assert_eq!(status, Status::Invalid, "{err}");
+        assert!(out.is_empty(), "{out}");
+        assert!(
+            err.ends_with(&format!("{file} not compiled: 1 error, 0 warnings\n")),
+            "{err}"
+        );
+        assert_eq!(
+            err.contains("`psoxy-rules codes R012` explains this code"),
+            format == "human",
+            "{err}"
+        );
+    }
+}

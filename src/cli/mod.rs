@@ -585,24 +585,7 @@ fn validate(
     );
     match format {
         Format::Human => {
-            let mut codes: Vec<&str> = Vec::new();
-            for d in &all {
-                if !codes.contains(&d.code) {
-                    codes.push(d.code);
-                }
-            }
-            if !codes.is_empty() {
-                let (these, them) = if codes.len() == 1 {
-                    ("this code", "it")
-                } else {
-                    ("these codes", "them")
-                };
-                let _ = writeln!(
-                    text,
-                    "`psoxy-rules codes {}` explains {these} and how to fix {them}",
-                    codes.join(" ")
-                );
-            }
+            text.push_str(&codes_hint(&all));
             text.push_str(&summary);
             out.write_all(text.as_bytes())?;
         }
@@ -624,6 +607,28 @@ fn validate(
     })
 }
 
+/// The line that names the codes of `findings` for `psoxy-rules codes` (empty without any).
+fn codes_hint(findings: &[Diagnostic]) -> String {
+    let mut codes: Vec<&str> = Vec::new();
+    for d in findings {
+        if !codes.contains(&d.code) {
+            codes.push(d.code);
+        }
+    }
+    if codes.is_empty() {
+        return String::new();
+    }
+    let (these, them) = if codes.len() == 1 {
+        ("this code", "it")
+    } else {
+        ("these codes", "them")
+    };
+    format!(
+        "`psoxy-rules codes {}` explains {these} and how to fix {them}\n",
+        codes.join(" ")
+    )
+}
+
 fn compile(
     file: &Path,
     explain: bool,
@@ -639,14 +644,28 @@ fn compile(
     if format == Format::Json {
         return compile_json(file, loaded, findings, explain, out);
     }
-    let rendered = match format {
+    let mut rendered = match format {
         Format::Github => findings.iter().map(diag::render_github).collect(),
         _ => render_human(file, &findings, paint),
     };
-    err.write_all(rendered.as_bytes())?;
     let Some(rules) = loaded else {
+        // The rules are not compiled: say so, as `validate` ends its report.
+        let errors = findings.iter().filter(|d| d.is_error()).count();
+        let warnings = findings.len() - errors;
+        if format == Format::Human {
+            rendered.push_str(&codes_hint(&findings));
+        }
+        let _ = writeln!(
+            rendered,
+            "{} not compiled: {errors} error{}, {warnings} warning{}",
+            file.display(),
+            plural(errors),
+            plural(warnings)
+        );
+        err.write_all(rendered.as_bytes())?;
         return Ok(Status::Invalid);
     };
+    err.write_all(rendered.as_bytes())?;
     out.write_all(rules::summary::render(&rules).as_bytes())
         .context("writing the summary")?;
     if explain {
