@@ -126,10 +126,35 @@ fn broken_body(diags: &[Diagnostic], name: &str, text: &str) -> Option<Diagnosti
     )
 }
 
+/// Whether `bytes` read as UTF-16 text without a byte order mark would: ASCII characters with
+/// a NUL byte beside each, at even or at odd places, in most of the first 64 pairs.
+fn looks_like_utf16(bytes: &[u8]) -> bool {
+    let pairs = bytes.chunks_exact(2).take(64);
+    let n = pairs.len();
+    let (even, odd) = pairs.fold((0, 0), |(e, o), p| {
+        (e + usize::from(p[0] == 0), o + usize::from(p[1] == 0))
+    });
+    n >= 4 && even.max(odd) * 4 >= n * 3
+}
+
 /// Checks `bytes`, the contents of the file `name`.
 pub fn load_bytes(name: &str, bytes: &[u8]) -> LoadResult {
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(vec![too_large(name, Some(bytes.len() as u64))]);
+    let size = bytes.len() as u64;
+    if size > MAX_FILE_BYTES {
+        // One byte past the limit is what a capped read of a stream gives: its size is not
+        // known.
+        let known = (size > MAX_FILE_BYTES + 1).then_some(size);
+        return Err(vec![too_large(name, known)]);
+    }
+    if looks_like_utf16(bytes) {
+        return Err(vec![
+            Code::NotUtf8
+                .diag("the file looks like UTF-16 text: a NUL byte beside most characters")
+                .at(Location::File {
+                    file: name.to_owned(),
+                })
+                .with_help("save the file as UTF-8"),
+        ]);
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => load_str(name, text),
@@ -1388,6 +1413,42 @@ mod tests {
         let findings = load_str("rules.yaml", text).expect_err("unresolved");
         assert_eq!(findings[0].code, "R040");
         assert_eq!(findings[0].help.as_deref(), Some("did you mean `User`?"));
+    }
+
+    #[test]
+    fn a_read_stopped_one_byte_past_the_limit_does_not_claim_a_size() {
+        let limit = MAX_FILE_BYTES as usize;
+        let message = |len: usize| {
+            load_bytes("-", &vec![b'#'; len]).expect_err("too large")[0]
+                .message
+                .clone()
+        };
+        assert_eq!(
+            message(limit + 1),
+            "the file holds more than 16777216 bytes; rules files are refused above 16777216 bytes"
+        );
+        assert!(message(limit + 2).starts_with("the file is 16777218 bytes;"));
+    }
+
+    #[test]
+    fn utf16_text_is_named_as_such() {
+        let text = "endpoints: []\n";
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        for bytes in [le, be] {
+            let findings = load_bytes("rules.yaml", &bytes).expect_err("utf-16");
+            assert_eq!(findings.len(), 1);
+            assert_eq!(findings[0].code, "R003");
+            assert!(
+                findings[0].message.contains("UTF-16"),
+                "{}",
+                findings[0].message
+            );
+        }
+        // One NUL in ordinary text is not UTF-16.
+        let findings =
+            load_bytes("rules.yaml", b"endpoints:\n  - pathTemplate: /a\0b\n").expect_err("a NUL");
+        assert_ne!(findings[0].code, "R003");
     }
 
     #[test]
