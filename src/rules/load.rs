@@ -146,7 +146,11 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> LoadResult {
         let known = (size > MAX_FILE_BYTES + 1).then_some(size);
         return Err(vec![too_large(name, known)]);
     }
-    if looks_like_utf16(bytes) {
+    // With a byte order mark, the message of a file that is not UTF-8 says UTF-16 already.
+    if !bytes.starts_with(&[0xff, 0xfe])
+        && !bytes.starts_with(&[0xfe, 0xff])
+        && looks_like_utf16(bytes)
+    {
         return Err(vec![
             Code::NotUtf8
                 .diag("the file looks like UTF-16 text: a NUL byte beside most characters")
