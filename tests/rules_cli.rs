@@ -2322,3 +2322,21 @@ fn compile_of_rules_with_errors_ends_with_its_verdict_and_prints_no_plan() {
         );
     }
 }
+
+#[test]
+fn files_are_named_without_a_leading_dot_slash_as_test_names_them() {
+    let named = "./tests/fixtures/invalid/suspicious-paths.yaml";
+    let (_, out, _) = run(&["validate", "--format", "github", named]);
+    assert!(
+        out.starts_with("::warning file=tests/fixtures/invalid/suspicious-paths.yaml,line="),
+        "{out}"
+    );
+    let (_, out, _) = run(&["validate", "./tests/fixtures/invalid"]);
+    assert!(!out.contains("./tests"), "{out}");
+    assert!(out.contains("\ntests/fixtures/invalid/"), "{out}");
+    let (_, _, err) = run(&["compile", named]);
+    assert!(
+        err.starts_with("tests/fixtures/invalid/suspicious-paths.yaml:"),
+        "{err}"
+    );
+}

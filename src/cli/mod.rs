@@ -477,6 +477,8 @@ fn rules_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(usize, Diagnostic)>) {
     };
     let mut searched = std::collections::BTreeSet::new();
     for path in paths {
+        // Named as the repository knows it, as `test` names case files: `./a.yaml` is `a.yaml`.
+        let path = &without_leading_dot(path);
         if !path.is_dir() {
             files.push(path.clone());
             continue;
@@ -508,7 +510,7 @@ fn rules_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(usize, Diagnostic)>) {
                 .with_help("name the rules files, or a folder that holds them"),
             ));
         }
-        files.extend(found);
+        files.extend(found.iter().map(|f| without_leading_dot(f)));
     }
     // A file named twice (`validate rules rules/a.yaml`, `a.yaml ./a.yaml`) is checked once.
     for (before, _) in &mut findings {
@@ -607,6 +609,14 @@ fn validate(
     })
 }
 
+/// `path` without a leading `./`, which names no more than the path without it; `.` alone stays.
+fn without_leading_dot(path: &Path) -> PathBuf {
+    match path.strip_prefix(".") {
+        Ok(rest) if !rest.as_os_str().is_empty() => rest.to_path_buf(),
+        _ => path.to_path_buf(),
+    }
+}
+
 /// The line that names the codes of `findings` for `psoxy-rules codes` (empty without any).
 fn codes_hint(findings: &[Diagnostic]) -> String {
     let mut codes: Vec<&str> = Vec::new();
@@ -637,6 +647,7 @@ fn compile(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<Status> {
+    let file = &without_leading_dot(file);
     let (loaded, findings) = match load_rules(file) {
         Ok((rules, warnings)) => (Some(rules), warnings),
         Err(findings) => (None, findings),
