@@ -383,6 +383,7 @@ impl<'t, 'p, 'v, 'a> Walker<'t, 'p, 'v, 'a> {
         counter.sequence.push(index);
         index == self.found.len()
     }
+
     fn location(&self) -> Location {
         Location {
             segments: self
