@@ -252,6 +252,14 @@ impl JsonPath {
         upstream_definite(&self.steps, i)
     }
 
+    /// Whether a filter comes right after a deep scan (`$..[?(…)]`), where Jayway keeps state
+    /// (§6.5).
+    pub fn scans_into_filter(&self) -> bool {
+        self.steps
+            .iter()
+            .any(|s| s.is_descendant() && matches!(s.selector(), Selector::Filter(_)))
+    }
+
     /// Whether one evaluation can reach a location more than once, so that the reference
     /// updates it as many times (§6.3.12): a deep scan after another (each nested match scans
     /// again, as `b` below nested `a`s for `$..a..b`); after a scan, a filter on what a step
@@ -262,10 +270,7 @@ impl JsonPath {
     /// the state Jayway keeps there (§6.5), and reaches each location once.
     pub fn may_select_again(&self) -> bool {
         let steps = &self.steps;
-        if steps
-            .iter()
-            .any(|s| s.is_descendant() && matches!(s.selector(), Selector::Filter(_)))
-        {
+        if self.scans_into_filter() {
             return false;
         }
         let elements = |s: &Step| {

@@ -187,10 +187,7 @@ fn repeated_index(step: &Step, indexes: &[i64], out: &mut Vec<PathLint>) {
 /// once (§6.5).
 fn scan_after_scan(path: &JsonPath, out: &mut Vec<PathLint>) {
     let steps = &path.steps;
-    if steps
-        .iter()
-        .any(|s| s.is_descendant() && matches!(s.selector(), Selector::Filter(_)))
-    {
+    if path.scans_into_filter() {
         return;
     }
     let Some(second) = steps

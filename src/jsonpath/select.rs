@@ -759,10 +759,7 @@ mod tests {
                     let distinct: std::collections::HashSet<&Location> =
                         plain.iter().copied().collect();
                     proptest::prop_assert_eq!(distinct.len(), counted.found.len());
-                    let scan_filter = path.steps.iter().any(|s| {
-                        s.is_descendant() && matches!(s.selector(), Selector::Filter(_))
-                    });
-                    if !path.may_select_again() && !scan_filter {
+                    if !path.may_select_again() && !path.scans_into_filter() {
                         proptest::prop_assert_eq!(plain.len(), distinct.len(), "{}", text);
                     }
                 }
