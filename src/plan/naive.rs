@@ -375,6 +375,9 @@ enum Applied {
 /// deleting an array element moves the pending locations behind it down by one, as Jayway's
 /// references follow the objects they point to. An element deleted again is deleted at its
 /// index again, as Jayway's reference holds the index: the element that moved there goes too.
+/// Jayway's references still act on what an earlier update detached, unseen, and an element
+/// deleted there from an array that has no element at its index any more fails the path
+/// (Java's `IndexOutOfBoundsException`), as it does in the document.
 fn apply<'a, E>(
     doc: &mut Value<'a>,
     locations: &[Location],
@@ -382,15 +385,12 @@ fn apply<'a, E>(
     mut update: Update<'_, 'a, E>,
     repeats: bool,
 ) -> Result<(), Failure<E>> {
-    let mut pending = Pending::new(locations);
-    let mut updated = vec![false; locations.len()];
+    let mut pending = Pending::new(locations, doc);
     for &i in order {
-        let again = std::mem::replace(&mut updated[i], true);
-        if again
-            && matches!(update, Update::Delete)
+        if matches!(update, Update::Delete)
             && matches!(locations[i].segments.last(), Some(Segment::Index(_)))
         {
-            pending.delete_again(doc, i)?;
+            pending.delete_element(doc, i)?;
             continue;
         }
         if pending.detached(i) {
@@ -433,14 +433,8 @@ fn apply<'a, E>(
                     pending.replaced(i);
                 }
             }
-            (Segment::Index(index), Update::Delete) => {
-                if let Some(items) = parent.as_array_mut()
-                    && *index < items.len()
-                {
-                    items.remove(*index);
-                    pending.element_deleted(i);
-                }
-            }
+            // Deleted by `delete_element` above.
+            (Segment::Index(_), Update::Delete) => {}
             (Segment::Keys(keys), update) => {
                 let Some(m) = parent.as_object_mut() else {
                     continue;
@@ -501,6 +495,10 @@ struct PendingNode {
     /// Original indexes of the elements deleted from the array here, descending (the order
     /// in which Jayway deletes them, so that recording one is a push).
     deleted: Vec<usize>,
+    /// For an array with elements to delete: its length in the document before the updates.
+    length: Option<usize>,
+    /// Elements deleted from the array here once it was detached, unseen.
+    detached_deletions: usize,
 }
 
 impl PendingNode {
@@ -515,29 +513,32 @@ impl PendingNode {
 }
 
 impl Pending {
-    fn new(locations: &[Location]) -> Pending {
-        let mut nodes = vec![PendingNode {
-            parent: None,
-            segment: None,
+    /// The locations of one path in `doc`, before any of its updates.
+    fn new(locations: &[Location], doc: &Value<'_>) -> Pending {
+        let node = |parent, segment| PendingNode {
+            parent,
+            segment,
             children: std::collections::HashMap::new(),
             replaced: false,
             deleted: Vec::new(),
-        }];
+            length: None,
+            detached_deletions: 0,
+        };
+        let mut nodes = vec![node(None, None)];
         let mut at = Vec::with_capacity(locations.len());
         for location in locations {
             let mut n = 0;
-            for segment in &location.segments {
+            for (k, segment) in location.segments.iter().enumerate() {
+                if matches!(segment, Segment::Index(_)) && nodes[n].length.is_none() {
+                    nodes[n].length = resolve(doc, &location.segments[..k])
+                        .and_then(Value::as_array)
+                        .map(Vec::len);
+                }
                 n = if let Some(&c) = nodes[n].children.get(segment) {
                     c
                 } else {
                     let c = nodes.len();
-                    nodes.push(PendingNode {
-                        parent: Some(n),
-                        segment: Some(segment.clone()),
-                        children: std::collections::HashMap::new(),
-                        replaced: false,
-                        deleted: Vec::new(),
-                    });
+                    nodes.push(node(Some(n), Some(segment.clone())));
                     nodes[n].children.insert(segment.clone(), c);
                     c
                 };
@@ -600,10 +601,13 @@ impl Pending {
         }
     }
 
-    /// Deletes element location `i` again, already deleted: Jayway removes what is at its
-    /// index now, the first later element not deleted yet, and fails when there is none
-    /// (Java's `IndexOutOfBoundsException`).
-    fn delete_again<E>(&mut self, doc: &mut Value<'_>, i: usize) -> Result<(), Failure<E>> {
+    /// Deletes element location `i`, as Jayway's reference deletes the element at its index
+    /// from the array it holds. The first time, that is the element. Again (or after the
+    /// element was taken in its place), it is what is at that index now: the first later
+    /// element not deleted yet. In an array that an earlier update detached, the deletion is
+    /// unseen, and counted. Where the array has no element at the index any more, the path
+    /// fails, as Java's `IndexOutOfBoundsException` fails it.
+    fn delete_element<E>(&mut self, doc: &mut Value<'_>, i: usize) -> Result<(), Failure<E>> {
         let n = self.at[i];
         let (Some(parent), Some(Segment::Index(j))) =
             (self.nodes[n].parent, &self.nodes[n].segment)
@@ -612,6 +616,21 @@ impl Pending {
         };
         let j = *j;
         if self.nodes[parent].replaced || self.node_detached(parent) {
+            let node = &mut self.nodes[parent];
+            let left = node
+                .length
+                .unwrap_or(0)
+                .saturating_sub(node.deleted.len() + node.detached_deletions);
+            if j >= left {
+                return Err(Failure {
+                    error: fatal(&format!(
+                        "the path deletes index {j} of an array that it removed from the document \
+                         before, which has no element there any more"
+                    )),
+                    location: Some(self.node_current(n)),
+                });
+            }
+            node.detached_deletions += 1;
             return Ok(());
         }
         let array = self.node_current(parent);
@@ -632,28 +651,13 @@ impl Pending {
         }
         items.remove(at);
         let node = &mut self.nodes[parent];
-        let mut gone = j + 1;
+        let mut gone = j;
         while node.was_deleted(gone) {
             gone += 1;
         }
         let at = node.deleted.partition_point(|&d| d > gone);
         node.deleted.insert(at, gone);
         Ok(())
-    }
-
-    /// The element at location `i` was deleted.
-    fn element_deleted(&mut self, i: usize) {
-        let n = self.at[i];
-        if let (Some(parent), Some(Segment::Index(j))) =
-            (self.nodes[n].parent, &self.nodes[n].segment)
-        {
-            let j = *j;
-            let deleted = &mut self.nodes[parent].deleted;
-            let at = deleted.partition_point(|&d| d > j);
-            if deleted.get(at) != Some(&j) {
-                deleted.insert(at, j);
-            }
-        }
     }
 }
 
@@ -675,6 +679,18 @@ fn map_slot<'a, E>(
 pub(crate) const NULL_DOCUMENT: &str = "a path cannot be applied to a null document";
 pub(crate) const ROOT_MAP: &str = "the document root `$` cannot be transformed";
 pub(crate) const ROOT_DELETE: &str = "the document root `$` cannot be redacted";
+
+fn resolve<'d, 'a>(doc: &'d Value<'a>, segments: &[Segment]) -> Option<&'d Value<'a>> {
+    let mut v = doc;
+    for segment in segments {
+        v = match segment {
+            Segment::Key(k) => v.as_object()?.get(k)?,
+            Segment::Index(i) => v.as_array()?.get(*i)?,
+            Segment::Keys(_) => return None,
+        };
+    }
+    Some(v)
+}
 
 fn resolve_mut<'d, 'a>(doc: &'d mut Value<'a>, segments: &[Segment]) -> Option<&'d mut Value<'a>> {
     let mut v = doc;
