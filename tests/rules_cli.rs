@@ -2047,6 +2047,22 @@ fn published_schema_accepts_tagged_yaml_as_an_editor_sees_it() {
 }
 
 #[test]
+fn published_schema_wants_a_path_template_or_regex_in_each_endpoint() {
+    let schema = rules::schema::json_schema();
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let rules = |endpoint: serde_json::Value| serde_json::json!({"endpoints": [endpoint]});
+    assert!(!validator.is_valid(&rules(serde_json::json!({}))));
+    assert!(!validator.is_valid(&rules(serde_json::json!({"allowedMethods": ["GET"]}))));
+    assert!(validator.is_valid(&rules(serde_json::json!({"pathTemplate": "/x"}))));
+    assert!(validator.is_valid(&rules(serde_json::json!({"pathRegex": "^/x$"}))));
+    // `validate` says it as R030, once, at the endpoint.
+    let (status, out) = validate_bytes(b"endpoints:\n  - allowedMethods: [GET]\n");
+    assert_eq!(status, Status::Invalid, "{out}");
+    assert_eq!(out.matches("error[").count(), 1, "{out}");
+    assert!(out.contains("error[R030]"), "{out}");
+}
+
+#[test]
 fn published_schema_flags_an_unknown_key_in_a_tagged_item() {
     let schema = rules::schema::json_schema();
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");

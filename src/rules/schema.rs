@@ -108,6 +108,13 @@ pub fn json_schema() -> Value {
     );
     schema.extend(generated);
     let mut schema = Value::Object(schema);
+    // An endpoint names its requests with one of the two (R030), which an editor can show.
+    if let Some(Value::Object(endpoint)) = schema.pointer_mut("/definitions/Endpoint") {
+        endpoint.insert(
+            "anyOf".into(),
+            json!([{"required": ["pathTemplate"]}, {"required": ["pathRegex"]}]),
+        );
+    }
     for_readers(&mut schema);
     schema
 }
@@ -156,6 +163,10 @@ pub fn json_schema_text() -> String {
 /// The schema our validator uses: the published one with `method` required in every kind.
 fn internal_schema() -> Value {
     let mut schema = json_schema();
+    // R030 says it with the place and a fix.
+    if let Some(Value::Object(endpoint)) = schema.pointer_mut("/definitions/Endpoint") {
+        endpoint.remove("anyOf");
+    }
     if let Some(Value::Object(defs)) = schema.get_mut("definitions") {
         for name in ["Transform", "Augment"] {
             if let Some(Value::Array(branches)) =
