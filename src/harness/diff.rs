@@ -459,7 +459,7 @@ pub fn summarize(v: &Value) -> String {
 /// Characters of a value shown in a change line before it is cut.
 const SHOWN_CHARS: usize = 80;
 
-/// `text` cut to [`SHOWN_CHARS`] characters, saying how long it was.
+/// `text` cut to 80 characters (`SHOWN_CHARS`), saying how long it was.
 pub fn shorten(text: &str) -> String {
     let len = text.chars().count();
     if len > SHOWN_CHARS {
