@@ -41,6 +41,9 @@ pub enum LintKind {
     /// `$..a..b`: a deep scan after another, which reaches what is below nested matches once
     /// for each of them, and a transform updates it as many times (§6.3.12).
     ScanAfterScan,
+    /// `$..[0].a.b`: an index or slice right after a deep scan, with more steps after it, where
+    /// Jayway hands every element of the array to those steps (§6.5).
+    ScannedIndexThenSteps,
 }
 
 /// The findings for one parsed path, in step order.
@@ -151,7 +154,52 @@ pub fn lints(path: &JsonPath) -> Vec<PathLint> {
         }
     }
     scan_after_scan(path, &mut out);
+    scanned_index_then_steps(path, &mut out);
     out
+}
+
+/// `$..[0].a.b` at a step `..[0]` or `..[1:]` that more steps follow: Jayway's scan hands
+/// every element of each array it meets to the next step, checking the index only when that
+/// step is a last name; `psoxy-rules` applies the index as written.
+fn scanned_index_then_steps(path: &JsonPath, out: &mut Vec<PathLint>) {
+    let steps = &path.steps;
+    for (i, step) in steps.iter().enumerate() {
+        let StepKind::Descendant(Selector::Indexes(_) | Selector::Slice { .. }) = &step.kind else {
+            continue;
+        };
+        let Some(next) = steps.get(i + 1) else {
+            continue;
+        };
+        let last_name =
+            i + 2 == steps.len() && matches!(&next.kind, StepKind::Child(Selector::Name(_)));
+        if last_name
+            && matches!(step.selector(), Selector::Indexes(ix) if ix.len() == 1 && ix[0] >= 0)
+        {
+            continue;
+        }
+        // The same path with the arrays named: `$..NAME[0].a.b`.
+        let mut named = path.clone();
+        named.steps[i].kind = StepKind::Child(step.selector().clone());
+        named.steps.insert(
+            i,
+            Step {
+                kind: StepKind::Descendant(Selector::Name("NAME".to_owned())),
+                span: step.span.clone(),
+            },
+        );
+        out.push(PathLint {
+            kind: LintKind::ScannedIndexThenSteps,
+            span: step.span.clone(),
+            message: "after a deep scan, the proxy does not apply this index as written: it \
+                      hands every element of each array to the steps after it (before a last \
+                      name, it keeps only the element that one index of 0 or more names), so \
+                      it selects other values than the path says"
+                .to_owned(),
+            help: Some(format!(
+                "name the arrays the index is for, with a step before it: `{named}`"
+            )),
+        });
+    }
 }
 
 /// `[1,1]` or `[0,-2]` at `step`: an element that the path selects twice.
@@ -534,6 +582,34 @@ mod tests {
         assert!(kinds("$..user.email").is_empty());
         // A filter right after a scan: each place is reached once (§6.5).
         assert!(kinds("$..from..[?(@.t != 'bot')].id").is_empty());
+    }
+
+    #[test]
+    fn an_index_after_a_scan_with_steps_after_it() {
+        let found = lints(&parse("$.x..[0].a.b").expect("parses"));
+        assert_eq!(
+            found
+                .iter()
+                .map(|l| (l.kind, l.span.clone()))
+                .collect::<Vec<_>>(),
+            vec![(LintKind::ScannedIndexThenSteps, 3..8)]
+        );
+        assert_eq!(
+            found[0].help.as_deref(),
+            Some("name the arrays the index is for, with a step before it: `$.x..NAME[0].a.b`")
+        );
+        for flagged in ["$..[1:][*]", "$..[0]..a", "$..[-1].a", "$..[0,1].id"] {
+            assert!(
+                kinds(flagged)
+                    .iter()
+                    .any(|k| k.0 == LintKind::ScannedIndexThenSteps),
+                "{flagged}"
+            );
+        }
+        // One index of 0 or more before a last name, the index at the end, or after a name.
+        for fine in ["$..[0].a", "$..[2].id", "$..[0]", "$..list[0].a.b"] {
+            assert!(kinds(fine).is_empty(), "{fine}");
+        }
     }
 
     #[test]
