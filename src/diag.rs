@@ -533,7 +533,7 @@ pub fn render_github(d: &Diagnostic) -> String {
         Some(Location::Source {
             file, line, column, ..
         }) => {
-            props.push(format!("file={}", escape_property(&printable(file))));
+            props.push(format!("file={}", file_property(file)));
             props.push(format!("line={line}"));
             props.push(format!("col={column}"));
         }
@@ -548,7 +548,7 @@ pub fn render_github(d: &Diagnostic) -> String {
                 file: Some(file), ..
             }
             | Location::File { file },
-        ) => props.push(format!("file={}", escape_property(&printable(file)))),
+        ) => props.push(format!("file={}", file_property(file))),
         _ => {}
     }
     props.push(format!("title={}", escape_property(d.code)));
@@ -575,6 +575,19 @@ fn escape_data(s: &str) -> String {
     s.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
+}
+
+/// The `file` property of an annotation: the path as GitHub decodes it back, line breaks in a
+/// name included; a name with other control characters shows them escaped, as messages do.
+fn file_property(file: &str) -> String {
+    if file
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r')
+    {
+        escape_property(&printable(file))
+    } else {
+        escape_property(file)
+    }
 }
 
 fn escape_property(s: &str) -> String {
@@ -740,6 +753,18 @@ mod tests {
             render_github(&d),
             "::error file=x\\u001b[31m.json,title=H006::cannot read the original \
              a\\u001b[31mX%0Ahelp: check \\u0007this\n"
+        );
+    }
+
+    #[test]
+    fn github_form_names_a_file_with_a_line_break_by_its_path() {
+        let d = Diagnostic::error("R004", "x").at(Location::File {
+            file: "new\nline.yaml".into(),
+        });
+        // GitHub decodes `%0A` back into the line break of the name.
+        assert_eq!(
+            render_github(&d),
+            "::error file=new%0Aline.yaml,title=R004::x\n"
         );
     }
 
