@@ -2053,6 +2053,8 @@ fn published_schema_wants_a_path_template_or_regex_in_each_endpoint() {
     let rules = |endpoint: serde_json::Value| serde_json::json!({"endpoints": [endpoint]});
     assert!(!validator.is_valid(&rules(serde_json::json!({}))));
     assert!(!validator.is_valid(&rules(serde_json::json!({"allowedMethods": ["GET"]}))));
+    assert!(!validator.is_valid(&rules(serde_json::json!({"pathTemplate": null}))));
+    assert!(!validator.is_valid(&rules(serde_json::json!({"pathTemplate": " "}))));
     assert!(validator.is_valid(&rules(serde_json::json!({"pathTemplate": "/x"}))));
     assert!(validator.is_valid(&rules(serde_json::json!({"pathRegex": "^/x$"}))));
     // `validate` says it as R030, once, at the endpoint.
@@ -2354,5 +2356,29 @@ fn files_are_named_without_a_leading_dot_slash_as_test_names_them() {
     assert!(
         err.starts_with("tests/fixtures/invalid/suspicious-paths.yaml:"),
         "{err}"
+    );
+}
+
+#[test]
+fn compile_says_the_regex_reads_the_query_only_without_a_template() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("rules.yaml");
+    std::fs::write(
+        &file,
+        "endpoints:\n  - pathRegex: \"^/x/[^/]+$\"\n  - pathTemplate: /y/{id}\n    \
+         pathRegex: \"^/y/[^/]+$\"\n    allowedQueryParams: [page]\n",
+    )
+    .expect("write");
+    let (status, out, err) = run(&["compile", &file.display().to_string()]);
+    assert_eq!(status, Status::Ok, "{err}");
+    let queries: Vec<&str> = out
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("query      "))
+        .collect();
+    // With a template beside it, the regex is also tried on the path alone (§5.6).
+    assert_eq!(
+        queries,
+        ["any; the regex reads the query too", "page"],
+        "{out}"
     );
 }

@@ -94,24 +94,73 @@ impl RequestUrl {
     }
 }
 
-/// `url` as messages quote it: the credentials before its host (`user:password@`) and each
-/// part that holds an email address or a phone number withheld. A URL may come from a case
-/// file, and the message end in a CI log.
-pub fn shown(url: &str) -> String {
-    let mut text = std::borrow::Cow::Borrowed(url);
-    if let Some(scheme_end) = url.find("://") {
-        let after = &url[scheme_end + 3..];
-        let authority = &after[..after.find(['/', '?', '#']).unwrap_or(after.len())];
-        if let Some(at) = authority.rfind('@') {
-            text = std::borrow::Cow::Owned(format!(
-                "{}{}{}",
-                &url[..scheme_end + 3],
-                crate::harness::leaks::WITHHELD,
-                &after[at..]
-            ));
+/// The message for `url`, which is no request URL for `reason`: the URL quoted without the
+/// credentials before its host (`user:password@`, in any spelling), the values of its query,
+/// its fragment, and each path segment that holds an email address or a phone number; and
+/// the reason without the part of the credentials it may quote (a port read from a password
+/// with a `?` in it). A URL may come from a case file, and the message end in a CI log.
+pub fn invalid_url_message(url: &str, reason: &str) -> String {
+    use crate::harness::leaks::{WITHHELD, withhold_personal_url};
+    let credentials = credentials(url);
+    let mut text = match &credentials {
+        Some(range) => format!("{}{WITHHELD}{}", &url[..range.start], &url[range.end..]),
+        None => url.to_owned(),
+    };
+    let fragment = text.find('#').map(|hash| {
+        text.truncate(hash);
+        format!("#{WITHHELD}")
+    });
+    if let Some(question) = text.find('?') {
+        let query: Vec<String> = text[question + 1..]
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((name, value)) if !value.is_empty() => format!("{name}={WITHHELD}"),
+                _ => pair.to_owned(),
+            })
+            .collect();
+        text = format!("{}?{}", &text[..question], query.join("&"));
+    }
+    text.extend(fragment);
+    let mut shown_reason = reason.to_owned();
+    if let Some(range) = credentials {
+        let secret = &url[range];
+        // Each quoted part of the reason that is a piece of the credentials.
+        shown_reason = reason
+            .split('`')
+            .enumerate()
+            .map(|(i, part)| {
+                let quotes_secret =
+                    i % 2 == 1 && !part.is_empty() && (secret.contains(part) || part.contains('@'));
+                if quotes_secret { WITHHELD } else { part }
+            })
+            .collect::<Vec<_>>()
+            .join("`");
+    }
+    format!(
+        "`{}` is not a request URL: {shown_reason}",
+        quoted(&withhold_personal_url(&text))
+    )
+}
+
+/// The bytes of `url` before the `@` that ends credentials in front of its host: after
+/// `scheme:` and slashes (`https://user:pw@host/`), or from the start when no slash follows a
+/// scheme (`user:pw@host/`, `https:user:pw@host`), up to the last `@` before the next `/`.
+pub(crate) fn credentials(url: &str) -> Option<std::ops::Range<usize>> {
+    let mut start = 0;
+    if let Some(colon) = url.find(':') {
+        let scheme = &url[..colon];
+        let is_scheme = !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+        if is_scheme && url[colon + 1..].starts_with('/') {
+            start = colon + 1;
         }
     }
-    quoted(&crate::harness::leaks::withhold_personal_url(&text))
+    start += url[start..].len() - url[start..].trim_start_matches('/').len();
+    let end = url[start..].find('/').map_or(url.len(), |e| start + e);
+    let at = url[start..end].rfind('@')?;
+    (at > 0).then_some(start..start + at)
 }
 
 /// `s` with each `%XX` escape decoded, when the result is UTF-8; `s` itself otherwise.
@@ -182,16 +231,43 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_quoted_url_withholds_credentials_and_personal_parts() {
+    fn a_quoted_url_withholds_credentials_query_values_and_personal_parts() {
+        let shown = |url: &str| {
+            let reason = match RequestUrl::parse(url) {
+                Err(reason) => reason,
+                Ok(_) => "fine".to_owned(),
+            };
+            invalid_url_message(url, &reason)
+        };
         assert_eq!(
-            shown(
-                "https://svc:hunter2@api.zoom.us:70000/v2/users/bob@corp.example?phone=%2B14155550199"
-            ),
-            "https://‹withheld›@api.zoom.us:70000/v2/users/‹withheld›?phone=‹withheld›"
+            shown("https://svc:hunter2@api.zoom.us:70000/v2/users/bob@corp.example?phone=%2B1415"),
+            "`https://‹withheld›@api.zoom.us:70000/v2/users/‹withheld›?phone=‹withheld›` is not a \
+             request URL: the port 70000 is above 65535"
         );
-        // An `@` after the host is no credential.
-        assert_eq!(shown("http://h/a@b?x=1"), "http://h/a@b?x=1");
-        assert_eq!(shown("ftp://u@h/"), "ftp://‹withheld›@h/");
+        // An `@` after the host is no credential; every query value and the fragment go.
+        assert_eq!(
+            shown("ftp://h/a@b?api_key=K1&x&page=#frag"),
+            "`ftp://h/a@b?api_key=‹withheld›&x&page=#‹withheld›` is not a request URL: the \
+             scheme `ftp` is not `http` or `https`, the schemes of the proxy"
+        );
+        for url in [
+            "https:bob:hunter2@h/x",
+            "bob:hunter2@h/x",
+            "https:/bob:hunter2@h:9x/",
+        ] {
+            let message = shown(url);
+            assert!(
+                !message.contains("hunter2") && !message.contains("bob"),
+                "{message}"
+            );
+        }
+        // A password with a `?`: the port the reason reads from it is withheld too.
+        let message = shown("https://bob:hun?ter2@h:99999/");
+        assert_eq!(
+            message,
+            "`https://‹withheld›@h:99999/` is not a request URL: the port `‹withheld›` is not a \
+             number"
+        );
     }
 
     #[test]

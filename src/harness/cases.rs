@@ -575,10 +575,7 @@ pub fn load_str(path: &Path, text: String) -> Result<CaseFile, Vec<Diagnostic>> 
             // the others before anything runs.
             findings.push(
                 Code::InvalidValue
-                    .diag(format!(
-                        "`{}` is not a request URL: {reason}",
-                        crate::endpoint::shown_url(url)
-                    ))
+                    .diag(crate::endpoint::invalid_url_message(url, &reason))
                     .at(request_location.clone()),
             );
         }

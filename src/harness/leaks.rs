@@ -923,7 +923,20 @@ pub fn blank_personal_parts(text: &str) -> String {
     const SEPARATORS: &[char] = &[
         '/', '?', '&', ';', '=', ' ', '\t', '\n', '\r', '"', '\'', ',', '[', ']', '{', '}',
     ];
-    replace_personal_parts(text, SEPARATORS, true, |part| "*".repeat(part.len()).into())
+    let mut blanked =
+        replace_personal_parts(text, SEPARATORS, true, |part| "*".repeat(part.len()).into());
+    // The credentials of a URL (`https://user:password@host`), in any word of the text.
+    let mut word_start = 0;
+    for word in text.split([' ', '\t', '\n', '\r', '"', '\'']) {
+        if let Some(range) = crate::endpoint::url::credentials(word) {
+            let (start, end) = (word_start + range.start, word_start + range.end);
+            if blanked.is_char_boundary(start) && blanked.is_char_boundary(end) {
+                blanked.replace_range(start..end, &"*".repeat(end - start));
+            }
+        }
+        word_start += word.len() + 1;
+    }
+    blanked
 }
 
 /// `text` with each part between `separators` that holds an email address or a phone number
@@ -1031,6 +1044,10 @@ mod tests {
         assert_eq!(
             blank_personal_parts("rules: rules.yaml"),
             "rules: rules.yaml"
+        );
+        assert_eq!(
+            blank_personal_parts("  - request: GET https://bob:hunter2@h:99/x?a=1"),
+            "  - request: GET https://***********@h:99/x?a=1"
         );
     }
 

@@ -74,9 +74,13 @@ pub fn lints(path: &JsonPath) -> Vec<PathLint> {
                     kind: LintKind::DuplicateName,
                     span: step.span.clone(),
                     message: format!(
-                        "the name `{name}` is listed twice, so a transform updates its value twice"
+                        "the name `{name}` is listed twice, so the path selects its value twice"
                     ),
-                    help: Some("remove the repeated name".to_owned()),
+                    help: Some(
+                        "remove the repeated name: a transform updates a value once each time \
+                         its path selects it"
+                            .to_owned(),
+                    ),
                 });
             }
             if let Some(help) = syntax_in_name(name) {
@@ -94,9 +98,15 @@ pub fn lints(path: &JsonPath) -> Vec<PathLint> {
             && let StepKind::Descendant(Selector::Names(names)) = &step.kind
         {
             // Each name after the same steps: `$.devices[*]..host_name`.
-            let each: Vec<String> = names
+            let mut distinct: Vec<&String> = Vec::new();
+            for n in names {
+                if !distinct.contains(&n) {
+                    distinct.push(n);
+                }
+            }
+            let each: Vec<String> = distinct
                 .iter()
-                .map(|n| {
+                .map(|&n| {
                     let mut one = JsonPath {
                         steps: path.steps[..i].to_vec(),
                     };
@@ -191,9 +201,9 @@ fn scanned_index_then_steps(path: &JsonPath, out: &mut Vec<PathLint>) {
             kind: LintKind::ScannedIndexThenSteps,
             span: step.span.clone(),
             message: "after a deep scan, the proxy does not apply this index as written: it \
-                      hands every element of each array to the steps after it (before a last \
-                      name, it keeps only the element that one index of 0 or more names), so \
-                      it selects other values than the path says"
+                      hands every element of each array to the next step, and applies the index \
+                      only when it is one index of 0 or more and the next step is a last name; \
+                      so it selects other values than the path says"
                 .to_owned(),
             help: Some(format!(
                 "name the arrays the index is for, with a step before it: `{named}`"
@@ -262,10 +272,23 @@ fn scan_after_scan(path: &JsonPath, out: &mut Vec<PathLint>) {
             "this deep scan runs below every match of `{before}`, so below two nested matches \
              it finds the same places twice, and a transform updates them twice"
         ),
-        help: Some(format!(
-            "if matches of `{before}` can nest, scan once (`{once}`) or step down without a \
-             second scan (`{child}`)"
-        )),
+        // A scan of an index alone would be the shape Jayway does not apply as written.
+        help: Some(
+            if matches!(
+                steps[second].selector(),
+                Selector::Indexes(_) | Selector::Slice { .. }
+            ) {
+                format!(
+                    "if matches of `{before}` can nest, step down without a second scan \
+                     (`{child}`)"
+                )
+            } else {
+                format!(
+                    "if matches of `{before}` can nest, scan once (`{once}`) or step down \
+                     without a second scan (`{child}`), whichever is meant"
+                )
+            },
+        ),
     });
 }
 
@@ -458,6 +481,16 @@ mod tests {
             )
         );
         assert!(kinds("$..['email']").is_empty());
+        // A name listed twice is offered once.
+        let found = lints(&parse("$..['a','a']").expect("parses"));
+        let help = found
+            .iter()
+            .find(|l| l.kind == LintKind::AllNamesScan)
+            .and_then(|l| l.help.as_deref());
+        assert_eq!(
+            help,
+            Some("if each name is meant on its own, write one path per name: `$..a`")
+        );
         assert!(kinds("$.a['id','email']").is_empty());
     }
 
@@ -576,10 +609,20 @@ mod tests {
             found[0].help.as_deref(),
             Some(
                 "if matches of `$..user[*]` can nest, scan once (`$..email`) or step down \
-                 without a second scan (`$..user[*].email`)"
+                 without a second scan (`$..user[*].email`), whichever is meant"
             )
         );
         assert!(kinds("$..user.email").is_empty());
+        // Scanning the index alone is not offered: Jayway does not apply it as written.
+        let found = lints(&parse("$..a..[0].b").expect("parses"));
+        let help = found
+            .iter()
+            .find(|l| l.kind == LintKind::ScanAfterScan)
+            .and_then(|l| l.help.as_deref());
+        assert_eq!(
+            help,
+            Some("if matches of `$..a` can nest, step down without a second scan (`$..a[0].b`)")
+        );
         // A filter right after a scan: each place is reached once (§6.5).
         assert!(kinds("$..from..[?(@.t != 'bot')].id").is_empty());
     }

@@ -126,15 +126,25 @@ fn broken_body(diags: &[Diagnostic], name: &str, text: &str) -> Option<Diagnosti
     )
 }
 
-/// Whether `bytes` read as UTF-16 text without a byte order mark would: ASCII characters with
-/// a NUL byte beside each, at even or at odd places, in most of the first 64 pairs.
-fn looks_like_utf16(bytes: &[u8]) -> bool {
+/// The encoding `bytes` look written in when they read as text in UTF-32 or UTF-16 without a
+/// byte order mark: ASCII characters with three NUL bytes beside each (UTF-32) or one (UTF-16),
+/// in most of the first 64 characters; with what shows it.
+fn wide_encoding(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
+    let quads = bytes.chunks_exact(4).take(64);
+    let n = quads.len();
+    let three_nuls = quads
+        .filter(|q| q.iter().filter(|&&b| b == 0).count() == 3)
+        .count();
+    if n >= 4 && three_nuls * 4 >= n * 3 {
+        return Some(("UTF-32", "three NUL bytes beside most characters"));
+    }
     let pairs = bytes.chunks_exact(2).take(64);
     let n = pairs.len();
     let (even, odd) = pairs.fold((0, 0), |(e, o), p| {
         (e + usize::from(p[0] == 0), o + usize::from(p[1] == 0))
     });
-    n >= 4 && even.max(odd) * 4 >= n * 3
+    (n >= 4 && even.max(odd) * 4 >= n * 3)
+        .then_some(("UTF-16", "a NUL byte beside most characters"))
 }
 
 /// Checks `bytes`, the contents of the file `name`.
@@ -147,13 +157,15 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> LoadResult {
         return Err(vec![too_large(name, known)]);
     }
     // With a byte order mark, the message of a file that is not UTF-8 says UTF-16 already.
-    if !bytes.starts_with(&[0xff, 0xfe])
-        && !bytes.starts_with(&[0xfe, 0xff])
-        && looks_like_utf16(bytes)
-    {
+    let wide = if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        None
+    } else {
+        wide_encoding(bytes)
+    };
+    if let Some((encoding, sign)) = wide {
         return Err(vec![
             Code::NotUtf8
-                .diag("the file looks like UTF-16 text: a NUL byte beside most characters")
+                .diag(format!("the file looks like {encoding} text: {sign}"))
                 .at(Location::File {
                     file: name.to_owned(),
                 })
@@ -1439,12 +1451,18 @@ mod tests {
         let text = "endpoints: []\n";
         let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
         let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
-        for bytes in [le, be] {
-            let findings = load_bytes("rules.yaml", &bytes).expect_err("utf-16");
+        let utf32: Vec<u8> = text
+            .chars()
+            .flat_map(|c| (c as u32).to_le_bytes())
+            .collect();
+        for (bytes, encoding) in [(le, "UTF-16"), (be, "UTF-16"), (utf32, "UTF-32")] {
+            let findings = load_bytes("rules.yaml", &bytes).expect_err("wide");
             assert_eq!(findings.len(), 1);
             assert_eq!(findings[0].code, "R003");
             assert!(
-                findings[0].message.contains("UTF-16"),
+                findings[0]
+                    .message
+                    .starts_with(&format!("the file looks like {encoding} text")),
                 "{}",
                 findings[0].message
             );

@@ -108,11 +108,15 @@ pub fn json_schema() -> Value {
     );
     schema.extend(generated);
     let mut schema = Value::Object(schema);
-    // An endpoint names its requests with one of the two (R030), which an editor can show.
+    // An endpoint names its requests with one of the two, not blank (R030), which an editor
+    // can show.
     if let Some(Value::Object(endpoint)) = schema.pointer_mut("/definitions/Endpoint") {
         endpoint.insert(
             "anyOf".into(),
-            json!([{"required": ["pathTemplate"]}, {"required": ["pathRegex"]}]),
+            json!([
+                {"required": ["pathTemplate"], "properties": {"pathTemplate": {"type": "string", "pattern": "\\S"}}},
+                {"required": ["pathRegex"], "properties": {"pathRegex": {"type": "string", "pattern": "\\S"}}}
+            ]),
         );
     }
     for_readers(&mut schema);

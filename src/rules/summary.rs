@@ -50,11 +50,13 @@ fn endpoint_block(out: &mut String, number: usize, line: u32, endpoint: &Located
             "any"
         )
     );
-    // A regex reads the query too (§5.3): one ending in `$` refuses every query.
+    // A regex reads the query too (§5.3): one ending in `$` refuses every query. With a
+    // template beside it, the regex is also tried on the path alone (§5.6).
     let regex = endpoint
         .path_regex
         .as_ref()
-        .is_some_and(|r| !r.trim().is_empty());
+        .is_some_and(|r| !r.trim().is_empty())
+        && endpoint.path_template.is_none();
     let _ = writeln!(
         out,
         "  query      {}{}",

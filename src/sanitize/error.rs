@@ -71,7 +71,7 @@ impl Refusal {
 pub enum SanitizeError {
     #[error("{0}")]
     Refused(Box<Refusal>),
-    #[error("`{}` is not a request URL: {reason}", crate::endpoint::shown_url(url))]
+    #[error("{}", crate::endpoint::invalid_url_message(url, reason))]
     InvalidUrl { url: String, reason: String },
     #[error("the body is not valid JSON: {0}")]
     InvalidJson(ParseError),
