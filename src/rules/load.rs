@@ -133,7 +133,7 @@ fn wide_encoding(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
     let quads = bytes.chunks_exact(4).take(64);
     let n = quads.len();
     let three_nuls = quads
-        .filter(|q| q.iter().filter(|&&b| b == 0).count() == 3)
+        .filter(|q| memchr::memchr_iter(0, q).count() == 3)
         .count();
     if n >= 4 && three_nuls * 4 >= n * 3 {
         return Some(("UTF-32", "three NUL bytes beside most characters"));
