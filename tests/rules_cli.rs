@@ -101,6 +101,13 @@ fn rules_and_body(rules: &str, body: &str) -> (tempfile::TempDir, String, String
     (dir, rules, body)
 }
 
+/// Writes `text` to the file `name` in `dir`; returns its path.
+fn write_in(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).expect("write");
+    path.display().to_string()
+}
+
 fn package_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -2285,17 +2292,13 @@ fn a_dash_reads_the_rules_from_standard_input_once() {
 #[test]
 fn validate_strict_fails_on_warnings_with_exit_1_and_errors_stay_2() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let warned = dir.path().join("warned.yaml");
-    std::fs::write(
-        &warned,
+    let warned = write_in(
+        &dir,
+        "warned.yaml",
         "endpoints:\n  - pathTemplate: /x\n    transforms:\n      - !<redact>\n        \
          jsonPaths: ['$.l[1,1]']\n",
-    )
-    .expect("write");
-    let broken = dir.path().join("broken.yaml");
-    std::fs::write(&broken, "endpoints:\n  - methods: [GET]\n").expect("write");
-    let warned = warned.display().to_string();
-    let broken = broken.display().to_string();
+    );
+    let broken = write_in(&dir, "broken.yaml", "endpoints:\n  - methods: [GET]\n");
     let (status, out, _) = run(&["validate", &warned]);
     assert_eq!(status, Status::Ok, "{out}");
     assert!(
@@ -2318,13 +2321,11 @@ fn validate_strict_fails_on_warnings_with_exit_1_and_errors_stay_2() {
 #[test]
 fn compile_of_rules_with_errors_ends_with_its_verdict_and_prints_no_plan() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let file = dir.path().join("bad.yaml");
-    std::fs::write(
-        &file,
+    let file = write_in(
+        &dir,
+        "bad.yaml",
         "endpoints:\n  - pathTemplate: /x\n    methods: [GET]\n",
-    )
-    .expect("write");
-    let file = file.display().to_string();
+    );
     for format in ["human", "github"] {
         let (status, out, err) = run(&["compile", "--explain", "--format", format, &file]);
         assert_eq!(status, Status::Invalid, "{err}");
@@ -2362,14 +2363,13 @@ fn files_are_named_without_a_leading_dot_slash_as_test_names_them() {
 #[test]
 fn compile_says_the_regex_reads_the_query_only_without_a_template() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let file = dir.path().join("rules.yaml");
-    std::fs::write(
-        &file,
+    let file = write_in(
+        &dir,
+        "rules.yaml",
         "endpoints:\n  - pathRegex: \"^/x/[^/]+$\"\n  - pathTemplate: /y/{id}\n    \
          pathRegex: \"^/y/[^/]+$\"\n    allowedQueryParams: [page]\n",
-    )
-    .expect("write");
-    let (status, out, err) = run(&["compile", &file.display().to_string()]);
+    );
+    let (status, out, err) = run(&["compile", &file]);
     assert_eq!(status, Status::Ok, "{err}");
     let queries: Vec<&str> = out
         .lines()

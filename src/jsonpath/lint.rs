@@ -463,6 +463,14 @@ mod tests {
             .collect()
     }
 
+    /// The help of the finding of `kind` for the path `text`.
+    fn help_of(text: &str, kind: LintKind) -> Option<String> {
+        lints(&parse(text).expect("test path parses"))
+            .into_iter()
+            .find(|l| l.kind == kind)
+            .and_then(|l| l.help)
+    }
+
     #[test]
     fn a_deep_scan_ending_in_several_names_needs_all_of_them() {
         assert_eq!(
@@ -482,13 +490,8 @@ mod tests {
         );
         assert!(kinds("$..['email']").is_empty());
         // A name listed twice is offered once.
-        let found = lints(&parse("$..['a','a']").expect("parses"));
-        let help = found
-            .iter()
-            .find(|l| l.kind == LintKind::AllNamesScan)
-            .and_then(|l| l.help.as_deref());
         assert_eq!(
-            help,
+            help_of("$..['a','a']", LintKind::AllNamesScan).as_deref(),
             Some("if each name is meant on its own, write one path per name: `$..a`")
         );
         assert!(kinds("$.a['id','email']").is_empty());
@@ -614,13 +617,8 @@ mod tests {
         );
         assert!(kinds("$..user.email").is_empty());
         // Scanning the index alone is not offered: Jayway does not apply it as written.
-        let found = lints(&parse("$..a..[0].b").expect("parses"));
-        let help = found
-            .iter()
-            .find(|l| l.kind == LintKind::ScanAfterScan)
-            .and_then(|l| l.help.as_deref());
         assert_eq!(
-            help,
+            help_of("$..a..[0].b", LintKind::ScanAfterScan).as_deref(),
             Some("if matches of `$..a` can nest, step down without a second scan (`$..a[0].b`)")
         );
         // A filter right after a scan: each place is reached once (§6.5).

@@ -323,7 +323,8 @@ impl<'v> Counter<'v> {
 
 const TOO_MANY_REPEATS: &str = "the path reaches the places below here again and again \
      through nested deep scans, more often than can be done (the reference updates a place \
-     once for each time it is reached)";
+     once for each time it is reached); write it with one deep scan, as P002's help for it \
+     shows";
 
 impl<'t, 'p, 'v, 'a> Walker<'t, 'p, 'v, 'a> {
     fn new(tokens: &'t [Token<'p>], root: &'v Value<'a>, require_properties: bool) -> Self {

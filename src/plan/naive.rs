@@ -214,8 +214,10 @@ fn update_path<'a, E>(
     doc: &mut Value<'a>,
     update: Update<'_, 'a, E>,
 ) -> Result<u64, Failure<E>> {
-    let (locations, order, matches) = update_locations(path, doc).map_err(Failure::widen)?;
-    apply(doc, &locations, &order, update, path.may_select_again())?;
+    let repeats = path.may_select_again();
+    let (locations, order, matches) =
+        update_locations(path, repeats, doc).map_err(Failure::widen)?;
+    apply(doc, &locations, &order, update, repeats)?;
     Ok(matches)
 }
 
@@ -292,13 +294,14 @@ fn find<'v, 'a>(
     jsonpath::select_distinct(&path.steps, doc, doc, false).map_err(stopped)
 }
 
-/// [`find`] with the repeats: the distinct matches, and every match in Jayway's evaluation
-/// order as an index into them.
+/// [`find`] with the repeats, for a path that `repeats` says may reach a place again: the
+/// distinct matches, and every match in Jayway's evaluation order as an index into them.
 fn find_counted<'v, 'a>(
     path: &JsonPath,
+    repeats: bool,
     doc: &'v Value<'a>,
 ) -> Result<(Vec<Found<'v, 'a>>, Vec<usize>), Failure<Infallible>> {
-    if !path.may_select_again() {
+    if !repeats {
         let found = distinct(find(path, doc)?);
         let sequence = (0..found.len()).collect();
         return Ok((found, sequence));
@@ -340,9 +343,10 @@ fn distinct<'v, 'a>(found: Vec<Found<'v, 'a>>) -> Vec<Found<'v, 'a>> {
 /// present).
 fn update_locations(
     path: &JsonPath,
+    repeats: bool,
     doc: &Value<'_>,
 ) -> Result<(Vec<Location>, Vec<usize>, u64), Failure<Infallible>> {
-    let (found, sequence) = find_counted(path, doc)?;
+    let (found, sequence) = find_counted(path, repeats, doc)?;
     if found.is_empty() && path.is_definite() {
         return Err(EvalError::NotFound.into());
     }
