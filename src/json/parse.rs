@@ -199,6 +199,10 @@ pub fn parse_values_with<'a>(text: &'a str, limits: &Limits) -> ValueStream<'a> 
 
 /// Checks that `bytes` are UTF-8, locating the first invalid byte.
 pub fn validate_utf8(bytes: &[u8]) -> Result<&str, ParseError> {
+    if let Ok(text) = simdutf8::basic::from_utf8(bytes) {
+        return Ok(text);
+    }
+    // Invalid: the standard library's check says where.
     std::str::from_utf8(bytes).map_err(|e| {
         let offset = e.valid_up_to();
         // The prefix is valid by definition, so the lossy view is exact up to `offset`.
