@@ -3,6 +3,7 @@
 //! write compact JSON joined by newlines.
 
 mod error;
+mod memo;
 mod run;
 mod stream;
 

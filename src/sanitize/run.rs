@@ -18,6 +18,7 @@ use crate::threads::SPLIT_MIN_ELEMENTS;
 use crate::transform::compiled::ValueFn;
 use crate::transform::{TransformError, TransformHint};
 
+use super::memo::Memo;
 use super::{Protected, SanitizeError, Trace};
 
 /// Which engine applies the JSONPaths.
@@ -131,6 +132,8 @@ struct ValueMapper<'f, 'a> {
     scratch: String,
     /// Arenas for the second threads of split walks, one each.
     spares: std::slice::IterMut<'a, Bump>,
+    /// The pseudonyms made so far, of values borrowed from the document.
+    memo: Memo<'a>,
 }
 
 impl<'f, 'a> ValueMapper<'f, 'a> {
@@ -146,6 +149,7 @@ impl<'f, 'a> ValueMapper<'f, 'a> {
             arena,
             scratch: String::new(),
             spares,
+            memo: Memo::default(),
         }
     }
 }
@@ -160,10 +164,22 @@ impl<'a> Mapper<'a> for ValueMapper<'_, 'a> {
     ) -> Result<(), MapError<Self::Error>> {
         let value_fn = &self.transforms[transform].value_fn;
         if let Some(arena) = self.arena {
+            let input = match value {
+                Value::String(Cow::Borrowed(s)) => Some(*s),
+                _ => None,
+            };
+            if let Some(made) = input.and_then(|s| self.memo.get(transform, s)) {
+                *value = Value::String(Cow::Borrowed(made));
+                return Ok(());
+            }
             self.scratch.clear();
             match value_fn.apply_into(value, self.pseudonymizer, &mut self.scratch) {
                 Some(Ok(())) => {
-                    *value = Value::String(Cow::Borrowed(arena.alloc_str(&self.scratch)));
+                    let made = arena.alloc_str(&self.scratch);
+                    if let Some(s) = input {
+                        self.memo.put(transform, s, made);
+                    }
+                    *value = Value::String(Cow::Borrowed(made));
                     return Ok(());
                 }
                 Some(Err(e)) => return Err(MapError::Fail(e)),

@@ -903,3 +903,64 @@ fn every_value_type_a_transform_refuses_has_a_help_line() {
         );
     }
 }
+
+/// Sanitizes `values` as the `e` and `f` members of the elements of an array, hashed and
+/// reversible, and checks each pseudonym against one made on its own.
+fn check_pseudonyms_of_repeated_values(values: &[String]) {
+    let s = sanitizer(
+        r#"
+endpoints:
+  - pathTemplate: "/people"
+    transforms:
+      - !<pseudonymize>
+        jsonPaths:
+          - "$.a[*].e"
+      - !<pseudonymize>
+        includeReversible: true
+        jsonPaths:
+          - "$.a[*].f"
+"#,
+    );
+    let elements: Vec<serde_json::Value> = values
+        .iter()
+        .map(|v| serde_json::json!({ "e": v, "f": v }))
+        .collect();
+    let body = serde_json::to_vec(&serde_json::json!({ "a": elements })).expect("serializes");
+    let out = s
+        .sanitize("GET", "/people", &body, Output::Compact)
+        .expect("sanitizes");
+    let out: serde_json::Value = serde_json::from_slice(&out).expect("output parses");
+    let p = crate::pseudonym::reference_pseudonymizer();
+    let token = |v: &str, reversible: bool| {
+        p.url_safe_token(crate::pseudonym::PseudonymInput::Text(v), reversible)
+            .expect("pseudonymizes")
+    };
+    let made = out["a"].as_array().expect("an array");
+    assert_eq!(made.len(), values.len());
+    for (v, element) in values.iter().zip(made) {
+        assert_eq!(element["e"], token(v, false), "hash of {v}");
+        assert_eq!(element["f"], token(v, true), "reversible token of {v}");
+    }
+}
+
+#[test]
+fn repeated_values_get_the_pseudonym_of_their_transform() {
+    // Seven people over and over: every value after the first seven comes from the memo.
+    let values: Vec<String> = (0..6000)
+        .map(|i| format!("Person{}@Example.com", i % 7))
+        .collect();
+    check_pseudonyms_of_repeated_values(&values);
+}
+
+#[test]
+fn unique_values_and_escaped_ones_are_pseudonymized_each() {
+    // Unique values turn the memo off; escaped ones (owned strings) are never remembered.
+    let values: Vec<String> = (0..6000)
+        .map(|i| match i % 3 {
+            0 => format!("user{i}@example.com"),
+            1 => format!("\"quoted{}\"@example.com", i % 5),
+            _ => format!("line\nbreak{}", i % 5),
+        })
+        .collect();
+    check_pseudonyms_of_repeated_values(&values);
+}
