@@ -251,8 +251,9 @@ fn is_single_char(node: &Node) -> bool {
 fn study_repeat(node: &Node, min: u32, max: Option<u32>, kind: RepeatKind, info: &mut Study) {
     let cmin = min as i32;
     let cmax = max.map_or(MAX_REPS, |m| m as i32);
-    if kind == RepeatKind::Greedy && max.is_none() && min <= 1 && is_single_char(node) {
-        // Java's CharPropertyGreedy (`x*`, `x+`): the maximum wraps but stays "valid".
+    if kind == RepeatKind::Greedy && max.is_none() && is_single_char(node) {
+        // Java's CharPropertyGreedy (`x*`, `x+`, `x{n,}`): the maximum wraps but stays
+        // "valid".
         info.min = info.min.wrapping_add(cmin);
         if info.max_valid {
             info.max = info.max.wrapping_add(MAX_REPS);

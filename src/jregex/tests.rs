@@ -361,6 +361,12 @@ fn variable_length_lookbehind_of_a_single_character_compiles() {
 }
 
 #[test]
+fn lookbehind_with_an_open_count_on_a_character_after_another_compiles() {
+    // Java studies `9{2,}` like `9+`, whose maximum wraps but stays valid.
+    assert_eq!(spans(&re("(?<=K9{2,})b"), "K99b"), vec![(3, 4)]);
+}
+
+#[test]
 fn line_break_escape_matches_crlf_as_one() {
     assert!(full(&re(r"a\Rb"), "a\r\nb"));
 }
