@@ -190,6 +190,14 @@ impl Emitter {
             // fancy-regex refuses to repeat an assertion. Repeating one is the same as
             // trying it once (it cannot advance), or optionally when the minimum is zero.
             if max == Some(0) {
+                if has_capture(node) {
+                    // Its groups never take part, but they keep their numbers, so they are
+                    // written behind a set that never matches.
+                    out.push_str("(?:");
+                    out.push_str(NEVER);
+                    self.node(node, out);
+                    out.push_str(")?");
+                }
                 return;
             }
             if min > 0 {
@@ -243,6 +251,18 @@ impl Emitter {
             RepeatKind::Greedy => {}
             RepeatKind::Lazy => out.push('?'),
             RepeatKind::Possessive => out.push(')'),
+        }
+    }
+}
+
+/// Whether `node` holds a capture group.
+fn has_capture(node: &Node) -> bool {
+    match node {
+        Node::Group(GroupKind::Capture { .. }, _) => true,
+        Node::Group(_, inner) | Node::Repeat { node: inner, .. } => has_capture(inner),
+        Node::Concat(nodes) | Node::Alt(nodes) => nodes.iter().any(has_capture),
+        Node::Empty | Node::Set(_) | Node::Assert(_) | Node::Backref { .. } | Node::LineBreak => {
+            false
         }
     }
 }

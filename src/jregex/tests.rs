@@ -367,6 +367,16 @@ fn lookbehind_with_an_open_count_on_a_character_after_another_compiles() {
 }
 
 #[test]
+fn empty_group_repeated_zero_times_keeps_the_numbers_of_later_groups() {
+    let m = re("(){0}(a)")
+        .full_match("a")
+        .expect("match")
+        .expect("some");
+    assert_eq!(m.groups, vec![Some((0, 1)), None, Some((0, 1))]);
+    assert!(full(&re(r"(?<x>){0}(?<y>a)\k<y>"), "aa"));
+}
+
+#[test]
 fn line_break_escape_matches_crlf_as_one() {
     assert!(full(&re(r"a\Rb"), "a\r\nb"));
 }
