@@ -95,55 +95,8 @@ impl Node {
     /// has "an obvious maximum length".
     pub(crate) fn study(&self) -> Study {
         let mut info = Study::START;
-        self.study_into(&mut info);
+        study_chain(&[self], &mut info);
         info
-    }
-
-    fn study_into(&self, info: &mut Study) {
-        match self {
-            Node::Empty | Node::Assert(_) => {}
-            Node::Set(_) => {
-                info.min = info.min.wrapping_add(1);
-                info.max = info.max.wrapping_add(1);
-            }
-            Node::LineBreak => {
-                info.min = info.min.wrapping_add(1);
-                info.max = info.max.wrapping_add(2);
-            }
-            Node::Backref { .. } => {
-                info.max_valid = false;
-                info.deterministic = false;
-            }
-            Node::Concat(nodes) => {
-                for n in nodes {
-                    n.study_into(info);
-                }
-            }
-            Node::Alt(alts) => {
-                let (mut min2, mut max2, mut valid) = (i32::MAX, -1_i32, info.max_valid);
-                for a in alts {
-                    let s = a.study();
-                    min2 = min2.min(s.min);
-                    max2 = max2.max(s.max);
-                    valid &= s.max_valid;
-                }
-                info.min = info.min.wrapping_add(min2);
-                info.max = info.max.wrapping_add(max2);
-                info.max_valid = valid;
-                info.deterministic = false;
-            }
-            Node::Group(kind, inner) => match kind {
-                // Look-arounds do not consume; Java studies only what follows them.
-                GroupKind::LookAhead { .. } | GroupKind::LookBehind { .. } => {}
-                _ => inner.study_into(info),
-            },
-            Node::Repeat {
-                node,
-                min,
-                max,
-                kind,
-            } => study_repeat(node, *min, *max, *kind, info),
-        }
     }
 
     /// Whether the node always matches the empty string without consuming (a pure
@@ -244,6 +197,73 @@ impl Node {
     }
 }
 
+/// Studies `chain`, the nodes Java links one after the other, in order. Like Java's node
+/// chain, a group's body continues into what follows the group, and an alternation studies
+/// what follows it from a fresh start and adds it at the end (Java's `Branch`), which decides
+/// where the 32-bit wrap-around checks of later repetitions see an overflow.
+fn study_chain(chain: &[&Node], info: &mut Study) {
+    for (k, node) in chain.iter().enumerate() {
+        let rest = &chain[k + 1..];
+        match node {
+            // Look-arounds do not consume; Java studies only what follows them.
+            Node::Empty
+            | Node::Assert(_)
+            | Node::Group(GroupKind::LookAhead { .. } | GroupKind::LookBehind { .. }, _) => {}
+            Node::Set(_) => {
+                info.min = info.min.wrapping_add(1);
+                info.max = info.max.wrapping_add(1);
+            }
+            Node::LineBreak => {
+                info.min = info.min.wrapping_add(1);
+                info.max = info.max.wrapping_add(2);
+            }
+            Node::Backref { .. } => {
+                info.max_valid = false;
+                info.deterministic = false;
+            }
+            Node::Concat(items) => {
+                let joined: Vec<&Node> = items.iter().chain(rest.iter().copied()).collect();
+                study_chain(&joined, info);
+                return;
+            }
+            Node::Group(GroupKind::Capture { .. } | GroupKind::NonCapture, inner) => {
+                let joined: Vec<&Node> = std::iter::once(&**inner)
+                    .chain(rest.iter().copied())
+                    .collect();
+                study_chain(&joined, info);
+                return;
+            }
+            // Java's independent `Ques`: the body ends inside the group.
+            Node::Group(GroupKind::Atomic, inner) => study_chain(&[&**inner], info),
+            Node::Alt(alts) => {
+                let (mut min_l, mut max_l, mut max_v) = (info.min, info.max, info.max_valid);
+                let (mut min2, mut max2) = (i32::MAX, -1_i32);
+                for a in alts {
+                    let s = a.study();
+                    min2 = min2.min(s.min);
+                    max2 = max2.max(s.max);
+                    max_v &= s.max_valid;
+                }
+                min_l = min_l.wrapping_add(min2);
+                max_l = max_l.wrapping_add(max2);
+                *info = Study::START;
+                study_chain(rest, info);
+                info.min = info.min.wrapping_add(min_l);
+                info.max = info.max.wrapping_add(max_l);
+                info.max_valid &= max_v;
+                info.deterministic = false;
+                return;
+            }
+            Node::Repeat {
+                node,
+                min,
+                max,
+                kind,
+            } => study_repeat(node, *min, *max, *kind, info),
+        }
+    }
+}
+
 fn is_single_char(node: &Node) -> bool {
     matches!(node, Node::Set(_))
 }
@@ -264,7 +284,7 @@ fn study_repeat(node: &Node, min: u32, max: Option<u32>, kind: RepeatKind, info:
     if min == 0 && max == Some(1) {
         // Java's Ques: the minimum is unchanged.
         let min_before = info.min;
-        node.study_into(info);
+        study_chain(&[node], info);
         info.min = min_before;
         if kind != RepeatKind::Possessive {
             info.deterministic = false;

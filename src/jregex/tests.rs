@@ -367,6 +367,15 @@ fn lookbehind_with_an_open_count_on_a_character_after_another_compiles() {
 }
 
 #[test]
+fn lookbehind_studies_what_follows_an_alternation_from_a_fresh_start() {
+    // As Java's `Branch`: `c*d{2}` after `(a|b)` overflows on its own, so there is no
+    // obvious maximum, while after an atomic group the alternation ends inside it.
+    let e = err("(?<=(a|b)c*d{2})x");
+    assert!(e.message.contains("maximum length"), "{}", e.message);
+    assert_eq!(spans(&re("(?<=(?>a|b)c*d{2})x"), "x"), vec![]);
+}
+
+#[test]
 fn empty_group_repeated_zero_times_keeps_the_numbers_of_later_groups() {
     let m = re("(){0}(a)")
         .full_match("a")
