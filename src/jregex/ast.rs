@@ -291,7 +291,11 @@ fn study_repeat(node: &Node, min: u32, max: Option<u32>, kind: RepeatKind, info:
         }
         return;
     }
-    let is_group = matches!(node, Node::Group(..));
+    // Java repeats an atomic group or a look-around as a plain `Curly`, never as a `Loop`.
+    let is_group = matches!(
+        node,
+        Node::Group(GroupKind::Capture { .. } | GroupKind::NonCapture, _)
+    );
     if is_group && kind != RepeatKind::Possessive && !node.study().deterministic {
         // Java's Loop for a non-deterministic group: never a valid maximum.
         info.max_valid = false;

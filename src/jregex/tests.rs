@@ -376,6 +376,12 @@ fn lookbehind_studies_what_follows_an_alternation_from_a_fresh_start() {
 }
 
 #[test]
+fn lookbehind_with_a_counted_atomic_alternation_compiles() {
+    assert_eq!(spans(&re("(?<=(?>ab|c){2})x"), "abcx"), vec![(3, 4)]);
+    assert!(Regex::new("(?<=(?:ab|c){2})x", Flags::default()).is_err());
+}
+
+#[test]
 fn empty_group_repeated_zero_times_keeps_the_numbers_of_later_groups() {
     let m = re("(){0}(a)")
         .full_match("a")
