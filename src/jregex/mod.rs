@@ -5,11 +5,21 @@
 //! character spelled out, so Rust's flags and class meanings never leak in. Not supported (each
 //! is a `RegexError` at the construct): `\G`, `\X`, `\b{g}`, `\N{name}`, Unicode blocks
 //! (`\p{InGreek}`), `\p{javaMirrored}` and the Java identifier properties, and the inline flag
-//! `c` (CANON_EQ). Known differences from Java: a group repeated while its body matches the
-//! empty string may report other capture spans (Java's loop stops at the first empty
-//! iteration); `UNICODE_CASE` folding follows Unicode simple case folding rather than
-//! `toLowerCase(toUpperCase(c))` (they differ for a few letters such as `ß`/`ẞ`); and a search
-//! that advances past an empty match steps over a whole character, never half a surrogate pair.
+//! `c` (CANON_EQ), and a class whose `&&` has no right operand after a single character
+//! (`[\d-z&&]`), which Java accepts but fails on with an exception whenever its left side
+//! matches. Known differences from Java: a group repeated while its body matches the empty
+//! string may report other capture spans (Java's loop stops at the first empty iteration); a
+//! group that took part only in an attempt that failed (inside an atomic group, a possessive
+//! repetition or a look-around that had matched, or at an earlier start of the same search) is
+//! reported as not taking part, where Java may still report the span it had then;
+//! `UNICODE_CASE` folding follows Unicode simple case folding rather than
+//! `toLowerCase(toUpperCase(c))` (they differ for a few letters such as `ß`/`ẞ`, and for ranges,
+//! which Java tests with the upper and the lower case of the character, so that `[A-Z]` does
+//! not match `İ` there); a look-behind steps back over whole characters, while Java, unless the
+//! pattern text holds a supplementary character as such, steps back one UTF-16 unit per
+//! character (so there `(?<=\x{1F600})` never matches and `(?<=[^a])` matches inside an emoji);
+//! and a search that advances past an empty match steps over a whole character, never half a
+//! surrogate pair.
 
 mod ast;
 mod charset;
