@@ -87,6 +87,25 @@ impl Study {
     };
 }
 
+impl Study {
+    /// Whether Java's look-behind, which tries only the starts `i - max ..= i - min` computed
+    /// with these 32-bit values, tries every start from which a body of at most `longest`
+    /// characters (`None`: unbounded) can match.
+    pub(crate) fn window_covers(&self, longest: Option<u64>) -> bool {
+        match longest {
+            Some(longest) => i64::from(self.max) >= i64::try_from(longest).unwrap_or(i64::MAX),
+            // A maximum that stayed large reaches back to the start of any text; one that
+            // wrapped below zero does too once `i - max` overflows, which happens at every
+            // position where the body fits when the wrap is not deeper than the minimum.
+            None => {
+                self.max >= 0x4000_0000
+                    || (self.max < 0
+                        && i64::from(self.max) - i64::from(i32::MIN) <= i64::from(self.min))
+            }
+        }
+    }
+}
+
 /// Java's `MAX_REPS`.
 const MAX_REPS: i32 = i32::MAX;
 
@@ -97,6 +116,30 @@ impl Node {
         let mut info = Study::START;
         study_chain(&[self], &mut info);
         info
+    }
+
+    /// The most characters the node can match, `None` when there is no bound.
+    pub(crate) fn max_len(&self) -> Option<u64> {
+        match self {
+            Node::Empty
+            | Node::Assert(_)
+            | Node::Group(GroupKind::LookAhead { .. } | GroupKind::LookBehind { .. }, _) => Some(0),
+            Node::Set(_) => Some(1),
+            Node::LineBreak => Some(2),
+            Node::Backref { .. } => None,
+            Node::Concat(nodes) => nodes
+                .iter()
+                .try_fold(0_u64, |sum, n| sum.checked_add(n.max_len()?)),
+            Node::Alt(alts) => alts
+                .iter()
+                .try_fold(0_u64, |most, n| Some(most.max(n.max_len()?))),
+            Node::Group(_, inner) => inner.max_len(),
+            Node::Repeat { node, max, .. } => match (node.max_len(), max) {
+                (Some(0), _) | (_, Some(0)) => Some(0),
+                (Some(len), Some(count)) => len.checked_mul(u64::from(*count)),
+                (None, _) | (_, None) => None,
+            },
+        }
     }
 
     /// Whether the node always matches the empty string without consuming (a pure

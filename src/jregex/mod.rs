@@ -5,9 +5,11 @@
 //! character spelled out, so Rust's flags and class meanings never leak in. Not supported (each
 //! is a `RegexError` at the construct): `\G`, `\X`, `\b{g}`, `\N{name}`, Unicode blocks
 //! (`\p{InGreek}`), `\p{javaMirrored}` and the Java identifier properties, and the inline flag
-//! `c` (CANON_EQ), and a class whose `&&` has no right operand after a single character
+//! `c` (CANON_EQ); a class whose `&&` has no right operand after a single character
 //! (`[\d-z&&]`), which Java accepts but fails on with an exception whenever its left side
-//! matches. Known differences from Java: a group repeated while its body matches the empty
+//! matches; and a look-behind whose maximum length, as Java adds it up in 32 bits, overflows
+//! short of its longest match (`(?<=x|ba+)`, `(?<=a+b+)`), which Java then does not look back
+//! over in full. Known differences from Java: a group repeated while its body matches the empty
 //! string may report other capture spans (Java's loop stops at the first empty iteration); a
 //! group that took part only in an attempt that failed (inside an atomic group, a possessive
 //! repetition or a look-around that had matched, or at an earlier start of the same search) is

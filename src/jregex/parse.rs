@@ -904,10 +904,19 @@ impl<'p> Parser<'p> {
                     let ch = self.read();
                     if ch == c(b'=') || ch == c(b'!') {
                         let body = self.expr()?;
-                        if !body.study().max_valid {
+                        let info = body.study();
+                        if !info.max_valid {
                             return Err(
                                 self.err_at(open, "look-behind has no obvious maximum length")
                             );
+                        }
+                        if !info.window_covers(body.max_len()) {
+                            // Java tries only as far back as its overflowed maximum says.
+                            return Err(self.err_at(
+                                open,
+                                "look-behind whose maximum length overflows is not supported \
+                                 (Java would not look back over all of its matches)",
+                            ));
                         }
                         Node::Group(
                             GroupKind::LookBehind {

@@ -382,6 +382,18 @@ fn lookbehind_with_a_counted_atomic_alternation_compiles() {
 }
 
 #[test]
+fn lookbehind_whose_java_maximum_overflows_short_is_refused() {
+    // Java computes a maximum of 1 for `x|ba+` and -2 for `a+b+`, and never sees `ba` or `ab`.
+    for p in ["(?<=x|ba+)c", "(?<=a+b+)c"] {
+        let e = err(p);
+        assert!(e.message.contains("overflows"), "{p}: {}", e.message);
+    }
+    // Maxima that stay large, or wrap no deeper than the minimum, look back to the start.
+    assert_eq!(spans(&re("(?<=ba+)c"), "bac"), vec![(2, 3)]);
+    assert_eq!(spans(&re("(?<=a+)c"), "aac"), vec![(2, 3)]);
+}
+
+#[test]
 fn empty_group_repeated_zero_times_keeps_the_numbers_of_later_groups() {
     let m = re("(){0}(a)")
         .full_match("a")
