@@ -227,8 +227,16 @@ impl Emitter {
                     _
                 )
         ) {
-            // Already a single atom: no extra group, which keeps the nesting shallow.
-            self.node(node, out);
+            if kind == RepeatKind::Possessive && !matches!(node, Node::Set(_)) {
+                // Java's possessive `Curly` takes the first way each iteration matches and
+                // never backtracks into it, so `(x+){2}+` does not match "xx".
+                out.push_str("(?>");
+                self.node(node, out);
+                out.push(')');
+            } else {
+                // Already a single atom: no extra group, which keeps the nesting shallow.
+                self.node(node, out);
+            }
         } else if matches!(node, Node::LineBreak) {
             // Java repeats a single-node atom without backtracking into an iteration, so a
             // repeated `\R` never gives back the `\n` of a `\r\n`.

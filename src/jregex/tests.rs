@@ -394,6 +394,14 @@ fn lookbehind_whose_java_maximum_overflows_short_is_refused() {
 }
 
 #[test]
+fn possessive_group_repetition_does_not_backtrack_into_an_iteration() {
+    assert!(!full(&re("(x+){2}+"), "xx"));
+    assert!(re("(x+){2}+").find_at("xx", 0).expect("match").is_none());
+    assert!(!full(&re("(x+){2}+"), "xxx"));
+    assert_eq!(spans(&re("(?:ab|a)*+b"), "aab"), vec![(2, 3)]);
+}
+
+#[test]
 fn empty_group_repeated_zero_times_keeps_the_numbers_of_later_groups() {
     let m = re("(){0}(a)")
         .full_match("a")
