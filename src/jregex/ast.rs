@@ -279,22 +279,22 @@ fn study_chain(chain: &[&Node], info: &mut Study) {
             // Java's independent `Ques`: the body ends inside the group.
             Node::Group(GroupKind::Atomic, inner) => study_chain(&[&**inner], info),
             Node::Alt(alts) => {
-                let (mut min_l, mut max_l, mut max_v) = (info.min, info.max, info.max_valid);
-                let (mut min2, mut max2) = (i32::MAX, -1_i32);
-                for a in alts {
-                    let s = a.study();
-                    min2 = min2.min(s.min);
-                    max2 = max2.max(s.max);
-                    max_v &= s.max_valid;
-                }
-                min_l = min_l.wrapping_add(min2);
-                max_l = max_l.wrapping_add(max2);
-                *info = Study::START;
-                study_chain(rest, info);
-                info.min = info.min.wrapping_add(min_l);
-                info.max = info.max.wrapping_add(max_l);
-                info.max_valid &= max_v;
-                info.deterministic = false;
+                let alts: Vec<&Node> = alts.iter().collect();
+                study_branch(&alts, rest, info);
+                return;
+            }
+            // Java makes `(x)?` and `(x)??` a branch between the group and nothing.
+            Node::Repeat {
+                node: body,
+                min: 0,
+                max: Some(1),
+                kind: RepeatKind::Greedy | RepeatKind::Lazy,
+            } if matches!(
+                &**body,
+                Node::Group(GroupKind::Capture { .. } | GroupKind::NonCapture, _)
+            ) =>
+            {
+                study_branch(&[&**body, &Node::Empty], rest, info);
                 return;
             }
             Node::Repeat {
@@ -305,6 +305,27 @@ fn study_chain(chain: &[&Node], info: &mut Study) {
             } => study_repeat(node, *min, *max, *kind, info),
         }
     }
+}
+
+/// Java's `Branch`: the alternatives each from a fresh start, then what follows them (`rest`)
+/// from a fresh start too, added up at the end.
+fn study_branch(alts: &[&Node], rest: &[&Node], info: &mut Study) {
+    let (mut min_l, mut max_l, mut max_v) = (info.min, info.max, info.max_valid);
+    let (mut min2, mut max2) = (i32::MAX, -1_i32);
+    for a in alts {
+        let s = a.study();
+        min2 = min2.min(s.min);
+        max2 = max2.max(s.max);
+        max_v &= s.max_valid;
+    }
+    min_l = min_l.wrapping_add(min2);
+    max_l = max_l.wrapping_add(max2);
+    *info = Study::START;
+    study_chain(rest, info);
+    info.min = info.min.wrapping_add(min_l);
+    info.max = info.max.wrapping_add(max_l);
+    info.max_valid &= max_v;
+    info.deterministic = false;
 }
 
 fn is_single_char(node: &Node) -> bool {

@@ -402,6 +402,18 @@ fn possessive_group_repetition_does_not_backtrack_into_an_iteration() {
 }
 
 #[test]
+fn lookbehind_studies_an_optional_group_as_a_branch() {
+    // Java turns `(C)?` into a branch, so `_++` after it is studied from a fresh start.
+    assert_eq!(spans(&re("(?<=(C)?_++)x"), "C__x"), vec![(3, 4)]);
+    let e = err("(?<=(?:ab)?c*d{2})x");
+    assert!(
+        e.message.contains("obvious maximum length"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
 fn empty_group_repeated_zero_times_keeps_the_numbers_of_later_groups() {
     let m = re("(){0}(a)")
         .full_match("a")
