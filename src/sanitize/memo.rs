@@ -26,8 +26,9 @@ impl<'a> Memo<'a> {
     const TRIAL: usize = 4096;
     /// A memo whose lookups find a pseudonym less often than once in this many stops.
     const MIN_HIT_RATE: usize = 5;
-    /// Values remembered at most: past them, the memo only answers for those it has.
-    const MAX_ENTRIES: usize = 1 << 20;
+    /// Values remembered at most (about 12 MB of memo): past them, the memo only answers for
+    /// those it has.
+    const MAX_ENTRIES: usize = 1 << 18;
 
     /// The pseudonym that `transform` made of `value` earlier in the walk, if the memo is on
     /// and has it.
