@@ -222,6 +222,24 @@ fn rules_with_10000_endpoints_load_and_select_in_bounded_time() {
 }
 
 #[test]
+fn a_look_behind_of_21000_groups_at_the_pattern_limit_compiles_in_bounded_time() {
+    // Java studies a look-behind's body as one chain: a long chain of groups must cost its
+    // length, not its square (it once held 1.9 GB for this pattern).
+    let pattern = format!("^/x(?<={})y$", "(a)".repeat(21_000));
+    assert!(pattern.len() < 65_536);
+    let yaml = format!("endpoints:\n  - pathRegex: \"{pattern}\"\n");
+    let started = Instant::now();
+    let sanitizer = sanitizer_for(&yaml);
+    // The look-behind stands right after `/x`, where 21,000 `a`s never precede.
+    assert!(sanitizer.select("GET", "/xy").is_err());
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
 fn a_transform_with_10000_paths_compiles_and_runs_in_bounded_time() {
     let mut yaml = String::from(
         "endpoints:\n  - pathTemplate: \"/x\"\n    transforms:\n      - !<pseudonymize>\n        jsonPaths:\n",

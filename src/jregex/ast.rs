@@ -244,9 +244,14 @@ impl Node {
 /// chain, a group's body continues into what follows the group, and an alternation studies
 /// what follows it from a fresh start and adds it at the end (Java's `Branch`), which decides
 /// where the 32-bit wrap-around checks of later repetitions see an overflow.
+///
+/// The chain is walked with a stack of the nodes still to come, so that a long pattern costs
+/// its length in time and memory, and recursion follows nesting only.
 fn study_chain(chain: &[&Node], info: &mut Study) {
-    for (k, node) in chain.iter().enumerate() {
-        let rest = &chain[k + 1..];
+    let mut to_come: Vec<&Node> = chain.iter().rev().copied().collect();
+    // What the branches met so far left before them, added once what follows is studied.
+    let mut before_branches: Option<Study> = None;
+    while let Some(node) = to_come.pop() {
         match node {
             // Look-arounds do not consume; Java studies only what follows them.
             Node::Empty
@@ -264,25 +269,13 @@ fn study_chain(chain: &[&Node], info: &mut Study) {
                 info.max_valid = false;
                 info.deterministic = false;
             }
-            Node::Concat(items) => {
-                let joined: Vec<&Node> = items.iter().chain(rest.iter().copied()).collect();
-                study_chain(&joined, info);
-                return;
-            }
+            Node::Concat(items) => to_come.extend(items.iter().rev()),
             Node::Group(GroupKind::Capture { .. } | GroupKind::NonCapture, inner) => {
-                let joined: Vec<&Node> = std::iter::once(&**inner)
-                    .chain(rest.iter().copied())
-                    .collect();
-                study_chain(&joined, info);
-                return;
+                to_come.push(inner);
             }
             // Java's independent `Ques`: the body ends inside the group.
             Node::Group(GroupKind::Atomic, inner) => study_chain(&[&**inner], info),
-            Node::Alt(alts) => {
-                let alts: Vec<&Node> = alts.iter().collect();
-                study_branch(&alts, rest, info);
-                return;
-            }
+            Node::Alt(alts) => branch(alts.iter(), info, &mut before_branches),
             // Java makes `(x)?` and `(x)??` a branch between the group and nothing.
             Node::Repeat {
                 node: body,
@@ -294,8 +287,11 @@ fn study_chain(chain: &[&Node], info: &mut Study) {
                 Node::Group(GroupKind::Capture { .. } | GroupKind::NonCapture, _)
             ) =>
             {
-                study_branch(&[&**body, &Node::Empty], rest, info);
-                return;
+                branch(
+                    [&**body, &Node::Empty].into_iter(),
+                    info,
+                    &mut before_branches,
+                );
             }
             Node::Repeat {
                 node,
@@ -305,27 +301,30 @@ fn study_chain(chain: &[&Node], info: &mut Study) {
             } => study_repeat(node, *min, *max, *kind, info),
         }
     }
+    if let Some(before) = before_branches {
+        info.min = info.min.wrapping_add(before.min);
+        info.max = info.max.wrapping_add(before.max);
+        info.max_valid &= before.max_valid;
+        info.deterministic = false;
+    }
 }
 
-/// Java's `Branch`: the alternatives each from a fresh start, then what follows them (`rest`)
-/// from a fresh start too, added up at the end.
-fn study_branch(alts: &[&Node], rest: &[&Node], info: &mut Study) {
-    let (mut min_l, mut max_l, mut max_v) = (info.min, info.max, info.max_valid);
-    let (mut min2, mut max2) = (i32::MAX, -1_i32);
+/// Java's `Branch`: the alternatives each from a fresh start; what comes before them and the
+/// alternatives are set aside in `before` (added up with those of earlier branches), and what
+/// follows is studied from a fresh start too.
+fn branch<'n>(alts: impl Iterator<Item = &'n Node>, info: &mut Study, before: &mut Option<Study>) {
+    let (mut min2, mut max2, mut valid) = (i32::MAX, -1_i32, info.max_valid);
     for a in alts {
         let s = a.study();
         min2 = min2.min(s.min);
         max2 = max2.max(s.max);
-        max_v &= s.max_valid;
+        valid &= s.max_valid;
     }
-    min_l = min_l.wrapping_add(min2);
-    max_l = max_l.wrapping_add(max2);
+    let sum = before.get_or_insert(Study::START);
+    sum.min = sum.min.wrapping_add(info.min.wrapping_add(min2));
+    sum.max = sum.max.wrapping_add(info.max.wrapping_add(max2));
+    sum.max_valid &= valid;
     *info = Study::START;
-    study_chain(rest, info);
-    info.min = info.min.wrapping_add(min_l);
-    info.max = info.max.wrapping_add(max_l);
-    info.max_valid &= max_v;
-    info.deterministic = false;
 }
 
 fn is_single_char(node: &Node) -> bool {
