@@ -692,6 +692,29 @@ mod tests {
     }
 
     #[test]
+    fn folding_whitespace_in_a_comment_precedes_only_ctext() {
+        // `ccontent` is `ctext|quotedPair` without a group, so `(?:fwsp)?` binds to ctext
+        // alone: a quoted pair right after folding whitespace ends the comment's content.
+        for s in [
+            "a@acme.com ( \\a)",
+            "a@acme.com (x \\))",
+            "( \\a) a@acme.com",
+            "A <a@acme.com> (\t\\\")",
+        ] {
+            assert_eq!(mailbox(s), None, "{s:?}");
+        }
+        for s in [
+            "a@acme.com (\\a)",
+            "a@acme.com (x\\) )",
+            "a@acme.com ( x\\a )",
+            "(\\a) a@acme.com",
+        ] {
+            assert!(mailbox(s).is_some(), "{s:?}");
+        }
+        assert_eq!(address_list("a@acme.com ( \\a), b@acme.com"), None);
+    }
+
+    #[test]
     fn reformat_without_personal_is_the_bare_address() {
         assert_eq!(
             mb("alice", "Acme.COM", None).to_header_string(),
@@ -742,7 +765,7 @@ mod tests {
             "\"a\\\u{7f}b\" <a@acme.com>",
             "\"Bob K. Smith\" <b@acme.com>",
             "(Al \"x\" ice) <a@acme.com>",
-            "a@acme.com (Al \\\" ice)",
+            "a@acme.com (Al\\\" ice)",
             "\"Jürgen\" <j@acme.com>",
             "\"al ice\"@acme.com (x)",
         ] {

@@ -63,7 +63,9 @@ impl Patterns {
         let ascii_text = "[\\x01-\\x09\\x0B\\x0C\\x0E-\\x7F]";
         let quoted_pair = format!("(?:\\\\{ascii_text})");
         let ctext = format!("[{no_ws_ctl}!-'*-\\[\\]-~]");
-        let ccontent = format!("(?:{ctext}|{quoted_pair})");
+        // No group around the alternation (§3.2): the optional fwsp before `ccontent` in
+        // `comment` binds to ctext alone, so a quoted pair never follows folding whitespace.
+        let ccontent = format!("{ctext}|{quoted_pair}");
         let comment = format!("\\((?:{opt_fwsp}{ccontent})*{opt_fwsp}\\)");
         let cfws = format!(
             "(?:{opt_fwsp}{comment})*(?:(?:{opt_fwsp}{comment})|{})",
