@@ -164,8 +164,10 @@ impl<'a> Mapper<'a> for ValueMapper<'_, 'a> {
     ) -> Result<(), MapError<Self::Error>> {
         let value_fn = &self.transforms[transform].value_fn;
         if let Some(arena) = self.arena {
+            // Only the functions that write their string are remembered: the lookups of others
+            // would only count against the memo.
             let input = match value {
-                Value::String(Cow::Borrowed(s)) => Some(*s),
+                Value::String(Cow::Borrowed(s)) if value_fn.writes_into() => Some(*s),
                 _ => None,
             };
             if let Some(made) = input.and_then(|s| self.memo.get(transform, s)) {

@@ -175,6 +175,17 @@ impl ValueFn {
         )
     }
 
+    /// Whether [`ValueFn::apply_into`] may write the replacement of a string.
+    pub fn writes_into(&self) -> bool {
+        matches!(
+            self,
+            ValueFn::Pseudonymize {
+                encoding: Encoding::UrlSafeToken,
+                ..
+            }
+        )
+    }
+
     /// The replacement of `v` as text appended to `out`, when the function makes a string
     /// from it without an allocation of its own (`pseudonymize` of a string to a token); `None`
     /// when it does not, and [`ValueFn::apply`] is the way.
@@ -294,6 +305,31 @@ mod tests {
             EmailCanonicalization::Strict,
             DomainHandling::Preserve,
         )
+    }
+
+    #[test]
+    fn writes_into_says_which_functions_write_their_string() {
+        let p = pseudonymizer();
+        let pseudonymize = |encoding| {
+            ValueFn::compile(&TransformKind::Pseudonymize(
+                crate::rules::PseudonymizeOptions {
+                    encoding,
+                    ..Default::default()
+                },
+            ))
+            .expect("compiles")
+        };
+        for (f, writes) in [
+            (pseudonymize(Encoding::UrlSafeToken), true),
+            (pseudonymize(Encoding::Json), false),
+            (pseudonymize(Encoding::UrlSafeHashOnly), false),
+            (digest_fn(&[], None), false),
+        ] {
+            assert_eq!(f.writes_into(), writes, "{f:?}");
+            let mut out = String::new();
+            let written = f.apply_into(&text("a@acme.com"), &p, &mut out).is_some();
+            assert_eq!(written, writes, "{f:?}");
+        }
     }
 
     #[test]
