@@ -195,6 +195,7 @@ where
         } else {
             (Box::new(&mut *mapper), None)
         };
+    let two_threads = there.is_some();
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     let rule_count = counts.len();
@@ -245,12 +246,49 @@ where
     if emitted.is_ok() && !complete {
         return Err(EmitFailure::Redo);
     }
+    if two_threads {
+        drop_on_two_threads(
+            holes
+                .iter_mut()
+                .map(|h| std::mem::take(&mut h.items))
+                .collect(),
+        );
+    }
     for part in [here_counts, there_counts] {
         for (c, n) in counts.iter_mut().zip(part) {
             *c += n;
         }
     }
     Ok(emitted)
+}
+
+/// Frees `arrays`, written and no longer needed, half of their elements on a second thread:
+/// freeing a large document's nodes one by one takes about as long as writing it.
+fn drop_on_two_threads(arrays: Vec<Vec<Value<'_>>>) {
+    if arrays.iter().map(Vec::len).sum::<usize>() < threads::SPLIT_MIN_ELEMENTS {
+        return;
+    }
+    let (here, there) = halves(arrays);
+    threads::join(move || drop(here), move || drop(there));
+}
+
+/// `arrays` cut in two parts of half their elements each (the second takes the odd one), in
+/// order: the arrays before the middle and the first part of the one that holds it, then the
+/// rest.
+fn halves<T>(mut arrays: Vec<Vec<T>>) -> (Vec<Vec<T>>, Vec<Vec<T>>) {
+    let mut keep = arrays.iter().map(Vec::len).sum::<usize>() / 2;
+    let Some(at) = arrays.iter().position(|a| {
+        let inside = keep < a.len();
+        if !inside {
+            keep -= a.len();
+        }
+        inside
+    }) else {
+        return (arrays, Vec::new());
+    };
+    let mut rest = arrays.split_off(at + 1);
+    rest.insert(0, arrays[at].split_off(keep));
+    (arrays, rest)
 }
 
 /// An array taken out of the document by a walk, to be walked later: an empty array stands in
@@ -1853,6 +1891,32 @@ mod tests {
 
     fn map(paths: &[&str]) -> TransformSpec {
         spec(Action::Map, paths)
+    }
+
+    #[test]
+    fn halves_cut_the_elements_in_two_in_order() {
+        type Arrays<'s> = &'s [&'s [u32]];
+        let cases: [(&[usize], Arrays, Arrays); 6] = [
+            (&[4], &[&[0, 1]], &[&[2, 3]]),
+            (&[5], &[&[0, 1]], &[&[2, 3, 4]]),
+            (&[1, 2, 3], &[&[0], &[1, 2], &[]], &[&[3, 4, 5]]),
+            (&[3, 1, 4], &[&[0, 1, 2], &[3], &[]], &[&[4, 5, 6, 7]]),
+            (&[2, 5, 1], &[&[0, 1], &[2, 3]], &[&[4, 5, 6], &[7]]),
+            (&[0, 0], &[&[], &[]], &[]),
+        ];
+        for (lens, here, there) in cases {
+            let mut next = 0;
+            let arrays: Vec<Vec<u32>> = lens
+                .iter()
+                .map(|&n| {
+                    next += n as u32;
+                    (next - n as u32..next).collect()
+                })
+                .collect();
+            let (a, b) = super::halves(arrays);
+            assert_eq!(a, here, "{lens:?}");
+            assert_eq!(b, there, "{lens:?}");
+        }
     }
 
     fn delete(paths: &[&str]) -> TransformSpec {
