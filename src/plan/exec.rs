@@ -247,12 +247,7 @@ where
         return Err(EmitFailure::Redo);
     }
     if two_threads {
-        drop_on_two_threads(
-            holes
-                .iter_mut()
-                .map(|h| std::mem::take(&mut h.items))
-                .collect(),
-        );
+        free_on_two_threads(holes.iter_mut().map(|h| h.items.as_mut_slice()).collect());
     }
     for part in [here_counts, there_counts] {
         for (c, n) in counts.iter_mut().zip(part) {
@@ -262,33 +257,44 @@ where
     Ok(emitted)
 }
 
-/// Frees `arrays`, written and no longer needed, half of their elements on a second thread:
-/// freeing a large document's nodes one by one takes about as long as writing it.
-fn drop_on_two_threads(arrays: Vec<Vec<Value<'_>>>) {
-    if arrays.iter().map(Vec::len).sum::<usize>() < threads::SPLIT_MIN_ELEMENTS {
+/// Parts of arrays, in order.
+type Slices<'s, T> = Vec<&'s mut [T]>;
+
+/// Frees what the elements of `slices` hold, written and no longer needed, half of them on a
+/// second thread: freeing a large document's nodes one by one takes about as long as writing
+/// it. Each element is left `null`, so nothing is allocated or moved to cut the work in two.
+fn free_on_two_threads(slices: Slices<'_, Value<'_>>) {
+    if slices.iter().map(|s| s.len()).sum::<usize>() < threads::SPLIT_MIN_ELEMENTS {
         return;
     }
-    let (here, there) = halves(arrays);
-    threads::join(move || drop(here), move || drop(there));
+    let free = |part: Slices<'_, Value<'_>>| {
+        for v in part.into_iter().flatten() {
+            *v = Value::Null;
+        }
+    };
+    let (here, there) = halves(slices);
+    threads::join(|| free(here), || free(there));
 }
 
-/// `arrays` cut in two parts of half their elements each (the second takes the odd one), in
-/// order: the arrays before the middle and the first part of the one that holds it, then the
+/// `slices` cut in two parts of half their elements each (the second takes the odd one), in
+/// order: the slices before the middle and the first part of the one that holds it, then the
 /// rest.
-fn halves<T>(mut arrays: Vec<Vec<T>>) -> (Vec<Vec<T>>, Vec<Vec<T>>) {
-    let mut keep = arrays.iter().map(Vec::len).sum::<usize>() / 2;
-    let Some(at) = arrays.iter().position(|a| {
-        let inside = keep < a.len();
+fn halves<T>(mut slices: Slices<'_, T>) -> (Slices<'_, T>, Slices<'_, T>) {
+    let mut keep = slices.iter().map(|s| s.len()).sum::<usize>() / 2;
+    let Some(at) = slices.iter().position(|s| {
+        let inside = keep < s.len();
         if !inside {
-            keep -= a.len();
+            keep -= s.len();
         }
         inside
     }) else {
-        return (arrays, Vec::new());
+        return (slices, Vec::new());
     };
-    let mut rest = arrays.split_off(at + 1);
-    rest.insert(0, arrays[at].split_off(keep));
-    (arrays, rest)
+    let mut rest = slices.split_off(at + 1);
+    let (first, second) = std::mem::take(&mut slices[at]).split_at_mut(keep);
+    slices[at] = first;
+    rest.insert(0, second);
+    (slices, rest)
 }
 
 /// An array taken out of the document by a walk, to be walked later: an empty array stands in
@@ -1906,14 +1912,14 @@ mod tests {
         ];
         for (lens, here, there) in cases {
             let mut next = 0;
-            let arrays: Vec<Vec<u32>> = lens
+            let mut arrays: Vec<Vec<u32>> = lens
                 .iter()
                 .map(|&n| {
                     next += n as u32;
                     (next - n as u32..next).collect()
                 })
                 .collect();
-            let (a, b) = super::halves(arrays);
+            let (a, b) = super::halves(arrays.iter_mut().map(Vec::as_mut_slice).collect());
             assert_eq!(a, here, "{lens:?}");
             assert_eq!(b, there, "{lens:?}");
         }
