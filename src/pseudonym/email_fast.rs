@@ -22,18 +22,22 @@ pub(crate) enum Fast<'a> {
 ///   string, no angle address and no folding whitespace (fwsp needs at least one space or tab),
 ///   hence no CFWS either. `mailbox` then reduces to its addr-spec branch with a dot-atom local
 ///   part and no CFWS: exactly `dotAtomText@domainName`, which is checked by hand below.
+///
+/// Each part is checked in one pass; the five bytes that lead to the grammar, none of which a
+/// plain address holds, are looked for only in a value that is not one.
 pub(crate) fn classify(s: &str) -> Fast<'_> {
     let bytes = s.as_bytes();
     let Some(at) = memchr::memchr(b'@', bytes) else {
         return Fast::NotEmail;
     };
-    // Branch-free over the whole value: most candidates are short and have none of these.
-    if bytes.iter().fold(0, |acc, &b| acc | CLASS[usize::from(b)]) & GRAMMAR != 0 {
-        return Fast::Undecided;
+    if is_dot_atom_text(&bytes[..at]) && is_domain_name(&bytes[at + 1..]) {
+        return Fast::Plain {
+            local: &s[..at],
+            domain: &s[at + 1..],
+        };
     }
-    let (local, domain) = (&s[..at], &s[at + 1..]);
-    if is_dot_atom_text(local.as_bytes()) && is_domain_name(domain.as_bytes()) {
-        Fast::Plain { local, domain }
+    if bytes.iter().any(|&b| has(b, GRAMMAR)) {
+        Fast::Undecided
     } else {
         Fast::NotEmail
     }
@@ -88,46 +92,47 @@ pub(crate) const fn is_atext(b: u8) -> bool {
 
 /// `dotAtomText = atext+(?:\.atext+)*`: non-empty atext runs separated by single dots.
 fn is_dot_atom_text(s: &[u8]) -> bool {
-    // Whether the last byte seen was a dot, or nothing was seen yet.
-    let mut after_dot = true;
+    // The byte before, a dot at the start: a dot may follow neither.
+    let mut before = b'.';
+    for &b in s {
+        if !has(b, ATEXT) && (b != b'.' || before == b'.') {
+            return false;
+        }
+        before = b;
+    }
+    before != b'.'
+}
+
+/// `domainName = rfcLabel(?:\.rfcLabel)*\.[a-zA-Z]{2,26}`, with `rfcLabel =
+/// [a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?`. Labels cannot contain dots, so the dots
+/// are the only places the pattern can split the name: each part but the last is a label,
+/// and the last, the top-level domain, has letters only.
+fn is_domain_name(s: &[u8]) -> bool {
+    let mut dots = 0;
+    // The current part: its length, whether it has only letters, its last byte.
+    let mut len = 0;
+    let mut letters = true;
+    let mut last = b'.';
     for &b in s {
         if b == b'.' {
-            if after_dot {
+            if len == 0 || len > 63 || !has(last, ALNUM) {
                 return false;
             }
-            after_dot = true;
-        } else if has(b, ATEXT) {
-            after_dot = false;
+            dots += 1;
+            len = 0;
+            letters = true;
+        } else if has(b, ALNUM) {
+            letters &= has(b, ALPHA);
+            len += 1;
+        } else if b == b'-' && len > 0 {
+            letters = false;
+            len += 1;
         } else {
             return false;
         }
+        last = b;
     }
-    !after_dot
-}
-
-/// `domainName = rfcLabel(?:\.rfcLabel)*\.[a-zA-Z]{2,26}`. Labels cannot contain dots, so the
-/// split at dots is the only way the pattern can match.
-fn is_domain_name(s: &[u8]) -> bool {
-    let Some(last_dot) = memchr::memrchr(b'.', s) else {
-        return false;
-    };
-    let tld = &s[last_dot + 1..];
-    (2..=26).contains(&tld.len())
-        && tld.iter().all(|&b| has(b, ALPHA))
-        && s[..last_dot].split(|&b| b == b'.').all(is_rfc_label)
-}
-
-/// `rfcLabel = [a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?`.
-fn is_rfc_label(label: &[u8]) -> bool {
-    match (label.first(), label.last()) {
-        (Some(&first), Some(&last)) => {
-            label.len() <= 63
-                && has(first, ALNUM)
-                && has(last, ALNUM)
-                && label.iter().all(|&b| b == b'-' || has(b, ALNUM))
-        }
-        _ => false,
-    }
+    dots > 0 && letters && (2..=26).contains(&len)
 }
 
 #[cfg(test)]
