@@ -20,7 +20,7 @@ pub use scan::same_text;
 pub use smart::{SmartError, parse_smart};
 pub use value::{Map, Value};
 pub use write::{
-    Holes, NoHoles, to_compact_string, to_pretty_string, to_smart_string, write_compact,
+    Holes, NoHoles, Piece, to_compact_string, to_pretty_string, to_smart_string, write_compact,
     write_compact_filled, write_compact_to, write_compact_to_filled, write_pretty, write_pretty_to,
     write_smart, write_smart_to,
 };

@@ -19,7 +19,17 @@ pub trait Holes {
 
     /// Calls `write` with the elements of hole `hole`, chunk after chunk in order, each once it
     /// is ready. Returns false, having stopped, if a chunk could not be made ready.
-    fn fill(&mut self, hole: usize, write: &mut dyn FnMut(&[Value<'_>])) -> bool;
+    fn fill(&mut self, hole: usize, write: &mut dyn FnMut(Piece<'_, '_>)) -> bool;
+}
+
+/// A chunk of a hole's elements.
+#[derive(Debug, Clone, Copy)]
+pub enum Piece<'s, 'v> {
+    /// Elements to write.
+    Values(&'s [Value<'v>]),
+    /// Elements already written in the compact form (§7.2), separated by commas; holes are
+    /// filled in compact output only.
+    Written(&'s [u8]),
 }
 
 /// No holes: every array is in the tree.
@@ -31,7 +41,7 @@ impl Holes for NoHoles {
         None
     }
 
-    fn fill(&mut self, _: usize, _: &mut dyn FnMut(&[Value<'_>])) -> bool {
+    fn fill(&mut self, _: usize, _: &mut dyn FnMut(Piece<'_, '_>)) -> bool {
         false
     }
 }
@@ -319,16 +329,31 @@ fn write_hole<S: Style, K: Sink>(
     sink.buf().push(b'[');
     let mut first = true;
     let mut failed = None;
-    holes.fill(hole, &mut |chunk| {
-        for v in chunk {
-            if failed.is_some() {
+    holes.fill(hole, &mut |piece| match piece {
+        Piece::Values(chunk) => {
+            for v in chunk {
+                if failed.is_some() {
+                    return;
+                }
+                if !first {
+                    sink.buf().push(b',');
+                }
+                first = false;
+                if let Err(e) = walk::<S, K>(v, sink, &mut NoHoles) {
+                    failed = Some(e);
+                }
+            }
+        }
+        Piece::Written(bytes) => {
+            if failed.is_some() || bytes.is_empty() {
                 return;
             }
             if !first {
                 sink.buf().push(b',');
             }
             first = false;
-            if let Err(e) = walk::<S, K>(v, sink, &mut NoHoles) {
+            sink.buf().extend_from_slice(bytes);
+            if let Err(e) = sink.checkpoint() {
                 failed = Some(e);
             }
         }

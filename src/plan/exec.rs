@@ -12,7 +12,7 @@
 //! In the last pass, an array that nothing after it in the walk reads or changes (no action or
 //! later rule on it or above it) may instead be taken out and walked in chunks while the
 //! document is written (see [`walk`]), so that the transforms share the second core with the
-//! writer.
+//! writer, and what they make of each chunk is held only until the chunk is written.
 //!
 //! A rule that selects both a node and something inside it (only possible through a deep scan)
 //! updates the inner location first exactly when Jayway's update order (§6.3.10) sorts it
@@ -30,8 +30,10 @@ use std::sync::atomic::{self, AtomicBool, AtomicU8, AtomicUsize};
 use super::analysis::RuleId;
 use super::compile::{Rule, Span, Trie};
 use super::naive::{ROOT_DELETE, ROOT_MAP};
-use super::{Action, ExecErrorKind, MapError, Mapper, Split, push_pointer_segment};
-use crate::json::{Holes, NoHoles, Value, same_text};
+use super::{
+    Action, ChunkMappers, ChunkSplit, ExecErrorKind, MapError, Mapper, Split, push_pointer_segment,
+};
+use crate::json::{Holes, NoHoles, Piece, Value, same_text, write_compact};
 use crate::jsonpath::{Selector, effective_index, filter, slice_range};
 use crate::threads::{self, DOCUMENT_STACK};
 
@@ -142,7 +144,8 @@ where
         root: snapshot.as_ref(),
         limits,
     };
-    let (result, mut holes) = walk_root(shared, doc, mapper, counts, emit.is_some());
+    let defer = emit.is_some() && mapper.can_chunk();
+    let (result, mut holes) = walk_root(shared, doc, mapper, counts, defer);
     match (result, emit) {
         (Err(e), _) if holes.is_empty() => Err(EmitFailure::Walk(e)),
         (Err(_), _) => Err(EmitFailure::Redo),
@@ -152,7 +155,10 @@ where
     }
 }
 
-/// Hands `doc` to `emit` with `holes`, walked chunk by chunk while it writes them.
+/// Hands `doc` to `emit` with `holes`, walked chunk by chunk while it writes them. Each chunk
+/// is taken out of its hole, walked with a mapper of its own, written and dropped, by a second
+/// thread (ahead of the writer, which then copies what it wrote) or by the writer when it would
+/// otherwise wait: what the transforms make of a chunk is held only until it is written.
 fn walk_holes<'a, M: Mapper<'a>, X>(
     shared: Shared<'_, '_, 'a>,
     doc: &Value<'a>,
@@ -164,6 +170,10 @@ fn walk_holes<'a, M: Mapper<'a>, X>(
 where
     M::Error: Send,
 {
+    // Holes are left only where the mapper said it makes chunk mappers.
+    let Some(ChunkSplit { mut here, there }) = mapper.chunk_mappers() else {
+        return Err(EmitFailure::Redo);
+    };
     let infos: Vec<HoleInfo> = holes
         .iter_mut()
         .map(|h| HoleInfo {
@@ -174,60 +184,53 @@ where
         .collect();
     let mut ranges = Vec::with_capacity(holes.len());
     let mut chunks = Vec::new();
-    let elements: usize = holes.iter().map(|h| h.items.len()).sum();
     for (hole, h) in holes.iter_mut().enumerate() {
         let first = chunks.len();
         for (k, part) in h.items.chunks_mut(HOLE_CHUNK).enumerate() {
             chunks.push(Chunk {
                 hole,
                 offset: k * HOLE_CHUNK,
-                items: Mutex::new(part),
+                data: Mutex::new(ChunkData {
+                    items: part,
+                    written: Vec::new(),
+                }),
                 state: AtomicU8::new(TODO),
             });
         }
         ranges.push(first..chunks.len());
     }
-    // Without a second mapper (the arrays split earlier in the walk took them all), the
-    // writer walks every chunk itself.
-    let (mut here, there): (Box<dyn Mapper<'a, Error = M::Error> + '_>, _) =
-        if let Some(Split { here, there }) = mapper.split(elements) {
-            (here, Some(there))
-        } else {
-            (Box::new(&mut *mapper), None)
-        };
-    let two_threads = there.is_some();
-    let next = AtomicUsize::new(0);
-    let stop = AtomicBool::new(false);
+    let (next, written, stop) = (
+        AtomicUsize::new(0),
+        AtomicUsize::new(0),
+        AtomicBool::new(false),
+    );
+    let progress = Progress {
+        chunks: &chunks,
+        infos: &infos,
+        next: &next,
+        written: &written,
+        stop: &stop,
+    };
     let rule_count = counts.len();
     let (emitted, complete, here_counts, there_counts) = std::thread::scope(|scope| {
-        let (chunks, infos, next, stop) = (&chunks, &infos, &next, &stop);
-        let helper = there.and_then(|there| {
+        let helper = there.and_then(|mut there| {
             std::thread::Builder::new()
                 .stack_size(DOCUMENT_STACK)
                 .spawn_scoped(scope, move || {
-                    let mut mapper = there();
-                    let mut counts = vec![0; rule_count];
-                    let mut walker = shared.walker(&mut mapper, &mut counts);
-                    while !stop.load(atomic::Ordering::Relaxed)
-                        && let Some(k) = claim(next, chunks.len())
-                    {
-                        if !walk_chunk(&mut walker, &chunks[k], infos) {
-                            stop.store(true, atomic::Ordering::Relaxed);
+                    let mut walker = ChunkWalker::new(shared, &mut *there, rule_count);
+                    while let Some(k) = progress.claim_ahead() {
+                        if !walker.walk(&progress.chunks[k], progress.infos, None) {
+                            progress.stop.store(true, atomic::Ordering::Relaxed);
                         }
                     }
-                    drop(walker);
-                    counts
+                    walker.counts
                 })
                 .ok()
         });
-        let mut here_counts = vec![0; rule_count];
-        let mut walker = shared.walker(&mut here, &mut here_counts);
+        let mut walker = ChunkWalker::new(shared, &mut *here, rule_count);
         let mut filler = Filler {
-            infos,
+            progress,
             ranges: &ranges,
-            chunks,
-            next,
-            stop,
             walker: &mut walker,
             next_hole: 0,
             failed: false,
@@ -235,19 +238,15 @@ where
         let emitted = emit(doc, &mut filler);
         let complete = !filler.failed && filler.next_hole == infos.len();
         stop.store(true, atomic::Ordering::Relaxed);
-        drop(walker);
         let there_counts = match helper.map(std::thread::ScopedJoinHandle::join) {
             Some(Ok(counts)) => counts,
             Some(Err(panic)) => std::panic::resume_unwind(panic),
             None => Vec::new(),
         };
-        (emitted, complete, here_counts, there_counts)
+        (emitted, complete, walker.counts, there_counts)
     });
     if emitted.is_ok() && !complete {
         return Err(EmitFailure::Redo);
-    }
-    if two_threads {
-        free_on_two_threads(holes.iter_mut().map(|h| h.items.as_mut_slice()).collect());
     }
     for part in [here_counts, there_counts] {
         for (c, n) in counts.iter_mut().zip(part) {
@@ -255,46 +254,6 @@ where
         }
     }
     Ok(emitted)
-}
-
-/// Parts of arrays, in order.
-type Slices<'s, T> = Vec<&'s mut [T]>;
-
-/// Frees what the elements of `slices` hold, written and no longer needed, half of them on a
-/// second thread: freeing a large document's nodes one by one takes about as long as writing
-/// it. Each element is left `null`, so nothing is allocated or moved to cut the work in two.
-fn free_on_two_threads(slices: Slices<'_, Value<'_>>) {
-    if slices.iter().map(|s| s.len()).sum::<usize>() < threads::SPLIT_MIN_ELEMENTS {
-        return;
-    }
-    let free = |part: Slices<'_, Value<'_>>| {
-        for v in part.into_iter().flatten() {
-            *v = Value::Null;
-        }
-    };
-    let (here, there) = halves(slices);
-    threads::join(|| free(here), || free(there));
-}
-
-/// `slices` cut in two parts of half their elements each (the second takes the odd one), in
-/// order: the slices before the middle and the first part of the one that holds it, then the
-/// rest.
-fn halves<T>(mut slices: Slices<'_, T>) -> (Slices<'_, T>, Slices<'_, T>) {
-    let mut keep = slices.iter().map(|s| s.len()).sum::<usize>() / 2;
-    let Some(at) = slices.iter().position(|s| {
-        let inside = keep < s.len();
-        if !inside {
-            keep -= s.len();
-        }
-        inside
-    }) else {
-        return (slices, Vec::new());
-    };
-    let mut rest = slices.split_off(at + 1);
-    let (first, second) = std::mem::take(&mut slices[at]).split_at_mut(keep);
-    slices[at] = first;
-    rest.insert(0, second);
-    (slices, rest)
 }
 
 /// An array taken out of the document by a walk, to be walked later: an empty array stands in
@@ -319,8 +278,51 @@ struct Chunk<'v, 'a> {
     hole: usize,
     /// The index of the first element in the hole's array.
     offset: usize,
-    items: Mutex<&'v mut [Value<'a>]>,
+    data: Mutex<ChunkData<'v, 'a>>,
     state: AtomicU8,
+}
+
+/// A chunk's elements, taken (each left null) when it is walked; and, once walked by a thread
+/// that could not write it yet, what it writes.
+struct ChunkData<'v, 'a> {
+    items: &'v mut [Value<'a>],
+    written: Vec<u8>,
+}
+
+/// Chunks a second thread may walk ahead of the one the writer writes: what they write waits
+/// in memory until the writer gets there.
+const AHEAD: usize = 16;
+
+/// The chunks of a document's holes and how far their walk and their writing went.
+#[derive(Clone, Copy)]
+struct Progress<'f, 'v, 'a> {
+    chunks: &'f [Chunk<'v, 'a>],
+    infos: &'f [HoleInfo],
+    /// The next chunk nobody has taken yet.
+    next: &'f AtomicUsize,
+    /// The chunks written so far.
+    written: &'f AtomicUsize,
+    stop: &'f AtomicBool,
+}
+
+impl Progress<'_, '_, '_> {
+    /// The next chunk for the second thread, which waits while it is [`AHEAD`] chunks ahead of
+    /// the writer; `None` once every chunk is taken or the walk stopped.
+    fn claim_ahead(&self) -> Option<usize> {
+        loop {
+            if self.stop.load(atomic::Ordering::Relaxed) {
+                return None;
+            }
+            let k = self.next.load(atomic::Ordering::Relaxed);
+            if k >= self.chunks.len() {
+                return None;
+            }
+            if k < self.written.load(atomic::Ordering::Relaxed) + AHEAD {
+                return claim(self.next, self.chunks.len());
+            }
+            std::thread::sleep(std::time::Duration::from_micros(50));
+        }
+    }
 }
 
 /// The next chunk nobody has taken yet.
@@ -332,83 +334,156 @@ fn claim(next: &AtomicUsize, chunks: usize) -> Option<usize> {
     (k < chunks).then_some(k)
 }
 
-/// Walks a chunk's elements; false if that failed.
-fn walk_chunk<'a, M: Mapper<'a>>(
-    walker: &mut Walker<'_, '_, '_, 'a, M>,
-    chunk: &Chunk<'_, 'a>,
-    infos: &[HoleInfo],
-) -> bool
-where
-    M::Error: Send,
-{
-    let info = &infos[chunk.hole];
-    let ok = chunk.items.lock().is_ok_and(|mut items| {
+/// Walks chunks of holes one after another on one thread, each with a mapper of its own, all
+/// with one automaton.
+struct ChunkWalker<'p, 'r, 'a, 'k, E> {
+    shared: Shared<'p, 'r, 'a>,
+    machine: Option<Machine<'p>>,
+    maker: &'k mut dyn ChunkMappers<E>,
+    counts: Vec<u64>,
+}
+
+impl<'p, 'r, 'a, 'k, E: Send> ChunkWalker<'p, 'r, 'a, 'k, E> {
+    fn new(shared: Shared<'p, 'r, 'a>, maker: &'k mut dyn ChunkMappers<E>, rules: usize) -> Self {
+        ChunkWalker {
+            shared,
+            machine: None,
+            maker,
+            counts: vec![0; rules],
+        }
+    }
+
+    /// Walks `chunk`, then hands its elements to `write`, or without it keeps them written in
+    /// the chunk; false if the walk failed.
+    fn walk(
+        &mut self,
+        chunk: &Chunk<'_, 'a>,
+        infos: &[HoleInfo],
+        write: Option<&mut dyn FnMut(Piece<'_, '_>)>,
+    ) -> bool {
+        let ok = chunk.data.lock().is_ok_and(|mut data| {
+            self.walk_items(&mut data, chunk.offset, &infos[chunk.hole], write)
+        });
+        chunk
+            .state
+            .store(if ok { DONE } else { FAILED }, atomic::Ordering::Release);
+        ok
+    }
+
+    fn walk_items(
+        &mut self,
+        data: &mut ChunkData<'_, 'a>,
+        offset: usize,
+        info: &HoleInfo,
+        write: Option<&mut dyn FnMut(Piece<'_, '_>)>,
+    ) -> bool {
+        let mut mapper = self.maker.next_chunk();
+        // Out of the document, the elements live as long as what the chunk's mapper makes.
+        let mut items = Vec::with_capacity(data.items.len());
+        for item in data.items.iter_mut() {
+            items.push(std::mem::replace(item, Value::Null));
+        }
+        let Shared {
+            trie,
+            rule_on,
+            limits,
+            ..
+        } = self.shared;
+        let machine = self
+            .machine
+            .take()
+            .unwrap_or_else(|| Machine::new(trie, rule_on, limits));
+        let mut walker = self
+            .shared
+            .walker_on(machine, &mut mapper, &mut self.counts);
         let s = walker.m.intern(&mut info.threads.clone());
-        walker
-            .elements(&mut items, chunk.offset, info.span, ElementStates::Same(s))
-            .is_ok_and(|deleted| deleted.is_empty())
-    });
-    chunk
-        .state
-        .store(if ok { DONE } else { FAILED }, atomic::Ordering::Release);
-    ok
+        let ok = walker
+            .elements(&mut items, offset, info.span, ElementStates::Same(s))
+            .is_ok_and(|deleted| deleted.is_empty());
+        self.machine = Some(walker.into_machine());
+        if ok {
+            match write {
+                Some(write) => write(Piece::Values(&items)),
+                None => {
+                    for (i, v) in items.iter().enumerate() {
+                        if i > 0 {
+                            data.written.push(b',');
+                        }
+                        write_compact(v, &mut data.written);
+                    }
+                }
+            }
+        }
+        ok
+    }
 }
 
 /// The holes of a document as its writer meets them, in document order: each chunk written
 /// once walked, and walked here when the writer would otherwise wait for it.
-struct Filler<'f, 'w, 'v, 'p, 'm, 'r, 'a, M: Mapper<'a>> {
-    infos: &'f [HoleInfo],
+struct Filler<'f, 'v, 'a, 'w, 'p, 'r, 'k, E> {
+    progress: Progress<'f, 'v, 'a>,
     ranges: &'f [std::ops::Range<usize>],
-    chunks: &'f [Chunk<'v, 'a>],
-    next: &'f AtomicUsize,
-    stop: &'f AtomicBool,
-    walker: &'w mut Walker<'p, 'm, 'r, 'a, M>,
+    walker: &'w mut ChunkWalker<'p, 'r, 'a, 'k, E>,
     next_hole: usize,
     failed: bool,
 }
 
-impl<'a, M: Mapper<'a>> Holes for Filler<'_, '_, '_, '_, '_, '_, 'a, M>
-where
-    M::Error: Send,
-{
+impl<E: Send> Holes for Filler<'_, '_, '_, '_, '_, '_, '_, E> {
     fn hole(&mut self, at: usize) -> Option<usize> {
         let h = self.next_hole;
-        if self.failed || self.infos.get(h)?.at != at {
+        if self.failed || self.progress.infos.get(h)?.at != at {
             return None;
         }
         self.next_hole += 1;
         Some(h)
     }
 
-    fn fill(&mut self, hole: usize, write: &mut dyn FnMut(&[Value<'_>])) -> bool {
+    fn fill(&mut self, hole: usize, write: &mut dyn FnMut(Piece<'_, '_>)) -> bool {
+        let p = self.progress;
         for k in self.ranges[hole].clone() {
-            let chunk = &self.chunks[k];
+            let chunk = &p.chunks[k];
             loop {
                 match chunk.state.load(atomic::Ordering::Acquire) {
-                    DONE => break,
+                    DONE => {
+                        let Ok(mut data) = chunk.data.lock() else {
+                            self.failed = true;
+                            return false;
+                        };
+                        let bytes = std::mem::take(&mut data.written);
+                        drop(data);
+                        write(Piece::Written(&bytes));
+                        break;
+                    }
                     FAILED => {
                         self.failed = true;
                         return false;
                     }
                     _ => {}
                 }
-                if let Some(j) = claim(self.next, self.chunks.len()) {
-                    if !walk_chunk(self.walker, &self.chunks[j], self.infos) {
-                        self.stop.store(true, atomic::Ordering::Relaxed);
+                match claim(p.next, p.chunks.len()) {
+                    // The chunk to write now is written as it is walked.
+                    Some(j) if j == k => {
+                        if !self.walker.walk(chunk, p.infos, Some(&mut *write)) {
+                            p.stop.store(true, atomic::Ordering::Relaxed);
+                            self.failed = true;
+                            return false;
+                        }
+                        break;
                     }
-                } else if chunk.items.is_poisoned() {
+                    Some(j) => {
+                        if !self.walker.walk(&p.chunks[j], p.infos, None) {
+                            p.stop.store(true, atomic::Ordering::Relaxed);
+                        }
+                    }
                     // The thread walking it panicked; the panic goes on when it is joined.
-                    self.failed = true;
-                    return false;
-                } else {
-                    std::thread::yield_now();
+                    None if chunk.data.is_poisoned() => {
+                        self.failed = true;
+                        return false;
+                    }
+                    None => std::thread::yield_now(),
                 }
             }
-            let Ok(items) = chunk.items.lock() else {
-                self.failed = true;
-                return false;
-            };
-            write(&items);
+            p.written.store(k + 1, atomic::Ordering::Relaxed);
         }
         true
     }
@@ -1288,8 +1363,22 @@ impl<'p, 'r, 'a> Shared<'p, 'r, 'a> {
         mapper: &'m mut M,
         counts: &'m mut [u64],
     ) -> Walker<'p, 'm, 'r, 'a, M> {
+        self.walker_on(
+            Machine::new(self.trie, self.rule_on, self.limits),
+            mapper,
+            counts,
+        )
+    }
+
+    /// A walker with the automaton `m`, which does not split again.
+    fn walker_on<'m, M: Mapper<'a>>(
+        self,
+        m: Machine<'p>,
+        mapper: &'m mut M,
+        counts: &'m mut [u64],
+    ) -> Walker<'p, 'm, 'r, 'a, M> {
         Walker {
-            m: Machine::new(self.trie, self.rule_on, self.limits),
+            m,
             tested: Vec::new(),
             read_keys: Vec::new(),
             updates: 0,
@@ -1367,6 +1456,13 @@ fn remove_indexes(items: &mut Vec<Value<'_>>, indexes: &[usize]) {
         i += 1;
         keep
     });
+}
+
+impl<'p, 'a, M: Mapper<'a>> Walker<'p, '_, '_, 'a, M> {
+    /// The walker's automaton, with the states it made, for a walker of the next chunk.
+    fn into_machine(self) -> Machine<'p> {
+        self.m
+    }
 }
 
 impl<'a, M: Mapper<'a>> Walker<'_, '_, '_, 'a, M>
@@ -1897,32 +1993,6 @@ mod tests {
 
     fn map(paths: &[&str]) -> TransformSpec {
         spec(Action::Map, paths)
-    }
-
-    #[test]
-    fn halves_cut_the_elements_in_two_in_order() {
-        type Arrays<'s> = &'s [&'s [u32]];
-        let cases: [(&[usize], Arrays, Arrays); 6] = [
-            (&[4], &[&[0, 1]], &[&[2, 3]]),
-            (&[5], &[&[0, 1]], &[&[2, 3, 4]]),
-            (&[1, 2, 3], &[&[0], &[1, 2], &[]], &[&[3, 4, 5]]),
-            (&[3, 1, 4], &[&[0, 1, 2], &[3], &[]], &[&[4, 5, 6, 7]]),
-            (&[2, 5, 1], &[&[0, 1], &[2, 3]], &[&[4, 5, 6], &[7]]),
-            (&[0, 0], &[&[], &[]], &[]),
-        ];
-        for (lens, here, there) in cases {
-            let mut next = 0;
-            let mut arrays: Vec<Vec<u32>> = lens
-                .iter()
-                .map(|&n| {
-                    next += n as u32;
-                    (next - n as u32..next).collect()
-                })
-                .collect();
-            let (a, b) = super::halves(arrays.iter_mut().map(Vec::as_mut_slice).collect());
-            assert_eq!(a, here, "{lens:?}");
-            assert_eq!(b, there, "{lens:?}");
-        }
     }
 
     fn delete(paths: &[&str]) -> TransformSpec {

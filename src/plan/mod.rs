@@ -73,6 +73,43 @@ pub trait Mapper<'a> {
         let _ = elements;
         false
     }
+
+    /// Makers of the mappers of arrays walked while the document is written (see
+    /// [`ChunkMappers`]): one for the writer's thread and, when there is a second core for
+    /// it, one for a second thread. Asked once per document, where [`Mapper::can_chunk`] said
+    /// yes. `None`, the default, has the walk finish every array before the document is
+    /// written.
+    fn chunk_mappers(&mut self) -> Option<ChunkSplit<'_, Self::Error>> {
+        None
+    }
+
+    /// Whether [`Mapper::chunk_mappers`] would give makers.
+    fn can_chunk(&self) -> bool {
+        false
+    }
+}
+
+/// Makes the mappers of the chunks of an array that is walked while the document is written:
+/// each chunk is mapped, written and dropped before the next one is asked for, so what one
+/// mapper made may be reused by the next (a chunk's pseudonyms need memory for that chunk
+/// alone).
+pub trait ChunkMappers<E> {
+    /// The mapper of the next chunk.
+    fn next_chunk(&mut self) -> Box<dyn Mapper<'_, Error = E> + '_>;
+}
+
+/// The makers of chunk mappers of one document (see [`Mapper::chunk_mappers`]).
+pub struct ChunkSplit<'s, E> {
+    /// For the writer's thread.
+    pub here: Box<dyn ChunkMappers<E> + 's>,
+    /// For a second thread, if the work is to be shared.
+    pub there: Option<Box<dyn ChunkMappers<E> + Send + 's>>,
+}
+
+impl<E> fmt::Debug for ChunkSplit<'_, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ChunkSplit")
+    }
 }
 
 /// A [`Mapper`] divided between two threads (see [`Mapper::split`]).
@@ -103,6 +140,14 @@ impl<'a, M: Mapper<'a> + ?Sized> Mapper<'a> for &mut M {
     fn can_split(&self, elements: usize) -> bool {
         (**self).can_split(elements)
     }
+
+    fn chunk_mappers(&mut self) -> Option<ChunkSplit<'_, Self::Error>> {
+        (**self).chunk_mappers()
+    }
+
+    fn can_chunk(&self) -> bool {
+        (**self).can_chunk()
+    }
 }
 
 impl<'a, E> Mapper<'a> for Box<dyn Mapper<'a, Error = E> + '_> {
@@ -118,6 +163,14 @@ impl<'a, E> Mapper<'a> for Box<dyn Mapper<'a, Error = E> + '_> {
 
     fn can_split(&self, elements: usize) -> bool {
         (**self).can_split(elements)
+    }
+
+    fn chunk_mappers(&mut self) -> Option<ChunkSplit<'_, Self::Error>> {
+        (**self).chunk_mappers()
+    }
+
+    fn can_chunk(&self) -> bool {
+        (**self).can_chunk()
     }
 }
 

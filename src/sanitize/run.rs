@@ -10,15 +10,15 @@ use crate::json::{Holes, NoHoles, Value, java_number_string};
 use crate::jsonpath::{JsonPath, Segment};
 use crate::plan::naive::{self, ReadResult, Selected};
 use crate::plan::{
-    Action, Emitted, ExecError, ExecErrorKind, MapError, Mapper, Plan, RunStats, Split,
-    TransformSpec, compile,
+    Action, ChunkMappers, ChunkSplit, Emitted, ExecError, ExecErrorKind, MapError, Mapper, Plan,
+    RunStats, Split, TransformSpec, compile,
 };
 use crate::pseudonym::Pseudonymizer;
 use crate::threads::SPLIT_MIN_ELEMENTS;
 use crate::transform::compiled::ValueFn;
 use crate::transform::{TransformError, TransformHint};
 
-use super::memo::Memo;
+use super::memo::{Counts as MemoCounts, Memo};
 use super::{Protected, SanitizeError, Trace};
 
 /// Which engine applies the JSONPaths.
@@ -61,13 +61,16 @@ pub(super) struct Transforms {
     null_document: TransformHint,
 }
 
-/// Where the strings the transforms make in one document go: an arena for the walk, and one
-/// for the second thread of each array walked in two halves. Reset after each document, they
-/// keep their largest block for the next one, which then writes into memory already mapped.
+/// Where the strings the transforms make in one document go: an arena for the walk, one for
+/// the second thread of each array walked in two halves, and one for each of the two threads
+/// that walk arrays while the document is written, emptied for each chunk of elements. Reset
+/// after each document, they keep their largest block for the next one, which then writes
+/// into memory already mapped.
 #[derive(Debug)]
 pub(super) struct Arenas {
     main: Bump,
     spares: Vec<Bump>,
+    chunks: [Bump; 2],
     split: bool,
 }
 
@@ -83,6 +86,7 @@ impl Arenas {
         Arenas {
             main: Bump::new(),
             spares: (0..Self::MAX_SPLITS).map(|_| Bump::new()).collect(),
+            chunks: [Bump::new(), Bump::new()],
             split: false,
         }
     }
@@ -99,7 +103,10 @@ impl Arenas {
     /// Frees every string of the last document, keeping each arena's largest block. False if
     /// what is kept is too large to hold on to between documents.
     pub fn reset(&mut self) -> bool {
-        for arena in std::iter::once(&mut self.main).chain(&mut self.spares) {
+        for arena in std::iter::once(&mut self.main)
+            .chain(&mut self.spares)
+            .chain(&mut self.chunks)
+        {
             arena.reset();
         }
         self.allocated() <= Self::KEEP_BYTES
@@ -109,6 +116,7 @@ impl Arenas {
     pub fn allocated(&self) -> usize {
         std::iter::once(&self.main)
             .chain(&self.spares)
+            .chain(&self.chunks)
             .map(Bump::allocated_bytes)
             .sum()
     }
@@ -132,6 +140,9 @@ struct ValueMapper<'f, 'a> {
     scratch: String,
     /// Arenas for the second threads of split walks, one each.
     spares: std::slice::IterMut<'a, Bump>,
+    /// Arenas for the chunks of arrays walked while the document is written: the writer's and
+    /// a second thread's.
+    chunks: Option<[&'a mut Bump; 2]>,
     /// The pseudonyms made so far, of values borrowed from the document.
     memo: Memo<'a>,
 }
@@ -149,8 +160,48 @@ impl<'f, 'a> ValueMapper<'f, 'a> {
             arena,
             scratch: String::new(),
             spares,
+            chunks: None,
             memo: Memo::default(),
         }
+    }
+}
+
+/// Makes the mappers of the chunks of an array walked while the document is written: their
+/// strings go to an arena emptied for each chunk, and their memos go on with one trial.
+struct ChunkMaker<'f, 'b> {
+    transforms: &'f [CompiledTransform],
+    pseudonymizer: &'f Pseudonymizer,
+    arena: &'b mut Bump,
+    memo: MemoCounts,
+}
+
+impl<'f, 'b> ChunkMaker<'f, 'b> {
+    fn new(
+        transforms: &'f [CompiledTransform],
+        pseudonymizer: &'f Pseudonymizer,
+        arena: &'b mut Bump,
+    ) -> Self {
+        ChunkMaker {
+            transforms,
+            pseudonymizer,
+            arena,
+            memo: MemoCounts::default(),
+        }
+    }
+}
+
+impl ChunkMappers<TransformError> for ChunkMaker<'_, '_> {
+    fn next_chunk(&mut self) -> Box<dyn Mapper<'_, Error = TransformError> + '_> {
+        // Borrowed mutably, the arena holds nothing the last chunk still uses.
+        self.arena.reset();
+        let mut mapper = ValueMapper::new(
+            self.transforms,
+            self.pseudonymizer,
+            Some(&*self.arena),
+            [].iter_mut(),
+        );
+        mapper.memo = Memo::lent(&mut self.memo);
+        Box::new(mapper)
     }
 }
 
@@ -207,6 +258,19 @@ impl<'a> Mapper<'a> for ValueMapper<'_, 'a> {
 
     fn can_split(&self, elements: usize) -> bool {
         elements >= SPLIT_MIN_ELEMENTS && self.spares.len() > 0
+    }
+
+    fn can_chunk(&self) -> bool {
+        self.chunks.is_some()
+    }
+
+    fn chunk_mappers(&mut self) -> Option<ChunkSplit<'_, TransformError>> {
+        let [here, there] = self.chunks.as_mut()?;
+        let (transforms, pseudonymizer) = (self.transforms, self.pseudonymizer);
+        Some(ChunkSplit {
+            here: Box::new(ChunkMaker::new(transforms, pseudonymizer, here)),
+            there: Some(Box::new(ChunkMaker::new(transforms, pseudonymizer, there))),
+        })
     }
 
     fn split(&mut self, elements: usize) -> Option<Split<'_, 'a, TransformError>> {
@@ -339,10 +403,16 @@ impl Transforms {
             let Arenas {
                 main,
                 spares,
+                chunks: [here, there],
                 split,
             } = arenas;
             let spares = if *split { &mut spares[..] } else { &mut [] };
-            ValueMapper::new(&self.compiled, p, Some(&*main), spares.iter_mut())
+            let mut mapper = ValueMapper::new(&self.compiled, p, Some(&*main), spares.iter_mut());
+            // Arrays are walked while the document is written only with a second core.
+            if *split {
+                mapper.chunks = Some([here, there]);
+            }
+            mapper
         } else {
             ValueMapper::new(&self.compiled, p, None, [].iter_mut())
         }
