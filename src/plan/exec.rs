@@ -199,7 +199,7 @@ where
         }
         ranges.push(first..chunks.len());
     }
-    let (next, written, stop) = (
+    let (next, waiting, stop) = (
         AtomicUsize::new(0),
         AtomicUsize::new(0),
         AtomicBool::new(false),
@@ -208,7 +208,7 @@ where
         chunks: &chunks,
         infos: &infos,
         next: &next,
-        written: &written,
+        waiting: &waiting,
         stop: &stop,
     };
     let rule_count = counts.len();
@@ -219,7 +219,7 @@ where
                 .spawn_scoped(scope, move || {
                     let mut walker = ChunkWalker::new(shared, &mut *there, rule_count);
                     while let Some(k) = progress.claim_ahead() {
-                        if !walker.walk(&progress.chunks[k], progress.infos, None) {
+                        if !walker.walk(&progress.chunks[k], &progress, None) {
                             progress.stop.store(true, atomic::Ordering::Relaxed);
                         }
                     }
@@ -289,9 +289,9 @@ struct ChunkData<'v, 'a> {
     written: Vec<u8>,
 }
 
-/// Chunks a second thread may walk ahead of the one the writer writes: what they write waits
-/// in memory until the writer gets there.
-const AHEAD: usize = 16;
+/// Bytes that chunks written ahead of the writer may hold: past them, the second thread waits
+/// for the writer to catch up.
+const AHEAD_BYTES: usize = 4 << 20;
 
 /// The chunks of a document's holes and how far their walk and their writing went.
 #[derive(Clone, Copy)]
@@ -300,24 +300,23 @@ struct Progress<'f, 'v, 'a> {
     infos: &'f [HoleInfo],
     /// The next chunk nobody has taken yet.
     next: &'f AtomicUsize,
-    /// The chunks written so far.
-    written: &'f AtomicUsize,
+    /// The bytes of the chunks written ahead of the writer, waiting for it.
+    waiting: &'f AtomicUsize,
     stop: &'f AtomicBool,
 }
 
 impl Progress<'_, '_, '_> {
-    /// The next chunk for the second thread, which waits while it is [`AHEAD`] chunks ahead of
-    /// the writer; `None` once every chunk is taken or the walk stopped.
+    /// The next chunk for the second thread, which waits while [`AHEAD_BYTES`] wait for the
+    /// writer; `None` once every chunk is taken or the walk stopped.
     fn claim_ahead(&self) -> Option<usize> {
         loop {
             if self.stop.load(atomic::Ordering::Relaxed) {
                 return None;
             }
-            let k = self.next.load(atomic::Ordering::Relaxed);
-            if k >= self.chunks.len() {
+            if self.next.load(atomic::Ordering::Relaxed) >= self.chunks.len() {
                 return None;
             }
-            if k < self.written.load(atomic::Ordering::Relaxed) + AHEAD {
+            if self.waiting.load(atomic::Ordering::Relaxed) < AHEAD_BYTES {
                 return claim(self.next, self.chunks.len());
             }
             std::thread::sleep(std::time::Duration::from_micros(50));
@@ -354,15 +353,19 @@ impl<'p, 'r, 'a, 'k, E: Send> ChunkWalker<'p, 'r, 'a, 'k, E> {
     }
 
     /// Walks `chunk`, then hands its elements to `write`, or without it keeps them written in
-    /// the chunk; false if the walk failed.
+    /// the chunk, counted in `progress` as waiting for the writer; false if the walk failed.
     fn walk(
         &mut self,
         chunk: &Chunk<'_, 'a>,
-        infos: &[HoleInfo],
+        progress: &Progress<'_, '_, 'a>,
         write: Option<&mut dyn FnMut(Piece<'_, '_>)>,
     ) -> bool {
         let ok = chunk.data.lock().is_ok_and(|mut data| {
-            self.walk_items(&mut data, chunk.offset, &infos[chunk.hole], write)
+            let ok = self.walk_items(&mut data, chunk.offset, &progress.infos[chunk.hole], write);
+            progress
+                .waiting
+                .fetch_add(data.written.len(), atomic::Ordering::Relaxed);
+            ok
         });
         chunk
             .state
@@ -452,6 +455,7 @@ impl<E: Send> Holes for Filler<'_, '_, '_, '_, '_, '_, '_, E> {
                         let bytes = std::mem::take(&mut data.written);
                         drop(data);
                         write(Piece::Written(&bytes));
+                        p.waiting.fetch_sub(bytes.len(), atomic::Ordering::Relaxed);
                         break;
                     }
                     FAILED => {
@@ -463,7 +467,7 @@ impl<E: Send> Holes for Filler<'_, '_, '_, '_, '_, '_, '_, E> {
                 match claim(p.next, p.chunks.len()) {
                     // The chunk to write now is written as it is walked.
                     Some(j) if j == k => {
-                        if !self.walker.walk(chunk, p.infos, Some(&mut *write)) {
+                        if !self.walker.walk(chunk, &p, Some(&mut *write)) {
                             p.stop.store(true, atomic::Ordering::Relaxed);
                             self.failed = true;
                             return false;
@@ -471,7 +475,7 @@ impl<E: Send> Holes for Filler<'_, '_, '_, '_, '_, '_, '_, E> {
                         break;
                     }
                     Some(j) => {
-                        if !self.walker.walk(&p.chunks[j], p.infos, None) {
+                        if !self.walker.walk(&p.chunks[j], &p, None) {
                             p.stop.store(true, atomic::Ordering::Relaxed);
                         }
                     }
@@ -483,7 +487,6 @@ impl<E: Send> Holes for Filler<'_, '_, '_, '_, '_, '_, '_, E> {
                     None => std::thread::yield_now(),
                 }
             }
-            p.written.store(k + 1, atomic::Ordering::Relaxed);
         }
         true
     }
