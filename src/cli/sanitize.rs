@@ -333,7 +333,8 @@ impl Spool {
         match self {
             Spool::Memory(mut m) => {
                 m.seek(SeekFrom::Start(0))?;
-                std::io::copy(&mut m, out).context("writing the sanitized body")?;
+                std::io::copy(&mut copy_reader(&mut m), out)
+                    .context("writing the sanitized body")?;
                 out.flush()?;
             }
             Spool::Device(mut m, mut device, path) => {
@@ -350,7 +351,7 @@ impl Spool {
                     )
                 };
                 m.seek(SeekFrom::Start(0))?;
-                std::io::copy(&mut m, &mut device).map_err(cannot)?;
+                std::io::copy(&mut copy_reader(&mut m), &mut device).map_err(cannot)?;
                 device.flush().map_err(cannot)?;
             }
             Spool::File(f, path) => {
@@ -368,6 +369,12 @@ impl Spool {
         }
         Ok(())
     }
+}
+
+/// The spooled output read in pieces of 1 MiB, which `std::io::copy` writes as they come: a
+/// large body is copied in a few dozen reads and writes rather than thousands of 8 KiB ones.
+fn copy_reader(spool: &mut tempfile::SpooledTempFile) -> BufReader<&mut tempfile::SpooledTempFile> {
+    BufReader::with_capacity(1 << 20, spool)
 }
 
 /// The pseudonymizer configured from the environment, with `--salt-file` / `--key-file`
