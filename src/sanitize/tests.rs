@@ -750,7 +750,7 @@ endpoints:
 }
 
 #[test]
-fn arrays_left_for_later_after_every_split_arena_is_taken_still_share_the_work() {
+fn arrays_left_for_later_after_every_split_arena_is_taken_give_the_naive_engines_bytes() {
     // `first` is left for later. The filter of the last rule reads `rest`, whose arrays the
     // second rule changes: they are walked at once, each in two halves, more of them than
     // there are arenas for split walks. The arrays walked while written have arenas of their
