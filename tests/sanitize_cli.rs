@@ -512,6 +512,31 @@ fn json_inside_strings_is_read_leniently_as_the_proxy_reads_it() {
 }
 
 #[test]
+fn an_inner_path_that_may_select_many_places_and_selects_none_also_ends_the_path() {
+    let out = sanitize_with_rules(
+        "endpoints:\n  - pathTemplate: \"/x\"\n    transforms:\n      - !<textDigest>\n        jsonPaths: [\"$.a[*]\", \"$.s\"]\n        isJsonEscaped: true\n        jsonPathToProcessWhenEscaped: \"$..text\"\n",
+        br#"{"a":["{\"x\": 1.10}","{\"text\": \"two words\"}","{\"y\": 2}"],"s":"not json"}"#,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // Array elements are updated from the last: `a[2]` has no `text`, which ends the path before
+    // the others are reached; `$.s` is plain text, where `$..text` selects nothing either.
+    assert_eq!(
+        text(&out.stdout),
+        r#"{"a":["{\"x\": 1.10}","{\"text\": \"two words\"}","{\"y\": 2}"],"s":"not json"}"#
+    );
+    let out = sanitize_with_rules(
+        "endpoints:\n  - pathTemplate: \"/x\"\n    transforms:\n      - !<textDigest>\n        jsonPaths: [\"$.a[*]\"]\n        isJsonEscaped: true\n        jsonPathToProcessWhenEscaped: \"$..text\"\n",
+        br#"{"a":["{\"x\": 1.10}","{\"text\": \"two words\"}"]}"#,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // `a[1]` is digested first; `a[0]` then ends the path and keeps its text as it was.
+    assert_eq!(
+        text(&out.stdout),
+        r#"{"a":["{\"x\": 1.10}","{\"text\":\"{\\\"length\\\":9,\\\"word_count\\\":2}\"}"]}"#
+    );
+}
+
+#[test]
 fn numbers_past_the_double_range_are_the_string_infinity() {
     let out = sanitize_with_rules(
         "endpoints:\n  - pathTemplate: \"/x\"\n    transforms:\n      - !<tokenize>\n        jsonPaths: [\"$.t\"]\n    responseSchema:\n      type: object\n      properties:\n        s: { type: string }\n        n: { type: number }\n        t: { type: string }\n",

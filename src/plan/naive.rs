@@ -60,7 +60,8 @@ fn fatal<E>(message: &str) -> EvalError<E> {
 
 /// Replaces every value `path` selects by what `f` makes of it, in place (§2.0 step 2). A key
 /// keeps its position and an element its index. `MapError::AbortPath` from `f` stops the rest of
-/// the path quietly, keeping the updates already made (§2.10). Returns the number of matches.
+/// the path quietly, keeping the updates already made (§2.10). Returns the number of matches;
+/// a path that selects nothing is [`EvalError::NotFound`], as in Jayway.
 pub fn map_path<'a, E>(
     path: &JsonPath,
     doc: &mut Value<'a>,
@@ -340,14 +341,16 @@ fn distinct<'v, 'a>(found: Vec<Found<'v, 'a>>) -> Vec<Found<'v, 'a>> {
 /// The locations to update, each once; the order in which Jayway updates them (§6.3.10), as
 /// indexes into them, where a location reached several times comes as many times (§6.3.12);
 /// and how many updates count as matches (a multi-name leaf only when one of its names is
-/// present).
+/// present). A path that selects nothing is "not found", definite or not, as Jayway's map and
+/// delete raise it whenever they have no location to update; a multi-name leaf selects its
+/// object even when none of its names is there.
 fn update_locations(
     path: &JsonPath,
     repeats: bool,
     doc: &Value<'_>,
 ) -> Result<(Vec<Location>, Vec<usize>, u64), Failure<Infallible>> {
     let (found, sequence) = find_counted(path, repeats, doc)?;
-    if found.is_empty() && path.is_definite() {
+    if found.is_empty() {
         return Err(EvalError::NotFound.into());
     }
     let empty: Vec<bool> = found
@@ -1252,6 +1255,36 @@ mod tests {
         let mut d = doc(&serde_json::json!({"l": [{"a": 1}, {"c": 2}, {"b": 3, "a": 4}]}));
         assert_eq!(delete_path(&path, &mut d), Ok(2));
         assert_eq!(d, doc(&serde_json::json!({"l": [{}, {"c": 2}, {}]})));
+    }
+
+    #[test]
+    fn a_path_that_selects_nothing_is_not_found_unless_a_multi_name_leaf_selects_its_object() {
+        let mut d = doc(&serde_json::json!({"l": [{"c": 1}], "o": {"c": 2}}));
+        for nothing in [
+            "$.missing",
+            "$..x",
+            "$.l[*].x",
+            "$.l[?(@.c > 5)]",
+            "$.l[3:5]",
+        ] {
+            let path = parse(nothing).expect("parses");
+            assert_eq!(
+                delete_path(&path, &mut d),
+                Err(EvalError::NotFound),
+                "{nothing}"
+            );
+            let mut f = |_: &mut Value<'_>| Ok::<_, MapError<Infallible>>(());
+            assert_eq!(
+                map_path(&path, &mut d, &mut f),
+                Err(EvalError::NotFound),
+                "{nothing}"
+            );
+        }
+        assert_eq!(
+            delete_path(&parse("$.o['a','b']").expect("parses"), &mut d),
+            Ok(0)
+        );
+        assert_eq!(d, doc(&serde_json::json!({"l": [{"c": 1}], "o": {"c": 2}})));
     }
 
     #[test]

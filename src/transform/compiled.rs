@@ -366,6 +366,21 @@ mod tests {
     }
 
     #[test]
+    fn escaped_json_where_an_indefinite_inner_path_selects_nothing_aborts_the_path() {
+        for inner in ["$..text", "$.body[*].text", "$.body[?(@.text)].text"] {
+            let f = digest_fn(&[], Some(inner));
+            for doc in ["{\"body\":[{\"n\":1}]}", "not json", "[1,2]"] {
+                let out = f.apply(&text(doc), &pseudonymizer());
+                assert_eq!(
+                    out,
+                    Err(TransformError::InnerPathNotFound),
+                    "{inner} on {doc}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn escaped_value_that_is_plain_text_has_no_inner_path() {
         // json-smart reads text that is not JSON as one string, where `$.a` finds nothing.
         let f = digest_fn(&[], Some("$.a"));
