@@ -317,6 +317,17 @@ pub(crate) fn remove_temporaries_on_signals() -> io::Result<()> {
     Ok(())
 }
 
+/// Checks that `path`, when it is a file already, may be written by this process, as a shell's
+/// `>` would check it: replacing a file through a rename needs only the folder's permission,
+/// which would get round the file's own (a read-only file, or one of another user). Opening
+/// for writing without truncating changes nothing in the file.
+pub(crate) fn check_writable(path: &Path) -> io::Result<()> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => File::options().write(true).open(path).map(drop),
+        _ => Ok(()),
+    }
+}
+
 /// Gives `tmp` (made by [`temp_in`]), about to be renamed over `path`, the permissions of the
 /// file it replaces; a new file keeps the mode it was made with, as a shell's `>` gives it.
 pub(crate) fn take_permissions(tmp: &File, path: &Path) -> io::Result<()> {

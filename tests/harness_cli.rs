@@ -489,6 +489,48 @@ fn a_leak_is_annotated_at_the_line_of_the_committed_file_that_has_its_value() {
     assert!(text.contains("(at /users/0/email)"), "{text}");
 }
 
+/// A sanitized file this user may not write stops `--bless`, though its folder would let a
+/// rename replace it: nothing is written.
+#[cfg(unix)]
+#[test]
+fn bless_refuses_a_file_this_user_may_not_write_and_writes_nothing() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let set = Set::zoom();
+    tamper_list_users(&set);
+    std::fs::remove_file(set.sanitized("user-recordings.json")).expect("removed");
+    common::open_to_all(set.dir.path());
+    std::fs::set_permissions(set.path(LIST_USERS), std::fs::Permissions::from_mode(0o444))
+        .expect("chmod");
+    let before = set.snapshot();
+    let bin = env!("CARGO_BIN_EXE_psoxy-rules");
+    let Some(mut cmd) = common::as_one_who_may_not_write(bin, &set.path(LIST_USERS)) else {
+        eprintln!("skipped: run as root without setpriv, every file is writable");
+        return;
+    };
+    let out = cmd
+        .args(["test", "--bless"])
+        .current_dir(set.dir.path())
+        .env_remove("CI")
+        .output()
+        .expect("the binary runs");
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains(&format!(
+            "{LIST_USERS}: error[H042]: the sanitized file cannot be written: "
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "error[H041]: --bless is refused because 1 sanitized file cannot be written; \
+             nothing was written"
+        ),
+        "{text}"
+    );
+    assert_eq!(set.snapshot(), before);
+}
+
 #[test]
 fn bless_with_a_leak_writes_nothing() {
     let set = Set::zoom();

@@ -877,6 +877,43 @@ fn output_file_keeps_its_mode_and_a_new_one_gets_the_mode_a_shell_gives() {
     }
 }
 
+/// A file this user may not write is refused, as a shell's `>` refuses it, though its folder
+/// would let a rename replace it.
+#[cfg(unix)]
+#[test]
+fn output_this_user_may_not_write_is_refused_and_left_as_it_was() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let target = dir.path().join("out.json");
+    let body = dir.path().join("body.json");
+    std::fs::write(&target, "protected").expect("target");
+    std::fs::write(&body, br#"{"page_size":30}"#).expect("body");
+    common::open_to_all(dir.path());
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o444)).expect("chmod");
+    let bin = env!("CARGO_BIN_EXE_psoxy-rules");
+    let Some(mut cmd) = common::as_one_who_may_not_write(bin, &target) else {
+        eprintln!("skipped: run as root without setpriv, every file is writable");
+        return;
+    };
+    let (rules, target_arg) = (zoom_rules(), target.display().to_string());
+    let out = cmd
+        .arg("sanitize")
+        .args(output_args(&rules, &target_arg))
+        .arg(&body)
+        .env_clear()
+        .envs(secrets())
+        .output()
+        .expect("the binary runs");
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with(&format!("error[S010]: cannot write {target_arg}: ")),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&target).expect("kept"), "protected");
+    assert_eq!(listing(dir.path()), ["body.json", "out.json"]);
+}
+
 #[cfg(unix)]
 #[test]
 fn output_through_a_link_replaces_the_linked_file() {

@@ -301,6 +301,13 @@ impl Spool {
                 dir.display()
             );
         }
+        crate::files::check_writable(&path).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot write {}: {}",
+                path.display(),
+                crate::files::plain_error(&e)
+            )
+        })?;
         let tmp = crate::files::temp_in(dir).map_err(|e| {
             anyhow::anyhow!(
                 "cannot write {}: {}",

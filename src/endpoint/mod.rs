@@ -16,4 +16,4 @@ pub use select::{
     required_prefix, starts_with_ignoring_ascii_case,
 };
 pub use template::{template_parameters, template_regex};
-pub use url::{RequestUrl, invalid_url_message, percent_decode};
+pub use url::{RequestUrl, invalid_url_message, percent_decode, percent_decode_lossy};

@@ -167,6 +167,23 @@ pub(crate) fn credentials(url: &str) -> Option<std::ops::Range<usize>> {
 /// Matching reads URLs raw (§5.2); this says what a raw URL spells: a value in it, or the
 /// path its author meant.
 pub fn percent_decode(s: &str) -> std::borrow::Cow<'_, str> {
+    let out = percent_decoded_bytes(s);
+    match String::from_utf8(out) {
+        Ok(decoded) => std::borrow::Cow::Owned(decoded),
+        Err(_) => std::borrow::Cow::Borrowed(s),
+    }
+}
+
+/// `s` with each `%XX` escape decoded, and the bytes that are not UTF-8 then read as U+FFFD:
+/// the text a value spells even when one escape of it is not UTF-8 (`alice%40x.com%FF`).
+pub fn percent_decode_lossy(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains('%') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(String::from_utf8_lossy(&percent_decoded_bytes(s)).into_owned())
+}
+
+fn percent_decoded_bytes(s: &str) -> Vec<u8> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -185,10 +202,7 @@ pub fn percent_decode(s: &str) -> std::borrow::Cow<'_, str> {
             i += 1;
         }
     }
-    match String::from_utf8(out) {
-        Ok(decoded) => std::borrow::Cow::Owned(decoded),
-        Err(_) => std::borrow::Cow::Borrowed(s),
-    }
+    out
 }
 
 /// Checks the host and port of `[userinfo@]host[:port]`: an IPv6 host closed with `]`, and a

@@ -158,6 +158,7 @@ fn stage(path: &Path, bytes: &[u8], created: &mut Vec<PathBuf>) -> io::Result<St
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
+    crate::files::check_writable(path)?;
     create_folders(dir, created)?;
     let mut tmp = crate::files::temp_in(dir)?;
     tmp.as_file_mut().write_all(bytes)?;

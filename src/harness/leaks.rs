@@ -13,7 +13,7 @@ use regex::Regex;
 
 use super::diff::push_token;
 use crate::diag::{Location, shows_nothing};
-use crate::endpoint::percent_decode;
+use crate::endpoint::percent_decode_lossy;
 use crate::json::{Value, java_number_string};
 
 /// Protected values shorter than this (in characters) are not searched: they match by chance.
@@ -528,7 +528,8 @@ fn scan(s: &str, pointer: &str, in_key: bool, values: &Candidates<'_>, out: &mut
 
 /// The ways a URL may hide text in `s`: percent-decoded (twice over, as ids encoded in a path
 /// and then in a query are), and, in a query, with `+` read as a space first (form encoding).
-/// Only forms that differ from `s` and are UTF-8.
+/// Only forms that differ from `s`; an escape that is not UTF-8 reads as U+FFFD, so that it
+/// cannot hide the rest of the value.
 fn url_decodings(s: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     if !s.contains(['%', '+']) {
@@ -541,7 +542,7 @@ fn url_decodings(s: &str) -> Vec<String> {
     }
     for mut text in starts {
         for _ in 0..2 {
-            match percent_decode(&text) {
+            match percent_decode_lossy(&text) {
                 std::borrow::Cow::Owned(decoded) if decoded != text => text = decoded,
                 _ => break,
             }
@@ -928,7 +929,9 @@ pub fn blank_personal_parts(text: &str) -> String {
     // The credentials of a URL (`https://user:password@host`), in any word of the text.
     let mut word_start = 0;
     for word in text.split([' ', '\t', '\n', '\r', '"', '\'']) {
-        if let Some(range) = crate::endpoint::url::credentials(word) {
+        if let Some(range) = crate::endpoint::url::credentials(word)
+            && (range.start > 0 || is_userinfo(&word[range.clone()]))
+        {
             let (start, end) = (word_start + range.start, word_start + range.end);
             if blanked.is_char_boundary(start) && blanked.is_char_boundary(end) {
                 blanked.replace_range(start..end, &"*".repeat(end - start));
@@ -937,6 +940,13 @@ pub fn blank_personal_parts(text: &str) -> String {
         word_start += word.len() + 1;
     }
     blanked
+}
+
+/// Whether `s` may be the user information of a URL without a scheme (`user:password`): only
+/// the characters RFC 3986 allows there, so that a JSONPath filter (`$.a[?(@.b)]`) is none.
+fn is_userinfo(s: &str) -> bool {
+    s.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-._~%!$&'()*+,;=:".contains(&b))
 }
 
 /// `text` with each part between `separators` that holds an email address or a phone number
@@ -1049,6 +1059,36 @@ mod tests {
             blank_personal_parts("  - request: GET https://bob:hunter2@h:99/x?a=1"),
             "  - request: GET https://***********@h:99/x?a=1"
         );
+        assert_eq!(
+            blank_personal_parts("  - request: GET bob:hunter2@h/x"),
+            "  - request: GET ***********@h/x"
+        );
+    }
+
+    #[test]
+    fn jsonpath_filters_in_excerpts_are_not_taken_for_credentials() {
+        for line in [
+            "          - \"users[?(@.type=='y')].email\"",
+            "          - \"$.meetings[?(@.type == 4)].id\"",
+            "    applyOnlyWhen: $.records[?(@.attributes.type == \"User\")]",
+        ] {
+            assert_eq!(blank_personal_parts(line), line);
+        }
+    }
+
+    #[test]
+    fn an_escape_that_is_not_utf8_does_not_hide_the_rest_of_a_value() {
+        for url in [
+            "/v2/users?email=leaky.person%40example.com%FF",
+            "/v2/users?email=leaky.person%2540example.com%25FF",
+            "/v2/users/%FFleaky.person%40example.com",
+        ] {
+            let withheld = withhold_personal_url(url);
+            assert!(!withheld.contains("leaky"), "{url}: {withheld}");
+            assert!(withheld.contains(WITHHELD), "{url}: {withheld}");
+        }
+        let phone = withhold_personal_url("/x?tel=%2B34%20612%20345%20678%FF");
+        assert_eq!(phone, format!("/x?tel={WITHHELD}"));
     }
 
     #[test]

@@ -1319,6 +1319,10 @@ fn write_failure_help(e: &std::io::Error) -> &'static str {
              `sanitized:`"
         }
         ErrorKind::StorageFull | ErrorKind::QuotaExceeded => "free some space on the disk",
+        ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem => {
+            "make the file (if it exists) and its folder writable by this user, or name another \
+             file in the case file"
+        }
         _ => "make its folder writable, or name another file in the case file",
     }
 }
@@ -1709,6 +1713,11 @@ mod tests {
         );
         assert_eq!(
             write_failure_help(&Error::from(ErrorKind::PermissionDenied)),
+            "make the file (if it exists) and its folder writable by this user, or name another \
+             file in the case file"
+        );
+        assert_eq!(
+            write_failure_help(&Error::from(ErrorKind::Other)),
             "make its folder writable, or name another file in the case file"
         );
     }

@@ -24,3 +24,42 @@ pub fn feed(child: &mut Child, bytes: &[u8]) {
         other => other.expect("stdin takes the input"),
     }
 }
+
+/// A command that runs the binary `bin` as a user who may not write `read_only` (a file of mode
+/// 0444): the binary itself when this user cannot write it; under root, who may write any file,
+/// the binary as `nobody` through `setpriv` (whose folders and files the caller made readable,
+/// and writable where meant); `None` when neither is possible.
+#[cfg(unix)]
+#[allow(dead_code)] // Not every test binary that shares these helpers writes files.
+pub fn as_one_who_may_not_write(bin: &str, read_only: &Path) -> Option<std::process::Command> {
+    if std::fs::File::options()
+        .write(true)
+        .open(read_only)
+        .is_err()
+    {
+        return Some(std::process::Command::new(bin));
+    }
+    let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())?;
+    let mut cmd = std::process::Command::new(setpriv);
+    cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups", bin]);
+    Some(cmd)
+}
+
+/// Opens `dir` and everything below it to every user: folders 0777, files 0644.
+#[cfg(unix)]
+#[allow(dead_code)] // Not every test binary that shares these helpers writes files.
+pub fn open_to_all(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt as _;
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.expect("walkable");
+        let mode = if entry.file_type().is_dir() {
+            0o777
+        } else {
+            0o644
+        };
+        std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(mode))
+            .expect("permissions set");
+    }
+}
