@@ -198,6 +198,26 @@ impl Diagnostic {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+
+    /// This finding without an excerpt of its file, for a file that names none of the keys of
+    /// `format` (`"the rules format"`): likely a salt, a key or a response body given in the
+    /// place of a rules or case file, whose text may be a secret or personal data. Its line
+    /// and column move into the message.
+    #[must_use]
+    pub fn unquoted(mut self, format: &str) -> Self {
+        if let Some(Location::Source {
+            file, line, column, ..
+        }) = &self.location
+        {
+            self.message = format!(
+                "{} (at {line}:{column}); the file names none of the keys of {format}: likely \
+                 a secret or a response body, which is not quoted",
+                self.message
+            );
+            self.location = Some(Location::File { file: file.clone() });
+        }
+        self
+    }
 }
 
 impl fmt::Display for Diagnostic {

@@ -764,6 +764,37 @@ fn a_case_file_that_is_not_utf8_is_refused_at_the_byte() {
 }
 
 #[test]
+fn a_file_that_names_no_key_of_a_case_file_is_not_quoted_when_it_cannot_be_read() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let files: [(&str, &[u8], &str); 2] = [
+        ("binary.key", b"S3CRETSALTXYZ\x9a\x01K3YSECRETQQ\n", "H001"),
+        (
+            "secrets.env",
+            b"export PSOXY_SALT=S3CRETSALTXYZ\n# key\nexport PSOXY_ENCRYPTION_KEY=K3YSECRETQQ\n",
+            "H003",
+        ),
+    ];
+    for (name, bytes, code) in files {
+        std::fs::write(dir.path().join(name), bytes).expect("written");
+        let out = test_in(dir.path(), &[name], &[]);
+        let text = stdout(&out);
+        assert_eq!(out.status.code(), Some(2), "{text}");
+        assert!(
+            text.starts_with(&format!("{name}: error[{code}]: ")),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "; the file names none of the keys of the case file format: likely a secret or a \
+                 response body, which is not quoted"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains("S3CRET") && !text.contains("K3Y"), "{text}");
+    }
+}
+
+#[test]
 fn unmatched_path_is_a_warning_that_fails_only_with_strict() {
     let set = Set::zoom();
     set.edit(

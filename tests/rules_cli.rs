@@ -369,6 +369,53 @@ fn a_file_of_one_line_that_is_not_yaml_is_not_quoted() {
 }
 
 #[test]
+fn a_file_that_names_no_key_of_the_format_is_not_quoted_when_it_cannot_be_read() {
+    // A binary key, a response body with a byte that is not UTF-8, an environment file of
+    // secrets: the place is in the message, the text nowhere.
+    for (bytes, code, at) in [
+        (
+            &b"S3CRETSALTXYZ\x9a\x01K3YSECRETQQ\nmore\n"[..],
+            "R003",
+            "1:14",
+        ),
+        (
+            &b"{\"users\":[{\"email\":\"leaky.person@example.com\xff\"}]}"[..],
+            "R003",
+            "1:45",
+        ),
+        (
+            &b"export PSOXY_SALT=S3CRETSALTXYZ\n# key\nexport PSOXY_ENCRYPTION_KEY=K3YSECRETQQ\n"[..],
+            "R004",
+            "3:1",
+        ),
+    ] {
+        let (status, out) = validate_bytes(bytes);
+        assert_eq!(status, Status::Invalid, "{out}");
+        assert!(
+            out.contains(&format!("rules.yaml: error[{code}]: ")),
+            "{out}"
+        );
+        assert!(
+            out.contains(&format!(
+                "(at {at}); the file names none of the keys of the rules format: likely a secret \
+                 or a response body, which is not quoted"
+            )),
+            "{out}"
+        );
+        for secret in ["S3CRETSALTXYZ", "K3YSECRETQQ", "leaky"] {
+            assert!(!out.contains(secret), "{out}");
+        }
+    }
+    // A rules file keeps its excerpt at the byte.
+    let (_, out) = validate_bytes(b"endpoints:\n  # caf\xe9\n  - pathTemplate: /x\n");
+    assert!(
+        out.contains("rules.yaml:2:8: error[R003]: byte 0xE9 is not UTF-8\n"),
+        "{out}"
+    );
+    assert!(out.contains("2 |   # caf\u{FFFD}"), "{out}");
+}
+
+#[test]
 fn a_utf16_file_is_named_as_such() {
     let utf16: Vec<u8> = [0xFF, 0xFE]
         .into_iter()

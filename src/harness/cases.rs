@@ -447,12 +447,15 @@ pub fn load(path: &Path) -> Result<CaseFile, Vec<Diagnostic>> {
     };
     let text = String::from_utf8(bytes).map_err(|e| {
         let (message, location) = crate::files::not_utf8(&name, e.as_bytes(), &e.utf8_error());
-        vec![
-            Code::Unreadable
-                .diag(message)
-                .at(location)
-                .with_help("save the file as UTF-8"),
-        ]
+        let finding = Code::Unreadable
+            .diag(message)
+            .at(location)
+            .with_help("save the file as UTF-8");
+        if names_a_key(&String::from_utf8_lossy(e.as_bytes())) {
+            vec![finding]
+        } else {
+            vec![finding.unquoted(FORMAT)]
+        }
     })?;
     load_str(path, text)
 }
@@ -657,11 +660,31 @@ pub fn load_str(path: &Path, text: String) -> Result<CaseFile, Vec<Diagnostic>> 
 
 /// The document of the case file `name`, or every problem of its form.
 fn parse_doc(name: &str, text: &str) -> Result<CaseFileDoc, Vec<Diagnostic>> {
+    // Text that does not read as a case file and names none of its keys is likely another
+    // file given as one (an environment file of secrets): it is not quoted.
+    let unquoted = |findings: Vec<Diagnostic>| -> Vec<Diagnostic> {
+        if names_a_key(text) {
+            findings
+        } else {
+            findings.into_iter().map(|d| d.unquoted(FORMAT)).collect()
+        }
+    };
     let shape = shape_findings(name, text);
     if !shape.is_empty() {
-        return Err(shape);
+        return Err(unquoted(shape));
     }
-    serde_saphyr::from_str(text).map_err(|e| vec![format_error(name, text, &e)])
+    serde_saphyr::from_str(text).map_err(|e| unquoted(vec![format_error(name, text, &e)]))
+}
+
+/// What findings call the format when they say a file is not of it.
+const FORMAT: &str = "the case file format";
+
+/// Whether `text` names one of the keys of a case file as a key (`cases:`), anywhere.
+fn names_a_key(text: &str) -> bool {
+    FILE_KEYS
+        .iter()
+        .chain(CASE_KEYS)
+        .any(|k| text.contains(&format!("{k}:")) || text.contains(&format!("\"{k}\"")))
 }
 
 /// The files a case file names for reading: its rules, and each case's original with the

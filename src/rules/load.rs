@@ -94,6 +94,17 @@ fn not_rules(root: &yaml::Node, name: &str) -> Option<Diagnostic> {
     )
 }
 
+/// What findings call the format when they say a file is not of it.
+const FORMAT: &str = "the rules format";
+
+/// Whether `text` names one of the top-level keys of the rules format anywhere: a file that
+/// does not is likely no rules file at all, and is not quoted when it cannot be read.
+fn names_a_key(text: &str) -> bool {
+    schema::top_level_keys()
+        .iter()
+        .any(|k| text.contains(k.as_str()))
+}
+
 /// For a document that does not parse, is written in JSON's brackets and names none of the
 /// keys of the rules format: a response body given as the rules, likely. One finding, with the
 /// place of the first error but no excerpt, as its text may be personal data.
@@ -104,8 +115,7 @@ fn broken_body(diags: &[Diagnostic], name: &str, text: &str) -> Option<Diagnosti
     if !json || !text.trim().contains('\n') {
         return None;
     }
-    let keys = schema::top_level_keys();
-    if keys.iter().any(|k| text.contains(k.as_str())) {
+    if names_a_key(text) {
         return None;
     }
     let first = diags.iter().find_map(|d| match &d.location {
@@ -176,12 +186,15 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> LoadResult {
         Ok(text) => load_str(name, text),
         Err(e) => {
             let (message, location) = crate::files::not_utf8(name, bytes, &e);
-            Err(vec![
-                Code::NotUtf8
-                    .diag(message)
-                    .at(location)
-                    .with_help("save the file as UTF-8"),
-            ])
+            let finding = Code::NotUtf8
+                .diag(message)
+                .at(location)
+                .with_help("save the file as UTF-8");
+            if names_a_key(&String::from_utf8_lossy(bytes)) {
+                Err(vec![finding])
+            } else {
+                Err(vec![finding.unquoted(FORMAT)])
+            }
         }
     }
 }
@@ -200,10 +213,23 @@ pub fn load_str(name: &str, text: &str) -> LoadResult {
     let (root, tree_problems) = yaml::parse(text);
     let mut diags: Vec<Diagnostic> = tree_problems.into_iter().map(to_diag).collect();
     let Some(root) = root else {
-        // A file of one line that is not YAML is likely a secret given in the wrong place: its
-        // text is not quoted in an excerpt.
+        // A file of one line that is not YAML is likely a secret given in the wrong place, and
+        // so is one of several lines that names no key of the format (an environment file of
+        // secrets): their text is not quoted in an excerpt.
         if let Some(finding) = broken_body(&diags, name, text) {
             return Err(vec![finding]);
+        }
+        if text.trim().contains('\n') && !names_a_key(text) {
+            diags = diags
+                .into_iter()
+                .map(|d| {
+                    if d.code == Code::Syntax.as_str() {
+                        d.unquoted(FORMAT)
+                    } else {
+                        d
+                    }
+                })
+                .collect();
         }
         if !text.trim().contains('\n') {
             for d in diags.iter_mut().filter(|d| d.code == Code::Syntax.as_str()) {
