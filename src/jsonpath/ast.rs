@@ -159,8 +159,6 @@ pub struct RegexLiteral {
     /// The text between the slashes, as written (a `\/` stays `\/`, which Java reads as `/`).
     pub pattern: String,
     pub flags: jregex::Flags,
-    /// Letters after the closing `/` that are no flag, which Jayway ignores (`g` in `/x/gi`).
-    pub ignored_flags: String,
     /// Shared, so that copies of the tree (and plans built from it) compile it once.
     pub regex: Arc<Regex>,
 }
@@ -172,7 +170,6 @@ impl RegexLiteral {
         Ok(RegexLiteral {
             pattern,
             flags,
-            ignored_flags: String::new(),
             regex,
         })
     }

@@ -204,14 +204,14 @@ impl<'x, 'a> Json<'x, 'a> {
         }
     }
 
-    /// The elements, when the JSON is an array (`asValueListNode`); `None` otherwise, which
-    /// makes `in` false.
+    /// The elements, when the JSON is an array (`asValueListNode`), each made a node as
+    /// [`element_node`] says; `None` otherwise, which makes `in` false.
     fn elements(&self) -> Result<Option<Vec<Node<'x, 'a>>>, FilterError> {
         match self {
             Json::Doc(v) => match *v {
                 Value::Array(items) => items
                     .iter()
-                    .map(value_node)
+                    .map(element_node)
                     .collect::<Result<_, _>>()
                     .map(Some),
                 _ => Ok(None),
@@ -219,7 +219,10 @@ impl<'x, 'a> Json<'x, 'a> {
             Json::Members(_) => Ok(None),
             Json::Results(items) => items
                 .iter()
-                .map(|s| selected_node(s.clone()))
+                .map(|s| match s {
+                    Selected::Value(v) => element_node(v),
+                    Selected::Members(_) => Err(FilterError),
+                })
                 .collect::<Result<_, _>>()
                 .map(Some),
             Json::Literal(items) => items
@@ -229,12 +232,53 @@ impl<'x, 'a> Json<'x, 'a> {
                     Literal::Number(_) => number_decimal(&literal_value(l))
                         .map(Node::Number)
                         .ok_or(FilterError),
+                    Literal::String(s) => string_element(s),
                     other => Ok(literal_node(other)),
                 })
                 .collect::<Result<_, _>>()
                 .map(Some),
         }
     }
+}
+
+/// An element of an array as Jayway's `ValueNode.toValueNode` makes it, for `in` and `=~`.
+/// An object or array is an error (Jayway's "Could not determine value type", which fails the
+/// response there; here it makes the filter false).
+fn element_node<'x, 'a>(v: &'x Value<'a>) -> Result<Node<'x, 'a>, FilterError> {
+    match v {
+        Value::String(s) => string_element(s),
+        Value::Array(_) | Value::Object(_) => Err(FilterError),
+        other => value_node(other),
+    }
+}
+
+/// A string element as `toValueNode` makes it: one that reads as a path (`$…`, `@…`) or as
+/// JSON (`[…]`, `{…}`) becomes a path or JSON node, which equals no element here and has no
+/// text for `=~` (it is [`Node::Undefined`]); any other loses one pair of enclosing quotes
+/// and has its backslash escapes resolved (`createStringNode(s, true)`).
+fn string_element<'x, 'a>(s: &str) -> Result<Node<'x, 'a>, FilterError> {
+    let trimmed = s.trim_matches(|c: char| c <= ' ');
+    let path_like = match trimmed.as_bytes().first() {
+        Some(b'$') => super::parse(trimmed).is_ok(),
+        Some(b'@') => super::parse(&format!("${}", &trimmed[1..])).is_ok(),
+        _ => false,
+    };
+    let bytes = trimmed.as_bytes();
+    let json_like = bytes.len() >= 2
+        && matches!(
+            (bytes[0], bytes[bytes.len() - 1]),
+            (b'[', b']') | (b'{', b'}')
+        )
+        && crate::json::parse_smart(trimmed).is_ok();
+    if path_like || json_like {
+        return Ok(Node::Undefined);
+    }
+    let quoted = s.len() > 1
+        && ((s.starts_with('\'') && s.ends_with('\'')) || (s.starts_with('"') && s.ends_with('"')));
+    let body = if quoted { &s[1..s.len() - 1] } else { s };
+    super::parse::unescape(body)
+        .map(|u| Node::Str(Cow::Owned(u)))
+        .map_err(|_| FilterError)
 }
 
 fn compare(l: &Node<'_, '_>, op: CompareOp, r: &Node<'_, '_>) -> Result<bool, FilterError> {
@@ -301,20 +345,37 @@ fn order(l: &Node<'_, '_>, r: &Node<'_, '_>) -> Option<Ordering> {
     }
 }
 
-/// `=~`: exactly one side is a regex; the other side's text must match it whole.
+/// `=~`: exactly one side is a regex; the other side's text must match it whole. An array
+/// matches when one of its elements does (Jayway's `matchesAny`), and an empty one never.
 fn matches(l: &Node<'_, '_>, r: &Node<'_, '_>) -> Result<bool, FilterError> {
     let (regex, input) = match (l, r) {
         (Node::Pattern(_), Node::Pattern(_)) => return Ok(false),
         (Node::Pattern(p), other) | (other, Node::Pattern(p)) => (p, other),
         _ => return Ok(false),
     };
-    let text: Cow<'_, str> = match input {
+    let full_match = |node: &Node<'_, '_>| regex.regex.is_full_match(&regex_input(node));
+    if let Node::Json(json) = input
+        && let Some(items) = json.elements()?
+    {
+        for item in &items {
+            if full_match(item).map_err(|_| FilterError)? {
+                return Ok(true);
+            }
+        }
+        return Ok(false);
+    }
+    full_match(input).map_err(|_| FilterError)
+}
+
+/// The text `=~` matches of a node: a string, a number's or a boolean's text, and `""` for
+/// anything else.
+fn regex_input<'n>(node: &'n Node<'_, '_>) -> Cow<'n, str> {
+    match node {
         Node::Str(s) => Cow::Borrowed(s),
         Node::Number(n) => Cow::Owned(n.to_string()),
         Node::Bool(b) => Cow::Owned(b.to_string()),
         _ => Cow::Borrowed(""),
-    };
-    regex.regex.is_full_match(&text).map_err(|_| FilterError)
+    }
 }
 
 /// `in`: membership by `equals`. A right side that is JSON but not an array gives false; a
@@ -497,5 +558,43 @@ mod tests {
         // `@` on an array being filtered is each element, scalars included (§6.3.7).
         assert!(check("@ != 'USLACKBOT'", &serde_json::json!("U1")));
         assert!(!check("@ != 'USLACKBOT'", &serde_json::json!("USLACKBOT")));
+    }
+
+    #[test]
+    fn regex_on_an_array_matches_when_one_element_does() {
+        let doc = serde_json::json!({
+            "tags": ["user", "admin"], "plain": ["user"], "none": [], "n": [1, 20],
+            "b": [false, true], "nulls": [null], "objects": [{"a": 1}, "admin"],
+            "l": [{"n": "a"}, {"n": "b"}]
+        });
+        assert!(check("@.tags =~ /adm.*/", &doc));
+        assert!(check("/adm.*/ =~ @.tags", &doc));
+        assert!(!check("@.plain =~ /adm.*/", &doc));
+        assert!(!check("@.none =~ /.*/", &doc));
+        assert!(check("@.n =~ /2\\d/", &doc));
+        assert!(check("@.b =~ /true/", &doc));
+        assert!(check("@.nulls =~ /^$/", &doc));
+        // An object or array element is an error: the filter is false, whatever else matches.
+        assert!(!check("@.objects =~ /admin/", &doc));
+        assert!(check("@.l[*].n =~ /b/", &doc));
+        assert!(!check("@.l[*].n =~ /c/", &doc));
+        // An object is no array: its text is empty.
+        assert!(check("@.l[0] =~ /^$/", &doc));
+    }
+
+    #[test]
+    fn string_elements_of_a_list_are_read_as_jayway_reads_them() {
+        let doc = serde_json::json!({
+            "x": "a", "p": "$.a", "j": "[1]", "nl": "a\nb",
+            "quoted": ["'a'"], "paths": ["$.a", "@.a"], "json": ["[1]"], "escaped": ["a\\nb"]
+        });
+        // One pair of enclosing quotes is dropped, escapes are resolved.
+        assert!(check("@.x in @.quoted", &doc));
+        assert!(check("@.nl in @.escaped", &doc));
+        // A string that reads as a path or as JSON is no string element.
+        assert!(!check("@.p in @.paths", &doc));
+        assert!(!check("@.j in @.json", &doc));
+        assert!(!check("@.paths =~ /.*a/", &doc));
+        assert!(check("@.paths =~ /^$/", &doc));
     }
 }

@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use super::ast::{Filter, FilterPath, JsonPath, Operand, RegexLiteral, Selector, Step, StepKind};
+use super::ast::{Filter, FilterPath, JsonPath, Operand, Selector, Step, StepKind};
 
 /// A suspicious path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,8 +33,6 @@ pub enum LintKind {
     AllNamesScan,
     /// `.a,b`, `.a*`: punctuation after a dot, which Jayway reads as part of one member name.
     PunctuationInDotName,
-    /// `/x/g`: a letter after a regex that is no flag, which Jayway ignores.
-    IgnoredRegexFlag,
     /// `[1,1]`, `[0,-2]`: one element listed twice, or two indexes that can be the same
     /// element, which a transform then updates twice (§6.3.12).
     RepeatedIndex,
@@ -138,11 +136,6 @@ pub fn lints(path: &JsonPath) -> Vec<PathLint> {
             filter_paths(filter, &mut |p| {
                 for j in 0..p.steps.len() {
                     split_odata_name(&p.steps, j, &mut out);
-                }
-            });
-            filter_regexes(filter, &mut |r| {
-                if !r.ignored_flags.is_empty() {
-                    out.push(ignored_flags(step, r));
                 }
             });
         }
@@ -354,29 +347,6 @@ fn punctuation_in_dot_name(step: &Step, out: &mut Vec<PathLint>) {
     });
 }
 
-/// The lint for the letters after `r`'s closing `/` that are no flag, in the filter `step`.
-fn ignored_flags(step: &Step, r: &RegexLiteral) -> PathLint {
-    let letters: Vec<String> = r.ignored_flags.chars().map(|c| format!("`{c}`")).collect();
-    PathLint {
-        kind: LintKind::IgnoredRegexFlag,
-        span: step.span.clone(),
-        message: format!(
-            "{} after `/{}/` {} no regex flag; Jayway ignores {}",
-            letters.join(", "),
-            r.pattern,
-            if letters.len() == 1 { "is" } else { "are" },
-            if letters.len() == 1 { "it" } else { "them" },
-        ),
-        help: Some(if r.ignored_flags.contains('g') {
-            "the flags are i, m, s, u, x, d and U; a regex filter tests each value on its own, \
-             so JavaScript's `g` is not needed"
-                .to_owned()
-        } else {
-            "the flags are i, m, s, u, x, d and U".to_owned()
-        }),
-    }
-}
-
 /// Calls `f` with each comparison and existence test of `filter`.
 fn each_test(filter: &Filter, f: &mut impl FnMut(&Filter)) {
     match filter {
@@ -398,19 +368,6 @@ fn filter_paths(filter: &Filter, f: &mut impl FnMut(&FilterPath)) {
         }
         Filter::Exists(p) => f(p),
         _ => {}
-    });
-}
-
-/// Calls `f` with each regex literal of `filter`.
-fn filter_regexes(filter: &Filter, f: &mut impl FnMut(&RegexLiteral)) {
-    each_test(filter, &mut |test| {
-        if let Filter::Compare { left, right, .. } = test {
-            for operand in [left, right] {
-                if let Operand::Regex(r) = operand {
-                    f(r);
-                }
-            }
-        }
     });
 }
 
@@ -557,20 +514,6 @@ mod tests {
         // In brackets the name is plainly one name.
         assert!(kinds("$['a,b']").is_empty());
         assert!(kinds("$.a-b.c_d").is_empty());
-    }
-
-    #[test]
-    fn letters_after_a_regex_that_are_no_flag() {
-        let found = lints(&parse("$.h[?(@.n =~ /^from$/gi || @.n =~ /x/q)].v").expect("parses"));
-        assert_eq!(
-            found.iter().map(|l| l.message.as_str()).collect::<Vec<_>>(),
-            [
-                "`g` after `/^from$/` is no regex flag; Jayway ignores it",
-                "`q` after `/x/` is no regex flag; Jayway ignores it",
-            ]
-        );
-        assert!(found.iter().all(|l| l.kind == LintKind::IgnoredRegexFlag));
-        assert!(kinds("$.h[?(@.n =~ /x/i)].v").is_empty());
     }
 
     #[test]

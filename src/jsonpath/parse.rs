@@ -858,7 +858,6 @@ impl<'t> Parser<'t> {
         let pattern = &self.text[body_start..p];
         p += 1;
         let mut flags = Flags::default();
-        let mut ignored_flags = String::new();
         while let Some(&b) = bytes.get(p) {
             let flag = match b {
                 b'i' => &mut flags.case_insensitive,
@@ -868,11 +867,14 @@ impl<'t> Parser<'t> {
                 b'x' => &mut flags.comments,
                 b'd' => &mut flags.unix_lines,
                 b'U' => &mut flags.unicode_character_class,
-                // Jayway ignores the letters that are no flag; a lint names them.
+                // Jayway takes the flag letters only, and then finds no `)` or operator.
                 b if b.is_ascii_alphanumeric() => {
-                    ignored_flags.push(char::from(b));
-                    p += 1;
-                    continue;
+                    return Err(
+                        error(p, format!("`{}` is not a regex flag", char::from(b))).help(
+                            "the flags are i, m, s, u, x, d and U; a regex filter tests each value \
+                         on its own, so JavaScript's `g` is not needed",
+                        ),
+                    );
                 }
                 _ => break,
             };
@@ -880,12 +882,10 @@ impl<'t> Parser<'t> {
             p += 1;
         }
         self.pos = p;
-        let mut literal = RegexLiteral::new(pattern, flags).map_err(|e| {
+        RegexLiteral::new(pattern, flags).map_err(|e| {
             let offset = body_start + e.offset.min(pattern.len());
             error(offset, format!("invalid regex: {}", e.message)).0
-        })?;
-        literal.ignored_flags = ignored_flags;
-        Ok(literal)
+        })
     }
 }
 
@@ -1519,8 +1519,10 @@ mod tests {
     }
 
     #[test]
-    fn letters_after_a_regex_that_are_no_flag_are_ignored_as_jayway_does() {
-        let path = parse("$[?(@.a =~ /x/gqi)]").expect("parses");
+    fn letters_after_a_regex_that_are_no_flag_are_refused_as_jayway_refuses_them() {
+        assert_rejected("$[?(@.a =~ /x/g)]", 14, "`g` is not a regex flag");
+        assert_rejected("$[?(@.a =~ /x/iq)]", 15, "`q` is not a regex flag");
+        let path = parse("$[?(@.a =~ /x/imsuxdU)]").expect("parses");
         let Selector::Filter(Filter::Compare {
             right: Operand::Regex(r),
             ..
@@ -1528,9 +1530,7 @@ mod tests {
         else {
             panic!("not a regex comparison: {path:?}");
         };
-        assert_eq!(r.ignored_flags, "gq");
-        assert!(r.flags.case_insensitive);
-        assert!(!r.flags.multiline);
+        assert!(r.flags.case_insensitive && r.flags.multiline && r.flags.unicode_character_class);
     }
 
     #[test]
