@@ -74,6 +74,10 @@ pub enum Filter {
 pub enum CompareOp {
     Eq,
     Ne,
+    /// `===`: `==` between values of the same kind only (Jayway's type-safe equals).
+    StrictEq,
+    /// `!==`: the negation of `===`.
+    StrictNe,
     Lt,
     Le,
     Gt,
@@ -90,6 +94,8 @@ impl CompareOp {
         match self {
             CompareOp::Eq => "==",
             CompareOp::Ne => "!=",
+            CompareOp::StrictEq => "===",
+            CompareOp::StrictNe => "!==",
             CompareOp::Lt => "<",
             CompareOp::Le => "<=",
             CompareOp::Gt => ">",

@@ -285,6 +285,8 @@ fn compare(l: &Node<'_, '_>, op: CompareOp, r: &Node<'_, '_>) -> Result<bool, Fi
     match op {
         CompareOp::Eq => Ok(equals(l, r)),
         CompareOp::Ne => Ok(!equals(l, r)),
+        CompareOp::StrictEq => Ok(strict_equals(l, r)),
+        CompareOp::StrictNe => Ok(!strict_equals(l, r)),
         CompareOp::Lt => Ok(order(l, r).is_some_and(Ordering::is_lt)),
         CompareOp::Le => Ok(order(l, r).is_some_and(Ordering::is_le)),
         CompareOp::Gt => Ok(order(l, r).is_some_and(Ordering::is_gt)),
@@ -310,6 +312,11 @@ fn equals(l: &Node<'_, '_>, r: &Node<'_, '_>) -> bool {
         (Node::Str(a), Node::Str(b)) => a == b,
         _ => false,
     }
+}
+
+/// `===`: `==` between nodes of the same kind only, so that `1 === '1'` is false.
+fn strict_equals(l: &Node<'_, '_>, r: &Node<'_, '_>) -> bool {
+    std::mem::discriminant(l) == std::mem::discriminant(r) && equals(l, r)
 }
 
 /// Java `equals` on the maps, lists and boxed values of two JSON trees: objects ignore member
@@ -596,5 +603,20 @@ mod tests {
         assert!(!check("@.j in @.json", &doc));
         assert!(!check("@.paths =~ /.*a/", &doc));
         assert!(check("@.paths =~ /^$/", &doc));
+    }
+
+    #[test]
+    fn strict_equality_needs_values_of_the_same_kind() {
+        let doc = serde_json::json!({"n": 1, "s": "1", "b": true, "z": null, "o": {"a": 1}});
+        assert!(check("@.n == '1'", &doc));
+        assert!(!check("@.n === '1'", &doc));
+        assert!(check("@.n !== '1'", &doc));
+        assert!(check("@.n === 1", &doc));
+        assert!(check("@.s === '1'", &doc));
+        assert!(check("@.b === true", &doc));
+        assert!(check("@.z === null", &doc));
+        assert!(check("@.o === @.o", &doc));
+        assert!(!check("@.missing === null", &doc));
+        assert!(check("@.missing !== null", &doc));
     }
 }

@@ -686,6 +686,8 @@ impl<'t> Parser<'t> {
         let op = match text.to_ascii_lowercase().as_str() {
             "==" => CompareOp::Eq,
             "!=" => CompareOp::Ne,
+            "===" => CompareOp::StrictEq,
+            "!==" => CompareOp::StrictNe,
             "<" => CompareOp::Lt,
             "<=" => CompareOp::Le,
             ">" => CompareOp::Gt,
@@ -694,17 +696,17 @@ impl<'t> Parser<'t> {
             "in" => CompareOp::In,
             "nin" => CompareOp::Nin,
             "=" => return Err(error(start, "`=` is not an operator").help("use `==`")),
-            "===" | "!==" | "size" | "empty" | "subsetof" | "anyof" | "noneof" | "contains"
-            | "all" | "exists" | "type" | "matches" => {
+            "size" | "empty" | "subsetof" | "anyof" | "noneof" | "contains" | "all" | "exists"
+            | "type" | "matches" => {
                 return Err(error(
                     start,
                     format!("the filter operator `{text}` is not supported by psoxy-rules"),
                 )
-                .help("use one of == != < <= > >= =~ in nin"));
+                .help("use one of == != === !== < <= > >= =~ in nin"));
             }
             _ => {
                 return Err(error(start, format!("unknown operator `{text}`")).help(
-                    "use one of == != < <= > >= =~ in nin, with `&&` and `||` between comparisons",
+                    "use one of == != === !== < <= > >= =~ in nin, with `&&` and `||` between comparisons",
                 ));
             }
         };

@@ -389,6 +389,8 @@ mod tests {
         let ordinary = prop::sample::select(vec![
             CompareOp::Eq,
             CompareOp::Ne,
+            CompareOp::StrictEq,
+            CompareOp::StrictNe,
             CompareOp::Lt,
             CompareOp::Le,
             CompareOp::Gt,
