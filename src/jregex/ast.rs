@@ -345,13 +345,12 @@ fn study_repeat(node: &Node, min: u32, max: Option<u32>, kind: RepeatKind, info:
         return;
     }
     if min == 0 && max == Some(1) {
-        // Java's Ques: the minimum is unchanged.
+        // Java's Ques: the minimum is unchanged, and the result is not deterministic, the
+        // possessive `?+` included (only an atomic group makes Java's independent `Ques`).
         let min_before = info.min;
         study_chain(&[node], info);
         info.min = min_before;
-        if kind != RepeatKind::Possessive {
-            info.deterministic = false;
-        }
+        info.deterministic = false;
         return;
     }
     // Java repeats an atomic group or a look-around as a plain `Curly`, never as a `Loop`.

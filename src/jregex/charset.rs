@@ -333,7 +333,14 @@ fn posix_unicode(upper: &str, ci: bool) -> Option<CharSet> {
 /// `Character.UnicodeScript.of`. Name matching is looser than Java's (it also ignores spaces,
 /// hyphens and underscores).
 fn script(name: &str) -> Option<CharSet> {
-    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+    // Java takes the name upper-cased as it is (`OLD_ITALIC`), where the table lookup here
+    // ignores underscores: one at either end, or two together, is no name in Java.
+    if name.is_empty()
+        || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        || name.starts_with('_')
+        || name.ends_with('_')
+        || name.contains("__")
+    {
         return None;
     }
     unicode(&format!(r"\p{{Script={name}}}"))

@@ -442,9 +442,16 @@ impl<'p> Parser<'p> {
             'B' | 'b' => {
                 not_in_class(self)?;
                 if ch == c(b'b') && self.at(self.cursor) == c(b'{') {
-                    return Err(
-                        self.err_at(start, "grapheme boundaries `\\b{g}` are not supported")
-                    );
+                    let grapheme = self.at(self.cursor + 1) == c(b'g');
+                    return Err(self.err_at(
+                        start,
+                        if grapheme {
+                            "grapheme boundaries `\\b{g}` are not supported"
+                        } else {
+                            "a word boundary with a count (`\\b{2}`) is not supported; it \
+                             matches as the boundary alone"
+                        },
+                    ));
                 }
                 Esc::Node(Node::Assert(Assertion::WordBoundary {
                     negated: ch == c(b'B'),

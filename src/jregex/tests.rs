@@ -394,6 +394,31 @@ fn lookbehind_whose_java_maximum_overflows_short_is_refused() {
 }
 
 #[test]
+fn lookbehind_over_a_counted_group_holding_a_possessive_option_is_refused() {
+    // Java's `?+` is no independent `Ques`: the group is not deterministic, so its count makes
+    // a `Loop`, which has no obvious maximum.
+    for p in ["(?<=(a?+){2})b", "(?<=(?:a?+){2})b", "(?<=(a{0,1}+){2})b"] {
+        let e = err(p);
+        assert!(
+            e.message.contains("obvious maximum length"),
+            "{p}: {}",
+            e.message
+        );
+    }
+    assert_eq!(spans(&re("(?<=a?+)b"), "ab"), vec![(1, 2)]);
+    assert_eq!(spans(&re("(?<=(?>a?){2})b"), "aab"), vec![(2, 3)]);
+}
+
+#[test]
+fn script_names_with_stray_underscores_are_unknown_as_in_java() {
+    assert_eq!(spans(&re(r"\p{IsLatin}+"), "ab"), vec![(0, 2)]);
+    assert_eq!(spans(&re(r"\p{sc=Old_Italic}"), "\u{10300}"), vec![(0, 4)]);
+    for p in [r"\p{Is_Latin}", r"\p{IsLatin_}", r"\p{sc=Old__Italic}"] {
+        assert!(Regex::new(p, Flags::default()).is_err(), "{p}");
+    }
+}
+
+#[test]
 fn possessive_group_repetition_does_not_backtrack_into_an_iteration() {
     assert!(!full(&re("(x+){2}+"), "xx"));
     assert!(re("(x+){2}+").find_at("xx", 0).expect("match").is_none());
@@ -877,4 +902,17 @@ fn a_group_may_hold_a_character_when_a_set_inside_it_has_it() {
     assert!(!re(r"(\w+(?=@))").group_may_hold(1, '@', flags));
     assert!(re(r"(.)(\1)").group_may_hold(2, '@', flags));
     assert!(!mention.group_may_hold(2, '@', flags));
+}
+
+#[test]
+fn word_boundaries_in_braces_are_refused_with_what_they_are() {
+    assert!(err(r"\b{g}").message.contains("grapheme boundaries"));
+    for p in [r"\b{2}", r"\b{1,}"] {
+        let e = err(p);
+        assert!(
+            e.message.contains("word boundary with a count"),
+            "{p}: {}",
+            e.message
+        );
+    }
 }
