@@ -619,4 +619,15 @@ mod tests {
         assert!(!check("@.missing === null", &doc));
         assert!(check("@.missing !== null", &doc));
     }
+
+    #[test]
+    fn numbers_with_a_bare_point_read_as_jayway_reads_them() {
+        let doc = serde_json::json!({"a": 0.5, "b": 1, "c": -0.5});
+        assert!(check("@.a == .5", &doc));
+        assert!(check("@.b == 1.", &doc));
+        assert!(check("@.c == -.5", &doc));
+        assert!(check("@.a > .25 && @.a < 1.", &doc));
+        assert!(check("@.a in [.5]", &doc));
+        assert!(check("@.b in [1.]", &doc));
+    }
 }

@@ -752,7 +752,7 @@ impl<'t> Parser<'t> {
         let start = self.pos;
         match self.peek() {
             Some(q @ (b'\'' | b'"')) => Ok(Literal::String(self.quoted(q)?)),
-            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(b'-' | b'.' | b'0'..=b'9') => self.number(),
             Some(b) if b.is_ascii_alphabetic() => {
                 let len = self
                     .rest()
@@ -780,7 +780,9 @@ impl<'t> Parser<'t> {
         }
     }
 
-    /// `-?digits(.digits)?([eE]-?digits)?`, kept as written.
+    /// `-?digits(.digits)?([eE]-?digits)?`, kept as written, where the digits before or after
+    /// the point may be left out, not both (`.5`, `-.5`, `1.`), as Jayway's `BigDecimal` and
+    /// json-smart read them.
     fn number(&mut self) -> Result<Literal, PathError> {
         let start = self.pos;
         let bytes = self.text.as_bytes();
@@ -796,9 +798,9 @@ impl<'t> Parser<'t> {
             p += 1;
         }
         let mut ok = digits(&mut p);
-        if ok && bytes.get(p) == Some(&b'.') {
+        if bytes.get(p) == Some(&b'.') {
             p += 1;
-            ok = digits(&mut p);
+            ok |= digits(&mut p);
         }
         if ok && matches!(bytes.get(p), Some(b'e' | b'E')) {
             p += 1;
@@ -1536,6 +1538,22 @@ mod tests {
     }
 
     #[test]
+    fn a_number_may_leave_out_the_digits_on_one_side_of_its_point() {
+        for ok in [
+            "$[?(@.a > .5)]",
+            "$[?(@.a == -.5)]",
+            "$[?(@.a == 1.)]",
+            "$[?(@.a == 1.e3)]",
+            "$[?(@.a in [.5, 1.])]",
+        ] {
+            assert!(parse(ok).is_ok(), "{ok}");
+        }
+        assert_rejected("$[?(@.a == .)]", 11, "invalid number");
+        assert_rejected("$[?(@.a == -.)]", 11, "invalid number");
+        assert_rejected("$[?(@.a == .e3)]", 11, "invalid number");
+    }
+
+    #[test]
     fn malformed_filters_are_rejected() {
         assert_rejected("$[?(@.a = 1)]", 8, "`=` is not an operator");
         assert_rejected(
@@ -1550,7 +1568,6 @@ mod tests {
         assert_rejected("$[?(@.a == x)]", 11, "unknown value `x`");
         assert_rejected("$[?(@.a&&@.b)]", 7, "directly after a path");
         assert_rejected("$[?(@.a | @.b)]", 8, "`|` is not an operator");
-        assert_rejected("$[?(@.a == 1.)]", 11, "invalid number");
     }
 
     #[test]
