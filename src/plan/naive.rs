@@ -272,16 +272,22 @@ pub fn read_path<'v, 'a>(
 }
 
 /// The locations `path` selects, in evaluation order, as augments use them (§2.13); print one
-/// for Jayway's text, such as `$['a'][0]['b']`.
+/// for Jayway's text, such as `$['a'][0]['b']`. A location the path reaches several times
+/// (`$.l[1,0,1]`, `$..a..b`) comes as many times, as in Jayway's list of paths, where the last
+/// computed for a place wins.
 pub fn concrete_paths(
     path: &JsonPath,
     doc: &Value<'_>,
 ) -> Result<Vec<Location>, EvalError<Infallible>> {
-    let found = distinct(find(path, doc).map_err(|f| f.error)?);
+    let (found, sequence) =
+        find_counted(path, path.may_select_again(), doc).map_err(|f| f.error)?;
     if found.is_empty() && path.is_definite() {
         return Err(EvalError::NotFound);
     }
-    Ok(found.into_iter().map(|f| f.location).collect())
+    Ok(sequence
+        .into_iter()
+        .map(|i| found[i].location.clone())
+        .collect())
 }
 
 fn find<'v, 'a>(

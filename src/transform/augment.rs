@@ -168,6 +168,18 @@ mod tests {
     }
 
     #[test]
+    fn a_place_reached_again_is_computed_again_and_the_last_wins() {
+        let out = run(
+            r#"{"arr":["yy","x"]}"#,
+            &[augment(&["$.arr[1,0,1]"], None, &[])],
+        );
+        assert_eq!(
+            out,
+            r#"{"arr":["yy","x"],"+arr:textDigest":{"length":1,"word_count":1}}"#
+        );
+    }
+
+    #[test]
     fn inner_json_is_rewritten_in_json_smart_style() {
         let doc = r#"{"c":"{\"t\":\"two words\",\"d\":\"x—y\"}"}"#;
         let out = run(doc, &[augment(&["$.c"], Some("$.t"), &[])]);
