@@ -256,7 +256,7 @@ fn element_node<'x, 'a>(v: &'x Value<'a>) -> Result<Node<'x, 'a>, FilterError> {
 /// JSON (`[…]`, `{…}`) becomes a path or JSON node, which equals no element here and has no
 /// text for `=~` (it is [`Node::Undefined`]); any other loses one pair of enclosing quotes
 /// and has its backslash escapes resolved (`createStringNode(s, true)`).
-fn string_element<'x, 'a>(s: &str) -> Result<Node<'x, 'a>, FilterError> {
+fn string_element<'a>(s: &str) -> Result<Node<'_, 'a>, FilterError> {
     let trimmed = s.trim_matches(|c: char| c <= ' ');
     let path_like = match trimmed.as_bytes().first() {
         Some(b'$') => super::parse(trimmed).is_ok(),
@@ -276,6 +276,10 @@ fn string_element<'x, 'a>(s: &str) -> Result<Node<'x, 'a>, FilterError> {
     let quoted = s.len() > 1
         && ((s.starts_with('\'') && s.ends_with('\'')) || (s.starts_with('"') && s.ends_with('"')));
     let body = if quoted { &s[1..s.len() - 1] } else { s };
+    if !body.contains('\\') {
+        // Filters test list elements at every node: most are plain text, borrowed as they are.
+        return Ok(Node::Str(Cow::Borrowed(body)));
+    }
     super::parse::unescape(body)
         .map(|u| Node::Str(Cow::Owned(u)))
         .map_err(|_| FilterError)
