@@ -595,8 +595,9 @@ impl CompiledFilter {
         })
     }
 
-    /// `type: array`: each element filtered by `items`; elements that come out null (or not
-    /// matched) are removed. A large array may be filtered in two halves on two threads; an
+    /// `type: array`: each element filtered by `items`; elements that are null, or come out
+    /// null (or not matched), are removed. A null element is removed before `items` sees it,
+    /// whatever it says: even under `type: boolean`, which makes a null member `false`. A large array may be filtered in two halves on two threads; an
     /// error of the first half wins, as it comes first.
     fn array<'a>(&self, mut elements: Vec<Value<'a>>, items: NodeId, ctx: Ctx) -> Step<Value<'a>> {
         let ctx = ctx.down();
@@ -631,7 +632,8 @@ impl CompiledFilter {
         ctx: Ctx,
     ) -> Step<()> {
         for (i, element) in elements.iter_mut().enumerate() {
-            if self.keeps_as_is(element, items) {
+            // A null element is removed as it is (§4.2, `array`).
+            if element.is_null() || self.keeps_as_is(element, items) {
                 continue;
             }
             let filtered = self

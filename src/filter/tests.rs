@@ -68,6 +68,24 @@ fn boolean_null_becomes_false() {
 }
 
 #[test]
+fn null_elements_are_removed_whatever_the_items_say() {
+    let booleans = "type: \"array\"\nitems:\n  type: \"boolean\"\n";
+    let out = run(booleans, "", r#"[true,null,"x",false]"#);
+    assert_eq!(out.as_deref(), Ok("[true,false]"));
+    // Through a reference and a candidate list too; an `if` that would fail on null is not
+    // tried.
+    let definitions = "Flag:\n  type: \"boolean\"\n";
+    let referenced = "type: \"array\"\nitems:\n  anyOf:\n    - $ref: \"#/definitions/Flag\"\n";
+    let out = run(referenced, definitions, "[null,true]");
+    assert_eq!(out.as_deref(), Ok("[true]"));
+    let conditional = "type: \"array\"\nitems:\n  type: \"object\"\n  if:\n    properties:\n      \
+                       kind:\n        type: \"string\"\n        const: \"a\"\n  then:\n    \
+                       properties:\n      kind:\n        type: \"string\"\n";
+    let out = run(conditional, "", r#"[null,{"kind":"a","x":1}]"#);
+    assert_eq!(out.as_deref(), Ok(r#"[{"kind":"a"}]"#));
+}
+
+#[test]
 fn integer_conversions_follow_jackson() {
     let schema = "type: \"array\"\nitems:\n  type: \"integer\"\n";
     let out = run(
