@@ -632,13 +632,16 @@ impl Checker<'_> {
         while i < s.len() {
             let rest = &s[i..];
             if rest.starts_with('}') {
+                // Java reads a `}` that closes nothing as itself: the template compiles, and
+                // allows only paths with a `}` in them, which clients send as `%7D`.
                 self.push(
-                    Code::TemplateBraces,
+                    Code::TemplateParamName,
                     self.span_in(template, i),
-                    "`}` without a matching `{`",
-                    None,
+                    "`}` without a matching `{` stays literal text, so the template does not \
+                     match real paths",
+                    Some("a parameter is written `{name}`".into()),
                 );
-                ok = false;
+                literal.push('}');
                 i += 1;
                 continue;
             }
@@ -2461,6 +2464,30 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn a_brace_that_closes_nothing_is_literal_text_and_only_a_warning() {
+        let (pieces, codes) = split("/a/{id}}");
+        assert_eq!(codes, vec!["R032"]);
+        assert_eq!(
+            pieces,
+            Some(vec![
+                Piece::Literal("/a/".into()),
+                Piece::Param {
+                    name: "id".into(),
+                    optional: false
+                },
+                Piece::Literal("}".into()),
+            ])
+        );
+        assert_eq!(
+            messages("/a/x}")[0],
+            "R032: `}` without a matching `{` stays literal text, so the template does not \
+             match real paths"
+        );
+        // An open `{` is still an error: the proxy's regex does not compile.
+        assert_eq!(split("/a/{id").1, vec!["R031"]);
     }
 
     #[test]

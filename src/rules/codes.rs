@@ -32,8 +32,8 @@ macro_rules! codes {
         /// | R021 | error | a mapping key that is not a string |
         /// | R029 | error | a value the loader could not read although the schema accepts it |
         /// | R030 | error | an endpoint without `pathTemplate` or `pathRegex` |
-        /// | R031 | error | unbalanced braces in `pathTemplate` |
-        /// | R032 | warning | braces in `pathTemplate` around something that is not a parameter name, which the proxy leaves to its regex |
+        /// | R031 | error | a `{` in `pathTemplate` that no `}` closes |
+        /// | R032 | warning | braces in `pathTemplate` around something that is not a parameter name, or a `}` that closes nothing, which the proxy leaves to its regex |
         /// | R033 | warning | a `pathTemplate` that does not start with `/` |
         /// | R034 | error | a template parameter used twice |
         /// | R035 | error | a regular expression that does not compile (Java syntax) |
