@@ -25,7 +25,7 @@ macro_rules! codes {
         /// | R014 | error | a required key is missing |
         /// | R015 | error | unknown transform or augment kind |
         /// | R016 | error | a transform or augment without a kind |
-        /// | R017 | error | the YAML tag and the `method` key name different kinds |
+        /// | R017 | warning | the YAML tag and the `method` key name different kinds (the proxy goes by the tag) |
         /// | R018 | error | a value outside the accepted set (e.g. `encoding`) |
         /// | R019 | error | `null` where a boolean is required |
         /// | R020 | error | a YAML tag where none is meaningful, or an unsupported tag |
@@ -134,7 +134,7 @@ codes! {
     /// A transform or augment without a kind.
     MissingKind = "R016", Error;
     /// The YAML tag and the `method` key name different kinds.
-    KindConflict = "R017", Error;
+    KindConflict = "R017", Warning;
     /// A value outside the accepted set.
     InvalidValue = "R018", Error;
     /// `null` where a boolean is required.

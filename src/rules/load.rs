@@ -302,8 +302,10 @@ pub fn load_str(name: &str, text: &str) -> LoadResult {
     }
     let schema::Structural {
         problems: structural,
+        warnings,
         cut,
     } = schema::validate(&root, text);
+    diags.extend(warnings.into_iter().map(to_diag));
     let mut skip = Skip {
         structural: !structural.is_empty(),
         ..Skip::default()
@@ -970,19 +972,22 @@ mod tests {
     }
 
     #[test]
-    fn an_empty_method_beside_a_tag_is_said_to_be_empty() {
+    fn an_empty_method_beside_a_tag_is_said_to_be_empty_and_the_tag_gives_the_kind() {
         for empty in ["", " ~", " null"] {
             let text = format!(
                 "endpoints:\n  - pathTemplate: /x\n    transforms:\n      - !<redact>\n        \
                  method:{empty}\n        jsonPaths: [\"$.a\"]\n"
             );
-            let findings = load_str("rules.yaml", &text).expect_err("refused");
+            let (rules, findings) = load_str("rules.yaml", &text).expect("loads");
             assert_eq!(findings.len(), 1, "{findings:?}");
             assert_eq!(findings[0].code, "R017");
             assert_eq!(
-                findings[0].message, "the tag names `redact` but `method` is empty (null)",
+                findings[0].message,
+                "the tag names `redact` but `method` is empty (null); the proxy goes by the tag",
                 "{empty:?}"
             );
+            let kind = &rules.endpoints[0].transforms[0].kind;
+            assert!(matches!(kind, TransformKind::Redact), "{kind:?}");
         }
     }
 

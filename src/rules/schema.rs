@@ -22,6 +22,7 @@ use super::codes::Code;
 use super::model::{AugmentKind, Rules, TransformKind};
 use super::span::Span;
 use super::yaml::{Node, NodeKind, Problem, Resolved, Style, TagKind, first_line};
+use crate::diag::Severity;
 
 /// Schema transform for structs that flatten a `method`-tagged enum (transforms and augments):
 /// turns `{properties: COMMON, oneOf: [KIND...]}` into `{anyOf: [KIND + COMMON...]}`, each branch
@@ -266,9 +267,16 @@ pub(crate) fn project(node: &Node, problems: &mut Vec<Problem>) -> Value {
                             code: Code::KindConflict,
                             span,
                             message: if null {
-                                format!("the tag names `{name}` but `method` is empty (null)")
+                                format!(
+                                    "the tag names `{name}` but `method` is empty (null); the \
+                                     proxy goes by the tag"
+                                )
                             } else {
-                                format!("the tag names `{name}` but `method` names `{}`", m.text)
+                                format!(
+                                    "the tag names `{name}` but `method` names `{}`; the proxy \
+                                     goes by the tag",
+                                    m.text
+                                )
                             },
                             help: Some("keep the tag and remove `method`".into()),
                         });
@@ -352,6 +360,9 @@ fn unexpected_tag(kind: &TagKind, span: Span) -> Problem {
 /// about (empty for problems of the projection itself).
 pub(crate) struct Structural {
     pub problems: Vec<(String, Problem)>,
+    /// Findings of the projection that do not stop the document from loading as the proxy
+    /// loads it.
+    pub warnings: Vec<Problem>,
     /// Collecting stopped past [`MAX_FINDINGS`] with more left: their number is not known.
     pub cut: bool,
 }
@@ -360,10 +371,10 @@ pub(crate) struct Structural {
 pub(crate) fn validate(root: &Node, text: &str) -> Structural {
     let mut projection_problems = Vec::new();
     let mut instance = project(root, &mut projection_problems);
-    let mut out: Vec<(String, Problem)> = projection_problems
+    let (warnings, errors): (Vec<Problem>, Vec<Problem>) = projection_problems
         .into_iter()
-        .map(|p| (String::new(), p))
-        .collect();
+        .partition(|p| p.code.severity() == Severity::Warning);
+    let mut out: Vec<(String, Problem)> = errors.into_iter().map(|p| (String::new(), p)).collect();
     let compiled = compiled();
     let Some(validator) = &compiled.validator else {
         out.push((
@@ -377,6 +388,7 @@ pub(crate) fn validate(root: &Node, text: &str) -> Structural {
         ));
         return Structural {
             problems: out,
+            warnings,
             cut: false,
         };
     };
@@ -431,7 +443,11 @@ pub(crate) fn validate(root: &Node, text: &str) -> Structural {
             out.push((leaf.path_string(), p));
         }
     }
-    Structural { problems: out, cut }
+    Structural {
+        problems: out,
+        warnings,
+        cut,
+    }
 }
 
 /// Findings reported per file at most; a file with more is not worth reading further. One more
