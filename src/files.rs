@@ -415,19 +415,34 @@ impl FileKey {
         if let Some(id) = file_id(path) {
             return FileKey::Existing(id);
         }
-        let here = |p: &Path| {
-            if p.as_os_str().is_empty() {
-                PathBuf::from(".")
-            } else {
-                p.to_owned()
-            }
-        };
-        let resolved = path.ancestors().find_map(|a| {
-            let real = std::fs::canonicalize(here(a)).ok()?;
-            let rest = path.strip_prefix(a).ok()?;
-            Some(real.join(rest))
-        });
-        FileKey::Missing(resolved.unwrap_or_else(|| path.to_owned()))
+        FileKey::Missing(resolve_existing(path))
+    }
+}
+
+/// `path` with its deepest part that exists resolved (links followed), and the rest as written.
+fn resolve_existing(path: &Path) -> PathBuf {
+    let here = |p: &Path| {
+        if p.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            p.to_owned()
+        }
+    };
+    let resolved = path.ancestors().find_map(|a| {
+        let real = std::fs::canonicalize(here(a)).ok()?;
+        let rest = path.strip_prefix(a).ok()?;
+        Some(real.join(rest))
+    });
+    resolved.unwrap_or_else(|| path.to_owned())
+}
+
+/// The directory entry `path` names: its folder with links followed (as far as it exists), and
+/// its last name as written. Two paths through linked folders that lead to one entry have one
+/// place, and a write to either replaces the same file; hard links keep places of their own.
+pub(crate) fn place(path: &Path) -> PathBuf {
+    match (path.parent(), path.file_name()) {
+        (Some(folder), Some(name)) => resolve_existing(folder).join(name),
+        _ => path.to_owned(),
     }
 }
 

@@ -2130,6 +2130,47 @@ fn cases_naming_one_file_must_agree_and_bless_refuses_otherwise() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn cases_naming_one_file_through_a_linked_folder_must_agree_too() {
+    let dir = contact_set("/support");
+    let p = dir.path();
+    add_case_with_another_output(p);
+    std::os::unix::fs::symlink("sanitized", p.join("linked")).expect("link");
+    let cases = std::fs::read_to_string(p.join("cases.yaml")).expect("cases");
+    let relinked = cases.replacen(
+        "original: contact-2.json\n    sanitized: sanitized/contact.json",
+        "original: contact-2.json\n    sanitized: linked/contact.json",
+        1,
+    );
+    assert_ne!(relinked, cases);
+    std::fs::write(p.join("cases.yaml"), relinked).expect("cases");
+    // A file no case names, in the folder both names reach: reported once.
+    std::fs::write(p.join("sanitized/other.json"), "{}").expect("stray");
+    let before = std::fs::read(p.join("sanitized/contact.json")).expect("committed");
+    let out = test_in(p, &["cases.yaml"], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert_eq!(text.matches("error[H022]").count(), 1, "{text}");
+    assert!(
+        text.contains(
+            "cases.yaml:6:5: error[H008]: this case names the same sanitized file as the case at \
+             cases.yaml:3:5 but its output differs"
+        ),
+        "{text}"
+    );
+    let out = test_in(p, &["cases.yaml", "--bless"], &[]);
+    assert!(
+        stdout(&out).contains("--bless is refused because of 1 case with conflicting outputs"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(
+        std::fs::read(p.join("sanitized/contact.json")).expect("kept"),
+        before
+    );
+}
+
 #[test]
 fn a_missing_file_that_cases_with_different_outputs_name_is_not_said_to_be_made_by_bless() {
     let dir = contact_set("/support");

@@ -402,11 +402,14 @@ pub(crate) fn unreferenced_files(files: &[CaseFile]) -> Vec<(usize, Diagnostic)>
         .map(|p| FileKey::of(p))
         .collect();
     let mut out = Vec::new();
+    // A folder reached under two names (a link to it) lists its files twice.
+    let mut reported = BTreeSet::new();
     for (i, folder) in sanitized_folders(files) {
         let json =
             |name: &std::ffi::OsStr| Path::new(name).extension().is_some_and(|x| x == "json");
         for p in files_in(&folder, json) {
-            if !known.contains(&FileKey::of(&p)) {
+            let key = FileKey::of(&p);
+            if !known.contains(&key) && reported.insert(key) {
                 out.push((
                     i,
                     Code::UnreferencedFile

@@ -1096,7 +1096,8 @@ fn conflicting_outputs(work: &[Work]) -> Vec<(usize, Diagnostic)> {
         let Some(r) = &work[i].replay else {
             continue;
         };
-        let path = work[i].case.sanitized.clone();
+        // Names that lead to one file through a linked folder are one file.
+        let path = crate::files::place(&work[i].case.sanitized);
         match first.get(&path) {
             None => {
                 first.insert(path, (i, work[i].case.location.to_string()));
@@ -1231,11 +1232,13 @@ fn bless(
         report.findings.push(cannot_write(unfit.len()));
         return false;
     }
-    // Each file once; cases that name one file agree on it (checked above).
+    // Each file once, under any of its names; cases that name one file agree on it (checked
+    // above).
     let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    let mut places = BTreeSet::new();
     for w in work.iter().filter(|w| is_stale(w)) {
         if let Some(r) = &w.replay
-            && !outputs.iter().any(|(p, _)| *p == w.case.sanitized)
+            && places.insert(crate::files::place(&w.case.sanitized))
         {
             let crlf = matches!(&w.committed, Committed::Text(_, lead) if lead.crlf);
             outputs.push((w.case.sanitized.clone(), bless::file_bytes(&r.output, crlf)));
