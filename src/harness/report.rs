@@ -14,6 +14,8 @@ use crate::diag::{self, Diagnostic, Location, Severity, printable, printable_lin
 const CHANGES_SHOWN: usize = 20;
 /// Hunks of a unified diff shown in human output, at most.
 const HUNKS_SHOWN: usize = 20;
+/// Lines of a diff shown at most, whatever its hunks: a changed salt changes every line.
+const DIFF_LINES_SHOWN: usize = 400;
 
 /// Structural changes quoted in one GitHub annotation.
 const CHANGES_IN_ANNOTATION: usize = 5;
@@ -153,18 +155,27 @@ fn render_case(report: &Report, case: &CaseReport, paint: Paint, out: &mut Strin
             )));
         }
         if let Some(diff) = &case.diff {
-            let (shown, more) = first_hunks(diff, HUNKS_SHOWN);
+            let shown = first_hunks(diff, HUNKS_SHOWN, DIFF_LINES_SHOWN);
             out.push('\n');
-            out.push_str(&paint.diff(&printable_lines(shown)));
-            if !shown.ends_with('\n') {
+            out.push_str(&paint.diff(&printable_lines(shown.text)));
+            if !shown.text.ends_with('\n') {
                 out.push('\n');
             }
-            if more > 0 {
-                let _ = writeln!(
-                    out,
-                    "… and {more} more {} (`--format json` gives the whole diff)",
-                    if more == 1 { "hunk" } else { "hunks" }
-                );
+            let plural = |n: usize, one: &str, many: &str| {
+                format!("{n} more {}", if n == 1 { one } else { many })
+            };
+            let rest = match (shown.lines_after, shown.hunks_after) {
+                (0, _) => None,
+                (_, hunks) if shown.whole_hunks => Some(plural(hunks, "hunk", "hunks")),
+                (lines, 0) => Some(format!("{} of this hunk", plural(lines, "line", "lines"))),
+                (lines, hunks) => Some(format!(
+                    "{}, in this hunk and {}",
+                    plural(lines, "line", "lines"),
+                    plural(hunks, "hunk", "hunks")
+                )),
+            };
+            if let Some(rest) = rest {
+                let _ = writeln!(out, "… and {rest} (`--format json` gives the whole diff)");
             }
         }
         if let Some(help) = &d.help {
@@ -174,17 +185,38 @@ fn render_case(report: &Report, case: &CaseReport, paint: Paint, out: &mut Strin
     }
 }
 
-/// The start of a unified diff up to its hunk number `limit` included, and how many hunks
-/// follow. Only hunk headers start with `@@`: the lines of a hunk start with a space, `-`, `+`
+/// The start of a unified diff that is shown, and what follows it.
+struct Shown<'d> {
+    text: &'d str,
+    /// Lines not shown.
+    lines_after: usize,
+    /// Hunks that start after the text shown.
+    hunks_after: usize,
+    /// The text shown ends where a hunk does.
+    whole_hunks: bool,
+}
+
+/// The start of a unified diff up to its hunk number `limit` included, and up to `lines` lines
+/// at most. Only hunk headers start with `@@`: the lines of a hunk start with a space, `-`, `+`
 /// or `\`.
-fn first_hunks(diff: &str, limit: usize) -> (&str, usize) {
-    let headers: Vec<usize> = std::iter::once(0)
+fn first_hunks(diff: &str, limit: usize, lines: usize) -> Shown<'_> {
+    let starts: Vec<usize> = std::iter::once(0)
         .chain(diff.match_indices('\n').map(|(at, _)| at + 1))
+        .filter(|&at| at < diff.len())
+        .collect();
+    let headers: Vec<usize> = starts
+        .iter()
+        .copied()
         .filter(|&at| diff[at..].starts_with("@@"))
         .collect();
-    match headers.get(limit) {
-        Some(&cut) => (&diff[..cut], headers.len() - limit),
-        None => (diff, 0),
+    let by_hunks = headers.get(limit).copied().unwrap_or(diff.len());
+    let by_lines = starts.get(lines).copied().unwrap_or(diff.len());
+    let cut = by_hunks.min(by_lines);
+    Shown {
+        text: &diff[..cut],
+        lines_after: starts.iter().filter(|&&at| at >= cut).count(),
+        hunks_after: headers.iter().filter(|&&at| at >= cut).count(),
+        whole_hunks: cut == diff.len() || diff[cut..].starts_with("@@"),
     }
 }
 
@@ -396,6 +428,44 @@ pub fn file_failure(report: &Report, file: &CaseFileReport) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A diff of `hunks` hunks of `each` changed lines.
+    fn diff_of(hunks: usize, each: usize) -> String {
+        let mut d = String::from("--- a (committed)\n+++ actual output\n");
+        for h in 0..hunks {
+            let _ = writeln!(d, "@@ -{h},{each} +{h},{each} @@");
+            for i in 0..each {
+                let _ = write!(d, "-old {i}\n+new {i}\n");
+            }
+        }
+        d
+    }
+
+    #[test]
+    fn a_diff_is_cut_after_its_hunk_limit_or_line_limit_whichever_comes_first() {
+        let d = diff_of(3, 2);
+        let shown = first_hunks(&d, 2, 100);
+        assert_eq!(
+            shown.text.lines().filter(|l| l.starts_with("@@")).count(),
+            2
+        );
+        assert_eq!((shown.lines_after, shown.hunks_after), (5, 1));
+        assert!(shown.whole_hunks);
+        // One long hunk: cut inside it.
+        let d = diff_of(2, 300);
+        let shown = first_hunks(&d, 20, 10);
+        assert_eq!(shown.text.lines().count(), 10);
+        assert_eq!(shown.lines_after, 2 + 2 * 601 - 10);
+        assert_eq!(shown.hunks_after, 1);
+        assert!(!shown.whole_hunks);
+        // Short enough: whole.
+        let d = diff_of(1, 1);
+        let shown = first_hunks(&d, 20, 100);
+        assert_eq!(
+            (shown.text, shown.lines_after, shown.hunks_after),
+            (&d[..], 0, 0)
+        );
+    }
 
     #[test]
     fn the_first_changed_line_is_where_the_first_hunk_starts_to_differ() {
