@@ -514,7 +514,14 @@ fn excerpt(text: &str, span: Range<usize>) -> Option<(String, Range<usize>)> {
         }
         suffix = "...";
     }
-    let line = format!("{prefix}{}{suffix}", &text[line_start..line_end]);
+    // The whole line with a secret's value blanked, byte for byte: the offsets stay.
+    let whole_start = text[..start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let whole_end = text[start..]
+        .find(['\n', '\r'])
+        .map_or(text.len(), |i| start + i);
+    let whole = mask_secret_value(&text[whole_start..whole_end]);
+    let shown = &whole[line_start - whole_start..line_end - whole_start];
+    let line = format!("{prefix}{shown}{suffix}");
     let offset = prefix.len();
     let mut range = (start - line_start + offset)..(end - line_start + offset);
     if range.is_empty() {
@@ -523,6 +530,43 @@ fn excerpt(text: &str, span: Range<usize>) -> Option<(String, Range<usize>)> {
         range.end = range.start + width;
     }
     Some((line, range))
+}
+
+/// `line` with the value of a key that names a secret (`salt:`, `encryptionKey:`,
+/// `PSOXY_SALT:`, `password:`, ...) replaced by one `*` per byte, so that an excerpt of a
+/// file that holds one does not print it. Other lines are returned as they are.
+fn mask_secret_value(line: &str) -> std::borrow::Cow<'_, str> {
+    const SECRETS: [&str; 7] = [
+        "salt",
+        "encryptionkey",
+        "secret",
+        "password",
+        "passwd",
+        "privatekey",
+        "apikey",
+    ];
+    let content = line.trim_start();
+    let content = content.strip_prefix("- ").unwrap_or(content).trim_start();
+    let Some(colon) = content.find(':') else {
+        return line.into();
+    };
+    let key: String = content[..colon]
+        .trim()
+        .trim_matches(['"', '\''])
+        .chars()
+        .filter(|c| !matches!(c, '_' | '-' | ' '))
+        .flat_map(char::to_lowercase)
+        .collect();
+    if !SECRETS.iter().any(|s| key.contains(s)) {
+        return line.into();
+    }
+    let value_at = line.len() - content.len() + colon + 1;
+    let value = &line[value_at..];
+    let lead = value.len() - value.trim_start().len();
+    let mut masked = String::with_capacity(line.len());
+    masked.push_str(&line[..value_at + lead]);
+    masked.extend(std::iter::repeat_n('*', value.len() - lead));
+    masked.into()
 }
 
 /// Renders findings as one JSON array (`code`, `severity`, `message`, `location`, `help`).
@@ -653,6 +697,26 @@ mod tests {
         // The excerpt is the line alone, whatever ends it.
         let (line, range) = excerpt(text, 5..6).expect("an excerpt");
         assert_eq!((line.as_str(), range), ("c", 0..1));
+    }
+
+    #[test]
+    fn excerpts_blank_the_values_of_keys_that_name_secrets() {
+        let text = "transforms:\n  - !<redact>\n    salt: \"Süper-Secret 1\"\n    PSOXY_ENCRYPTION_KEY: k3y\n    jsonPaths: [\"$.a\"]\n";
+        let at = text.find("salt").expect("there");
+        let (line, range) = excerpt(text, at..at + 4).expect("an excerpt");
+        // One `*` per byte: `ü` takes two.
+        assert_eq!(line, format!("    salt: {}", "*".repeat(17)));
+        assert_eq!(&line[range], "salt");
+        // A span inside the value keeps its place.
+        let at = text.find("k3y").expect("there");
+        let (line, range) = excerpt(text, at..at + 3).expect("an excerpt");
+        assert_eq!(line, "    PSOXY_ENCRYPTION_KEY: ***");
+        assert_eq!(range, 26..29);
+        let at = text.find("jsonPaths").expect("there");
+        assert_eq!(
+            excerpt(text, at..at + 9).expect("an excerpt").0,
+            "    jsonPaths: [\"$.a\"]"
+        );
     }
 
     #[test]
