@@ -991,6 +991,27 @@ impl Checker<'_> {
         }
     }
 
+    /// A path of an augment: the proxy compiles it only when it applies the augment, and
+    /// swallows every failure of an augment (§1.10, §2.13), so one that does not parse only
+    /// makes the augment add nothing there (`what`).
+    fn augment_path(&mut self, path: &Located<String>, what: &str) {
+        match jsonpath::parse(path) {
+            Ok(parsed) => {
+                self.root_lint(path);
+                self.lint_path(&parsed, path, false);
+            }
+            Err(e) => self.push(
+                Code::PathLint,
+                self.span_in(path, e.offset),
+                format!(
+                    "invalid JSONPath: {}; the proxy swallows the augment's failure, so {what}",
+                    e.message
+                ),
+                e.help,
+            ),
+        }
+    }
+
     /// A valid path that does not start at `$`: the proxy reads `@` at the start as `$`, and
     /// any other start as if `$.` came before it.
     fn root_lint(&mut self, path: &Located<String>) {
@@ -1107,7 +1128,7 @@ impl Checker<'_> {
             );
         }
         for path in &augment.json_paths {
-            self.path(path, false);
+            self.augment_path(path, "this path adds nothing");
         }
         if let AugmentKind::TextDigest(o) = &augment.kind {
             self.keywords(&o.keywords);
@@ -1117,7 +1138,7 @@ impl Checker<'_> {
             .as_ref()
             .filter(|p| !p.trim().is_empty())
         {
-            self.path(inner, false);
+            self.augment_path(inner, "this augment adds nothing");
         }
         if let Some(schema) = &augment.output_schema {
             self.push(

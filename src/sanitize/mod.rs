@@ -244,20 +244,29 @@ impl Sanitizer {
         let mut unsupported = None;
         for augment in &endpoint.augments {
             match &augment.kind {
-                AugmentKind::TextDigest(o) => augments.push(TextDigestAugment {
-                    paths: augment
-                        .json_paths
-                        .iter()
-                        .map(parse)
-                        .collect::<Result<_, _>>()?,
-                    inner: augment
+                AugmentKind::TextDigest(o) => {
+                    // The proxy swallows an augment's failures (§2.13): a path that does not
+                    // parse adds nothing, and an inner path that does not parse fails every
+                    // place, so the augment adds nothing at all.
+                    let Ok(inner) = augment
                         .inner_json_path
                         .as_ref()
                         .filter(|p| !p.trim().is_empty())
-                        .map(parse)
-                        .transpose()?,
-                    keywords: Keywords::new(&o.keywords),
-                }),
+                        .map(|p| jsonpath::parse(p))
+                        .transpose()
+                    else {
+                        continue;
+                    };
+                    augments.push(TextDigestAugment {
+                        paths: augment
+                            .json_paths
+                            .iter()
+                            .filter_map(|p| jsonpath::parse(p).ok())
+                            .collect(),
+                        inner,
+                        keywords: Keywords::new(&o.keywords),
+                    });
+                }
                 AugmentKind::SentenceMetadata(_) => {
                     unsupported.get_or_insert(SanitizeError::Unsupported {
                         location: self.location(augment.kind_span),

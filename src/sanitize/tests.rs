@@ -214,6 +214,28 @@ endpoints:
 }
 
 #[test]
+fn an_augment_path_that_does_not_parse_only_adds_nothing() {
+    let yaml = "endpoints:\n  - pathTemplate: \"/x\"\n    augments:\n      - !<textDigest>\n        \
+                jsonPaths: [\"$..body[\", \"$.t\"]\n      - !<textDigest>\n        \
+                jsonPaths: [\"$.u\"]\n        innerJsonPath: \"$.[\"\n";
+    let (_, warnings) = load_str("rules.yaml", yaml).expect("the rules load");
+    let codes: Vec<&str> = warnings.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["P002", "P002"], "{warnings:?}");
+    let out = sanitizer(yaml)
+        .sanitize(
+            "GET",
+            "/x",
+            br#"{"t":"two words","u":"{\"a\":\"b\"}","body":"x"}"#,
+            Output::Compact,
+        )
+        .expect("sanitizes");
+    assert_eq!(
+        String::from_utf8(out).expect("utf-8"),
+        r#"{"t":"two words","u":"{\"a\":\"b\"}","body":"x","+t:textDigest":{"length":9,"word_count":2}}"#
+    );
+}
+
+#[test]
 fn sentence_metadata_augments_are_refused_clearly() {
     let s = sanitizer(
         "endpoints:\n  - pathTemplate: \"/x\"\n    augments:\n      - !<sentenceMetadata>\n        jsonPaths:\n          - \"$.t\"\n",
