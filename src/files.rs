@@ -99,6 +99,25 @@ fn live() -> MutexGuard<'static, BTreeSet<PathBuf>> {
     LIVE.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// The folders this process made for temporary files, outermost first, removed (when empty)
+/// if it is interrupted.
+static FOLDERS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn folders() -> MutexGuard<'static, Vec<PathBuf>> {
+    FOLDERS.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Notes that this process made `dir` for temporary files: an interruption removes it if it is
+/// still empty then.
+pub(crate) fn note_folder(dir: &Path) {
+    folders().push(dir.to_owned());
+}
+
+/// Forgets the folders `dirs` noted by [`note_folder`]: they are kept, or already removed.
+pub(crate) fn forget_folders(dirs: &[PathBuf]) {
+    folders().retain(|d| !dirs.contains(d));
+}
+
 /// A temporary file, to be renamed over a file of its folder once complete. It is removed when
 /// dropped, and when the process is interrupted (see [`remove_temporaries_on_signals`]).
 #[derive(Debug)]
@@ -301,15 +320,26 @@ pub(crate) fn remove_temporaries_on_signals() -> io::Result<()> {
             if let Some(signal) = signals.forever().next() {
                 // Held until the process ends: no temporary file is made or renamed meanwhile.
                 let live = live();
-                for path in live.iter() {
-                    let _ = std::fs::remove_file(path);
-                }
+                remove_left_behind(&live, &folders());
                 // Back to the default action, unblocked, and raised again: the process ends.
                 let _ = signal_hook::low_level::emulate_default_handler(signal);
                 std::process::exit(128 + signal);
             }
         })?;
     Ok(())
+}
+
+/// What an interruption removes: the temporary files `live`, then the `folders` made for them
+/// (outermost first), the innermost first; one that holds a file (written whole before the
+/// interruption) stays.
+#[cfg(unix)]
+fn remove_left_behind(live: &BTreeSet<PathBuf>, folders: &[PathBuf]) {
+    for path in live {
+        let _ = std::fs::remove_file(path);
+    }
+    for dir in folders.iter().rev() {
+        let _ = std::fs::remove_dir(dir);
+    }
 }
 
 #[cfg(not(unix))]
@@ -466,6 +496,37 @@ mod tests {
     use std::os::unix::fs::PermissionsExt as _;
 
     use super::*;
+
+    #[test]
+    fn an_interruption_removes_temporary_files_then_the_folders_made_for_them_left_empty() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (a, b, c) = (
+            dir.path().join("a"),
+            dir.path().join("a/b"),
+            dir.path().join("c"),
+        );
+        for d in [&a, &b, &c] {
+            std::fs::create_dir(d).expect("folder");
+        }
+        let tmp = b.join(".psoxy-rules-x.tmp");
+        std::fs::write(&tmp, "partial").expect("temporary");
+        // A file renamed into place before the interruption keeps its folder.
+        std::fs::write(c.join("done.json"), "{}").expect("written");
+        let live: BTreeSet<PathBuf> = [tmp].into_iter().collect();
+        remove_left_behind(&live, &[a.clone(), b, c.clone()]);
+        assert!(!a.exists());
+        assert!(c.join("done.json").is_file());
+    }
+
+    #[test]
+    fn folders_noted_for_an_interruption_are_forgotten_once_kept() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let d = dir.path().join("made");
+        note_folder(&d);
+        assert!(folders().contains(&d));
+        forget_folders(std::slice::from_ref(&d));
+        assert!(!folders().contains(&d));
+    }
 
     fn mode(path: &Path) -> u32 {
         std::fs::metadata(path)

@@ -91,6 +91,7 @@ fn write_all_renaming(
         for dir in created.iter().rev() {
             let _ = std::fs::remove_dir(dir);
         }
+        crate::files::forget_folders(created);
     };
     if !failed.is_empty() {
         drop(staged);
@@ -120,8 +121,9 @@ fn write_all_renaming(
     }
     if failed.is_empty() {
         drop(held);
-        // The files replaced are no longer needed.
+        // The files replaced are no longer needed, and the folders made hold the files.
         drop(kept);
+        crate::files::forget_folders(&created);
         return Ok(());
     }
     // Put back, the last first, what the renames replaced; a file that was new goes.
@@ -177,7 +179,10 @@ fn create_folders(dir: &Path, created: &mut Vec<PathBuf>) -> io::Result<()> {
         .collect();
     for d in missing.into_iter().rev() {
         match std::fs::create_dir(d) {
-            Ok(()) => created.push(d.to_owned()),
+            Ok(()) => {
+                crate::files::note_folder(d);
+                created.push(d.to_owned());
+            }
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists && d.is_dir() => {}
             Err(e) => return Err(e),
         }
