@@ -230,8 +230,19 @@ fn unprotected_into<'v, 'a>(expected: &Value, actual: &'v Value<'a>, out: &mut V
         (Value::String(e), _) if is_pseudonym(e) && actual.as_str().is_some_and(is_pseudonym) => {}
         (Value::Null, _) => scalars_in(actual, out),
         (Value::String(e), _) if is_pseudonym(e) => scalars_in(actual, out),
+        // A `textDigest` in the committed file: the text it stood for.
+        (Value::Object(e), Value::String(_)) if is_digest(e) => scalars_in(actual, out),
         _ => {}
     }
+}
+
+/// Whether `m` is what `textDigest` makes of a text (§2.10): `length` and `word_count`, and
+/// `keywords` when it counts any.
+fn is_digest(m: &crate::json::Map<'_>) -> bool {
+    m.get("length").is_some()
+        && m.get("word_count").is_some()
+        && m.iter()
+            .all(|(k, _)| matches!(&**k, "length" | "word_count" | "keywords"))
 }
 
 /// A committed file that is not JSON, for its side of a diff: each string literal withheld
@@ -609,6 +620,20 @@ mod tests {
         assert_eq!(
             unprotected_strings(&expected, &actual),
             ["Ann Lee", "Bo Ray", "Cy Orr", "Di Fox"]
+        );
+    }
+
+    #[test]
+    fn text_where_the_committed_file_has_a_digest_of_it_is_unprotected() {
+        let expected = crate::json::parse_value(
+            r#"{"a":{"length":23,"word_count":4},"b":{"length":1,"word_count":1,"x":2}}"#,
+        )
+        .expect("parses");
+        let actual = crate::json::parse_value(r#"{"a":"Ana walked the team","b":"Bo Ray said"}"#)
+            .expect("parses");
+        assert_eq!(
+            unprotected_strings(&expected, &actual),
+            ["Ana walked the team"]
         );
     }
 
