@@ -330,8 +330,8 @@ pub(crate) fn remove_temporaries_on_signals() -> io::Result<()> {
 }
 
 /// What an interruption removes: the temporary files `live`, then the `folders` made for them
-/// (outermost first), the innermost first; one that holds a file (written whole before the
-/// interruption) stays.
+/// (listed outermost first), removed innermost first; one that holds a file (written whole
+/// before the interruption) stays.
 #[cfg(unix)]
 fn remove_left_behind(live: &BTreeSet<PathBuf>, folders: &[PathBuf]) {
     for path in live {
