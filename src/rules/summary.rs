@@ -91,10 +91,23 @@ fn endpoint_block(out: &mut String, number: usize, line: u32, endpoint: &Located
             AugmentKind::SentenceMetadata(_) => " (not applied)".to_owned(),
         };
         let _ = writeln!(out, "  augment    {}{options}", augment.kind.name());
+        // The proxy swallows an augment's failures: a path that does not parse adds nothing.
         if let Some(inner) = &augment.inner_json_path {
-            let _ = writeln!(out, "               inner {}", canonical(inner));
+            let _ = writeln!(
+                out,
+                "               inner {}{}",
+                canonical(inner),
+                unparsed(inner, "the augment adds nothing")
+            );
         }
-        paths(out, &augment.json_paths);
+        for path in &augment.json_paths {
+            let _ = writeln!(
+                out,
+                "               {}{}",
+                canonical(path),
+                unparsed(path, "adds nothing")
+            );
+        }
     }
     for (i, transform) in endpoint.transforms.iter().enumerate() {
         transform_block(out, i + 1, transform);
@@ -250,6 +263,15 @@ fn allow_list<S: AsRef<str>>(items: Option<&[S]>, absent: &str) -> String {
 fn paths(out: &mut String, paths: &[Located<String>]) {
     for path in paths {
         let _ = writeln!(out, "               {}", canonical(path));
+    }
+}
+
+/// `  (does not parse: WHAT)` for an augment's path that does not parse, or nothing.
+fn unparsed(path: &Located<String>, what: &str) -> String {
+    if path.trim().is_empty() || jsonpath::parse(path).is_ok() {
+        String::new()
+    } else {
+        format!("  (does not parse: {what})")
     }
 }
 
@@ -417,5 +439,26 @@ fn parameter_type(t: ParameterType) -> &'static str {
         ParameterType::String => "string",
         ParameterType::Integer => "integer",
         ParameterType::Number => "number",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn augment_paths_that_do_not_parse_are_marked_as_adding_nothing() {
+        let yaml = "endpoints:\n  - pathTemplate: /a\n    augments:\n      - !<textDigest>\n        \
+                    jsonPaths: [\"$..body[\", \"$.t\"]\n        innerJsonPath: \"$.[\"\n";
+        let (rules, _) = crate::rules::load_str("rules.yaml", yaml).expect("the rules load");
+        let text = render(&rules);
+        assert!(
+            text.contains(
+                "  augment    textDigest  keywords=[]\n               inner $.[  (does not \
+                 parse: the augment adds nothing)\n               $..body[  (does not parse: \
+                 adds nothing)\n               $.t\n"
+            ),
+            "{text}"
+        );
     }
 }
