@@ -494,6 +494,8 @@ fn excerpt(text: &str, span: Range<usize>) -> Option<(String, Range<usize>)> {
     let mut line_end = text[start..]
         .find(['\n', '\r'])
         .map_or(text.len(), |i| start + i);
+    // The whole line with a secret's value blanked, byte for byte: the offsets stay.
+    let (whole_start, whole_end) = (line_start, line_end);
     let mut end = span.end.clamp(start, line_end.max(start));
     end = end.min(start + 2 * EXCERPT_CONTEXT);
     while !text.is_char_boundary(end) {
@@ -514,11 +516,6 @@ fn excerpt(text: &str, span: Range<usize>) -> Option<(String, Range<usize>)> {
         }
         suffix = "...";
     }
-    // The whole line with a secret's value blanked, byte for byte: the offsets stay.
-    let whole_start = text[..start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
-    let whole_end = text[start..]
-        .find(['\n', '\r'])
-        .map_or(text.len(), |i| start + i);
     let whole = mask_secret_value(&text[whole_start..whole_end]);
     let shown = &whole[line_start - whole_start..line_end - whole_start];
     let line = format!("{prefix}{shown}{suffix}");

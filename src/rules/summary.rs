@@ -93,20 +93,11 @@ fn endpoint_block(out: &mut String, number: usize, line: u32, endpoint: &Located
         let _ = writeln!(out, "  augment    {}{options}", augment.kind.name());
         // The proxy swallows an augment's failures: a path that does not parse adds nothing.
         if let Some(inner) = &augment.inner_json_path {
-            let _ = writeln!(
-                out,
-                "               inner {}{}",
-                canonical(inner),
-                unparsed(inner, "the augment adds nothing")
-            );
+            let inner = augment_path(inner, "the augment adds nothing");
+            let _ = writeln!(out, "               inner {inner}");
         }
         for path in &augment.json_paths {
-            let _ = writeln!(
-                out,
-                "               {}{}",
-                canonical(path),
-                unparsed(path, "adds nothing")
-            );
+            let _ = writeln!(out, "               {}", augment_path(path, "adds nothing"));
         }
     }
     for (i, transform) in endpoint.transforms.iter().enumerate() {
@@ -266,12 +257,13 @@ fn paths(out: &mut String, paths: &[Located<String>]) {
     }
 }
 
-/// `  (does not parse: WHAT)` for an augment's path that does not parse, or nothing.
-fn unparsed(path: &Located<String>, what: &str) -> String {
-    if path.trim().is_empty() || jsonpath::parse(path).is_ok() {
-        String::new()
-    } else {
-        format!("  (does not parse: {what})")
+/// An augment's path as [`canonical`] shows it, followed by `  (does not parse: WHAT)` when
+/// it does not parse.
+fn augment_path(path: &Located<String>, what: &str) -> String {
+    match jsonpath::parse(path) {
+        Ok(p) => p.to_string(),
+        Err(_) if path.trim().is_empty() => path.value.clone(),
+        Err(_) => format!("{}  (does not parse: {what})", path.value),
     }
 }
 
