@@ -1579,44 +1579,61 @@ fn an_output_that_is_a_pipe_is_written_into_not_replaced() {
 fn a_pipe_output_of_a_failed_run_gives_its_reader_an_end_of_file() {
     let rules = zoom_rules();
     let dir = tempfile::tempdir().expect("temp dir");
-    let fifo = dir.path().join("out.fifo");
-    let made = Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .expect("mkfifo runs");
-    assert!(made.success());
-    let (sent, got) = std::sync::mpsc::channel();
-    {
-        let fifo = fifo.clone();
-        std::thread::spawn(move || {
-            let _ = sent.send(std::fs::read(fifo).expect("read the pipe"));
-        });
+    let broken = dir.path().join("broken.yaml");
+    std::fs::write(
+        &broken,
+        "endpoints:\n  - pathTemplate: /a\n    nonsense: 1\n",
+    )
+    .expect("write");
+    let broken = broken.display().to_string();
+    let missing = dir.path().join("missing.yaml").display().to_string();
+    // Failures found in the body, in the request, in the method and in the rules: whichever
+    // it is, the pipe has been opened, as a shell's `>` opens it before the command runs.
+    let failures: [(&str, &[&str], &[u8]); 5] = [
+        (
+            "S003",
+            &["--rules", &rules, "--url", "/v2/users"],
+            b"{\"users\": [",
+        ),
+        ("S001", &["--rules", &rules, "--url", "/v2/nowhere"], b"{}"),
+        (
+            "S002",
+            &["--rules", &rules, "--url", "/v2/users", "--method", "G T"],
+            b"{}",
+        ),
+        ("R012", &["--rules", &broken, "--url", "/a"], b"{}"),
+        ("R001", &["--rules", &missing, "--url", "/a"], b"{}"),
+    ];
+    for (i, (code, args, body)) in failures.into_iter().enumerate() {
+        let fifo = dir.path().join(format!("out{i}.fifo"));
+        let made = Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo runs");
+        assert!(made.success());
+        let (sent, got) = std::sync::mpsc::channel();
+        {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || {
+                let _ = sent.send(std::fs::read(fifo).expect("read the pipe"));
+            });
+        }
+        let fifo_arg = fifo.display().to_string();
+        let mut all = args.to_vec();
+        all.extend(["-o", &fifo_arg, "-"]);
+        let out = sanitize(&all, &secrets(), body);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{code}: {stderr}");
+        assert!(
+            stderr.contains(&format!("error[{code}]")),
+            "{code}: {stderr}"
+        );
+        // As after a shell's `>`: the reader is not left waiting, and gets nothing.
+        let read = got
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .unwrap_or_else(|_| panic!("{code}: the reader gets an end of file"));
+        assert!(read.is_empty(), "{code}");
     }
-    let fifo_arg = fifo.display().to_string();
-    let out = sanitize(
-        &[
-            "--rules",
-            &rules,
-            "--url",
-            "/v2/users",
-            "-o",
-            &fifo_arg,
-            "-",
-        ],
-        &secrets(),
-        b"{\"users\": [",
-    );
-    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
-    assert!(
-        text(&out.stderr).contains("error[S003]"),
-        "{}",
-        text(&out.stderr)
-    );
-    // As after a shell's `>`: the reader is not left waiting, and gets nothing.
-    let read = got
-        .recv_timeout(std::time::Duration::from_secs(20))
-        .expect("the reader gets an end of file");
-    assert!(read.is_empty());
 }
 
 #[cfg(target_os = "linux")]

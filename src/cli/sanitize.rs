@@ -47,12 +47,19 @@ pub(super) fn run(
 }
 
 fn sanitize(args: &Args<'_>, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Status> {
+    if let Some(output) = args.output {
+        refuse_overwriting_inputs(args, output)?;
+    }
+    // The output is spooled and released only on success: a failure in the middle of a large
+    // body leaves no partial output behind. A pipe or device is opened first, as a shell's `>`
+    // opens it before the command runs, so that its reader gets an end of file whatever fails.
+    let mut spool = match args.output {
+        Some(path) => Spool::file_beside(path)?,
+        None => Spool::Memory(tempfile::SpooledTempFile::new(SPOOL_IN_MEMORY)),
+    };
     if let Err(reason) = super::check_method(args.method) {
         report(args, &[Diagnostic::error("S002", reason)], err)?;
         return Ok(Status::Invalid);
-    }
-    if let Some(output) = args.output {
-        refuse_overwriting_inputs(args, output)?;
     }
     // Standard input holds one of them: the body, unless it is given as a file.
     if args.rules == Path::new("-") && args.body == Path::new("-") {
@@ -110,12 +117,6 @@ fn sanitize(args: &Args<'_>, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
             .filter(std::fs::Metadata::is_file)
             .map(|m| m.len()),
         ..StreamOptions::default()
-    };
-    // The output is spooled and released only on success: a failure in the middle of a large
-    // body leaves no partial output behind.
-    let mut spool = match args.output {
-        Some(path) => Spool::file_beside(path)?,
-        None => Spool::Memory(tempfile::SpooledTempFile::new(SPOOL_IN_MEMORY)),
     };
     let aside = spool.describe();
     let mut watched = Watched {
