@@ -349,21 +349,47 @@ fn a_file_of_one_value_is_not_quoted() {
 
 #[test]
 fn a_file_of_one_line_that_is_not_yaml_is_not_quoted() {
-    for secret in [
-        "@s3cr3tSaltXyz",
-        "`k3y",
-        "\"unclosed",
-        "{salt",
-        "*alias9",
-        "a: [b",
+    // Likely a secret: its place is in the message, with where a secret goes.
+    for (secret, at) in [
+        ("@s3cr3tSaltXyz", "1:1"),
+        ("`k3y", "1:1"),
+        ("\"unclosed", "1:1"),
+        ("*alias9", "1:1"),
+        ("a: [b", "1:4"),
     ] {
         let (status, out) = validate_bytes(format!("{secret}\n").as_bytes());
         assert_eq!(status, Status::Invalid, "{secret}: {out}");
         assert!(out.contains("rules.yaml: error[R004]: "), "{secret}: {out}");
+        assert!(
+            out.contains(&format!(
+                "(at {at}); the file names none of the keys of the rules format"
+            )),
+            "{secret}: {out}"
+        );
         assert!(out.contains("--salt-file"), "{secret}: {out}");
         assert!(!out.contains(secret), "{secret}: {out}");
     }
-    // A file of several lines keeps its excerpt.
+    // In JSON's brackets: likely a response body, on one line as on several.
+    for (body, at) in [("{salt", "1:1"), ("[1, 2", "1:1"), ("{\"a\": [}", "1:7")] {
+        let (status, out) = validate_bytes(format!("{body}\n").as_bytes());
+        assert_eq!(status, Status::Invalid, "{body}: {out}");
+        assert!(
+            out.contains(&format!(
+                "rules.yaml: error[R004]: the document is not valid JSON or YAML (first at {at}), \
+                 and names none of the keys of the rules format: likely a response body"
+            )),
+            "{body}: {out}"
+        );
+        assert!(out.contains("psoxy-rules sanitize"), "{body}: {out}");
+        assert!(!out.contains(body), "{body}: {out}");
+    }
+    // A file that names a key of the format keeps its excerpt, on one line as on several.
+    let (_, out) = validate_bytes(b"{\"endpoints\": [1, 2}\n");
+    assert!(
+        out.contains("rules.yaml:1:15: error[R004]: YAML syntax: mismatched bracket"),
+        "{out}"
+    );
+    assert!(out.contains("1 | {\"endpoints\": [1, 2}"), "{out}");
     let (_, out) = validate_bytes(b"endpoints:\n  - pathTemplate: \"/x\n");
     assert!(out.contains("2 |   - pathTemplate: \"/x"), "{out}");
 }

@@ -112,10 +112,7 @@ fn broken_body(diags: &[Diagnostic], name: &str, text: &str) -> Option<Diagnosti
     let json = text
         .trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n'])
         .starts_with(['{', '[']);
-    if !json || !text.trim().contains('\n') {
-        return None;
-    }
-    if names_a_key(text) {
+    if !json || names_a_key(text) {
         return None;
     }
     let first = diags.iter().find_map(|d| match &d.location {
@@ -213,35 +210,30 @@ pub fn load_str(name: &str, text: &str) -> LoadResult {
     let (root, tree_problems) = yaml::parse(text);
     let mut diags: Vec<Diagnostic> = tree_problems.into_iter().map(to_diag).collect();
     let Some(root) = root else {
-        // A file of one line that is not YAML is likely a secret given in the wrong place, and
-        // so is one of several lines that names no key of the format (an environment file of
-        // secrets): their text is not quoted in an excerpt.
+        // Text in JSON's brackets that does not parse is likely a response body given in the
+        // wrong place, a file of one line that is not YAML a secret, and one of several lines
+        // an environment file of secrets, unless it names a key of the format: their text is
+        // not quoted in an excerpt; the place of the error moves into the message.
         if let Some(finding) = broken_body(&diags, name, text) {
             return Err(vec![finding]);
         }
-        if text.trim().contains('\n') && !names_a_key(text) {
+        if !names_a_key(text) {
+            let one_line = !text.trim().contains('\n');
             diags = diags
                 .into_iter()
                 .map(|d| {
-                    if d.code == Code::Syntax.as_str() {
-                        d.unquoted(FORMAT)
-                    } else {
+                    if d.code != Code::Syntax.as_str() {
                         d
+                    } else if one_line {
+                        d.unquoted(FORMAT).with_help(
+                            "a rules file is a mapping with at least `endpoints:`; a salt or \
+                             key file goes to --salt-file or --key-file",
+                        )
+                    } else {
+                        d.unquoted(FORMAT)
                     }
                 })
                 .collect();
-        }
-        if !text.trim().contains('\n') {
-            for d in diags.iter_mut().filter(|d| d.code == Code::Syntax.as_str()) {
-                d.location = Some(Location::File {
-                    file: name.to_owned(),
-                });
-                d.help = Some(
-                    "a rules file is a mapping with at least `endpoints:`; a salt or key file \
-                     goes to --salt-file or --key-file"
-                        .to_owned(),
-                );
-            }
         }
         return Err(diags);
     };
