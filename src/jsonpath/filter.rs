@@ -124,9 +124,11 @@ fn path_value<'x, 'a>(
 }
 
 /// `@.x` alone: evaluated with REQUIRE_PROPERTIES; a definite path must have a result, an
-/// indefinite one must not miss a member on the way.
+/// indefinite one must not miss a member on the way. Jayway evaluates it from the value tested
+/// whether it starts with `@` or `$` (`[?($.k)]` tests the element's `k`); a `$` inside it,
+/// in a filter of its own, is the document.
 fn exists<'a>(p: &FilterPath, current: &Value<'a>, root: &Value<'a>) -> Result<bool, FilterError> {
-    let base = path_base(p, current, root);
+    let base = current;
     // Only whether it fails, and for a definite path whether it finds anything, is read.
     match select::select_distinct(&p.steps, base, root, true) {
         Err(Stop::NotFound) => Ok(false),
@@ -539,6 +541,27 @@ mod tests {
             &serde_json::json!({"l": [{"a": 1}, {"b": 2}]})
         ));
         assert!(check("@.l[*].a", &serde_json::json!({"l": []})));
+    }
+
+    #[test]
+    fn an_existence_test_from_the_root_tests_the_value_tested() {
+        let doc = Value::from(&serde_json::json!({"k": 1, "l": [], "owner": "u1"}));
+        let without = Value::from(&serde_json::json!({"z": 1}));
+        let with = Value::from(&serde_json::json!({"k": 2}));
+        for (expr, on_without, on_with) in [
+            ("$.k", false, true),
+            ("!$.k", true, false),
+            ("$.k && @.z", false, false),
+            ("$", true, true),
+        ] {
+            let f = filter_of(&format!("$.l[?({expr})]"));
+            assert_eq!(test(&f, &without, &doc), on_without, "{expr}");
+            assert_eq!(test(&f, &with, &doc), on_with, "{expr}");
+        }
+        // A comparison reads the document.
+        let f = filter_of("$.l[?($.k == 1)]");
+        assert!(test(&f, &without, &doc));
+        assert!(test(&f, &with, &doc));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use super::ast::{Filter, FilterPath, JsonPath, Operand, Selector, Step, StepKind};
+use super::ast::{Filter, FilterPath, JsonPath, Operand, PathRoot, Selector, Step, StepKind};
 
 /// A suspicious path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +42,12 @@ pub enum LintKind {
     /// `$..[0].a.b`: an index or slice right after a deep scan, with more steps after it, where
     /// Jayway hands every element of the array to those steps (§6.5).
     ScannedIndexThenSteps,
+    /// `$..*.b`, `$..[*].b`: a wildcard right after a deep scan, then a last step, which in
+    /// Jayway stops matching once the scan has met an array (§6.5).
+    ScannedWildcardThenLast,
+    /// `[?($.k)]`: an existence test of a path from `$`, which Jayway evaluates from the value
+    /// the filter tests, not from the document.
+    RootExistence,
 }
 
 /// The findings for one parsed path, in step order.
@@ -138,6 +144,7 @@ pub fn lints(path: &JsonPath) -> Vec<PathLint> {
                     split_odata_name(&p.steps, j, &mut out);
                 }
             });
+            root_existence(filter, step, &mut out);
         }
         if i == 0
             && path.steps.len() == 1
@@ -158,7 +165,69 @@ pub fn lints(path: &JsonPath) -> Vec<PathLint> {
     }
     scan_after_scan(path, &mut out);
     scanned_index_then_steps(path, &mut out);
+    scanned_wildcard_then_last(path, &mut out);
     out
+}
+
+/// `$..*.b` at the step `..*` (or `..[*]`) when one last step follows: Jayway's scan records
+/// on the last step the index of the first array the wildcard meets, and from then on that
+/// step takes no value (§6.5); `psoxy-rules` applies the path as written.
+fn scanned_wildcard_then_last(path: &JsonPath, out: &mut Vec<PathLint>) {
+    let steps = &path.steps;
+    let [.., step, last] = steps.as_slice() else {
+        return;
+    };
+    if !matches!(step.kind, StepKind::Descendant(Selector::Wildcard))
+        || !matches!(
+            last.kind,
+            StepKind::Child(Selector::Name(_) | Selector::Names(_) | Selector::Wildcard)
+        )
+    {
+        return;
+    }
+    let mut scanned = path.clone();
+    scanned.steps.remove(steps.len() - 2);
+    let scanned_last = scanned.steps.last_mut().expect("a last step");
+    scanned_last.kind = StepKind::Descendant(last.selector().clone());
+    out.push(PathLint {
+        kind: LintKind::ScannedWildcardThenLast,
+        span: step.span.start..last.span.end,
+        message: "after a deep scan, the proxy applies a wildcard followed by a last step only \
+                  until the scan meets an array: what it selects depends on where arrays lie in \
+                  the document, where `psoxy-rules` selects every match"
+            .to_owned(),
+        help: Some(format!(
+            "name the members the wildcard stands for, with a step before it (`..NAME`), or \
+             scan for the last step alone: `{scanned}`"
+        )),
+    });
+}
+
+/// `[?($.k)]` in the filter of `step`: Jayway evaluates an existence test from the value the
+/// filter tests, whether its path starts with `@` or with `$`.
+fn root_existence(filter: &Filter, step: &Step, out: &mut Vec<PathLint>) {
+    each_test(filter, &mut |test| {
+        if let Filter::Exists(p) = test
+            && p.root == PathRoot::Document
+        {
+            let relative = FilterPath {
+                root: PathRoot::Current,
+                steps: p.steps.clone(),
+            };
+            out.push(PathLint {
+                kind: LintKind::RootExistence,
+                span: step.span.clone(),
+                message: format!(
+                    "the proxy tests whether `{p}` exists in the value the filter tests, not in \
+                     the document: it reads as `{relative}`"
+                ),
+                help: Some(format!(
+                    "write `{relative}` for the value tested; the document's own members \
+                     cannot be tested for existence inside a filter"
+                )),
+            });
+        }
+    });
 }
 
 /// `$..[0].a.b` at a step `..[0]` or `..[1:]` that more steps follow: Jayway's scan hands
@@ -592,6 +661,66 @@ mod tests {
         }
         // One index of 0 or more before a last name, the index at the end, or after a name.
         for fine in ["$..[0].a", "$..[2].id", "$..[0]", "$..list[0].a.b"] {
+            assert!(kinds(fine).is_empty(), "{fine}");
+        }
+    }
+
+    #[test]
+    fn a_wildcard_after_a_scan_then_a_last_step() {
+        let found = lints(&parse("$.x..*.b").expect("parses"));
+        assert_eq!(
+            found
+                .iter()
+                .map(|l| (l.kind, l.span.clone()))
+                .collect::<Vec<_>>(),
+            vec![(LintKind::ScannedWildcardThenLast, 3..8)]
+        );
+        assert_eq!(
+            found[0].help.as_deref(),
+            Some(
+                "name the members the wildcard stands for, with a step before it (`..NAME`), or \
+                 scan for the last step alone: `$.x..b`"
+            )
+        );
+        for flagged in ["$..[*].b", "$..*.*", "$..*[*]", "$..*['a','b']"] {
+            assert!(
+                kinds(flagged)
+                    .iter()
+                    .any(|k| k.0 == LintKind::ScannedWildcardThenLast),
+                "{flagged}"
+            );
+        }
+        // Two steps after it, the wildcard last, an index after it, or a name before it.
+        for fine in ["$..*.b.c", "$..*", "$..*[0]", "$..a.*.b", "$.*.b"] {
+            assert!(
+                !kinds(fine)
+                    .iter()
+                    .any(|k| k.0 == LintKind::ScannedWildcardThenLast),
+                "{fine}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_existence_test_from_the_root() {
+        let found = lints(&parse("$.l[?($.k && $.n == 1)].id").expect("parses"));
+        assert_eq!(
+            found
+                .iter()
+                .map(|l| (l.kind, l.span.clone()))
+                .collect::<Vec<_>>(),
+            vec![(LintKind::RootExistence, 3..23)]
+        );
+        assert_eq!(
+            found[0].message,
+            "the proxy tests whether `$.k` exists in the value the filter tests, not in the \
+             document: it reads as `@.k`"
+        );
+        for fine in [
+            "$.l[?(@.k)].id",
+            "$.l[?($.k == 1)].id",
+            "$.l[?(@.k == $.n)]",
+        ] {
             assert!(kinds(fine).is_empty(), "{fine}");
         }
     }

@@ -13,7 +13,7 @@ use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use super::TransformSpec;
-use crate::jsonpath::{Filter, FilterPath, JsonPath, Operand, PathRoot, Selector, Step, StepKind};
+use crate::jsonpath::{Filter, JsonPath, Operand, PathRoot, Selector, Step, StepKind};
 
 /// One symbol of a position: a member key or an array index, or a class of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -468,16 +468,16 @@ fn filter_reads(
     relative: &mut Vec<Positions>,
     absolute: &mut Vec<Positions>,
 ) {
-    let mut path = |p: &FilterPath| match (p.root, filtered) {
+    let mut path = |root: PathRoot, steps: &[Step]| match (root, filtered) {
         (PathRoot::Current, Some(filtered)) => {
             let mut b = filtered.clone();
-            b.steps(&p.steps);
+            b.steps(steps);
             relative.push(b.finish());
         }
         (PathRoot::Current, None) => {}
         (PathRoot::Document, _) => {
             let mut b = Build::new(false);
-            b.steps(&p.steps);
+            b.steps(steps);
             absolute.push(b.finish());
         }
     };
@@ -486,11 +486,12 @@ fn filter_reads(
         match f {
             Filter::Or(fs) | Filter::And(fs) => stack.extend(fs),
             Filter::Not(inner) => stack.push(inner),
-            Filter::Exists(p) => path(p),
+            // An existence test reads from the value tested, whatever its root.
+            Filter::Exists(p) => path(PathRoot::Current, &p.steps),
             Filter::Compare { left, right, .. } => {
                 for operand in [left, right] {
                     if let Operand::Path(p) = operand {
-                        path(p);
+                        path(p.root, &p.steps);
                     }
                 }
             }

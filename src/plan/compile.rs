@@ -693,13 +693,13 @@ fn continues_definite(step: &Step) -> bool {
 
 /// The members a test of `selector` reads at the node it tests (see [`TEdge::reads`]).
 fn member_reads(selector: &Selector) -> Option<Vec<String>> {
-    use crate::jsonpath::{Filter, FilterPath, Operand, PathRoot};
-    fn first(p: &FilterPath, keys: &mut Vec<String>) -> Option<()> {
-        if p.root == PathRoot::Document {
+    use crate::jsonpath::{Filter, Operand, PathRoot};
+    fn first(root: PathRoot, steps: &[Step], keys: &mut Vec<String>) -> Option<()> {
+        if root == PathRoot::Document {
             // Read from the document as it was before the pass.
             return Some(());
         }
-        match p.steps.first().map(|s| &s.kind) {
+        match steps.first().map(|s| &s.kind) {
             Some(StepKind::Child(Selector::Name(n))) => keys.push(n.clone()),
             Some(StepKind::Child(Selector::Names(ns))) => keys.extend(ns.iter().cloned()),
             _ => return None,
@@ -710,10 +710,11 @@ fn member_reads(selector: &Selector) -> Option<Vec<String>> {
         match f {
             Filter::Or(fs) | Filter::And(fs) => fs.iter().try_for_each(|f| filter(f, keys)),
             Filter::Not(inner) => filter(inner, keys),
-            Filter::Exists(p) => first(p, keys),
+            // An existence test reads from the value tested, whatever its root.
+            Filter::Exists(p) => first(PathRoot::Current, &p.steps, keys),
             Filter::Compare { left, right, .. } => {
                 [left, right].into_iter().try_for_each(|o| match o {
-                    Operand::Path(p) => first(p, keys),
+                    Operand::Path(p) => first(p.root, &p.steps, keys),
                     _ => Some(()),
                 })
             }
@@ -738,7 +739,8 @@ fn reads_root(path: &JsonPath) -> bool {
         match f {
             Filter::Or(fs) | Filter::And(fs) => fs.iter().any(filter),
             Filter::Not(inner) => filter(inner),
-            Filter::Exists(p) => p.root == PathRoot::Document,
+            // An existence test reads from the value tested, whatever its root.
+            Filter::Exists(_) => false,
             Filter::Compare { left, right, .. } => [left, right]
                 .iter()
                 .any(|o| matches!(o, Operand::Path(p) if p.root == PathRoot::Document)),

@@ -236,6 +236,38 @@ fn an_augment_path_that_does_not_parse_only_adds_nothing() {
 }
 
 #[test]
+fn an_existence_test_from_the_root_tests_each_element_with_either_engine() {
+    // As Jayway: `$.k` in an existence test is read from the element tested, with a warning.
+    let yaml = "endpoints:\n  - pathTemplate: \"/x\"\n    transforms:\n      - !<redact>\n        \
+                jsonPaths: [\"$.l[?($.k)]\"]\n      - !<pseudonymize>\n        \
+                jsonPaths: [\"$.m[?(!$.k)].z\"]\n";
+    let (rules, warnings) = load_str("rules.yaml", yaml).expect("the rules load");
+    let codes: Vec<&str> = warnings.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["P002", "P002"], "{warnings:?}");
+    let body = br#"{"k":1,"l":[{"z":1},{"k":2}],"m":[{"z":"a"},{"k":2,"z":"b"}]}"#;
+    let rules = Arc::new(rules);
+    let mut outputs = Vec::new();
+    for engine in [Engine::Plan, Engine::Naive] {
+        let s = Sanitizer::new(
+            Arc::clone(&rules),
+            crate::pseudonym::reference_pseudonymizer(),
+            engine,
+        );
+        let out = s
+            .sanitize("GET", "/x", body, Output::Compact)
+            .expect("sanitizes");
+        outputs.push(String::from_utf8(out).expect("utf-8"));
+    }
+    let hashed = &outputs[0];
+    assert!(
+        hashed.starts_with(r#"{"k":1,"l":[{"z":1}],"m":[{"z":"t~"#),
+        "{hashed}"
+    );
+    assert!(hashed.ends_with(r#""},{"k":2,"z":"b"}]}"#), "{hashed}");
+    assert_eq!(outputs[0], outputs[1]);
+}
+
+#[test]
 fn sentence_metadata_augments_are_refused_clearly() {
     let s = sanitizer(
         "endpoints:\n  - pathTemplate: \"/x\"\n    augments:\n      - !<sentenceMetadata>\n        jsonPaths:\n          - \"$.t\"\n",
