@@ -650,22 +650,29 @@ impl Pending {
         let Some(items) = resolve_mut(doc, &array.segments).and_then(Value::as_array_mut) else {
             return Ok(());
         };
-        let at = j - self.nodes[parent].deleted_before(j);
-        if at >= items.len() {
+        // Jayway's reference removes what is at index `j` now, whichever element that is: the
+        // element itself, unless an earlier update of the path removed it or one before it.
+        if j >= items.len() {
+            let again = self.nodes[parent].was_deleted(j);
             let mut location = array;
-            location.segments.push(Segment::Index(at));
+            location.segments.push(Segment::Index(j));
             return Err(Failure {
                 error: fatal(&format!(
-                    "the path deletes index {at} a second time, and the array has no element \
-                     there any more"
+                    "the path deletes index {j} {}, and the array has no element there any more",
+                    if again {
+                        "a second time"
+                    } else {
+                        "after deleting elements before it"
+                    }
                 )),
                 location: Some(location),
             });
         }
-        items.remove(at);
+        items.remove(j);
+        // The original index of the element removed: the one now at `j`.
         let node = &mut self.nodes[parent];
         let mut gone = j;
-        while node.was_deleted(gone) {
+        while node.was_deleted(gone) || gone - node.deleted_before(gone) < j {
             gone += 1;
         }
         let at = node.deleted.partition_point(|&d| d > gone);
@@ -1370,28 +1377,41 @@ mod tests {
     }
 
     #[test]
-    fn deleting_an_element_moves_the_later_pending_ones_down() {
-        let mut d = doc(&serde_json::json!({"l": ["a", "b", "c", "d"], "m": [[1, 2], 3]}));
-        let at = |segments: &[Segment]| loc(segments);
+    fn a_deletion_takes_what_is_at_the_index_now() {
         let key = |k: &str| Segment::Key(k.into());
-        // In this order (an inconsistent sort can produce it): l[0] first, then what was l[2];
-        // m[0] goes before the element inside it, which is then detached.
-        let locations = [
-            at(&[key("l"), Segment::Index(0)]),
-            at(&[key("l"), Segment::Index(2)]),
-            at(&[key("m"), Segment::Index(0)]),
-            at(&[key("m"), Segment::Index(0), Segment::Index(1)]),
-            at(&[key("m"), Segment::Index(1)]),
-        ];
-        let result = apply(
-            &mut d,
-            &locations,
-            &in_order(&locations),
-            Update::<Infallible>::Delete,
-            false,
-        );
+        // In this order (an inconsistent sort can produce it): l[0] first, then index 2, which
+        // now holds what was l[3]; m[0] goes before the element inside it, which is then
+        // detached, and m[1] finds no element at its index any more.
+        let run = |with_last: bool| {
+            let mut d = doc(&serde_json::json!({"l": ["a", "b", "c", "d"], "m": [[1, 2], 3]}));
+            let mut locations = vec![
+                loc(&[key("l"), Segment::Index(0)]),
+                loc(&[key("l"), Segment::Index(2)]),
+                loc(&[key("m"), Segment::Index(0)]),
+                loc(&[key("m"), Segment::Index(0), Segment::Index(1)]),
+            ];
+            if with_last {
+                locations.push(loc(&[key("m"), Segment::Index(1)]));
+            }
+            let result = apply(
+                &mut d,
+                &locations,
+                &in_order(&locations),
+                Update::<Infallible>::Delete,
+                false,
+            );
+            (result, d)
+        };
+        let (result, d) = run(false);
         assert!(result.is_ok());
-        assert_eq!(d, doc(&serde_json::json!({"l": ["b", "d"], "m": []})));
+        assert_eq!(d, doc(&serde_json::json!({"l": ["b", "c"], "m": [3]})));
+        let (result, _) = run(true);
+        let failure = result.expect_err("index 1 is past the end");
+        assert_eq!(
+            failure.error.to_string(),
+            "the path deletes index 1 after deleting elements before it, and the array has no \
+             element there any more"
+        );
     }
 
     #[test]
