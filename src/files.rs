@@ -161,15 +161,13 @@ pub(crate) fn uninterrupted() -> Uninterrupted {
 pub(crate) fn temp_in(dir: &Path) -> io::Result<TempFile> {
     // Created and noted under the lock, so an interruption finds every file that exists.
     let mut live = live();
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
-    // The mode a shell's `>` gives a new file: 0666 less the umask (the system applies it).
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
-    }
-    let file = builder.tempfile_in(dir)?;
+    // Owner only (the default of `tempfile`) until [`take_permissions`] gives it the mode it is
+    // to have, just before the rename: what is being written, and what a killed process leaves
+    // behind, is no more readable than the file it replaces.
+    let file = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
+        .tempfile_in(dir)?;
     live.insert(file.path().to_owned());
     let noted = Noted(Some(file.path().to_owned()));
     Ok(TempFile { file, noted })
@@ -359,13 +357,42 @@ pub(crate) fn check_writable(path: &Path) -> io::Result<()> {
 }
 
 /// Gives `tmp` (made by [`temp_in`]), about to be renamed over `path`, the permissions of the
-/// file it replaces; a new file keeps the mode it was made with, as a shell's `>` gives it.
+/// file it replaces; for a new file, the mode a shell's `>` gives it.
 pub(crate) fn take_permissions(tmp: &File, path: &Path) -> io::Result<()> {
     match std::fs::metadata(path) {
         Ok(m) => tmp.set_permissions(m.permissions()),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => give_new_file_mode(tmp, path),
         Err(e) => Err(e),
     }
+}
+
+/// Gives `tmp` the mode the system gives a new file made beside `path` with mode 0666, as a
+/// shell's `>` makes it: 0666 less the umask, or what a default ACL of the folder allows. The
+/// mode is read from an empty file made there and removed at once.
+#[cfg(unix)]
+fn give_new_file_mode(tmp: &File, path: &Path) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    // Made and removed while an interruption waits, so that it never outlives the process.
+    let held = live();
+    let probe = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
+        .permissions(std::fs::Permissions::from_mode(0o666))
+        .tempfile_in(dir)?;
+    let permissions = probe.as_file().metadata().map(|m| m.permissions());
+    probe.close()?;
+    drop(held);
+    tmp.set_permissions(permissions?)
+}
+
+/// Elsewhere a new file has the permissions the temporary file was made with.
+#[cfg(not(unix))]
+fn give_new_file_mode(_tmp: &File, _path: &Path) -> io::Result<()> {
+    Ok(())
 }
 
 /// The file that writing to `path` should replace: `path` itself, or the file a symbolic link
@@ -578,6 +605,20 @@ mod tests {
         let created = mode(&probe);
         std::fs::remove_file(&probe).expect("probe removed");
         created
+    }
+
+    #[test]
+    fn a_temporary_file_is_readable_by_its_owner_only_until_it_takes_its_mode() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let old = dir.path().join("old.json");
+        std::fs::write(&old, "1").expect("written");
+        std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        let tmp = temp_in(dir.path()).expect("temp file");
+        assert_eq!(mode(tmp.file.path()), 0o600);
+        take_permissions(tmp.as_file(), &old).expect("set");
+        assert_eq!(mode(tmp.file.path()), 0o644);
+        // The file that gave a new file's mode is gone.
+        assert_eq!(std::fs::read_dir(dir.path()).expect("listable").count(), 2);
     }
 
     #[test]

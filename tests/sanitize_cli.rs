@@ -877,6 +877,70 @@ fn output_file_keeps_its_mode_and_a_new_one_gets_the_mode_a_shell_gives() {
     }
 }
 
+/// While the body is read, the output is assembled in a file only its owner may read, whatever
+/// mode the file it replaces has; it takes that mode just before it is renamed.
+#[cfg(unix)]
+#[test]
+fn the_temporary_output_is_readable_by_its_owner_only_while_it_is_written() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let rules = zoom_rules();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let existing = dir.path().join("existing.json");
+    std::fs::write(&existing, "previous").expect("existing output");
+    std::fs::set_permissions(&existing, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    // What `>` would make: 0666 less the umask this test runs under.
+    let shell = dir.path().join("shell.json");
+    std::fs::write(&shell, "").expect("created");
+    let new = std::fs::metadata(&shell)
+        .expect("exists")
+        .permissions()
+        .mode()
+        & 0o777;
+    for (target, expected) in [(existing, 0o644), (dir.path().join("new.json"), new)] {
+        let target_arg = target.display().to_string();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_psoxy-rules"))
+            .arg("sanitize")
+            .args(output_args(&rules, &target_arg))
+            .arg("-")
+            .env_clear()
+            .envs(secrets())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary starts");
+        // Standard input kept open: the command waits for the body with its file made.
+        let started = std::time::Instant::now();
+        let temporary = loop {
+            let found = listing(dir.path())
+                .into_iter()
+                .find(|n| n.starts_with(".psoxy-rules-"));
+            if let Some(name) = found {
+                break dir.path().join(name);
+            }
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(30),
+                "no temporary file appeared"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        };
+        let mode = std::fs::metadata(&temporary)
+            .expect("temporary file")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "{target_arg}");
+        feed(&mut child, br#"{"page_size":30}"#);
+        let out = child.wait_with_output().expect("the binary finishes");
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let written = std::fs::metadata(&target).expect("written").permissions();
+        assert_eq!(written.mode() & 0o777, expected, "{target_arg}");
+    }
+    assert_eq!(
+        listing(dir.path()),
+        ["existing.json", "new.json", "shell.json"]
+    );
+}
+
 /// A file this user may not write is refused, as a shell's `>` refuses it, though its folder
 /// would let a rename replace it.
 #[cfg(unix)]
