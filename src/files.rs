@@ -356,15 +356,38 @@ pub(crate) fn check_writable(path: &Path) -> io::Result<()> {
     }
 }
 
-/// Gives `tmp` (made by [`temp_in`]), about to be renamed over `path`, the permissions of the
-/// file it replaces; for a new file, the mode a shell's `>` gives it.
+/// Gives `tmp` (made by [`temp_in`]), about to be renamed over `path`, the owner, group and
+/// permissions of the file it replaces, as a shell's `>` keeps them; for a new file, the mode a
+/// shell's `>` gives it.
 pub(crate) fn take_permissions(tmp: &File, path: &Path) -> io::Result<()> {
     match std::fs::metadata(path) {
-        Ok(m) => tmp.set_permissions(m.permissions()),
+        Ok(m) => {
+            // Before the mode: a change of owner clears the set-user-ID and set-group-ID bits.
+            take_owner(tmp, &m);
+            tmp.set_permissions(m.permissions())
+        }
         Err(e) if e.kind() == io::ErrorKind::NotFound => give_new_file_mode(tmp, path),
         Err(e) => Err(e),
     }
 }
+
+/// Gives `tmp` the owner and group of the file `of`, as far as this process may: root gives
+/// both; another user, who owns `tmp`, may give it a group they belong to. What cannot be kept
+/// is left as it is (this user and their group), and the file is written all the same.
+#[cfg(unix)]
+fn take_owner(tmp: &File, of: &std::fs::Metadata) {
+    use std::os::unix::fs::MetadataExt as _;
+    let Ok(now) = tmp.metadata() else { return };
+    if (now.uid(), now.gid()) == (of.uid(), of.gid()) {
+        return;
+    }
+    if std::os::unix::fs::fchown(tmp, Some(of.uid()), Some(of.gid())).is_err() {
+        let _ = std::os::unix::fs::fchown(tmp, None, Some(of.gid()));
+    }
+}
+
+#[cfg(not(unix))]
+fn take_owner(_tmp: &File, _of: &std::fs::Metadata) {}
 
 /// Gives `tmp` the mode the system gives a new file made beside `path` with mode 0666, as a
 /// shell's `>` makes it: 0666 less the umask, or what a default ACL of the folder allows. The

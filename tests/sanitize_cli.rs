@@ -941,6 +941,90 @@ fn the_temporary_output_is_readable_by_its_owner_only_while_it_is_written() {
     );
 }
 
+/// The owner and the group of a file this process makes in `dir`.
+#[cfg(unix)]
+fn own_ids(dir: &Path) -> (u32, u32) {
+    use std::os::unix::fs::MetadataExt as _;
+    let probe = dir.join("probe");
+    std::fs::write(&probe, "").expect("probe");
+    let m = std::fs::metadata(&probe).expect("probe");
+    std::fs::remove_file(&probe).expect("probe removed");
+    (m.uid(), m.gid())
+}
+
+/// A replaced file keeps its owner and group, as a shell's `>` keeps them: root keeps both;
+/// another user keeps a group of their own.
+#[cfg(unix)]
+#[test]
+fn a_replaced_output_keeps_its_owner_and_group() {
+    use std::os::unix::fs::MetadataExt as _;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (uid, gid) = own_ids(dir.path());
+    let target = dir.path().join("out.json");
+    std::fs::write(&target, "previous").expect("existing output");
+    let expected = if uid == 0 {
+        std::os::unix::fs::chown(&target, Some(65534), Some(65534)).expect("chown");
+        (65534, 65534)
+    } else {
+        (uid, gid)
+    };
+    let (rules, target_arg) = (zoom_rules(), target.display().to_string());
+    let ok = sanitize(
+        &output_args(&rules, &target_arg),
+        &secrets(),
+        br#"{"page_size":30}"#,
+    );
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
+    let written = std::fs::metadata(&target).expect("written");
+    assert_eq!((written.uid(), written.gid()), expected);
+    assert_eq!(
+        std::fs::read_to_string(&target).expect("written"),
+        r#"{"page_size":30}"#
+    );
+}
+
+/// A file of another owner and a group this user is not in, which this user may write, is
+/// replaced all the same: by a file of this user and their group, with its mode.
+#[cfg(unix)]
+#[test]
+fn an_output_whose_owner_and_group_cannot_be_kept_is_written_all_the_same() {
+    use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"]
+        .into_iter()
+        .find(|p| Path::new(p).exists());
+    let (Some(setpriv), (0, 0)) = (setpriv, own_ids(dir.path())) else {
+        eprintln!("skipped: needs root and setpriv, to write as another user a file of root");
+        return;
+    };
+    let target = dir.path().join("out.json");
+    let body = dir.path().join("body.json");
+    std::fs::write(&target, "previous").expect("existing output");
+    std::fs::write(&body, br#"{"page_size":30}"#).expect("body");
+    common::open_to_all(dir.path());
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o666)).expect("chmod");
+    let (rules, target_arg) = (zoom_rules(), target.display().to_string());
+    let out = Command::new(setpriv)
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(env!("CARGO_BIN_EXE_psoxy-rules"))
+        .arg("sanitize")
+        .args(output_args(&rules, &target_arg))
+        .arg(&body)
+        .env_clear()
+        .envs(secrets())
+        .output()
+        .expect("the binary runs");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
+    let written = std::fs::metadata(&target).expect("written");
+    assert_eq!((written.uid(), written.gid()), (65534, 65534));
+    assert_eq!(written.permissions().mode() & 0o777, 0o666);
+    assert_eq!(
+        std::fs::read_to_string(&target).expect("written"),
+        r#"{"page_size":30}"#
+    );
+}
+
 /// A file this user may not write is refused, as a shell's `>` refuses it, though its folder
 /// would let a rename replace it.
 #[cfg(unix)]
