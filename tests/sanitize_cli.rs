@@ -1646,6 +1646,33 @@ fn a_method_that_is_not_a_token_is_refused_before_anything_is_read() {
 }
 
 #[test]
+fn a_method_is_quoted_cut_and_without_personal_data_wherever_a_message_quotes_it() {
+    let long = "A".repeat(100_000);
+    let err = refused(&["--url", "/v2/users", "--method", &long], b"");
+    let cut = format!("{}…", "A".repeat(100));
+    assert!(err.len() < 1000, "{} bytes", err.len());
+    assert!(
+        err.starts_with(&format!(
+            "error[S001]: no endpoint allows {cut} /v2/users ("
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("method {cut} is not in `allowedMethods` (`GET`)")),
+        "{err}"
+    );
+    let err = refused(
+        &["--url", "/v2/users", "--method", "john.doe@example.com"],
+        b"",
+    );
+    assert!(
+        err.starts_with("error[S002]: `‹withheld›` is not a method: "),
+        "{err}"
+    );
+    assert!(!err.contains("john"), "{err}");
+}
+
+#[test]
 fn urls_the_proxy_cannot_receive_are_refused() {
     let rules = zoom_rules();
     for (url, reason) in [

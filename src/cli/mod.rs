@@ -174,7 +174,7 @@ pub(crate) fn check_method(text: &str) -> Result<(), String> {
         Err(format!(
             "`{}` is not a method: a method is made of ASCII letters, digits and \
              !#$%&'*+-.^_`|~ (a token of RFC 9110)",
-            diag::printable(&diag::quoted(text))
+            crate::endpoint::quoted_method(text)
         ))
     } else {
         Ok(())

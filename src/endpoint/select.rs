@@ -109,13 +109,15 @@ impl fmt::Display for Mismatch {
             }
             Mismatch::Method { method, allowed } if allowed.is_empty() => write!(
                 f,
-                "method {method} is not allowed: `allowedMethods` is empty, so the endpoint \
-                 allows no method"
+                "method {} is not allowed: `allowedMethods` is empty, so the endpoint \
+                 allows no method",
+                quoted_method(method)
             ),
             // Each quoted, so that a space in `"get "` shows.
             Mismatch::Method { method, allowed } => write!(
                 f,
-                "method {method} is not in `allowedMethods` ({})",
+                "method {} is not in `allowedMethods` ({})",
+                quoted_method(method),
                 allowed
                     .iter()
                     .map(|m| format!("`{}`", quoted(m)))
@@ -322,6 +324,12 @@ pub fn required_prefix(endpoint: &Endpoint) -> Option<String> {
     }
 }
 
+/// A request method as messages quote it: cut as quoted text is, and withheld when it holds an
+/// email address or a phone number, as a request URL's parts are.
+pub fn quoted_method(method: &str) -> String {
+    quoted(&crate::harness::leaks::withhold_personal_text(method, &[]))
+}
+
 /// Whether `c` is a character of an HTTP token (RFC 9110 §5.6.2): an ASCII letter or digit or
 /// one of ``!#$%&'*+-.^_`|~``. A request method is a token.
 pub fn is_token_char(c: char) -> bool {
@@ -524,6 +532,27 @@ mod tests {
                 allowed: vec!["GET".into()]
             }))
         );
+    }
+
+    #[test]
+    fn a_refused_method_is_quoted_cut_and_without_personal_data() {
+        let long = "A".repeat(100_000);
+        let e = endpoint("pathTemplate: \"/x\"\nallowedMethods: [\"GET\"]");
+        let Err(CheckError::Mismatch(m)) = check(&e, &long, "/x") else {
+            panic!("refused");
+        };
+        assert_eq!(
+            m.to_string(),
+            format!(
+                "method {}… is not in `allowedMethods` (`GET`)",
+                "A".repeat(100)
+            )
+        );
+        assert_eq!(
+            quoted_method("JOHN.DOE@EXAMPLE.COM"),
+            crate::harness::leaks::WITHHELD
+        );
+        assert_eq!(quoted_method("PATCH"), "PATCH");
     }
 
     #[test]

@@ -27,7 +27,7 @@ impl fmt::Display for Refusal {
         write!(
             f,
             "no endpoint allows {} {} ({} endpoint{} checked)",
-            quoted(&self.method),
+            crate::endpoint::quoted_method(&self.method),
             self.request(),
             self.endpoints,
             if self.endpoints == 1 { "" } else { "s" }
