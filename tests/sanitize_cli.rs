@@ -1673,6 +1673,51 @@ fn a_method_is_quoted_cut_and_without_personal_data_wherever_a_message_quotes_it
 }
 
 #[test]
+fn phone_numbers_dialled_with_00_or_a_trunk_0_are_withheld_from_messages() {
+    let rules = "endpoints:\n  - pathTemplate: /a\n    transforms:\n      - !<pseudonymize>\n        \
+                 jsonPaths: [\"$.*.email\"]\n";
+    for tel in [
+        "0034%20612%20345%20678",
+        "06%2012%2034%2056%2078",
+        "020%207946%200958",
+        "0034612345678",
+    ] {
+        let url = format!("/b?tel={tel}");
+        let out = sanitize_args_with_rules(rules, &["--url", &url], b"{}");
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.starts_with("error[S001]: no endpoint allows GET /b?tel=‹withheld› ("),
+            "{err}"
+        );
+    }
+    // A member named by a phone number, in the pointer of a value that cannot be sanitized
+    // (no salt is set).
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("rules.yaml"), rules).expect("rules");
+    let out = sanitize_in(
+        dir.path(),
+        &["--rules", "rules.yaml", "--url", "/a", "-"],
+        &[],
+        br#"{"06 12 34 56 78":{"email":"a@b.com"}}"#,
+        Stdio::piped(),
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("pseudonymize failed at /‹withheld›/email: "),
+        "{err}"
+    );
+    // An id is no phone number.
+    let out = sanitize_args_with_rules(rules, &["--url", "/v2/meetings/91022334455"], b"{}");
+    assert!(
+        text(&out.stderr).contains("allows GET /v2/meetings/91022334455 ("),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
 fn urls_the_proxy_cannot_receive_are_refused() {
     let rules = zoom_rules();
     for (url, reason) in [

@@ -531,6 +531,48 @@ static PHONE_INTL: LazyLock<Option<Regex>> =
 static PHONE_NANP: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"(?:\([0-9]{3}\) ?|[0-9]{3}[ .-])[0-9]{3}[ .-][0-9]{4}").ok());
 
+/// Numbers as they are dialled without `+`: an international `00` prefix and the digits that
+/// `+` would take (`0034 612 345 678`, `0034612345678`), or a national trunk `0` and groups
+/// apart by spaces, dots or dashes (`06 12 34 56 78`, `020 7946 0958`). Checked by
+/// [`dialled_phone`].
+static PHONE_DIALLED: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"00[1-9][0-9]*(?:[ .-][0-9]+)*|0[1-9][0-9]{0,4}(?:[ .-][0-9]{2,4})+").ok()
+});
+
+/// Whether `s` holds a number of [`PHONE_DIALLED`] that is a phone number: not part of a word,
+/// one kind of separator between its groups, and as many digits as a phone number has (after
+/// `00`, 8 to 15, as after `+`; with a trunk `0`, 9 to 15 in all). A run of digits alone is
+/// one only after `00`: ids are such runs (`/v2/meetings/91022334455`), dates and times have
+/// fewer digits.
+fn dialled_phone(s: &str) -> bool {
+    matches(&PHONE_DIALLED, s).into_iter().any(|m| {
+        let number = m.as_str();
+        let digits = number.bytes().filter(u8::is_ascii_digit).count();
+        let mut separators = number.bytes().filter(|b| !b.is_ascii_digit());
+        let one_kind = separators
+            .next()
+            .is_none_or(|first| separators.all(|b| b == first));
+        let enough = if number.starts_with("00") {
+            (10..=17).contains(&digits)
+        } else {
+            (9..=15).contains(&digits)
+        };
+        one_kind
+            && enough
+            && !preceded_by(s, m.start(), |c| c.is_alphanumeric() || c == '+')
+            && !followed_by(s, m.end(), char::is_alphanumeric)
+    })
+}
+
+/// Whether `part` of a message's text holds a [`dialled_phone`] number, as written,
+/// percent-encoded, or with `+` for spaces where `plus_is_space`.
+fn holds_dialled_phone(part: &str, plus_is_space: bool) -> bool {
+    let spaced = (plus_is_space && part.contains('+')).then(|| part.replace('+', " "));
+    std::iter::once(part)
+        .chain(spaced.as_deref())
+        .any(|text| dialled_phone(text) || url_decodings(text).iter().any(|d| dialled_phone(d)))
+}
+
 fn matches<'s>(re: &LazyLock<Option<Regex>>, s: &'s str) -> Vec<regex::Match<'s>> {
     re.as_ref()
         .map(|re| re.find_iter(s).collect())
@@ -1006,7 +1048,7 @@ fn replace_personal_parts(
         if found.is_empty() && plus_is_space && part.contains('+') {
             scan(&part.replace('+', " "), "", true, &values, &mut found);
         }
-        if found.is_empty() {
+        if found.is_empty() && !holds_dialled_phone(part, plus_is_space) {
             out.push_str(part);
         } else {
             out.push_str(&replacement(part));
@@ -1140,6 +1182,40 @@ mod tests {
         }
         let phone = withhold_personal_url("/x?tel=%2B34%20612%20345%20678%FF");
         assert_eq!(phone, format!("/x?tel={WITHHELD}"));
+    }
+
+    #[test]
+    fn numbers_dialled_with_00_or_a_trunk_0_are_withheld_and_ids_are_not() {
+        for url in [
+            "/v2/users?tel=0034%20612%20345%20678",
+            "/v2/users?tel=06%2012%2034%2056%2078",
+            "/v2/users?tel=020%207946%200958",
+            "/v2/users?tel=0034612345678",
+            "/v2/users?tel=06.12.34.56.78",
+            "/v2/users?tel=06-12-34-56-78",
+            "/v2/users?tel=0612+345+678",
+        ] {
+            assert_eq!(
+                withhold_personal_url(url),
+                format!("/v2/users?tel={WITHHELD}"),
+                "{url}"
+            );
+        }
+        assert_eq!(
+            withhold_personal_names("/06 12 34 56 78/email"),
+            format!("/{WITHHELD}/email")
+        );
+        for shown in [
+            "/v2/meetings/91022334455",
+            "/v2/meetings/0612345678",
+            "/v2/report?from=01.05.2024&to=2024-05-31",
+            "/v2/x/550e8400-e29b-41d4-a716-446655440000",
+            "/v2/x?v=0.17.11&n=00123",
+            "/v2/x?d=01-05-2024 12",
+            "/users/0/email",
+        ] {
+            assert_eq!(withhold_personal_url(shown), shown);
+        }
     }
 
     #[test]
