@@ -1025,6 +1025,58 @@ fn an_output_whose_owner_and_group_cannot_be_kept_is_written_all_the_same() {
     );
 }
 
+/// A file this user may write in a folder they may not write is refused by the folder, which
+/// is to hold the temporary file.
+#[cfg(unix)]
+#[test]
+fn output_in_a_folder_this_user_may_not_write_names_the_folder() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let folder = dir.path().join("ro");
+    std::fs::create_dir(&folder).expect("folder");
+    let target = folder.join("f.json");
+    let body = dir.path().join("body.json");
+    std::fs::write(&target, "previous").expect("target");
+    std::fs::write(&body, br#"{"page_size":30}"#).expect("body");
+    common::open_to_all(dir.path());
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o666)).expect("chmod");
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o555)).expect("chmod");
+    let bin = env!("CARGO_BIN_EXE_psoxy-rules");
+    let probe = folder.join("probe");
+    let mut cmd = if std::fs::File::create(&probe).is_err() {
+        Command::new(bin)
+    } else {
+        // Root, who may write any folder: the binary as another user, through `setpriv`.
+        std::fs::remove_file(&probe).expect("probe removed");
+        let Some(cmd) = common::as_one_who_may_not_write(bin, &target) else {
+            eprintln!("skipped: run as root without setpriv, every folder is writable");
+            return;
+        };
+        cmd
+    };
+    let (rules, target_arg) = (zoom_rules(), target.display().to_string());
+    let out = cmd
+        .arg("sanitize")
+        .args(output_args(&rules, &target_arg))
+        .arg(&body)
+        .env_clear()
+        .envs(secrets())
+        .output()
+        .expect("the binary runs");
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(
+        stderr,
+        format!(
+            "error[S010]: cannot write {target_arg}: the folder {} is not writable, and the \
+             output is written to a temporary file beside the file, then renamed over it \
+             (Permission denied (os error 13))\n",
+            folder.display()
+        )
+    );
+    assert_eq!(std::fs::read_to_string(&target).expect("kept"), "previous");
+}
+
 /// A file this user may not write is refused, as a shell's `>` refuses it, though its folder
 /// would let a rename replace it.
 #[cfg(unix)]
@@ -1103,9 +1155,14 @@ fn output_that_cannot_be_written_says_why_in_one_line() {
         "the folder {} does not exist",
         dir.path().join("no").display()
     );
+    let file = dir.path().join("lu.json");
+    std::fs::write(&file, "{}").expect("a file");
+    let under_a_file = file.join("x").display().to_string();
+    let file_reason = format!("{} is a file, not a folder", file.display());
     for (target, reason) in [
         (folder.as_str(), "it is a folder"),
         (missing.as_str(), missing_reason.as_str()),
+        (under_a_file.as_str(), file_reason.as_str()),
     ] {
         let out = sanitize(
             &output_args(&rules, target),
@@ -1324,7 +1381,7 @@ fn a_secret_file_that_is_the_body_or_starts_with_a_bom_is_refused() {
         (
             "/dev/stdin",
             "-",
-            "--salt-file: /dev/stdin is the body being sanitized",
+            "--salt-file: (standard input) is the body being sanitized",
         ),
         (
             body_file.as_str(),
@@ -1714,6 +1771,82 @@ fn phone_numbers_dialled_with_00_or_a_trunk_0_are_withheld_from_messages() {
         text(&out.stderr).contains("allows GET /v2/meetings/91022334455 ("),
         "{}",
         text(&out.stderr)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn standard_input_is_named_as_such_and_a_secret_file_that_holds_the_rules_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let rules = zoom_rules();
+    let run = |args: &[&str], stdin: Stdio| {
+        Command::new(env!("CARGO_BIN_EXE_psoxy-rules"))
+            .current_dir(dir.path())
+            .arg("sanitize")
+            .args(args)
+            .env_clear()
+            .envs(secrets())
+            .stdin(stdin)
+            .output()
+            .expect("the binary runs")
+    };
+    std::fs::write(dir.path().join("body.json"), "{}").expect("body");
+    let rules_in = || Stdio::from(std::fs::File::open(&rules).expect("rules"));
+    let out = run(
+        &[
+            "--rules",
+            "-",
+            "--url",
+            "/v2/users",
+            "--key-file",
+            "/dev/stdin",
+            "body.json",
+        ],
+        rules_in(),
+    );
+    assert_eq!(
+        text(&out.stderr),
+        "error[S009]: --key-file: standard input holds the rules already\n \
+         = help: give the secret in a file of its own, or in the environment\n"
+    );
+    let out = run(
+        &[
+            "--rules",
+            "-",
+            "--url",
+            "/v2/users",
+            "-o",
+            "/dev/stdin",
+            "body.json",
+        ],
+        rules_in(),
+    );
+    assert_eq!(
+        text(&out.stderr),
+        "error[S010]: cannot write /dev/stdin: it is the rules file (standard input)\n"
+    );
+    let folder = || Stdio::from(std::fs::File::open(dir.path()).expect("a folder"));
+    let out = run(&["--rules", &rules, "--url", "/v2/users", "-"], folder());
+    assert_eq!(
+        text(&out.stderr),
+        "error[S010]: cannot read the body (standard input): Is a directory (os error 21)\n"
+    );
+    let out = run(
+        &[
+            "--rules",
+            &rules,
+            "--url",
+            "/v2/users",
+            "--salt-file",
+            "/dev/stdin",
+            "-",
+        ],
+        folder(),
+    );
+    assert_eq!(
+        text(&out.stderr),
+        "error[S009]: --salt-file: (standard input) is the body being sanitized\n \
+         = help: give the secret in a file of its own, or in the environment\n"
     );
 }
 

@@ -93,6 +93,7 @@ fn sanitize(args: &Args<'_>, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
         }
     };
     let sanitizer = Sanitizer::new(Arc::new(rules), pseudonymizer, args.engine);
+    // The body's name in the places of its findings (`-:2:15`), as in the rules' findings.
     let body_name = args.body.display().to_string();
     let fail = |e: SanitizeError, err: &mut dyn Write| -> anyhow::Result<Status> {
         report(args, &with_warnings(e.to_diagnostic(&body_name)), err)?;
@@ -140,7 +141,8 @@ fn sanitize(args: &Args<'_>, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
         }
         Err(StreamError::Io(e)) => {
             anyhow::bail!(
-                "cannot read the body {body_name}: {}",
+                "cannot read the body {}: {}",
+                named(read_from(args.body)),
                 crate::files::plain_error(&e)
             );
         }
@@ -170,15 +172,31 @@ fn refuse_overwriting_inputs(args: &Args<'_>, output: &Path) -> anyhow::Result<(
         if let Some(input) = input
             && same_file(output, input)
         {
-            let name = if args.body == Path::new("-") && what == "the body" {
-                "(standard input)".to_owned()
-            } else {
-                input.display().to_string()
-            };
-            anyhow::bail!("cannot write {}: it is {what} {name}", output.display());
+            anyhow::bail!(
+                "cannot write {}: it is {what} {}",
+                output.display(),
+                named(input)
+            );
         }
     }
     Ok(())
+}
+
+/// Whether `path` names standard input itself, as `/dev/stdin` does.
+fn is_standard_input(path: &Path) -> bool {
+    ["/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"]
+        .iter()
+        .any(|p| path == Path::new(p))
+}
+
+/// `path` as messages name it: standard input as `(standard input)`, whichever name it is
+/// given (see [`read_from`] for `-`).
+fn named(path: &Path) -> String {
+    if is_standard_input(path) {
+        "(standard input)".to_owned()
+    } else {
+        path.display().to_string()
+    }
 }
 
 /// The file that a path of the command line reads: `-` is standard input, which, redirected
@@ -296,11 +314,12 @@ impl Spool {
             .filter(|d| !d.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         if !dir.is_dir() {
-            anyhow::bail!(
-                "cannot write {}: the folder {} does not exist",
-                path.display(),
-                dir.display()
-            );
+            let why = if dir.exists() {
+                format!("{} is a file, not a folder", dir.display())
+            } else {
+                format!("the folder {} does not exist", dir.display())
+            };
+            anyhow::bail!("cannot write {}: {why}", path.display());
         }
         crate::files::check_writable(&path).map_err(|e| {
             anyhow::anyhow!(
@@ -310,11 +329,17 @@ impl Spool {
             )
         })?;
         let tmp = crate::files::temp_in(dir).map_err(|e| {
-            anyhow::anyhow!(
-                "cannot write {}: {}",
-                path.display(),
-                crate::files::plain_error(&e)
-            )
+            let e = crate::files::plain_error(&e);
+            if e.kind() == std::io::ErrorKind::PermissionDenied {
+                anyhow::anyhow!(
+                    "cannot write {}: the folder {} is not writable, and the output is written \
+                     to a temporary file beside the file, then renamed over it ({e})",
+                    path.display(),
+                    dir.display()
+                )
+            } else {
+                anyhow::anyhow!("cannot write {}: {e}", path.display())
+            }
         })?;
         Ok(Spool::File(tmp, path))
     }
@@ -470,20 +495,26 @@ const MAX_SECRET_BYTES: u64 = 64 * 1024;
 /// `args` (standard input for both, or one file) is refused unread: the body would be taken
 /// for the secret, and read as empty after it.
 fn secret_file(path: &Path, flag: &str, args: &Args<'_>) -> Result<String, Box<Diagnostic>> {
+    let name = named(path);
     let unreadable = |e: &dyn std::fmt::Display| {
-        Diagnostic::error(
-            "S009",
-            format!("{flag}: cannot read {}: {e}", path.display()),
+        Diagnostic::error("S009", format!("{flag}: cannot read {name}: {e}"))
+    };
+    let taken = |what: String| {
+        Box::new(
+            Diagnostic::error("S009", format!("{flag}: {what}"))
+                .with_help("give the secret in a file of its own, or in the environment"),
         )
     };
     if same_input(read_from(path), read_from(args.body)) {
-        return Err(Box::new(
-            Diagnostic::error(
-                "S009",
-                format!("{flag}: {} is the body being sanitized", path.display()),
-            )
-            .with_help("give the secret in a file of its own, or in the environment"),
-        ));
+        return Err(taken(format!("{name} is the body being sanitized")));
+    }
+    // Read before the secrets, the rules leave nothing of standard input to read.
+    if same_input(read_from(path), read_from(args.rules)) {
+        return Err(taken(if is_standard_input(read_from(args.rules)) {
+            "standard input holds the rules already".to_owned()
+        } else {
+            format!("{name} is the rules file")
+        }));
     }
     let bytes = match crate::files::read_capped(path, MAX_SECRET_BYTES) {
         Ok(bytes) => bytes,
@@ -491,7 +522,7 @@ fn secret_file(path: &Path, flag: &str, args: &Args<'_>) -> Result<String, Box<D
         Err(CappedRead::TooLarge(size)) => {
             let why = CappedRead::too_large_message(size, MAX_SECRET_BYTES, "secret files");
             return Err(Box::new(
-                Diagnostic::error("S009", format!("{flag}: {}: {why}", path.display()))
+                Diagnostic::error("S009", format!("{flag}: {name}: {why}"))
                     .with_help("write the secret in the file, on one line"),
             ));
         }
@@ -503,8 +534,7 @@ fn secret_file(path: &Path, flag: &str, args: &Args<'_>) -> Result<String, Box<D
             Diagnostic::error(
                 "S009",
                 format!(
-                    "{flag}: {} starts with a byte order mark, which would be part of the secret",
-                    path.display()
+                    "{flag}: {name} starts with a byte order mark, which would be part of the secret"
                 ),
             )
             .with_help("save the file as UTF-8 without a byte order mark"),
@@ -514,11 +544,8 @@ fn secret_file(path: &Path, flag: &str, args: &Args<'_>) -> Result<String, Box<D
     let secret = trimmed.strip_suffix('\r').unwrap_or(trimmed);
     if secret.trim().is_empty() {
         return Err(Box::new(
-            Diagnostic::error(
-                "S009",
-                format!("{flag}: {} is empty or blank", path.display()),
-            )
-            .with_help("write the secret in the file, on one line"),
+            Diagnostic::error("S009", format!("{flag}: {name} is empty or blank"))
+                .with_help("write the secret in the file, on one line"),
         ));
     }
     Ok(secret.to_owned())
@@ -534,7 +561,7 @@ fn open_body(path: &Path) -> anyhow::Result<Box<dyn BufRead + Send>> {
         let file = std::fs::File::open(path).map_err(|e| {
             anyhow::anyhow!(
                 "cannot read the body {}: {}",
-                path.display(),
+                named(path),
                 crate::files::plain_error(&e)
             )
         })?;
