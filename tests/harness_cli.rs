@@ -3197,3 +3197,22 @@ fn a_missing_original_names_the_file_beside_it_a_typo_away() {
         "{text}"
     );
 }
+
+#[test]
+fn the_help_of_bless_lists_every_reason_a_bless_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = test_in(dir.path(), &["--help"], &[]);
+    assert_eq!(out.status.code(), Some(0));
+    let help = stdout(&out)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        help.contains(
+            "(refused, writing nothing, when CI is set, anything leaks, two cases naming one \
+             file disagree, an input cannot be used, or a target cannot be written: a link, a \
+             folder, a file the run reads, one this user may not write)"
+        ),
+        "{help}"
+    );
+}

@@ -132,7 +132,9 @@ pub enum Command {
         /// Case files, or folders searched for `cases.yaml` [default: api-response-examples]
         paths: Vec<PathBuf>,
         /// Write the actual outputs over the sanitized files (refused, writing nothing, when CI
-        /// is set, anything leaks, or a target is a link, a folder or an input).
+        /// is set, anything leaks, two cases naming one file disagree, an input cannot be used,
+        /// or a target cannot be written: a link, a folder, a file the run reads, one this user
+        /// may not write).
         #[arg(long)]
         bless: bool,
         /// Fail on warnings too.
