@@ -1111,13 +1111,40 @@ fn a_regex_that_pseudonymizes_only_the_domain_leaks_the_local_part() {
         text.contains(
             "sanitized/comments.json#/0/body: error[H030]: leak: the local part of an email \
              address in the output of `GET /v1/comments`; it stands in clear before a pseudonym: \
-             a regex transform of the endpoint at rules.yaml:2:5 pseudonymizes only what follows \
-             `@`\n = help: make the regex's group 1 cover the whole address"
+             pseudonymizeRegexMatches `$[*].body` at rules.yaml:5:21 pseudonymizes only what \
+             follows `@`\n = help: make the regex's group 1 cover the whole address"
         ),
         "{text}"
     );
     assert!(!text.contains("watanabe"), "{text}");
     assert!(!dir.path().join("sanitized").exists(), "{text}");
+}
+
+#[test]
+fn a_local_part_before_a_pseudonym_that_no_transform_made_is_blamed_on_no_regex() {
+    let dir = temp_files(&[
+        ("rules.yaml", "endpoints:\n  - pathTemplate: /a\n"),
+        (
+            "a.json",
+            r#"{"v":"jo.doe@t~abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"}"#,
+        ),
+        (
+            "cases.yaml",
+            "rules: rules.yaml\ncases:\n  - request: GET /a\n    original: a.json\n",
+        ),
+    ]);
+    let out = test_in(dir.path(), &["cases.yaml", "--bless"], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(
+            "sanitized/a.json#/v: error[H030]: leak: the local part of an email address in the \
+             output of `GET /a`; no transform of the endpoint at rules.yaml:2:5 covers it\n \
+             = help: pseudonymize or redact the field in the rules"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("jo.doe"), "{text}");
 }
 
 #[test]

@@ -938,11 +938,13 @@ fn leak_finding(
         format!("the output of `{}`", case.request())
     };
     let cover = match (&leak.kept, &leak.rule, endpoint) {
-        _ if leak.kind == LeakKind::LocalPart => format!(
-            "it stands in clear before a pseudonym: a regex transform of the endpoint{} \
-             pseudonymizes only what follows `@`",
-            endpoint.map_or_else(String::new, |e| format!(" at {e}"))
-        ),
+        _ if leak.kind == LeakKind::LocalPart
+            && let Some(by) = selected_by =>
+        {
+            format!(
+                "it stands in clear before a pseudonym: {by} pseudonymizes only what follows `@`"
+            )
+        }
         (Some(k), _, _) => format!(
             "the value is kept in clear by `includeOriginal` of the rule at {} ({} `{}`)",
             k.location, k.kind, k.path
@@ -954,7 +956,7 @@ fn leak_finding(
         (None, None, Some(e)) => format!("no transform of the endpoint at {e} covers it"),
         (None, None, None) => "no endpoint sanitized this response".to_owned(),
     };
-    let help = if leak.kind == LeakKind::LocalPart {
+    let help = if leak.kind == LeakKind::LocalPart && selected_by.is_some() {
         "make the regex's group 1 cover the whole address, such as `([^\\s@]+@[^\\s@]+)`, not \
          only its domain: the pseudonym replaces group 1 and the text before it stays"
     } else if leak.rule.is_none() && leak.kept.is_none() && selected_by.is_some() {
