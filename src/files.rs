@@ -363,8 +363,8 @@ pub(crate) fn take_permissions(tmp: &File, path: &Path) -> io::Result<()> {
     match std::fs::metadata(path) {
         Ok(m) => {
             // Before the mode: a change of owner clears the set-user-ID and set-group-ID bits.
-            take_owner(tmp, &m);
-            tmp.set_permissions(m.permissions())
+            let permissions = take_owner(tmp, &m);
+            tmp.set_permissions(permissions)
         }
         Err(e) if e.kind() == io::ErrorKind::NotFound => give_new_file_mode(tmp, path),
         Err(e) => Err(e),
@@ -373,21 +373,38 @@ pub(crate) fn take_permissions(tmp: &File, path: &Path) -> io::Result<()> {
 
 /// Gives `tmp` the owner and group of the file `of`, as far as this process may: root gives
 /// both; another user, who owns `tmp`, may give it a group they belong to. What cannot be kept
-/// is left as it is (this user and their group), and the file is written all the same.
+/// is left as it is (this user and their group), and the file is written all the same. Returns
+/// the permissions of `of` to give `tmp`, without the set-user-ID bit when its owner is not
+/// kept, nor the set-group-ID bit when its group is not: they would pass to another account.
 #[cfg(unix)]
-fn take_owner(tmp: &File, of: &std::fs::Metadata) {
-    use std::os::unix::fs::MetadataExt as _;
-    let Ok(now) = tmp.metadata() else { return };
-    if (now.uid(), now.gid()) == (of.uid(), of.gid()) {
-        return;
+fn take_owner(tmp: &File, of: &std::fs::Metadata) -> std::fs::Permissions {
+    use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
+    let wanted = (of.uid(), of.gid());
+    let Ok(now) = tmp.metadata() else {
+        return std::fs::Permissions::from_mode(of.mode() & !0o6000 & 0o7777);
+    };
+    if (now.uid(), now.gid()) != wanted
+        && std::os::unix::fs::fchown(tmp, Some(wanted.0), Some(wanted.1)).is_err()
+    {
+        let _ = std::os::unix::fs::fchown(tmp, None, Some(wanted.1));
     }
-    if std::os::unix::fs::fchown(tmp, Some(of.uid()), Some(of.gid())).is_err() {
-        let _ = std::os::unix::fs::fchown(tmp, None, Some(of.gid()));
+    let (uid, gid) = tmp
+        .metadata()
+        .map_or((now.uid(), now.gid()), |m| (m.uid(), m.gid()));
+    let mut mode = of.mode() & 0o7777;
+    if uid != wanted.0 {
+        mode &= !0o4000;
     }
+    if gid != wanted.1 {
+        mode &= !0o2000;
+    }
+    std::fs::Permissions::from_mode(mode)
 }
 
 #[cfg(not(unix))]
-fn take_owner(_tmp: &File, _of: &std::fs::Metadata) {}
+fn take_owner(_tmp: &File, of: &std::fs::Metadata) -> std::fs::Permissions {
+    of.permissions()
+}
 
 /// Gives `tmp` the mode the system gives a new file made beside `path` with mode 0666, as a
 /// shell's `>` makes it: 0666 less the umask, or what a default ACL of the folder allows. The

@@ -1002,7 +1002,8 @@ fn an_output_whose_owner_and_group_cannot_be_kept_is_written_all_the_same() {
     std::fs::write(&target, "previous").expect("existing output");
     std::fs::write(&body, br#"{"page_size":30}"#).expect("body");
     common::open_to_all(dir.path());
-    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o666)).expect("chmod");
+    // Set-user-ID and set-group-ID too, which must not pass to the other user's file.
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o6666)).expect("chmod");
     let (rules, target_arg) = (zoom_rules(), target.display().to_string());
     let out = Command::new(setpriv)
         .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
@@ -1018,7 +1019,7 @@ fn an_output_whose_owner_and_group_cannot_be_kept_is_written_all_the_same() {
     assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
     let written = std::fs::metadata(&target).expect("written");
     assert_eq!((written.uid(), written.gid()), (65534, 65534));
-    assert_eq!(written.permissions().mode() & 0o777, 0o666);
+    assert_eq!(written.permissions().mode() & 0o7777, 0o666);
     assert_eq!(
         std::fs::read_to_string(&target).expect("written"),
         r#"{"page_size":30}"#

@@ -533,34 +533,59 @@ static PHONE_NANP: LazyLock<Option<Regex>> =
 
 /// Numbers as they are dialled without `+`: an international `00` prefix and the digits that
 /// `+` would take (`0034 612 345 678`, `0034612345678`), or a national trunk `0` and groups
-/// apart by spaces, dots or dashes (`06 12 34 56 78`, `020 7946 0958`). Checked by
-/// [`dialled_phone`].
+/// apart by spaces, dots or dashes (`06 12 34 56 78`, `020 7946 0958`, `030 12345678`).
+/// Checked by [`dialled_phone`].
 static PHONE_DIALLED: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"00[1-9][0-9]*(?:[ .-][0-9]+)*|0[1-9][0-9]{0,4}(?:[ .-][0-9]{2,4})+").ok()
+    Regex::new(r"00[1-9][0-9]*(?:[ .-][0-9]+)*|0[1-9][0-9]{0,4}(?:[ .-][0-9]{2,8})+").ok()
 });
 
-/// Whether `s` holds a number of [`PHONE_DIALLED`] that is a phone number: not part of a word,
-/// one kind of separator between its groups, and as many digits as a phone number has (after
-/// `00`, 8 to 15, as after `+`; with a trunk `0`, 9 to 15 in all). A run of digits alone is
-/// one only after `00`: ids are such runs (`/v2/meetings/91022334455`), dates and times have
-/// fewer digits.
+/// Whether `s` holds a number of [`PHONE_DIALLED`] that is a phone number: a token of its own
+/// (not part of a word, nor of a longer token of groups such as a UUID or a version), one kind
+/// of separator between its groups, and as many digits as a phone number has (after `00`, 8 to
+/// 15, as after `+`, and at least 10 when written as one run, which a zero-padded id may be;
+/// with a trunk `0`, 9 to 15 in all). A run of digits alone is one only after `00`: ids are
+/// such runs (`/v2/meetings/91022334455`). Dates (`05-05-2023`), dotted IP addresses and ZIP+4
+/// codes (`02139-4307`) have the shape of groups, and are not phone numbers.
 fn dialled_phone(s: &str) -> bool {
     matches(&PHONE_DIALLED, s).into_iter().any(|m| {
         let number = m.as_str();
-        let digits = number.bytes().filter(u8::is_ascii_digit).count();
+        let groups: Vec<&str> = number
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|g| !g.is_empty())
+            .collect();
+        let digits: usize = groups.iter().map(|g| g.len()).sum();
         let mut separators = number.bytes().filter(|b| !b.is_ascii_digit());
-        let one_kind = separators
-            .next()
-            .is_none_or(|first| separators.all(|b| b == first));
+        let separator = separators.next();
+        let one_kind = separator.is_none_or(|first| separators.all(|b| b == first));
         let enough = if number.starts_with("00") {
-            (10..=17).contains(&digits)
+            let least = if groups.len() == 1 { 12 } else { 10 };
+            (least..=17).contains(&digits)
         } else {
             (9..=15).contains(&digits)
         };
+        let lengths: Vec<usize> = groups.iter().map(|g| g.len()).collect();
+        let zip_plus_4 = separator == Some(b'-') && lengths == [5, 4];
+        let ip = separator == Some(b'.') && lengths.len() == 4 && lengths.iter().all(|&l| l <= 3);
+        let date = lengths.len() >= 3
+            && lengths[..3] == [2, 2, 4]
+            && groups[1] <= "12"
+            && (groups[2].starts_with("19") || groups[2].starts_with("20"));
+        // A group of a longer token: `…-0412-4387-…` in a UUID, `1.0412.…`.
+        let joined = |c: char| c.is_alphanumeric();
+        let in_token = |next: Option<char>, after: Option<char>| {
+            matches!(next, Some('-' | '.' | '_')) && after.is_some_and(joined)
+        };
+        let mut before = s[..m.start()].chars().rev();
+        let mut after = s[m.end()..].chars();
         one_kind
             && enough
+            && !zip_plus_4
+            && !ip
+            && !date
             && !preceded_by(s, m.start(), |c| c.is_alphanumeric() || c == '+')
             && !followed_by(s, m.end(), char::is_alphanumeric)
+            && !in_token(before.next(), before.next())
+            && !in_token(after.next(), after.next())
     })
 }
 
@@ -1205,7 +1230,26 @@ mod tests {
             withhold_personal_names("/06 12 34 56 78/email"),
             format!("/{WITHHELD}/email")
         );
+        for url in [
+            "/v2/x?tel=07700%20900123",
+            "/v2/x?tel=030%2012345678",
+            "/v2/x?tel=06-12345678",
+            "/v2/x?tel=0044%2020%207946%200958",
+            "/v2/x?tel=00442079460958",
+        ] {
+            assert_eq!(
+                withhold_personal_url(url),
+                format!("/v2/x?tel={WITHHELD}"),
+                "{url}"
+            );
+        }
         for shown in [
+            "/v2/zip/02139-4307",
+            "/v2/x/3f2a9c1e-0412-4387-9531-5c6d7e8f9a0b",
+            "/v2/customers/0012345678",
+            "/v2/x?d=05-05-2023-12",
+            "/v2/x?ip=010.000.000.001",
+            "/v2/x?v=1.0412.4387.9531",
             "/v2/meetings/91022334455",
             "/v2/meetings/0612345678",
             "/v2/report?from=01.05.2024&to=2024-05-31",
