@@ -177,7 +177,11 @@ fn literal_value(l: &Literal) -> Value<'_> {
         Literal::Number(n) => {
             let text = n.text.as_str();
             if text.contains(['.', 'e', 'E']) {
-                Value::Double(text.parse().unwrap_or(f64::NAN))
+                // json-smart keeps a decimal longer than 18 characters exact.
+                match Decimal::parse(text).filter(|_| text.len() > 18) {
+                    Some(exact) => Value::Decimal(Cow::Owned(exact.to_string())),
+                    None => Value::Double(text.parse().unwrap_or(f64::NAN)),
+                }
             } else if let Ok(i) = text.parse::<i64>() {
                 Value::Int(i)
             } else {
@@ -562,6 +566,18 @@ mod tests {
         let f = filter_of("$.l[?($.k == 1)]");
         assert!(test(&f, &without, &doc));
         assert!(test(&f, &with, &doc));
+    }
+
+    #[test]
+    fn a_long_decimal_in_a_list_is_exact_as_json_smart_reads_it() {
+        let point_one = serde_json::json!({"v": 0.1});
+        assert!(check("@.v in [0.1]", &point_one));
+        assert!(check("@.v in [0.100000000000000]", &point_one));
+        // 19 characters: a BigDecimal, not the double 0.1.
+        assert!(!check("@.v in [0.10000000000000001]", &point_one));
+        assert!(check("@.v nin [0.10000000000000001]", &point_one));
+        let long = serde_json::json!({"v": 123_456_789.123_456_79_f64});
+        assert!(!check("@.v in [123456789.123456789]", &long));
     }
 
     #[test]

@@ -185,10 +185,20 @@ fn scanned_wildcard_then_last(path: &JsonPath, out: &mut Vec<PathLint>) {
     {
         return;
     }
-    let mut scanned = path.clone();
-    scanned.steps.remove(steps.len() - 2);
-    let scanned_last = scanned.steps.last_mut().expect("a last step");
-    scanned_last.kind = StepKind::Descendant(last.selector().clone());
+    // Scanning for the last step alone means the same only for one name (`$..b`): several
+    // names after a scan must all be there, and `$..[*]` also takes what is not in an array.
+    let help = if let StepKind::Child(Selector::Name(_)) = &last.kind {
+        let mut scanned = path.clone();
+        scanned.steps.remove(steps.len() - 2);
+        let scanned_last = scanned.steps.last_mut().expect("a last step");
+        scanned_last.kind = StepKind::Descendant(last.selector().clone());
+        format!(
+            "name the members the wildcard stands for, with a step before it (`..NAME`), or \
+             scan for the last step alone: `{scanned}`"
+        )
+    } else {
+        "name the members the wildcard stands for, with a step before it (`..NAME`)".to_owned()
+    };
     out.push(PathLint {
         kind: LintKind::ScannedWildcardThenLast,
         span: step.span.start..last.span.end,
@@ -196,10 +206,7 @@ fn scanned_wildcard_then_last(path: &JsonPath, out: &mut Vec<PathLint>) {
                   until the scan meets an array: what it selects depends on where arrays lie in \
                   the document, where `psoxy-rules` selects every match"
             .to_owned(),
-        help: Some(format!(
-            "name the members the wildcard stands for, with a step before it (`..NAME`), or \
-             scan for the last step alone: `{scanned}`"
-        )),
+        help: Some(help),
     });
 }
 
@@ -690,6 +697,11 @@ mod tests {
                 "{flagged}"
             );
         }
+        // A scan for several names, or for a wildcard, would select other values.
+        assert_eq!(
+            help_of("$..*['a','b']", LintKind::ScannedWildcardThenLast).as_deref(),
+            Some("name the members the wildcard stands for, with a step before it (`..NAME`)")
+        );
         // Two steps after it, the wildcard last, an index after it, or a name before it.
         for fine in ["$..*.b.c", "$..*", "$..*[0]", "$..a.*.b", "$.*.b"] {
             assert!(
