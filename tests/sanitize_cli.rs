@@ -850,6 +850,19 @@ fn output_dash_is_standard_output() {
     assert_eq!(listing(dir.path()), Vec::<String>::new());
 }
 
+/// The mode `>` gives a new file in `dir`: 0666 less the umask this test runs under.
+#[cfg(unix)]
+fn shell_mode(dir: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt as _;
+    let shell = dir.join("shell.json");
+    std::fs::write(&shell, "").expect("created");
+    std::fs::metadata(&shell)
+        .expect("exists")
+        .permissions()
+        .mode()
+        & 0o777
+}
+
 #[cfg(unix)]
 #[test]
 fn output_file_keeps_its_mode_and_a_new_one_gets_the_mode_a_shell_gives() {
@@ -859,14 +872,7 @@ fn output_file_keeps_its_mode_and_a_new_one_gets_the_mode_a_shell_gives() {
     let existing = dir.path().join("existing.json");
     std::fs::write(&existing, "previous").expect("existing output");
     std::fs::set_permissions(&existing, std::fs::Permissions::from_mode(0o640)).expect("chmod");
-    // What `>` would make: 0666 less the umask this test runs under.
-    let shell = dir.path().join("shell.json");
-    std::fs::write(&shell, "").expect("created");
-    let new = std::fs::metadata(&shell)
-        .expect("exists")
-        .permissions()
-        .mode()
-        & 0o777;
+    let new = shell_mode(dir.path());
     for (target, mode) in [(existing, 0o640), (dir.path().join("new.json"), new)] {
         let target_arg = target.display().to_string();
         let args = output_args(&rules, &target_arg);
@@ -888,14 +894,7 @@ fn the_temporary_output_is_readable_by_its_owner_only_while_it_is_written() {
     let existing = dir.path().join("existing.json");
     std::fs::write(&existing, "previous").expect("existing output");
     std::fs::set_permissions(&existing, std::fs::Permissions::from_mode(0o644)).expect("chmod");
-    // What `>` would make: 0666 less the umask this test runs under.
-    let shell = dir.path().join("shell.json");
-    std::fs::write(&shell, "").expect("created");
-    let new = std::fs::metadata(&shell)
-        .expect("exists")
-        .permissions()
-        .mode()
-        & 0o777;
+    let new = shell_mode(dir.path());
     for (target, expected) in [(existing, 0o644), (dir.path().join("new.json"), new)] {
         let target_arg = target.display().to_string();
         let mut child = Command::new(env!("CARGO_BIN_EXE_psoxy-rules"))
