@@ -863,6 +863,22 @@ fn shell_mode(dir: &Path) -> u32 {
         & 0o777
 }
 
+/// `sanitize -o TARGET -` started with every stream piped: it reads the body from standard
+/// input until that is closed.
+fn spawn_to_output(rules: &str, target: &str) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_psoxy-rules"))
+        .arg("sanitize")
+        .args(output_args(rules, target))
+        .arg("-")
+        .env_clear()
+        .envs(secrets())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts")
+}
+
 #[cfg(unix)]
 #[test]
 fn output_file_keeps_its_mode_and_a_new_one_gets_the_mode_a_shell_gives() {
@@ -897,17 +913,7 @@ fn the_temporary_output_is_readable_by_its_owner_only_while_it_is_written() {
     let new = shell_mode(dir.path());
     for (target, expected) in [(existing, 0o644), (dir.path().join("new.json"), new)] {
         let target_arg = target.display().to_string();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_psoxy-rules"))
-            .arg("sanitize")
-            .args(output_args(&rules, &target_arg))
-            .arg("-")
-            .env_clear()
-            .envs(secrets())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the binary starts");
+        let mut child = spawn_to_output(&rules, &target_arg);
         // Standard input kept open: the command waits for the body with its file made.
         let started = std::time::Instant::now();
         let temporary = loop {
@@ -1478,17 +1484,7 @@ fn an_interrupted_output_leaves_no_temporary_file() {
         let target = dir.path().join("out.json");
         std::fs::write(&target, "previous").expect("existing output");
         let target_arg = target.display().to_string();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_psoxy-rules"))
-            .arg("sanitize")
-            .args(output_args(&rules, &target_arg))
-            .arg("-")
-            .env_clear()
-            .envs(secrets())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the binary starts");
+        let mut child = spawn_to_output(&rules, &target_arg);
         // Part of a body, with standard input kept open: the command waits for the rest.
         let mut stdin = child.stdin.take().expect("stdin is piped");
         stdin
