@@ -2754,6 +2754,31 @@ fn a_leak_in_a_later_value_of_the_response_is_found_and_blocks_bless() {
 }
 
 #[test]
+fn a_number_dialled_without_plus_blocks_bless_and_an_id_does_not() {
+    let dir = temp_files(&[
+        ("rules.yaml", "endpoints:\n  - pathTemplate: /v1/notes\n"),
+        (
+            "notes.json",
+            r#"{"id":"0012345678","note":"Fenna: 06 12 34 56 78 after six"}"#,
+        ),
+        (
+            "cases.yaml",
+            "rules: rules.yaml\ncases:\n  - request: GET /v1/notes\n    original: notes.json\n",
+        ),
+    ]);
+    let p = dir.path();
+    let out = test_in(p, &["cases.yaml", "--bless"], &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert_eq!(text.matches("error[H031]").count(), 1, "{text}");
+    assert!(text.contains("/note"), "{text}");
+    assert!(!text.contains("/id"), "{text}");
+    assert!(!text.contains("34 56"), "{text}");
+    assert!(!text.contains("Fenna"), "{text}");
+    assert!(!p.join("sanitized/notes.json").exists());
+}
+
+#[test]
 fn a_long_value_is_cut_after_its_leaks_are_withheld() {
     let dir = contact_set("/support");
     let p = dir.path();

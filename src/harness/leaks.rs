@@ -534,68 +534,63 @@ static PHONE_NANP: LazyLock<Option<Regex>> =
 /// Numbers as they are dialled without `+`: an international `00` prefix and the digits that
 /// `+` would take (`0034 612 345 678`, `0034612345678`), or a national trunk `0` and groups
 /// apart by spaces, dots or dashes (`06 12 34 56 78`, `020 7946 0958`, `030 12345678`).
-/// Checked by [`dialled_phone`].
+/// Checked by [`dialled_phones`].
 static PHONE_DIALLED: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"00[1-9][0-9]*(?:[ .-][0-9]+)*|0[1-9][0-9]{0,4}(?:[ .-][0-9]{2,8})+").ok()
 });
 
-/// Whether `s` holds a number of [`PHONE_DIALLED`] that is a phone number: a token of its own
+/// The numbers of [`PHONE_DIALLED`] in `s` that are phone numbers: each a token of its own
 /// (not part of a word, nor of a longer token of groups such as a UUID or a version), one kind
 /// of separator between its groups, and as many digits as a phone number has (after `00`, 8 to
 /// 15, as after `+`, and at least 10 when written as one run, which a zero-padded id may be;
 /// with a trunk `0`, 9 to 15 in all). A run of digits alone is one only after `00`: ids are
 /// such runs (`/v2/meetings/91022334455`). Dates (`05-05-2023`), dotted IP addresses and ZIP+4
 /// codes (`02139-4307`) have the shape of groups, and are not phone numbers.
-fn dialled_phone(s: &str) -> bool {
-    matches(&PHONE_DIALLED, s).into_iter().any(|m| {
-        let number = m.as_str();
-        let groups: Vec<&str> = number
-            .split(|c: char| !c.is_ascii_digit())
-            .filter(|g| !g.is_empty())
-            .collect();
-        let digits: usize = groups.iter().map(|g| g.len()).sum();
-        let mut separators = number.bytes().filter(|b| !b.is_ascii_digit());
-        let separator = separators.next();
-        let one_kind = separator.is_none_or(|first| separators.all(|b| b == first));
-        let enough = if number.starts_with("00") {
-            let least = if groups.len() == 1 { 12 } else { 10 };
-            (least..=17).contains(&digits)
-        } else {
-            (9..=15).contains(&digits)
-        };
-        let lengths: Vec<usize> = groups.iter().map(|g| g.len()).collect();
-        let zip_plus_4 = separator == Some(b'-') && lengths == [5, 4];
-        let ip = separator == Some(b'.') && lengths.len() == 4 && lengths.iter().all(|&l| l <= 3);
-        let date = lengths.len() >= 3
-            && lengths[..3] == [2, 2, 4]
-            && groups[1] <= "12"
-            && (groups[2].starts_with("19") || groups[2].starts_with("20"));
-        // A group of a longer token: `…-0412-4387-…` in a UUID, `1.0412.…`.
-        let joined = |c: char| c.is_alphanumeric();
-        let in_token = |next: Option<char>, after: Option<char>| {
-            matches!(next, Some('-' | '.' | '_')) && after.is_some_and(joined)
-        };
-        let mut before = s[..m.start()].chars().rev();
-        let mut after = s[m.end()..].chars();
-        one_kind
-            && enough
-            && !zip_plus_4
-            && !ip
-            && !date
-            && !preceded_by(s, m.start(), |c| c.is_alphanumeric() || c == '+')
-            && !followed_by(s, m.end(), char::is_alphanumeric)
-            && !in_token(before.next(), before.next())
-            && !in_token(after.next(), after.next())
-    })
-}
-
-/// Whether `part` of a message's text holds a [`dialled_phone`] number, as written,
-/// percent-encoded, or with `+` for spaces where `plus_is_space`.
-fn holds_dialled_phone(part: &str, plus_is_space: bool) -> bool {
-    let spaced = (plus_is_space && part.contains('+')).then(|| part.replace('+', " "));
-    std::iter::once(part)
-        .chain(spaced.as_deref())
-        .any(|text| dialled_phone(text) || url_decodings(text).iter().any(|d| dialled_phone(d)))
+fn dialled_phones(s: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    matches(&PHONE_DIALLED, s)
+        .into_iter()
+        .filter(move |m| {
+            let number = m.as_str();
+            let groups: Vec<&str> = number
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|g| !g.is_empty())
+                .collect();
+            let digits: usize = groups.iter().map(|g| g.len()).sum();
+            let mut separators = number.bytes().filter(|b| !b.is_ascii_digit());
+            let separator = separators.next();
+            let one_kind = separator.is_none_or(|first| separators.all(|b| b == first));
+            let enough = if number.starts_with("00") {
+                let least = if groups.len() == 1 { 12 } else { 10 };
+                (least..=17).contains(&digits)
+            } else {
+                (9..=15).contains(&digits)
+            };
+            let lengths: Vec<usize> = groups.iter().map(|g| g.len()).collect();
+            let zip_plus_4 = separator == Some(b'-') && lengths == [5, 4];
+            let ip =
+                separator == Some(b'.') && lengths.len() == 4 && lengths.iter().all(|&l| l <= 3);
+            let date = lengths.len() >= 3
+                && lengths[..3] == [2, 2, 4]
+                && groups[1] <= "12"
+                && (groups[2].starts_with("19") || groups[2].starts_with("20"));
+            // A group of a longer token: `…-0412-4387-…` in a UUID, `1.0412.…`.
+            let joined = |c: char| c.is_alphanumeric();
+            let in_token = |next: Option<char>, after: Option<char>| {
+                matches!(next, Some('-' | '.' | '_')) && after.is_some_and(joined)
+            };
+            let mut before = s[..m.start()].chars().rev();
+            let mut after = s[m.end()..].chars();
+            one_kind
+                && enough
+                && !zip_plus_4
+                && !ip
+                && !date
+                && !preceded_by(s, m.start(), |c| c.is_alphanumeric() || c == '+')
+                && !followed_by(s, m.end(), char::is_alphanumeric)
+                && !in_token(before.next(), before.next())
+                && !in_token(after.next(), after.next())
+        })
+        .map(|m| m.range())
 }
 
 fn matches<'s>(re: &LazyLock<Option<Regex>>, s: &'s str) -> Vec<regex::Match<'s>> {
@@ -768,6 +763,11 @@ fn find(s: &str, values: &Candidates<'_>) -> Vec<(LeakKind, Range<usize>, Option
             && !found.iter().any(|(_, r, _)| overlaps(r, &m.range()))
         {
             found.push((LeakKind::Phone, m.range(), None));
+        }
+    }
+    for range in dialled_phones(s) {
+        if !inside_token(&range) && !found.iter().any(|(_, r, _)| overlaps(r, &range)) {
+            found.push((LeakKind::Phone, range, None));
         }
     }
     let folded = Folded::new(s);
@@ -1073,7 +1073,7 @@ fn replace_personal_parts(
         if found.is_empty() && plus_is_space && part.contains('+') {
             scan(&part.replace('+', " "), "", true, &values, &mut found);
         }
-        if found.is_empty() && !holds_dialled_phone(part, plus_is_space) {
+        if found.is_empty() {
             out.push_str(part);
         } else {
             out.push_str(&replacement(part));
@@ -1429,6 +1429,30 @@ mod tests {
         assert_eq!(
             found.iter().map(|(_, p)| p.as_str()).collect::<Vec<_>>(),
             ["/a", "/b", "/c", "/d"]
+        );
+        assert!(found.iter().all(|(k, _)| *k == LeakKind::Phone));
+    }
+
+    #[test]
+    fn numbers_dialled_without_plus_are_leaks_as_in_messages() {
+        let doc = json!({
+            "a": "0034 612 345 678",
+            "b": "call 06 12 34 56 78 today",
+            "c": "020 7946 0958",
+            "d": "tel:0034612345678",
+            "e": "06.12.34.56.78",
+            "f": "https://x.test/?tel=0044%2020%207946%200958",
+            "zip": "02139-4307",
+            "uuid": "3f2a9c1e-0412-4387-9531-5c6d7e8f9a0b",
+            "id": "0012345678",
+            "date": "05-05-2023",
+            "ip": "010.000.000.001",
+            "meeting": "0612345678",
+        });
+        let found = leaks_in(&doc, &none());
+        assert_eq!(
+            found.iter().map(|(_, p)| p.as_str()).collect::<Vec<_>>(),
+            ["/a", "/b", "/c", "/d", "/e", "/f"]
         );
         assert!(found.iter().all(|(k, _)| *k == LeakKind::Phone));
     }
