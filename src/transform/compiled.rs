@@ -270,7 +270,7 @@ fn text_digest<'a>(
     match naive::map_path(inner_path, &mut inner, &mut digest_inner) {
         Ok(_) => Ok(text(to_smart_string(&inner))),
         Err(EvalError::NotFound) => Err(TransformError::InnerPathNotFound),
-        Err(EvalError::Fatal { message }) => Err(TransformError::InnerJson {
+        Err(EvalError::Fatal { message }) => Err(TransformError::InnerPath {
             kind: KIND,
             reason: message,
         }),
@@ -411,6 +411,25 @@ mod tests {
             assert!(
                 matches!(out, Err(TransformError::InnerJson { .. })),
                 "{refused:?}: {out:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_inner_path_that_fails_on_valid_json_says_so() {
+        for (path, value) in [
+            ("$.t", "null"),
+            ("$", "{\"t\":\"x\"}"),
+            ("$.t[?(@.x)]", "{\"t\":\"s\"}"),
+        ] {
+            let out = digest_fn(&[], Some(path)).apply(&text(value), &pseudonymizer());
+            let Err(e @ TransformError::InnerPath { .. }) = out else {
+                panic!("{path} on {value}: {out:?}");
+            };
+            assert!(
+                e.to_string()
+                    .starts_with("`jsonPathToProcessWhenEscaped` cannot be applied to the JSON"),
+                "{e}"
             );
         }
     }

@@ -34,6 +34,10 @@ pub enum TransformError {
     /// The JSON inside a string value (textDigest `isJsonEscaped`) is not valid JSON.
     #[error("the string value is not valid JSON ({reason})")]
     InnerJson { kind: &'static str, reason: String },
+    /// textDigest's `jsonPathToProcessWhenEscaped` fails on the valid JSON inside a string
+    /// value, as Jayway fails it (a null document, the root `$`, a filter on a string).
+    #[error("`jsonPathToProcessWhenEscaped` cannot be applied to the JSON in the value ({reason})")]
+    InnerPath { kind: &'static str, reason: String },
     /// textDigest's `jsonPathToProcessWhenEscaped` matched nothing in the inner document.
     #[error("`jsonPathToProcessWhenEscaped` matched nothing in the value")]
     InnerPathNotFound,
