@@ -1474,7 +1474,7 @@ fn an_array_schema_without_items_is_a_warning() {
     assert!(
         out.contains(
             ":7:17: warning[R050]: `type: array` without `items` removes every element that is \
-             an object or an array; only strings, numbers and booleans stay"
+             an object, an array or null; only strings, numbers and booleans stay"
         ),
         "{out}"
     );
@@ -2299,6 +2299,66 @@ fn regex_syntax_or_another_routers_parameter_in_a_template_is_a_warning_at_it() 
     assert!(
         out.contains("= help: a template's parameter is written `{groupId}`"),
         "{out}"
+    );
+}
+
+#[test]
+fn regex_syntax_a_template_keeps_is_a_warning_saying_what_it_matches() {
+    let (status, out) = validate_bytes(
+        br#"endpoints:
+  - pathTemplate: "/v2/users/\\d+"
+  - pathTemplate: "/v2/groups/(members|owners)"
+  - pathTemplate: "/v2/a|b"
+  - pathTemplate: "/v2/reports"
+"#,
+    );
+    assert_eq!(status, Status::Ok, "{out}");
+    assert_eq!(
+        finding_lines(&out),
+        [
+            "2:30: warning[R063]: `\\d` stays regex syntax in a `pathTemplate`, while the \
+             characters around it (`+`, `*`, `?`, `.`, brackets) are literal text, so this \
+             endpoint does not match the paths it was written for",
+            "3:39: warning[R063]: `|` stays regex syntax in a `pathTemplate`, where the rest is \
+             literal text: this endpoint matches the whole path `/v2/groups/(members` or \
+             `owners)` and no other",
+            "4:25: warning[R063]: `|` stays regex syntax in a `pathTemplate`, where the rest is \
+             literal text: this endpoint matches the whole path `/v2/a` or `b` and no other",
+        ],
+        "{out}"
+    );
+    // What the warnings say is what the requests meet.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let rules = dir.path().join("rules.yaml");
+    std::fs::write(
+        &rules,
+        "endpoints:\n  - pathTemplate: \"/v2/groups/(members|owners)\"\n  \
+         - pathTemplate: \"/v2/reports\"\n",
+    )
+    .expect("rules");
+    let body = dir.path().join("body.json");
+    std::fs::write(&body, "{}").expect("body");
+    let sanitize = |url: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_psoxy-rules"))
+            .args(["sanitize", "--rules"])
+            .arg(&rules)
+            .args(["--url", url])
+            .arg(&body)
+            .env("PSOXY_SALT", "salt")
+            .output()
+            .expect("runs")
+    };
+    assert!(
+        sanitize("https://x.test/v2/groups/(members")
+            .status
+            .success()
+    );
+    let refused = sanitize("https://x.test/v2/groups/members");
+    assert_eq!(refused.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        message.contains("closest is the endpoint at") && message.contains(":2:5 "),
+        "{message}"
     );
 }
 

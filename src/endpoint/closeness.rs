@@ -5,7 +5,7 @@ use std::cmp::Reverse;
 
 use super::template::template_regex;
 use super::url::percent_decode;
-use crate::jregex::{Flags, PathPiece, path_pieces};
+use crate::jregex::{Flags, PathPiece, path_alternatives};
 use crate::rules::{Endpoint, Located};
 
 /// Characters of a path that are compared: paths are short, and a long hostile one must not
@@ -47,16 +47,15 @@ pub fn closest(endpoints: &[Located<Endpoint>], path: &str) -> Option<usize> {
     let length = path.chars().count();
     let mut best: Option<(Closeness, usize)> = None;
     for (i, endpoint) in endpoints.iter().enumerate() {
-        let Some(pieces) = pieces(endpoint) else {
-            continue;
-        };
-        let (closeness, endpoint_length) = compare(&segments, &pieces);
-        let Reverse(distance) = closeness.distance;
-        let shared = closeness.literal + closeness.words;
-        let close = (shared > 0 && 2 * shared >= segments.len())
-            || distance <= (length.max(endpoint_length) / 3).max(1);
-        if close && best.is_none_or(|(b, _)| closeness > b) {
-            best = Some((closeness, i));
+        for pieces in alternatives(endpoint) {
+            let (closeness, endpoint_length) = compare(&segments, &pieces);
+            let Reverse(distance) = closeness.distance;
+            let shared = closeness.literal + closeness.words;
+            let close = (shared > 0 && 2 * shared >= segments.len())
+                || distance <= (length.max(endpoint_length) / 3).max(1);
+            if close && best.is_none_or(|(b, _)| closeness > b) {
+                best = Some((closeness, i));
+            }
         }
     }
     best.map(|(_, i)| i)
@@ -137,17 +136,20 @@ fn nearly(piece: &PathPiece, segment: &str) -> bool {
 }
 
 /// The pieces of the regex that selects the endpoint (`pathRegex` over `pathTemplate`, as
-/// the matcher has it), compiled case-insensitively as the matcher is.
-fn pieces(endpoint: &Endpoint) -> Option<Vec<PathPiece>> {
+/// the matcher has it), compiled case-insensitively as the matcher is: one list for each
+/// alternative of a regex whose top level is a choice, as each is matched against the whole
+/// path.
+fn alternatives(endpoint: &Endpoint) -> Vec<Vec<PathPiece>> {
     let flags = Flags {
         case_insensitive: true,
         ..Flags::default()
     };
-    match (&endpoint.path_regex, &endpoint.path_template) {
-        (Some(regex), _) => path_pieces(regex, flags).ok(),
-        (None, Some(template)) => path_pieces(&template_regex(template), flags).ok(),
-        (None, None) => None,
-    }
+    let pattern = match (&endpoint.path_regex, &endpoint.path_template) {
+        (Some(regex), _) => regex.as_str().to_owned(),
+        (None, Some(template)) => template_regex(template),
+        (None, None) => return Vec::new(),
+    };
+    path_alternatives(&pattern, flags).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -202,6 +204,19 @@ endpoints:
         assert_eq!(closest_in(&calls, "/calls"), Some(0));
         assert_eq!(closest_in(&one("/api/users.info"), "/api/users"), Some(0));
         assert_eq!(closest_in(&calls, "/c"), None);
+    }
+
+    #[test]
+    fn each_alternative_of_a_top_level_choice_is_compared_on_its_own() {
+        // A template's `|` is left as regex syntax: `^/v2/groups/\(members` or `owners\)$`.
+        let groups = "endpoints:\n  - pathTemplate: \"/v2/reports\"\n  \
+                      - pathTemplate: \"/v2/groups/(members|owners)\"\n";
+        assert_eq!(closest_in(groups, "/v2/groups/members"), Some(1));
+        let split = "endpoints:\n  - pathTemplate: \"/m/ab\"\n  - pathTemplate: \"/k/a|b\"\n";
+        assert_eq!(closest_in(split, "/k/a|b"), Some(1));
+        let regexes = "endpoints:\n  - pathTemplate: \"/v2/users\"\n  \
+                       - pathRegex: \"^/v2/reports/daily$|^/v2/reports/monthly$\"\n";
+        assert_eq!(closest_in(regexes, "/v2/reports/monthy"), Some(1));
     }
 
     #[test]

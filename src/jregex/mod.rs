@@ -32,7 +32,7 @@ mod segments;
 
 use std::fmt;
 
-pub use segments::{PathPiece, path_pieces};
+pub use segments::{PathPiece, path_alternatives, path_pieces};
 
 /// Compile-time options, as Java `Pattern` flags.
 #[allow(clippy::struct_excessive_bools)] // mirrors Java's independent flag bits

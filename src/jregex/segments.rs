@@ -184,7 +184,25 @@ fn signed(n: usize) -> isize {
 /// group or an alternative does not cut, so such a piece may stand for several segments.
 pub fn path_pieces(pattern: &str, flags: Flags) -> Result<Vec<PathPiece>, RegexError> {
     let parsed = parse::parse(pattern, flags)?;
-    let items = match &parsed.node {
+    Ok(pieces_of(&parsed.node, parsed.groups))
+}
+
+/// [`path_pieces`] for each alternative of a `pattern` whose top level is a choice
+/// (`^/v2/users$|^/v2/groups$`, or a template with a `|` the proxy leaves unescaped), each
+/// of which is matched against the whole path; one list for any other pattern.
+pub fn path_alternatives(pattern: &str, flags: Flags) -> Result<Vec<Vec<PathPiece>>, RegexError> {
+    let parsed = parse::parse(pattern, flags)?;
+    Ok(match &parsed.node {
+        Node::Alt(alternatives) => alternatives
+            .iter()
+            .map(|alternative| pieces_of(alternative, parsed.groups))
+            .collect(),
+        node => vec![pieces_of(node, parsed.groups)],
+    })
+}
+
+fn pieces_of(node: &Node, groups: usize) -> Vec<PathPiece> {
+    let items = match node {
         Node::Concat(items) => items.as_slice(),
         other => std::slice::from_ref(other),
     };
@@ -200,10 +218,10 @@ pub fn path_pieces(pattern: &str, flags: Flags) -> Result<Vec<PathPiece>, RegexE
     if items.first().is_some_and(is_slash) {
         items = &items[1..];
     }
-    Ok(items
+    items
         .split(is_slash)
-        .map(|piece| PathPiece::new(piece, parsed.groups))
-        .collect())
+        .map(|piece| PathPiece::new(piece, groups))
+        .collect()
 }
 
 impl PathPiece {

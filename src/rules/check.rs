@@ -800,17 +800,52 @@ impl Checker<'_> {
                 format!("a template's parameter is written `{{{param}}}`"),
             ))
         });
-        let Some((start, end, help)) = [regex, router].into_iter().flatten().min() else {
+        let literal = |start: usize, end: usize, help: String| {
+            let message = format!(
+                "`{}` is not template syntax: a `pathTemplate` matches it as literal text, so \
+                 this endpoint matches no real path",
+                crate::diag::quoted(&s[start..end])
+            );
+            (start, end, message, help)
+        };
+        let kept = kept_regex_syntax(s).map(|(start, end)| {
+            let message = if &s[start..end] == "|" {
+                let wholes: Vec<String> = s
+                    .split('|')
+                    .map(|part| format!("`{}`", crate::diag::quoted(part)))
+                    .collect();
+                format!(
+                    "`|` stays regex syntax in a `pathTemplate`, where the rest is literal \
+                     text: this endpoint matches the whole path {} and no other",
+                    wholes.join(" or ")
+                )
+            } else {
+                format!(
+                    "`{}` stays regex syntax in a `pathTemplate`, while the characters around \
+                     it (`+`, `*`, `?`, `.`, brackets) are literal text, so this endpoint does \
+                     not match the paths it was written for",
+                    crate::diag::quoted(&s[start..end])
+                )
+            };
+            let help = "a parameter, `{name}`, stands for one segment; write an endpoint for \
+                        each path, or this one with `pathRegex`"
+                .to_owned();
+            (start, end, message, help)
+        });
+        let Some((start, end, message, help)) = [
+            regex.map(|(start, end, help)| literal(start, end, help)),
+            router.map(|(start, end, help)| literal(start, end, help)),
+            kept,
+        ]
+        .into_iter()
+        .flatten()
+        .min_by_key(|&(start, end, ..)| (start, end)) else {
             return;
         };
         self.push(
             Code::TemplateRegexSyntax,
             self.span_of(template, start, end),
-            format!(
-                "`{}` is not template syntax: a `pathTemplate` matches it as literal text, so \
-                 this endpoint matches no real path",
-                crate::diag::quoted(&s[start..end])
-            ),
+            message,
             Some(help),
         );
     }
@@ -1499,8 +1534,8 @@ impl Checker<'_> {
             self.push(
                 Code::UntypedContainer,
                 at.span,
-                "`type: array` without `items` removes every element that is an object or an \
-                 array; only strings, numbers and booleans stay",
+                "`type: array` without `items` removes every element that is an object, an \
+                 array or null; only strings, numbers and booleans stay",
                 Some(
                     "add `items` with the elements' schema, e.g. `items: {type: object, \
                      properties: ...}`, or `items: {type: string}` for a list of strings"
@@ -2347,6 +2382,18 @@ fn regex_construct(s: &str) -> Option<(usize, usize)> {
         None
     };
     [class, any, anchor].into_iter().flatten().min()
+}
+
+/// The first regex syntax that a template keeps (§5.2 escapes neither `|` nor `\`): a `|`,
+/// which splits the template's regex into two matched whole, or a class escape such as `\d`
+/// or `\w`, as start and end offsets.
+fn kept_regex_syntax(s: &str) -> Option<(usize, usize)> {
+    let bytes = s.as_bytes();
+    bytes.iter().enumerate().find_map(|(i, &b)| match b {
+        b'|' => Some((i, i + 1)),
+        b'\\' if bytes.get(i + 1).is_some_and(|c| b"dDwWsShHvV".contains(c)) => Some((i, i + 2)),
+        _ => None,
+    })
 }
 
 /// A parameter name (`[A-Za-z][A-Za-z0-9]*`, §5.2) for braces that hold none: `org_id` and

@@ -64,7 +64,7 @@ macro_rules! codes {
         /// | R060 | warning | `\\w` (or `d`, `s`, `b`, ...) in a regex, which matches a backslash, not the class |
         /// | R061 | warning | an `allowedMethods` entry that no request method matches (empty, or with a space or another character no method has), or an empty `allowedMethods`, which allows no request |
         /// | R062 | warning | a `responseSchema` `if` that fails the responses reaching it: without `then`, or an `if` or `else` without `properties` to test |
-        /// | R063 | warning | a `pathTemplate` with regex syntax (`[^/]+`, `.*`) or another router's parameter (`:id`, `*`), which the proxy matches as literal text |
+        /// | R063 | warning | a `pathTemplate` with regex syntax (`[^/]+`, `.*`) or another router's parameter (`:id`, `*`), which the proxy matches as literal text, or with `\|` or `\d`, which it keeps as regex syntax |
         /// | P001 | error | a JSONPath that does not parse |
         /// | P002 | warning | a JSONPath that parses but is probably not what was meant, or fails at request time |
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

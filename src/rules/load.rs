@@ -17,7 +17,7 @@ use super::model::{
 };
 use super::schema;
 use super::span::{Located, SourceFile, Span};
-use super::yaml::{self, Entry, Node, NodeKind, Problem, Resolved};
+use super::yaml::{self, Entry, Node, NodeKind, Problem, Resolved, Style};
 use crate::diag::{Diagnostic, Location};
 use crate::files::{CappedRead, read_capped};
 
@@ -423,6 +423,11 @@ impl FromNode for bool {
                 Resolved::Bool(b) => return Some(b),
                 Resolved::Str("true" | "True" | "TRUE") => return Some(true),
                 Resolved::Str("false" | "False" | "FALSE") => return Some(false),
+                Resolved::Str(word) if s.style == Style::Plain => {
+                    if let Some(b) = yaml::yaml11_boolean(word) {
+                        return Some(b);
+                    }
+                }
                 _ => {}
             }
         }
@@ -948,6 +953,14 @@ mod tests {
     }
 
     #[test]
+    fn a_second_document_does_not_hide_the_findings_of_the_first() {
+        let text = "endpoints:\n  - pathTemplate: /v1/users\n    transfroms: []\n---\n\
+                    endpoints:\n  - pathTemplate: /v1/groups\n";
+        let found = codes(text);
+        assert_eq!(found, ["R012", "R011"], "{found:?}");
+    }
+
+    #[test]
     fn jsonpaths_misspelt_is_one_finding_not_two() {
         let rules = |key: &str| {
             format!(
@@ -1249,6 +1262,33 @@ mod tests {
             rules.endpoints[0].allowed_query_params.as_deref(),
             Some(&["123".to_owned(), "true".to_owned()][..])
         );
+    }
+
+    #[test]
+    fn yaml_1_1_boolean_words_are_booleans_where_booleans_are_needed_and_text_elsewhere() {
+        let rules = |reversible: &str, params: &str| {
+            format!(
+                "endpoints:\n  - pathTemplate: /a\n    allowedQueryParams: [{params}]\n    \
+                 transforms:\n      - !<pseudonymize>\n        jsonPaths: [\"$.a\"]\n        \
+                 includeReversible: {reversible}\n"
+            )
+        };
+        for (word, expected) in [("yes", true), ("ON", true), ("No", false), ("off", false)] {
+            let (loaded, _) = ok(&rules(word, word));
+            let TransformKind::Pseudonymize(p) = &loaded.endpoints[0].transforms[0].kind else {
+                panic!("pseudonymize");
+            };
+            assert_eq!(*p.include_reversible, expected, "{word}");
+            // Where text is needed, Jackson's YAML reader gives the word as written.
+            assert_eq!(
+                loaded.endpoints[0].allowed_query_params.as_deref(),
+                Some(&[word.to_owned()][..])
+            );
+        }
+        // Quoted, or spelled in mixed case, the word is text for Jackson too.
+        for refused in ["'yes'", "yEs", "y"] {
+            assert_eq!(codes(&rules(refused, "a")), ["R013"], "{refused}");
+        }
     }
 
     #[test]

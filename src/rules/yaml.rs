@@ -103,6 +103,17 @@ impl Scalar {
     }
 }
 
+/// The boolean that Jackson's YAML reader makes of a plain scalar that YAML 1.1 reads as one
+/// and YAML 1.2 as text (`yes`, `No`, `ON`, `off`): where a boolean is needed, the proxy takes
+/// it; where text is, the text as written.
+pub fn yaml11_boolean(text: &str) -> Option<bool> {
+    match text {
+        "yes" | "Yes" | "YES" | "on" | "On" | "ON" => Some(true),
+        "no" | "No" | "NO" | "off" | "Off" | "OFF" => Some(false),
+        _ => None,
+    }
+}
+
 fn resolve_plain(text: &str) -> Resolved<'_> {
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return Resolved::Null,
@@ -482,11 +493,13 @@ impl<'t> Reader<'t> {
                         Problem::new(
                             Code::MultipleDocuments,
                             first_line(self.text, span_of(&s)),
-                            "a second YAML document; a rules file holds one",
+                            "a second YAML document, which the proxy ignores; a rules file \
+                             holds one",
                         )
                         .help("remove the `---` line and what follows, or move it to its own file"),
                     );
-                    return None;
+                    // The first document is what the proxy reads: it is checked all the same.
+                    return Some(root);
                 }
                 Ok((_, s)) => {
                     self.problems.push(Problem::new(
@@ -1155,10 +1168,14 @@ mod tests {
     }
 
     #[test]
-    fn second_document_is_refused() {
+    fn second_document_is_refused_and_the_first_is_kept_for_its_checks() {
         let p = only_problem("a: 1\n---\nb: 2\n");
         assert_eq!(p.code, Code::MultipleDocuments);
         assert_eq!(p.span, Span::new(5, 8));
+        let (node, _) = parse("a: 1\n---\nb: 2\n");
+        let root = node.expect("the first document");
+        assert!(root.get("a").is_some());
+        assert!(root.get("b").is_none());
     }
 
     #[test]
