@@ -415,6 +415,21 @@ fn a_member_name_that_is_an_email_is_withheld_from_the_failure() {
     assert!(!err.contains("alice"), "{err}");
 }
 
+#[test]
+fn a_member_name_of_words_is_withheld_from_the_failure() {
+    let out = sanitize_with_rules(
+        "endpoints:\n  - pathTemplate: \"/x\"\n    transforms:\n      - !<pseudonymize>\n        jsonPaths: [\"$.managers.*\"]\n",
+        br#"{"managers":{"Alice Smith":{"id":1}}}"#,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("pseudonymize failed at /managers/‹withheld›: "),
+        "{err}"
+    );
+    assert!(!err.contains("Alice"), "{err}");
+}
+
 /// A script that parses standard error as JSON gets an array on success too: empty when the
 /// rules have no warnings, as `validate --format json` prints `[]`.
 #[test]

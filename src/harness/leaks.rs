@@ -997,9 +997,19 @@ fn built(mut patterns: Vec<String>, kind: aho_corasick::MatchKind) -> Option<Aho
 }
 
 /// `pointer` with each member name that holds an email address or a phone number withheld: the
-/// keys of a document can be personal data (`/byUser/alice@acme.com/email`).
+/// keys of a document can be personal data (`/byUser/alice@acme.com/email`). So is a member
+/// name of words apart by white space (`/managers/Alice Smith`): names of the format have none,
+/// while people's names and free text do.
 pub fn withhold_personal_names(pointer: &str) -> String {
-    withhold_personal_parts(pointer, &['/'], false)
+    let withheld = withhold_personal_parts(pointer, &['/'], false);
+    withheld
+        .split('/')
+        .map(|name| {
+            let words = name.contains(char::is_whitespace) && name.contains(char::is_alphabetic);
+            if words { WITHHELD } else { name }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// A request URL (or its path and query) with each path segment, parameter name and value
@@ -1275,6 +1285,18 @@ mod tests {
         assert_eq!(
             withhold_personal_names("/users/12/t~abc@acme.com"),
             "/users/12/t~abc@acme.com"
+        );
+        assert_eq!(
+            withhold_personal_names("/managers/Alice Smith/id"),
+            format!("/managers/{WITHHELD}/id")
+        );
+        assert_eq!(
+            withhold_personal_names("/notes/call\tme/0"),
+            format!("/notes/{WITHHELD}/0")
+        );
+        assert_eq!(
+            withhold_personal_names("/settings/display_name/1 2"),
+            "/settings/display_name/1 2"
         );
         assert_eq!(withhold_personal_names(""), "");
     }
