@@ -2477,8 +2477,17 @@ fn bless_does_not_follow_a_linked_folder_out_of_the_set() {
         assert_eq!(out.status.code(), Some(2), "{text}");
         assert!(
             text.contains(
-                "error[H004]: the sanitized file leads outside the case file's folder through a \
-                 symbolic link"
+                "error[H004]: the sanitized file `api-response-examples/zoom/sanitized/\
+                 list-users.json` (the one under `sanitized/` named as the original) leads \
+                 outside the case file's folder through a symbolic link"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "= help: replace the link at `api-response-examples/zoom/sanitized/\
+                 list-users.json` (or a folder of its path that is one) with a regular file, or \
+                 name another file with `sanitized:`"
             ),
             "{text}"
         );

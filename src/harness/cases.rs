@@ -620,7 +620,8 @@ pub fn load_str(path: &Path, text: String) -> Result<CaseFile, Vec<Diagnostic>> 
             .map_or(&c.original.referenced, |s| &s.referenced));
         // `--bless` writes the sanitized file: it must not be an input, nor leave the folder.
         if let Some(problem) = inputs.unfit_target(&sanitized, &original) {
-            findings.push(unfit_target(&problem, sanitized_location));
+            let default = c.sanitized.is_none().then_some(sanitized.as_path());
+            findings.push(unfit_target(&problem, sanitized_location, default));
             continue;
         }
         let Some((method, url)) = request else {
@@ -719,12 +720,37 @@ pub(crate) fn named_inputs(path: &Path) -> Option<Named> {
     })
 }
 
-/// The finding of a sanitized file at `location` that `--bless` must not write, for `problem`.
-pub(crate) fn unfit_target(problem: &str, location: Location) -> Diagnostic {
+/// The finding of a sanitized file at `location` that `--bless` must not write, for `problem`;
+/// `default` is its path when the case names none, and it is the one under `sanitized/`.
+pub(crate) fn unfit_target(
+    problem: &str,
+    location: Location,
+    default: Option<&Path>,
+) -> Diagnostic {
+    let Some(path) = default else {
+        return Code::InvalidValue
+            .diag(format!("the sanitized file {problem}"))
+            .at(location)
+            .with_help(
+                "name a new file under `sanitized/` in this folder, or leave `sanitized:` out",
+            );
+    };
+    let path = path.display();
+    let help = if problem.contains("symbolic link") {
+        format!(
+            "replace the link at `{path}` (or a folder of its path that is one) with a regular \
+             file, or name another file with `sanitized:`"
+        )
+    } else {
+        "name another file with `sanitized:`".to_owned()
+    };
     Code::InvalidValue
-        .diag(format!("the sanitized file {problem}"))
+        .diag(format!(
+            "the sanitized file `{path}` (the one under `sanitized/` named as the original) \
+             {problem}"
+        ))
         .at(location)
-        .with_help("name a new file under `sanitized/` in this folder, or leave `sanitized:` out")
+        .with_help(help)
 }
 
 /// The keys of a case file, and of one case.

@@ -94,7 +94,7 @@ fn finding(case: &Case, input: &Input, own: &FileKey) -> Diagnostic {
         }
         Kind::Original(place) => format!("is the original of the case at {place}"),
     };
-    cases::unfit_target(&problem, case.sanitized_location.clone())
+    cases::unfit_target(&problem, case.sanitized_location.clone(), None)
 }
 
 /// The case files in the folders of `files` and below them, and in the folders above them.
