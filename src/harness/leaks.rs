@@ -10,6 +10,8 @@ use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use regex::Regex;
+use unicode_normalization::UnicodeNormalization as _;
+use unicode_normalization::char::canonical_combining_class;
 
 use super::diff::push_token;
 use crate::diag::{Location, shows_nothing};
@@ -276,8 +278,9 @@ impl Candidate<'_> {
     }
 }
 
-/// A string lower-cased, with every run of white space made one space, and the place in the
-/// original of each of its bytes, to map a match back.
+/// A string lower-cased, with every run of white space made one space and each letter composed
+/// with its combining marks, and the place in the original of each of its bytes, to map a
+/// match back.
 #[derive(Debug, PartialEq)]
 struct Folded {
     text: String,
@@ -308,7 +311,22 @@ impl Folded {
                 origin.push(i);
                 continue;
             }
-            for lower in c.to_lowercase() {
+            // A letter and the combining marks after it, composed (NFC) as one would type it:
+            // `e` and U+0301 are `é`, as text from some keyboards and file systems has them.
+            let mut end = i + c.len_utf8();
+            while let Some(&(j, mark)) = chars.peek() {
+                if canonical_combining_class(mark) == 0 {
+                    break;
+                }
+                end = j + mark.len_utf8();
+                chars.next();
+            }
+            let composed: String = if end == i + c.len_utf8() {
+                c.into()
+            } else {
+                s[i..end].nfc().collect()
+            };
+            for lower in composed.chars().flat_map(char::to_lowercase) {
                 let before = text.len();
                 text.push(lower);
                 origin.extend(std::iter::repeat_n(i, text.len() - before));
@@ -732,7 +750,7 @@ fn find(s: &str, values: &Candidates<'_>) -> Vec<(LeakKind, Range<usize>, Option
     let mut found: Vec<(LeakKind, Range<usize>, Option<RuleRef>)> = Vec::new();
     for m in matches(&EMAIL, s) {
         let local = &s[m.start()..];
-        if local.starts_with("t~") || local.starts_with("p~") {
+        if local.starts_with("t~") || local.starts_with("p~") || scaled_image(m.as_str()) {
             continue;
         }
         found.push((LeakKind::Email, m.range(), None));
@@ -757,12 +775,28 @@ fn find(s: &str, values: &Candidates<'_>) -> Vec<(LeakKind, Range<usize>, Option
         }
     }
     for m in matches(&PHONE_NANP, s) {
-        if !preceded_by(s, m.start(), |c| c.is_alphanumeric() || "+-./:".contains(c))
-            && !followed_by(s, m.end(), |c| c.is_alphanumeric() || "-./:".contains(c))
-            && !inside_token(&m.range())
-            && !found.iter().any(|(_, r, _)| overlaps(r, &m.range()))
+        let joined_before = |c: char| c.is_alphanumeric() || "+-./:".contains(c);
+        // The country code written with the number's own separator: `1-800-555-0199`.
+        let country_code = ["1-", "1."].iter().find_map(|code| {
+            let before = s[..m.start()].strip_suffix(code)?;
+            (!before.ends_with(joined_before)).then(|| m.start() - code.len())
+        });
+        let start = country_code.unwrap_or(m.start());
+        let mut after = s[m.end()..].chars();
+        // A full stop ends a sentence; one followed by a letter or digit goes on with the token
+        // (`415.555.0132.4`).
+        let goes_on = match after.next() {
+            Some('.') => after.next().is_some_and(char::is_alphanumeric),
+            Some(c) => c.is_alphanumeric() || "-/:".contains(c),
+            None => false,
+        };
+        let range = start..m.end();
+        if (country_code.is_some() || !preceded_by(s, m.start(), joined_before))
+            && !goes_on
+            && !inside_token(&range)
+            && !found.iter().any(|(_, r, _)| overlaps(r, &range))
         {
-            found.push((LeakKind::Phone, m.range(), None));
+            found.push((LeakKind::Phone, range, None));
         }
     }
     for range in dialled_phones(s) {
@@ -794,6 +828,26 @@ fn find(s: &str, values: &Candidates<'_>) -> Vec<(LeakKind, Range<usize>, Option
     }
     found.sort_by_key(|(_, r, _)| r.start);
     found
+}
+
+/// Whether what reads as an email address is the name of an image drawn at a scale
+/// (`avatar@2x.png`, `Icon-60@3x.png`, `photo@1.5x.JPG`), as apps name them.
+fn scaled_image(address: &str) -> bool {
+    const EXTENSIONS: &[&str] = &[
+        "png", "jpg", "jpeg", "gif", "webp", "svg", "heic", "heif", "avif", "bmp", "ico", "tif",
+        "tiff", "pdf",
+    ];
+    let Some((_, domain)) = address.rsplit_once('@') else {
+        return false;
+    };
+    let Some((scale, extension)) = domain.split_once("x.") else {
+        return false;
+    };
+    let (whole, fraction) = scale.split_once('.').unwrap_or((scale, "0"));
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    digits(whole)
+        && digits(fraction)
+        && EXTENSIONS.iter().any(|e| extension.eq_ignore_ascii_case(e))
 }
 
 /// Whether `range` of `s` starts or ends inside a word: a letter or digit on both sides of
@@ -1456,6 +1510,41 @@ mod tests {
     }
 
     #[test]
+    fn a_phone_number_ending_a_sentence_or_with_its_country_code_is_a_leak() {
+        let doc = json!({
+            "a": "Call 415-555-0132.",
+            "b": "or (415) 555-0132. Thanks",
+            "c": "toll free 1-800-555-0199",
+            "d": "1.800.555.0199",
+            "version": "415.555.0132.4",
+            "build": "v1-800-555-0199",
+        });
+        let found = leaks_in(&doc, &none());
+        assert_eq!(
+            found.iter().map(|(_, p)| p.as_str()).collect::<Vec<_>>(),
+            ["/a", "/b", "/c", "/d"]
+        );
+        assert!(found.iter().all(|(k, _)| *k == LeakKind::Phone));
+    }
+
+    #[test]
+    fn images_drawn_at_a_scale_are_no_email_addresses() {
+        let doc = json!({
+            "a": "avatar@2x.png",
+            "b": "https://cdn.test/img/Icon-60@3x.png?v=2",
+            "c": "IMG_0001@2x.HEIC",
+            "d": "photo@1.5x.jpg",
+            "e": "jo@2x.example.com",
+            "f": "jo@x.png",
+        });
+        let found = leaks_in(&doc, &none());
+        assert_eq!(
+            found.iter().map(|(_, p)| p.as_str()).collect::<Vec<_>>(),
+            ["/e", "/f"]
+        );
+    }
+
+    #[test]
     fn numbers_dialled_without_plus_are_leaks_as_in_messages() {
         let doc = json!({
             "a": "0034 612 345 678",
@@ -1510,6 +1599,25 @@ mod tests {
         assert_eq!(leaks[0].kind, LeakKind::Protected);
         assert_eq!(leaks[0].pointer, "/x/url");
         assert_eq!(leaks[0].rule, Some(rule()));
+    }
+
+    #[test]
+    fn a_protected_value_is_found_with_its_letters_composed_or_decomposed() {
+        let composed = "Jos\u{e9} M\u{fc}ller";
+        let decomposed = "Jose\u{301} Mu\u{308}ller";
+        for (protected, written) in [(composed, decomposed), (decomposed, composed)] {
+            let mut p = Protected::default();
+            p.add(protected, 0, rule);
+            let text = format!("by {written}, {}", written.to_uppercase());
+            let leaks = find_leaks(
+                &Value::from(&json!({ "note": text })),
+                &p,
+                &Served::default(),
+            );
+            assert_eq!(leaks.len(), 2, "{leaks:?}");
+            assert!(leaks.iter().all(|l| l.kind == LeakKind::Protected));
+            assert_eq!(leaks[0].value(), written);
+        }
     }
 
     #[test]

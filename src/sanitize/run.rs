@@ -537,13 +537,16 @@ impl Transforms {
 /// identifiers (six characters or more: personal meeting ids, phone numbers as numbers).
 /// Inside a container, a string that reads as a word of the format rather than data (lower-case
 /// letters with `_`, `-`, `.` or `/`: `user`, `rich_text`, `text/plain`) is left out: a
-/// redacted message's `"type":"user"` would make every member named `user` a leak.
+/// redacted message's `"type":"user"` would make every member named `user` a leak. So are
+/// dates and times, versions and durations ([`not_personal`]), which the same response shows
+/// elsewhere (`generated_at`, `api_version`).
 fn collect_strings(v: &Value<'_>, out: &mut Vec<String>) {
     const MIN_NUMBER_CHARS: usize = 6;
     let format_word = |s: &str| {
-        !s.is_empty()
-            && s.bytes()
-                .all(|b| b.is_ascii_lowercase() || matches!(b, b'_' | b'-' | b'.' | b'/'))
+        not_personal(s)
+            || !s.is_empty()
+                && s.bytes()
+                    .all(|b| b.is_ascii_lowercase() || matches!(b, b'_' | b'-' | b'.' | b'/'))
     };
     if let Value::String(s) = v {
         out.push(s.to_string());
@@ -566,4 +569,34 @@ fn collect_strings(v: &Value<'_>, out: &mut Vec<String>) {
             _ => {}
         }
     }
+}
+
+/// Whether `s` is a date or a time of ISO 8601 (`2024-05-01`, `2024-05-01T10:00:00.000Z`), a
+/// version of two or three numbers (`2.14.3`, `v1.2`; four would be an IP address), or a
+/// duration (`PT1H30M`): values of a response that are no one's data.
+fn not_personal(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits = |r: &[u8]| !r.is_empty() && r.iter().all(u8::is_ascii_digit);
+    let date = b.len() >= 10
+        && digits(&b[..4])
+        && b[4] == b'-'
+        && digits(&b[5..7])
+        && b[7] == b'-'
+        && digits(&b[8..10])
+        && b[10..]
+            .iter()
+            .all(|c| c.is_ascii_digit() || b"T:.+-Z ".contains(c));
+    let numbers = s
+        .strip_prefix('v')
+        .unwrap_or(s)
+        .split('.')
+        .collect::<Vec<_>>();
+    let version = (2..=3).contains(&numbers.len()) && numbers.iter().all(|n| digits(n.as_bytes()));
+    let duration = b.len() > 2
+        && b[0] == b'P'
+        && b[1..].iter().any(u8::is_ascii_digit)
+        && b[1..]
+            .iter()
+            .all(|c| c.is_ascii_digit() || b"YMWDTHS.".contains(c));
+    date || version || duration
 }

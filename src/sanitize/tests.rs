@@ -179,6 +179,32 @@ endpoints:
 }
 
 #[test]
+fn dates_versions_and_durations_inside_a_removed_object_are_not_protected() {
+    let s = sanitizer(
+        r#"
+endpoints:
+  - pathTemplate: "/x"
+    transforms:
+      - !<redact>
+        jsonPaths:
+          - "$.edited"
+          - "$.at"
+"#,
+    );
+    let (_, trace) = s
+        .sanitize_traced(
+            Selection::Endpoint(0),
+            br#"{"edited":{"by":"Ann Lee","at":"2024-05-01T10:00:00.000Z","app":"2.14.3",
+                "for":"PT1H30M","ip":"10.0.0.12","v":"v1.2","id":"7f3e"},"at":"2024-05-02"}"#,
+            Output::Compact,
+        )
+        .expect("sanitizes");
+    let values: Vec<&str> = trace.protected.iter().map(|p| p.value.as_str()).collect();
+    // A value removed by itself stays protected, whatever it looks like.
+    assert_eq!(values, ["Ann Lee", "10.0.0.12", "7f3e", "2024-05-02"]);
+}
+
+#[test]
 fn augment_keys_survive_the_schema_filter() {
     let s = sanitizer(
         r#"
