@@ -541,9 +541,10 @@ static EMAIL: LazyLock<Option<Regex>> = LazyLock::new(|| {
     .ok()
 });
 
-/// International numbers: `+`, then digits with optional separators.
+/// International numbers: `+`, then digits with optional separators; no country code starts
+/// with `0`.
 static PHONE_INTL: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"\+[0-9][0-9 ().-]{6,20}[0-9]").ok());
+    LazyLock::new(|| Regex::new(r"\+[1-9][0-9 ().-]{6,20}[0-9]").ok());
 
 /// North American formatted numbers: `(555) 123-4567`, `555-123-4567`, `555.123.4567`.
 static PHONE_NANP: LazyLock<Option<Regex>> =
@@ -1578,6 +1579,7 @@ mod tests {
             "uuid": "550e8400-e29b-41d4-a716-446655440000",
             "version": "5.17.11 (35406)",
             "offset": "+0530",
+            "no_country": "+0123456789",
         });
         assert!(
             leaks_in(&doc, &none()).is_empty(),
