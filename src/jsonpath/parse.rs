@@ -27,8 +27,8 @@ fn too_many_items(at: usize) -> PathError {
 /// Longer paths cost the plan memory that grows with the square of their length.
 const MAX_STEPS: usize = 1000;
 
-const UNSUPPORTED_HELP: &str =
-    "psoxy-rules supports the JSONPath forms the Psoxy rules use; see the path syntax reference";
+const UNSUPPORTED_HELP: &str = "psoxy-rules supports the JSONPath forms the Psoxy rules use, \
+     which its README lists under \"How exact it is\"";
 
 /// Parses a path of the rules' dialect.
 pub fn parse(text: &str) -> Result<JsonPath, PathError> {
@@ -164,6 +164,14 @@ impl<'t> Parser<'t> {
         }
     }
 
+    /// Spaces, tabs and line breaks, where Jayway skips them too: after a comma between
+    /// quoted names, and inside a list of a filter.
+    fn skip_white_space(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.pos += 1;
+        }
+    }
+
     fn expect(&mut self, byte: u8, what: &str, opened_at: usize) -> Result<(), PathError> {
         match self.peek_char() {
             Some(c) if c as u32 == u32::from(byte) => {
@@ -280,8 +288,13 @@ impl<'t> Parser<'t> {
                 '.' | '[' | '(' => break,
                 ' ' | ')' | '=' | '!' | '<' | '>' | '~' if ctx == Context::Filter => break,
                 ' ' => {
-                    if self.rest().trim_start_matches(' ').is_empty() {
+                    let after = self.rest().trim_start_matches(' ');
+                    if after.is_empty() {
                         break;
+                    }
+                    if after.starts_with(['.', '[']) {
+                        return Err(error(self.pos, "a space between two steps of the path")
+                            .help("remove the space"));
                     }
                     return Err(
                         error(self.pos, "a name after `.` cannot contain a space").help(format!(
@@ -293,6 +306,18 @@ impl<'t> Parser<'t> {
                 '&' | '|' if ctx == Context::Filter => {
                     return Err(error(self.pos, format!("`{c}` directly after a path"))
                         .help(format!("put a space before `{c}{c}`")));
+                }
+                '/' if ctx == Context::Filter => {
+                    let rest = &self.text[start..];
+                    let end = rest
+                        .find([' ', ')', '.', '[', '(', '=', '!', '<', '>', '~'])
+                        .unwrap_or(rest.len());
+                    return Err(error(
+                        self.pos,
+                        "`/` in a name inside a filter, where Jayway reads it as the start of a \
+                         regex and fails",
+                    )
+                    .help(format!("quote the name: `['{}']`", &rest[..end])));
                 }
                 // Jayway reads them as part of the name (a lint says so); a filter's path ends
                 // at some of them, and is stricter about the others.
@@ -389,7 +414,7 @@ impl<'t> Parser<'t> {
             self.skip_spaces();
             if self.peek() == Some(b',') {
                 self.pos += 1;
-                self.skip_spaces();
+                self.skip_white_space();
             } else {
                 break;
             }
@@ -535,6 +560,8 @@ impl<'t> Parser<'t> {
                 operands.push(self.and()?);
             } else if self.peek() == Some(b'|') {
                 return Err(error(self.pos, "`|` is not an operator").help("use `||`"));
+            } else if self.at_word("or") {
+                return Err(error(self.pos, "`or` is not an operator").help("use `||`"));
             } else {
                 return Ok(Filter::or(operands));
             }
@@ -550,6 +577,8 @@ impl<'t> Parser<'t> {
                 operands.push(self.unary()?);
             } else if self.peek() == Some(b'&') {
                 return Err(error(self.pos, "`&` is not an operator").help("use `&&`"));
+            } else if self.at_word("and") {
+                return Err(error(self.pos, "`and` is not an operator").help("use `&&`"));
             } else {
                 return Ok(Filter::and(operands));
             }
@@ -610,6 +639,14 @@ impl<'t> Parser<'t> {
             }
             _ => self.comparison(),
         }
+    }
+
+    /// Whether `word` comes next, in any letter case, and then a space or `(`.
+    fn at_word(&self, word: &str) -> bool {
+        let rest = self.rest().as_bytes();
+        rest.len() > word.len()
+            && rest[..word.len()].eq_ignore_ascii_case(word.as_bytes())
+            && matches!(rest[word.len()], b' ' | b'(')
     }
 
     fn at_operator(&self) -> bool {
@@ -683,6 +720,14 @@ impl<'t> Parser<'t> {
             }
         }
         let text = &self.text[start..self.pos];
+        // Jayway reads a word operator up to the next space: `in['a']` is no operator there.
+        if word && self.peek() != Some(b' ') && matches!(text, "in" | "nin") {
+            return Err(error(
+                self.pos,
+                format!("`{text}` must be followed by a space, as Jayway reads it up to one"),
+            )
+            .help(format!("write `{text} ` before the list or path")));
+        }
         let op = match text.to_ascii_lowercase().as_str() {
             "==" => CompareOp::Eq,
             "!=" => CompareOp::Ne,
@@ -719,14 +764,15 @@ impl<'t> Parser<'t> {
             Some(b'@' | b'$') => Ok(Operand::Path(self.filter_path()?)),
             Some(b'/') => Ok(Operand::Regex(self.regex()?)),
             Some(b'[') => {
+                // The list is JSON to Jayway (read by json-smart): any JSON white space.
                 self.pos += 1;
                 let mut items = Vec::new();
-                self.skip_spaces();
+                self.skip_white_space();
                 if self.peek() != Some(b']') {
                     loop {
-                        self.skip_spaces();
+                        self.skip_white_space();
                         items.push(self.literal()?);
-                        self.skip_spaces();
+                        self.skip_white_space();
                         if self.peek() == Some(b',') {
                             self.pos += 1;
                         } else {
@@ -734,7 +780,7 @@ impl<'t> Parser<'t> {
                         }
                     }
                 }
-                self.skip_spaces();
+                self.skip_white_space();
                 self.expect(b']', "list `[`", start)?;
                 Ok(Operand::List(items))
             }
@@ -1568,6 +1614,33 @@ mod tests {
         assert_rejected("$[?(@.a == x)]", 11, "unknown value `x`");
         assert_rejected("$[?(@.a&&@.b)]", 7, "directly after a path");
         assert_rejected("$[?(@.a | @.b)]", 8, "`|` is not an operator");
+    }
+
+    #[test]
+    fn jayway_s_reading_of_word_operators_slashes_and_white_space_is_followed() {
+        // A word operator runs to the next space.
+        assert_rejected("$[?(@.role in['a'])]", 13, "must be followed by a space");
+        assert_rejected("$[?(@.role nin$.x)]", 14, "must be followed by a space");
+        assert_rejected("$[?(@.role in\t['a'])]", 13, "must be followed by a space");
+        assert!(parse("$[?(@.role in  ['a'])]").is_ok());
+        // A `/` in a filter starts a regex.
+        let e = assert_rejected("$[?(@.content/type == 'x')]", 13, "start of a");
+        assert_eq!(
+            e.help.as_deref(),
+            Some("quote the name: `['content/type']`")
+        );
+        assert!(parse("$[?(@['content/type'] == 'x')]").is_ok());
+        assert!(parse("$.content/type").is_ok());
+        // Tabs and line breaks after a comma of names, and inside a list.
+        assert_eq!(shape("$['a',\n\t'b']"), [(false, names(&["a", "b"]))]);
+        assert!(parse("$[?(@.a in ['x',\r\n 'y'\t])]").is_ok());
+        assert_rejected("$['a'\t,'b']", 5, "");
+        // Words for `&&` and `||`, and a space between steps.
+        let and = assert_rejected("$[?(@.a == 1 and @.b == 2)]", 13, "`and` is not");
+        assert_eq!(and.help.as_deref(), Some("use `&&`"));
+        assert_rejected("$[?(@.a == 1 OR(@.b == 2))]", 13, "`or` is not");
+        let space = assert_rejected("$.users .email", 7, "a space between two steps");
+        assert_eq!(space.help.as_deref(), Some("remove the space"));
     }
 
     #[test]
