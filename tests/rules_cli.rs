@@ -2310,6 +2310,8 @@ fn regex_syntax_a_template_keeps_is_a_warning_saying_what_it_matches() {
   - pathTemplate: "/v2/groups/(members|owners)"
   - pathTemplate: "/v2/a|b"
   - pathTemplate: "/v2/reports"
+  - pathTemplate: "/v2/pipe\\|x"
+  - pathTemplate: "/v2/slash\\\\d"
 "#,
     );
     assert_eq!(status, Status::Ok, "{out}");

@@ -721,7 +721,7 @@ pub(crate) fn named_inputs(path: &Path) -> Option<Named> {
 }
 
 /// The finding of a sanitized file at `location` that `--bless` must not write, for `problem`;
-/// `default` is its path when the case names none, and it is the one under `sanitized/`.
+/// `default` is its path when the case names none.
 pub(crate) fn unfit_target(
     problem: &str,
     location: Location,
@@ -746,8 +746,7 @@ pub(crate) fn unfit_target(
     };
     Code::InvalidValue
         .diag(format!(
-            "the sanitized file `{path}` (the one under `sanitized/` named as the original) \
-             {problem}"
+            "the sanitized file `{path}`, taken as the case names none, {problem}"
         ))
         .at(location)
         .with_help(help)

@@ -364,11 +364,18 @@ impl Folded {
     }
 
     /// The original range of `range` of the folded text: from the character that starts it to
-    /// the end of the character that ends it.
+    /// the end of the character that ends it, with the combining marks composed into it.
     fn original(&self, range: Range<usize>, s: &str) -> Range<usize> {
         let start = self.origin[range.start];
         let last = self.origin[range.end - 1];
-        let end = last + s[last..].chars().next().map_or(0, char::len_utf8);
+        let mut end = last + s[last..].chars().next().map_or(0, char::len_utf8);
+        if !s.is_ascii() {
+            end += s[end..]
+                .chars()
+                .take_while(|&c| canonical_combining_class(c) != 0)
+                .map(char::len_utf8)
+                .sum::<usize>();
+        }
         start..end
     }
 }
@@ -1605,8 +1612,8 @@ mod tests {
 
     #[test]
     fn a_protected_value_is_found_with_its_letters_composed_or_decomposed() {
-        let composed = "Jos\u{e9} M\u{fc}ller";
-        let decomposed = "Jose\u{301} Mu\u{308}ller";
+        let composed = "Jos\u{e9} M\u{fc}ller Andr\u{e9}";
+        let decomposed = "Jose\u{301} Mu\u{308}ller Andre\u{301}";
         for (protected, written) in [(composed, decomposed), (decomposed, composed)] {
             let mut p = Protected::default();
             p.add(protected, 0, rule);

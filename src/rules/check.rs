@@ -810,8 +810,8 @@ impl Checker<'_> {
         };
         let kept = kept_regex_syntax(s).map(|(start, end)| {
             let message = if &s[start..end] == "|" {
-                let wholes: Vec<String> = s
-                    .split('|')
+                let wholes: Vec<String> = alternatives_of(s)
+                    .into_iter()
                     .map(|part| format!("`{}`", crate::diag::quoted(part)))
                     .collect();
                 format!(
@@ -2389,11 +2389,40 @@ fn regex_construct(s: &str) -> Option<(usize, usize)> {
 /// or `\w`, as start and end offsets.
 fn kept_regex_syntax(s: &str) -> Option<(usize, usize)> {
     let bytes = s.as_bytes();
-    bytes.iter().enumerate().find_map(|(i, &b)| match b {
-        b'|' => Some((i, i + 1)),
-        b'\\' if bytes.get(i + 1).is_some_and(|c| b"dDwWsShHvV".contains(c)) => Some((i, i + 2)),
-        _ => None,
-    })
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'|' => return Some((i, i + 1)),
+            // An escape is read whole: `\|` is a `|`, `\\d` a backslash and a `d`.
+            b'\\' => match bytes.get(i + 1) {
+                Some(c) if b"dDwWsShHvV".contains(c) => return Some((i, i + 2)),
+                _ => i += 2,
+            },
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// `s` cut at each `|` that is no escaped one, as the template's regex is cut into whole
+/// alternatives.
+fn alternatives_of(s: &str) -> Vec<&str> {
+    let bytes = s.as_bytes();
+    let mut parts = Vec::new();
+    let (mut start, mut i) = (0, 0);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'|' => {
+                parts.push(&s[start..i]);
+                start = i + 1;
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    parts.push(&s[start..]);
+    parts
 }
 
 /// A parameter name (`[A-Za-z][A-Za-z0-9]*`, §5.2) for braces that hold none: `org_id` and

@@ -423,7 +423,8 @@ impl FromNode for bool {
                 Resolved::Bool(b) => return Some(b),
                 Resolved::Str("true" | "True" | "TRUE") => return Some(true),
                 Resolved::Str("false" | "False" | "FALSE") => return Some(false),
-                Resolved::Str(word) if s.style == Style::Plain => {
+                // Untagged: `!!str yes` is text for Jackson.
+                Resolved::Str(word) if s.style == Style::Plain && node.tag.is_none() => {
                     if let Some(b) = yaml::yaml11_boolean(word) {
                         return Some(b);
                     }
@@ -1286,7 +1287,7 @@ mod tests {
             );
         }
         // Quoted, or spelled in mixed case, the word is text for Jackson too.
-        for refused in ["'yes'", "yEs", "y"] {
+        for refused in ["'yes'", "yEs", "y", "!!str yes"] {
             assert_eq!(codes(&rules(refused, "a")), ["R013"], "{refused}");
         }
     }

@@ -666,7 +666,7 @@ fn coerce(instance: &mut Value, root: &Node, leaves: &[Leaf]) -> bool {
             match leaf.instance.as_str() {
                 Some("true" | "True" | "TRUE") => Value::Bool(true),
                 Some("false" | "False" | "FALSE") => Value::Bool(false),
-                Some(word) if scalar.style == Style::Plain => {
+                Some(word) if scalar.style == Style::Plain && node.tag.is_none() => {
                     match crate::rules::yaml::yaml11_boolean(word) {
                         Some(b) => Value::Bool(b),
                         None => continue,

@@ -572,8 +572,9 @@ fn collect_strings(v: &Value<'_>, out: &mut Vec<String>) {
 }
 
 /// Whether `s` is a date or a time of ISO 8601 (`2024-05-01`, `2024-05-01T10:00:00.000Z`), a
-/// version of two or three numbers (`2.14.3`, `v1.2`; four would be an IP address), or a
-/// duration (`PT1H30M`): values of a response that are no one's data.
+/// version (`2.14.3`, `10.15.7`, `v1.2`: three numbers, the first of one or two digits, or two
+/// or three after a `v`; not an amount, a coordinate or a dotted phone number, `52.3676`,
+/// `612.345.678`), or a duration (`PT1H30M`): values of a response that are no one's data.
 fn not_personal(s: &str) -> bool {
     let b = s.as_bytes();
     let digits = |r: &[u8]| !r.is_empty() && r.iter().all(u8::is_ascii_digit);
@@ -586,12 +587,17 @@ fn not_personal(s: &str) -> bool {
         && b[10..]
             .iter()
             .all(|c| c.is_ascii_digit() || b"T:.+-Z ".contains(c));
-    let numbers = s
-        .strip_prefix('v')
-        .unwrap_or(s)
-        .split('.')
-        .collect::<Vec<_>>();
-    let version = (2..=3).contains(&numbers.len()) && numbers.iter().all(|n| digits(n.as_bytes()));
+    let (prefixed, numbered) = match s.strip_prefix('v') {
+        Some(rest) => (true, rest),
+        None => (false, s),
+    };
+    let numbers = numbered.split('.').collect::<Vec<_>>();
+    let version = numbers.iter().all(|n| digits(n.as_bytes()) && n.len() <= 4)
+        && if prefixed {
+            (2..=3).contains(&numbers.len())
+        } else {
+            numbers.len() == 3 && numbers[0].len() <= 2
+        };
     let duration = b.len() > 2
         && b[0] == b'P'
         && b[1..].iter().any(u8::is_ascii_digit)

@@ -195,13 +195,25 @@ endpoints:
         .sanitize_traced(
             Selection::Endpoint(0),
             br#"{"edited":{"by":"Ann Lee","at":"2024-05-01T10:00:00.000Z","app":"2.14.3",
-                "for":"PT1H30M","ip":"10.0.0.12","v":"v1.2","id":"7f3e"},"at":"2024-05-02"}"#,
+                "for":"PT1H30M","ip":"10.0.0.12","v":"v1.2","id":"7f3e","pay":"98500.50",
+                "lat":"52.3676","tel":"612.345.678"},"at":"2024-05-02"}"#,
             Output::Compact,
         )
         .expect("sanitizes");
     let values: Vec<&str> = trace.protected.iter().map(|p| p.value.as_str()).collect();
     // A value removed by itself stays protected, whatever it looks like.
-    assert_eq!(values, ["Ann Lee", "10.0.0.12", "7f3e", "2024-05-02"]);
+    assert_eq!(
+        values,
+        [
+            "Ann Lee",
+            "10.0.0.12",
+            "7f3e",
+            "98500.50",
+            "52.3676",
+            "612.345.678",
+            "2024-05-02"
+        ]
+    );
 }
 
 #[test]
