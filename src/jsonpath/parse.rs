@@ -310,14 +310,17 @@ impl<'t> Parser<'t> {
                 '/' if ctx == Context::Filter => {
                     let rest = &self.text[start..];
                     let end = rest
-                        .find([' ', ')', '.', '[', '(', '=', '!', '<', '>', '~'])
+                        .find([
+                            ' ', ')', '.', '[', '(', '=', '!', '<', '>', '~', '&', '|', ']', ',',
+                            '*', '\'', '"',
+                        ])
                         .unwrap_or(rest.len());
+                    let name = rest[..end].replace('\\', "\\\\").replace('\'', "\\'");
                     return Err(error(
                         self.pos,
-                        "`/` in a name inside a filter, where Jayway reads it as the start of a \
-                         regex and fails",
+                        "`/` in a name inside a filter, where Jayway looks for a regex",
                     )
-                    .help(format!("quote the name: `['{}']`", &rest[..end])));
+                    .help(format!("quote the name: `['{name}']`")));
                 }
                 // Jayway reads them as part of the name (a lint says so); a filter's path ends
                 // at some of them, and is stricter about the others.
@@ -721,7 +724,10 @@ impl<'t> Parser<'t> {
         }
         let text = &self.text[start..self.pos];
         // Jayway reads a word operator up to the next space: `in['a']` is no operator there.
-        if word && self.peek() != Some(b' ') && matches!(text, "in" | "nin") {
+        if word
+            && self.peek() != Some(b' ')
+            && (text.eq_ignore_ascii_case("in") || text.eq_ignore_ascii_case("nin"))
+        {
             return Err(error(
                 self.pos,
                 format!("`{text}` must be followed by a space, as Jayway reads it up to one"),
@@ -1624,7 +1630,11 @@ mod tests {
         assert_rejected("$[?(@.role in\t['a'])]", 13, "must be followed by a space");
         assert!(parse("$[?(@.role in  ['a'])]").is_ok());
         // A `/` in a filter starts a regex.
-        let e = assert_rejected("$[?(@.content/type == 'x')]", 13, "start of a");
+        assert_rejected("$[?(@.role IN['a'])]", 13, "must be followed by a space");
+        assert_rejected("$[?(@.role NIN$.x)]", 14, "must be followed by a space");
+        let e = assert_rejected("$[?(@.a/b&&@.c)]", 7, "looks for a regex");
+        assert_eq!(e.help.as_deref(), Some("quote the name: `['a/b']`"));
+        let e = assert_rejected("$[?(@.content/type == 'x')]", 13, "looks for a regex");
         assert_eq!(
             e.help.as_deref(),
             Some("quote the name: `['content/type']`")
