@@ -132,6 +132,11 @@ fn error(offset: usize, message: impl Into<String>) -> Error {
     })
 }
 
+/// A space at `at` that stands between two steps, which Jayway does not take.
+fn space_between_steps(at: usize) -> PathError {
+    error(at, "a space between two steps of the path").help("remove the space")
+}
+
 fn unexpected(c: char, at: usize) -> PathError {
     error(at, format!("unexpected `{c}`")).0
 }
@@ -236,6 +241,12 @@ impl<'t> Parser<'t> {
                     StepKind::Child(self.after_dot(ctx, start)?)
                 }
                 Some(b'[') => StepKind::Child(self.bracket(ctx)?),
+                Some(b' ')
+                    if ctx != Context::Filter
+                        && self.rest().trim_start_matches(' ').starts_with(['.', '[']) =>
+                {
+                    return Err(space_between_steps(self.pos));
+                }
                 _ => break,
             };
             let step = Step {
@@ -293,8 +304,7 @@ impl<'t> Parser<'t> {
                         break;
                     }
                     if after.starts_with(['.', '[']) {
-                        return Err(error(self.pos, "a space between two steps of the path")
-                            .help("remove the space"));
+                        return Err(space_between_steps(self.pos));
                     }
                     return Err(
                         error(self.pos, "a name after `.` cannot contain a space").help(format!(
@@ -1649,8 +1659,10 @@ mod tests {
         let and = assert_rejected("$[?(@.a == 1 and @.b == 2)]", 13, "`and` is not");
         assert_eq!(and.help.as_deref(), Some("use `&&`"));
         assert_rejected("$[?(@.a == 1 OR(@.b == 2))]", 13, "`or` is not");
-        let space = assert_rejected("$.users .email", 7, "a space between two steps");
-        assert_eq!(space.help.as_deref(), Some("remove the space"));
+        for (path, at) in [("$.users .email", 7), ("$ .users", 1), ("$.a[0]  ['b']", 6)] {
+            let space = assert_rejected(path, at, "a space between two steps");
+            assert_eq!(space.help.as_deref(), Some("remove the space"));
+        }
     }
 
     #[test]
