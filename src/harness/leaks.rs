@@ -839,7 +839,7 @@ fn find(s: &str, values: &Candidates<'_>) -> Vec<(LeakKind, Range<usize>, Option
 }
 
 /// Whether what reads as an email address is the name of an image drawn at a scale
-/// (`avatar@2x.png`, `Icon-60@3x.png`, `photo@1.5x.JPG`), as apps name them.
+/// (`avatar@2x.png`, `Icon-60@3x.png`, `photo@1.5X.JPG`), as apps name them.
 fn scaled_image(address: &str) -> bool {
     const EXTENSIONS: &[&str] = &[
         "png", "jpg", "jpeg", "gif", "webp", "svg", "heic", "heif", "avif", "bmp", "ico", "tif",
@@ -848,7 +848,8 @@ fn scaled_image(address: &str) -> bool {
     let Some((_, domain)) = address.rsplit_once('@') else {
         return false;
     };
-    let Some((scale, extension)) = domain.split_once("x.") else {
+    let Some((scale, extension)) = domain.split_once("x.").or_else(|| domain.split_once("X."))
+    else {
         return false;
     };
     let (whole, fraction) = scale.split_once('.').unwrap_or((scale, "0"));
@@ -1540,7 +1541,7 @@ mod tests {
         let doc = json!({
             "a": "avatar@2x.png",
             "b": "https://cdn.test/img/Icon-60@3x.png?v=2",
-            "c": "IMG_0001@2x.HEIC",
+            "c": "IMG_0001@2X.HEIC",
             "d": "photo@1.5x.jpg",
             "e": "jo@2x.example.com",
             "f": "jo@x.png",
