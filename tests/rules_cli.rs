@@ -928,6 +928,23 @@ fn a_value_two_paths_pseudonymize_is_a_warning_unless_redacted_between() {
 }
 
 #[test]
+fn a_value_redacted_before_both_paths_is_not_pseudonymized_twice() {
+    let rules = |first: &str| {
+        format!(
+            "endpoints:\n  - pathTemplate: \"/a\"\n    transforms:\n{first}      \
+             - !<pseudonymize>\n        jsonPaths: [\"$.a\"]\n      - !<pseudonymize>\n        \
+             jsonPaths: [\"$.a\"]\n"
+        )
+    };
+    let redact = "      - !<redact>\n        jsonPaths: [\"$.a\"]\n";
+    let (status, out) = validate_bytes(rules(redact).as_bytes());
+    assert_eq!(status, Status::Ok, "{out}");
+    assert!(!out.contains("R059"), "{out}");
+    let (_, out) = validate_bytes(rules("").as_bytes());
+    assert_eq!(out.matches("warning[R059]").count(), 1, "{out}");
+}
+
+#[test]
 fn a_deep_wildcard_that_a_kind_fails_on_is_a_warning() {
     let (status, out) = validate_bytes(
         br#"endpoints:

@@ -506,7 +506,8 @@ impl Checker<'_> {
     }
 
     /// Warns about a path that can select a value an earlier path of the endpoint already
-    /// pseudonymized, unless a redaction between them can remove it: the proxy hashes it again
+    /// pseudonymized, unless an earlier redaction can remove it (between them, or before both,
+    /// when neither meets it): the proxy hashes it again
     /// (§3.9), and the pseudonym no longer matches the one the value has elsewhere. Paths with
     /// filters are not compared, and a wildcard is taken to select array elements, so that only
     /// overlaps of real responses are reported; a later regex counts only where it can match
@@ -517,7 +518,7 @@ impl Checker<'_> {
         const STEPS: u64 = 20_000;
         // Paths that pseudonymize and paths that redact, with their transform's place.
         let mut hashed: Vec<(usize, &Located<String>, PathShape)> = Vec::new();
-        let mut redacted: Vec<(usize, PathShape)> = Vec::new();
+        let mut redacted: Vec<PathShape> = Vec::new();
         // Per transform, made once; per pair of transforms, decided once.
         let rehash: Vec<OnceCell<Rehash>> = transforms.iter().map(|_| OnceCell::new()).collect();
         let rehash_of = |t: usize| rehash[t].get_or_init(|| Rehash::of(&transforms[t].kind));
@@ -536,7 +537,7 @@ impl Checker<'_> {
                 }
                 let shape = PathShape::of(&parsed);
                 if !hashing {
-                    redacted.push((t, shape));
+                    redacted.push(shape);
                     continue;
                 }
                 let first = hashed.iter().find_map(|(te, first, e)| {
@@ -546,9 +547,7 @@ impl Checker<'_> {
                     let twice = *pairs
                         .entry((*te, t))
                         .or_insert_with(|| rehashes(rehash_of(*te), rehash_of(t)))
-                        && !redacted
-                            .iter()
-                            .any(|(tr, r)| te < tr && may_remove(r, &shape, STEPS));
+                        && !redacted.iter().any(|r| may_remove(r, &shape, STEPS));
                     twice.then_some((*first, place))
                 });
                 if let Some((first, place)) = first {
