@@ -2611,27 +2611,9 @@ fn unwritable_folder(set: &Path, name: &str) -> Option<Command> {
     }
     // Permissions do not stop this user: run as another, who can read the set and write to
     // every folder but `name`.
-    let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"]
-        .into_iter()
-        .find(|p| Path::new(p).exists())?;
-    for entry in walkdir::WalkDir::new(set) {
-        let entry = entry.expect("walkable");
-        if entry.path() == folder {
-            continue;
-        }
-        mode(
-            entry.path(),
-            if entry.file_type().is_dir() {
-                0o777
-            } else {
-                0o644
-            },
-        );
-    }
-    let mut command = Command::new(setpriv);
-    command
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-        .arg(env!("CARGO_BIN_EXE_psoxy-rules"));
+    let command = common::as_nobody(env!("CARGO_BIN_EXE_psoxy-rules"))?;
+    common::open_to_all(set);
+    mode(&folder, 0o555);
     Some(command)
 }
 

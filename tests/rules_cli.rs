@@ -1,5 +1,7 @@
 //! The `validate`, `schema` and `compile` commands on real, malformed and hostile rules files.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use clap::Parser as _;
@@ -1226,13 +1228,8 @@ fn a_folder_that_cannot_be_searched_is_named_where_it_is() {
     // Permissions do not stop this user: run as another, as `setpriv` can.
     let mut command = if std::fs::read_dir(&locked).is_err() {
         std::process::Command::new(binary)
-    } else if let Some(setpriv) = ["/usr/bin/setpriv", "/bin/setpriv"]
-        .into_iter()
-        .find(|p| Path::new(p).exists())
-    {
-        let mut c = std::process::Command::new(setpriv);
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", binary]);
-        c
+    } else if let Some(nobody) = common::as_nobody(binary) {
+        nobody
     } else {
         eprintln!("skipped: permissions do not stop this user, and setpriv is missing");
         return;

@@ -1010,10 +1010,8 @@ fn a_replaced_output_keeps_its_owner_and_group() {
 fn an_output_whose_owner_and_group_cannot_be_kept_is_written_all_the_same() {
     use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
     let dir = tempfile::tempdir().expect("temp dir");
-    let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"]
-        .into_iter()
-        .find(|p| Path::new(p).exists());
-    let (Some(setpriv), (0, 0)) = (setpriv, own_ids(dir.path())) else {
+    let bin = env!("CARGO_BIN_EXE_psoxy-rules");
+    let (Some(mut nobody), (0, 0)) = (common::as_nobody(bin), own_ids(dir.path())) else {
         eprintln!("skipped: needs root and setpriv, to write as another user a file of root");
         return;
     };
@@ -1025,9 +1023,7 @@ fn an_output_whose_owner_and_group_cannot_be_kept_is_written_all_the_same() {
     // Set-user-ID and set-group-ID too, which must not pass to the other user's file.
     std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o6666)).expect("chmod");
     let (rules, target_arg) = (zoom_rules(), target.display().to_string());
-    let out = Command::new(setpriv)
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-        .arg(env!("CARGO_BIN_EXE_psoxy-rules"))
+    let out = nobody
         .arg("sanitize")
         .args(output_args(&rules, &target_arg))
         .arg(&body)

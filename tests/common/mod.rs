@@ -5,6 +5,7 @@ use std::path::Path;
 use std::process::Child;
 
 /// The names of the files in `dir`, sorted.
+#[allow(dead_code)] // Not every test binary that shares these helpers lists folders.
 pub fn listing(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .expect("listable")
@@ -39,6 +40,14 @@ pub fn as_one_who_may_not_write(bin: &str, read_only: &Path) -> Option<std::proc
     {
         return Some(std::process::Command::new(bin));
     }
+    as_nobody(bin)
+}
+
+/// A command that runs the binary `bin` as `nobody` (user and group 65534, no other groups)
+/// through `setpriv`, for tests run as root; `None` when `setpriv` is missing.
+#[cfg(unix)]
+#[allow(dead_code)] // Not every test binary that shares these helpers writes files.
+pub fn as_nobody(bin: &str) -> Option<std::process::Command> {
     let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"]
         .into_iter()
         .find(|p| Path::new(p).exists())?;
