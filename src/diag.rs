@@ -529,10 +529,102 @@ fn excerpt(text: &str, span: Range<usize>) -> Option<(String, Range<usize>)> {
     Some((line, range))
 }
 
-/// `line` with the value of a key that names a secret (`salt:`, `encryptionKey:`,
-/// `PSOXY_SALT:`, `password:`, ...) replaced by one `*` per byte, so that an excerpt of a
-/// file that holds one does not print it. Other lines are returned as they are.
+/// `line` with the value of each key that names a secret (`salt:`, `encryptionKey:`,
+/// `"PSOXY_SALT":`, `password:`, ...) replaced by one `*` per byte, wherever the key stands: at
+/// the start of a block mapping's line, or inside a flow mapping or a JSON object. Other lines
+/// are returned as they are.
 fn mask_secret_value(line: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = line.as_bytes();
+    // Byte ranges to blank.
+    let mut values: Vec<Range<usize>> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let key_start = i;
+        let key_end = match bytes[i] {
+            b'"' | b'\'' => quoted_end(bytes, i),
+            c if is_plain_key_byte(c) => {
+                while i < bytes.len() && is_plain_key_byte(bytes[i]) {
+                    i += 1;
+                }
+                i
+            }
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        i = key_end;
+        let mut colon = key_end;
+        while matches!(bytes.get(colon), Some(b' ' | b'\t')) {
+            colon += 1;
+        }
+        if bytes.get(colon) != Some(&b':') || !names_secret(&line[key_start..key_end]) {
+            continue;
+        }
+        let mut value_start = colon + 1;
+        while matches!(bytes.get(value_start), Some(b' ' | b'\t')) {
+            value_start += 1;
+        }
+        let value_end = match bytes.get(value_start) {
+            None => break,
+            Some(b'"' | b'\'') => quoted_end(bytes, value_start),
+            // A plain value in a block mapping runs to the end of the line; in a flow mapping or
+            // an object, to the next separator.
+            Some(_)
+                if line[..key_start]
+                    .trim_start_matches([' ', '\t', '-'])
+                    .is_empty() =>
+            {
+                bytes.len()
+            }
+            Some(_) => bytes[value_start..]
+                .iter()
+                .position(|b| matches!(b, b',' | b'}' | b']'))
+                .map_or(bytes.len(), |n| value_start + n),
+        };
+        values.push(value_start..value_end);
+        i = value_end;
+    }
+    if values.is_empty() {
+        return line.into();
+    }
+    let mut masked = String::with_capacity(line.len());
+    let mut kept = 0;
+    for value in values {
+        masked.push_str(&line[kept..value.start]);
+        masked.extend(std::iter::repeat_n('*', value.len()));
+        kept = value.end;
+    }
+    masked.push_str(&line[kept..]);
+    masked.into()
+}
+
+/// Whether a byte can be part of a key written without quotes.
+fn is_plain_key_byte(b: u8) -> bool {
+    !matches!(
+        b,
+        b' ' | b'\t' | b',' | b'{' | b'}' | b'[' | b']' | b':' | b'"' | b'\'' | b'#'
+    )
+}
+
+/// The end (just past the closing quote, or the end of the line) of the quoted text that opens
+/// at `start`: a `\` escapes the next byte in double quotes, `''` is a quote in single quotes.
+fn quoted_end(bytes: &[u8], start: usize) -> usize {
+    let quote = bytes[start];
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quote == b'"' => i += 2,
+            b if b == quote && quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            b if b == quote => return i + 1,
+            _ => i += 1,
+        }
+    }
+    bytes.len()
+}
+
+/// Whether a key (quoted or not) names a secret: a salt, a key, a password...
+fn names_secret(key: &str) -> bool {
     const SECRETS: [&str; 7] = [
         "salt",
         "encryptionkey",
@@ -542,28 +634,13 @@ fn mask_secret_value(line: &str) -> std::borrow::Cow<'_, str> {
         "privatekey",
         "apikey",
     ];
-    let content = line.trim_start();
-    let content = content.strip_prefix("- ").unwrap_or(content).trim_start();
-    let Some(colon) = content.find(':') else {
-        return line.into();
-    };
-    let key: String = content[..colon]
-        .trim()
+    let key: String = key
         .trim_matches(['"', '\''])
         .chars()
         .filter(|c| !matches!(c, '_' | '-' | ' '))
         .flat_map(char::to_lowercase)
         .collect();
-    if !SECRETS.iter().any(|s| key.contains(s)) {
-        return line.into();
-    }
-    let value_at = line.len() - content.len() + colon + 1;
-    let value = &line[value_at..];
-    let lead = value.len() - value.trim_start().len();
-    let mut masked = String::with_capacity(line.len());
-    masked.push_str(&line[..value_at + lead]);
-    masked.extend(std::iter::repeat_n('*', value.len() - lead));
-    masked.into()
+    SECRETS.iter().any(|s| key.contains(s))
 }
 
 /// Renders findings as one JSON array (`code`, `severity`, `message`, `location`, `help`).
@@ -714,6 +791,33 @@ mod tests {
             excerpt(text, at..at + 9).expect("an excerpt").0,
             "    jsonPaths: [\"$.a\"]"
         );
+    }
+
+    #[test]
+    fn excerpts_blank_secrets_in_flow_mappings_and_json_objects() {
+        let masked = |line: &str| mask_secret_value(line).into_owned();
+        assert_eq!(
+            masked(r#"    {"pathTemplate": "/v1/users", "salt": "Pr0d\"Salt!"}"#),
+            r#"    {"pathTemplate": "/v1/users", "salt": *************}"#
+        );
+        assert_eq!(
+            masked(r#"{"endpoints": [], "PSOXY_SALT": "TopSecret", "encryption_key": "K3y"}"#),
+            r#"{"endpoints": [], "PSOXY_SALT": ***********, "encryption_key": *****}"#
+        );
+        assert_eq!(
+            masked("- {pathTemplate: /x, salt: s3cr3t, jsonPaths: [$.a]}"),
+            "- {pathTemplate: /x, salt: ******, jsonPaths: [$.a]}"
+        );
+        assert_eq!(
+            masked("{rules: r.yaml, salt: 'it''s', encryptionKey: \"k\", cases: []}"),
+            "{rules: r.yaml, salt: *******, encryptionKey: ***, cases: []}"
+        );
+        // In a block mapping a plain value runs to the end of the line, commas included.
+        assert_eq!(masked("  - salt: a,b}c"), "  - salt: *****");
+        // A secret's name inside a quoted value is no key.
+        for line in [r#"regex: "salt: (.*)""#, "jsonPaths: ['$.salt']", "salt:"] {
+            assert_eq!(masked(line), line);
+        }
     }
 
     #[test]
