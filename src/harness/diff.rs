@@ -232,8 +232,81 @@ fn unprotected_into<'v, 'a>(expected: &Value, actual: &'v Value<'a>, out: &mut V
         (Value::String(e), _) if is_pseudonym(e) => scalars_in(actual, out),
         // A `textDigest` in the committed file: the text it stood for.
         (Value::Object(e), Value::String(_)) if is_digest(e) => scalars_in(actual, out),
+        // A value of another shape (an object where an array was, a text where an object was):
+        // what the committed value does not hold cannot be told protected.
+        (Value::Object(_) | Value::Array(_), _) | (_, Value::Object(_) | Value::Array(_)) => {
+            let mut committed = Vec::new();
+            scalars_in(expected, &mut committed);
+            let committed: HashSet<String> = committed
+                .into_iter()
+                .map(crate::json::to_compact_string)
+                .collect();
+            let mut found = Vec::new();
+            scalars_in(actual, &mut found);
+            out.extend(
+                found
+                    .into_iter()
+                    .filter(|v| !committed.contains(&crate::json::to_compact_string(v))),
+            );
+        }
         _ => {}
     }
+}
+
+/// [`unprotected_strings`] and [`unprotected_numbers`] where the committed file is not JSON:
+/// the strings and numbers of `actual` that the committed text does not hold (a string as a
+/// literal, a number as a token), pseudonyms aside. Which of its values the rules protected
+/// cannot be read from a text that does not parse, so what is not already committed is not
+/// shown.
+pub fn unprotected_in_text(text: &str, actual: &Value) -> (Vec<String>, Vec<String>) {
+    let literals: HashSet<&str> = string_literals(text).collect();
+    let tokens: HashSet<&str> = text
+        .split(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E')))
+        .collect();
+    let mut found = Vec::new();
+    scalars_in(actual, &mut found);
+    let (mut strings, mut numbers) = (Vec::new(), Vec::new());
+    for v in found {
+        let json = crate::json::to_compact_string(v);
+        match v.as_str() {
+            Some(s) if !is_pseudonym(s) && !literals.contains(&json[1..json.len() - 1]) => {
+                strings.push(s.to_owned());
+            }
+            None if !tokens.contains(json.as_str()) => numbers.push(json),
+            _ => {}
+        }
+    }
+    (long_enough(strings), long_enough(numbers))
+}
+
+/// The string literals of a text that is meant to be JSON, between their quotes as written; a
+/// literal that is not closed ends with its line.
+fn string_literals(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        let open = rest.find('"')?;
+        let body = &rest[open + 1..];
+        let (inner, next) = literal_end(body);
+        rest = &body[next..];
+        Some(&body[..inner])
+    })
+}
+
+/// Where a string literal whose text starts `body` (after its opening quote) ends: the length
+/// of its text, and where what follows it starts (after the closing quote, or at the line
+/// break of a literal that is not closed).
+fn literal_end(body: &str) -> (usize, usize) {
+    let mut escaped = false;
+    for (i, c) in body.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => return (i, i + 1),
+            '\n' | '\r' => return (i, i),
+            _ => {}
+        }
+    }
+    (body.len(), body.len())
 }
 
 /// Whether `m` is what `textDigest` makes of a text (§2.10): `length` and `word_count`, and
@@ -246,7 +319,8 @@ fn is_digest(m: &crate::json::Map<'_>) -> bool {
 }
 
 /// A committed file that is not JSON, for its side of a diff: each string literal withheld
-/// unless `actual` (the output, JSON) holds the same string, as a value or a member name, and
+/// unless it is a pseudonym or `actual` (the output, JSON) holds the same string, as a value
+/// or a member name, and
 /// every other run of text that holds an email address or phone number withheld. Its values
 /// cannot be told from its names, so what the output does not show is not shown either; the
 /// structure, where the mistake usually is (a stray comma, a missing quote), stays.
@@ -265,28 +339,11 @@ pub fn withhold_unparsed(text: &str, actual: &Value) -> String {
     while let Some(open) = rest.find('"') {
         out.push_str(&others(&rest[..open]));
         let body = &rest[open + 1..];
-        // The literal ends at the next unescaped quote, or with its line if it is not closed.
-        let mut end = None;
-        let mut escaped = false;
-        for (i, c) in body.char_indices() {
-            match c {
-                _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                '"' => {
-                    end = Some((i, i + 1));
-                    break;
-                }
-                '\n' | '\r' => {
-                    end = Some((i, i));
-                    break;
-                }
-                _ => {}
-            }
-        }
-        let (inner, next) = end.unwrap_or((body.len(), body.len()));
+        let (inner, next) = literal_end(body);
         let literal = &body[..inner];
         let closed = next > inner;
-        if shown.contains(literal) {
+        // A pseudonym is protection itself.
+        if shown.contains(literal) || is_pseudonym(literal) {
             out.push('"');
             out.push_str(literal);
             if closed {
@@ -631,10 +688,16 @@ mod tests {
         .expect("parses");
         let actual = crate::json::parse_value(r#"{"a":"Ana walked the team","b":"Bo Ray said"}"#)
             .expect("parses");
+        // `b` was an object of another kind: a text in its place is not shown either.
         assert_eq!(
             unprotected_strings(&expected, &actual),
-            ["Ana walked the team"]
+            ["Ana walked the team", "Bo Ray said"]
         );
+        let expected =
+            crate::json::parse_value(r#"{"b":{"length":1,"word_count":1,"x":"Bo Ray said"}}"#)
+                .expect("parses");
+        let actual = crate::json::parse_value(r#"{"b":"Bo Ray said"}"#).expect("parses");
+        assert!(unprotected_strings(&expected, &actual).is_empty());
     }
 
     #[test]
@@ -675,6 +738,48 @@ mod tests {
             withhold_unparsed(text, &actual),
             "{\"id\": \"a\\\"b\", \"‹withheld›\": \"‹withheld›\", n:‹withheld›,\n\"‹withheld›\""
         );
+    }
+
+    #[test]
+    fn text_that_is_not_json_shows_its_pseudonyms() {
+        let actual = crate::json::parse_value(r#"{"id":"Ann"}"#).expect("parses");
+        assert_eq!(
+            withhold_unparsed("<<<\n{\"id\": \"t~abc\", \"e\": \"Jo Doe\"}", &actual),
+            "<<<\n{\"id\": \"t~abc\", \"‹withheld›\": \"‹withheld›\"}"
+        );
+    }
+
+    #[test]
+    fn output_values_a_committed_text_does_not_hold_are_unprotected() {
+        let text =
+            "<<<<<<< HEAD\n{\"users\":[{\"login\":\"t~IAUE\",\"id\":123456,\"s\":\"active\"}";
+        let actual = crate::json::parse_value(
+            r#"{"users":[{"login":"octocat","id":123456,"pmi":8162934057,"s":"active","t":"t~new"}]}"#,
+        )
+        .expect("parses");
+        let (strings, numbers) = unprotected_in_text(text, &actual);
+        assert_eq!(strings, ["octocat"]);
+        assert_eq!(numbers, ["8162934057"]);
+    }
+
+    #[test]
+    fn output_values_in_a_value_of_another_shape_are_unprotected_unless_committed() {
+        let expected = crate::json::parse_value(r#"["t~IAUE",123456,"active"]"#).expect("parses");
+        let actual = crate::json::parse_value(
+            r#"{"users":[{"login":"octocat","id":123456,"pmi":8162934057,"s":"active"}]}"#,
+        )
+        .expect("parses");
+        assert_eq!(unprotected_strings(&expected, &actual), ["octocat"]);
+        assert_eq!(unprotected_numbers(&expected, &actual), ["8162934057"]);
+        // An object where a text was, inside a document of the same shape.
+        let expected = crate::json::parse_value(r#"{"a":"Ann Lee"}"#).expect("parses");
+        let actual = crate::json::parse_value(r#"{"a":{"n":"Ann Lee","e":"ann@acme.com"}}"#)
+            .expect("parses");
+        assert_eq!(unprotected_strings(&expected, &actual), ["ann@acme.com"]);
+        // A text where an object was.
+        let expected = crate::json::parse_value(r#"{"a":{"n":"Ann Lee"}}"#).expect("parses");
+        let actual = crate::json::parse_value(r#"{"a":"Bob Ray"}"#).expect("parses");
+        assert_eq!(unprotected_strings(&expected, &actual), ["Bob Ray"]);
     }
 
     #[test]
