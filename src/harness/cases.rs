@@ -601,14 +601,14 @@ pub fn load_str(path: &Path, text: String) -> Result<CaseFile, Vec<Diagnostic>> 
         }
         let original = join(dir, &c.original.value);
         // `test` prints what it reads in diffs: an original elsewhere could show any file.
-        if let Some(problem) = inputs.unfit_original(&original) {
+        let unfit_original = inputs.unfit_original(&original);
+        if let Some(problem) = &unfit_original {
             findings.push(
                 Code::InvalidValue
                     .diag(format!("the original {problem}"))
                     .at(at(&c.original.referenced))
                     .with_help("put the original in this folder or a folder under it"),
             );
-            continue;
         }
         let sanitized = match &c.sanitized {
             Some(s) => join(dir, &s.value),
@@ -618,10 +618,17 @@ pub fn load_str(path: &Path, text: String) -> Result<CaseFile, Vec<Diagnostic>> 
             .sanitized
             .as_ref()
             .map_or(&c.original.referenced, |s| &s.referenced));
+        // A default sanitized path follows the original's: its problem is the original's.
+        if unfit_original.is_some() && c.sanitized.is_none() {
+            continue;
+        }
         // `--bless` writes the sanitized file: it must not be an input, nor leave the folder.
         if let Some(problem) = inputs.unfit_target(&sanitized, &original) {
             let default = c.sanitized.is_none().then_some(sanitized.as_path());
             findings.push(unfit_target(&problem, sanitized_location, default));
+            continue;
+        }
+        if unfit_original.is_some() {
             continue;
         }
         let Some((method, url)) = request else {
@@ -1719,6 +1726,22 @@ mod tests {
             assert_eq!(e[0].message, outside, "{original}");
             assert_eq!(place(&e[0]), "set/cases.yaml:4:15", "{original}");
         }
+        // The sanitized file given beside it is checked too.
+        let e = load_text(
+            "rules: r.yaml\ncases:\n  - request: GET /x\n    original: ../o.json\n    sanitized: cases.yaml\n",
+        )
+        .expect_err("two problems");
+        let found: Vec<_> = e.iter().map(|d| (place(d), d.message.as_str())).collect();
+        assert_eq!(
+            found,
+            [
+                ("set/cases.yaml:4:15".to_owned(), outside),
+                (
+                    "set/cases.yaml:5:16".to_owned(),
+                    "the sanitized file is this case file"
+                )
+            ]
+        );
         // Rules may be elsewhere; originals below the folder are in it.
         let f = load_text(
             "rules: ../../rules/r.yaml\ncases:\n  - request: GET /x\n    original: sub/../o.json\n",
