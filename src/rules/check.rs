@@ -426,7 +426,10 @@ impl Checker<'_> {
                 }
             }
         }
-        if let Some(methods) = &endpoint.allowed_methods {
+        // A malformed entry is reported on its own, and is absent from the list.
+        if let Some(methods) = &endpoint.allowed_methods
+            && !self.broken_any(endpoint.span, &["allowedMethods"])
+        {
             self.allowed_methods(methods);
         }
         if let Some(ignored) = &endpoint.allowed_request_headers_to_forward {
@@ -2031,11 +2034,16 @@ impl Accepts {
         fn set<S: AsRef<str>>(v: Option<&[S]>, f: fn(&str) -> String) -> Option<BTreeSet<String>> {
             v.map(|v| v.iter().map(|s| f(s.as_ref())).collect())
         }
+        // An entry that no method equals (`get `, R061) allows nothing.
+        let methods = endpoint.allowed_methods.as_deref().map(|methods| {
+            methods
+                .iter()
+                .filter(|m| !m.is_empty() && m.chars().all(is_method_char))
+                .map(|m| m.to_ascii_uppercase())
+                .collect()
+        });
         Accepts {
-            methods: set(
-                endpoint.allowed_methods.as_deref().map(Vec::as_slice),
-                str::to_ascii_uppercase,
-            ),
+            methods,
             query: set(
                 endpoint.allowed_query_params.as_deref(),
                 str::to_ascii_lowercase,

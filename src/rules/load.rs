@@ -1465,6 +1465,48 @@ mod tests {
     }
 
     #[test]
+    fn a_core_tag_written_whole_is_the_short_one() {
+        let text = "endpoints:\n  - pathTemplate: !<tag:yaml.org,2002:str> /a\n";
+        assert!(codes(text).is_empty());
+        let text = "endpoints:\n  - pathTemplate: !<tag:yaml.org,2002:int> /a\n";
+        let found = findings(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            (found[0].code, found[0].message.as_str()),
+            ("R020", "the YAML tag `!!int` is not supported here")
+        );
+    }
+
+    #[test]
+    fn a_list_of_methods_with_a_malformed_entry_is_not_called_empty() {
+        let text = r#"{"endpoints": [{"pathTemplate": "/a", "allowedMethods": [null]}]}"#;
+        assert_eq!(codes(text), ["R013"]);
+        let text = "endpoints:\n  - pathTemplate: /a\n    allowedMethods: []\n";
+        assert_eq!(codes(text), ["R061"]);
+    }
+
+    #[test]
+    fn a_method_entry_that_matches_no_method_allows_nothing_past_an_earlier_endpoint() {
+        let text = "endpoints:\n  - pathTemplate: /a/{id}\n    allowedMethods: [\"get \", GET]\n  - pathTemplate: /a/me\n";
+        let found = findings(text);
+        let found: Vec<_> = found
+            .iter()
+            .map(|d| (d.code, d.help.as_deref().unwrap_or_default()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("R061", "write `GET`"),
+                (
+                    "R044",
+                    "only requests by a method other than GET get past the earlier endpoint; \
+                     move this endpoint first, or make the earlier one narrower"
+                )
+            ]
+        );
+    }
+
+    #[test]
     fn a_required_query_parameter_the_earlier_endpoint_refuses_is_not_shadowed() {
         let text = "endpoints:\n  - pathTemplate: /a/{id}\n    allowedQueryParams: [page]\n  - pathTemplate: /a/me\n    allowedQueryParams: [since]\n    queryParamSchemas:\n      since:\n        required: true\n";
         assert!(codes(text).is_empty());

@@ -529,7 +529,14 @@ impl<'t> Reader<'t> {
             |s| span_of(&s),
         );
         let kind = if tag.is_yaml_core_schema() {
-            TagKind::Core(tag.suffix().to_owned())
+            // `!!str` and `!<tag:yaml.org,2002:str>` are the same tag.
+            let suffix = tag.suffix();
+            TagKind::Core(
+                suffix
+                    .strip_prefix("tag:yaml.org,2002:")
+                    .unwrap_or(suffix)
+                    .to_owned(),
+            )
         } else if matches!(tag.handle(), "" | "!") {
             // Jackson strips the leading `!` of a local tag, so `!x` and `!<x>` name `x` (§1.4).
             let name = tag.suffix();
