@@ -2141,6 +2141,65 @@ fn published_schema_accepts_tagged_yaml_as_an_editor_sees_it() {
 }
 
 #[test]
+fn published_schema_takes_scalars_as_the_loader_reads_them() {
+    let schema = rules::schema::json_schema();
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let text = "endpoints:\n  - pathTemplate: /v2/users\n    queryParamSchemas:\n      page_size:\n        enum: [10, 30, 100]\n    responseSchema:\n      type: object\n      properties:\n        users:\n          type: array\n          items:\n            type: object\n            if:\n              type: object\n              properties:\n                type: {type: integer, const: 4}\n            then:\n              type: object\n              properties:\n                id: {type: string}\n    transforms:\n      - method: pseudonymize\n        jsonPaths: ['$.users[*].email']\n        includeReversible: \"true\"\n        includeOriginal: off\n";
+    let view: serde_json::Value = serde_saphyr::from_str(text).expect("YAML reads");
+    let errors: Vec<String> = validator
+        .iter_errors(&view)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    // `validate` reads them the same way.
+    let (status, out) = validate_bytes(text.as_bytes());
+    assert_eq!(status, Status::Ok, "{out}");
+    // What the loader does not read stays refused.
+    let rules = |transform: serde_json::Value| serde_json::json!({"endpoints": [{"pathTemplate": "/x", "transforms": [transform]}]});
+    for wrong in [
+        serde_json::json!({"method": "pseudonymize", "includeReversible": "maybe"}),
+        serde_json::json!({"method": "pseudonymize", "includeReversible": 1}),
+        serde_json::json!({"method": "pseudonymize", "jsonPaths": [["$.a"]]}),
+        serde_json::json!({"method": "pseudonymize", "jsonPaths": "$.a"}),
+    ] {
+        assert!(!validator.is_valid(&rules(wrong.clone())), "{wrong}");
+    }
+}
+
+#[test]
+fn request_bodies_have_the_keys_the_proxy_reads() {
+    let schema = rules::schema::json_schema();
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let rules = |body: serde_json::Value| serde_json::json!({"endpoints": [{"pathTemplate": "/x", "requestBody": body}]});
+    let good = serde_json::json!({"required": true, "content": {"application/json": {
+        "type": "object", "required": ["a"], "additionalProperties": false,
+        "properties": {"a": {"type": "string", "pattern": "^x", "enumValues": ["x1"]},
+                       "b": {"type": "array", "items": {"type": "integer", "format": "int32"}}}}}});
+    assert!(validator.is_valid(&rules(good.clone())));
+    let (status, out) = validate_bytes(rules(good).to_string().as_bytes());
+    assert_eq!(status, Status::Ok, "{out}");
+    let text = "endpoints:\n  - pathTemplate: /x\n    requestBody:\n      required: \"yes\"\n      contents:\n        application/json:\n          type: object\n          properties:\n            b: {type: array, items: {type: integer, minimum: 3}}\n";
+    let (status, out) = validate_bytes(text.as_bytes());
+    assert_eq!(status, Status::Invalid, "{out}");
+    for expected in [
+        "4:17: error[R013]: `required` must be a boolean, not a string",
+        "5:7: error[R012]: unknown key `contents`",
+        "did you mean `content`?",
+    ] {
+        assert!(out.contains(expected), "{expected}: {out}");
+    }
+    let text = text
+        .replace("contents", "content")
+        .replace("\"yes\"", "true");
+    let (status, out) = validate_bytes(text.as_bytes());
+    assert_eq!(status, Status::Invalid, "{out}");
+    assert!(
+        out.contains("9:53: error[R012]: unknown key `minimum`"),
+        "{out}"
+    );
+}
+
+#[test]
 fn published_schema_wants_a_path_template_or_regex_in_each_endpoint() {
     let schema = rules::schema::json_schema();
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");

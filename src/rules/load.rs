@@ -1465,6 +1465,32 @@ mod tests {
     }
 
     #[test]
+    fn a_transform_without_kind_is_given_one_that_takes_its_keys() {
+        let help = |text: &str| {
+            findings(text)
+                .iter()
+                .find(|d| d.code == "R016")
+                .and_then(|d| d.help.clone())
+                .unwrap_or_default()
+        };
+        let json = r#"{"endpoints":[{"pathTemplate":"/a","transforms":[{"jsonPaths":["$.e"],"encoding":"JSON"}]}]}"#;
+        assert_eq!(
+            help(json),
+            "add its kind as a member, e.g. `\"method\": \"pseudonymize\"`"
+        );
+        let yaml = "endpoints:\n  - pathTemplate: /a\n    transforms:\n      - jsonPaths: [$.e]\n        regex: \"(x)\"\n        includeReversible: true\n";
+        assert_eq!(
+            help(yaml),
+            "start it with a tag, e.g. `- !<pseudonymizeRegexMatches>`, or add `method:`"
+        );
+        let plain = "endpoints:\n  - pathTemplate: /a\n    transforms:\n      - jsonPaths: [$.e]\n";
+        assert_eq!(
+            help(plain),
+            "start it with a tag, e.g. `- !<redact>`, or add `method:`"
+        );
+    }
+
+    #[test]
     fn a_core_tag_written_whole_is_the_short_one() {
         let text = "endpoints:\n  - pathTemplate: !<tag:yaml.org,2002:str> /a\n";
         assert!(codes(text).is_empty());

@@ -89,10 +89,52 @@ impl JsonSchema for RequestBody {
         "RequestBody".into()
     }
 
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let schema = generator.subschema_for::<RequestBodySchema>();
         json_schema!({
-            "description": "`{required, content: {MIME type: schema}}`; accepted as written.",
+            "description": "Validates request bodies; no effect on responses. Kept as written.",
             "type": "object",
+            "properties": {
+                "required": {"type": ["boolean", "null"]},
+                "content": {
+                    "description": "A schema of the body for each MIME type.",
+                    "type": ["object", "null"],
+                    "additionalProperties": schema,
+                },
+            },
+            "additionalProperties": false,
+        })
+    }
+}
+
+/// The schema of a request body for one MIME type (§1.9): the proxy reads these keys, and
+/// refuses others. What each means is the validator's business; only the keys are checked.
+struct RequestBodySchema;
+
+impl JsonSchema for RequestBodySchema {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "RequestBodySchema".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let schema = generator.subschema_for::<RequestBodySchema>();
+        json_schema!({
+            "description": "A JSON Schema of the request body, with the keys the proxy reads.",
+            "type": ["object", "null"],
+            "properties": {
+                "type": {"type": ["string", "null"]},
+                "format": {"type": ["string", "null"]},
+                "pattern": {"type": ["string", "null"]},
+                "properties": {
+                    "type": ["object", "null"],
+                    "additionalProperties": schema,
+                },
+                "items": schema,
+                "required": {},
+                "enumValues": {},
+                "additionalProperties": {},
+            },
+            "additionalProperties": false,
         })
     }
 }

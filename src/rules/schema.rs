@@ -85,6 +85,63 @@ pub fn filter_aliases(schema: &mut Schema) {
 
 /// The published JSON Schema of the rules format (draft-07, which editors support widely).
 pub fn json_schema() -> Value {
+    let mut schema = generated_schema();
+    accept_read_scalars(&mut schema);
+    schema
+}
+
+/// The words a boolean may be written as, in the proxy's reader: the strings Jackson turns
+/// into a boolean, and the plain words of YAML 1.1 (`codes R013`).
+const BOOLEAN_WORDS: [&str; 18] = [
+    "true", "True", "TRUE", "false", "False", "FALSE", "yes", "Yes", "YES", "no", "No", "NO", "on",
+    "On", "ON", "off", "Off", "OFF",
+];
+
+/// Makes `schema` take scalars as the proxy's reader does, for editors: a number or a boolean
+/// where text is needed (`enum: [10, 30]`, `const: 4`) is read as its text, and a boolean may
+/// be written as a word (`includeReversible: "true"`). Our own check applies the same reading
+/// to plain scalars only, with the exact schema, to locate what it cannot read.
+fn accept_read_scalars(schema: &mut Value) {
+    match schema {
+        Value::Object(members) => {
+            for (key, value) in members.iter_mut() {
+                match (key.as_str(), value) {
+                    // Maps of schemas by name.
+                    ("properties" | "definitions", Value::Object(schemas)) => {
+                        schemas.values_mut().for_each(accept_read_scalars);
+                    }
+                    // Values, not schemas.
+                    ("default" | "examples" | "enum" | "const", _) => {}
+                    (_, value) => accept_read_scalars(value),
+                }
+            }
+            let types: Vec<&str> = match members.get("type") {
+                Some(Value::String(t)) => vec![t.as_str()],
+                Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
+                _ => return,
+            };
+            if types.contains(&"string") && !types.contains(&"number") {
+                let mut wider: Vec<Value> = types.iter().map(|t| json!(t)).collect();
+                wider.extend([json!("number"), json!("boolean")]);
+                members.insert("type".into(), Value::Array(wider));
+            } else if types.contains(&"boolean")
+                && !types.contains(&"string")
+                && !members.contains_key("anyOf")
+            {
+                let exact = members.remove("type").unwrap_or(Value::Null);
+                members.insert(
+                    "anyOf".into(),
+                    json!([{"type": exact}, {"enum": BOOLEAN_WORDS}]),
+                );
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(accept_read_scalars),
+        _ => {}
+    }
+}
+
+/// The schema generated from the model, exact: strings are strings and booleans booleans.
+fn generated_schema() -> Value {
     let generator = SchemaSettings::draft07().into_generator();
     let generated = generator.into_root_schema_for::<Rules>().to_value();
     let Value::Object(mut generated) = generated else {
@@ -165,9 +222,9 @@ pub fn json_schema_text() -> String {
     text
 }
 
-/// The schema our validator uses: the published one with `method` required in every kind.
+/// The schema our validator uses: the generated one with `method` required in every kind.
 fn internal_schema() -> Value {
-    let mut schema = json_schema();
+    let mut schema = generated_schema();
     // R030 says it with the place and a fix.
     if let Some(Value::Object(endpoint)) = schema.pointer_mut("/definitions/Endpoint") {
         endpoint.remove("anyOf");
@@ -811,11 +868,32 @@ impl Explain<'_> {
             LeafKind::Required(key) if key == "method" => {
                 let what = Self::item_kind(leaf);
                 let mut p = problem(Code::MissingKind, head, format!("this {what} has no kind"));
-                let kind = if what == "augment" {
-                    "textDigest"
+                // The first kind that takes every key the item has, for an example that fixes it.
+                let (definition, fallback) = if what == "augment" {
+                    ("Augment", "textDigest")
                 } else {
-                    "redact"
+                    ("Transform", "redact")
                 };
+                let keys: Vec<&str> = match node_at(self.root, &leaf.path).map(|n| &n.kind) {
+                    Some(NodeKind::Map(entries)) => {
+                        entries.iter().map(|e| e.key.as_str()).collect()
+                    }
+                    _ => Vec::new(),
+                };
+                let branches = self
+                    .schema
+                    .pointer(&format!("/definitions/{definition}/anyOf"))
+                    .and_then(Value::as_array);
+                let kind = branches
+                    .into_iter()
+                    .flatten()
+                    .find(|b| {
+                        keys.iter()
+                            .all(|k| b.pointer(&format!("/properties/{k}")).is_some())
+                    })
+                    .and_then(|b| b.pointer("/properties/method/const"))
+                    .and_then(Value::as_str)
+                    .unwrap_or(fallback);
                 // A document written as JSON (one flow mapping) has no tags in it.
                 let json = self.text.as_bytes().get(self.root.span.start) == Some(&b'{');
                 p.help = Some(if json {
