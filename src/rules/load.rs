@@ -1483,6 +1483,12 @@ mod tests {
             help(yaml),
             "start it with a tag, e.g. `- !<pseudonymizeRegexMatches>`, or add `method:`"
         );
+        // The kind's keys are not also unknown; a key of no kind is.
+        assert_eq!(codes(json), ["R016"]);
+        assert_eq!(
+            codes(&json.replace("\"encoding\"", "\"encodin\"")),
+            ["R016", "R012"]
+        );
         let plain = "endpoints:\n  - pathTemplate: /a\n    transforms:\n      - jsonPaths: [$.e]\n";
         assert_eq!(
             help(plain),

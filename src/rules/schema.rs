@@ -758,9 +758,19 @@ impl Explain<'_> {
             message,
             help: None,
         };
+        // A transform or augment without kind (R016) has no keys of its own yet: those of some
+        // kind are not unknown.
+        let kindless = matches!(Self::mapping_kind(leaf), "a transform" | "an augment")
+            && node.is_some_and(|n| n.tag.is_none() && n.get("method").is_none());
+        let of_some_kind = if kindless {
+            self.keys_of_any_kind(Self::item_kind(leaf))
+        } else {
+            Vec::new()
+        };
         match &leaf.kind {
             LeafKind::Unexpected(keys) => keys
                 .iter()
+                .filter(|key| !of_some_kind.contains(key))
                 .take(MAX_FINDINGS + 1)
                 .map(|key| {
                     let entry = node.and_then(|n| n.get(key));
