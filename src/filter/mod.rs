@@ -2,6 +2,7 @@
 //! values of the wrong type become null, and `$ref` resolves in the rules' `definitions`.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
 
 use crate::json::{Map, Value, java_number_string, same_text};
@@ -36,6 +37,12 @@ pub enum FilterError {
          element, so filtering would never end"
     )]
     EndlessRef,
+    #[error(
+        "the schema's `anyOf` candidates and `if` conditions filter the same values over and over \
+         (more than {0} times the work of filtering the response once): their nesting makes the \
+         work grow exponentially with the depth of the response"
+    )]
+    ExponentialWork(u64),
 }
 
 /// A failure of the filter, with where it happened: the part of the schema (its place in the
@@ -198,16 +205,20 @@ impl Properties {
 }
 
 /// Where a filter step is: the `$ref` and `anyOf` steps taken since the last step into a member
-/// or element, and whether a large array may be filtered in two halves on two threads.
+/// or element, whether a large array may be filtered in two halves on two threads, whether the
+/// step filters again what another step filters (an `anyOf` candidate after the first, an `if`
+/// condition), and the work of this thread so far.
 #[derive(Debug, Clone, Copy)]
-struct Ctx {
+struct Ctx<'w> {
     hops: usize,
     split: bool,
+    again: bool,
+    work: &'w Work,
 }
 
-impl Ctx {
+impl Ctx<'_> {
     /// A step that stays on the same value.
-    fn hop(self) -> Ctx {
+    fn hop(self) -> Self {
         Ctx {
             hops: self.hops + 1,
             ..self
@@ -215,8 +226,44 @@ impl Ctx {
     }
 
     /// A step into a member or element.
-    fn down(self) -> Ctx {
+    fn down(self) -> Self {
         Ctx { hops: 0, ..self }
+    }
+
+    /// A step that filters again what another step filters.
+    fn again(self) -> Self {
+        Ctx {
+            again: true,
+            ..self
+        }
+    }
+}
+
+/// The steps of one thread's filtering: those that filter a value for the first time, and those
+/// that filter again what another step filters. Nested `anyOf`s whose first candidates fail deep
+/// down, or nested `if`s, filter the values below them a number of times that doubles with each
+/// level: past a bound, the filter gives up rather than run for hours on a small response.
+#[derive(Debug, Default)]
+struct Work {
+    first: Cell<u64>,
+    again: Cell<u64>,
+}
+
+impl Work {
+    /// Steps of filtering again allowed whatever the response.
+    const BASE: u64 = 1 << 20;
+    /// Steps of filtering again allowed per step of filtering for the first time.
+    const FACTOR: u64 = 64;
+
+    /// Counts a step; false when the steps of filtering again are past the bound.
+    fn step(&self, again: bool) -> bool {
+        if !again {
+            self.first.set(self.first.get() + 1);
+            return true;
+        }
+        let n = self.again.get() + 1;
+        self.again.set(n);
+        n <= Self::BASE + Self::FACTOR * self.first.get()
     }
 }
 
@@ -399,7 +446,14 @@ impl CompiledFilter {
         value: Value<'a>,
         split: bool,
     ) -> Result<Value<'a>, Box<FilterFailure>> {
-        Ok(match self.apply(value, 0, Ctx { hops: 0, split })? {
+        let work = Work::default();
+        let ctx = Ctx {
+            hops: 0,
+            split,
+            again: false,
+            work: &work,
+        };
+        Ok(match self.apply(value, 0, ctx)? {
             Filtered::Value(v) => v,
             Filtered::NotMatched => Value::Null,
         })
@@ -414,13 +468,17 @@ impl CompiledFilter {
         if ctx.hops > self.nodes.len() {
             return Err(fail(FilterError::EndlessRef));
         }
+        if !ctx.work.step(ctx.again) {
+            return Err(fail(FilterError::ExponentialWork(Work::FACTOR)));
+        }
         match &self.nodes[id as usize] {
             Node::Untyped => untyped(node).map_err(fail),
             Node::Ref(target) => self.apply(node, *target, ctx.hop()),
             Node::Fails(e, span) => Err(Box::new(FilterFailure::new(e.clone(), *span))),
             Node::AnyOf(candidates) => {
-                for &candidate in candidates {
-                    if let Filtered::Value(v) = self.apply(node.clone(), candidate, ctx.hop())? {
+                for (i, &candidate) in candidates.iter().enumerate() {
+                    let step = if i == 0 { ctx.hop() } else { ctx.hop().again() };
+                    if let Filtered::Value(v) = self.apply(node.clone(), candidate, step)? {
                         return Ok(Filtered::Value(v));
                     }
                 }
@@ -524,7 +582,7 @@ impl CompiledFilter {
                 Some(*span),
             ))
         })?;
-        self.apply(member.clone(), *sub, ctx.down())
+        self.apply(member.clone(), *sub, ctx.down().again())
             .map_err(within(key))
     }
 
@@ -602,15 +660,26 @@ impl CompiledFilter {
     fn array<'a>(&self, mut elements: Vec<Value<'a>>, items: NodeId, ctx: Ctx) -> Step<Value<'a>> {
         let ctx = ctx.down();
         if ctx.split && elements.len() >= SPLIT_MIN_ELEMENTS {
-            let half = Ctx {
-                hops: 0,
-                split: false,
-            };
             let mid = elements.len() / 2;
             let (first, second) = elements.split_at_mut(mid);
+            // Each thread counts its own work, the second from nothing.
+            let half = Ctx {
+                split: false,
+                ..ctx
+            };
+            let again = ctx.again;
             let (first, second) = threads::join(
                 || self.elements(first, 0, items, half),
-                || self.elements(second, mid, items, half),
+                || {
+                    let work = Work::default();
+                    let half = Ctx {
+                        hops: 0,
+                        split: false,
+                        again,
+                        work: &work,
+                    };
+                    self.elements(second, mid, items, half)
+                },
             );
             first?;
             second?;

@@ -467,6 +467,8 @@ fn scalars_kept_as_is_are_those_filtering_leaves_unchanged() {
                     Ctx {
                         hops: 0,
                         split: false,
+                        again: false,
+                        work: &Work::default(),
                     },
                 )
                 .expect("a kept scalar filters without error");
@@ -561,4 +563,54 @@ fn a_failure_is_placed_at_the_schema_and_the_value_that_fail() {
     // A member name is escaped as JSON Pointer does.
     let schema = "type: \"object\"\nproperties:\n  \"a/b~c\":\n    type: \"foo\"\n";
     assert_eq!(failure(schema, "", r#"{"a/b~c":1}"#, false).0, "/a~1b~0c");
+}
+
+/// A definition whose first candidate fails only at the end, on `c`, after filtering `a`.
+const NESTED_ANY_OF: &str = "N:\n  anyOf:\n    - type: \"object\"\n      properties:\n        a:\n          $ref: \"#/definitions/N\"\n        c:\n          type: \"string\"\n          const: \"never\"\n    - type: \"object\"\n      properties:\n        a:\n          $ref: \"#/definitions/N\"\n";
+
+/// `{"a":{"a":…,"c":"x"},"c":"x"}`, `depth` objects deep.
+fn nested(depth: usize) -> String {
+    let mut doc = "{\"c\":\"x\"}".to_owned();
+    for _ in 1..depth {
+        doc = format!("{{\"a\":{doc},\"c\":\"x\"}}");
+    }
+    doc
+}
+
+#[test]
+fn nested_any_of_that_would_filter_without_end_gives_up() {
+    let schema = "$ref: \"#/definitions/N\"\n";
+    // Each level filters the levels below twice: shallow responses are filtered.
+    assert_eq!(
+        run(schema, NESTED_ANY_OF, &nested(3)).as_deref(),
+        Ok(r#"{"a":{"a":{}}}"#)
+    );
+    // 2^60 steps: the filter stops after about a million instead.
+    let started = std::time::Instant::now();
+    assert_eq!(
+        run(schema, NESTED_ANY_OF, &nested(60)),
+        Err(FilterError::ExponentialWork(Work::FACTOR))
+    );
+    let spent = started.elapsed();
+    assert!(spent.as_secs() < 60, "gave up after {spent:?}");
+}
+
+#[test]
+fn later_candidates_on_every_element_of_a_large_array_are_no_exponential_work() {
+    // The first candidate fails on each element after filtering it: twice the work, however
+    // many elements, on one thread or two.
+    let schema = "type: \"array\"\nitems:\n  anyOf:\n    - type: \"object\"\n      properties:\n        id:\n          type: \"string\"\n        c:\n          type: \"string\"\n          const: \"never\"\n    - type: \"object\"\n      properties:\n        id:\n          type: \"string\"\n";
+    let doc = format!(
+        "[{}]",
+        vec![r#"{"id":"u","c":"x","x":1}"#; 50_000].join(",")
+    );
+    let expected = format!("[{}]", vec![r#"{"id":"u"}"#; 50_000].join(","));
+    let filter = compiled(schema);
+    for split in [false, true] {
+        let value = parse_value(&doc).expect("test document parses");
+        let out = filter
+            .filter_with(value, split)
+            .map(|v| to_compact_string(&v));
+        assert_eq!(out.as_deref(), Ok(expected.as_str()), "split {split}");
+    }
 }
