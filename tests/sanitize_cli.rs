@@ -661,6 +661,44 @@ fn a_schema_failure_names_the_schema_and_the_value_that_fail() {
 }
 
 #[test]
+fn nested_any_of_with_exponential_work_fails_with_a_located_error_and_a_fix() {
+    let yaml = r##"endpoints:
+  - pathTemplate: "/x"
+    responseSchema:
+      $ref: "#/definitions/N"
+definitions:
+  N:
+    anyOf:
+      - type: "object"
+        properties:
+          a:
+            $ref: "#/definitions/N"
+          c:
+            const: "never"
+            type: "string"
+      - type: "object"
+        properties:
+          a:
+            $ref: "#/definitions/N"
+"##;
+    // 40 levels: 2^40 steps without the bound.
+    let mut body = r#"{"c":"x"}"#.to_owned();
+    for _ in 1..40 {
+        body = format!(r#"{{"a":{body},"c":"x"}}"#);
+    }
+    let out = sanitize_with_rules(yaml, body.as_bytes());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("error[S006]: the responseSchema filter failed at /a/a/")
+            && stderr.contains("filter the same values over and over")
+            && stderr.contains("help: list first the `anyOf` candidate that most values take"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn a_document_the_schema_made_null_is_named_as_the_cause_of_the_failure() {
     let yaml = r#"endpoints:
   - pathTemplate: "/x"

@@ -266,7 +266,11 @@ impl SanitizeError {
                     value_in(body, *value)
                 ),
                 Some(location.clone()),
-                None,
+                matches!(error, FilterError::ExponentialWork(_)).then(|| {
+                    "list first the `anyOf` candidate that most values take, and make candidates \
+                     differ by a `type` or by a member near the top rather than by one below \
+                     a recursive `$ref`; or merge them into one schema with the properties of all"
+                }),
             ),
             SanitizeError::Transform {
                 location,
