@@ -161,6 +161,9 @@ fuzz_target!(|input: Input| {
             assert_eq!(a, b, "match counts differ: {specs:?}");
         }
         (Err(_), Err(_)) => {}
+        // The plan hands a document whose deletions Java orders inconsistently to the naive
+        // engine, whose result is then the answer.
+        (_, Err(e)) if matches!(e.kind, plan::ExecErrorKind::UpdateOrder) => {}
         (n, p) => panic!("naive {n:?} but plan {p:?} for {specs:?}"),
     }
 });

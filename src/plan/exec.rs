@@ -81,7 +81,12 @@ where
         .any(|(r, &on)| on && r.action == Action::Delete);
     walker.may_defer = defer && walker.may_split;
     let start = walker.m.intern(&mut vec![at(0)]);
-    let result = match walker.visit(doc, start, span.lo, span.hi, Slot::Root) {
+    let visited = walker.visit(doc, start, span.lo, span.hi, Slot::Root);
+    let visited = visited.and_then(|fate| match walker.misordered() {
+        Some(r) => Err(WalkError::new(r, ExecErrorKind::UpdateOrder)),
+        None => Ok(fate),
+    });
+    let result = match visited {
         Ok(_) => Ok(()),
         Err(mut e) => {
             let mut pointer = String::new();
@@ -1347,6 +1352,44 @@ struct Walker<'p, 'm, 'r, 'a, M: Mapper<'a>> {
     not_last: usize,
     /// The arrays left for later, in document order.
     holes: Vec<Hole<'a>>,
+    /// By rule, what its deletions so far tell of Jayway's order of them.
+    deletions: Vec<DeleteOrder>,
+}
+
+/// What the locations a delete rule selected tell of Jayway's order of its deletions
+/// (§6.3.10): indexes compare as numbers, anything else by its text, so an index of 10 sorts
+/// before one of 9, which sorts before a member named "10". When one path's locations mix
+/// member names that start with a digit (others sort above or below every index alike) with
+/// indexes of different lengths, Java's sort meets an inconsistent order and the result
+/// depends on the sequence it is given; only the naive engine, which runs that sort, deletes
+/// as the proxy then does.
+#[derive(Debug, Clone, Copy, Default)]
+struct DeleteOrder {
+    /// A location that ends in a member name that starts with a digit.
+    digit_names: bool,
+    /// The lengths of the indexes that ended locations, as bits (bit `n`: `n` digits).
+    index_lengths: u32,
+}
+
+impl DeleteOrder {
+    /// Records a location ending in `accessor`. (A multi-name leaf, whose accessor joins
+    /// its names, ends a path that selects no array element.)
+    fn note(&mut self, accessor: &Accessor) {
+        match accessor {
+            Accessor::Text(name) => {
+                self.digit_names |= name.as_bytes().first().is_some_and(u8::is_ascii_digit);
+            }
+            Accessor::Index(i) => {
+                let digits = i.checked_ilog10().unwrap_or(0) + 1;
+                self.index_lengths |= 1 << digits.min(31);
+            }
+        }
+    }
+
+    /// Whether Java's sort may order these deletions otherwise than the plan does.
+    fn inconsistent(self) -> bool {
+        self.digit_names && self.index_lengths.count_ones() > 1
+    }
 }
 
 /// What the walkers of one pass share, to start a walker for part of the document.
@@ -1395,6 +1438,7 @@ impl<'p, 'r, 'a> Shared<'p, 'r, 'a> {
             may_defer: false,
             not_last: 0,
             holes: Vec::new(),
+            deletions: Vec::new(),
         }
     }
 }
@@ -1732,6 +1776,9 @@ where
                 };
                 return Err(WalkError::new(r, ExecErrorKind::Fatal(message.to_owned())));
             }
+            if rule.action == Action::Delete {
+                self.deletion_order(r).note(&accessor(slot, r));
+            }
             if self.detached(r, || accessor(slot, r)) {
                 return Ok(Effect::Unchanged);
             }
@@ -1773,6 +1820,21 @@ where
             }
         }
         Ok(Effect::Members(act))
+    }
+
+    /// What delete rule `r`'s locations so far tell of their order.
+    fn deletion_order(&mut self, r: RuleId) -> &mut DeleteOrder {
+        let r = r as usize;
+        if self.deletions.len() <= r {
+            self.deletions.resize(r + 1, DeleteOrder::default());
+        }
+        &mut self.deletions[r]
+    }
+
+    /// The first rule whose deletions Java's sort may order otherwise than this walk did.
+    fn misordered(&self) -> Option<RuleId> {
+        let r = self.deletions.iter().position(|d| d.inconsistent())?;
+        RuleId::try_from(r).ok()
     }
 
     fn map(
@@ -2014,6 +2076,37 @@ mod tests {
         assert_eq!(text, to_compact_string(&expected), "{}", plan.explain(&[]));
         assert_eq!(stats, naive);
         (text, stats, plan.passes().len())
+    }
+
+    /// The kind of error the plan fails with on `doc`, if any.
+    fn plan_error(transforms: &[TransformSpec], doc: &serde_json::Value) -> Option<String> {
+        let mut got = Value::from(doc);
+        let result = compile(transforms).run(&mut got, &mut Mark);
+        result.err().map(|e| format!("{:?}", e.kind))
+    }
+
+    #[test]
+    fn deletions_that_java_sorts_inconsistently_are_handed_to_the_naive_engine() {
+        let redact = [delete(&["$.*[?(@ != 'keep')]"])];
+        let twelve: Vec<&str> = ["keep", "x", "x"].repeat(4);
+        // Member "5" sorts between indexes 10 and 9 by text, which sort 10 first by number.
+        let doc = serde_json::json!({"5": {}, "a": twelve});
+        assert_eq!(plan_error(&redact, &doc).as_deref(), Some("UpdateOrder"));
+        // Indexes of one length, or names that sort above every index, are ordered alike.
+        let nine = serde_json::json!({"5": {}, "a": vec!["x"; 9]});
+        assert_eq!(both(&redact, &nine).0, r#"{"a":[]}"#);
+        let letters = serde_json::json!({"o": {}, "a": twelve});
+        assert_eq!(
+            both(&redact, &letters).0,
+            r#"{"a":["keep","keep","keep","keep"]}"#
+        );
+        // Digit names in one path and indexes in another are two sorts, each consistent.
+        let apart = [delete(&["$.o[*]", "$.a[?(@ != 'keep')]"])];
+        let doc = serde_json::json!({"o": {"5": 1}, "a": twelve});
+        assert_eq!(
+            both(&apart, &doc).0,
+            r#"{"o":{},"a":["keep","keep","keep","keep"]}"#
+        );
     }
 
     struct TinyCaches;

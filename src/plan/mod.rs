@@ -229,6 +229,11 @@ pub enum ExecErrorKind<E> {
     Map(E),
     /// A value function asked to stop its path, but its transform is not one that may.
     UnexpectedAbort,
+    /// One path's deletions mix member names with array indexes of different lengths, which
+    /// Jayway's update order (§6.3.10) compares inconsistently: Java's sort then orders them
+    /// by the sequence it is given, which only the naive engine reproduces. Nothing is wrong
+    /// with the document; the plan's caller runs the naive engine on it instead.
+    UpdateOrder,
 }
 
 impl<E> ExecError<E> {
@@ -256,6 +261,9 @@ impl<E: fmt::Display> fmt::Display for ExecError<E> {
             ExecErrorKind::Map(e) => write!(f, ": {e}"),
             ExecErrorKind::UnexpectedAbort => {
                 f.write_str(": the value function stopped a path it may not stop")
+            }
+            ExecErrorKind::UpdateOrder => {
+                f.write_str(": the order of this path's deletions needs the naive engine")
             }
         }
     }

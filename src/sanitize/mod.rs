@@ -28,7 +28,7 @@ use crate::rules::{AugmentKind, Endpoint, Located, Rules};
 use crate::transform::augment::{TextDigestAugment, apply_augments};
 use crate::transform::compiled::{CompileError, ValueFn};
 use crate::transform::text_digest::Keywords;
-use run::{Arenas, CompiledTransform, EmitError, Transforms};
+use run::{Arenas, CompiledTransform, EmitError, Fresh, Transforms};
 
 /// Sanitizes responses for one rules file, as the proxy configured with it would.
 ///
@@ -471,14 +471,17 @@ impl Sanitizer {
             arenas.set_split(cores.split);
             let outcome = {
                 let mut value: Value<'_> = value.map_err(|e| origin.json_error(e))?;
+                let source = &text[start..values.offset()];
+                let fresh = || self.reparsed(endpoint, source, origin);
                 if cores.holes && trace.is_none() {
-                    self.sanitize_emit(endpoint, &mut value, &mut arenas, emit)
+                    self.sanitize_emit(endpoint, &mut value, &mut arenas, &fresh, emit)
                 } else {
                     match self.sanitize_value(
                         endpoint,
                         &mut value,
                         Some(&mut arenas),
                         trace.as_deref_mut(),
+                        &fresh,
                     ) {
                         Ok(()) => Ok(emit(&value, &mut NoHoles)),
                         Err(e) => Err(EmitError::Failed(e)),
@@ -527,15 +530,31 @@ impl Sanitizer {
         endpoint: &CompiledEndpoint,
         value: &mut Value<'a>,
         arenas: &'a mut Arenas,
+        fresh: Fresh<'_, 'a>,
         emit: &mut dyn FnMut(&Value<'_>, &mut dyn Holes) -> Result<bool, E>,
     ) -> Result<Result<bool, E>, EmitError> {
         self.prepare_value(endpoint, value, arenas.split())
             .map_err(EmitError::Failed)?;
-        endpoint
-            .transforms
-            .run_emit(value, &self.pseudonymizer, Some(arenas), &mut |v, holes| {
-                emit(v, holes)
-            })
+        endpoint.transforms.run_emit(
+            value,
+            &self.pseudonymizer,
+            Some(arenas),
+            fresh,
+            &mut |v, holes| emit(v, holes),
+        )
+    }
+
+    /// `text`, one top-level value of a body (placed in it by `origin`), parsed again, with
+    /// the endpoint's augments and after its `responseSchema`: as the transforms receive it.
+    fn reparsed<'t>(
+        &self,
+        endpoint: &CompiledEndpoint,
+        text: &'t str,
+        origin: Origin,
+    ) -> Result<Value<'t>, SanitizeError> {
+        let mut value = json::parse_value(text).map_err(|e| origin.json_error(e))?;
+        self.prepare_value(endpoint, &mut value, false)?;
+        Ok(value)
     }
 
     /// The error the proxy meets first in `value` (the text of one top-level value), given
@@ -558,13 +577,9 @@ impl Sanitizer {
         if self.engine == Engine::Naive || !from_transforms {
             return error.unwrap_or_else(|| endpoint.transforms.incomplete());
         }
-        let mut again = match json::parse_value(value) {
-            Ok(v) => v,
-            Err(e) => return origin.json_error(e),
-        };
         let naive = self
-            .prepare_value(endpoint, &mut again, false)
-            .and_then(|()| {
+            .reparsed(endpoint, value, origin)
+            .and_then(|mut again| {
                 endpoint
                     .transforms
                     .run_naive(&mut again, &self.pseudonymizer)
@@ -589,7 +604,14 @@ impl Sanitizer {
             return Ok(());
         };
         let endpoint = self.compiled(i)?;
-        self.sanitize_value(endpoint, value, None, None)
+        // Without the text, a document the plan hands back to the naive engine is a copy.
+        let original = endpoint.transforms.may_need_naive().then(|| value.clone());
+        let fresh = || {
+            let mut again = original.clone().unwrap_or(Value::Null);
+            self.prepare_value(endpoint, &mut again, false)?;
+            Ok(again)
+        };
+        self.sanitize_value(endpoint, value, None, None, &fresh)
     }
 
     /// `value` (a top-level value of a response of the endpoint of index `i`) as the transforms
@@ -639,6 +661,7 @@ impl Sanitizer {
         value: &mut Value<'a>,
         arenas: Option<&'a mut Arenas>,
         trace: Option<&mut Trace>,
+        fresh: Fresh<'_, 'a>,
     ) -> Result<(), SanitizeError> {
         let split = arenas.as_ref().is_some_and(|a| a.split());
         // What the schema takes is told only to a trace: the replay harness's warnings.
@@ -647,7 +670,7 @@ impl Sanitizer {
         let Some(trace) = trace else {
             return endpoint
                 .transforms
-                .run(value, &self.pseudonymizer, arenas)
+                .run(value, &self.pseudonymizer, arenas, fresh)
                 .map(drop);
         };
         if let Some(before) = before {
@@ -658,7 +681,7 @@ impl Sanitizer {
         endpoint.transforms.trace(value, trace);
         let stats = endpoint
             .transforms
-            .run(value, &self.pseudonymizer, arenas)?;
+            .run(value, &self.pseudonymizer, arenas, fresh)?;
         for (t, counts) in stats.matches.iter().enumerate() {
             for (p, n) in counts.iter().enumerate() {
                 if let Some(total) = trace.matches.get_mut(t).and_then(|m| m.get_mut(p)) {

@@ -7,7 +7,7 @@ use bumpalo::Bump;
 
 use crate::diag::Location;
 use crate::json::{Holes, NoHoles, Value, java_number_string};
-use crate::jsonpath::{JsonPath, Segment};
+use crate::jsonpath::{JsonPath, Segment, Selector, StepKind};
 use crate::plan::naive::{self, ReadResult, Selected};
 use crate::plan::{
     Action, ChunkMappers, ChunkSplit, Emitted, ExecError, ExecErrorKind, MapError, Mapper, Plan,
@@ -40,6 +40,11 @@ pub(super) enum EmitError {
     /// [`Transforms::run`] on the value as it was parsed.
     Redo,
 }
+
+/// Makes the document again as the transforms receive it (parsed, augmented, filtered by the
+/// schema), for the naive engine when the plan cannot order a path's deletions as the proxy
+/// does ([`ExecErrorKind::UpdateOrder`]).
+pub(super) type Fresh<'f, 'a> = &'f dyn Fn() -> Result<Value<'a>, SanitizeError>;
 
 /// One compiled transform with the places of its parts in the rules file.
 #[derive(Debug)]
@@ -348,19 +353,55 @@ impl Transforms {
     }
 
     /// Applies every transform to `doc` (§2.0): each transform's guard, then its paths in order;
-    /// a path that does not exist is skipped.
+    /// a path that does not exist is skipped. When the plan cannot order a path's deletions as
+    /// the proxy does, the naive engine runs on the document `fresh` makes again.
     pub fn run<'a>(
         &self,
         doc: &mut Value<'a>,
         p: &Pseudonymizer,
         arenas: Option<&'a mut Arenas>,
+        fresh: Fresh<'_, 'a>,
     ) -> Result<RunStats, SanitizeError> {
         let mut mapper = self.mapper(p, arenas);
         let result = match &self.plan {
             Some(plan) => plan.run(doc, &mut mapper),
             None => naive::run(&self.specs, doc, &mut mapper),
         };
-        result.map_err(|e| self.error(e))
+        match result {
+            Err(e) if matches!(e.kind, ExecErrorKind::UpdateOrder) => {
+                drop(mapper);
+                self.run_naive_again(doc, p, fresh)
+            }
+            result => result.map_err(|e| self.error(e)),
+        }
+    }
+
+    /// Replaces `doc` with what `fresh` makes, and applies every transform to it with the
+    /// naive engine.
+    fn run_naive_again<'a>(
+        &self,
+        doc: &mut Value<'a>,
+        p: &Pseudonymizer,
+        fresh: Fresh<'_, 'a>,
+    ) -> Result<RunStats, SanitizeError> {
+        *doc = fresh()?;
+        self.run_naive(doc, p)
+    }
+
+    /// Whether the plan may hand a document back to the naive engine: a `redact` path ends in a
+    /// wildcard or a filter, which can select both array elements and object members.
+    pub fn may_need_naive(&self) -> bool {
+        self.plan.is_some()
+            && self.specs.iter().any(|t| {
+                t.action == Action::Delete
+                    && t.paths.iter().any(|path| {
+                        path.steps.last().is_some_and(|step| {
+                            let (StepKind::Child(selector) | StepKind::Descendant(selector)) =
+                                &step.kind;
+                            matches!(selector, Selector::Wildcard | Selector::Filter(_))
+                        })
+                    })
+            })
     }
 
     /// Applies every transform to `doc` with the naive engine, whichever engine this runs:
@@ -380,17 +421,26 @@ impl Transforms {
         doc: &mut Value<'a>,
         p: &Pseudonymizer,
         arenas: Option<&'a mut Arenas>,
+        fresh: Fresh<'_, 'a>,
         emit: &mut dyn FnMut(&Value<'a>, &mut dyn Holes) -> Result<bool, X>,
     ) -> Result<Result<bool, X>, EmitError> {
         let Some(plan) = &self.plan else {
-            self.run(doc, p, arenas).map_err(EmitError::Failed)?;
+            self.run(doc, p, arenas, fresh).map_err(EmitError::Failed)?;
             return Ok(emit(doc, &mut NoHoles));
         };
         let mut mapper = self.mapper(p, arenas);
-        plan.run_emit(doc, &mut mapper, emit).map_err(|e| match e {
-            Emitted::Exec(e) => EmitError::Failed(self.error(e)),
-            Emitted::Redo => EmitError::Redo,
-        })
+        match plan.run_emit(doc, &mut mapper, emit) {
+            Ok(emitted) => Ok(emitted),
+            // A walk that deletes leaves no hole: nothing was written.
+            Err(Emitted::Exec(e)) if matches!(e.kind, ExecErrorKind::UpdateOrder) => {
+                drop(mapper);
+                self.run_naive_again(doc, p, fresh)
+                    .map_err(EmitError::Failed)?;
+                Ok(emit(doc, &mut NoHoles))
+            }
+            Err(Emitted::Exec(e)) => Err(EmitError::Failed(self.error(e))),
+            Err(Emitted::Redo) => Err(EmitError::Redo),
+        }
     }
 
     /// The value functions as the engines call them, with the arenas their strings go to.
@@ -447,6 +497,11 @@ impl Transforms {
             ExecErrorKind::Map(error) => (error.to_string(), error.hint()),
             ExecErrorKind::UnexpectedAbort => (
                 "the value function stopped its path unexpectedly".to_owned(),
+                None,
+            ),
+            // The plan's callers run the naive engine instead; this is the text if one does not.
+            ExecErrorKind::UpdateOrder => (
+                "the order of this path's deletions needs `--engine naive`".to_owned(),
                 None,
             ),
         };

@@ -1143,3 +1143,38 @@ fn unique_values_and_escaped_ones_are_pseudonymized_each() {
         .collect();
     check_pseudonyms_of_repeated_values(&values);
 }
+
+#[test]
+fn deletions_that_java_sorts_inconsistently_give_the_naive_engines_bytes() {
+    // One path deletes member "5" and array elements from index 11 down: Jayway's order puts
+    // "5" between 10 and 9, and Java's sort then deletes the elements out of order (§6.3.10).
+    let yaml = "endpoints:\n  - pathTemplate: \"/x\"\n    transforms:\n      - !<redact>\n        \
+                jsonPaths:\n          - \"$.*[?(@ != 'keep')]\"\n";
+    let doc =
+        r#"{"5":{},"a":["keep","keep","keep","x","keep","x","keep","keep","keep","x","x","keep"]}"#;
+    let proxy = r#"{"a":["keep","keep","keep","keep","keep","keep","keep","x"]}"#;
+    let body = format!("{doc}\n{{\"a\":[\"x\",\"keep\"]}}\n{doc}");
+    let out = assert_same_as_naive(yaml, "/x", &body);
+    assert_eq!(out, format!("{proxy}\n{{\"a\":[\"keep\"]}}\n{proxy}"));
+
+    // A parsed document, and a traced run, take the same way.
+    let (plan, _) = plan_and_naive(yaml);
+    let mut value = json::parse_value(doc).expect("parses");
+    let selection = plan.select("GET", "/x").expect("allowed");
+    plan.sanitize_parsed(selection, &mut value)
+        .expect("sanitizes");
+    assert_eq!(json::to_compact_string(&value), proxy);
+    let (traced, _) = plan
+        .sanitize_traced(selection, doc.as_bytes(), Output::Compact)
+        .expect("sanitizes");
+    assert_eq!(String::from_utf8_lossy(&traced), proxy);
+
+    // Where the proxy fails, so does the plan, at the same place.
+    let (plan, naive) = plan_and_naive(&yaml.replace("[?(@ != 'keep')]", "[*]"));
+    let body = br#"{"o":{"5":1},"a":[0,1,2,3,4,5,6,7,8,9,10,11,12]}"#;
+    let failed = plan.sanitize("GET", "/x", body, Output::Compact);
+    let expected = naive.sanitize("GET", "/x", body, Output::Compact);
+    assert!(failed.is_err());
+    assert_eq!(failed, expected);
+    assert!(failed.unwrap_err().to_string().contains("at /a/12"));
+}
