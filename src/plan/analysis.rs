@@ -19,42 +19,47 @@ use crate::jsonpath::{Filter, JsonPath, Operand, PathRoot, Selector, Step, StepK
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Label {
     Key(String),
-    Elem(u64),
-    AnyElem,
+    /// The array indexes from `from`, up to `to` excluded (`None`: any number).
+    Elems {
+        from: u64,
+        to: Option<u64>,
+    },
     /// Any key or index.
     Any,
 }
 
+/// Any array element.
+const ANY_ELEM: Label = Label::Elems { from: 0, to: None };
+
 impl Label {
-    /// The symbols both labels stand for, as one label (the narrower), if there are any.
-    fn meet(&self, other: &Label) -> Option<Label> {
-        if !self.meets(other) {
-            return None;
+    /// Index `i` alone.
+    fn elem(i: u64) -> Label {
+        Label::Elems {
+            from: i,
+            to: i.checked_add(1),
         }
-        let wider = |l: &Label| match l {
-            Label::Any => 2,
-            Label::AnyElem => 1,
-            Label::Key(_) | Label::Elem(_) => 0,
-        };
-        Some(
-            if wider(self) > wider(other) {
-                other
-            } else {
-                self
+    }
+
+    /// The symbols both labels stand for, as one label, if there are any.
+    fn meet(&self, other: &Label) -> Option<Label> {
+        match (self, other) {
+            (Label::Any, l) | (l, Label::Any) => Some(l.clone()),
+            (Label::Key(a), Label::Key(b)) => (a == b).then(|| self.clone()),
+            (Label::Elems { from: a, to: x }, Label::Elems { from: b, to: y }) => {
+                let from = *a.max(b);
+                let to = match (x, y) {
+                    (Some(x), Some(y)) => Some(*x.min(y)),
+                    (end, None) | (None, end) => *end,
+                };
+                to.is_none_or(|to| from < to)
+                    .then_some(Label::Elems { from, to })
             }
-            .clone(),
-        )
+            _ => None,
+        }
     }
 
     fn meets(&self, other: &Label) -> bool {
-        match (self, other) {
-            (Label::Key(a), Label::Key(b)) => a == b,
-            (Label::Elem(a), Label::Elem(b)) => a == b,
-            (Label::Any, _)
-            | (_, Label::Any)
-            | (Label::Elem(_) | Label::AnyElem, Label::Elem(_) | Label::AnyElem) => true,
-            _ => false,
-        }
+        self.meet(other).is_some()
     }
 }
 
@@ -141,20 +146,30 @@ impl Build {
         let labels: Vec<Label> = match selector {
             Selector::Name(n) => vec![Label::Key(n.clone())],
             Selector::Names(ns) => ns.iter().map(|n| Label::Key(n.clone())).collect(),
-            Selector::Wildcard if self.wildcard_elements => vec![Label::AnyElem],
+            Selector::Wildcard if self.wildcard_elements => vec![ANY_ELEM],
             Selector::Wildcard => vec![Label::Any],
             Selector::Indexes(ix) => ix
                 .iter()
                 .map(|&i| match u64::try_from(i) {
-                    Ok(i) if self.exact_indexes => Label::Elem(i),
-                    _ => Label::AnyElem,
+                    Ok(i) if self.exact_indexes => Label::elem(i),
+                    // A negative index counts from the end: it can be any element.
+                    _ => ANY_ELEM,
                 })
                 .collect(),
-            Selector::Slice { .. } => vec![Label::AnyElem],
+            Selector::Slice { start, end } => {
+                let bound = |b: Option<i64>| b.map(u64::try_from).transpose();
+                match (bound(*start), bound(*end)) {
+                    (Ok(from), Ok(to)) if self.exact_indexes => vec![Label::Elems {
+                        from: from.unwrap_or(0),
+                        to,
+                    }],
+                    _ => vec![ANY_ELEM],
+                }
+            }
             // A filter selects the object itself or elements of the array (§6.3.6-7).
             Selector::Filter(_) => {
                 self.p.eps[from].push(next);
-                vec![Label::AnyElem]
+                vec![ANY_ELEM]
             }
         };
         for label in labels {
@@ -369,8 +384,9 @@ fn place_text(labels: &[Label]) -> String {
         .map(|label| Step {
             kind: StepKind::Child(match label {
                 Label::Key(k) => Selector::Name(k.clone()),
-                Label::Elem(i) => Selector::Indexes(vec![i64::try_from(*i).unwrap_or(i64::MAX)]),
-                Label::AnyElem => Selector::Indexes(vec![0]),
+                Label::Elems { from, .. } => {
+                    Selector::Indexes(vec![i64::try_from(*from).unwrap_or(i64::MAX)])
+                }
                 Label::Any => Selector::Wildcard,
             }),
             span: 0..0,
@@ -731,6 +747,19 @@ mod tests {
             Some("$.value[0]['@odata.id']")
         );
         assert_eq!(place("$..email", "$..contact_email"), None);
+        // A place both select: a negative index may be any element, a slice only its own.
+        assert_eq!(place("$.c[-1]", "$.c[1:]").as_deref(), Some("$.c[1]"));
+        assert_eq!(place("$.c[:4]", "$.c[2:9]").as_deref(), Some("$.c[2]"));
+        assert_eq!(place("$.c[3]", "$.c[1:5]").as_deref(), Some("$.c[3]"));
+    }
+
+    #[test]
+    fn slices_that_share_no_index_share_no_place() {
+        assert_eq!(same("$.c[1:3]", "$.c[3:]"), Some(false));
+        assert_eq!(same("$.c[:2]", "$.c[2]"), Some(false));
+        assert_eq!(same("$.c[2:2]", "$.c[*]"), Some(false));
+        assert_eq!(same("$.c[1:3]", "$.c[2:]"), Some(true));
+        assert_eq!(same("$.c[-3:-1]", "$.c[7]"), Some(true));
     }
 
     #[test]
