@@ -5,6 +5,8 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
+use foldhash::fast::FixedState;
+
 use super::ast::{Filter, Selector, Step};
 use super::filter;
 use crate::json::Value;
@@ -167,9 +169,9 @@ pub(crate) fn select_counted<'v, 'a>(
     let tokens = tokens(steps);
     let mut walker = Walker::new(&tokens, root, false);
     walker.counter = Some(Counter {
-        ids: HashMap::new(),
+        ids: HashMap::default(),
         stack: vec![0],
-        first: HashMap::new(),
+        first: HashMap::default(),
         sequence: Vec::new(),
         budget,
     });
@@ -302,11 +304,11 @@ struct Walker<'t, 'p, 'v, 'a> {
 struct Counter<'v> {
     /// The number of each place by the number of its parent and its segment (`None`: the
     /// members of a multi-name leaf); the start is 0.
-    ids: HashMap<(usize, Option<Seg<'v>>), usize>,
+    ids: HashMap<(usize, Option<Seg<'v>>), usize, FixedState>,
     /// The number of each place on the way to the current location, the start first.
     stack: Vec<usize>,
     /// The index in `found` of each place matched, by number.
-    first: HashMap<usize, usize>,
+    first: HashMap<usize, usize, FixedState>,
     sequence: Vec<usize>,
     /// The steps down the document left.
     budget: u64,

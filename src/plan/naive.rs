@@ -409,7 +409,19 @@ fn apply<'a, E>(
         if pending.detached(i) {
             continue;
         }
-        let location = pending.current(i);
+        // A member deleted before is gone: deleting it again changes nothing.
+        if matches!(update, Update::Delete)
+            && matches!(locations[i].segments.last(), Some(Segment::Key(_)))
+            && pending.was_replaced(i)
+        {
+            continue;
+        }
+        // Only a deleted element moves the places after it.
+        let location = if pending.any_deleted {
+            Cow::Owned(pending.current(i))
+        } else {
+            Cow::Borrowed(&locations[i])
+        };
         let Some((last, parent_path)) = location.segments.split_last() else {
             // §6.3.11: Jayway's root reference refuses both operations.
             return Err(Failure {
@@ -417,7 +429,7 @@ fn apply<'a, E>(
                     Update::Map(_) => ROOT_MAP,
                     Update::Delete => ROOT_DELETE,
                 }),
-                location: Some(location),
+                location: Some(location.into_owned()),
             });
         };
         let Some(parent) = resolve_mut(doc, parent_path) else {
@@ -496,6 +508,8 @@ struct Pending {
     nodes: Vec<PendingNode>,
     /// The node of each location.
     at: Vec<usize>,
+    /// Whether an element was deleted, which moves the places behind it.
+    any_deleted: bool,
 }
 
 #[derive(Debug)]
@@ -505,6 +519,9 @@ struct PendingNode {
     children: std::collections::HashMap<Segment, usize>,
     /// An update replaced or removed the value here: everything strictly inside is detached.
     replaced: bool,
+    /// The value here is in one that an update replaced or removed, or in a deleted element;
+    /// so is everything inside it.
+    detached: bool,
     /// Original indexes of the elements deleted from the array here, descending (the order
     /// in which Jayway deletes them, so that recording one is a push).
     deleted: Vec<usize>,
@@ -533,6 +550,7 @@ impl Pending {
             segment,
             children: std::collections::HashMap::new(),
             replaced: false,
+            detached: false,
             deleted: Vec::new(),
             length: None,
             detached_deletions: 0,
@@ -558,7 +576,11 @@ impl Pending {
             }
             at.push(n);
         }
-        Pending { nodes, at }
+        Pending {
+            nodes,
+            at,
+            any_deleted: false,
+        }
     }
 
     /// Whether location `i` lies in a replaced value or a deleted element.
@@ -566,19 +588,25 @@ impl Pending {
         self.node_detached(self.at[i])
     }
 
-    fn node_detached(&self, mut n: usize) -> bool {
-        while let Some(parent) = self.nodes[n].parent {
-            if let Some(Segment::Index(j)) = self.nodes[n].segment
-                && self.nodes[parent].was_deleted(j)
-            {
-                return true;
+    fn node_detached(&self, n: usize) -> bool {
+        self.nodes[n].detached
+    }
+
+    /// Detaches the locations inside node `n`, and `n` itself when `itself`. A detached node
+    /// has only detached nodes inside, so the marking stops at one.
+    fn detach(&mut self, n: usize, itself: bool) {
+        let mut stack = if itself {
+            vec![n]
+        } else {
+            self.nodes[n].children.values().copied().collect()
+        };
+        while let Some(m) = stack.pop() {
+            let node = &mut self.nodes[m];
+            if !node.detached {
+                node.detached = true;
+                stack.extend(node.children.values().copied());
             }
-            if self.nodes[parent].replaced {
-                return true;
-            }
-            n = parent;
         }
-        false
     }
 
     /// Location `i` in the current document: indexes less the deleted elements before them.
@@ -599,8 +627,14 @@ impl Pending {
         Location { segments }
     }
 
+    fn was_replaced(&self, i: usize) -> bool {
+        self.nodes[self.at[i]].replaced
+    }
+
     fn replaced(&mut self, i: usize) {
-        self.nodes[self.at[i]].replaced = true;
+        let n = self.at[i];
+        self.nodes[n].replaced = true;
+        self.detach(n, false);
     }
 
     /// Member `key` of the object holding multi-name location `i` was replaced or removed.
@@ -611,6 +645,7 @@ impl Pending {
                 .get(&Segment::Key(key.to_owned()))
         {
             self.nodes[member].replaced = true;
+            self.detach(member, false);
         }
     }
 
@@ -669,6 +704,7 @@ impl Pending {
             });
         }
         items.remove(j);
+        self.any_deleted = true;
         // The original index of the element removed: the one now at `j`.
         let node = &mut self.nodes[parent];
         let mut gone = j;
@@ -677,6 +713,9 @@ impl Pending {
         }
         let at = node.deleted.partition_point(|&d| d > gone);
         node.deleted.insert(at, gone);
+        if let Some(&element) = node.children.get(&Segment::Index(gone)) {
+            self.detach(element, true);
+        }
         Ok(())
     }
 }
@@ -724,25 +763,39 @@ fn resolve_mut<'d, 'a>(doc: &'d mut Value<'a>, segments: &[Segment]) -> Option<&
     Some(v)
 }
 
-/// Jayway's `PathRef.compareTo`: two array references by index, descending; anything else by
-/// the text of its accessor (key, index, `a&&b` for several keys, `$` for the root),
-/// descending in Java `String` order.
-fn jayway_order(a: &Location, b: &Location) -> Ordering {
-    if let (Some(Segment::Index(i)), Some(Segment::Index(j))) =
-        (a.segments.last(), b.segments.last())
-    {
-        return j.cmp(i);
-    }
-    let (x, y) = (accessor(a), accessor(b));
-    y.encode_utf16().cmp(x.encode_utf16())
+/// What Jayway's `PathRef.compareTo` compares of a location: the index of an array
+/// reference, and the text of its accessor (key, index, `a&&b` for several keys, `$` for the
+/// root).
+struct SortKey<'l> {
+    index: Option<usize>,
+    text: Cow<'l, str>,
+    /// Java compares UTF-16 code units, which order ASCII text as its bytes do.
+    ascii: bool,
 }
 
-fn accessor(l: &Location) -> Cow<'_, str> {
-    match l.segments.last() {
-        None => Cow::Borrowed("$"),
-        Some(Segment::Key(k)) => Cow::Borrowed(k),
-        Some(Segment::Index(i)) => Cow::Owned(i.to_string()),
-        Some(Segment::Keys(keys)) => Cow::Owned(keys.join("&&")),
+impl<'l> SortKey<'l> {
+    fn of(l: &'l Location) -> Self {
+        let (index, text) = match l.segments.last() {
+            None => (None, Cow::Borrowed("$")),
+            Some(Segment::Key(k)) => (None, Cow::Borrowed(k.as_str())),
+            Some(Segment::Index(i)) => (Some(*i), Cow::Owned(i.to_string())),
+            Some(Segment::Keys(keys)) => (None, Cow::Owned(keys.join("&&"))),
+        };
+        let ascii = text.is_ascii();
+        SortKey { index, text, ascii }
+    }
+}
+
+/// Jayway's `PathRef.compareTo`: two array references by index, descending; anything else by
+/// the text of its accessor, descending in Java `String` order.
+fn jayway_order(a: &SortKey<'_>, b: &SortKey<'_>) -> Ordering {
+    if let (Some(i), Some(j)) = (a.index, b.index) {
+        return j.cmp(&i);
+    }
+    if a.ascii && b.ascii {
+        b.text.as_bytes().cmp(a.text.as_bytes())
+    } else {
+        b.text.encode_utf16().cmp(a.text.encode_utf16())
     }
 }
 
@@ -756,7 +809,8 @@ fn jayway_sorted(locations: &[Location], mut order: Vec<usize>) -> Vec<usize> {
     if order.len() < 2 {
         return order;
     }
-    let less = |a: usize, b: usize| jayway_order(&locations[a], &locations[b]).is_lt();
+    let keys: Vec<SortKey<'_>> = locations.iter().map(SortKey::of).collect();
+    let less = |a: usize, b: usize| jayway_order(&keys[a], &keys[b]).is_lt();
     if order.len() < JAVA_MIN_MERGE {
         let run = count_run_and_make_ascending(&mut order, less);
         binary_sort(&mut order, run, less);
@@ -1374,6 +1428,11 @@ mod tests {
         let mut v = vec![key("a"), key("c"), key("b"), key("c")];
         sort_like_jayway(&mut v);
         assert_eq!(v, vec![key("c"), key("c"), key("b"), key("a")]);
+        // Java compares UTF-16 code units: U+FF5E comes after the surrogates of U+1F600,
+        // though its UTF-8 bytes come before; an ASCII key before both.
+        let mut v = vec![key("\u{1F600}"), key("z"), key("\u{FF5E}")];
+        sort_like_jayway(&mut v);
+        assert_eq!(v, vec![key("\u{FF5E}"), key("\u{1F600}"), key("z")]);
     }
 
     #[test]
