@@ -3259,3 +3259,43 @@ fn the_help_of_bless_lists_every_reason_a_bless_is_refused() {
         "{help}"
     );
 }
+
+#[test]
+fn what_a_regex_transform_takes_out_of_a_string_leaks_where_it_stays_in_clear() {
+    let dir = temp_files(&[
+        (
+            "rules.yaml",
+            "endpoints:\n  - pathTemplate: /m\n    transforms:\n      - !<tokenize>\n        jsonPaths: [\"$.link\"]\n        regex: \"^https://graph/users/([A-Za-z0-9]+)/.*$\"\n",
+        ),
+        (
+            "a.json",
+            r#"{"link":"https://graph/users/Quillon77/messages"}"#,
+        ),
+        // The regex misses this link (`Users`), which keeps the id in clear.
+        (
+            "b.json",
+            r#"{"link":"https://graph/Users/Quillon77/messages"}"#,
+        ),
+        (
+            "cases.yaml",
+            "rules: rules.yaml\ncases:\n  - request: GET /m\n    original: a.json\n  - request: GET /m\n    original: b.json\n",
+        ),
+    ]);
+    let out = test_in(
+        dir.path(),
+        &["cases.yaml", "--bless"],
+        &[("PSOXY_ENCRYPTION_KEY", "secret")],
+    );
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(
+            "sanitized/b.json#/link: error[H032]: leak: the original value of a field that \
+             `tokenize` protects in the output of `GET /m`; tokenize `$.link` at rules.yaml:5:21 \
+             protects this value elsewhere"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("Quillon77"), "{text}");
+    assert!(!dir.path().join("sanitized").exists(), "{text}");
+}

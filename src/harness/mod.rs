@@ -531,7 +531,8 @@ fn check_leaks(files: &[CaseFile], work: &mut [Work], file_findings: &mut [Vec<D
     for (i, file) in files.iter().enumerate() {
         let mut protected = Protected::default();
         for w in work.iter().filter(|w| w.file == i) {
-            for (endpoint, value, rule) in selections(w, replaces_whole_value) {
+            // Whole values, and the parts that transforms keeping the rest take out.
+            for (endpoint, value, rule) in selections(w, replaces_whole_value, true) {
                 protected.add(value, endpoint, || rule);
             }
         }
@@ -637,10 +638,12 @@ fn check_leaks(files: &[CaseFile], work: &mut [Work], file_findings: &mut [Vec<D
 }
 
 /// The values that the transforms of `w`'s endpoint select in its case, each with the endpoint
-/// and its rule, for the transforms of a kind that `which` accepts.
+/// and its rule, for the transforms of a kind that `which` accepts; with `parts`, also the
+/// pieces of values that transforms keeping the rest of them replace or remove.
 fn selections(
     w: &Work,
     which: fn(&TransformKind) -> bool,
+    parts: bool,
 ) -> impl Iterator<Item = (usize, &str, RuleRef)> + '_ {
     let replayed = match (&w.replay, &w.rules) {
         (Some(r), Some(s)) => r.endpoint.map(|e| (r, s.rules(), e)),
@@ -649,7 +652,7 @@ fn selections(
     replayed.into_iter().flat_map(move |(r, rules, e)| {
         r.trace.protected.iter().filter_map(move |p| {
             let t = rules.endpoints.get(e)?.transforms.get(p.transform)?;
-            if !which(&t.kind) {
+            if !(p.part && parts || !p.part && which(&t.kind)) {
                 return None;
             }
             Some((
@@ -665,7 +668,7 @@ fn selections(
 /// that its rules with `includeOriginal` write into the output.
 fn served(w: &Work) -> Served {
     let mut served = Served::new(w.replay.as_ref().and_then(|r| r.endpoint));
-    for (_, value, rule) in selections(w, keeps_original) {
+    for (_, value, rule) in selections(w, keeps_original, false) {
         served.keep(value, || rule);
     }
     served

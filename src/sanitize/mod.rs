@@ -84,12 +84,15 @@ pub struct Trace {
     pub schema_losses: Vec<crate::filter::Loss>,
 }
 
-/// A string a transform selects: an original value that must not reach the output as is.
+/// A string a transform selects: an original value that must not reach the output as is;
+/// or, with `part`, a piece of one that a transform keeping the rest of it replaced or
+/// removed (the group of a `tokenize` regex, a redacted match).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Protected {
     pub value: String,
     pub transform: usize,
     pub path: usize,
+    pub part: bool,
 }
 
 /// How a sanitized body is written.
@@ -678,7 +681,7 @@ impl Sanitizer {
                 .schema_losses
                 .extend(crate::filter::losses(&before, value));
         }
-        endpoint.transforms.trace(value, trace);
+        endpoint.transforms.trace(value, &self.pseudonymizer, trace);
         let stats = endpoint
             .transforms
             .run(value, &self.pseudonymizer, arenas, fresh)?;

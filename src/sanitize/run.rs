@@ -557,8 +557,9 @@ impl Transforms {
         places
     }
 
-    pub fn trace(&self, doc: &Value<'_>, trace: &mut Trace) {
+    pub fn trace(&self, doc: &Value<'_>, pseudonymizer: &Pseudonymizer, trace: &mut Trace) {
         for (t, spec) in self.specs.iter().enumerate() {
+            let value_fn = &self.compiled[t].value_fn;
             for (p, path) in spec.paths.iter().enumerate() {
                 let selected = match naive::read_path(path, doc) {
                     Ok(ReadResult::List(items)) => items,
@@ -566,6 +567,22 @@ impl Transforms {
                     Err(_) => Vec::new(),
                 };
                 for item in selected {
+                    // What a transform that keeps the rest of a string takes out of it.
+                    if let Selected::Value(original @ Value::String(before)) = item
+                        && value_fn.keeps_parts()
+                        && let Ok(Value::String(after)) = value_fn.apply(original, pseudonymizer)
+                    {
+                        trace
+                            .protected
+                            .extend(removed_parts(before, &after).into_iter().map(|value| {
+                                Protected {
+                                    value,
+                                    transform: t,
+                                    path: p,
+                                    part: true,
+                                }
+                            }));
+                    }
                     let mut strings = Vec::new();
                     match item {
                         Selected::Value(v) => collect_strings(v, &mut strings),
@@ -581,11 +598,54 @@ impl Transforms {
                             value,
                             transform: t,
                             path: p,
+                            part: false,
                         }));
                 }
             }
         }
     }
+}
+
+/// The text of `before` that `after` no longer holds: each run of characters replaced or
+/// removed, widened to whole words (a pseudonym may share a few letters with the name it
+/// replaced, which then count as kept), with the unchanged text between two runs counted in
+/// when it is shorter than three characters. Each part comes once, in the order of its first
+/// place. The comparison gives up on long or much changed strings after a tenth of a second,
+/// and then counts everything between the first and the last change as replaced.
+fn removed_parts(before: &str, after: &str) -> Vec<String> {
+    const MIN_KEPT_CHARS: usize = 3;
+    let diff = similar::TextDiff::configure()
+        .timeout(std::time::Duration::from_millis(100))
+        .diff_chars(before, after);
+    let chars: Vec<(usize, char)> = before.char_indices().collect();
+    let in_word = |i: usize| chars.get(i).is_some_and(|&(_, c)| c.is_alphanumeric());
+    let mut runs: Vec<std::ops::Range<usize>> = Vec::new();
+    for op in diff.ops() {
+        let (tag, old, _) = op.as_tag_tuple();
+        if matches!(tag, similar::DiffTag::Equal) || old.is_empty() {
+            continue;
+        }
+        let mut run = old;
+        while run.start > 0 && in_word(run.start - 1) && in_word(run.start) {
+            run.start -= 1;
+        }
+        while in_word(run.end) && in_word(run.end - 1) {
+            run.end += 1;
+        }
+        match runs.last_mut() {
+            Some(last) if run.start < last.end + MIN_KEPT_CHARS => last.end = last.end.max(run.end),
+            _ => runs.push(run),
+        }
+    }
+    let byte = |i: usize| chars.get(i).map_or(before.len(), |&(b, _)| b);
+    let mut parts: Vec<String> = Vec::new();
+    for run in runs {
+        let part = &before[byte(run.start)..byte(run.end)];
+        if !parts.iter().any(|p| p == part) {
+            parts.push(part.to_owned());
+        }
+    }
+    parts
 }
 
 /// Every string in a value, containers included, and the text of numbers long enough to be

@@ -1178,3 +1178,48 @@ fn deletions_that_java_sorts_inconsistently_give_the_naive_engines_bytes() {
     assert_eq!(failed, expected);
     assert!(failed.unwrap_err().to_string().contains("at /a/12"));
 }
+
+#[test]
+fn transforms_that_keep_the_rest_of_a_string_protect_what_they_take_out() {
+    let s = sanitizer(
+        r#"
+endpoints:
+  - pathTemplate: "/x"
+    transforms:
+      - !<tokenize>
+        jsonPaths: ["$.link"]
+        regex: "^https://graph/users/([A-Za-z0-9]+)/.*$"
+      - !<redactRegexMatches>
+        jsonPaths: ["$.join"]
+        redactions: ["(?i)pwd=[^&]*"]
+      - !<pseudonymizeRegexMatches>
+        jsonPaths: ["$.chat"]
+        regex: "@([A-Za-z]+)"
+"#,
+    );
+    let (_, trace) = s
+        .sanitize_traced(
+            Selection::Endpoint(0),
+            br#"{"link":"https://graph/users/Ann77/messages?x=Ann77",
+                "join":"https://j/1?pwd=Sesame42&x=1&PWD=Other9",
+                "chat":"hi @Aline and @Bertrand ok"}"#,
+            Output::Compact,
+        )
+        .expect("sanitizes");
+    let parts: Vec<(&str, usize)> = trace
+        .protected
+        .iter()
+        .filter(|p| p.part)
+        .map(|p| (p.value.as_str(), p.transform))
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            ("Ann77", 0),
+            ("pwd=Sesame42", 1),
+            ("PWD=Other9", 1),
+            ("Aline", 2),
+            ("Bertrand", 2)
+        ]
+    );
+}

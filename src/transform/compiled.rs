@@ -205,6 +205,20 @@ impl ValueFn {
         }
     }
 
+    /// Whether the function replaces or removes parts of a string and keeps the rest: the
+    /// regex and phrase transforms, and `tokenize` with a `regex`.
+    pub fn keeps_parts(&self) -> bool {
+        matches!(
+            self,
+            ValueFn::RegexMatches { .. }
+                | ValueFn::RedactRegexMatches { .. }
+                | ValueFn::RedactExceptPhrases { .. }
+                | ValueFn::RedactExceptSubstrings { .. }
+                | ValueFn::FilterTokenByRegex { .. }
+                | ValueFn::Tokenize { regex: Some(_) }
+        )
+    }
+
     /// The replacement of `v` (§2, §2.12).
     pub fn apply<'a>(&self, v: &Value<'a>, p: &Pseudonymizer) -> Result<Value<'a>, TransformError> {
         match self {
