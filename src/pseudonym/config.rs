@@ -67,6 +67,20 @@ impl DomainHandling {
     }
 }
 
+/// How an unaccepted setting is quoted: as it is when it is an accepted name in other letter
+/// case or with space around it (`preserve`); otherwise not at all, as it may be a secret set
+/// in the wrong variable.
+fn shown_setting(value: &str, accepted: &str) -> String {
+    if accepted
+        .split(", ")
+        .any(|name| name.eq_ignore_ascii_case(value.trim()))
+    {
+        format!("`{value}`")
+    } else {
+        "the value set (not shown: it may be a secret set in the wrong variable)".to_owned()
+    }
+}
+
 /// Accepts the exact enum constant names, as the proxy's `valueOf` does.
 impl FromStr for EmailCanonicalization {
     type Err = PseudonymError;
@@ -77,7 +91,7 @@ impl FromStr for EmailCanonicalization {
             "IGNORE_DOTS" => Ok(EmailCanonicalization::IgnoreDots),
             _ => Err(PseudonymError::InvalidSetting {
                 setting: Self::SETTING,
-                value: s.to_owned(),
+                value: shown_setting(s, "STRICT, IGNORE_DOTS"),
                 accepted: "STRICT, IGNORE_DOTS",
             }),
         }
@@ -96,7 +110,7 @@ impl FromStr for DomainHandling {
             "ENCRYPT" => Ok(DomainHandling::Encrypt),
             _ => Err(PseudonymError::InvalidSetting {
                 setting: Self::SETTING,
-                value: s.to_owned(),
+                value: shown_setting(s, "PRESERVE, REDACT, TOKENIZE, ENCRYPT"),
                 accepted: "PRESERVE, REDACT, TOKENIZE, ENCRYPT",
             }),
         }
@@ -174,6 +188,14 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "EMAIL_DOMAIN_HANDLING must be one of PRESERVE, REDACT, TOKENIZE, ENCRYPT, not `preserve`"
+        );
+        let err = "KEYCANARY456"
+            .parse::<EmailCanonicalization>()
+            .expect_err("no setting");
+        assert_eq!(
+            err.to_string(),
+            "EMAIL_CANONICALIZATION must be one of STRICT, IGNORE_DOTS, not the value set (not \
+             shown: it may be a secret set in the wrong variable)"
         );
     }
 }

@@ -57,7 +57,7 @@ pub enum PseudonymError {
     )]
     MissingKey { purpose: SecretPurpose },
     /// A configuration setting has a value the proxy does not accept.
-    #[error("{setting} must be one of {accepted}, not `{value}`")]
+    #[error("{setting} must be one of {accepted}, not {value}")]
     InvalidSetting {
         setting: &'static str,
         value: String,

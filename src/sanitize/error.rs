@@ -50,7 +50,10 @@ impl Refusal {
     /// and the message from a CI log.
     fn request(&self) -> String {
         let withhold = crate::harness::leaks::withhold_personal_url;
-        let query = self.query.as_ref().map(|q| withhold(&format!("?{q}")));
+        let query = self
+            .query
+            .as_ref()
+            .map(|q| withhold(&format!("?{}", withhold_credentials(q))));
         match (self.path.is_empty(), query) {
             (false, query) => quoted(&withhold(&format!(
                 "{}{}",
@@ -62,6 +65,42 @@ impl Refusal {
             (true, Some(query)) => format!("{}, an empty path with a query", quoted(&query)),
         }
     }
+}
+
+/// A query with the values of parameters named as credentials (`access_token`, `api_key`,
+/// `pwd`, `signature`...) withheld: a refused request is shown whole otherwise.
+fn withhold_credentials(query: &str) -> String {
+    const CREDENTIALS: [&str; 10] = [
+        "token",
+        "key",
+        "secret",
+        "pass",
+        "pwd",
+        "auth",
+        "signature",
+        "session",
+        "salt",
+        "credential",
+    ];
+    query
+        .split('&')
+        .map(|param| match param.split_once('=') {
+            Some((name, value)) if !value.is_empty() => {
+                let bare: String = crate::endpoint::percent_decode_lossy(name)
+                    .chars()
+                    .filter(|c| c.is_alphanumeric())
+                    .flat_map(char::to_lowercase)
+                    .collect();
+                if CREDENTIALS.iter().any(|c| bare.contains(c)) {
+                    format!("{name}={}", crate::harness::leaks::WITHHELD)
+                } else {
+                    param.to_owned()
+                }
+            }
+            _ => param.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 /// A failure of the pipeline. Messages quote places in the rules and JSON Pointers into the
@@ -334,6 +373,19 @@ mod tests {
             closest_endpoint: None,
             endpoints: 2,
         }
+    }
+
+    #[test]
+    fn a_refused_request_withholds_the_values_of_credential_parameters() {
+        assert_eq!(
+            refusal(
+                "/v1/x",
+                Some("access_token=T0k3n&page=2&API%5FKey=k&pwd=&Signature=s")
+            )
+            .to_string(),
+            "no endpoint allows GET /v1/x?access_token=‹withheld›&page=2&API%5FKey=‹withheld›\
+             &pwd=&Signature=‹withheld› (2 endpoints checked); none has a path like it"
+        );
     }
 
     #[test]
