@@ -652,7 +652,8 @@ fn selections(
     replayed.into_iter().flat_map(move |(r, rules, e)| {
         r.trace.protected.iter().filter_map(move |p| {
             let t = rules.endpoints.get(e)?.transforms.get(p.transform)?;
-            if !(p.part && parts || !p.part && which(&t.kind)) {
+            let wanted = if p.part { parts } else { which(&t.kind) };
+            if !wanted {
                 return None;
             }
             Some((

@@ -159,6 +159,10 @@ impl Build {
             Selector::Slice { start, end } => {
                 let bound = |b: Option<i64>| b.map(u64::try_from).transpose();
                 match (bound(*start), bound(*end)) {
+                    // An empty slice selects nothing: no label at all, as one would meet `Any`.
+                    (Ok(from), Ok(Some(to))) if self.exact_indexes && from.unwrap_or(0) >= to => {
+                        Vec::new()
+                    }
                     (Ok(from), Ok(to)) if self.exact_indexes => vec![Label::Elems {
                         from: from.unwrap_or(0),
                         to,
@@ -758,6 +762,8 @@ mod tests {
         assert_eq!(same("$.c[1:3]", "$.c[3:]"), Some(false));
         assert_eq!(same("$.c[:2]", "$.c[2]"), Some(false));
         assert_eq!(same("$.c[2:2]", "$.c[*]"), Some(false));
+        assert_eq!(same("$.c[2:2]", "$.c.*"), Some(false));
+        assert_eq!(same("$..[3:1].y", "$..y"), Some(false));
         assert_eq!(same("$.c[1:3]", "$.c[2:]"), Some(true));
         assert_eq!(same("$.c[-3:-1]", "$.c[7]"), Some(true));
     }
