@@ -516,7 +516,17 @@ fn excerpt(text: &str, span: Range<usize>) -> Option<(String, Range<usize>)> {
         }
         suffix = "...";
     }
-    let whole = mask_secret_value(&text[whole_start..whole_end]);
+    let anchors = secret_anchors(text);
+    let whole_line = &text[whole_start..whole_end];
+    let whole = if continues_secret(text, whole_start, &anchors) {
+        blank_content(whole_line).into()
+    } else if let Some(after) = anchored_value(whole_line, &anchors) {
+        let mut blanked = whole_line[..after].to_owned();
+        blanked.extend(std::iter::repeat_n('*', whole_line.len() - after));
+        blanked.into()
+    } else {
+        mask_secret_value(whole_line)
+    };
     let shown = &whole[line_start - whole_start..line_end - whole_start];
     let line = format!("{prefix}{shown}{suffix}");
     let offset = prefix.len();
@@ -597,6 +607,134 @@ fn mask_secret_value(line: &str) -> std::borrow::Cow<'_, str> {
     }
     masked.push_str(&line[kept..]);
     masked.into()
+}
+
+/// Whether the line that starts at `line_start` belongs to the value of a key that names a
+/// secret on a line above it: the text of a block scalar (`salt: |`), a plain or quoted value
+/// folded onto more lines, or anything nested under the key. Such a line is more indented than
+/// the key; the keys it is nested under are found going up, each less indented than the last.
+fn continues_secret(text: &str, line_start: usize, anchors: &[&str]) -> bool {
+    let line = text[line_start..]
+        .split(['\n', '\r'])
+        .next()
+        .unwrap_or_default();
+    if line.trim().is_empty() {
+        return false;
+    }
+    // Lines above must start left of this to hold the line's value.
+    let mut limit = indentation(line);
+    for above in text[..line_start].split(['\n', '\r']).rev() {
+        if limit == 0 {
+            break;
+        }
+        let content = above.trim_start_matches([' ', '\t']);
+        if content.is_empty() || content.starts_with('#') {
+            continue;
+        }
+        // The key of `- key: value` stands after the dash.
+        let key = content.trim_start_matches(['-', ' ', '\t']);
+        let key_column = above.len() - key.len();
+        if key_column >= limit {
+            continue;
+        }
+        if is_block_key(key) {
+            let name = key.split(':').next().unwrap_or_default().trim_end();
+            if names_secret(name) {
+                return true;
+            }
+        }
+        if anchored_value(above, anchors).is_some() {
+            return true;
+        }
+        limit = indentation(above);
+    }
+    false
+}
+
+/// The anchors whose value a key that names a secret takes by alias (`salt: *prod`), so that
+/// the value is blanked where it is written (`x: &prod value`) as well.
+fn secret_anchors(text: &str) -> Vec<&str> {
+    if !text.contains('*') {
+        return Vec::new();
+    }
+    let mut anchors = Vec::new();
+    for line in text.split(['\n', '\r']) {
+        // `key: *name`, also inside a flow mapping: `{salt: *name}`.
+        let mut rest = line;
+        while let Some(star) = rest.find('*') {
+            let (before, after) = (&rest[..star], &rest[star + 1..]);
+            rest = after;
+            let Some(key) = before.trim_end_matches([' ', '\t']).strip_suffix(':') else {
+                continue;
+            };
+            let key = key
+                .rsplit(['{', ','])
+                .next()
+                .unwrap_or_default()
+                .trim_start_matches([' ', '\t', '-']);
+            let name = anchor_name(after);
+            if names_secret(key) && !name.is_empty() {
+                anchors.push(name);
+            }
+        }
+    }
+    anchors
+}
+
+/// The anchor or alias name at the start of `text` (after its `&` or `*`).
+fn anchor_name(text: &str) -> &str {
+    let end = text
+        .find(|c: char| c.is_whitespace() || matches!(c, ',' | '[' | ']' | '{' | '}'))
+        .unwrap_or(text.len());
+    &text[..end]
+}
+
+/// Where the value that follows one of `anchors` on `line` starts (just past `&name`), if the
+/// line defines one of them.
+fn anchored_value(line: &str, anchors: &[&str]) -> Option<usize> {
+    if anchors.is_empty() {
+        return None;
+    }
+    let mut from = 0;
+    while let Some(amp) = line[from..].find('&') {
+        let start = from + amp + 1;
+        let name = anchor_name(&line[start..]);
+        if anchors.contains(&name) {
+            return Some(start + name.len());
+        }
+        from = start;
+    }
+    None
+}
+
+/// Spaces and tabs at the start of `line`.
+fn indentation(line: &str) -> usize {
+    line.len() - line.trim_start_matches([' ', '\t']).len()
+}
+
+/// Whether `content` (a line without its indentation) opens with a key and its colon.
+fn is_block_key(content: &str) -> bool {
+    let bytes = content.as_bytes();
+    let end = match bytes.first() {
+        Some(b'"' | b'\'') => quoted_end(bytes, 0),
+        Some(_) => bytes
+            .iter()
+            .position(|&b| !is_plain_key_byte(b))
+            .unwrap_or(bytes.len()),
+        None => return false,
+    };
+    content[end..]
+        .trim_start_matches([' ', '\t'])
+        .starts_with(':')
+}
+
+/// `line` with everything after its indentation replaced by one `*` per byte.
+fn blank_content(line: &str) -> String {
+    let indent = indentation(line);
+    let mut blanked = String::with_capacity(line.len());
+    blanked.push_str(&line[..indent]);
+    blanked.extend(std::iter::repeat_n('*', line.len() - indent));
+    blanked
 }
 
 /// Whether a byte can be part of a key written without quotes.
@@ -818,6 +956,48 @@ mod tests {
         for line in [r#"regex: "salt: (.*)""#, "jsonPaths: ['$.salt']", "salt:"] {
             assert_eq!(masked(line), line);
         }
+    }
+
+    #[test]
+    fn excerpts_blank_secret_values_continued_on_later_lines() {
+        let shown = |text: &str, needle: &str| {
+            let at = text.find(needle).expect("there");
+            excerpt(text, at..at + needle.len()).expect("an excerpt").0
+        };
+        let text = "cases:\n  - name: a\n    salt: |\n      Pr0d-Salt\n\n      \
+                    more\n    rules: r.yaml\n  - encryptionKey:\n      \"K3y\"\n    name: b\n";
+        assert_eq!(shown(text, "Pr0d"), "      *********");
+        // A blank line does not end the block scalar.
+        assert_eq!(shown(text, "more"), "      ****");
+        // The next key of the same mapping, and of the next item, is shown.
+        assert_eq!(shown(text, "rules"), "    rules: r.yaml");
+        assert_eq!(shown(text, "K3y"), "      *****");
+        assert_eq!(shown(text, "name: b"), "    name: b");
+        // A plain value folded onto the next line, and a value nested deeper under the key.
+        let text = "PSOXY_SALT: first\n  second\nsecrets:\n  main:\n    value: x\nother:\n  y\n";
+        assert_eq!(shown(text, "second"), "  ******");
+        assert_eq!(shown(text, "value"), "    ********");
+        assert_eq!(shown(text, "y"), "  y");
+        // A comment line at a smaller indentation does not hide the key above it.
+        let text = "salt: >\n# note\n    folded\n";
+        assert_eq!(shown(text, "folded"), "    ******");
+    }
+
+    #[test]
+    fn excerpts_blank_values_that_a_secret_takes_by_alias() {
+        let shown = |text: &str, needle: &str| {
+            let at = text.find(needle).expect("there");
+            excerpt(text, at..at + needle.len()).expect("an excerpt").0
+        };
+        let text = "defaults:\n  prod: &prod Pr0d-Salt\n  long: &key |\n    K3y\n  \
+                    note: &n text\ncases:\n  - {name: a, salt: *prod}\n  - encryptionKey: *key\n\
+                    \x20   label: *n\n";
+        assert_eq!(shown(text, "prod:"), "  prod: &prod**********");
+        assert_eq!(shown(text, "K3y"), "    ***");
+        // An anchor no secret takes is shown; an alias is a secret's value, blanked as any.
+        assert_eq!(shown(text, "note"), "  note: &n text");
+        assert_eq!(shown(text, "label"), "    label: *n");
+        assert_eq!(shown(text, "name: a"), "  - {name: a, salt: *****}");
     }
 
     #[test]

@@ -893,6 +893,33 @@ fn a_merge_key_is_not_merged_and_is_said_to_be_unsupported() {
 }
 
 #[test]
+fn a_secret_written_in_a_rules_file_is_not_shown_where_its_value_goes_on_or_is_anchored() {
+    let (status, out) = validate_bytes(
+        br#"defaults: &prod Pr0d-Salt-1
+encryptionKey: |
+  K3y-Line-One
+  K3y-Line-Two: 1
+salt: *prod
+endpoints:
+  - pathTemplate: "/a"
+"#,
+    );
+    assert_eq!(status, Status::Invalid, "{out}");
+    // The unknown keys are reported at their place, their lines shown with the values blanked.
+    for (place, line) in [
+        (":1:1: error[R012]", "1 | defaults: &prod***********"),
+        (":2:1: error[R012]", "2 | encryptionKey: *"),
+        (":5:1: error[R012]", "5 | salt: *****"),
+    ] {
+        assert!(out.contains(place), "{place}: {out}");
+        assert!(out.contains(line), "{line}: {out}");
+    }
+    for secret in ["Pr0d", "K3y"] {
+        assert!(!out.contains(secret), "{secret}: {out}");
+    }
+}
+
+#[test]
 fn a_value_two_paths_pseudonymize_is_a_warning_unless_redacted_between() {
     let (status, out) = validate_bytes(
         br#"endpoints:

@@ -1,6 +1,6 @@
-//! Where a large document can be parsed in two halves at once: a comma between two elements of
-//! the outermost array open at the document's middle, found by a scan that only follows strings
-//! and brackets.
+//! Where a large document can be parsed in two parts at once: a comma between two elements of
+//! the outermost array open at a given offset (`middle`, for the parser 4/7 of the document),
+//! found by a scan that only follows strings and brackets.
 
 use memchr::memchr2;
 

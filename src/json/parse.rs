@@ -270,9 +270,12 @@ impl<'a> Iterator for ValueStream<'a> {
         let rest = self.parser.bytes.len() - self.parser.pos;
         let result = match self.halves_from {
             Some(from) if self.parser.pos >= from && rest >= self.halves_min => {
-                // The second thread starts at the middle of what is left; when the value
-                // ends before it, the values are small, and the next try is past it.
-                let middle = self.parser.pos + rest / 2;
+                // The second thread first scans the text up to its start (strings and
+                // brackets only, about four times as fast as parsing it: 12 ms against 46-52
+                // ms for 20 MB), then parses the rest. Both threads do about the same work
+                // when it starts at 4/7 of what is left, as x = (1 - x) + x / 4 there. When
+                // the value ends before it, the values are small, and the next try is past it.
+                let middle = self.parser.pos + rest / 7 * 4;
                 let (result, cut) = self.parser.root_value_in_halves(middle);
                 if !cut {
                     self.halves_from = Some(middle);
@@ -1960,8 +1963,9 @@ mod tests {
         let text = "[1,2] [3,4] [5,6] [7,8]";
         let mut values = parse_values(text).halves_from_bytes(0);
         assert!(values.next().is_some_and(|v| v.is_ok()));
-        // The first value ended before the middle: no new try before it.
-        assert_eq!(values.halves_from, Some(text.len() / 2));
+        // The first value ended before the second thread's start (4/7 of the text, 12): no
+        // new try before it.
+        assert_eq!(values.halves_from, Some(12));
         assert_eq!(values.collect::<Vec<_>>().len(), 3);
     }
 
