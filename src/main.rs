@@ -43,6 +43,15 @@ fn closed_pipe_status() -> ExitCode {
 /// Prints clap's help, version or usage error; help and version that cannot be written to
 /// standard output are a failure (status 2), as any other output would be.
 fn usage(e: &clap::Error, err: &mut dyn Write) -> ExitCode {
+    if let Some(position) = unexpected_value(e) {
+        let _ = writeln!(
+            err,
+            "error: unexpected argument: argument {position} after `psoxy-rules` (not shown \
+             here, in case it is a secret: salts and keys are read from the environment or from \
+             files, never from the command line)\n\nFor more information, try '--help'."
+        );
+        return ExitCode::from(2);
+    }
     match e.print() {
         Err(io) if io.kind() == io::ErrorKind::BrokenPipe => closed_pipe_status(),
         Err(io) if !e.use_stderr() => {
@@ -51,6 +60,26 @@ fn usage(e: &clap::Error, err: &mut dyn Write) -> ExitCode {
         }
         _ => ExitCode::from(e.exit_code().clamp(0, 255) as u8),
     }
+}
+
+/// Where an argument that clap found no place for stands (counted from 1 after the command
+/// name), when it is a value rather than an option: clap's message would quote it, and a value
+/// out of place may be a secret typed where it does not belong.
+fn unexpected_value(e: &clap::Error) -> Option<usize> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() != ErrorKind::UnknownArgument {
+        return None;
+    }
+    let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg) else {
+        return None;
+    };
+    if arg.starts_with('-') {
+        return None;
+    }
+    std::env::args_os()
+        .skip(1)
+        .position(|a| a.to_str() == Some(arg))
+        .map(|i| i + 1)
 }
 
 /// Standard output, whose write errors say that standard output could not be written. They

@@ -353,6 +353,41 @@ fn secrets_can_come_from_files_and_never_appear_in_output() {
 }
 
 #[test]
+fn a_secret_given_where_a_file_name_or_no_argument_belongs_is_not_repeated() {
+    let body = br#"{"users":[{"email":"x@y.org"}]}"#;
+    // The salt typed in place of its file.
+    let err = refused(&["--url", "/v2/users", "--salt-file", "Sup3r-S3cret"], body);
+    assert_eq!(
+        err,
+        "error[S009]: --salt-file: no file has the name given (not shown here, in case it is \
+         the secret itself)\n = help: give the path of a file that holds the secret, or set \
+         PSOXY_SALT\n"
+    );
+    let err = refused(&["--url", "/v2/users", "--key-file", "Sup3r-K3y"], body);
+    assert!(err.contains("or set PSOXY_ENCRYPTION_KEY"), "{err}");
+    assert!(!err.contains("Sup3r"), "{err}");
+    // A file that exists but cannot be read is named: its name is a path.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let folder = dir.path().display().to_string();
+    let err = refused(&["--url", "/v2/users", "--salt-file", &folder], body);
+    assert!(
+        err.contains(&format!("--salt-file: cannot read {folder}: ")),
+        "{err}"
+    );
+    // A value after the body, where no argument belongs: its place is given instead.
+    let err = refused(&["--url", "/v2/users", "-", "Sup3r-S3cret"], body);
+    assert!(
+        err.starts_with("error: unexpected argument: argument 7 after `psoxy-rules` (not shown"),
+        "{err}"
+    );
+    assert!(!err.contains("Sup3r"), "{err}");
+    // An unknown option is quoted, as clap quotes it, without what follows `=`.
+    let err = refused(&["--url", "/v2/users", "--salt=Sup3r-S3cret"], body);
+    assert!(err.contains("unexpected argument '--salt' found"), "{err}");
+    assert!(!err.contains("Sup3r"), "{err}");
+}
+
+#[test]
 fn salt_file_gives_the_same_pseudonyms_as_the_environment() {
     let dir = tempfile::tempdir().expect("temp dir");
     let salt_file = dir.path().join("salt");

@@ -518,6 +518,27 @@ fn secret_file(path: &Path, flag: &str, args: &Args<'_>) -> Result<String, Box<D
     }
     let bytes = match crate::files::read_capped(path, MAX_SECRET_BYTES) {
         Ok(bytes) => bytes,
+        // A name that is no file may be the secret itself, given in place of its file: it is
+        // not repeated.
+        Err(CappedRead::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+            let variable = if flag == "--salt-file" {
+                "PSOXY_SALT"
+            } else {
+                "PSOXY_ENCRYPTION_KEY"
+            };
+            return Err(Box::new(
+                Diagnostic::error(
+                    "S009",
+                    format!(
+                        "{flag}: no file has the name given (not shown here, in case it is the \
+                         secret itself)"
+                    ),
+                )
+                .with_help(format!(
+                    "give the path of a file that holds the secret, or set {variable}"
+                )),
+            ));
+        }
         Err(CappedRead::Io(e)) => return Err(Box::new(unreadable(&e))),
         Err(CappedRead::TooLarge(size)) => {
             let why = CappedRead::too_large_message(size, MAX_SECRET_BYTES, "secret files");
