@@ -548,6 +548,44 @@ fn bless_with_a_leak_writes_nothing() {
 }
 
 #[test]
+fn an_email_behind_escapes_is_a_leak_and_bless_writes_nothing() {
+    let set = Set::zoom();
+    // Departments are kept as they are: one that holds an email written with an HTML
+    // reference, another with it percent-encoded three times over.
+    set.edit(
+        "api-response-examples/zoom/list-users.json",
+        "\"dept\": \"Engineering\"",
+        "\"dept\": \"Kim.Lee&#64;acme.io\"",
+    );
+    set.edit(
+        "api-response-examples/zoom/list-users.json",
+        "\"dept\": \"R&D\"",
+        "\"dept\": \"Ana.Ortiz%25252540acme.io\"",
+    );
+    let before = set.snapshot();
+    let out = set.test(&["--bless"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(&format!(
+            "{LIST_USERS}#/users/0/dept: error[H030]: leak: an email address in the output of \
+             `GET https://api.zoom.us/v2/users`; no transform of the endpoint at {RULES}:18:5 \
+             covers it (and 1 more at `/users/*/dept`)\n"
+        )),
+        "{text}"
+    );
+    // Two cases read this original: two leaks each.
+    assert!(
+        text.contains("error[H041]: --bless is refused because of 4 leaks; nothing was written"),
+        "{text}"
+    );
+    for value in ["Kim.Lee", "Ana.Ortiz"] {
+        assert!(!text.contains(value), "{value} printed:\n{text}");
+    }
+    assert_eq!(set.snapshot(), before);
+}
+
+#[test]
 fn unreferenced_file_and_endpoint_without_case_are_reported() {
     let set = Set::zoom();
     std::fs::write(set.sanitized("stale.json"), "{ }\n").expect("written");

@@ -634,6 +634,10 @@ fn scan(s: &str, pointer: &str, in_key: bool, values: &Candidates<'_>, out: &mut
     for decoded in url_decodings(s) {
         let mut hidden = Vec::new();
         scan_text(&decoded, pointer, in_key, values, &mut hidden);
+        // Decoded, a value may still be written in full-width forms (`%EF%BC%A0` is `＠`).
+        if let Some((read, _)) = as_read(&decoded) {
+            scan_text(&read, pointer, in_key, values, &mut hidden);
+        }
         for leak in hidden {
             // Found as it is already, whole or in part (`+1 415-555-0100` read as a form):
             // nothing to add.
@@ -651,13 +655,15 @@ fn scan(s: &str, pointer: &str, in_key: bool, values: &Candidates<'_>, out: &mut
     }
 }
 
-/// The ways a URL may hide text in `s`: percent-decoded (twice over, as ids encoded in a path
-/// and then in a query are), and, in a query, with `+` read as a space first (form encoding).
-/// Only forms that differ from `s`; an escape that is not UTF-8 reads as U+FFFD, so that it
-/// cannot hide the rest of the value.
+/// The ways text may be hidden in `s`: percent-decoded (up to four times over, as ids encoded
+/// in a path and then in a query are), in a query with `+` read as a space first (form
+/// encoding), and with the escapes of HTML (`&#64;`, `&#x40;`, `&commat;`) and of source code
+/// (`\u0040`, `\x40`) read, before and after percent-decoding. Only forms that differ from
+/// `s`; an escape that is not UTF-8 reads as U+FFFD, so that it cannot hide the rest of the
+/// value.
 fn url_decodings(s: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    if !s.contains(['%', '+']) {
+    if !s.contains(['%', '+', '&', '\\']) {
         return out;
     }
     let mut starts = vec![s.to_owned()];
@@ -666,17 +672,94 @@ fn url_decodings(s: &str) -> Vec<String> {
         starts.push(s.replace('+', " "));
     }
     for mut text in starts {
-        for _ in 0..2 {
-            match percent_decode_lossy(&text) {
-                std::borrow::Cow::Owned(decoded) if decoded != text => text = decoded,
-                _ => break,
+        for _ in 0..4 {
+            let unescaped = unescape(&text);
+            let decoded = percent_decode_lossy(&unescaped);
+            if decoded == text {
+                break;
             }
+            text = decoded.into_owned();
         }
         if text != s && !out.contains(&text) {
             out.push(text);
         }
     }
     out
+}
+
+/// `s` with the character references of HTML (`&#64;`, `&#x40;`, and `&commat;`, `&period;`,
+/// `&plus;`, `&amp;`) and the escapes `\uXXXX` and `\xXX` of source code read as the
+/// characters they stand for; an escape of no character is kept as it is.
+fn unescape(s: &str) -> std::borrow::Cow<'_, str> {
+    const NAMED: [(&str, char); 4] = [
+        ("commat;", '@'),
+        ("period;", '.'),
+        ("plus;", '+'),
+        ("amp;", '&'),
+    ];
+    if !s.contains(['&', '\\']) {
+        return s.into();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find(['&', '\\']) {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at + 1..];
+        let (read, used) = if rest[at..].starts_with('&') {
+            if let Some(number) = tail.strip_prefix('#') {
+                let (hex, digits) = match number.strip_prefix(['x', 'X']) {
+                    Some(hex) => (true, hex),
+                    None => (false, number),
+                };
+                let len = digits
+                    .find(|c: char| !c.is_ascii_hexdigit() || (!hex && !c.is_ascii_digit()))
+                    .unwrap_or(digits.len());
+                let code = u32::from_str_radix(&digits[..len], if hex { 16 } else { 10 }).ok();
+                let ends = digits[len..].starts_with(';');
+                match code.and_then(char::from_u32) {
+                    Some(c) if len > 0 && len <= 8 => {
+                        let used = 1 + usize::from(hex) + len + usize::from(ends);
+                        (Some(c), used)
+                    }
+                    _ => (None, 0),
+                }
+            } else {
+                NAMED
+                    .iter()
+                    .find(|(name, _)| {
+                        tail.get(..name.len())
+                            .is_some_and(|t| t.eq_ignore_ascii_case(name))
+                    })
+                    .map_or((None, 0), |&(name, c)| (Some(c), name.len()))
+            }
+        } else {
+            let (digits, width) = match tail.as_bytes().first() {
+                Some(b'u') => (4, 1),
+                Some(b'x') => (2, 1),
+                _ => (0, 0),
+            };
+            let hex = tail
+                .get(width..width + digits)
+                .filter(|h| digits > 0 && h.bytes().all(|b| b.is_ascii_hexdigit()));
+            match hex
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .and_then(char::from_u32)
+            {
+                Some(c) => (Some(c), width + digits),
+                None => (None, 0),
+            }
+        };
+        if let Some(c) = read {
+            out.push(c);
+            rest = &tail[used..];
+        } else {
+            // The `&` or `\` itself, one byte.
+            out.push_str(&rest[at..=at]);
+            rest = tail;
+        }
+    }
+    out.push_str(rest);
+    out.into()
 }
 
 /// `s` as it reads: without the characters that show nothing, and with full-width forms
@@ -1809,6 +1892,39 @@ mod tests {
         assert_eq!(leaks.len(), 3, "{leaks:?}");
         let printed = mask(&doc.to_string(), &leaks);
         assert!(!printed.contains("alice"), "{printed}");
+    }
+
+    #[test]
+    fn emails_behind_escapes_and_full_width_forms_are_leaks_withheld_whole() {
+        for hidden in [
+            "alice.smith%EF%BC%A0acme.com",
+            "id=alice.smith%252540acme.com",
+            "alice.smith%25252540acme.com",
+            "alice.smith\\u0040acme.com",
+            "alice.smith\\x40acme.com",
+            "alice.smith&#64;acme.com",
+            "alice.smith&#x40;acme&#46;com",
+            "alice.smith&commat;acme.com",
+            "alice.smith&amp;#64;acme.com",
+            "alice.smith%26%2364%3Bacme.com",
+        ] {
+            let doc = json!({ "a": hidden });
+            let leaks = find_leaks(&Value::from(&doc), &none(), &Served::default());
+            assert_eq!(leaks.len(), 1, "{hidden}: {leaks:?}");
+            assert_eq!(leaks[0].kind, LeakKind::Email, "{hidden}");
+            assert_eq!(mask(hidden, &leaks), WITHHELD, "{hidden}");
+        }
+        // Escapes of nothing, and references that spell no email, are no leaks.
+        for plain in [
+            "a&b \\u00zz &#; &#xZZ; &#99999999999; &commat",
+            "R&amp;D costs \\x41\\u0042",
+            "%26%23xZZ%3B",
+        ] {
+            assert!(
+                leaks_in(&json!({ "a": plain }), &none()).is_empty(),
+                "{plain}"
+            );
+        }
     }
 
     #[test]
