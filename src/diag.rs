@@ -525,7 +525,10 @@ fn excerpt(text: &str, span: Range<usize>) -> Option<(String, Range<usize>)> {
         blanked.extend(std::iter::repeat_n('*', whole_line.len() - after));
         blanked.into()
     } else {
-        mask_secret_value(whole_line)
+        match mask_secret_value(whole_line) {
+            std::borrow::Cow::Borrowed(line) => mask_commented_assignments(line),
+            std::borrow::Cow::Owned(line) => mask_commented_assignments(&line).into_owned().into(),
+        }
     };
     let shown = &whole[line_start - whole_start..line_end - whole_start];
     let line = format!("{prefix}{shown}{suffix}");
@@ -778,7 +781,67 @@ fn names_secret(key: &str) -> bool {
         .filter(|c| !matches!(c, '_' | '-' | ' '))
         .flat_map(char::to_lowercase)
         .collect();
+    // `key`, `token` and names ending in `token` (`accessToken`) too, but not `tokenize`.
     SECRETS.iter().any(|s| key.contains(s))
+        || key == "key"
+        || key.ends_with("token")
+        || key.ends_with("credentials")
+}
+
+/// `line` with the values that a comment assigns to a secret's name blanked, one `*` per
+/// byte: `# PSOXY_SALT=…`, `# export API_TOKEN="…"`, as notes on how a file was made may hold
+/// them. Outside comments, `name=` is text of the rules (a regex, a URL) and is shown.
+fn mask_commented_assignments(line: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = line.as_bytes();
+    // The comment's start: a `#` at the start of the line or after a space, outside quotes.
+    let mut i = 0;
+    let mut comment = None;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' | b'\'' => i = quoted_end(bytes, i),
+            b'#' if i == 0 || matches!(bytes[i - 1], b' ' | b'\t') => {
+                comment = Some(i);
+                break;
+            }
+            _ => i += 1,
+        }
+    }
+    let Some(comment) = comment else {
+        return line.into();
+    };
+    let mut values: Vec<Range<usize>> = Vec::new();
+    for (eq, _) in line[comment..].match_indices('=') {
+        let eq = comment + eq;
+        let name_start = line[..eq]
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
+            .map_or(0, |j| j + 1);
+        let name = &line[name_start..eq];
+        let start = eq + 1;
+        if name.is_empty() || !names_secret(name) || values.last().is_some_and(|v| v.end > eq) {
+            continue;
+        }
+        let end = match bytes.get(start) {
+            Some(b'"' | b'\'') => quoted_end(bytes, start),
+            _ => line[start..]
+                .find(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '&'))
+                .map_or(line.len(), |n| start + n),
+        };
+        if end > start {
+            values.push(start..end);
+        }
+    }
+    if values.is_empty() {
+        return line.into();
+    }
+    let mut masked = String::with_capacity(line.len());
+    let mut kept = 0;
+    for value in values {
+        masked.push_str(&line[kept..value.start]);
+        masked.extend(std::iter::repeat_n('*', value.len()));
+        kept = value.end;
+    }
+    masked.push_str(&line[kept..]);
+    masked.into()
 }
 
 /// Renders findings as one JSON array (`code`, `severity`, `message`, `location`, `help`).
@@ -981,6 +1044,39 @@ mod tests {
         // A comment line at a smaller indentation does not hide the key above it.
         let text = "salt: >\n# note\n    folded\n";
         assert_eq!(shown(text, "folded"), "    ******");
+    }
+
+    #[test]
+    fn excerpts_blank_keys_and_tokens_and_what_comments_assign_to_secrets() {
+        let masked = |line: &str| mask_secret_value(line).into_owned();
+        assert_eq!(masked("key: abc"), "key: ***");
+        assert_eq!(masked("  accessToken: \"x1\""), "  accessToken: ****");
+        assert_eq!(
+            masked("- {token: t, api_credentials: c}"),
+            "- {token: *, api_credentials: *}"
+        );
+        // Keys of the format that only hold such a word are shown.
+        for line in ["tokenize: x", "keys: [a]", "tokens_seen: 2", "monkey: 1"] {
+            assert_eq!(masked(line), line);
+        }
+        let text = "# PSOXY_SALT=Pr0d-Salt export API_TOKEN=\"t 1\" mode=fast\n\
+                    regex: \"token=([^&]+)\" # SALT_IP='s2',x\nname: a#PSOXY_SALT=kept\n";
+        let line = |n: usize| {
+            let start = text
+                .split_inclusive('\n')
+                .take(n)
+                .map(str::len)
+                .sum::<usize>();
+            excerpt(text, start..start + 1).expect("an excerpt").0
+        };
+        assert_eq!(
+            line(0),
+            "# PSOXY_SALT=********* export API_TOKEN=***** mode=fast"
+        );
+        // In the rules, `token=` is a regex; in the comment after it, `SALT_IP=` is a secret.
+        assert_eq!(line(1), "regex: \"token=([^&]+)\" # SALT_IP=****,x");
+        // A `#` inside a plain value starts no comment.
+        assert_eq!(line(2), "name: a#PSOXY_SALT=kept");
     }
 
     #[test]
