@@ -519,11 +519,10 @@ fn excerpt(text: &str, span: Range<usize>) -> Option<(String, Range<usize>)> {
     let anchors = secret_anchors(text);
     let whole_line = &text[whole_start..whole_end];
     let whole = if continues_secret(text, whole_start, &anchors) {
-        blank_content(whole_line).into()
+        // Everything after the indentation.
+        blank_after(whole_line, indentation(whole_line))
     } else if let Some(after) = anchored_value(whole_line, &anchors) {
-        let mut blanked = whole_line[..after].to_owned();
-        blanked.extend(std::iter::repeat_n('*', whole_line.len() - after));
-        blanked.into()
+        blank_after(whole_line, after)
     } else {
         match mask_secret_value(whole_line) {
             std::borrow::Cow::Borrowed(line) => mask_commented_assignments(line),
@@ -598,6 +597,11 @@ fn mask_secret_value(line: &str) -> std::borrow::Cow<'_, str> {
         values.push(value_start..value_end);
         i = value_end;
     }
+    blank_ranges(line, &values)
+}
+
+/// `line` with the bytes of each of `values` (in order, apart) replaced by one `*` each.
+fn blank_ranges<'l>(line: &'l str, values: &[Range<usize>]) -> std::borrow::Cow<'l, str> {
     if values.is_empty() {
         return line.into();
     }
@@ -610,6 +614,11 @@ fn mask_secret_value(line: &str) -> std::borrow::Cow<'_, str> {
     }
     masked.push_str(&line[kept..]);
     masked.into()
+}
+
+/// `line` with its bytes from `start` on replaced by one `*` each.
+fn blank_after(line: &str, start: usize) -> std::borrow::Cow<'_, str> {
+    blank_ranges(line, std::slice::from_ref(&(start..line.len())))
 }
 
 /// Whether the line that starts at `line_start` belongs to the value of a key that names a
@@ -731,15 +740,6 @@ fn is_block_key(content: &str) -> bool {
         .starts_with(':')
 }
 
-/// `line` with everything after its indentation replaced by one `*` per byte.
-fn blank_content(line: &str) -> String {
-    let indent = indentation(line);
-    let mut blanked = String::with_capacity(line.len());
-    blanked.push_str(&line[..indent]);
-    blanked.extend(std::iter::repeat_n('*', line.len() - indent));
-    blanked
-}
-
 /// Whether a byte can be part of a key written without quotes.
 fn is_plain_key_byte(b: u8) -> bool {
     !matches!(
@@ -830,18 +830,7 @@ fn mask_commented_assignments(line: &str) -> std::borrow::Cow<'_, str> {
             values.push(start..end);
         }
     }
-    if values.is_empty() {
-        return line.into();
-    }
-    let mut masked = String::with_capacity(line.len());
-    let mut kept = 0;
-    for value in values {
-        masked.push_str(&line[kept..value.start]);
-        masked.extend(std::iter::repeat_n('*', value.len()));
-        kept = value.end;
-    }
-    masked.push_str(&line[kept..]);
-    masked.into()
+    blank_ranges(line, &values)
 }
 
 /// Renders findings as one JSON array (`code`, `severity`, `message`, `location`, `help`).
