@@ -516,7 +516,7 @@ fn excerpt(text: &str, span: Range<usize>) -> Option<(String, Range<usize>)> {
         }
         suffix = "...";
     }
-    let anchors = secret_anchors(text);
+    let anchors = SecretAnchors::new(text);
     let whole_line = &text[whole_start..whole_end];
     let whole = if continues_secret(text, whole_start, &anchors) {
         // Everything after the indentation.
@@ -625,7 +625,7 @@ fn blank_after(line: &str, start: usize) -> std::borrow::Cow<'_, str> {
 /// secret on a line above it: the text of a block scalar (`salt: |`), a plain or quoted value
 /// folded onto more lines, or anything nested under the key. Such a line is more indented than
 /// the key; the keys it is nested under are found going up, each less indented than the last.
-fn continues_secret(text: &str, line_start: usize, anchors: &[&str]) -> bool {
+fn continues_secret(text: &str, line_start: usize, anchors: &SecretAnchors<'_>) -> bool {
     let line = text[line_start..]
         .split(['\n', '\r'])
         .next()
@@ -663,8 +663,24 @@ fn continues_secret(text: &str, line_start: usize, anchors: &[&str]) -> bool {
     false
 }
 
-/// The anchors whose value a key that names a secret takes by alias (`salt: *prod`), so that
-/// the value is blanked where it is written (`x: &prod value`) as well.
+/// The anchors of a text whose value a key that names a secret takes by alias (`salt: *prod`),
+/// so that the value is blanked where it is written (`x: &prod value`) as well. They are looked
+/// for in the whole text once a line shown defines an anchor, and only then.
+struct SecretAnchors<'t> {
+    text: &'t str,
+    names: std::cell::OnceCell<Vec<&'t str>>,
+}
+
+impl<'t> SecretAnchors<'t> {
+    fn new(text: &'t str) -> Self {
+        SecretAnchors {
+            text,
+            names: std::cell::OnceCell::new(),
+        }
+    }
+}
+
+/// The anchors of `text` that a key that names a secret takes by alias.
 fn secret_anchors(text: &str) -> Vec<&str> {
     if !text.contains('*') {
         return Vec::new();
@@ -703,7 +719,11 @@ fn anchor_name(text: &str) -> &str {
 
 /// Where the value that follows one of `anchors` on `line` starts (just past `&name`), if the
 /// line defines one of them.
-fn anchored_value(line: &str, anchors: &[&str]) -> Option<usize> {
+fn anchored_value(line: &str, anchors: &SecretAnchors<'_>) -> Option<usize> {
+    if !line.contains('&') {
+        return None;
+    }
+    let anchors = anchors.names.get_or_init(|| secret_anchors(anchors.text));
     if anchors.is_empty() {
         return None;
     }

@@ -43,12 +43,19 @@ fn closed_pipe_status() -> ExitCode {
 /// Prints clap's help, version or usage error; help and version that cannot be written to
 /// standard output are a failure (status 2), as any other output would be.
 fn usage(e: &clap::Error, err: &mut dyn Write) -> ExitCode {
-    if let Some(position) = unexpected_value(e) {
-        let _ = writeln!(
+    if let Some((position, arg)) = unexpected_value(e) {
+        // clap's usage, which names no value given, unless it quotes this one after all.
+        let rendered = e.render().to_string();
+        let usage = rendered
+            .find("Usage:")
+            .map(|at| &rendered[at..])
+            .filter(|usage| !usage.contains(&arg))
+            .unwrap_or("For more information, try '--help'.\n");
+        let _ = write!(
             err,
             "error: unexpected argument: argument {position} after `psoxy-rules` (not shown \
              here, in case it is a secret: salts and keys are read from the environment or from \
-             files, never from the command line)\n\nFor more information, try '--help'."
+             files, never from the command line)\n\n{usage}"
         );
         return ExitCode::from(2);
     }
@@ -63,9 +70,9 @@ fn usage(e: &clap::Error, err: &mut dyn Write) -> ExitCode {
 }
 
 /// Where an argument that clap found no place for stands (counted from 1 after the command
-/// name), when it is a value rather than an option: clap's message would quote it, and a value
+/// name), and the argument, when it is a value rather than an option: clap's message would quote it, and a value
 /// out of place may be a secret typed where it does not belong.
-fn unexpected_value(e: &clap::Error) -> Option<usize> {
+fn unexpected_value(e: &clap::Error) -> Option<(usize, String)> {
     use clap::error::{ContextKind, ContextValue, ErrorKind};
     if e.kind() != ErrorKind::UnknownArgument {
         return None;
@@ -79,7 +86,7 @@ fn unexpected_value(e: &clap::Error) -> Option<usize> {
     std::env::args_os()
         .skip(1)
         .position(|a| a.to_str() == Some(arg))
-        .map(|i| i + 1)
+        .map(|i| (i + 1, arg.clone()))
 }
 
 /// Standard output, whose write errors say that standard output could not be written. They

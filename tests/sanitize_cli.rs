@@ -380,6 +380,13 @@ fn a_secret_given_where_a_file_name_or_no_argument_belongs_is_not_repeated() {
         err.starts_with("error: unexpected argument: argument 7 after `psoxy-rules` (not shown"),
         "{err}"
     );
+    assert!(
+        err.ends_with(
+            "\n\nUsage: psoxy-rules sanitize [OPTIONS] --rules <RULES> --url <URL> [BODY]\n\n\
+             For more information, try '--help'.\n"
+        ),
+        "{err}"
+    );
     assert!(!err.contains("Sup3r"), "{err}");
     // An unknown option is quoted, as clap quotes it, without what follows `=`.
     let err = refused(&["--url", "/v2/users", "--salt=Sup3r-S3cret"], body);
