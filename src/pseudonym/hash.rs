@@ -70,13 +70,18 @@ impl Message {
         true
     }
 
-    /// Appends `bytes` ASCII-lower-cased; false if they do not fit.
+    /// Appends `bytes` ASCII-lower-cased; false if they do not fit. Lower-cased as they are
+    /// copied: lower-casing them in place after a copy reads back bytes just stored, in pieces
+    /// of other sizes than the copy's, which the processor cannot forward from its stores.
     fn push_lower(&mut self, bytes: &[u8]) -> bool {
-        let start = self.len;
-        if !self.push(bytes) {
+        if bytes.len() > Self::CAPACITY - self.len {
             return false;
         }
-        self.buf[start..self.len].make_ascii_lowercase();
+        let end = self.len + bytes.len();
+        for (to, &b) in self.buf[self.len..end].iter_mut().zip(bytes) {
+            *to = b.to_ascii_lowercase();
+        }
+        self.len = end;
         true
     }
 
