@@ -70,8 +70,9 @@ fn usage(e: &clap::Error, err: &mut dyn Write) -> ExitCode {
 }
 
 /// Where an argument that clap found no place for stands (counted from 1 after the command
-/// name), and the argument, when it is a value rather than an option: clap's message would quote it, and a value
-/// out of place may be a secret typed where it does not belong.
+/// name), and the argument, when it is a value rather than an option: clap's message would
+/// quote it, and a value out of place may be a secret typed where it does not belong. The
+/// last argument of that text is taken: one equal to it before it was given a place.
 fn unexpected_value(e: &clap::Error) -> Option<(usize, String)> {
     use clap::error::{ContextKind, ContextValue, ErrorKind};
     if e.kind() != ErrorKind::UnknownArgument {
@@ -85,7 +86,7 @@ fn unexpected_value(e: &clap::Error) -> Option<(usize, String)> {
     }
     std::env::args_os()
         .skip(1)
-        .position(|a| a.to_str() == Some(arg))
+        .rposition(|a| a.to_str() == Some(arg))
         .map(|i| (i + 1, arg.clone()))
 }
 

@@ -388,6 +388,12 @@ fn a_secret_given_where_a_file_name_or_no_argument_belongs_is_not_repeated() {
         "{err}"
     );
     assert!(!err.contains("Sup3r"), "{err}");
+    // A value out of place that equals one given earlier, in its place: the later one.
+    let err = refused(&["--url", "/v2/users", "-", "/v2/users"], body);
+    assert!(
+        err.starts_with("error: unexpected argument: argument 7 after `psoxy-rules`"),
+        "{err}"
+    );
     // An unknown option is quoted, as clap quotes it, without what follows `=`.
     let err = refused(&["--url", "/v2/users", "--salt=Sup3r-S3cret"], body);
     assert!(err.contains("unexpected argument '--salt' found"), "{err}");
