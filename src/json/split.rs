@@ -141,6 +141,16 @@ impl<R: BufRead> Splitter<R> {
         }
     }
 
+    /// Like [`Splitter::new`], for what follows `before` in a stream whose start was read
+    /// otherwise: the segments are placed in the whole stream. `before` does not end with a
+    /// CR whose LF is the first byte that follows.
+    pub fn after(reader: R, target: usize, before: &[u8]) -> Self {
+        let mut splitter = Self::new(reader, target);
+        (splitter.lines, splitter.column) = splitter.position_after(before);
+        splitter.offset = before.len();
+        splitter
+    }
+
     /// The next segment, or `None` at the end of the stream.
     pub fn next_segment(&mut self) -> io::Result<Option<Segment>> {
         loop {

@@ -452,6 +452,8 @@ impl Sanitizer {
     /// `origin` says where `text` starts in the whole body, to place errors in it: JSON errors
     /// always, others when the body has several values. `cores` says whether large arrays may be
     /// walked on two threads, and whether `emit` fills holes: arrays walked while it writes.
+    /// Returns where in `text` the values it did not read start (its end when it read them
+    /// all).
     fn for_each_value<E: From<SanitizeError>>(
         &self,
         endpoint: &CompiledEndpoint,
@@ -460,7 +462,7 @@ impl Sanitizer {
         mut trace: Option<&mut Trace>,
         emit: &mut dyn FnMut(&Value<'_>, &mut dyn Holes) -> Result<bool, E>,
         cores: Cores,
-    ) -> Result<(), E> {
+    ) -> Result<usize, E> {
         let mut arenas = self
             .arenas
             .lock()
@@ -523,7 +525,7 @@ impl Sanitizer {
         {
             pool.push(arenas);
         }
-        Ok(())
+        Ok(values.offset())
     }
 
     /// Augments, schema filter and transforms, then `emit`, which may be handed the

@@ -39,7 +39,8 @@ impl Default for StreamOptions {
     }
 }
 
-/// Bodies up to this size are read as one segment when they are sanitized on one thread.
+/// Bodies of a size known in advance up to this are read as one segment, without a scan for
+/// the ends of their values.
 const WHOLE_BODY: u64 = 64 << 20;
 
 /// What a stream contained.
@@ -127,12 +128,23 @@ impl Sanitizer {
         };
         let endpoint = self.compiled(i)?;
         let parallel = options.jobs > 1 && options.output == Output::Compact;
-        // On one thread, a body of known moderate size is one segment: nothing to scan.
-        let target = match options.size_hint {
-            Some(size) if !parallel && size <= WHOLE_BODY => size as usize,
-            _ => options.segment_bytes,
-        };
-        let mut splitter = Splitter::with_capacity(input, target, options.size_hint);
+        // A body of known moderate size is read as one segment, without a scan for the ends
+        // of its values.
+        if let Some(size) = options.size_hint.filter(|&size| size <= WHOLE_BODY) {
+            let mut splitter = Splitter::with_capacity(input, size as usize, options.size_hint);
+            let whole = splitter.next_segment()?;
+            return match whole {
+                Some(whole) if parallel => {
+                    self.first_then_parallel(endpoint, &whole, output, options)
+                }
+                whole => {
+                    let split = options.jobs > 1;
+                    let whole = whole.into_iter().map(Ok);
+                    self.sequential(endpoint, whole, output, options.output, split)
+                }
+            };
+        }
+        let mut splitter = Splitter::with_capacity(input, options.segment_bytes, options.size_hint);
         // A body of one segment (a single document) gains nothing from threads and would
         // only hold its output twice: look at the second segment before choosing.
         let first = splitter.next_segment()?;
@@ -200,6 +212,58 @@ impl Sanitizer {
         }
         stats.bytes_out = out.written;
         Ok(stats)
+    }
+
+    /// Sanitizes a whole body read without a scan, compact: its first value on the calling
+    /// thread (a single document, whose large arrays are walked on two threads), then the
+    /// values after it, if any, by the workers.
+    fn first_then_parallel(
+        &self,
+        endpoint: &CompiledEndpoint,
+        body: &Segment,
+        output: &mut dyn Write,
+        options: StreamOptions,
+    ) -> Result<StreamStats, StreamError> {
+        let mut stats = StreamStats::default();
+        let text = validate_utf8(&body.bytes).map_err(|e| locate(body, e))?;
+        let mut out = CountingWriter {
+            inner: output,
+            written: 0,
+        };
+        let read = self.for_each_value::<StreamError>(
+            endpoint,
+            text,
+            origin(body),
+            None,
+            &mut |value, holes| {
+                write_compact_to_filled(value, holes, &mut out)?;
+                stats.values += 1;
+                Ok(false)
+            },
+            Cores {
+                split: true,
+                holes: true,
+            },
+        )?;
+        stats.bytes_out = out.written;
+        let (before, rest) = body.bytes.split_at(read);
+        if rest
+            .iter()
+            .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+        {
+            stats.bytes_in = body.bytes.len() as u64;
+            return Ok(stats);
+        }
+        stats.bytes_in = read as u64;
+        let mut writer = OrderedWriter {
+            out: output,
+            output: Output::Compact,
+            stats,
+            wrote_value: stats.values > 0,
+        };
+        let splitter = Splitter::after(rest, options.segment_bytes, before);
+        self.parallel(endpoint, splitter, &mut writer, options)?;
+        Ok(writer.stats)
     }
 
     /// Producer, `jobs` workers, and the calling thread writing results in input order. At

@@ -3,7 +3,7 @@ use std::sync::Arc;
 
 use super::*;
 use crate::rules::load_str;
-use crate::sanitize::{StreamError, StreamOptions};
+use crate::sanitize::{StreamError, StreamOptions, StreamStats};
 
 fn sanitizer(yaml: &str) -> Sanitizer {
     let (rules, _) = load_str("rules.yaml", yaml).expect("test rules load");
@@ -340,8 +340,20 @@ fn ndjson(n: usize) -> String {
 }
 
 fn stream(s: &Sanitizer, body: &str, jobs: usize, output: Output) -> Result<Vec<u8>, StreamError> {
+    stream_stats(s, body, jobs, output, false).map(|(out, _)| out)
+}
+
+/// [`stream`] with the size known in advance, as of a regular file, when `sized`; with the
+/// stream's counts.
+fn stream_stats(
+    s: &Sanitizer,
+    body: &str,
+    jobs: usize,
+    output: Output,
+    sized: bool,
+) -> Result<(Vec<u8>, StreamStats), StreamError> {
     let mut out = Vec::new();
-    s.sanitize_stream(
+    let stats = s.sanitize_stream(
         Selection::Endpoint(0),
         body.as_bytes(),
         &mut out,
@@ -349,10 +361,20 @@ fn stream(s: &Sanitizer, body: &str, jobs: usize, output: Output) -> Result<Vec<
             jobs,
             segment_bytes: 64,
             output,
-            size_hint: None,
+            size_hint: sized.then_some(body.len() as u64),
         },
     )?;
-    Ok(out)
+    Ok((out, stats))
+}
+
+/// [`stream`] for each way of reading the body: with its size unknown, and known.
+fn streams(
+    s: &Sanitizer,
+    body: &str,
+    jobs: usize,
+    output: Output,
+) -> [Result<Vec<u8>, StreamError>; 2] {
+    [false, true].map(|sized| stream_stats(s, body, jobs, output, sized).map(|(out, _)| out))
 }
 
 #[test]
@@ -363,8 +385,26 @@ fn streamed_output_equals_whole_body_output_in_order_for_any_job_count() {
         .sanitize("GET", "/x", body.as_bytes(), Output::Compact)
         .expect("sanitizes");
     for jobs in [1, 2, 4] {
-        let streamed = stream(&s, &body, jobs, Output::Compact).expect("streams");
-        assert_eq!(streamed, whole, "jobs {jobs}");
+        for (sized, streamed) in [false, true]
+            .iter()
+            .zip(streams(&s, &body, jobs, Output::Compact))
+        {
+            assert_eq!(
+                streamed.expect("streams"),
+                whole,
+                "jobs {jobs}, sized {sized}"
+            );
+        }
+    }
+    // Read whole, a body is counted as a stream is: its first value and then the others.
+    for jobs in [1, 2] {
+        let (_, stats) = stream_stats(&s, &body, jobs, Output::Compact, true).expect("streams");
+        let expected = StreamStats {
+            bytes_in: body.len() as u64,
+            bytes_out: whole.len() as u64,
+            values: 300,
+        };
+        assert_eq!(stats, expected, "jobs {jobs}");
     }
 }
 
@@ -425,11 +465,13 @@ fn streamed_json_errors_are_located_in_the_whole_body() {
     let s = sanitizer(NDJSON_RULES);
     let body = format!("{}{{\"a\":}}\n{}", ndjson(5), ndjson(5));
     for jobs in [1, 3] {
-        let err = stream(&s, &body, jobs, Output::Compact).expect_err("invalid JSON");
-        let StreamError::Sanitize(SanitizeError::InvalidJson(e)) = err else {
-            panic!("a JSON error, got {err:?}");
-        };
-        assert_eq!((e.line, e.column), (6, 6), "jobs {jobs}");
+        for streamed in streams(&s, &body, jobs, Output::Compact) {
+            let err = streamed.expect_err("invalid JSON");
+            let StreamError::Sanitize(SanitizeError::InvalidJson(e)) = err else {
+                panic!("a JSON error, got {err:?}");
+            };
+            assert_eq!((e.line, e.column), (6, 6), "jobs {jobs}");
+        }
     }
     // Lines end at LF, CR LF or a lone CR, in segments as in a body parsed whole.
     for separator in ["\r", "\r\n", "\n\r"] {
@@ -440,15 +482,17 @@ fn streamed_json_errors_are_located_in_the_whole_body() {
             other => panic!("a JSON error, got {other:?}"),
         };
         for jobs in [1, 3] {
-            let err = stream(&s, &body, jobs, Output::Compact).expect_err("invalid JSON");
-            let StreamError::Sanitize(SanitizeError::InvalidJson(e)) = err else {
-                panic!("a JSON error, got {err:?}");
-            };
-            assert_eq!(
-                (e.line, e.column, e.offset),
-                (whole.line, whole.column, whole.offset),
-                "{separator:?} jobs {jobs}"
-            );
+            for streamed in streams(&s, &body, jobs, Output::Compact) {
+                let err = streamed.expect_err("invalid JSON");
+                let StreamError::Sanitize(SanitizeError::InvalidJson(e)) = err else {
+                    panic!("a JSON error, got {err:?}");
+                };
+                assert_eq!(
+                    (e.line, e.column, e.offset),
+                    (whole.line, whole.column, whole.offset),
+                    "{separator:?} jobs {jobs}"
+                );
+            }
         }
     }
 }
@@ -515,11 +559,11 @@ fn pretty_output_of_a_passed_through_body_is_its_first_value_in_the_golden_form(
 #[test]
 fn streamed_empty_and_whitespace_bodies_give_nothing() {
     let s = sanitizer(NDJSON_RULES);
-    assert_eq!(stream(&s, "", 2, Output::Compact).expect("streams"), b"");
-    assert_eq!(
-        stream(&s, " \n\t ", 2, Output::Compact).expect("streams"),
-        b""
-    );
+    for body in ["", " \n\t "] {
+        for streamed in streams(&s, body, 2, Output::Compact) {
+            assert_eq!(streamed.expect("streams"), b"", "{body:?}");
+        }
+    }
 }
 
 /// A response with large arrays, which the plan walks in two halves on two threads.
@@ -584,6 +628,44 @@ fn large_arrays_walked_on_two_threads_give_the_naive_engines_bytes() {
     assert!(!text.contains("@x.io\""), "an alias is left");
     let users = (0..5000).filter(|i| i % 3 != 0).count();
     assert_eq!(text.matches("\"t~").count(), 5000 + users + 5000);
+}
+
+#[test]
+fn a_body_read_whole_gives_its_first_document_then_the_values_after_it_in_order() {
+    let s = sanitizer(LARGE);
+    let large = large_response(3000, &[]);
+    let small = large_response(2, &[]);
+    let bodies = [
+        large.clone(),
+        format!("{large}\r\n \n"),
+        format!("{large}\n{small}\n{large}\n{small}"),
+    ];
+    for body in bodies {
+        let whole = s
+            .sanitize("GET", "/users", body.as_bytes(), Output::Compact)
+            .expect("sanitizes");
+        let values = body.lines().filter(|l| !l.trim().is_empty()).count() as u64;
+        for jobs in [1, 2] {
+            let (out, stats) =
+                stream_stats(&s, &body, jobs, Output::Compact, true).expect("streams");
+            assert!(out == whole, "jobs {jobs}, {values} values");
+            assert_eq!(stats.values, values, "jobs {jobs}");
+            assert_eq!(stats.bytes_in, body.len() as u64, "jobs {jobs}");
+            assert_eq!(stats.bytes_out, whole.len() as u64, "jobs {jobs}");
+        }
+    }
+    // A value after the first that fails is named, and placed, as in the body sanitized whole.
+    let body = format!("{large}\n{}", large_response(2, &[1]));
+    let whole = s
+        .sanitize("GET", "/users", body.as_bytes(), Output::Compact)
+        .expect_err("the second value fails");
+    let streamed = stream_stats(&s, &body, 2, Output::Compact, true).expect_err("fails");
+    let StreamError::Sanitize(streamed) = streamed else {
+        panic!("a failure of the body, got {streamed:?}");
+    };
+    let text = whole.to_diagnostic("-").to_string();
+    assert!(text.contains("-:2:"), "{text}");
+    assert_eq!(streamed.to_diagnostic("-").to_string(), text);
 }
 
 #[test]
