@@ -159,6 +159,19 @@ fn benches(c: &mut Criterion) {
                 });
             });
         }
+        // Into an output buffer kept from one run to the next, as a server sanitizing body
+        // after body can keep it. A new buffer larger than 32 MiB (the sanitized meeting
+        // document's) is mapped afresh by glibc on every run and faults in page by page; the
+        // parse+serialize output of a 20 MB input is small enough to be recycled.
+        whole.bench_function("plan/reused-output", |b| {
+            let mut out = Vec::new();
+            b.iter(|| {
+                out.clear();
+                plan.sanitize_into(selection, body, Output::Compact, &mut out)
+                    .expect("sanitizes");
+                out.len()
+            });
+        });
         whole.finish();
 
         // Augments, schema filter and transforms alone: documents parsed outside the timed part.

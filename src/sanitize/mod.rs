@@ -369,7 +369,27 @@ impl Sanitizer {
         body: &[u8],
         output: Output,
     ) -> Result<Vec<u8>, SanitizeError> {
-        self.run(selection, body, output, None)
+        let mut out = Vec::new();
+        self.sanitize_into(selection, body, output, &mut out)?;
+        Ok(out)
+    }
+
+    /// Sanitizes like [`Sanitizer::sanitize_selected`], appending the result to `out`: a
+    /// buffer kept from one body to the next is written into memory already mapped. On an
+    /// error, `out` is left as it was.
+    pub fn sanitize_into(
+        &self,
+        selection: Selection,
+        body: &[u8],
+        output: Output,
+        out: &mut Vec<u8>,
+    ) -> Result<(), SanitizeError> {
+        let before = out.len();
+        let result = self.run(selection, body, output, None, out);
+        if result.is_err() {
+            out.truncate(before);
+        }
+        result
     }
 
     /// Sanitizes like [`Sanitizer::sanitize_selected`] and also reports what the transforms
@@ -388,7 +408,8 @@ impl Sanitizer {
                 .map(|t| vec![0; t.json_paths.len()])
                 .collect();
         }
-        let out = self.run(selection, body, output, Some(&mut trace))?;
+        let mut out = Vec::new();
+        self.run(selection, body, output, Some(&mut trace), &mut out)?;
         Ok((out, trace))
     }
 
@@ -398,24 +419,26 @@ impl Sanitizer {
         body: &[u8],
         output: Output,
         trace: Option<&mut Trace>,
-    ) -> Result<Vec<u8>, SanitizeError> {
+        out: &mut Vec<u8>,
+    ) -> Result<(), SanitizeError> {
         // An empty body is returned as it is; an unmatched URL under allowAllEndpoints is
         // passed through byte for byte (§7.1 steps 0 and 1), or, as a golden file, read and
         // written in its form.
         let Selection::Endpoint(i) = selection else {
-            return match output {
-                Output::Compact => Ok(body.to_vec()),
-                Output::Pretty => pretty_first_value(body),
-            };
+            match output {
+                Output::Compact => out.extend_from_slice(body),
+                Output::Pretty => out.extend_from_slice(&pretty_first_value(body)?),
+            }
+            return Ok(());
         };
         if body.is_empty() {
-            return Ok(Vec::new());
+            return Ok(());
         }
         let endpoint = self.compiled(i)?;
         let text = validate_utf8(body).map_err(SanitizeError::InvalidJson)?;
         // Pseudonyms are longer than most values they replace: room for half as much again
         // spares the copy of a nearly full buffer.
-        let mut out = Vec::with_capacity(body.len().saturating_add(body.len() / 2));
+        out.reserve(body.len().saturating_add(body.len() / 2));
         let mut written = 0u64;
         self.for_each_value::<SanitizeError>(
             endpoint,
@@ -428,11 +451,11 @@ impl Sanitizer {
                         if written > 0 {
                             out.push(b'\n');
                         }
-                        write_compact_filled(value, holes, &mut out);
+                        write_compact_filled(value, holes, out);
                     }
                     // The golden form shows the first value; the others are still sanitized,
                     // so that one that fails fails the body (harness §5).
-                    Output::Pretty if written == 0 => write_pretty(value, &mut out),
+                    Output::Pretty if written == 0 => write_pretty(value, out),
                     Output::Pretty => {}
                 }
                 written += 1;
@@ -443,7 +466,7 @@ impl Sanitizer {
                 holes: self.two_cores && output == Output::Compact,
             },
         )?;
-        Ok(out)
+        Ok(())
     }
 
     /// Parses and sanitizes each top-level value of `text` for `endpoint`, and hands it to

@@ -707,6 +707,38 @@ fn arenas_reused_across_calls_give_the_same_bytes_as_fresh_ones() {
 }
 
 #[test]
+fn sanitizing_into_a_buffer_appends_and_leaves_it_as_it_was_on_failure() {
+    let s = sanitizer(LARGE);
+    let select = s.select("GET", "/users").expect("allowed");
+    let body = large_response(3000, &[]);
+    let alone = s
+        .sanitize_selected(select, body.as_bytes(), Output::Compact)
+        .expect("sanitizes");
+    let mut out = b"kept:".to_vec();
+    s.sanitize_into(select, body.as_bytes(), Output::Compact, &mut out)
+        .expect("sanitizes");
+    assert!(out.starts_with(b"kept:") && out[5..] == alone[..]);
+    // Cleared and written again, a buffer holds the same bytes.
+    out.clear();
+    s.sanitize_into(select, body.as_bytes(), Output::Compact, &mut out)
+        .expect("sanitizes");
+    assert!(out == alone);
+    // A body that fails once most of it is written leaves nothing of it behind.
+    let failing = large_response(3000, &[2999]);
+    out = b"kept:".to_vec();
+    let e = s.sanitize_into(select, failing.as_bytes(), Output::Compact, &mut out);
+    assert!(matches!(e, Err(SanitizeError::Transform { .. })), "{e:?}");
+    assert_eq!(out, b"kept:");
+    // A pass-through body is appended as it is.
+    let pass = sanitizer("allowAllEndpoints: true\nendpoints:\n  - pathTemplate: \"/a\"\n");
+    let select = pass.select("GET", "/b").expect("passed through");
+    out = b"kept:".to_vec();
+    pass.sanitize_into(select, b"[1.50]", Output::Compact, &mut out)
+        .expect("passes");
+    assert_eq!(out, b"kept:[1.50]");
+}
+
+#[test]
 fn arenas_holding_too_much_after_a_reset_are_not_kept() {
     let mut arenas = Arenas::new();
     arenas.hold(1 << 20);
