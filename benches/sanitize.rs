@@ -160,9 +160,9 @@ fn benches(c: &mut Criterion) {
             });
         }
         // Into an output buffer kept from one run to the next, as a server sanitizing body
-        // after body can keep it. A new buffer larger than 32 MiB (the sanitized meeting
-        // document's) is mapped afresh by glibc on every run and faults in page by page; the
-        // parse+serialize output of a 20 MB input is small enough to be recycled.
+        // after body can keep it. The buffer the sanitized meeting document grows into (60 MB)
+        // is larger than the blocks glibc recycles (32 MiB): a new one is mapped on every run
+        // and faults in page by page. The parse+serialize output of a 20 MB input is recycled.
         whole.bench_function("plan/reused-output", |b| {
             let mut out = Vec::new();
             b.iter(|| {
